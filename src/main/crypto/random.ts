@@ -1,0 +1,54 @@
+import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto'
+
+/** Crockford-like alphabet without look-alikes (no 0/O, 1/I/L, U): safe to read aloud. */
+export const KEY_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ'
+
+/**
+ * A license key such as `7KQ2-M9XD-3HRT-WB6P` (groups of 4 from the unambiguous alphabet,
+ * drawn from the CSPRNG without modulo bias). 16 characters of a 30-letter alphabet is
+ * ~78 bits: unguessable at any request rate the rate limiter allows.
+ */
+export function generateLicenseKey(groups = 4, groupSize = 4): string {
+  const parts: string[] = []
+  for (let g = 0; g < groups; g++) {
+    let part = ''
+    for (let i = 0; i < groupSize; i++) part += KEY_ALPHABET[randomInt(KEY_ALPHABET.length)]
+    parts.push(part)
+  }
+  return parts.join('-')
+}
+
+const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+
+/** A random alphanumeric string of `length` characters (e.g. 48-char SellRealm secrets). */
+export function randomAlnum(length: number): string {
+  const bytes = randomBytes(length * 2)
+  let out = ''
+  for (let i = 0; out.length < length; i++) {
+    if (i >= bytes.length) return out + randomAlnum(length - out.length)
+    const b = bytes[i]
+    // 248 = 62 * 4: reject the tail so every character is equally likely.
+    if (b < 248) out += ALNUM[b % 62]
+  }
+  return out
+}
+
+/** URL-safe random token with `bytes` bytes of entropy. */
+export function randomToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url')
+}
+
+export function uuid(): string {
+  return randomUUID()
+}
+
+export function sha256Hex(value: string | Buffer): string {
+  return createHash('sha256').update(value).digest('hex')
+}
+
+/** Constant-time string comparison (lengths are compared via their digests). */
+export function safeEqual(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest()
+  const hb = createHash('sha256').update(b).digest()
+  return timingSafeEqual(ha, hb) && a.length === b.length
+}

@@ -1,0 +1,360 @@
+import { sql, type Kysely } from 'kysely'
+
+/**
+ * The first schema: the whole domain model of DESIGN.md. Frozen once released; change the
+ * schema with a new migration file, never by editing this one.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('accounts')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('email', 'text', (c) => c.notNull().unique())
+    .addColumn('display_name', 'text', (c) => c.notNull())
+    .addColumn('password_hash', 'text', (c) => c.notNull())
+    .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('owner','admin','user')`))
+    .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('token_version', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('auth_secret', 'text', (c) => c.notNull())
+    .addColumn('auth_secret_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('store_secret', 'text', (c) => c.notNull())
+    .addColumn('store_secret_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addColumn('last_login_at', 'text')
+    .execute()
+
+  await db.schema
+    .createTable('settings')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute()
+
+  await db.schema
+    .createTable('products')
+    .addColumn('num', 'integer', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.notNull().unique())
+    .addColumn('owner_id', 'text', (c) => c.references('accounts.id').onDelete('set null'))
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+    .addColumn('secret_key', 'text', (c) => c.notNull())
+    .addColumn('secret_key_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('price_cents', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('currency', 'text', (c) => c.notNull().defaultTo('USD'))
+    .addColumn('stock', 'integer')
+    .addColumn('license_defaults', 'text', (c) => c.notNull().defaultTo('{}'))
+    .addColumn('policy', 'text', (c) => c.notNull().defaultTo('{}'))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema.createIndex('products_owner').on('products').column('owner_id').execute()
+
+  await db.schema
+    .createTable('customers')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('owner_id', 'text', (c) => c.references('accounts.id').onDelete('set null'))
+    .addColumn('email', 'text', (c) => c.notNull())
+    .addColumn('name', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema
+    .createIndex('customers_owner_email')
+    .on('customers')
+    .columns(['owner_id', 'email'])
+    .unique()
+    .execute()
+  await db.schema.createIndex('customers_email').on('customers').column('email').execute()
+
+  await db.schema
+    .createTable('orders')
+    .addColumn('num', 'integer', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.notNull().unique())
+    .addColumn('owner_id', 'text', (c) => c.references('accounts.id').onDelete('set null'))
+    .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id'))
+    .addColumn('product_id', 'text', (c) => c.notNull().references('products.id'))
+    .addColumn('quantity', 'integer', (c) => c.notNull())
+    .addColumn('amount_cents', 'integer', (c) => c.notNull())
+    .addColumn('currency', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) =>
+      c.notNull().check(sql`status in ('pending','paid','refunded','cancelled')`),
+    )
+    .addColumn('payment_ref', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addColumn('paid_at', 'text')
+    .addColumn('refunded_at', 'text')
+    .execute()
+  await db.schema.createIndex('orders_customer').on('orders').column('customer_id').execute()
+  await db.schema.createIndex('orders_created').on('orders').column('created_at').execute()
+
+  await db.schema
+    .createTable('licenses')
+    .addColumn('num', 'integer', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.notNull().unique())
+    .addColumn('product_id', 'text', (c) =>
+      c.notNull().references('products.id').onDelete('cascade'),
+    )
+    .addColumn('key', 'text', (c) => c.notNull().unique())
+    .addColumn('type', 'text', (c) =>
+      c.notNull().check(sql`type in ('trial','subscription','lifetime')`),
+    )
+    .addColumn('status', 'text', (c) =>
+      c.notNull().check(sql`status in ('active','suspended','banned','expired')`),
+    )
+    .addColumn('level', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('max_uses', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('hwid_locked', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('max_sessions', 'integer')
+    .addColumn('expires_at', 'text')
+    .addColumn('metadata', 'text', (c) => c.notNull().defaultTo('{}'))
+    .addColumn('notes', 'text', (c) => c.notNull().defaultTo(''))
+    .addColumn('status_reason', 'text')
+    .addColumn('customer_id', 'text', (c) => c.references('customers.id').onDelete('set null'))
+    .addColumn('order_id', 'text', (c) => c.references('orders.id').onDelete('set null'))
+    .addColumn('expired_notified_at', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema
+    .createIndex('licenses_product_created')
+    .on('licenses')
+    .columns(['product_id', 'created_at'])
+    .execute()
+  await db.schema.createIndex('licenses_created').on('licenses').column('created_at').execute()
+  await db.schema.createIndex('licenses_expires').on('licenses').column('expires_at').execute()
+  await db.schema.createIndex('licenses_status').on('licenses').column('status').execute()
+  await db.schema.createIndex('licenses_customer').on('licenses').column('customer_id').execute()
+  await db.schema.createIndex('licenses_order').on('licenses').column('order_id').execute()
+
+  await db.schema
+    .createTable('machines')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('license_id', 'text', (c) =>
+      c.notNull().references('licenses.id').onDelete('cascade'),
+    )
+    .addColumn('hwid', 'text', (c) => c.notNull())
+    .addColumn('name', 'text')
+    .addColumn('platform', 'text')
+    .addColumn('os_version', 'text')
+    .addColumn('ip', 'text')
+    .addColumn('first_seen_at', 'text', (c) => c.notNull())
+    .addColumn('last_seen_at', 'text', (c) => c.notNull())
+    .addColumn('last_heartbeat_at', 'text')
+    .execute()
+  await db.schema
+    .createIndex('machines_license_hwid')
+    .on('machines')
+    .columns(['license_id', 'hwid'])
+    .unique()
+    .execute()
+  await db.schema.createIndex('machines_hwid').on('machines').column('hwid').execute()
+
+  await db.schema
+    .createTable('sessions')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('license_id', 'text', (c) =>
+      c.notNull().references('licenses.id').onDelete('cascade'),
+    )
+    .addColumn('machine_id', 'text', (c) => c.references('machines.id').onDelete('set null'))
+    .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('nonce', 'text')
+    .addColumn('protocol', 'text', (c) => c.notNull())
+    .addColumn('hwid', 'text')
+    .addColumn('ip', 'text')
+    .addColumn('user_agent', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .addColumn('last_seen_at', 'text', (c) => c.notNull())
+    .addColumn('revoked_at', 'text')
+    .addColumn('revoked_reason', 'text')
+    .execute()
+  await db.schema
+    .createIndex('sessions_license')
+    .on('sessions')
+    .columns(['license_id', 'expires_at'])
+    .execute()
+  await db.schema.createIndex('sessions_expires').on('sessions').column('expires_at').execute()
+
+  await db.schema
+    .createTable('challenges')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('license_id', 'text', (c) =>
+      c.notNull().references('licenses.id').onDelete('cascade'),
+    )
+    .addColumn('hwid', 'text', (c) => c.notNull())
+    .addColumn('challenge', 'text', (c) => c.notNull().unique())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .addColumn('used_at', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema.createIndex('challenges_expires').on('challenges').column('expires_at').execute()
+
+  await db.schema
+    .createTable('variables')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('product_id', 'text', (c) => c.references('products.id').onDelete('cascade'))
+    .addColumn('license_id', 'text', (c) => c.references('licenses.id').onDelete('cascade'))
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull().check(sql`type in ('string','boolean','file')`))
+    .addColumn('value', 'text', (c) => c.notNull())
+    .addColumn('file_data', 'blob')
+    .addColumn('size', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addCheckConstraint('variables_scope', sql`(product_id is null) <> (license_id is null)`)
+    .execute()
+  await db.schema
+    .createIndex('variables_product_name')
+    .on('variables')
+    .columns(['product_id', 'name'])
+    .unique()
+    .where(sql.ref('product_id'), 'is not', null)
+    .execute()
+  await db.schema
+    .createIndex('variables_license_name')
+    .on('variables')
+    .columns(['license_id', 'name'])
+    .unique()
+    .where(sql.ref('license_id'), 'is not', null)
+    .execute()
+
+  await db.schema
+    .createTable('events')
+    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('severity', 'text', (c) => c.notNull())
+    .addColumn('product_id', 'text')
+    .addColumn('license_id', 'text')
+    .addColumn('machine_id', 'text')
+    .addColumn('hwid', 'text')
+    .addColumn('ip', 'text')
+    .addColumn('user_agent', 'text')
+    .addColumn('details', 'text', (c) => c.notNull().defaultTo('{}'))
+    .addColumn('blocked', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+  // Events outlive what they describe (an audit log), so no foreign keys here.
+  await db.schema.createIndex('events_created').on('events').column('created_at').execute()
+  await db.schema.createIndex('events_license').on('events').columns(['license_id', 'id']).execute()
+  await db.schema
+    .createIndex('events_type_created')
+    .on('events')
+    .columns(['type', 'created_at'])
+    .execute()
+  await db.schema.createIndex('events_ip').on('events').columns(['ip', 'created_at']).execute()
+
+  await db.schema
+    .createTable('notifications')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('account_id', 'text', (c) => c.references('accounts.id').onDelete('cascade'))
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('title', 'text', (c) => c.notNull())
+    .addColumn('message', 'text', (c) => c.notNull())
+    .addColumn('is_read', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema
+    .createIndex('notifications_account')
+    .on('notifications')
+    .columns(['account_id', 'created_at'])
+    .execute()
+
+  await db.schema
+    .createTable('blacklist')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('type', 'text', (c) =>
+      c.notNull().check(sql`type in ('ip','hwid','license','fingerprint')`),
+    )
+    .addColumn('value', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text', (c) => c.notNull().defaultTo(''))
+    .addColumn('severity', 'text', (c) => c.notNull())
+    .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('expires_at', 'text')
+    .addColumn('created_by', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema.createIndex('blacklist_lookup').on('blacklist').columns(['type', 'value']).execute()
+
+  await db.schema
+    .createTable('webhooks')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('owner_id', 'text', (c) => c.references('accounts.id').onDelete('cascade'))
+    .addColumn('url', 'text', (c) => c.notNull())
+    .addColumn('events', 'text', (c) => c.notNull())
+    .addColumn('secret', 'text', (c) => c.notNull())
+    .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute()
+
+  await db.schema
+    .createTable('webhook_deliveries')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('webhook_id', 'text', (c) =>
+      c.notNull().references('webhooks.id').onDelete('cascade'),
+    )
+    .addColumn('event_type', 'text', (c) => c.notNull())
+    .addColumn('payload', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('next_attempt_at', 'text')
+    .addColumn('last_status_code', 'integer')
+    .addColumn('last_response_ms', 'integer')
+    .addColumn('last_error', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('delivered_at', 'text')
+    .execute()
+  await db.schema
+    .createIndex('deliveries_due')
+    .on('webhook_deliveries')
+    .columns(['status', 'next_attempt_at'])
+    .execute()
+  await db.schema
+    .createIndex('deliveries_webhook')
+    .on('webhook_deliveries')
+    .columns(['webhook_id', 'created_at'])
+    .execute()
+
+  await db.schema
+    .createTable('api_keys')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('account_id', 'text', (c) =>
+      c.notNull().references('accounts.id').onDelete('cascade'),
+    )
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('prefix', 'text', (c) => c.notNull())
+    .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('secret_sealed', 'text', (c) => c.notNull())
+    .addColumn('scopes', 'text', (c) => c.notNull())
+    .addColumn('product_id', 'text', (c) => c.references('products.id').onDelete('cascade'))
+    .addColumn('require_signature', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('ip_allowlist', 'text', (c) => c.notNull().defaultTo('[]'))
+    .addColumn('expires_at', 'text')
+    .addColumn('last_used_at', 'text')
+    .addColumn('last_used_ip', 'text')
+    .addColumn('revoked_at', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+
+  await db.schema
+    .createTable('idempotency_keys')
+    .addColumn('scope', 'text', (c) => c.notNull())
+    .addColumn('key', 'text', (c) => c.notNull())
+    .addColumn('request_hash', 'text', (c) => c.notNull())
+    .addColumn('status_code', 'integer')
+    .addColumn('response_body', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('idempotency_pk', ['scope', 'key'])
+    .execute()
+
+  await db.schema
+    .createTable('replay_guard')
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('replay_guard_pk', ['kind', 'value'])
+    .execute()
+  await db.schema.createIndex('replay_guard_expires').on('replay_guard').column('expires_at').execute()
+}

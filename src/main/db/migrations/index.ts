@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from 'kysely/migration'
+import * as m0001 from './0001_initial'
+
+/**
+ * Every migration, in order. A static list (not a folder scan) because the main process is
+ * bundled: there is no migrations folder at run time. Add new files at the end; never
+ * rename or edit a released one.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+}
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+}

@@ -1,0 +1,51 @@
+import type { Db } from '../connection'
+import type { EventRow, NewEvent } from '../schema'
+import type { EventDto, Page } from '@shared/dto'
+
+export async function insertEvent(db: Db, row: NewEvent): Promise<number> {
+  const r = await db.insertInto('events').values(row).returning('id').executeTakeFirstOrThrow()
+  return r.id
+}
+
+export interface EventFilter {
+  licenseId?: string
+  type?: string
+}
+
+export async function listEvents(
+  db: Db,
+  f: EventFilter,
+  page: number,
+  limit: number,
+): Promise<Page<EventDto>> {
+  let q = db.selectFrom('events')
+  if (f.licenseId) q = q.where('license_id', '=', f.licenseId)
+  if (f.type) q = q.where('type', '=', f.type)
+  const [rows, count] = await Promise.all([
+    q
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .offset((page - 1) * limit)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ])
+  return { items: rows.map(toEventDto), page, limit, total: Number(count.n) }
+}
+
+export function toEventDto(r: EventRow): EventDto {
+  return {
+    id: r.id,
+    type: r.type,
+    severity: r.severity,
+    product_id: r.product_id,
+    license_id: r.license_id,
+    machine_id: r.machine_id,
+    hwid: r.hwid,
+    ip: r.ip,
+    user_agent: r.user_agent,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+    blocked: r.blocked === 1,
+    created_at: r.created_at,
+  }
+}

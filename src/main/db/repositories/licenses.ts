@@ -1,0 +1,172 @@
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely'
+import type { Db } from '../connection'
+import type { Database, License, LicenseUpdate, NewLicense } from '../schema'
+import type { ListLicensesQuery } from '@shared/schemas'
+import { escapeLike } from './products'
+
+export type LicenseRow = License & {
+  current_uses: number
+  first_hwid: string | null
+  customer_email: string | null
+  product_name: string | null
+}
+
+type LicQuery = SelectQueryBuilder<Database, 'licenses', object>
+
+/** Columns every license read returns: the row plus what the DTO derives from other tables. */
+function withDerived(q: LicQuery) {
+  return q
+    .selectAll('licenses')
+    .select((eb) => [
+      eb
+        .selectFrom('machines')
+        .whereRef('machines.license_id', '=', 'licenses.id')
+        .select(eb.fn.countAll<number>().as('n'))
+        .as('current_uses'),
+      eb
+        .selectFrom('machines')
+        .whereRef('machines.license_id', '=', 'licenses.id')
+        .select('hwid')
+        .orderBy('first_seen_at')
+        .limit(1)
+        .as('first_hwid'),
+      eb
+        .selectFrom('customers')
+        .whereRef('customers.id', '=', 'licenses.customer_id')
+        .select('email')
+        .as('customer_email'),
+      eb
+        .selectFrom('products')
+        .whereRef('products.id', '=', 'licenses.product_id')
+        .select('name')
+        .as('product_name'),
+    ])
+}
+
+function normalize(r: LicenseRow): LicenseRow {
+  return { ...r, current_uses: Number(r.current_uses ?? 0) }
+}
+
+export async function insertLicenses(db: Db, rows: NewLicense[]): Promise<void> {
+  // SQLite caps bound parameters per statement; 500 rows x 20 columns stays well under it.
+  for (let i = 0; i < rows.length; i += 500) {
+    await db.insertInto('licenses').values(rows.slice(i, i + 500)).execute()
+  }
+}
+
+export async function findLicense(db: Db, id: string): Promise<LicenseRow | undefined> {
+  const r = await withDerived(db.selectFrom('licenses')).where('licenses.id', '=', id).executeTakeFirst()
+  return r ? normalize(r as LicenseRow) : undefined
+}
+
+export async function findLicenseByKey(db: Db, key: string): Promise<LicenseRow | undefined> {
+  const r = await withDerived(db.selectFrom('licenses')).where('licenses.key', '=', key).executeTakeFirst()
+  return r ? normalize(r as LicenseRow) : undefined
+}
+
+export async function findLicensesByIds(db: Db, ids: string[]): Promise<LicenseRow[]> {
+  if (ids.length === 0) return []
+  const rows = await withDerived(db.selectFrom('licenses')).where('licenses.id', 'in', ids).execute()
+  return rows.map((r) => normalize(r as LicenseRow))
+}
+
+/**
+ * The status filter, with `expired` derived from `expires_at` so that a license past its
+ * expiry reads as expired without any sweep having run.
+ */
+function statusFilter(status: string, now: string) {
+  return (eb: ExpressionBuilder<Database, 'licenses'>) => {
+    if (status === 'expired') {
+      return eb.or([
+        eb('licenses.status', '=', 'expired'),
+        eb.and([eb('licenses.status', '=', 'active'), eb('licenses.expires_at', '<=', now)]),
+      ])
+    }
+    if (status === 'active') {
+      return eb.and([
+        eb('licenses.status', '=', 'active'),
+        eb.or([eb('licenses.expires_at', 'is', null), eb('licenses.expires_at', '>', now)]),
+      ])
+    }
+    return eb('licenses.status', '=', status as License['status'])
+  }
+}
+
+const KEY_LIKE = /^[A-Z0-9-]+$/
+
+function applyFilters(q: LicQuery, f: ListLicensesQuery, now: string, ownerId?: string): LicQuery {
+  if (ownerId) {
+    q = q.where((eb) =>
+      eb(
+        'licenses.product_id',
+        'in',
+        eb.selectFrom('products').select('products.id').where('products.owner_id', '=', ownerId),
+      ),
+    )
+  }
+  if (f.product_id) q = q.where('licenses.product_id', '=', f.product_id)
+  if (f.type) q = q.where('licenses.type', '=', f.type)
+  if (f.status) q = q.where(statusFilter(f.status, now))
+  if (f.expires_from) q = q.where('licenses.expires_at', '>=', f.expires_from)
+  if (f.expires_to) q = q.where('licenses.expires_at', '<=', f.expires_to)
+  const text = f.q?.trim()
+  if (text) {
+    const upper = text.toUpperCase()
+    if (KEY_LIKE.test(upper) && upper.length >= 4 && !text.includes('@')) {
+      // Key prefix: GLOB is case-sensitive, so SQLite can walk the unique key index.
+      const glob = upper.replace(/[*?[\]]/g, '') + '*'
+      q = q.where(sql<boolean>`licenses.key GLOB ${glob}`)
+    } else {
+      const like = `%${escapeLike(text)}%`
+      q = q.where((eb) =>
+        eb.or([
+          eb(
+            'licenses.customer_id',
+            'in',
+            eb
+              .selectFrom('customers')
+              .select('customers.id')
+              .where(sql<boolean>`customers.email LIKE ${like} ESCAPE '\\'`),
+          ),
+          sql<boolean>`licenses.key LIKE ${like} ESCAPE '\\'`,
+          sql<boolean>`licenses.metadata LIKE ${like} ESCAPE '\\'`,
+          sql<boolean>`licenses.notes LIKE ${like} ESCAPE '\\'`,
+        ]),
+      )
+    }
+  }
+  return q
+}
+
+export async function listLicenses(
+  db: Db,
+  f: ListLicensesQuery,
+  now: string,
+  ownerId?: string,
+): Promise<{ rows: LicenseRow[]; total: number }> {
+  const base = applyFilters(db.selectFrom('licenses'), f, now, ownerId)
+  const sortCol = `licenses.${f.sort}` as const
+  const rows = await withDerived(base)
+    .orderBy(sortCol, f.order)
+    .orderBy('licenses.num', f.order)
+    .limit(f.limit)
+    .offset((f.page - 1) * f.limit)
+    .execute()
+  const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return { rows: rows.map((r) => normalize(r as LicenseRow)), total: Number(count.n) }
+}
+
+export async function updateLicense(db: Db, id: string, patch: LicenseUpdate): Promise<boolean> {
+  const r = await db.updateTable('licenses').set(patch).where('id', '=', id).executeTakeFirst()
+  return Number(r.numUpdatedRows) > 0
+}
+
+export async function deleteLicense(db: Db, id: string): Promise<boolean> {
+  const r = await db.deleteFrom('licenses').where('id', '=', id).executeTakeFirst()
+  return Number(r.numDeletedRows) > 0
+}
+
+export async function deleteMachinesOf(db: Db, licenseId: string): Promise<number> {
+  const r = await db.deleteFrom('machines').where('license_id', '=', licenseId).executeTakeFirst()
+  return Number(r.numDeletedRows)
+}

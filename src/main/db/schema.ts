@@ -1,0 +1,310 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+/**
+ * The whole store, one interface per table. Times are UTC ISO-8601 strings
+ * (`2025-01-01T00:00:00.000Z`), booleans are 0/1 integers, JSON columns are TEXT.
+ * Money is integer cents. Secrets the server must read back (product secret keys, the
+ * SellRealm secrets) are stored as they are and looked up by their SHA-256 (`*_hash`);
+ * secrets it only needs to recognise (passwords, session tokens, API keys) are stored
+ * hashed only.
+ */
+export interface Database {
+  accounts: AccountsTable
+  settings: SettingsTable
+  products: ProductsTable
+  licenses: LicensesTable
+  machines: MachinesTable
+  sessions: SessionsTable
+  challenges: ChallengesTable
+  variables: VariablesTable
+  events: EventsTable
+  notifications: NotificationsTable
+  blacklist: BlacklistTable
+  webhooks: WebhooksTable
+  webhook_deliveries: WebhookDeliveriesTable
+  api_keys: ApiKeysTable
+  idempotency_keys: IdempotencyKeysTable
+  replay_guard: ReplayGuardTable
+  customers: CustomersTable
+  orders: OrdersTable
+}
+
+export type Role = 'owner' | 'admin' | 'user'
+export type LicenseType = 'trial' | 'subscription' | 'lifetime'
+/** Stored status; `expired` is also derived from `expires_at` at read time. */
+export type LicenseStatus = 'active' | 'suspended' | 'banned' | 'expired'
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical'
+
+export interface AccountsTable {
+  id: string
+  email: string
+  display_name: string
+  password_hash: string
+  role: Role
+  is_active: number
+  /** Bumped to invalidate every token issued before (deactivation, password change). */
+  token_version: Generated<number>
+  /** SellRealm License API secret (48 chars) and its SHA-256 for lookup. */
+  auth_secret: string
+  auth_secret_hash: string
+  /** SellRealm Store API secret (48 chars) and its SHA-256 for lookup. */
+  store_secret: string
+  store_secret_hash: string
+  created_at: string
+  updated_at: string
+  last_login_at: string | null
+}
+
+export interface SettingsTable {
+  key: string
+  /** JSON */
+  value: string
+  updated_at: string
+}
+
+export interface ProductsTable {
+  id: string
+  /** Stable integer id for protocols that use integers (SellRealm `product_id`). */
+  num: Generated<number>
+  owner_id: string | null
+  name: string
+  description: string
+  secret_key: string
+  secret_key_hash: string
+  is_active: number
+  price_cents: number
+  currency: string
+  /** null = unlimited */
+  stock: number | null
+  /** JSON: defaults for new licenses ({ type, max_uses, duration_days, hwid_locked, level }) */
+  license_defaults: string
+  /** JSON: per-product policy (session length, heartbeat, rate limits, indicator policy) */
+  policy: string
+  created_at: string
+  updated_at: string
+}
+
+export interface LicensesTable {
+  /** Integer id for protocols that use integers (SellRealm `key_id`); rowid alias. */
+  num: Generated<number>
+  id: string
+  product_id: string
+  key: string
+  type: LicenseType
+  status: LicenseStatus
+  level: number
+  max_uses: number
+  hwid_locked: number
+  /** Concurrent session limit; null = no limit beyond max_uses. */
+  max_sessions: number | null
+  expires_at: string | null
+  /** JSON object */
+  metadata: string
+  notes: string
+  status_reason: string | null
+  customer_id: string | null
+  order_id: string | null
+  /** Set once the license.expired event was emitted (exactly once, across restarts). */
+  expired_notified_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface MachinesTable {
+  id: string
+  license_id: string
+  hwid: string
+  name: string | null
+  platform: string | null
+  os_version: string | null
+  ip: string | null
+  first_seen_at: string
+  last_seen_at: string
+  last_heartbeat_at: string | null
+}
+
+export interface SessionsTable {
+  id: string
+  license_id: string
+  machine_id: string | null
+  /** SHA-256 of the bearer token; the token itself is only ever in the client's hands. */
+  token_hash: string
+  /** Current nonce for protocols that rotate one per check (SellRealm). */
+  nonce: string | null
+  protocol: string
+  hwid: string | null
+  ip: string | null
+  user_agent: string | null
+  created_at: string
+  expires_at: string
+  last_seen_at: string
+  revoked_at: string | null
+  revoked_reason: string | null
+}
+
+export interface ChallengesTable {
+  id: string
+  license_id: string
+  hwid: string
+  challenge: string
+  expires_at: string
+  used_at: string | null
+  created_at: string
+}
+
+export interface VariablesTable {
+  id: string
+  product_id: string | null
+  license_id: string | null
+  name: string
+  type: 'string' | 'boolean' | 'file'
+  /** string value, 'true'/'false' for booleans, file name for files */
+  value: string
+  file_data: Uint8Array | null
+  size: number
+  created_at: string
+  updated_at: string
+}
+
+export interface EventsTable {
+  id: Generated<number>
+  type: string
+  severity: Severity
+  product_id: string | null
+  license_id: string | null
+  machine_id: string | null
+  hwid: string | null
+  ip: string | null
+  user_agent: string | null
+  /** JSON object */
+  details: string
+  blocked: number
+  created_at: string
+}
+
+export interface NotificationsTable {
+  id: string
+  account_id: string | null
+  type: string
+  title: string
+  message: string
+  is_read: number
+  created_at: string
+}
+
+export interface BlacklistTable {
+  id: string
+  type: 'ip' | 'hwid' | 'license' | 'fingerprint'
+  value: string
+  reason: string
+  severity: Exclude<Severity, 'info'>
+  is_active: number
+  expires_at: string | null
+  created_by: string | null
+  created_at: string
+}
+
+export interface WebhooksTable {
+  id: string
+  owner_id: string | null
+  url: string
+  /** JSON string[] */
+  events: string
+  secret: string
+  is_active: number
+  created_at: string
+  updated_at: string
+}
+
+export interface WebhookDeliveriesTable {
+  id: string
+  webhook_id: string
+  event_type: string
+  /** The exact body sent (and signed). */
+  payload: string
+  status: 'pending' | 'delivered' | 'failed'
+  attempts: number
+  next_attempt_at: string | null
+  last_status_code: number | null
+  last_response_ms: number | null
+  last_error: string | null
+  created_at: string
+  delivered_at: string | null
+}
+
+export interface ApiKeysTable {
+  id: string
+  account_id: string
+  name: string
+  /** Visible prefix of the key, e.g. `kw_live_ab12cd` */
+  prefix: string
+  key_hash: string
+  /** Signing secret, sealed with the installation's master key (AES-256-GCM). */
+  secret_sealed: string
+  /** JSON string[] */
+  scopes: string
+  product_id: string | null
+  require_signature: number
+  /** JSON string[] of IPs / CIDRs; empty = any */
+  ip_allowlist: string
+  expires_at: string | null
+  last_used_at: string | null
+  last_used_ip: string | null
+  revoked_at: string | null
+  created_at: string
+}
+
+export interface IdempotencyKeysTable {
+  /** Who sent it (account or API key id): keys are per caller. */
+  scope: string
+  key: string
+  request_hash: string
+  status_code: number | null
+  response_body: string | null
+  created_at: string
+}
+
+/** One-time values (envelope signatures, nonces, request signatures) seen recently. */
+export interface ReplayGuardTable {
+  kind: string
+  value: string
+  expires_at: string
+}
+
+export interface CustomersTable {
+  id: string
+  owner_id: string | null
+  email: string
+  name: string | null
+  created_at: string
+}
+
+export interface OrdersTable {
+  id: string
+  num: Generated<number>
+  owner_id: string | null
+  customer_id: string
+  product_id: string
+  quantity: number
+  amount_cents: number
+  currency: string
+  status: 'pending' | 'paid' | 'refunded' | 'cancelled'
+  payment_ref: string | null
+  created_at: string
+  updated_at: string
+  paid_at: string | null
+  refunded_at: string | null
+}
+
+export type Account = Selectable<AccountsTable>
+export type NewAccount = Insertable<AccountsTable>
+export type Product = Selectable<ProductsTable>
+export type NewProduct = Insertable<ProductsTable>
+export type ProductUpdate = Updateable<ProductsTable>
+export type License = Selectable<LicensesTable>
+export type NewLicense = Insertable<LicensesTable>
+export type LicenseUpdate = Updateable<LicensesTable>
+export type Machine = Selectable<MachinesTable>
+export type Session = Selectable<SessionsTable>
+export type EventRow = Selectable<EventsTable>
+export type NewEvent = Insertable<EventsTable>

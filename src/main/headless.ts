@@ -1,0 +1,61 @@
+import { parseArgs } from 'node:util'
+import { join } from 'node:path'
+import { randomToken } from './crypto/random'
+import { resolveDataDir, startRuntime } from './runtime'
+import { DEFAULT_PORT } from './http/server'
+
+const HELP = `Usage: npm run serve -- [--data DIR] [--port N] [--host H] [--console]
+
+  --data DIR   data directory (default: $KEYWARDEN_DATA or ~/.keywarden)
+  --port N     port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)
+  --host H     address to bind (default 127.0.0.1; 0.0.0.0 exposes it on the LAN)
+  --console    serve the web console at /console (login with the printed token)`
+
+/** The headless server: the same services and HTTP surfaces as the desktop app, no Electron. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      console: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  })
+  if (values.help) {
+    console.log(HELP)
+    return
+  }
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a whole number from 0 to 65535 (got ${values.port})`)
+    process.exit(2)
+  }
+  const setupToken = process.env.KEYWARDEN_CONSOLE_TOKEN || randomToken(24)
+  const runtime = await startRuntime({
+    dataDir: resolveDataDir(values.data),
+    host: values.host ?? '127.0.0.1',
+    port,
+    console: values.console
+      ? { setupToken, staticDir: join(import.meta.dirname, '../renderer') }
+      : undefined,
+  })
+  console.log(`Keywarden listening on ${runtime.server!.url}`)
+  if (values.console) console.log(`Console: ${runtime.server!.url}/console/ (token ${setupToken})`)
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`${signal} received: closing`)
+    await runtime.close()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+main().catch((e: unknown) => {
+  console.error(`Keywarden could not start: ${e instanceof Error ? e.message : String(e)}`)
+  process.exit(1)
+})

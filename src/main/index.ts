@@ -1,0 +1,113 @@
+import { app, BrowserWindow, clipboard, ipcMain, Menu, nativeImage, shell, Tray } from 'electron'
+import { join } from 'node:path'
+import { resolveDataDir, startRuntime, type Runtime } from './runtime'
+import { registerIpc, push } from './ipc'
+import { EVENT_PUSHED } from './services/events'
+import { DEFAULT_PORT } from './http/server'
+import { createTrustedSender, hardenWindow } from './shell/security'
+import { buildTrayMenu } from './shell/tray'
+import type { EventDto, ServerStatus } from '@shared/dto'
+
+/**
+ * The desktop shell: one instance, one window, the embedded server running from launch to
+ * quit (also while the window is closed to the tray). All rules live in services.
+ */
+let runtime: Runtime | null = null
+let win: BrowserWindow | null = null
+let tray: Tray | null = null
+let quitting = false
+
+const rendererUrl = process.env.ELECTRON_RENDERER_URL
+const rendererFile = join(import.meta.dirname, '../renderer/index.html')
+const isTrustedSender = createTrustedSender(rendererUrl, rendererFile)
+
+function createWindow(): BrowserWindow {
+  const w = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'Keywarden',
+    backgroundColor: '#0b0f17',
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  })
+  hardenWindow(w.webContents, isTrustedSender, (url) => void shell.openExternal(url))
+  w.once('ready-to-show', () => w.show())
+  w.on('close', (e) => {
+    // Closing the window keeps the server running in the tray; Quit stops it.
+    if (!quitting) {
+      e.preventDefault()
+      w.hide()
+    }
+  })
+  if (rendererUrl) void w.loadURL(rendererUrl)
+  else void w.loadFile(rendererFile)
+  return w
+}
+
+function showWindow(): void {
+  if (!win || win.isDestroyed()) win = createWindow()
+  win.show()
+  win.focus()
+}
+
+function refreshTray(status: ServerStatus): void {
+  if (!tray) return
+  tray.setToolTip(status.up ? `Keywarden — ${status.url}` : 'Keywarden — server stopped')
+  tray.setContextMenu(
+    Menu.buildFromTemplate(
+      buildTrayMenu(status, {
+        open: showWindow,
+        copyUrl: (url) => clipboard.writeText(url),
+        quit: () => app.quit(),
+      }),
+    ),
+  )
+}
+
+async function boot(): Promise<void> {
+  const dataDir = resolveDataDir(process.env.KEYWARDEN_DATA ? undefined : app.getPath('userData'))
+  runtime = await startRuntime({ dataDir, host: '127.0.0.1', port: Number(process.env.KEYWARDEN_PORT) || DEFAULT_PORT })
+  registerIpc(ipcMain, runtime.handlers, isTrustedSender, (e) => console.error(e))
+  runtime.services.bus.on(EVENT_PUSHED, (e: EventDto) => push(win?.webContents, 'events.new', e))
+  runtime.services.bus.on('server.status', (s: ServerStatus) => {
+    push(win?.webContents, 'server.status', s)
+    refreshTray(s)
+  })
+  tray = new Tray(nativeImage.createFromPath(join(import.meta.dirname, '../../resources/icon.png')))
+  tray.on('click', showWindow)
+  refreshTray(runtime.status())
+  win = createWindow()
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', showWindow)
+  app.on('activate', showWindow)
+  app.on('window-all-closed', () => {
+    /* stay in the tray */
+  })
+  app.on('before-quit', (e) => {
+    if (runtime) {
+      e.preventDefault()
+      quitting = true
+      const r = runtime
+      runtime = null
+      void r.close().finally(() => app.quit())
+    } else {
+      quitting = true
+    }
+  })
+  void app.whenReady().then(boot).catch((e: unknown) => {
+    console.error('Keywarden could not start:', e)
+    app.exit(1)
+  })
+}

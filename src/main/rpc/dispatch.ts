@@ -1,0 +1,42 @@
+import { z } from 'zod'
+import { contract, isChannel } from '@shared/contract'
+import { isDomainError } from '@shared/errors'
+import type { CallContext, Handlers } from './handlers'
+
+export type { RpcResult } from '@shared/rpc'
+import type { RpcResult } from '@shared/rpc'
+
+/**
+ * Validates a call's input against the contract and runs its handler. Both transports use
+ * this, so a bad input gets the same answer over IPC and HTTP, and no stack trace leaves.
+ */
+export async function dispatch(
+  handlers: Handlers,
+  channel: string,
+  rawInput: unknown,
+  cx: CallContext,
+  onUnexpected: (e: unknown) => void = () => {},
+): Promise<RpcResult> {
+  if (!isChannel(channel)) {
+    return { ok: false, error: { code: 'NOT_FOUND', message: `Unknown channel ${channel}` } }
+  }
+  const parsed = contract[channel].input.safeParse(rawInput ?? undefined)
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: {
+        code: 'VALIDATION_ERROR',
+        message: z.prettifyError(parsed.error),
+        issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      },
+    }
+  }
+  try {
+    const handler = handlers[channel] as (i: unknown, cx: CallContext) => Promise<unknown>
+    return { ok: true, data: await handler(parsed.data, cx) }
+  } catch (e) {
+    if (isDomainError(e)) return { ok: false, error: { code: e.code, message: e.message } }
+    onUnexpected(e)
+    return { ok: false, error: { code: 'INTERNAL_ERROR', message: 'Internal error' } }
+  }
+}

@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs'
+import { homedir, networkInterfaces } from 'node:os'
+import { join } from 'node:path'
+import { openStore, type Store } from './db/connection'
+import { createServices, type Services } from './services'
+import { createHandlers, type Handlers } from './rpc/handlers'
+import { createHttpServer, DEFAULT_PORT, type HttpServer } from './http/server'
+import type { ConsoleOptions } from './http/console'
+import type { ServerStatus } from '@shared/dto'
+import { VERSION } from './version'
+
+/** `--data DIR`, else `KEYWARDEN_DATA`, else `~/.keywarden`. */
+export function resolveDataDir(flag?: string, env = process.env): string {
+  return flag || env.KEYWARDEN_DATA || join(homedir(), '.keywarden')
+}
+
+/** Every URL a client can reach a server bound to `host` on `port` with. */
+export function listeningUrls(host: string, port: number): string[] {
+  if (host !== '0.0.0.0' && host !== '::') {
+    return [`http://${host.includes(':') ? `[${host}]` : host}:${port}`]
+  }
+  const urls = [`http://127.0.0.1:${port}`]
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) {
+      if (a.family === 'IPv4' && !a.internal) urls.push(`http://${a.address}:${port}`)
+    }
+  }
+  return urls
+}
+
+export interface RuntimeOptions {
+  dataDir: string
+  host?: string
+  port?: number
+  console?: ConsoleOptions
+  logger?: boolean
+}
+
+export interface Runtime {
+  store: Store
+  services: Services
+  handlers: Handlers
+  server: HttpServer | null
+  status(): ServerStatus
+  /** Starts (or restarts on a new address) the HTTP server. */
+  listen(host: string, port: number): Promise<HttpServer>
+  /** Stops the HTTP server (draining requests), then closes the database cleanly. */
+  close(): Promise<void>
+}
+
+/**
+ * One Keywarden: store + services + console handlers + HTTP server. The Electron shell and
+ * the headless server both start exactly this; neither adds rules of its own.
+ */
+export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 })
+  const store = await openStore(join(opts.dataDir, 'keywarden.db'))
+  const services = createServices({ store, dataDir: opts.dataDir })
+  let server: HttpServer | null = null
+  let startedAt: string | null = null
+  let host = opts.host ?? '127.0.0.1'
+  let port = opts.port ?? DEFAULT_PORT
+
+  const status = (): ServerStatus => ({
+    up: server !== null,
+    url: server?.url ?? null,
+    urls: server ? listeningUrls(host, server.port) : [],
+    host,
+    port: server?.port ?? port,
+    version: VERSION,
+    data_dir: opts.dataDir,
+    started_at: startedAt,
+    public_key: null,
+  })
+  const handlers = createHandlers({ services, serverStatus: status })
+
+  const runtime: Runtime = {
+    store,
+    services,
+    handlers,
+    get server() {
+      return server
+    },
+    status,
+    async listen(h, p) {
+      if (server) await server.close()
+      server = null
+      host = h
+      port = p
+      server = await createHttpServer({ services, handlers, host, port, console: opts.console, logger: opts.logger })
+      startedAt = new Date().toISOString()
+      services.bus.emit('server.status', status())
+      return server
+    },
+    async close() {
+      if (server) await server.close()
+      server = null
+      await store.close()
+    },
+  }
+  await runtime.listen(host, port)
+  return runtime
+}

@@ -1,0 +1,56 @@
+import type { NewEvent, Severity } from '../../db/schema'
+import type { ServiceContext } from '../context'
+import { nowIso } from '../context'
+import * as repo from '../../db/repositories/events'
+import type { EventDto, Page } from '@shared/dto'
+
+export interface RecordEvent {
+  type: string
+  severity?: Severity
+  productId?: string | null
+  licenseId?: string | null
+  machineId?: string | null
+  hwid?: string | null
+  ip?: string | null
+  userAgent?: string | null
+  details?: Record<string, unknown>
+  blocked?: boolean
+}
+
+export const EVENT_PUSHED = 'event'
+
+/** The append-only audit and security log. Every state change that matters goes through here. */
+export function createEventsService(ctx: ServiceContext) {
+  return {
+    /** Writes one event and pushes it to live listeners (console feed, webhooks). */
+    async record(e: RecordEvent): Promise<EventDto> {
+      const row = {
+        type: e.type,
+        severity: e.severity ?? 'info',
+        product_id: e.productId ?? null,
+        license_id: e.licenseId ?? null,
+        machine_id: e.machineId ?? null,
+        hwid: e.hwid ?? null,
+        ip: e.ip ?? null,
+        user_agent: e.userAgent ?? null,
+        details: JSON.stringify(e.details ?? {}),
+        blocked: e.blocked ? 1 : 0,
+        created_at: nowIso(ctx),
+      } satisfies NewEvent
+      const id = await repo.insertEvent(ctx.db, row)
+      const dto = repo.toEventDto({ ...row, id })
+      ctx.bus.emit(EVENT_PUSHED, dto)
+      return dto
+    },
+
+    async listForLicense(licenseId: string, page: number, limit: number): Promise<Page<EventDto>> {
+      return repo.listEvents(ctx.db, { licenseId }, page, limit)
+    },
+
+    async recent(limit: number): Promise<EventDto[]> {
+      return (await repo.listEvents(ctx.db, {}, 1, limit)).items
+    },
+  }
+}
+
+export type EventsService = ReturnType<typeof createEventsService>

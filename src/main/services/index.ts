@@ -1,0 +1,34 @@
+import { EventEmitter } from 'node:events'
+import type { Store } from '../db/connection'
+import type { Clock, ServiceContext } from './context'
+import { createEventsService } from './events'
+import { createProductsService } from './products'
+import { createLicensesService } from './licenses'
+
+export interface ServicesOptions {
+  store: Store
+  dataDir: string
+  clock?: Clock
+}
+
+/**
+ * Builds every service over one store. The single place where services are wired together;
+ * no service reaches another except through what is passed in here.
+ */
+export function createServices(opts: ServicesOptions) {
+  const bus = new EventEmitter()
+  bus.setMaxListeners(100)
+  const ctx: ServiceContext = {
+    db: opts.store.db,
+    sqlite: opts.store.sqlite,
+    dataDir: opts.dataDir,
+    clock: opts.clock ?? (() => new Date()),
+    bus,
+  }
+  const events = createEventsService(ctx)
+  const products = createProductsService(ctx, { events })
+  const licenses = createLicensesService(ctx, { events, products })
+  return { ctx, bus, events, products, licenses }
+}
+
+export type Services = ReturnType<typeof createServices>

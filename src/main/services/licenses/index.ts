@@ -1,0 +1,215 @@
+import { DomainError } from '@shared/errors'
+import type { LicenseDto, LicenseStatus, Page } from '@shared/dto'
+import {
+  listLicensesSchema,
+  type BulkCreateLicensesInput,
+  type CreateLicenseInput,
+  type ListLicensesInput,
+  type UpdateLicenseInput,
+} from '@shared/schemas'
+import type { NewLicense } from '../../db/schema'
+import * as repo from '../../db/repositories/licenses'
+import { findOrCreateCustomer } from '../../db/repositories/customers'
+import { generateLicenseKey, uuid } from '../../crypto/random'
+import { type Actor, nowIso, ownerOf, seesAll, type ServiceContext } from '../context'
+import type { EventsService } from '../events'
+import { toProductDto, type ProductsService } from '../products'
+
+/** A stored status read at `now`: an active license past `expires_at` reads as expired. */
+export function effectiveStatus(
+  l: { status: LicenseStatus; expires_at: string | null },
+  now: string,
+): LicenseStatus {
+  if (l.status === 'active' && l.expires_at !== null && l.expires_at <= now) return 'expired'
+  return l.status
+}
+
+export function toLicenseDto(r: repo.LicenseRow, now: string): LicenseDto {
+  return {
+    id: r.id,
+    num: r.num,
+    license_key: r.key,
+    product_id: r.product_id,
+    product_name: r.product_name ?? undefined,
+    type: r.type,
+    status: effectiveStatus(r, now),
+    status_reason: r.status_reason,
+    level: r.level,
+    hwid: r.first_hwid,
+    hwid_locked: r.hwid_locked === 1,
+    max_uses: r.max_uses,
+    current_uses: r.current_uses,
+    max_sessions: r.max_sessions,
+    expires_at: r.expires_at,
+    metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+    notes: r.notes,
+    customer_id: r.customer_id,
+    customer_email: r.customer_email,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+  }
+}
+
+export function createLicensesService(
+  ctx: ServiceContext,
+  deps: { events: EventsService; products: ProductsService },
+) {
+  /** The license if it exists and the actor may see it; otherwise LICENSE_NOT_FOUND. */
+  async function load(actor: Actor, id: string): Promise<repo.LicenseRow> {
+    const l = await repo.findLicense(ctx.db, id)
+    if (!l) throw new DomainError('LICENSE_NOT_FOUND', 'License not found')
+    if (!seesAll(actor)) {
+      try {
+        await deps.products.load(actor, l.product_id)
+      } catch {
+        throw new DomainError('LICENSE_NOT_FOUND', 'License not found')
+      }
+    }
+    return l
+  }
+
+  /** Builds `count` new rows from the input and the product's defaults. */
+  async function buildRows(actor: Actor, input: CreateLicenseInput, count: number): Promise<NewLicense[]> {
+    const product = toProductDto(await deps.products.load(actor, input.product_id))
+    const d = product.license_defaults
+    const now = nowIso(ctx)
+    const expiresAt =
+      input.expires_at !== undefined
+        ? input.expires_at
+        : d.duration_days === null || (input.type ?? d.type) === 'lifetime'
+          ? null
+          : new Date(ctx.clock().getTime() + d.duration_days * 86_400_000).toISOString()
+    const customerId = input.customer_email
+      ? await findOrCreateCustomer(ctx.db, product.owner_id, input.customer_email, uuid(), now)
+      : null
+    const rows: NewLicense[] = []
+    for (let i = 0; i < count; i++) {
+      rows.push({
+        id: uuid(),
+        product_id: product.id,
+        key: generateLicenseKey(),
+        type: input.type ?? d.type,
+        status: 'active',
+        level: input.level ?? d.level,
+        max_uses: input.max_uses ?? d.max_uses,
+        hwid_locked: (input.hwid_locked ?? d.hwid_locked) ? 1 : 0,
+        max_sessions: input.max_sessions ?? null,
+        expires_at: expiresAt ? new Date(expiresAt).toISOString() : null,
+        metadata: JSON.stringify(input.metadata ?? {}),
+        notes: input.notes ?? '',
+        status_reason: null,
+        customer_id: customerId,
+        order_id: null,
+        expired_notified_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+    }
+    return rows
+  }
+
+  async function insertAll(rows: NewLicense[]): Promise<void> {
+    // One transaction: all keys or none. A key collision (p ~ 2^-78) aborts the whole batch.
+    await ctx.db.transaction().execute((trx) => repo.insertLicenses(trx, rows))
+  }
+
+  return {
+    load,
+
+    async create(actor: Actor, input: CreateLicenseInput): Promise<LicenseDto> {
+      const [row] = await buildRows(actor, input, 1)
+      await insertAll([row])
+      await deps.events.record({
+        type: 'license.created',
+        productId: row.product_id,
+        licenseId: row.id,
+        details: { key_prefix: row.key.slice(0, 4) },
+      })
+      return toLicenseDto((await repo.findLicense(ctx.db, row.id))!, nowIso(ctx))
+    },
+
+    /** Creates `count` licenses (1–100 over the API, more from the console) in one transaction. */
+    async bulkCreate(actor: Actor, input: BulkCreateLicensesInput | (CreateLicenseInput & { count: number })) {
+      const rows = await buildRows(actor, input, input.count)
+      await insertAll(rows)
+      await deps.events.record({
+        type: 'license.bulk_created',
+        productId: input.product_id,
+        details: { count: rows.length },
+      })
+      const created = await repo.findLicensesByIds(ctx.db, rows.map((r) => r.id))
+      const now = nowIso(ctx)
+      const order = new Map(rows.map((r, i) => [r.id, i]))
+      created.sort((a, b) => order.get(a.id)! - order.get(b.id)!)
+      return { created: rows.length, licenses: created.map((r) => toLicenseDto(r, now)) }
+    },
+
+    async list(actor: Actor, input: ListLicensesInput): Promise<Page<LicenseDto>> {
+      const f = listLicensesSchema.parse(input)
+      const now = nowIso(ctx)
+      const owner = seesAll(actor) ? undefined : (ownerOf(actor) ?? '\u0000none')
+      const { rows, total } = await repo.listLicenses(ctx.db, f, now, owner)
+      return { items: rows.map((r) => toLicenseDto(r, now)), page: f.page, limit: f.limit, total }
+    },
+
+    async get(actor: Actor, id: string): Promise<LicenseDto> {
+      return toLicenseDto(await load(actor, id), nowIso(ctx))
+    },
+
+    async update(actor: Actor, id: string, input: UpdateLicenseInput): Promise<LicenseDto> {
+      const before = await load(actor, id)
+      const now = nowIso(ctx)
+      await repo.updateLicense(ctx.db, id, {
+        ...(input.status !== undefined && { status: input.status }),
+        ...(input.type !== undefined && { type: input.type }),
+        ...(input.max_uses !== undefined && { max_uses: input.max_uses }),
+        ...(input.hwid_locked !== undefined && { hwid_locked: input.hwid_locked ? 1 : 0 }),
+        ...(input.max_sessions !== undefined && { max_sessions: input.max_sessions }),
+        ...(input.level !== undefined && { level: input.level }),
+        ...(input.expires_at !== undefined && {
+          expires_at: input.expires_at ? new Date(input.expires_at).toISOString() : null,
+          // A new expiry date re-arms the one-time license.expired notice.
+          expired_notified_at: null,
+        }),
+        ...(input.metadata !== undefined && { metadata: JSON.stringify(input.metadata) }),
+        ...(input.notes !== undefined && { notes: input.notes }),
+        ...(input.status_reason !== undefined && { status_reason: input.status_reason }),
+        updated_at: now,
+      })
+      await deps.events.record({
+        type: 'license.updated',
+        productId: before.product_id,
+        licenseId: id,
+        details: { fields: Object.keys(input) },
+      })
+      return toLicenseDto((await repo.findLicense(ctx.db, id))!, now)
+    },
+
+    async remove(actor: Actor, id: string): Promise<void> {
+      const l = await load(actor, id)
+      await repo.deleteLicense(ctx.db, id)
+      await deps.events.record({
+        type: 'license.deleted',
+        productId: l.product_id,
+        licenseId: id,
+        severity: 'low',
+        details: { key_prefix: l.key.slice(0, 4) },
+      })
+    },
+
+    /** Frees every machine binding so the key can be activated on new hardware. */
+    async resetHwid(actor: Actor, id: string): Promise<LicenseDto> {
+      const l = await load(actor, id)
+      const freed = await repo.deleteMachinesOf(ctx.db, id)
+      await deps.events.record({
+        type: 'license.hwid_reset',
+        productId: l.product_id,
+        licenseId: id,
+        details: { machines_released: freed },
+      })
+      return toLicenseDto((await repo.findLicense(ctx.db, id))!, nowIso(ctx))
+    },
+  }
+}
+
+export type LicensesService = ReturnType<typeof createLicensesService>

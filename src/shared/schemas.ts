@@ -1,0 +1,96 @@
+import { z } from 'zod'
+
+/**
+ * Input schemas shared by the services, the console contract, the HTTP adapters and the
+ * console's forms: one schema validates a value wherever it enters.
+ */
+
+export const licenseTypeSchema = z.enum(['trial', 'subscription', 'lifetime'])
+export const licenseStatusSchema = z.enum(['active', 'suspended', 'banned', 'expired'])
+export const indicatorPolicySchema = z.enum(['ignore', 'flag', 'block'])
+
+const isoDate = z.iso.datetime({ offset: true })
+
+export const licenseDefaultsSchema = z.object({
+  type: licenseTypeSchema,
+  max_uses: z.number().int().min(1).max(10_000),
+  hwid_locked: z.boolean(),
+  duration_days: z.number().int().min(1).max(36_500).nullable(),
+  level: z.number().int().min(0).max(1_000),
+})
+
+export const productPolicySchema = z.object({
+  session_minutes: z.number().int().min(1).max(525_600),
+  heartbeat_seconds: z.number().int().min(10).max(86_400),
+  validate_per_minute: z.number().int().min(1).max(100_000),
+  vm_policy: indicatorPolicySchema,
+  debug_policy: indicatorPolicySchema,
+})
+
+export const createProductSchema = z.object({
+  name: z.string().trim().min(1, 'Name is required').max(120),
+  description: z.string().max(2000).optional(),
+  is_active: z.boolean().optional(),
+  price_cents: z.number().int().min(0).max(100_000_000).optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'Currency is a 3-letter ISO code').optional(),
+  stock: z.number().int().min(0).nullable().optional(),
+  license_defaults: licenseDefaultsSchema.partial().optional(),
+  policy: productPolicySchema.partial().optional(),
+})
+export type CreateProductInput = z.infer<typeof createProductSchema>
+
+export const updateProductSchema = createProductSchema.partial()
+export type UpdateProductInput = z.infer<typeof updateProductSchema>
+
+export const metadataSchema = z.record(z.string(), z.unknown())
+
+export const createLicenseSchema = z.object({
+  product_id: z.string().min(1),
+  type: licenseTypeSchema.optional(),
+  max_uses: z.number().int().min(1).max(10_000).optional(),
+  hwid_locked: z.boolean().optional(),
+  max_sessions: z.number().int().min(1).max(10_000).nullable().optional(),
+  level: z.number().int().min(0).max(1_000).optional(),
+  expires_at: isoDate.nullable().optional(),
+  metadata: metadataSchema.optional(),
+  notes: z.string().max(2000).optional(),
+  customer_email: z.email().optional(),
+})
+export type CreateLicenseInput = z.infer<typeof createLicenseSchema>
+
+export const bulkCreateLicensesSchema = createLicenseSchema.extend({
+  count: z.number().int().min(1).max(100),
+})
+export type BulkCreateLicensesInput = z.infer<typeof bulkCreateLicensesSchema>
+
+export const updateLicenseSchema = z.object({
+  status: z.enum(['active', 'suspended', 'expired']).optional(),
+  type: licenseTypeSchema.optional(),
+  max_uses: z.number().int().min(1).max(10_000).optional(),
+  hwid_locked: z.boolean().optional(),
+  max_sessions: z.number().int().min(1).max(10_000).nullable().optional(),
+  level: z.number().int().min(0).max(1_000).optional(),
+  expires_at: isoDate.nullable().optional(),
+  metadata: metadataSchema.optional(),
+  notes: z.string().max(2000).optional(),
+  status_reason: z.string().max(500).nullable().optional(),
+})
+export type UpdateLicenseInput = z.infer<typeof updateLicenseSchema>
+
+export const licenseSortSchema = z.enum(['created_at', 'expires_at', 'key', 'status', 'type'])
+
+export const listLicensesSchema = z.object({
+  product_id: z.string().optional(),
+  status: licenseStatusSchema.optional(),
+  type: licenseTypeSchema.optional(),
+  /** key prefix, customer email, or text inside metadata/notes */
+  q: z.string().max(200).optional(),
+  expires_from: isoDate.optional(),
+  expires_to: isoDate.optional(),
+  sort: licenseSortSchema.default('created_at'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  page: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(500).default(20),
+})
+export type ListLicensesInput = z.input<typeof listLicensesSchema>
+export type ListLicensesQuery = z.output<typeof listLicensesSchema>
