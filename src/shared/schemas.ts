@@ -32,7 +32,10 @@ export const createProductSchema = z.object({
   description: z.string().max(2000).optional(),
   is_active: z.boolean().optional(),
   price_cents: z.number().int().min(0).max(100_000_000).optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'Currency is a 3-letter ISO code').optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'Currency is a 3-letter ISO code')
+    .optional(),
   stock: z.number().int().min(0).nullable().optional(),
   license_defaults: licenseDefaultsSchema.partial().optional(),
   policy: productPolicySchema.partial().optional(),

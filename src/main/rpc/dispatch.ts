@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { contract, isChannel } from '@shared/contract'
 import { isDomainError } from '@shared/errors'
-import type { CallContext, Handlers } from './handlers'
+import type { CallContext, Handlers } from './handlers/index'
 
 export type { RpcResult } from '@shared/rpc'
 import type { RpcResult } from '@shared/rpc'

@@ -1,27 +1,11 @@
-import type { Channel, OutputOf, ParsedInputOf } from '@shared/contract'
-import type { Services } from '../services'
-import type { Actor } from '../services/context'
-import type { ServerStatus } from '@shared/dto'
+import type { coreChannels } from '@shared/channels/core'
+import type { HandlerDeps, HandlersFor } from './types'
 
-export interface CallContext {
-  actor: Actor
-}
-
-export type Handlers = {
-  [C in Channel]: (input: ParsedInputOf<C>, cx: CallContext) => Promise<OutputOf<C>>
-}
-
-export interface HandlerDeps {
-  services: Services
-  /** Live status of the embedded server (the shell knows whether and where it listens). */
-  serverStatus: () => ServerStatus
-}
-
-/**
- * Every console channel, implemented once over the services. The IPC adapter (desktop) and
- * the HTTP adapter (headless console, browser-mode tests) both call exactly these.
- */
-export function createHandlers({ services: s, serverStatus }: HandlerDeps): Handlers {
+/** Server status, products, licenses and the event feed. */
+export function coreHandlers({
+  services: s,
+  serverStatus,
+}: HandlerDeps): HandlersFor<typeof coreChannels> {
   return {
     'server.status': async () => serverStatus(),
 

@@ -1,0 +1,17 @@
+import type { Contract } from '@shared/contract'
+import type { HandlerDeps, HandlersFor } from './types'
+import { coreHandlers } from './core'
+
+export type { CallContext, HandlerDeps } from './types'
+export type Handlers = HandlersFor<Contract>
+
+/**
+ * Every console channel, implemented once over the services. The IPC adapter (desktop) and
+ * the HTTP adapter (headless console, browser-mode tests) both call exactly these. Each
+ * domain's handlers live in their own file, composed here.
+ */
+export function createHandlers(deps: HandlerDeps): Handlers {
+  return {
+    ...coreHandlers(deps),
+  }
+}

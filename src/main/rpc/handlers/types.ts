@@ -1,0 +1,21 @@
+import type { z } from 'zod'
+import type { Services } from '../../services'
+import type { Actor } from '../../services/context'
+import type { ServerStatus } from '@shared/dto'
+
+export interface CallContext {
+  actor: Actor
+}
+
+export interface HandlerDeps {
+  services: Services
+  /** Live status of the embedded server (the shell knows whether and where it listens). */
+  serverStatus: () => ServerStatus
+}
+
+type ChannelDef = { input: z.ZodType; output: unknown }
+
+/** The handlers for one domain's channel map: parsed input in, the declared output out. */
+export type HandlersFor<M extends Record<string, ChannelDef>> = {
+  [C in keyof M]: (input: z.output<M[C]['input']>, cx: CallContext) => Promise<M[C]['output']>
+}

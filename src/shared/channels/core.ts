@@ -1,0 +1,45 @@
+import { z } from 'zod'
+import type { EventDto, LicenseDto, Page, ProductDto, ServerStatus } from '../dto'
+import {
+  bulkCreateLicensesSchema,
+  createLicenseSchema,
+  createProductSchema,
+  listLicensesSchema,
+  updateLicenseSchema,
+  updateProductSchema,
+} from '../schemas'
+import { byId, channel, none } from './channel'
+
+/** Server status, products, licenses and the event feed. */
+export const coreChannels = {
+  'server.status': channel(none).returns<ServerStatus>(),
+
+  'products.list': channel(z.object({ q: z.string().max(200).optional() }).default({})).returns<
+    ProductDto[]
+  >(),
+  'products.get': channel(byId).returns<ProductDto>(),
+  'products.create': channel(createProductSchema).returns<ProductDto>(),
+  'products.update': channel(byId.extend({ patch: updateProductSchema })).returns<ProductDto>(),
+  'products.delete': channel(byId).returns<{ deleted: true }>(),
+  'products.regenerateKey': channel(byId).returns<{ secret_key: string }>(),
+
+  'licenses.list': channel(listLicensesSchema).returns<Page<LicenseDto>>(),
+  'licenses.get': channel(byId).returns<LicenseDto>(),
+  'licenses.create': channel(createLicenseSchema).returns<LicenseDto>(),
+  'licenses.bulkCreate': channel(
+    bulkCreateLicensesSchema.extend({ count: z.number().int().min(1).max(10_000) }),
+  ).returns<{ created: number; licenses: LicenseDto[] }>(),
+  'licenses.update': channel(byId.extend({ patch: updateLicenseSchema })).returns<LicenseDto>(),
+  'licenses.delete': channel(byId).returns<{ deleted: true }>(),
+  'licenses.resetHwid': channel(byId).returns<LicenseDto>(),
+  'licenses.events': channel(
+    byId.extend({
+      page: z.number().int().min(1).default(1),
+      limit: z.number().int().min(1).max(200).default(50),
+    }),
+  ).returns<Page<EventDto>>(),
+
+  'events.recent': channel(
+    z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }),
+  ).returns<EventDto[]>(),
+} as const
