@@ -234,7 +234,8 @@ export interface WebhookDeliveriesTable {
 
 export interface ApiKeysTable {
   id: string
-  account_id: string
+  /** The account the key acts as; null = the installation owner (created in the desktop console). */
+  account_id: string | null
   name: string
   /** Visible prefix of the key, e.g. `kw_live_ab12cd` */
   prefix: string
@@ -308,3 +309,5 @@ export type Machine = Selectable<MachinesTable>
 export type Session = Selectable<SessionsTable>
 export type EventRow = Selectable<EventsTable>
 export type NewEvent = Insertable<EventsTable>
+export type ApiKey = Selectable<ApiKeysTable>
+export type NewApiKey = Insertable<ApiKeysTable>

@@ -320,9 +320,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('api_keys')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('account_id', 'text', (c) =>
-      c.notNull().references('accounts.id').onDelete('cascade'),
-    )
+    .addColumn('account_id', 'text', (c) => c.references('accounts.id').onDelete('cascade'))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('prefix', 'text', (c) => c.notNull())
     .addColumn('key_hash', 'text', (c) => c.notNull().unique())
@@ -337,6 +335,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('revoked_at', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute()
+  await db.schema.createIndex('api_keys_account').on('api_keys').column('account_id').execute()
 
   await db.schema
     .createTable('idempotency_keys')
@@ -347,6 +346,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('response_body', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('idempotency_pk', ['scope', 'key'])
+    .execute()
+  await db.schema
+    .createIndex('idempotency_created')
+    .on('idempotency_keys')
+    .column('created_at')
     .execute()
 
   await db.schema
