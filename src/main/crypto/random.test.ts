@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { generateLicenseKey, KEY_ALPHABET, randomAlnum, safeEqual } from './random'
+
+describe('license keys', () => {
+  it('are XXXX-XXXX-XXXX-XXXX from the unambiguous alphabet', () => {
+    for (let i = 0; i < 200; i++) {
+      const key = generateLicenseKey()
+      expect(key).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/)
+      for (const ch of key.replace(/-/g, '')) expect(KEY_ALPHABET).toContain(ch)
+      expect(key).not.toMatch(/[01ILOU]/)
+    }
+  })
+
+  it('do not repeat and use every letter of the alphabet about equally', () => {
+    const seen = new Set<string>()
+    const counts = new Map<string, number>()
+    for (let i = 0; i < 5000; i++) {
+      const key = generateLicenseKey()
+      seen.add(key)
+      for (const ch of key.replace(/-/g, '')) counts.set(ch, (counts.get(ch) ?? 0) + 1)
+    }
+    expect(seen.size).toBe(5000)
+    expect(counts.size).toBe(KEY_ALPHABET.length)
+    const expected = (5000 * 16) / KEY_ALPHABET.length
+    for (const n of counts.values()) expect(Math.abs(n - expected) / expected).toBeLessThan(0.2)
+  })
+})
+
+describe('secrets', () => {
+  it('randomAlnum gives exactly the length asked for, alphanumeric only', () => {
+    for (const n of [1, 48, 100]) expect(randomAlnum(n)).toMatch(new RegExp(`^[A-Za-z0-9]{${n}}$`))
+    expect(randomAlnum(48)).not.toBe(randomAlnum(48))
+  })
+
+  it('safeEqual compares by value, including different lengths', () => {
+    expect(safeEqual('abc', 'abc')).toBe(true)
+    expect(safeEqual('abc', 'abd')).toBe(false)
+    expect(safeEqual('abc', 'abcd')).toBe(false)
+    expect(safeEqual('', '')).toBe(true)
+  })
+})
