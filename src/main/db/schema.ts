@@ -201,6 +201,8 @@ export interface BlacklistTable {
   is_active: number
   expires_at: string | null
   created_by: string | null
+  /** `manual` (an admin's entry) or `detection` (a temporary block from brute-force detection). */
+  source: Generated<'manual' | 'detection'>
   created_at: string
 }
 
@@ -219,6 +221,8 @@ export interface WebhooksTable {
 export interface WebhookDeliveriesTable {
   id: string
   webhook_id: string
+  /** The event this delivery carries (null for test sends); unique per webhook. */
+  event_id: number | null
   event_type: string
   /** The exact body sent (and signed). */
   payload: string

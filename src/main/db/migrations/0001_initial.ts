@@ -273,6 +273,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('expires_at', 'text')
     .addColumn('created_by', 'text')
+    .addColumn('source', 'text', (c) =>
+      c.notNull().defaultTo('manual').check(sql`source in ('manual','detection')`),
+    )
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute()
   await db.schema.createIndex('blacklist_lookup').on('blacklist').columns(['type', 'value']).execute()
@@ -295,6 +298,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('webhook_id', 'text', (c) =>
       c.notNull().references('webhooks.id').onDelete('cascade'),
     )
+    .addColumn('event_id', 'integer')
     .addColumn('event_type', 'text', (c) => c.notNull())
     .addColumn('payload', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
@@ -315,6 +319,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createIndex('deliveries_webhook')
     .on('webhook_deliveries')
     .columns(['webhook_id', 'created_at'])
+    .execute()
+  // One delivery per (webhook, event): enqueueing twice after a crash cannot send twice.
+  await db.schema
+    .createIndex('deliveries_webhook_event')
+    .on('webhook_deliveries')
+    .columns(['webhook_id', 'event_id'])
+    .unique()
+    .where(sql.ref('event_id'), 'is not', null)
     .execute()
 
   await db.schema
