@@ -87,7 +87,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       server = null
       host = h
       port = p
-      server = await createHttpServer({ services, handlers, host, port, console: opts.console, logger: opts.logger })
+      // Email/password console logins go to the accounts service unless the caller chose otherwise.
+      const consoleOpts = opts.console && {
+        authenticate: (body: unknown) => services.accounts.consoleLogin(body),
+        ...opts.console,
+      }
+      server = await createHttpServer({ services, handlers, host, port, console: consoleOpts, logger: opts.logger })
       startedAt = new Date().toISOString()
       services.bus.emit('server.status', status())
       return server

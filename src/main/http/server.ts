@@ -8,6 +8,7 @@ import {
 import type { Services } from '../services'
 import type { Handlers } from '../rpc/handlers'
 import { registerConsole, type ConsoleOptions } from './console'
+import { registerLicensecm } from './protocols/licensecm'
 import { VERSION } from '../version'
 
 export interface HttpServerOptions {
@@ -68,6 +69,8 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
     uptime_seconds: Math.round((Date.now() - started) / 1000),
     time: new Date().toISOString(),
   }))
+
+  await app.register(registerLicensecm, { services: opts.services })
 
   if (opts.console && opts.handlers) {
     await app.register(registerConsole, { ...opts.console, handlers: opts.handlers, services: opts.services })

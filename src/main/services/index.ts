@@ -4,6 +4,8 @@ import type { Clock, ServiceContext } from './context'
 import { createEventsService } from './events'
 import { createProductsService } from './products'
 import { createLicensesService } from './licenses'
+import { createSettingsService } from './settings'
+import { createAccountsService } from './accounts'
 
 export interface ServicesOptions {
   store: Store
@@ -28,7 +30,9 @@ export function createServices(opts: ServicesOptions) {
   const events = createEventsService(ctx)
   const products = createProductsService(ctx, { events })
   const licenses = createLicensesService(ctx, { events, products })
-  return { ctx, bus, events, products, licenses }
+  const settings = createSettingsService(ctx)
+  const accounts = createAccountsService(ctx, { events, settings })
+  return { ctx, bus, events, products, licenses, settings, accounts }
 }
 
 export type Services = ReturnType<typeof createServices>

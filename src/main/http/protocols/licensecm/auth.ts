@@ -1,0 +1,70 @@
+import { z } from 'zod'
+import { DomainError } from '@shared/errors'
+import { loginSchema, registerSchema } from '@shared/accounts'
+import { bearerToken } from '../../middleware/auth'
+import { isLoopback, principalOf, typed, type RouteFamily } from './context'
+import { ok } from './reply'
+
+/** Sign-in attempts per minute per client IP and email (on top of scrypt's own cost). */
+const AUTH_PER_MINUTE = 10
+
+const authLimit = {
+  rateLimit: {
+    max: AUTH_PER_MINUTE,
+    timeWindow: 60_000,
+    keyGenerator: (req: { ip: string; body?: unknown }) => {
+      const email = (req.body as { email?: unknown } | undefined)?.email
+      return `${req.ip}|${typeof email === 'string' ? email.toLowerCase() : ''}`
+    },
+    // The key needs the parsed body.
+    hook: 'preValidation' as const,
+  },
+}
+
+/** POST /api/auth/register, /login, /refresh; GET /api/auth/me. */
+export const authRoutes: RouteFamily = async (app, { services, auth }) => {
+  const r = typed(app)
+
+  r.post(
+    '/auth/register',
+    { schema: { body: registerSchema, tags: ['auth'] }, config: authLimit },
+    async (req, reply) => {
+      const result = await services.accounts.register(req.body, {
+        via: 'api',
+        ip: req.ip,
+        loopback: isLoopback(req),
+      })
+      return reply.status(201).send(ok(result))
+    },
+  )
+
+  r.post(
+    '/auth/login',
+    { schema: { body: loginSchema, tags: ['auth'] }, config: authLimit },
+    async (req) => ok(await services.accounts.login(req.body, { ip: req.ip })),
+  )
+
+  r.post(
+    '/auth/refresh',
+    {
+      schema: {
+        body: z.object({ token: z.string().max(4096).optional() }).optional(),
+        tags: ['auth'],
+      },
+    },
+    async (req) => {
+      // The current (or recently expired) token, from the header or the body.
+      const token = bearerToken(req) ?? req.body?.token
+      if (!token)
+        throw new DomainError(
+          'UNAUTHORIZED',
+          'Send the current token as Authorization: Bearer <token>',
+        )
+      return ok(await services.accounts.refresh(token))
+    },
+  )
+
+  r.get('/auth/me', { schema: { tags: ['auth'] }, preValidation: auth.requireAuth }, async (req) =>
+    ok(await services.accounts.me(principalOf(req).actor)),
+  )
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify'
+import rateLimit from '@fastify/rate-limit'
+import { DomainError } from '@shared/errors'
+import type { Services } from '../../../services'
+import { createAuth, jwtAuthenticator } from '../../middleware/auth'
+import { licensecmErrorHandler } from './errors'
+import type { RouteDeps } from './context'
+import { authRoutes } from './auth'
+
+export interface LicensecmOptions {
+  services: Services
+  /**
+   * Overrides the per-IP request limit (default: the `api_rate_limit_per_minute` setting,
+   * 100/min). `false` turns it off (benchmarks).
+   */
+  rateLimit?: { max: number; timeWindowMs?: number } | false
+}
+
+/**
+ * The LicenseCM-compatible API under /api: the management API (JWT Bearer or API key) and
+ * the client API. One encapsulated scope, so its envelope, error handler and rate limit
+ * apply to every route family registered here and to nothing else on the server.
+ *
+ * Adding a route family: write `<family>.ts` exporting a `RouteFamily` (see context.ts),
+ * and add ONE `await api(<family>Routes)` line below. Paths inside a family are relative
+ * to /api (e.g. '/security/blacklist').
+ */
+export async function registerLicensecm(
+  app: FastifyInstance,
+  opts: LicensecmOptions,
+): Promise<void> {
+  const { services } = opts
+  app.decorateRequest('principal', null)
+  app.setErrorHandler(licensecmErrorHandler)
+
+  if (opts.rateLimit !== false) {
+    const fixed = opts.rateLimit
+    await app.register(rateLimit, {
+      global: true,
+      // Read per request, so an admin's change in settings applies at once.
+      max: fixed
+        ? fixed.max
+        : async () => (await services.settings.get()).api_rate_limit_per_minute,
+      timeWindow: fixed?.timeWindowMs ?? 60_000,
+      errorResponseBuilder: (_req, c) =>
+        new DomainError('RATE_LIMITED', `Rate limit exceeded: retry in ${c.after}`),
+    })
+  }
+
+  // The authenticator chain, tried in order. Plug-in point for the API-key engineer: add
+  // `apiKeyAuthenticator(services)` (X-API-Key) to this list.
+  const auth = createAuth([jwtAuthenticator(services.accounts)])
+  const deps: RouteDeps = { services, auth }
+  const api = (family: (a: FastifyInstance, d: RouteDeps) => Promise<void>) =>
+    app.register(async (scope) => family(scope, deps), { prefix: '/api' })
+
+  // Management API (accounts engineer)
+  await api(authRoutes)
+  // -- more management families: products, licenses, stats, notifications, admin --
+
+  // Security engineer: await api(securityRoutes)   (./security.ts)
+  // Webhooks: await api(webhookRoutes)             (./webhooks.ts)
+  // Client API (engine engineer): await api(clientRoutes)   (./client/index.ts, paths '/client/...')
+}

@@ -1,0 +1,316 @@
+import { DomainError } from '@shared/errors'
+import {
+  createAccountSchema,
+  loginSchema,
+  registerSchema,
+  updateAccountSchema,
+  type AccountDto,
+  type CreateAccountInput,
+  type LoginInput,
+  type RegisterInput,
+  type UpdateAccountInput,
+} from '@shared/accounts'
+import type { Account, Role } from '../../db/schema'
+import * as repo from '../../db/repositories/accounts'
+import { hashPassword, verifyPassword } from '../../crypto/passwords'
+import { randomAlnum, safeEqual, sha256Hex, uuid } from '../../crypto/random'
+import { signAccessToken, TokenError, verifyAccessToken } from '../../crypto/jwt'
+import { type Actor, nowIso, seesAll, type ServiceContext } from '../context'
+import type { EventsService } from '../events'
+import type { SettingsService } from '../settings'
+
+/** An expired token can still be exchanged for a new one for this long... */
+export const REFRESH_GRACE_SECONDS = 7 * 24 * 3600
+/** ...as long as the password was proven at most this long ago. */
+export const REFRESH_MAX_AGE_SECONDS = 30 * 24 * 3600
+/** The settings-table name of the installation's JWT signing key. */
+export const JWT_SECRET = 'jwt_hs256'
+
+/** Where a registration comes from: the first account may only be made from this machine. */
+export type RegistrationOrigin = { via: 'api'; ip: string; loopback: boolean } | { via: 'console' }
+
+export interface AuthResult {
+  token: string
+  user: AccountDto
+}
+
+export function toAccountDto(a: Account): AccountDto {
+  return {
+    id: a.id,
+    email: a.email,
+    display_name: a.display_name,
+    role: a.role,
+    is_active: a.is_active === 1,
+    created_at: a.created_at,
+    updated_at: a.updated_at,
+    last_login_at: a.last_login_at,
+  }
+}
+
+export function actorOf(a: Pick<Account, 'id' | 'role'>): Actor {
+  return { kind: 'account', accountId: a.id, role: a.role }
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  return e instanceof Error && /UNIQUE constraint failed/.test(e.message)
+}
+
+/**
+ * Vendor accounts: registration (first account = admin, from loopback or the console only;
+ * afterwards only while an admin keeps registration open), password login, JWT issue and
+ * verification, and account administration.
+ */
+export function createAccountsService(
+  ctx: ServiceContext,
+  deps: { events: EventsService; settings: SettingsService },
+) {
+  // A real scrypt hash to verify against when the email is unknown, so that a wrong email
+  // costs as long as a wrong password and logins cannot be used to enumerate accounts.
+  let dummyHash: Promise<string> | null = null
+  const dummy = () => (dummyHash ??= hashPassword(randomAlnum(24)))
+
+  async function issue(a: Account, authTime: number): Promise<string> {
+    const { access_token_ttl_minutes: ttl } = await deps.settings.get()
+    return signAccessToken(
+      await deps.settings.secret(JWT_SECRET),
+      { sub: a.id, ver: a.token_version, auth_time: authTime },
+      { now: ctx.clock(), ttlSeconds: ttl * 60 },
+    )
+  }
+
+  function requireAdmin(actor: Actor): void {
+    if (!seesAll(actor)) throw new DomainError('FORBIDDEN', 'Admin access required')
+  }
+
+  /** Inserts a new account with fresh SellRealm secrets. `role` null = decide by first-ness. */
+  async function insert(
+    input: RegisterInput,
+    role: Role | null,
+    mayBeFirst: boolean,
+  ): Promise<Account> {
+    const passwordHash = await hashPassword(input.password)
+    const now = nowIso(ctx)
+    const settings = await deps.settings.get()
+    const authSecret = randomAlnum(48)
+    const storeSecret = randomAlnum(48)
+    try {
+      // Count and insert in one transaction: two concurrent "first" registrations cannot
+      // both become admin.
+      return await ctx.db.transaction().execute(async (trx) => {
+        const first = (await repo.countAccounts(trx)) === 0
+        if (first && !mayBeFirst) {
+          throw new DomainError(
+            'FORBIDDEN',
+            'The first account can only be created from this machine (loopback) or the desktop console',
+          )
+        }
+        if (!first && role === null && !settings.registration_open) {
+          throw new DomainError('FORBIDDEN', 'Registration is closed; ask an admin for an account')
+        }
+        return repo.insertAccount(trx, {
+          id: uuid(),
+          email: input.email,
+          display_name: input.display_name ?? input.email.split('@')[0],
+          password_hash: passwordHash,
+          role: first ? 'admin' : (role ?? 'user'),
+          is_active: 1,
+          auth_secret: authSecret,
+          auth_secret_hash: sha256Hex(authSecret),
+          store_secret: storeSecret,
+          store_secret_hash: sha256Hex(storeSecret),
+          created_at: now,
+          updated_at: now,
+          last_login_at: null,
+        })
+      })
+    } catch (e) {
+      if (isUniqueViolation(e))
+        throw new DomainError('CONFLICT', 'An account with this email already exists')
+      throw e
+    }
+  }
+
+  async function loadActive(id: string): Promise<Account> {
+    const a = await repo.findAccountById(ctx.db, id)
+    if (!a) throw new DomainError('UNAUTHORIZED', 'Invalid token')
+    if (a.is_active !== 1) throw new DomainError('UNAUTHORIZED', 'Account is deactivated')
+    return a
+  }
+
+  async function checkCredentials(input: LoginInput): Promise<Account | null> {
+    const a = await repo.findAccountByEmail(ctx.db, input.email.trim().toLowerCase())
+    const ok = await verifyPassword(input.password, a?.password_hash ?? (await dummy()))
+    return a && ok ? a : null
+  }
+
+  return {
+    /** Self-registration over the API (or the console's first-run form). */
+    async register(raw: RegisterInput, origin: RegistrationOrigin): Promise<AuthResult> {
+      const input = registerSchema.parse(raw)
+      const mayBeFirst = origin.via === 'console' || origin.loopback
+      const a = await insert(input, null, mayBeFirst)
+      await deps.events.record({
+        type: 'account.registered',
+        ip: origin.via === 'api' ? origin.ip : null,
+        details: { account_id: a.id, role: a.role, via: origin.via },
+      })
+      return {
+        token: await issue(a, Math.floor(ctx.clock().getTime() / 1000)),
+        user: toAccountDto(a),
+      }
+    },
+
+    /** Email + password. The same answer, and about the same time, for an unknown email. */
+    async login(raw: LoginInput, meta: { ip?: string | null } = {}): Promise<AuthResult> {
+      const input = loginSchema.parse(raw)
+      const a = await checkCredentials(input)
+      if (!a) {
+        await deps.events.record({
+          type: 'auth.login_failed',
+          severity: 'low',
+          ip: meta.ip ?? null,
+          details: { email_hash: sha256Hex(input.email.trim().toLowerCase()).slice(0, 16) },
+        })
+        throw new DomainError('UNAUTHORIZED', 'Invalid email or password')
+      }
+      if (a.is_active !== 1) throw new DomainError('FORBIDDEN', 'Account is deactivated')
+      const now = nowIso(ctx)
+      const updated = (await repo.updateAccount(ctx.db, a.id, { last_login_at: now })) ?? a
+      return {
+        token: await issue(updated, Math.floor(ctx.clock().getTime() / 1000)),
+        user: toAccountDto(updated),
+      }
+    },
+
+    /** The console's email/password login: the account's actor, or null. */
+    async consoleLogin(raw: unknown): Promise<Actor | null> {
+      const parsed = loginSchema.safeParse(raw)
+      if (!parsed.success) return null
+      const a = await checkCredentials(parsed.data)
+      return a && a.is_active === 1 ? actorOf(a) : null
+    },
+
+    /**
+     * The account behind a Bearer token: signature, expiry, an active account and a current
+     * token_version (deactivation and password changes revoke every older token).
+     */
+    async authenticate(token: string): Promise<Account> {
+      let claims
+      try {
+        claims = await verifyAccessToken(await deps.settings.secret(JWT_SECRET), token, {
+          now: ctx.clock(),
+        })
+      } catch (e) {
+        if (e instanceof TokenError) throw new DomainError('UNAUTHORIZED', e.message)
+        throw e
+      }
+      const a = await loadActive(claims.sub)
+      if (a.token_version !== claims.ver) throw new DomainError('UNAUTHORIZED', 'Token revoked')
+      return a
+    },
+
+    /**
+     * A fresh token for a valid one, or one that expired at most REFRESH_GRACE_SECONDS ago,
+     * while the login it descends from is at most REFRESH_MAX_AGE_SECONDS old.
+     */
+    async refresh(token: string): Promise<{ token: string }> {
+      let claims
+      try {
+        claims = await verifyAccessToken(await deps.settings.secret(JWT_SECRET), token, {
+          now: ctx.clock(),
+          graceSeconds: REFRESH_GRACE_SECONDS,
+        })
+      } catch (e) {
+        if (e instanceof TokenError) throw new DomainError('UNAUTHORIZED', e.message)
+        throw e
+      }
+      if (ctx.clock().getTime() / 1000 - claims.auth_time > REFRESH_MAX_AGE_SECONDS) {
+        throw new DomainError('UNAUTHORIZED', 'Session too old; log in again')
+      }
+      const a = await loadActive(claims.sub)
+      if (a.token_version !== claims.ver) throw new DomainError('UNAUTHORIZED', 'Token revoked')
+      return { token: await issue(a, claims.auth_time) }
+    },
+
+    async me(actor: Actor): Promise<AccountDto> {
+      if (actor.kind !== 'account')
+        throw new DomainError('NOT_FOUND', 'No account behind this session')
+      const a = await repo.findAccountById(ctx.db, actor.accountId)
+      if (!a) throw new DomainError('NOT_FOUND', 'Account not found')
+      return toAccountDto(a)
+    },
+
+    /** True while no account exists (the console shows its first-run form). */
+    async isEmpty(): Promise<boolean> {
+      return (await repo.countAccounts(ctx.db)) === 0
+    },
+
+    async list(actor: Actor): Promise<AccountDto[]> {
+      requireAdmin(actor)
+      return (await repo.listAccounts(ctx.db)).map(toAccountDto)
+    },
+
+    /** An admin (or the console) creates an account directly, whether registration is open or not. */
+    async create(actor: Actor, raw: CreateAccountInput): Promise<AccountDto> {
+      requireAdmin(actor)
+      const input = createAccountSchema.parse(raw)
+      // The console is the installation itself: it may create the very first account.
+      const a = await insert(input, input.role, actor.kind === 'console')
+      await deps.events.record({
+        type: 'account.created',
+        details: { account_id: a.id, role: a.role },
+      })
+      return toAccountDto(a)
+    },
+
+    /** Role (user/admin), active flag, display name. Deactivation revokes every token. */
+    async update(actor: Actor, id: string, raw: UpdateAccountInput): Promise<AccountDto> {
+      requireAdmin(actor)
+      const input = updateAccountSchema.parse(raw)
+      const now = nowIso(ctx)
+      return ctx.db.transaction().execute(async (trx) => {
+        const a = await repo.findAccountById(trx, id)
+        if (!a) throw new DomainError('NOT_FOUND', 'Account not found')
+        if (
+          a.role === 'owner' &&
+          !(actor.kind === 'console' || (actor.kind === 'account' && actor.role === 'owner'))
+        ) {
+          throw new DomainError('FORBIDDEN', 'Only the owner can change the owner account')
+        }
+        const losesAdmin =
+          a.is_active === 1 &&
+          a.role !== 'user' &&
+          (input.is_active === false || input.role === 'user')
+        if (losesAdmin && (await repo.countActiveAdmins(trx)) <= 1) {
+          throw new DomainError(
+            'CONFLICT',
+            'The last active admin cannot be demoted or deactivated',
+          )
+        }
+        const deactivating = input.is_active === false && a.is_active === 1
+        const updated = await repo.updateAccount(trx, id, {
+          ...(input.role !== undefined && { role: input.role }),
+          ...(input.is_active !== undefined && { is_active: input.is_active ? 1 : 0 }),
+          ...(input.display_name !== undefined && { display_name: input.display_name }),
+          ...(deactivating && { token_version: a.token_version + 1 }),
+          updated_at: now,
+        })
+        return toAccountDto(updated!)
+      })
+    },
+
+    /** The account owning a SellRealm License API `auth_secret` (constant-time confirmed). */
+    async byAuthSecret(secret: string): Promise<Account | null> {
+      const a = await repo.findAccountByAuthSecretHash(ctx.db, sha256Hex(secret))
+      return a && a.is_active === 1 && safeEqual(a.auth_secret, secret) ? a : null
+    },
+
+    /** The account owning a SellRealm Store API `store_secret` (constant-time confirmed). */
+    async byStoreSecret(secret: string): Promise<Account | null> {
+      const a = await repo.findAccountByStoreSecretHash(ctx.db, sha256Hex(secret))
+      return a && a.is_active === 1 && safeEqual(a.store_secret, secret) ? a : null
+    },
+  }
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>

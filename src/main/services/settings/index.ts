@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto'
+import { DomainError } from '@shared/errors'
+import {
+  DEFAULT_SETTINGS,
+  settingsSchema,
+  updateSettingsSchema,
+  type SettingsDto,
+  type UpdateSettingsInput,
+} from '@shared/accounts'
+import * as repo from '../../db/repositories/settings'
+import { type Actor, nowIso, seesAll, type ServiceContext } from '../context'
+
+/** Settings rows live under this prefix; installation secrets under `secret.`. */
+const PREFIX = 'setting.'
+const SECRET_PREFIX = 'secret.'
+
+/**
+ * The installation's settings (registration, token lifetime, API rate limit) and its
+ * internal secrets (the JWT signing key). Values are cached in memory: one process owns the
+ * database, and every write goes through here.
+ */
+export function createSettingsService(ctx: ServiceContext) {
+  let cache: SettingsDto | null = null
+  const secrets = new Map<string, Uint8Array>()
+
+  async function load(): Promise<SettingsDto> {
+    if (cache) return cache
+    const stored = await repo.allSettings(ctx.db)
+    const raw: Record<string, unknown> = {}
+    for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof SettingsDto)[]) {
+      const text = stored.get(PREFIX + key)
+      if (text === undefined) continue
+      try {
+        raw[key] = JSON.parse(text)
+      } catch {
+        // A corrupt value falls back to its default rather than locking the admin out.
+      }
+    }
+    const parsed = settingsSchema.partial().safeParse(raw)
+    cache = { ...DEFAULT_SETTINGS, ...(parsed.success ? parsed.data : {}) }
+    return cache
+  }
+
+  function requireAdmin(actor: Actor): void {
+    if (!seesAll(actor)) throw new DomainError('FORBIDDEN', 'Only an admin can change settings')
+  }
+
+  return {
+    /** Current settings (defaults for what was never set). */
+    get: load,
+
+    /** The cached value when loaded (for hot paths such as the rate limiter), else defaults. */
+    peek(): SettingsDto {
+      return cache ?? DEFAULT_SETTINGS
+    },
+
+    async update(actor: Actor, input: UpdateSettingsInput): Promise<SettingsDto> {
+      requireAdmin(actor)
+      const patch = updateSettingsSchema.parse(input)
+      const now = nowIso(ctx)
+      await ctx.db.transaction().execute(async (trx) => {
+        for (const [k, v] of Object.entries(patch)) {
+          if (v !== undefined) await repo.putSetting(trx, PREFIX + k, JSON.stringify(v), now)
+        }
+      })
+      cache = null
+      return load()
+    },
+
+    /**
+     * A per-installation secret of `bytes` random bytes, created on first use and kept in the
+     * settings table. Never exposed through `get()`.
+     */
+    async secret(name: string, bytes = 64): Promise<Uint8Array> {
+      const known = secrets.get(name)
+      if (known) return known
+      const stored = await repo.putSettingIfAbsent(
+        ctx.db,
+        SECRET_PREFIX + name,
+        JSON.stringify(randomBytes(bytes).toString('base64url')),
+        nowIso(ctx),
+      )
+      const value = new Uint8Array(Buffer.from(JSON.parse(stored) as string, 'base64url'))
+      secrets.set(name, value)
+      return value
+    },
+  }
+}
+
+export type SettingsService = ReturnType<typeof createSettingsService>

@@ -1,0 +1,89 @@
+import { z } from 'zod'
+
+/**
+ * Accounts, installation settings and notifications: schemas and shapes shared by the
+ * services, the management API, the console contract and the console's forms.
+ */
+
+export const ACCOUNT_ROLES = ['owner', 'admin', 'user'] as const
+export type AccountRole = (typeof ACCOUNT_ROLES)[number]
+
+export const emailSchema = z
+  .email('A valid email address is required')
+  .max(320)
+  .transform((e) => e.trim().toLowerCase())
+export const passwordSchema = z
+  .string()
+  .min(8, 'Password must be at least 8 characters')
+  .max(200, 'Password must be at most 200 characters')
+export const displayNameSchema = z.string().trim().min(1).max(120)
+
+export const registerSchema = z.object({
+  email: emailSchema,
+  password: passwordSchema,
+  display_name: displayNameSchema.optional(),
+})
+export type RegisterInput = z.infer<typeof registerSchema>
+
+export const loginSchema = z.object({
+  email: z.string().min(1, 'Email is required').max(320),
+  password: z.string().min(1, 'Password is required').max(1000),
+})
+export type LoginInput = z.infer<typeof loginSchema>
+
+/** What an admin may change on another account (LicenseCM: role user/admin, is_active). */
+export const updateAccountSchema = z.object({
+  role: z.enum(['user', 'admin']).optional(),
+  is_active: z.boolean().optional(),
+  display_name: displayNameSchema.optional(),
+})
+export type UpdateAccountInput = z.infer<typeof updateAccountSchema>
+
+/** An account created by an admin or from the console (an invitation with a first password). */
+export const createAccountSchema = registerSchema.extend({
+  role: z.enum(['user', 'admin']).default('user'),
+})
+export type CreateAccountInput = z.infer<typeof createAccountSchema>
+
+export interface AccountDto {
+  id: string
+  email: string
+  display_name: string
+  role: AccountRole
+  is_active: boolean
+  created_at: string
+  updated_at: string
+  last_login_at: string | null
+}
+
+/** The installation's settings an admin can change. */
+export const settingsSchema = z.object({
+  /** Whether anyone may register an account over the API (the first account always may, from loopback). */
+  registration_open: z.boolean(),
+  /** Lifetime of a management-API access token. */
+  access_token_ttl_minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24 * 60),
+  /** Management API requests per minute per client IP. */
+  api_rate_limit_per_minute: z.number().int().min(1).max(1_000_000),
+})
+export type SettingsDto = z.infer<typeof settingsSchema>
+export const updateSettingsSchema = settingsSchema.partial()
+export type UpdateSettingsInput = z.infer<typeof updateSettingsSchema>
+
+export const DEFAULT_SETTINGS: SettingsDto = {
+  registration_open: false,
+  access_token_ttl_minutes: 24 * 60,
+  api_rate_limit_per_minute: 100,
+}
+
+export interface NotificationDto {
+  id: string
+  type: string
+  title: string
+  message: string
+  is_read: boolean
+  created_at: string
+}

@@ -1,0 +1,289 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SignJWT } from 'jose'
+import { startTestServer, type TestServer } from '../helpers/server'
+import { api, email, firstAdmin, PASSWORD } from '../helpers/mgmt'
+import { signAccessToken } from '../../src/main/crypto/jwt'
+import { JWT_SECRET } from '../../src/main/services/accounts'
+
+describe('management API: accounts and JWT auth', () => {
+  let s: TestServer
+  let admin: { token: string; id: string; email: string }
+  beforeAll(async () => {
+    s = await startTestServer()
+  })
+  afterAll(() => s.stop())
+
+  it('refuses /api/auth/me without a token, and with a garbage token', async () => {
+    const none = await api(s).get('/api/auth/me')
+    expect(none.status).toBe(401)
+    expect(none.body).toMatchObject({ success: false, error_code: 'UNAUTHORIZED' })
+    const bad = await api(s, 'not.a.jwt').get('/api/auth/me')
+    expect(bad.status).toBe(401)
+    expect(bad.body.error_code).toBe('UNAUTHORIZED')
+  })
+
+  it('registers the first account from loopback as admin, with a working token', async () => {
+    admin = await firstAdmin(s)
+    const me = await api(s, admin.token).get('/api/auth/me')
+    expect(me.status).toBe(200)
+    expect(me.body).toMatchObject({
+      success: true,
+      data: { id: admin.id, email: admin.email, role: 'admin' },
+    })
+    expect(me.body.data.created_at).toMatch(/^\d{4}-\d\d-\d\dT/)
+    expect(me.body.data).not.toHaveProperty('password_hash')
+  })
+
+  it('gives every account 48-char SellRealm secrets, stored with their SHA-256', async () => {
+    const row = await s.runtime.store.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', admin.id)
+      .executeTakeFirstOrThrow()
+    expect(row.auth_secret).toMatch(/^[A-Za-z0-9]{48}$/)
+    expect(row.store_secret).toMatch(/^[A-Za-z0-9]{48}$/)
+    expect(row.auth_secret).not.toBe(row.store_secret)
+    expect(row.password_hash).toMatch(/^scrypt\$/)
+    expect((await s.runtime.services.accounts.byAuthSecret(row.auth_secret))?.id).toBe(admin.id)
+    expect(
+      await s.runtime.services.accounts.byAuthSecret(row.auth_secret.slice(0, -1) + 'x'),
+    ).toBeNull()
+  })
+
+  it('closes registration once an account exists, until an admin opens it', async () => {
+    const closed = await s.json('/api/auth/register', {
+      body: { email: email(), password: PASSWORD },
+    })
+    expect(closed.status).toBe(403)
+    expect(closed.body).toMatchObject({ success: false, error_code: 'FORBIDDEN' })
+    expect(closed.body.message).toMatch(/closed/i)
+
+    await s.runtime.services.settings.update({ kind: 'console' }, { registration_open: true })
+    const e = email()
+    const open = await s.json('/api/auth/register', {
+      body: { email: e, password: PASSWORD, display_name: 'Jo' },
+    })
+    expect(open.status).toBe(201)
+    expect(open.body.data.user).toMatchObject({ email: e, display_name: 'Jo', role: 'user' })
+
+    const dup = await s.json('/api/auth/register', {
+      body: { email: e.toUpperCase(), password: PASSWORD },
+    })
+    expect(dup.status).toBe(409)
+    expect(dup.body.error_code).toBe('CONFLICT')
+    await s.runtime.services.settings.update({ kind: 'console' }, { registration_open: false })
+  })
+
+  it('logs in with the right password only, with the same answer for an unknown email', async () => {
+    const good = await s.json('/api/auth/login', {
+      body: { email: admin.email, password: PASSWORD },
+    })
+    expect(good.status).toBe(200)
+    expect(good.body.data.token.split('.')).toHaveLength(3)
+    expect(good.body.data.user).toMatchObject({ id: admin.id, role: 'admin' })
+
+    const wrong = await s.json('/api/auth/login', {
+      body: { email: admin.email, password: 'nope nope nope' },
+    })
+    const unknown = await s.json('/api/auth/login', {
+      body: { email: 'ghost@example.com', password: PASSWORD },
+    })
+    expect(wrong.status).toBe(401)
+    expect(unknown.status).toBe(401)
+    expect(unknown.body).toEqual(wrong.body)
+    expect(wrong.body).toEqual({
+      success: false,
+      message: 'Invalid email or password',
+      error_code: 'UNAUTHORIZED',
+    })
+  })
+
+  it('refreshes a token, and refuses to refresh garbage', async () => {
+    const r = await api(s, admin.token).post('/api/auth/refresh')
+    expect(r.status).toBe(200)
+    expect(r.body.data.token).not.toBe(admin.token)
+    expect((await api(s, r.body.data.token).get('/api/auth/me')).status).toBe(200)
+    const viaBody = await s.json('/api/auth/refresh', { body: { token: admin.token } })
+    expect(viaBody.status).toBe(200)
+    const bad = await api(s, 'x.y.z').post('/api/auth/refresh')
+    expect(bad.status).toBe(401)
+  })
+
+  it('refuses an expired token, but lets refresh exchange it within the grace period', async () => {
+    const secret = await s.runtime.services.settings.secret(JWT_SECRET)
+    const past = new Date(Date.now() - 2 * 3600_000)
+    const expired = await signAccessToken(
+      secret,
+      { sub: admin.id, ver: 0, auth_time: Math.floor(past.getTime() / 1000) },
+      { now: past, ttlSeconds: 60 },
+    )
+    const me = await api(s, expired).get('/api/auth/me')
+    expect(me.status).toBe(401)
+    expect(me.body).toMatchObject({ error_code: 'UNAUTHORIZED', message: 'Token expired' })
+
+    const refreshed = await api(s, expired).post('/api/auth/refresh')
+    expect(refreshed.status).toBe(200)
+    expect((await api(s, refreshed.body.data.token).get('/api/auth/me')).status).toBe(200)
+
+    // A login older than the refresh window must log in again.
+    const ancient = new Date(Date.now() - 40 * 86_400_000)
+    const old = await signAccessToken(
+      secret,
+      { sub: admin.id, ver: 0, auth_time: Math.floor(ancient.getTime() / 1000) },
+      { now: new Date(Date.now() - 3600_000), ttlSeconds: 60 },
+    )
+    expect((await api(s, old).post('/api/auth/refresh')).status).toBe(401)
+  })
+
+  it('refuses tokens signed with another key or with alg none', async () => {
+    const forged = await new SignJWT({ ver: 0, auth_time: Math.floor(Date.now() / 1000) })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(admin.id)
+      .setIssuer('keywarden')
+      .setAudience('keywarden:management')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('some other installation secret, 32+ bytes long'))
+    expect((await api(s, forged).get('/api/auth/me')).status).toBe(401)
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
+    const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: admin.id, ver: 0, iss: 'keywarden', aud: 'keywarden:management', exp: 9e9, iat: 1 })}.`
+    expect((await api(s, none).get('/api/auth/me')).status).toBe(401)
+  })
+
+  it('stops every token of a deactivated account, and refuses its login', async () => {
+    await s.runtime.services.settings.update({ kind: 'console' }, { registration_open: true })
+    const e = email()
+    const reg = await s.json('/api/auth/register', { body: { email: e, password: PASSWORD } })
+    const token = reg.body.data.token
+    expect((await api(s, token).get('/api/auth/me')).status).toBe(200)
+    await s.runtime.services.accounts.update({ kind: 'console' }, reg.body.data.user.id, {
+      is_active: false,
+    })
+    const me = await api(s, token).get('/api/auth/me')
+    expect(me.status).toBe(401)
+    expect((await api(s, token).post('/api/auth/refresh')).status).toBe(401)
+    const login = await s.json('/api/auth/login', { body: { email: e, password: PASSWORD } })
+    expect(login.status).toBe(403)
+    // Reactivated, the old token stays dead; a new login works.
+    await s.runtime.services.accounts.update({ kind: 'console' }, reg.body.data.user.id, {
+      is_active: true,
+    })
+    expect((await api(s, token).get('/api/auth/me')).status).toBe(401)
+    expect(
+      (await s.json('/api/auth/login', { body: { email: e, password: PASSWORD } })).status,
+    ).toBe(200)
+    await s.runtime.services.settings.update({ kind: 'console' }, { registration_open: false })
+  })
+
+  it('answers bad register/login input with VALIDATION_ERROR naming the field', async () => {
+    const noEmail = await s.json('/api/auth/login', { body: { password: 'x' } })
+    expect(noEmail.status).toBe(400)
+    expect(noEmail.body).toMatchObject({ success: false, error_code: 'VALIDATION_ERROR' })
+    expect(noEmail.body.message).toContain('body.email')
+    const wrongType = await s.json('/api/auth/register', {
+      body: { email: 'a@b.co', password: 12345678 },
+    })
+    expect(wrongType.status).toBe(400)
+    expect(wrongType.body.message).toContain('body.password')
+    const short = await s.json('/api/auth/register', {
+      body: { email: 'a@b.co', password: 'short' },
+    })
+    expect(short.body.message).toMatch(/body\.password: Password must be at least 8/)
+    const malformed = await s.json('/api/auth/login', { body: '{"email": "a@b.co", ' })
+    expect(malformed.status).toBe(400)
+    expect(malformed.body).toEqual({
+      success: false,
+      message: 'Malformed JSON body',
+      error_code: 'VALIDATION_ERROR',
+    })
+    const huge = await s.json('/api/auth/login', {
+      body: { email: 'a@b.co', password: 'x'.repeat(2 * 1024 * 1024) },
+    })
+    expect(huge.status).toBe(413)
+    expect(huge.body).toMatchObject({ success: false, error_code: 'VALIDATION_ERROR' })
+    expect(JSON.stringify(huge.body)).not.toMatch(/at .*\.js/)
+  })
+})
+
+describe('management API: the first account', () => {
+  it('cannot be registered from another machine', async () => {
+    const s = await startTestServer()
+    try {
+      // Rebind on every interface and come in through a LAN address, so the peer is not loopback.
+      const server = await s.runtime.listen('0.0.0.0', 0)
+      const lan = s.runtime.status().urls.find((u) => !u.includes('127.0.0.1'))
+      const body = { email: 'first@example.com', password: PASSWORD }
+      if (lan) {
+        const res = await fetch(lan + '/api/auth/register', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+        expect(res.status).toBe(403)
+        expect(((await res.json()) as { message: string }).message).toMatch(/first account/i)
+      } else {
+        // No LAN interface on this machine: simulate a remote peer.
+        const res = await server.app.inject({
+          method: 'POST',
+          url: '/api/auth/register',
+          payload: body,
+          remoteAddress: '10.1.2.3',
+        })
+        expect(res.statusCode).toBe(403)
+      }
+      expect(await s.runtime.services.accounts.isEmpty()).toBe(true)
+      const local = await fetch(`http://127.0.0.1:${server.port}/api/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      expect(local.status).toBe(201)
+      expect(((await local.json()) as { data: { user: { role: string } } }).data.user.role).toBe(
+        'admin',
+      )
+    } finally {
+      await s.stop()
+    }
+  })
+})
+
+describe('management API: rate limit', () => {
+  it('answers 429 RATE_LIMITED with Retry-After past the configured limit', async () => {
+    const s = await startTestServer()
+    try {
+      await s.runtime.services.settings.update(
+        { kind: 'console' },
+        { api_rate_limit_per_minute: 3 },
+      )
+      const codes: number[] = []
+      for (let i = 0; i < 4; i++) codes.push((await api(s).get('/api/auth/me')).status)
+      expect(codes).toEqual([401, 401, 401, 429])
+      const r = await api(s).get('/api/auth/me')
+      expect(r.status).toBe(429)
+      expect(r.body).toMatchObject({ success: false, error_code: 'RATE_LIMITED' })
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0)
+    } finally {
+      await s.stop()
+    }
+  })
+})
+
+describe('web console: email/password login', () => {
+  it('logs an account in to the headless console', async () => {
+    const s = await startTestServer({ console: { setupToken: 'setup-token-abcdef-123' } })
+    try {
+      const admin = await firstAdmin(s)
+      const bad = await s.json('/console/login', {
+        body: { email: admin.email, password: 'wrong password' },
+      })
+      expect(bad.status).toBe(401)
+      const good = await s.json('/console/login', {
+        body: { email: admin.email, password: PASSWORD },
+      })
+      expect(good.status).toBe(200)
+      expect(good.body.data.csrf).toBeTruthy()
+    } finally {
+      await s.stop()
+    }
+  })
+})
