@@ -6,6 +6,7 @@ import { createProductsService } from './products'
 import { createLicensesService } from './licenses'
 import { createSettingsService } from './settings'
 import { createAccountsService } from './accounts'
+import { createSecurityService } from './security'
 
 export interface ServicesOptions {
   store: Store
@@ -32,7 +33,8 @@ export function createServices(opts: ServicesOptions) {
   const licenses = createLicensesService(ctx, { events, products })
   const settings = createSettingsService(ctx)
   const accounts = createAccountsService(ctx, { events, settings })
-  return { ctx, bus, events, products, licenses, settings, accounts }
+  const security = createSecurityService(ctx, { events, products, licenses })
+  return { ctx, bus, events, products, licenses, settings, accounts, security }
 }
 
 export type Services = ReturnType<typeof createServices>

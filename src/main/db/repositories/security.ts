@@ -1,0 +1,271 @@
+import { sql } from 'kysely'
+import type { Db } from '../connection'
+import type { Severity } from '../schema'
+import type { EventDto, Page } from '@shared/dto'
+import { toEventDto } from './events'
+
+/** Filters of the security event log (every filter LicenseCM names). */
+export interface SecurityEventFilter {
+  /** One type, or (when absent) any of `types`. */
+  eventType?: string
+  types?: readonly string[]
+  severity?: Severity
+  licenseId?: string
+  productIds?: string[]
+  ip?: string
+  hwid?: string
+  isBlocked?: boolean
+  startDate?: string
+  endDate?: string
+}
+
+export async function listSecurityEvents(
+  db: Db,
+  f: SecurityEventFilter,
+  page: number,
+  limit: number,
+): Promise<Page<EventDto>> {
+  let q = db.selectFrom('events')
+  if (f.eventType) q = q.where('type', '=', f.eventType)
+  else if (f.types && f.types.length > 0) q = q.where('type', 'in', f.types)
+  if (f.severity) q = q.where('severity', '=', f.severity)
+  if (f.licenseId) q = q.where('license_id', '=', f.licenseId)
+  if (f.productIds) q = q.where('product_id', 'in', f.productIds.length ? f.productIds : [''])
+  if (f.ip) q = q.where('ip', '=', f.ip)
+  if (f.hwid) q = q.where('hwid', '=', f.hwid)
+  if (f.isBlocked !== undefined) q = q.where('blocked', '=', f.isBlocked ? 1 : 0)
+  if (f.startDate) q = q.where('created_at', '>=', f.startDate)
+  if (f.endDate) q = q.where('created_at', '<=', f.endDate)
+  const [rows, count] = await Promise.all([
+    q
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .offset((page - 1) * limit)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ])
+  return { items: rows.map(toEventDto), page, limit, total: Number(count.n) }
+}
+
+export interface OverviewCounts {
+  today_events: number
+  critical_events: number
+  blocked_attempts: number
+  events_by_type: { type: string; count: number }[]
+  events_by_severity: { severity: string; count: number }[]
+  daily_trend: { date: string; total: number; blocked: number; critical: number }[]
+}
+
+/**
+ * Counts for the security overview over security event types. `since` bounds the
+ * per-type/severity breakdown and the daily trend; `todayStart` is 00:00 UTC today.
+ */
+export async function securityOverview(
+  db: Db,
+  types: readonly string[],
+  todayStart: string,
+  since: string,
+  productIds?: string[],
+): Promise<OverviewCounts> {
+  const base = () => {
+    let q = db.selectFrom('events').where('type', 'in', types)
+    if (productIds) q = q.where('product_id', 'in', productIds.length ? productIds : [''])
+    return q
+  }
+  const [today, byType, bySeverity, trend] = await Promise.all([
+    base()
+      .where('created_at', '>=', todayStart)
+      .select((eb) => [
+        eb.fn.countAll<number>().as('total'),
+        sql<number>`coalesce(sum(case when severity = 'critical' then 1 else 0 end), 0)`.as(
+          'critical',
+        ),
+        sql<number>`coalesce(sum(blocked), 0)`.as('blocked'),
+      ])
+      .executeTakeFirstOrThrow(),
+    base()
+      .where('created_at', '>=', since)
+      .select((eb) => ['type', eb.fn.countAll<number>().as('count')])
+      .groupBy('type')
+      .orderBy('count', 'desc')
+      .execute(),
+    base()
+      .where('created_at', '>=', since)
+      .select((eb) => ['severity', eb.fn.countAll<number>().as('count')])
+      .groupBy('severity')
+      .execute(),
+    base()
+      .where('created_at', '>=', since)
+      .select((eb) => [
+        sql<string>`substr(created_at, 1, 10)`.as('date'),
+        eb.fn.countAll<number>().as('total'),
+        sql<number>`coalesce(sum(blocked), 0)`.as('blocked'),
+        sql<number>`coalesce(sum(case when severity = 'critical' then 1 else 0 end), 0)`.as(
+          'critical',
+        ),
+      ])
+      .groupBy(sql`substr(created_at, 1, 10)`)
+      .orderBy('date')
+      .execute(),
+  ])
+  return {
+    today_events: Number(today.total),
+    critical_events: Number(today.critical),
+    blocked_attempts: Number(today.blocked),
+    events_by_type: byType.map((r) => ({ type: r.type, count: Number(r.count) })),
+    events_by_severity: bySeverity.map((r) => ({ severity: r.severity, count: Number(r.count) })),
+    daily_trend: trend.map((r) => ({
+      date: r.date,
+      total: Number(r.total),
+      blocked: Number(r.blocked),
+      critical: Number(r.critical),
+    })),
+  }
+}
+
+/** A session as the security center shows it (never the token or its hash). */
+export interface SessionView {
+  id: string
+  license_id: string
+  license_key: string | null
+  product_id: string | null
+  machine_id: string | null
+  protocol: string
+  hwid: string | null
+  ip: string | null
+  user_agent: string | null
+  created_at: string
+  expires_at: string
+  last_seen_at: string
+  revoked_at: string | null
+  revoked_reason: string | null
+}
+
+export interface SessionFilter {
+  licenseId?: string
+  isActive?: boolean
+  productIds?: string[]
+}
+
+export async function listSessions(
+  db: Db,
+  f: SessionFilter,
+  now: string,
+  page: number,
+  limit: number,
+): Promise<{ rows: SessionView[]; total: number }> {
+  let q = db.selectFrom('sessions').leftJoin('licenses', 'licenses.id', 'sessions.license_id')
+  if (f.licenseId) q = q.where('sessions.license_id', '=', f.licenseId)
+  if (f.productIds)
+    q = q.where('licenses.product_id', 'in', f.productIds.length ? f.productIds : [''])
+  if (f.isActive === true) {
+    q = q.where('sessions.revoked_at', 'is', null).where('sessions.expires_at', '>', now)
+  } else if (f.isActive === false) {
+    q = q.where((eb) =>
+      eb.or([eb('sessions.revoked_at', 'is not', null), eb('sessions.expires_at', '<=', now)]),
+    )
+  }
+  const [rows, count] = await Promise.all([
+    q
+      .select([
+        'sessions.id',
+        'sessions.license_id',
+        'licenses.key as license_key',
+        'licenses.product_id',
+        'sessions.machine_id',
+        'sessions.protocol',
+        'sessions.hwid',
+        'sessions.ip',
+        'sessions.user_agent',
+        'sessions.created_at',
+        'sessions.expires_at',
+        'sessions.last_seen_at',
+        'sessions.revoked_at',
+        'sessions.revoked_reason',
+      ])
+      .orderBy('sessions.last_seen_at', 'desc')
+      .limit(limit)
+      .offset((page - 1) * limit)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ])
+  return { rows, total: Number(count.n) }
+}
+
+export async function findSession(
+  db: Db,
+  id: string,
+): Promise<(SessionView & { product_id: string | null }) | undefined> {
+  return db
+    .selectFrom('sessions')
+    .leftJoin('licenses', 'licenses.id', 'sessions.license_id')
+    .select([
+      'sessions.id',
+      'sessions.license_id',
+      'licenses.key as license_key',
+      'licenses.product_id',
+      'sessions.machine_id',
+      'sessions.protocol',
+      'sessions.hwid',
+      'sessions.ip',
+      'sessions.user_agent',
+      'sessions.created_at',
+      'sessions.expires_at',
+      'sessions.last_seen_at',
+      'sessions.revoked_at',
+      'sessions.revoked_reason',
+    ])
+    .where('sessions.id', '=', id)
+    .executeTakeFirst()
+}
+
+export async function countActiveSessions(
+  db: Db,
+  now: string,
+  productIds?: string[],
+): Promise<number> {
+  let q = db
+    .selectFrom('sessions')
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', now)
+  if (productIds) {
+    q = q
+      .innerJoin('licenses', 'licenses.id', 'sessions.license_id')
+      .where('licenses.product_id', 'in', productIds.length ? productIds : [''])
+  }
+  const r = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(r.n)
+}
+
+/** Revokes one session if still open; returns whether it was. */
+export async function revokeSession(
+  db: Db,
+  id: string,
+  reason: string,
+  now: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('sessions')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) > 0
+}
+
+/** Revokes every open session of a license; returns how many. */
+export async function revokeLicenseSessions(
+  db: Db,
+  licenseId: string,
+  reason: string,
+  now: string,
+): Promise<number> {
+  const r = await db
+    .updateTable('sessions')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('license_id', '=', licenseId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows)
+}

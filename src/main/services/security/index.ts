@@ -1,0 +1,338 @@
+import type { BlacklistType } from '@shared/channels/security'
+import * as blacklistRepo from '../../db/repositories/blacklist'
+import * as sessionsRepo from '../../db/repositories/security'
+import { uuid } from '../../crypto/random'
+import { nowIso, type ServiceContext } from '../context'
+import type { EventsService } from '../events'
+import type { LicensesService } from '../licenses'
+import type { ProductsService } from '../products'
+import { implausibleHwid } from './hwid'
+import { BlacklistMatcher, normalizeIp, normalizeValue } from './matcher'
+import { createThresholds } from './thresholds'
+import { Throttle, WindowCounter } from './window'
+import { createSecurityCenter } from './center'
+
+/** What a client request presents; every field is optional because protocols differ. */
+export interface ScreenInput {
+  ip?: string | null
+  hwid?: string | null
+  licenseKey?: string | null
+  fingerprint?: string | null
+  /** Context for the recorded event, when the caller knows it. */
+  productId?: string | null
+  licenseId?: string | null
+  userAgent?: string | null
+}
+
+/**
+ * A refusal by the security layer. The engine turns it into
+ * `DomainError('BLACKLISTED', 'Access denied', { security_blocked: true, security_details: { reason, type } })`.
+ */
+export interface SecurityBlock {
+  reason: 'blacklist_hit' | 'temporary_block'
+  type: BlacklistType
+  /** The blacklist entry that blocked (not part of the wire answer). */
+  entry_id: string
+}
+
+export interface FailureInput {
+  ip?: string | null
+  hwid?: string | null
+  licenseKey?: string | null
+  /** The refusal's error code (LICENSE_NOT_FOUND, HWID_MISMATCH, ...). */
+  reason: string
+  productId?: string | null
+  userAgent?: string | null
+}
+
+export interface ReplayInput {
+  /** What was replayed: an encrypted envelope, a rotating nonce, a challenge, a signature. */
+  kind: 'envelope' | 'nonce' | 'challenge' | 'signature' | string
+  ip?: string | null
+  hwid?: string | null
+  productId?: string | null
+  licenseId?: string | null
+  userAgent?: string | null
+  protocol?: string
+}
+
+export interface SessionHwidInput {
+  session: { id: string; license_id: string; hwid: string | null }
+  /** The HWID presented with the token now. */
+  hwid: string | null | undefined
+  ip?: string | null
+  productId?: string | null
+  userAgent?: string | null
+}
+
+/**
+ * The security layer every client surface goes through: the blacklist screen, brute-force
+ * and HWID-spoof detection, replay and session-hijack reporting, and (via `center`) the
+ * security center's management operations.
+ */
+export function createSecurityService(
+  ctx: ServiceContext,
+  deps: { events: EventsService; products: ProductsService; licenses: LicensesService },
+) {
+  let matcher: BlacklistMatcher | null = null
+  let loading: Promise<BlacklistMatcher> | null = null
+  // Bumped by every change, so that a load started before the change cannot install stale data.
+  let generation = 0
+  const failures = new WindowCounter()
+  const spoof = new WindowCounter()
+  const flagged = new Throttle()
+  const thresholds = createThresholds(ctx)
+
+  function getMatcher(): Promise<BlacklistMatcher> {
+    if (matcher) return Promise.resolve(matcher)
+    if (!loading) {
+      const gen = generation
+      loading = blacklistRepo
+        .listActiveBlacklist(ctx.db, nowIso(ctx))
+        .then((rows) => {
+          const m = new BlacklistMatcher(rows)
+          if (gen === generation) matcher = m
+          return m
+        })
+        .finally(() => {
+          if (gen === generation) loading = null
+        })
+    }
+    return loading
+  }
+
+  /** Drops the in-memory blacklist; the next screen reloads it. Called after every change. */
+  function invalidate(): void {
+    generation++
+    matcher = null
+    loading = null
+  }
+
+  /**
+   * Blocks `type`/`value` until now + `minutes` as a detection (a temporary block), extending
+   * an existing one rather than piling up rows.
+   */
+  async function temporaryBlock(
+    type: BlacklistType,
+    value: string,
+    minutes: number,
+    reason: string,
+  ) {
+    const now = nowIso(ctx)
+    const v = normalizeValue(type, value)
+    const until = new Date(ctx.clock().getTime() + minutes * 60_000).toISOString()
+    const existing = await blacklistRepo.findActiveEntry(ctx.db, type, v, now)
+    let id: string
+    if (existing && existing.source === 'detection') {
+      id = existing.id
+      await blacklistRepo.extendBlacklistEntry(ctx.db, id, until, reason)
+    } else if (existing) {
+      return existing.id // a manual entry already blocks it for at least as long
+    } else {
+      id = uuid()
+      await blacklistRepo.insertBlacklistEntry(ctx.db, {
+        id,
+        type,
+        value: v,
+        reason,
+        severity: 'high',
+        is_active: 1,
+        expires_at: until,
+        created_by: 'system',
+        source: 'detection',
+        created_at: now,
+      })
+    }
+    invalidate()
+    return id
+  }
+
+  /**
+   * HWID-spoof heuristics over what a request presents (see hwid.ts for single values):
+   * - one HWID presenting many distinct license keys from more than one IP within the
+   *   window: a HWID cloned or reported by a spoofing tool to many buyers' keys (an honest
+   *   machine holds one or two keys);
+   * - one IP presenting many distinct HWIDs for one license key within the window: a HWID
+   *   randomiser cycling values to get past the HWID lock / max_uses.
+   * Each fires once per burst (the counter resets) and records `hwid_spoof_attempt`.
+   */
+  async function spoofHeuristics(i: ScreenInput): Promise<SecurityBlock | null> {
+    if (!i.hwid) return null
+    const t = await thresholds.get()
+    const nowMs = ctx.clock().getTime()
+    const windowMs = t.hwid_spoof.window_seconds * 1000
+    const findings: { heuristic: string; count?: number }[] = []
+    const bad = implausibleHwid(i.hwid)
+    // One event per implausible HWID per window, not one per request.
+    if (bad && flagged.first(i.hwid, nowMs, windowMs)) findings.push({ heuristic: bad })
+    if (i.licenseKey) {
+      const key = normalizeValue('license', i.licenseKey)
+      const keys = spoof.add(`hk\u0000${i.hwid}`, key, nowMs, windowMs)
+      const ips = i.ip ? spoof.add(`hi\u0000${i.hwid}`, normalizeIp(i.ip), nowMs, windowMs) : 1
+      if (keys >= t.hwid_spoof.max_keys_per_hwid && ips > 1) {
+        findings.push({ heuristic: 'hwid_shared_across_keys', count: keys })
+        spoof.reset(`hk\u0000${i.hwid}`)
+        spoof.reset(`hi\u0000${i.hwid}`)
+      }
+      if (i.ip) {
+        const k = `kh\u0000${key}\u0000${normalizeIp(i.ip)}`
+        const hwids = spoof.add(k, i.hwid, nowMs, windowMs)
+        if (hwids >= t.hwid_spoof.max_hwids_per_key) {
+          findings.push({ heuristic: 'hwid_rotation', count: hwids })
+          spoof.reset(k)
+        }
+      }
+    }
+    if (findings.length === 0) return null
+    const rotate = findings.some((f) => f.heuristic !== bad)
+    const block = rotate && t.hwid_spoof.action === 'block'
+    let entryId: string | null = null
+    if (block) {
+      entryId = await temporaryBlock(
+        'hwid',
+        i.hwid,
+        t.brute_force.block_minutes,
+        'HWID spoofing detected',
+      )
+    }
+    await deps.events.record({
+      type: 'hwid_spoof_attempt',
+      severity: rotate ? 'high' : 'medium',
+      productId: i.productId,
+      licenseId: i.licenseId,
+      hwid: i.hwid,
+      ip: i.ip,
+      userAgent: i.userAgent,
+      blocked: block,
+      details: { findings, window_seconds: t.hwid_spoof.window_seconds },
+    })
+    return block && entryId ? { reason: 'temporary_block', type: 'hwid', entry_id: entryId } : null
+  }
+
+  const center = createSecurityCenter(ctx, { ...deps, invalidate, thresholds })
+
+  return {
+    /**
+     * Checks what a client request presents against the blacklist (IP, HWID, license key,
+     * fingerprint, in that order) and the HWID-spoof heuristics. Returns the block, after
+     * recording a `blacklist_hit` event, or null. Never throws a refusal itself. Cost: a
+     * few in-memory map lookups; the blacklist is loaded once and reloaded after changes.
+     */
+    async screen(i: ScreenInput): Promise<SecurityBlock | null> {
+      const m = matcher ?? (await getMatcher())
+      const now = nowIso(ctx)
+      const checks: [BlacklistType, string | null | undefined][] = [
+        ['ip', i.ip],
+        ['hwid', i.hwid],
+        ['license', i.licenseKey],
+        ['fingerprint', i.fingerprint],
+      ]
+      for (const [type, value] of checks) {
+        if (!value) continue
+        const hit = m.match(type, value, now)
+        if (!hit) continue
+        const reason = hit.source === 'detection' ? 'temporary_block' : 'blacklist_hit'
+        await deps.events.record({
+          type: 'blacklist_hit',
+          severity: hit.severity,
+          productId: i.productId,
+          licenseId: i.licenseId,
+          hwid: i.hwid,
+          ip: i.ip,
+          userAgent: i.userAgent,
+          blocked: true,
+          details: { reason, type, entry_id: hit.id },
+        })
+        return { reason, type, entry_id: hit.id }
+      }
+      return spoofHeuristics(i)
+    },
+
+    /**
+     * Notes a refused client request for brute-force detection: once one IP, or one HWID,
+     * has failed with `max_failures` distinct license keys within `window_seconds`, it is
+     * blocked for `block_minutes` (a `detection` blacklist entry, client surfaces only) and a
+     * `brute_force` event is recorded. Returns the new block, or null.
+     */
+    async noteFailure(f: FailureInput): Promise<SecurityBlock | null> {
+      const t = (await thresholds.get()).brute_force
+      const nowMs = ctx.clock().getTime()
+      // Without a key every failure counts as a new guess.
+      const member = f.licenseKey
+        ? normalizeValue('license', f.licenseKey)
+        : `#${nowMs}:${Math.random()}`
+      const subjects: [BlacklistType, string][] = []
+      if (f.ip) subjects.push(['ip', normalizeIp(f.ip)])
+      if (f.hwid) subjects.push(['hwid', f.hwid.trim()])
+      for (const [type, value] of subjects) {
+        const k = `${type}\u0000${value}`
+        const n = failures.add(k, member, nowMs, t.window_seconds * 1000)
+        if (n < t.max_failures) continue
+        failures.reset(k)
+        const entryId = await temporaryBlock(type, value, t.block_minutes, 'Brute force detected')
+        await deps.events.record({
+          type: 'brute_force',
+          severity: 'high',
+          productId: f.productId,
+          hwid: f.hwid,
+          ip: f.ip,
+          userAgent: f.userAgent,
+          blocked: true,
+          details: {
+            subject: type,
+            failed_keys: n,
+            window_seconds: t.window_seconds,
+            block_minutes: t.block_minutes,
+            last_reason: f.reason,
+            entry_id: entryId,
+          },
+        })
+        return { reason: 'temporary_block', type, entry_id: entryId }
+      }
+      return null
+    },
+
+    /** Records a replayed envelope, nonce, challenge or signature (the caller refuses it). */
+    async reportReplay(r: ReplayInput): Promise<void> {
+      await deps.events.record({
+        type: 'replay_attack',
+        severity: 'high',
+        productId: r.productId,
+        licenseId: r.licenseId,
+        hwid: r.hwid,
+        ip: r.ip,
+        userAgent: r.userAgent,
+        blocked: true,
+        details: { kind: r.kind, ...(r.protocol && { protocol: r.protocol }) },
+      })
+    },
+
+    /**
+     * Session-hijack check: a session bound to one HWID presented with another is revoked
+     * (reason `session_hijack`) and a critical `session_hijack` event is recorded. Returns
+     * true when it was a hijack; the caller then refuses the request (SESSION_EXPIRED).
+     */
+    async checkSessionHwid(s: SessionHwidInput): Promise<boolean> {
+      if (!s.session.hwid || !s.hwid || s.session.hwid === s.hwid) return false
+      const now = nowIso(ctx)
+      await sessionsRepo.revokeSession(ctx.db, s.session.id, 'session_hijack', now)
+      await deps.events.record({
+        type: 'session_hijack',
+        severity: 'critical',
+        productId: s.productId,
+        licenseId: s.session.license_id,
+        hwid: s.hwid,
+        ip: s.ip,
+        userAgent: s.userAgent,
+        blocked: true,
+        details: { session_id: s.session.id, bound_hwid: s.session.hwid },
+      })
+      return true
+    },
+
+    /** The security center's management operations (routes and console). */
+    ...center,
+  }
+}
+
+export type SecurityService = ReturnType<typeof createSecurityService>

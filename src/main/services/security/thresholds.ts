@@ -1,0 +1,70 @@
+import {
+  securitySettingsSchema,
+  updateSecuritySettingsSchema,
+  type SecuritySettings,
+} from '@shared/channels/security'
+import * as settingsRepo from '../../db/repositories/settings'
+import { nowIso, type ServiceContext } from '../context'
+
+/** Settings row holding the detection thresholds and the webhook target policy. */
+export const SECURITY_SETTINGS_KEY = 'security.thresholds'
+
+/**
+ * Defaults: generous enough that a customer mistyping a key, a shared office NAT or a
+ * load test with a handful of bad keys never trips them, tight enough that a key sweep is
+ * stopped within minutes (guessing a 78-bit key is hopeless anyway; the block is a signal
+ * and a brake).
+ */
+export const DEFAULT_SECURITY_SETTINGS: SecuritySettings = {
+  brute_force: { max_failures: 20, window_seconds: 300, block_minutes: 15 },
+  hwid_spoof: { max_keys_per_hwid: 5, max_hwids_per_key: 5, window_seconds: 3600, action: 'flag' },
+  webhooks: { allow_private_for_users: false },
+}
+
+/** The thresholds, cached in memory (every write goes through `update`). */
+export function createThresholds(ctx: ServiceContext) {
+  let cache: SecuritySettings | null = null
+
+  async function get(): Promise<SecuritySettings> {
+    if (cache) return cache
+    const raw = await settingsRepo.getSetting(ctx.db, SECURITY_SETTINGS_KEY)
+    let stored: Partial<SecuritySettings> = {}
+    try {
+      const parsed = securitySettingsSchema.partial().safeParse(raw ? JSON.parse(raw) : {})
+      if (parsed.success) stored = parsed.data
+    } catch {
+      // A corrupt row falls back to the defaults rather than disabling detection.
+    }
+    cache = merge(DEFAULT_SECURITY_SETTINGS, stored)
+    return cache
+  }
+
+  return {
+    get,
+    async update(patch: unknown): Promise<SecuritySettings> {
+      const p = updateSecuritySettingsSchema.parse(patch)
+      const next = merge(await get(), p)
+      await settingsRepo.putSetting(
+        ctx.db,
+        SECURITY_SETTINGS_KEY,
+        JSON.stringify(next),
+        nowIso(ctx),
+      )
+      cache = next
+      return next
+    },
+  }
+}
+
+function merge(
+  base: SecuritySettings,
+  p: Partial<{ [K in keyof SecuritySettings]: Partial<SecuritySettings[K]> }>,
+): SecuritySettings {
+  return {
+    brute_force: { ...base.brute_force, ...p.brute_force },
+    hwid_spoof: { ...base.hwid_spoof, ...p.hwid_spoof },
+    webhooks: { ...base.webhooks, ...p.webhooks },
+  }
+}
+
+export type Thresholds = ReturnType<typeof createThresholds>

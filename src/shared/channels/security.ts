@@ -1,0 +1,202 @@
+import { z } from 'zod'
+import type { EventDto, Page } from '../dto'
+import { channel, none } from './channel'
+
+/** Every security event type LicenseCM names; the security log lists these by default. */
+export const SECURITY_EVENT_TYPES = [
+  'license_validation',
+  'license_activation',
+  'license_deactivation',
+  'hwid_mismatch',
+  'hwid_spoof_attempt',
+  'ip_mismatch',
+  'geo_anomaly',
+  'debug_detected',
+  'vm_detected',
+  'tamper_detected',
+  'replay_attack',
+  'brute_force',
+  'blacklist_hit',
+  'session_hijack',
+  'rate_limit_exceeded',
+] as const
+export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number]
+
+export const blacklistTypeSchema = z.enum(['ip', 'hwid', 'license', 'fingerprint'])
+export type BlacklistType = z.infer<typeof blacklistTypeSchema>
+export const blacklistSeveritySchema = z.enum(['low', 'medium', 'high', 'critical'])
+export const eventSeveritySchema = z.enum(['info', 'low', 'medium', 'high', 'critical'])
+
+/** A boolean as JSON gives it or as a query string does (`true`/`false`/`1`/`0`). */
+export const boolish = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+])
+/** A positive integer as JSON or a query string gives it. */
+const intish = (min: number, max: number) =>
+  z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d{1,9}$/, 'Expected a whole number')
+        .transform(Number),
+    ])
+    .pipe(z.number().int().min(min).max(max))
+const pageFields = { page: intish(1, 1_000_000).default(1), limit: intish(1, 500).default(50) }
+const isoDate = z.iso.datetime({ offset: true })
+
+export const listBlacklistSchema = z.object({
+  type: blacklistTypeSchema.optional(),
+  severity: blacklistSeveritySchema.optional(),
+  is_active: boolish.optional(),
+  source: z.enum(['manual', 'detection']).optional(),
+  q: z.string().max(200).optional(),
+  ...pageFields,
+})
+export type ListBlacklistInput = z.input<typeof listBlacklistSchema>
+
+export const addBlacklistSchema = z.object({
+  type: blacklistTypeSchema,
+  value: z.string().trim().min(1, 'Value is required').max(512),
+  reason: z.string().max(500).optional(),
+  severity: blacklistSeveritySchema.default('medium'),
+  expires_at: isoDate.nullable().optional(),
+})
+export type AddBlacklistInput = z.input<typeof addBlacklistSchema>
+
+export const listSecurityEventsSchema = z.object({
+  event_type: z.string().max(64).optional(),
+  severity: eventSeveritySchema.optional(),
+  license_id: z.string().max(64).optional(),
+  ip_address: z.string().max(64).optional(),
+  hwid: z.string().max(512).optional(),
+  is_blocked: boolish.optional(),
+  start_date: isoDate.optional(),
+  end_date: isoDate.optional(),
+  ...pageFields,
+})
+export type ListSecurityEventsInput = z.input<typeof listSecurityEventsSchema>
+
+export const listSessionsSchema = z.object({
+  license_id: z.string().max(64).optional(),
+  is_active: boolish.optional(),
+  ...pageFields,
+})
+export type ListSessionsInput = z.input<typeof listSessionsSchema>
+
+export const reasonSchema = z.object({ reason: z.string().trim().min(1).max(500).optional() })
+export const requiredReasonSchema = z.object({
+  reason: z.string().trim().min(1, 'A reason is required').max(500),
+})
+
+export const blockIpSchema = z.object({
+  ip: z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
+    error: 'Expected an IP address or CIDR',
+  }),
+  reason: z.string().max(500).optional(),
+  duration_hours: z.number().int().min(1).max(87_600).default(24),
+})
+export const blockHwidSchema = z.object({
+  hwid: z.string().trim().min(1, 'HWID is required').max(512),
+  reason: z.string().max(500).optional(),
+  duration_hours: z.number().int().min(1).max(87_600).default(720),
+})
+
+/** Detection thresholds (setting `security`). */
+export const securitySettingsSchema = z.object({
+  brute_force: z.object({
+    /** Distinct failed license keys from one IP or HWID that trigger a block. */
+    max_failures: z.number().int().min(2).max(10_000),
+    window_seconds: z.number().int().min(10).max(86_400),
+    block_minutes: z.number().int().min(1).max(525_600),
+  }),
+  hwid_spoof: z.object({
+    /** Distinct license keys one HWID may present from distinct IPs within the window. */
+    max_keys_per_hwid: z.number().int().min(2).max(10_000),
+    /** Distinct HWIDs one IP may present for one license key within the window. */
+    max_hwids_per_key: z.number().int().min(2).max(10_000),
+    window_seconds: z.number().int().min(10).max(86_400),
+    /** `flag` records the event; `block` also blocks the HWID for brute_force.block_minutes. */
+    action: z.enum(['flag', 'block']),
+  }),
+  webhooks: z.object({
+    /** Whether `user` accounts may point webhooks at loopback or private-network addresses. */
+    allow_private_for_users: z.boolean(),
+  }),
+})
+export type SecuritySettings = z.infer<typeof securitySettingsSchema>
+export const updateSecuritySettingsSchema = z.object({
+  brute_force: securitySettingsSchema.shape.brute_force.partial().optional(),
+  hwid_spoof: securitySettingsSchema.shape.hwid_spoof.partial().optional(),
+  webhooks: securitySettingsSchema.shape.webhooks.partial().optional(),
+})
+
+export interface BlacklistEntryDto {
+  id: string
+  type: BlacklistType
+  value: string
+  reason: string
+  severity: 'low' | 'medium' | 'high' | 'critical'
+  /** Active and not expired now. */
+  is_active: boolean
+  expires_at: string | null
+  created_by: string | null
+  source: 'manual' | 'detection'
+  created_at: string
+}
+
+export interface SecurityStatsDto {
+  overview: {
+    today_events: number
+    critical_events: number
+    blocked_attempts: number
+    active_blacklist: number
+    active_sessions: number
+  }
+  events_by_type: { type: string; count: number }[]
+  events_by_severity: { severity: string; count: number }[]
+  daily_trend: { date: string; total: number; blocked: number; critical: number }[]
+}
+
+export interface SessionDto {
+  id: string
+  license_id: string
+  license_key: string | null
+  product_id: string | null
+  machine_id: string | null
+  protocol: string
+  hwid: string | null
+  ip: string | null
+  user_agent: string | null
+  is_active: boolean
+  created_at: string
+  expires_at: string
+  last_seen_at: string
+  revoked_at: string | null
+  revoked_reason: string | null
+}
+
+const id = z.object({ id: z.string().min(1).max(64) })
+
+/** The security center: overview, event log, blacklist, sessions, quick blocks, thresholds. */
+export const securityChannels = {
+  'security.stats': channel(none).returns<SecurityStatsDto>(),
+  'security.events': channel(listSecurityEventsSchema).returns<Page<EventDto>>(),
+  'security.blacklist': channel(listBlacklistSchema).returns<Page<BlacklistEntryDto>>(),
+  'security.blacklistAdd': channel(addBlacklistSchema).returns<BlacklistEntryDto>(),
+  'security.blacklistRemove': channel(id).returns<{ deleted: true }>(),
+  'security.blacklistSetActive': channel(
+    id.extend({ is_active: z.boolean() }),
+  ).returns<BlacklistEntryDto>(),
+  'security.blockIp': channel(blockIpSchema).returns<BlacklistEntryDto>(),
+  'security.blockHwid': channel(blockHwidSchema).returns<BlacklistEntryDto>(),
+  'security.sessions': channel(listSessionsSchema).returns<Page<SessionDto>>(),
+  'security.revokeSession': channel(id.extend(reasonSchema.shape)).returns<SessionDto>(),
+  'security.suspendLicense': channel(id.extend(requiredReasonSchema.shape)).returns<{
+    license_id: string
+    sessions_revoked: number
+  }>(),
+  'security.settings': channel(none).returns<SecuritySettings>(),
+  'security.updateSettings': channel(updateSecuritySettingsSchema).returns<SecuritySettings>(),
+} as const
