@@ -1,0 +1,236 @@
+// `npm run bench [-- --quick] [--profile] [--only a,b] [--keep]`
+//
+// Seeds a fresh data directory, starts the headless Keywarden and the reference server as
+// separate processes on 127.0.0.1, drives them from a third process (autocannon, bench/load.mjs)
+// for a bounded time per scenario, and writes bench/results/latest.json (quick.json with
+// --quick). See the "Benchmarks" section of README.md for what each number means.
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir, cpus } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { randomBytes } from 'node:crypto'
+import { ROOT } from './lib/ts-import.mjs'
+import { ensureBuilt, runNode, rssOf, startLoadGenerator, startNode } from './lib/procs.mjs'
+import { consoleClient, percentile } from './lib/http.mjs'
+import { setupFixtures } from './setup.mjs'
+import { bulkCreate } from './bulk.mjs'
+import { printTable } from './table.mjs'
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+})
+
+const CONFIG = args.quick
+  ? {
+      licenses: 100_000,
+      pool: 4_000,
+      sessions: 400,
+      duration: 4,
+      warmup: 1,
+      connections: 32,
+      bulk: 20_000,
+    }
+  : {
+      licenses: 1_000_000,
+      pool: 20_000,
+      sessions: 2_000,
+      duration: 15,
+      warmup: 3,
+      connections: 32,
+      bulk: 100_000,
+    }
+const SCENARIOS = [
+  'validate',
+  'validate_2000',
+  'validate_encrypted',
+  'heartbeat',
+  'sellrealm_check_session',
+  'search',
+  'activate',
+  'mixed',
+]
+const only = args.only ? new Set(args.only.split(',')) : null
+const wanted = (name) => !only || only.has(name)
+const started = Date.now()
+const log = (m) => console.log(`bench [${((Date.now() - started) / 1000).toFixed(0)}s] ${m}`)
+
+const procs = []
+let dataDir
+async function cleanup() {
+  for (const p of procs.reverse()) await p.stop().catch(() => {})
+  if (dataDir && !args.keep) rmSync(dataDir, { recursive: true, force: true })
+}
+process.on('SIGINT', () => void cleanup().then(() => process.exit(130)))
+
+async function main() {
+  const entry = ensureBuilt()
+  dataDir = mkdtempSync(join(tmpdir(), 'kw-bench-'))
+  log(`seeding ${CONFIG.licenses.toLocaleString('en')} licenses into ${dataDir}`)
+  const fxFile = join(dataDir, 'seed.json')
+  await runNode([
+    'bench/seed.mjs',
+    '--data',
+    dataDir,
+    '--licenses',
+    String(CONFIG.licenses),
+    '--pool',
+    String(CONFIG.pool),
+    '--out',
+    fxFile,
+  ])
+  const seeded = JSON.parse(readFileSync(fxFile, 'utf8'))
+  log(`seeded in ${seeded.timing.seed_seconds.toFixed(1)} s`)
+
+  const ref = await startNode(
+    ['bench/reference-server.mjs', '--db', join(dataDir, 'keywarden.db')],
+    {
+      ready: /\{"port":(\d+)\}/,
+      name: 'reference',
+    },
+  )
+  procs.push(ref)
+  const token = randomBytes(18).toString('base64url')
+  const profileDir = join(ROOT, 'bench/results/profiles')
+  if (args.profile) mkdirSync(profileDir, { recursive: true })
+  const kw = await startNode(
+    [
+      ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      entry,
+      '--data',
+      dataDir,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--console',
+    ],
+    {
+      env: { KEYWARDEN_CONSOLE_TOKEN: token },
+      ready: /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+      name: 'keywarden',
+    },
+  )
+  procs.push(kw)
+  const url = kw.match[1]
+  const refUrl = `http://127.0.0.1:${ref.match[1]}`
+  log(`keywarden ${url} (pid ${kw.pid}), reference ${refUrl} (pid ${ref.pid})`)
+
+  let peakRss = 0
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(kw.pid).rss_mb)), 250)
+  const consoleApi = await consoleClient(url, token)
+  const fx = await setupFixtures({ url, refUrl, seeded, consoleApi, config: CONFIG, log })
+
+  const load = startLoadGenerator()
+  procs.push({ stop: async () => load.stop() })
+  const out = { reference: { rps: null }, scenarios: {}, rss_mb: null }
+  const base = {
+    fixtures: fx,
+    duration: CONFIG.duration,
+    warmup: CONFIG.warmup,
+    connections: CONFIG.connections,
+  }
+
+  const ref1 = await load.run({ ...base, name: 'reference' })
+  out.reference = { rps: ref1.rps, p50_ms: ref1.p50_ms, p99_ms: ref1.p99_ms }
+  log(`reference: ${ref1.rps} req/s, p99 ${ref1.p99_ms} ms`)
+
+  let consoleProbe = null
+  for (const name of SCENARIOS) {
+    if (!wanted(name)) continue
+    const missing = fx.missing[name]
+    if (missing) {
+      out.scenarios[name] = { rps: null, p50_ms: null, p99_ms: null, ratio: null, skipped: missing }
+      log(`${name}: skipped (${missing})`)
+      continue
+    }
+    const msg = { ...base, name, fixtures: { ...fx, runId: name } }
+    if (name === 'validate_2000') Object.assign(msg, { overallRate: 2000, connections: 16 })
+    if (name === 'validate_encrypted')
+      msg.prebuild = Math.min(200_000, (ref1.rps || 5000) * (CONFIG.duration + CONFIG.warmup))
+    if (name === 'mixed') consoleProbe = probeConsole(consoleApi, CONFIG.duration + CONFIG.warmup)
+    const r = await load.run(msg)
+    const ratio = out.reference.rps ? Math.round((r.rps / out.reference.rps) * 100) / 100 : null
+    out.scenarios[name] = { rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio, ...extra(r) }
+    log(
+      `${name}: ${r.rps} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, x${ratio} (non-2xx ${r.non2xx}, errors ${r.errors})`,
+    )
+    if (r.sample_failure) log(`  first failure: ${JSON.stringify(r.sample_failure)}`)
+  }
+  if (consoleProbe) Object.assign(out, await consoleProbe)
+
+  if (wanted('bulk')) {
+    const b = await bulkCreate({
+      consoleApi,
+      product: seeded.products[0].id,
+      count: CONFIG.bulk,
+      log,
+    })
+    Object.assign(out, b)
+  }
+
+  clearInterval(sampler)
+  const { hwm_mb } = rssOf(kw.pid)
+  out.rss_mb = Math.round(Math.max(peakRss, hwm_mb))
+  out.seed_seconds = round(seeded.timing.seed_seconds)
+  out.meta = {
+    quick: args.quick,
+    licenses: CONFIG.licenses,
+    duration_s: CONFIG.duration,
+    connections: CONFIG.connections,
+    node: process.version,
+    cpus: cpus().length,
+    date: new Date().toISOString(),
+    wall_seconds: Math.round((Date.now() - started) / 1000),
+  }
+  const file = join(ROOT, 'bench/results', args.quick ? 'quick.json' : 'latest.json')
+  writeFileSync(file, JSON.stringify(out, null, 2) + '\n')
+  printTable(out)
+  log(`wrote ${file}`)
+}
+
+function extra(r) {
+  const e = {}
+  if (r.non2xx) e.non2xx = r.non2xx
+  if (r.errors) e.errors = r.errors
+  if (r.timeouts) e.timeouts = r.timeouts
+  if (r.envelopes_built_live) e.envelopes_built_live = r.envelopes_built_live
+  return e
+}
+
+const round = (n, d = 2) =>
+  n === null || n === undefined ? null : Math.round(n * 10 ** d) / 10 ** d
+
+/**
+ * Calls the console every 50 ms while the mixed load runs (as the desktop console's screens
+ * would): a trivial channel shows event-loop stalls, a table page shows a real screen.
+ */
+async function probeConsole(api, seconds) {
+  const status = []
+  const list = []
+  const until = Date.now() + seconds * 1000
+  await new Promise((r) => setTimeout(r, 500))
+  while (Date.now() < until) {
+    status.push(await api.time('server.status'))
+    if (status.length % 5 === 0) list.push(await api.time('licenses.list', { limit: 50 }))
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return {
+    console_rpc_p50_ms: round(percentile(status, 50)),
+    console_rpc_p99_ms: round(percentile(status, 99)),
+    console_rpc_max_ms: round(Math.max(...status)),
+    console_list_p99_ms: round(percentile(list, 99)),
+    console_rpc_samples: status.length,
+  }
+}
+
+main()
+  .catch((e) => {
+    console.error(e instanceof Error ? e.stack : e)
+    process.exitCode = 1
+  })
+  .finally(() => cleanup())

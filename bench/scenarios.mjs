@@ -1,0 +1,252 @@
+// What each scenario sends. Runs inside the load generator process (bench/load.mjs).
+//
+// Requests that must differ every time (encrypted envelopes, which replay protection rejects
+// when re-sent; activations of new machines; nonce and token chains) use autocannon's
+// per-request `setupRequest`. autocannon resets a connection's `context` before each request,
+// so a chain's state lives in a pool: a request takes a chain, its response puts the chain
+// back with the nonce/token the server rotated. With pipelining 1 a chain is never in flight
+// twice, so every request is built from the previous response of the same chain.
+import { importSource } from './lib/ts-import.mjs'
+
+const JSON_HEADERS = { 'content-type': 'application/json' }
+
+let envelopeLib
+async function envelope() {
+  envelopeLib ??= await importSource('src/main/crypto/envelope.ts')
+  return envelopeLib
+}
+
+/** A pool of chains (sessions) handed out to requests one at a time. */
+function chainPool(items) {
+  const free = items.slice()
+  return {
+    take: () => free.pop(),
+    give: (c) => free.push(c),
+    get size() {
+      return free.length
+    },
+  }
+}
+
+function tryJson(body) {
+  try {
+    return JSON.parse(body)
+  } catch {
+    return undefined
+  }
+}
+
+/** Builds the autocannon `url` and `requests` of one scenario from the run's fixtures. */
+export async function buildScenario(name, fx, opts = {}) {
+  const products = fx.products
+  const failures = []
+  const noteFailure = (status, body) => {
+    if (failures.length < 3) failures.push({ status, body: String(body).slice(0, 300) })
+  }
+
+  const validateBody = (l) =>
+    JSON.stringify({ license_key: l.key, hwid: l.hwid, product_id: products[l.product].id })
+
+  // Static requests: autocannon serialises them once; connections cycle through them.
+  const validateStatic = (path) =>
+    fx.pools.validate.map((l) => ({
+      method: 'POST',
+      path,
+      headers: JSON_HEADERS,
+      body: validateBody(l),
+    }))
+
+  let act = 0
+  const activateRequest = () => ({
+    method: 'POST',
+    path: '/api/client/activate',
+    headers: JSON_HEADERS,
+    onResponse: (status, body) => status !== 200 && noteFailure(status, body),
+    setupRequest: (req) => {
+      const l = fx.pools.activate[act % fx.pools.activate.length]
+      req.body = JSON.stringify({
+        license_key: l.key,
+        hwid: `bench-new-${fx.runId}-${act++}`,
+        product_id: products[l.product].id,
+        client_data: {
+          platform: 'win32',
+          os_version: '10.0.19045',
+          vm_indicators: [],
+          debug_indicators: [],
+        },
+      })
+      return req
+    },
+  })
+
+  const heartbeats = chainPool(fx.sessions ?? [])
+  const heartbeatRequest = () => ({
+    method: 'POST',
+    path: '/api/client/heartbeat',
+    headers: JSON_HEADERS,
+    setupRequest: (req, ctx) => {
+      const s = heartbeats.take()
+      if (!s) throw new Error('heartbeat pool exhausted: more connections than sessions')
+      ctx.session = s
+      req.body = JSON.stringify({
+        license_key: s.key,
+        hwid: s.hwid,
+        product_id: products[s.product].id,
+        session_token: s.token,
+      })
+      return req
+    },
+    onResponse: (status, body, ctx) => {
+      const s = ctx.session
+      if (!s) return
+      const data = tryJson(body)?.data
+      if (status === 200 && data?.new_token) s.token = data.new_token
+      if (status !== 200) noteFailure(status, body)
+      ctx.session = undefined
+      heartbeats.give(s)
+    },
+  })
+
+  switch (name) {
+    case 'reference':
+      return { url: fx.refUrl, requests: validateStatic('/validate') }
+
+    case 'validate':
+    case 'validate_2000':
+      return { url: fx.url, requests: validateStatic('/api/client/validate') }
+
+    case 'validate_encrypted': {
+      const { sealEnvelope, envelopeSignature } = await envelope()
+      // Pre-built unique envelopes, so the client's AES/HMAC work happens before the clock
+      // starts; if the server outruns the estimate, more are sealed on the fly.
+      const seal = (i) => {
+        const l = fx.pools.validate[i % fx.pools.validate.length]
+        const p = products[l.product]
+        const e = sealEnvelope(p.secret_key, validateBody(l))
+        const timestamp = Date.now()
+        return JSON.stringify({
+          encrypted: true,
+          ...e,
+          signature: envelopeSignature(p.secret_key, e, timestamp),
+          product_id: p.id,
+          timestamp,
+        })
+      }
+      const prebuilt = Array.from({ length: opts.prebuild ?? 20_000 }, (_, i) => seal(i))
+      let i = 0
+      return {
+        url: fx.url,
+        failures,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/client/validate',
+            headers: JSON_HEADERS,
+            setupRequest: (req) => {
+              req.body = i < prebuilt.length ? prebuilt[i] : seal(i)
+              i++
+              return req
+            },
+            onResponse: (status, body) => status !== 200 && noteFailure(status, body),
+          },
+        ],
+        summary: () => ({ envelopes_built_live: Math.max(0, i - prebuilt.length) }),
+      }
+    }
+
+    case 'heartbeat':
+      return { url: fx.url, failures, requests: [heartbeatRequest()] }
+
+    case 'activate':
+      return { url: fx.url, failures, requests: [activateRequest()] }
+
+    case 'sellrealm_check_session': {
+      const chains = chainPool(fx.sellrealm?.chains ?? [])
+      return {
+        url: fx.url,
+        failures,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/v0/',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            setupRequest: (req, ctx) => {
+              const c = chains.take()
+              if (!c) throw new Error('sellrealm pool exhausted: more connections than sessions')
+              ctx.chain = c
+              req.body = new URLSearchParams({
+                type: 'check_session',
+                session_id: c.session_id,
+                nonce: c.nonce,
+                auth_secret: fx.sellrealm.auth_secret,
+                product_id: String(c.product_num),
+              }).toString()
+              return req
+            },
+            onResponse: (status, body, ctx) => {
+              const c = ctx.chain
+              if (!c) return
+              const r = tryJson(body)
+              if (status === 200 && r?.status === 'success' && r.nonce) c.nonce = r.nonce
+              else noteFailure(status, body)
+              ctx.chain = undefined
+              chains.give(c)
+            },
+          },
+        ],
+      }
+    }
+
+    case 'search':
+      return {
+        url: fx.url,
+        failures,
+        requests: fx.searchQueries.map((q) => ({
+          method: 'GET',
+          path: `/api/licenses?q=${encodeURIComponent(q)}&limit=20`,
+          headers: { authorization: `Bearer ${fx.jwt}` },
+          onResponse: (status, body) => status !== 200 && noteFailure(status, body),
+        })),
+      }
+
+    case 'mixed': {
+      // 90% validate, 8% heartbeat, 2% activate, drawn per request.
+      const hb = heartbeatRequest()
+      const ac = activateRequest()
+      let v = 0
+      return {
+        url: fx.url,
+        failures,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/client/validate',
+            headers: JSON_HEADERS,
+            setupRequest: (req, ctx) => {
+              const r = Math.random()
+              if (r < 0.02) {
+                ctx.kind = 'activate'
+                return ac.setupRequest({ ...req, path: ac.path })
+              }
+              if (r < 0.1) {
+                ctx.kind = 'heartbeat'
+                return hb.setupRequest({ ...req, path: hb.path }, ctx)
+              }
+              ctx.kind = 'validate'
+              const l = fx.pools.validate[v++ % fx.pools.validate.length]
+              req.body = validateBody(l)
+              return req
+            },
+            onResponse: (status, body, ctx) => {
+              if (ctx.kind === 'heartbeat') return hb.onResponse(status, body, ctx)
+              if (status !== 200) noteFailure(status, body)
+            },
+          },
+        ],
+      }
+    }
+
+    default:
+      throw new Error(`unknown scenario ${name}`)
+  }
+}

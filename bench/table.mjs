@@ -1,0 +1,56 @@
+// The stdout table of a run (the same numbers as the JSON file).
+
+const fmt = (v, d = 1) =>
+  v === null || v === undefined ? '-' : typeof v === 'number' ? v.toFixed(d) : String(v)
+
+export function printTable(out) {
+  const rows = [['scenario', 'req/s', 'p50 ms', 'p99 ms', 'x ref', 'note']]
+  rows.push([
+    'reference',
+    fmt(out.reference.rps, 0),
+    fmt(out.reference.p50_ms),
+    fmt(out.reference.p99_ms),
+    '1.00',
+    'node:http + 1 stmt + Ed25519',
+  ])
+  for (const [name, s] of Object.entries(out.scenarios)) {
+    const note =
+      s.skipped ??
+      [s.non2xx && `${s.non2xx} non-2xx`, s.errors && `${s.errors} errors`]
+        .filter(Boolean)
+        .join(', ')
+    rows.push([name, fmt(s.rps, 0), fmt(s.p50_ms), fmt(s.p99_ms), fmt(s.ratio, 2), note || ''])
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)))
+  const line = (r) =>
+    r
+      .map((c, i) =>
+        i === 0 || i === 5 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]),
+      )
+      .join('  ')
+  console.log('')
+  console.log(line(rows[0]))
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '))
+  for (const r of rows.slice(1)) console.log(line(r))
+  console.log('')
+  const facts = [
+    ['seed', out.seed_seconds, 's'],
+    [
+      'bulk create',
+      out.bulk_create_seconds,
+      `s for ${out.bulk_create_count?.toLocaleString('en') ?? '-'} keys`,
+    ],
+    ['server peak RSS', out.rss_mb, 'MB'],
+    [
+      'console RPC during mixed p50/p99/max',
+      [out.console_rpc_p50_ms, out.console_rpc_p99_ms, out.console_rpc_max_ms]
+        .map((v) => fmt(v))
+        .join(' / '),
+      'ms',
+    ],
+    ['console licenses.list during mixed p99', out.console_list_p99_ms, 'ms'],
+  ]
+  for (const [k, v, u] of facts)
+    console.log(`${k.padEnd(40)} ${typeof v === 'number' ? fmt(v, 2) : (v ?? '-')} ${u}`)
+  console.log('')
+}
