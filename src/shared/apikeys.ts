@@ -102,3 +102,25 @@ export interface CreatedApiKeyDto extends ApiKeyDto {
 
 /** The signature header scheme, for docs and the console's signing example. */
 export const SIGNATURE_WINDOW_SECONDS = 300
+
+/** The listed shape as a schema, for response validation and the OpenAPI document. */
+export const apiKeyDtoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(apiKeyScopeSchema),
+  product_id: z.string().nullable(),
+  require_signature: z.boolean(),
+  ip_allowlist: z.array(z.string()),
+  expires_at: z.string().nullable(),
+  last_used_at: z.string().nullable(),
+  last_used_ip: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+  created_at: z.string(),
+  account_id: z.string().nullable(),
+})
+
+export const createdApiKeyDtoSchema = apiKeyDtoSchema.extend({
+  key: z.string().describe('Send as X-API-Key. Shown once.'),
+  secret: z.string().describe('HMAC-SHA256 signing secret. Shown once.'),
+})

@@ -9,6 +9,8 @@ import type { Services } from '../services'
 import type { Handlers } from '../rpc/handlers'
 import { registerConsole, type ConsoleOptions } from './console'
 import { registerLicensecm } from './protocols/licensecm'
+import { registerApiVersion } from './middleware/api-version'
+import { registerOpenApi } from './middleware/openapi'
 import { VERSION } from '../version'
 
 export interface HttpServerOptions {
@@ -47,6 +49,9 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   await app.register(formbody)
+  // Before any route: API-Version on every answer; OpenAPI from the zod schemas (onRoute).
+  registerApiVersion(app)
+  await registerOpenApi(app)
 
   // The catch-all answer for surfaces without their own: JSON, never a stack trace.
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, req, reply) => {

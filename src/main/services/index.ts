@@ -4,6 +4,8 @@ import type { Clock, ServiceContext } from './context'
 import { createEventsService } from './events'
 import { createProductsService } from './products'
 import { createLicensesService } from './licenses'
+import { createApiKeysService } from './apikeys'
+import { createIdempotencyService } from './idempotency'
 import { createSettingsService } from './settings'
 import { createAccountsService } from './accounts'
 import { createSecurityService } from './security'
@@ -34,7 +36,9 @@ export function createServices(opts: ServicesOptions) {
   const settings = createSettingsService(ctx)
   const accounts = createAccountsService(ctx, { events, settings })
   const security = createSecurityService(ctx, { events, products, licenses })
-  return { ctx, bus, events, products, licenses, settings, accounts, security }
+  const apiKeys = createApiKeysService(ctx, { events, products })
+  const idempotency = createIdempotencyService(ctx)
+  return { ctx, bus, events, products, licenses, apiKeys, idempotency, settings, accounts, security }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -6,6 +6,19 @@ import { createAuth, jwtAuthenticator } from '../../middleware/auth'
 import { licensecmErrorHandler } from './errors'
 import type { RouteDeps } from './context'
 import { authRoutes } from './auth'
+import { productRoutes } from './products'
+import { licenseRoutes } from './licenses'
+import { statsRoutes } from './stats'
+import { notificationRoutes } from './notifications'
+import { adminRoutes } from './admin'
+import { clientRoutes } from './client'
+import { apiKeyRoutes } from './api-keys'
+import { accountRoutes } from './account'
+import { variableRoutes } from './variables'
+import { apiKeyAuthenticator, enforceScopes } from '../../middleware/api-key'
+import { captureRawBody } from '../../middleware/signature'
+import { idempotencyOnRoute } from '../../middleware/idempotency'
+import { RATE_LIMIT_HEADERS } from '../../middleware/rate-limit-headers'
 
 export interface LicensecmOptions {
   services: Services
@@ -36,6 +49,7 @@ export async function registerLicensecm(
   if (opts.rateLimit !== false) {
     const fixed = opts.rateLimit
     await app.register(rateLimit, {
+      ...RATE_LIMIT_HEADERS,
       global: true,
       // Read per request, so an admin's change in settings applies at once.
       max: fixed
@@ -49,16 +63,29 @@ export async function registerLicensecm(
 
   // The authenticator chain, tried in order. Plug-in point for the API-key engineer: add
   // `apiKeyAuthenticator(services)` (X-API-Key) to this list.
-  const auth = createAuth([jwtAuthenticator(services.accounts)])
+  const auth = createAuth([jwtAuthenticator(services.accounts), apiKeyAuthenticator(services)])
+  // API keys: raw body for signed requests, THE scope table on every route, Idempotency-Key
+  // on routes with config.idempotent (all three before the families register their routes).
+  app.addHook('preParsing', captureRawBody)
+  app.addHook('onRoute', enforceScopes(auth))
+  app.addHook('onRoute', idempotencyOnRoute(services))
   const deps: RouteDeps = { services, auth }
   const api = (family: (a: FastifyInstance, d: RouteDeps) => Promise<void>) =>
     app.register(async (scope) => family(scope, deps), { prefix: '/api' })
 
   // Management API (accounts engineer)
   await api(authRoutes)
-  // -- more management families: products, licenses, stats, notifications, admin --
+  await api(apiKeyRoutes)
+  await api(accountRoutes) // SellRealm secrets (/api/account/secrets)
+  await api(variableRoutes) // /api/{products,licenses}/:id/variables
+  await api(productRoutes)
+  await api(licenseRoutes)
+  await api(statsRoutes)
+  await api(notificationRoutes)
+  await api(adminRoutes)
 
   // Security engineer: await api(securityRoutes)   (./security.ts)
   // Webhooks: await api(webhookRoutes)             (./webhooks.ts)
-  // Client API (engine engineer): await api(clientRoutes)   (./client/index.ts, paths '/client/...')
+  // Client API (engine engineer)
+  await api(clientRoutes)
 }

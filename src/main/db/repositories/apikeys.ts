@@ -1,0 +1,73 @@
+import type BetterSqlite3 from 'better-sqlite3'
+import type { Db } from '../connection'
+import { stmt } from './statements'
+import type { ApiKey, NewApiKey, Role } from '../schema'
+
+export async function insertApiKey(db: Db, row: NewApiKey): Promise<ApiKey> {
+  return db.insertInto('api_keys').values(row).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function findApiKey(db: Db, id: string): Promise<ApiKey | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export type ApiKeyWithAccount = ApiKey & {
+  account_role: Role | null
+  account_active: number | null
+}
+
+/**
+ * Every request with X-API-Key runs this: one seek on the unique key_hash index, joined with
+ * the key's account (its role scopes what the key sees; a deactivated account's keys stop).
+ */
+export async function findApiKeyByHash(
+  db: Db,
+  hash: string,
+): Promise<ApiKeyWithAccount | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .leftJoin('accounts', 'accounts.id', 'api_keys.account_id')
+    .selectAll('api_keys')
+    .select(['accounts.role as account_role', 'accounts.is_active as account_active'])
+    .where('api_keys.key_hash', '=', hash)
+    .executeTakeFirst()
+}
+
+/** Keys of one account (or, with `accountId` undefined, every key), newest first. */
+export async function listApiKeys(db: Db, accountId?: string | null): Promise<ApiKey[]> {
+  let q = db.selectFrom('api_keys').selectAll()
+  if (accountId !== undefined) {
+    q =
+      accountId === null ? q.where('account_id', 'is', null) : q.where('account_id', '=', accountId)
+  }
+  return q.orderBy('created_at', 'desc').orderBy('id').execute()
+}
+
+/** Marks a key revoked; false when it does not exist or was already revoked. */
+export async function revokeApiKey(db: Db, id: string, at: string): Promise<boolean> {
+  const r = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) > 0
+}
+
+const touchSql = `UPDATE api_keys SET last_used_at = ?, last_used_ip = ?
+  WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ? OR last_used_ip IS NOT ?)`
+
+/**
+ * Records that a key was used. Kept cheap for a key used thousands of times a minute: one
+ * prepared statement, and the row is only written when the IP changed or the last write is
+ * older than `staleBefore` (so a busy key costs one write per interval, not per request).
+ */
+export function touchApiKey(
+  sqlite: BetterSqlite3.Database,
+  id: string,
+  at: string,
+  ip: string,
+  staleBefore: string,
+): void {
+  stmt(sqlite, touchSql).run(at, ip, id, staleBefore, ip)
+}
