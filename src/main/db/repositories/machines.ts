@@ -1,0 +1,136 @@
+import type BetterSqlite3 from 'better-sqlite3'
+import type { LicenseStatus, LicenseType } from '../schema'
+import { stmt } from './statements'
+
+/** A license with what the engine decides on: its product's state and policy, in one read. */
+export interface LicenseCheckRow {
+  id: string
+  product_id: string
+  key: string
+  type: LicenseType
+  status: LicenseStatus
+  status_reason: string | null
+  max_uses: number
+  hwid_locked: number
+  max_sessions: number | null
+  expires_at: string | null
+  metadata: string
+  level: number
+  product_num: number
+  product_active: number
+  product_policy: string
+  product_secret: string
+  product_owner: string | null
+}
+
+export function findLicenseForCheck(
+  sqlite: BetterSqlite3.Database,
+  key: string,
+): LicenseCheckRow | undefined {
+  return stmt(
+    sqlite,
+    `SELECT l.id, l.product_id, l.key, l.type, l.status, l.status_reason, l.max_uses, l.hwid_locked,
+            l.max_sessions, l.expires_at, l.metadata, l.level,
+            p.num AS product_num, p.is_active AS product_active, p.policy AS product_policy,
+            p.secret_key AS product_secret, p.owner_id AS product_owner
+       FROM licenses l JOIN products p ON p.id = l.product_id
+      WHERE l.key = ?`,
+  ).get(key) as LicenseCheckRow | undefined
+}
+
+export interface ProductSecretRow {
+  id: string
+  num: number
+  is_active: number
+  secret_key: string
+  policy: string
+}
+
+export function findProductSecret(
+  sqlite: BetterSqlite3.Database,
+  id: string,
+): ProductSecretRow | undefined {
+  return stmt(
+    sqlite,
+    'SELECT id, num, is_active, secret_key, policy FROM products WHERE id = ?',
+  ).get(id) as ProductSecretRow | undefined
+}
+
+export interface MachineSlot {
+  id: string
+  hwid: string
+  /** 1 when the machine holds a session that is neither revoked, expired nor silent too long. */
+  live: number
+}
+
+/**
+ * Every machine bound to a license, each with whether it holds a live session at `now`
+ * (`silentSince` = the last_seen_at below which a session counts as having missed its heartbeats).
+ */
+export function machineSlots(
+  sqlite: BetterSqlite3.Database,
+  licenseId: string,
+  now: string,
+  silentSince: string,
+): MachineSlot[] {
+  return stmt(
+    sqlite,
+    `SELECT m.id, m.hwid,
+            EXISTS(SELECT 1 FROM sessions s
+                    WHERE s.machine_id = m.id AND s.revoked_at IS NULL
+                      AND s.expires_at > ? AND s.last_seen_at > ?) AS live
+       FROM machines m WHERE m.license_id = ?`,
+  ).all(now, silentSince, licenseId) as MachineSlot[]
+}
+
+export interface MachineSeen {
+  id: string
+  licenseId: string
+  hwid: string
+  platform: string | null
+  osVersion: string | null
+  ip: string | null
+  now: string
+}
+
+/** Binds the machine (or refreshes it when already bound); returns its id. */
+export function upsertMachine(sqlite: BetterSqlite3.Database, m: MachineSeen): string {
+  const row = stmt(
+    sqlite,
+    `INSERT INTO machines (id, license_id, hwid, platform, os_version, ip, first_seen_at, last_seen_at)
+     VALUES (@id, @licenseId, @hwid, @platform, @osVersion, @ip, @now, @now)
+     ON CONFLICT (license_id, hwid) DO UPDATE SET
+       platform = COALESCE(excluded.platform, platform),
+       os_version = COALESCE(excluded.os_version, os_version),
+       ip = excluded.ip, last_seen_at = excluded.last_seen_at
+     RETURNING id`,
+  ).get(m) as { id: string }
+  return row.id
+}
+
+export function findMachine(
+  sqlite: BetterSqlite3.Database,
+  licenseId: string,
+  hwid: string,
+): { id: string } | undefined {
+  return stmt(sqlite, 'SELECT id FROM machines WHERE license_id = ? AND hwid = ?').get(
+    licenseId,
+    hwid,
+  ) as { id: string } | undefined
+}
+
+export function touchMachine(
+  sqlite: BetterSqlite3.Database,
+  id: string,
+  ip: string | null,
+  now: string,
+): void {
+  stmt(
+    sqlite,
+    'UPDATE machines SET last_seen_at = ?, last_heartbeat_at = ?, ip = ? WHERE id = ?',
+  ).run(now, now, ip, id)
+}
+
+export function deleteMachine(sqlite: BetterSqlite3.Database, id: string): void {
+  stmt(sqlite, 'DELETE FROM machines WHERE id = ?').run(id)
+}

@@ -1,0 +1,222 @@
+import type { FastifyRequest } from 'fastify'
+import type { z } from 'zod'
+import { DomainError } from '@shared/errors'
+import type { LicenseView, Protocol } from '../../../../services/licensing'
+import { typed, type RouteFamily } from '../context'
+import { clientErrorHandler, ok } from './respond'
+import {
+  activateBody,
+  deactivateBody,
+  docBody,
+  envelopeBody,
+  heartbeatBody,
+  isEnvelope,
+  parseOrRefuse,
+  validateBody,
+  verifyChallengeBody,
+} from './schemas'
+
+/** Client bodies are small; 64 KiB leaves room for client_data and the hex envelope. */
+const CLIENT_BODY_LIMIT = 64 * 1024
+const PROTOCOL: Protocol = 'licensecm'
+
+/** The license fields LicenseCM answers with. */
+function wireLicense(l: LicenseView) {
+  return { type: l.type, expires_at: l.expires_at, metadata: l.metadata }
+}
+
+/** The minute a cacheable answer was issued in: identical answers within it share a signature. */
+function minuteOf(iso: string): string {
+  return iso.slice(0, 16) + ':00.000Z'
+}
+
+/**
+ * The LicenseCM client API: POST /api/client/{validate,activate,deactivate,heartbeat,
+ * verify-challenge} and GET /api/client/public-key. Each route only reads the wire body
+ * (plain JSON or the encrypted envelope), calls services.licensing, and shapes the answer:
+ * `{success, data}` where `data.data` is the signed payload string and `data.signature` its
+ * RSA signature; an encrypted request gets the whole answer back encrypted.
+ */
+export const clientRoutes: RouteFamily = async (app, { services }) => {
+  const r = typed(app)
+  app.setErrorHandler(clientErrorHandler)
+  const engine = services.licensing
+
+  /** Opens an envelope when there is one, validates the body, runs `op`, seals if needed. */
+  async function serve<S extends z.ZodType, D>(
+    req: FastifyRequest,
+    schema: S,
+    op: (input: z.infer<S>, meta: { ip: string; userAgent: string | null }) => Promise<D>,
+  ) {
+    const meta = { ip: req.ip, userAgent: req.headers['user-agent']?.slice(0, 512) ?? null }
+    let body: unknown = req.body
+    let secret: string | null = null
+    if (isEnvelope(body)) {
+      const env = parseOrRefuse(envelopeBody, body)
+      const opened = await engine.envelope.open(env, meta)
+      secret = opened.secretKey
+      const inner = opened.body as Record<string, unknown> | null
+      if (
+        inner &&
+        typeof inner === 'object' &&
+        'product_id' in inner &&
+        inner.product_id !== env.product_id
+      ) {
+        throw new DomainError(
+          'SECURITY_VIOLATION',
+          'Encrypted product_id does not match the envelope',
+        )
+      }
+      body = inner && typeof inner === 'object' ? { ...inner, product_id: env.product_id } : inner
+    }
+    const input = parseOrRefuse(schema, body)
+    const answer = ok(await op(input, meta))
+    return secret ? engine.envelope.seal(secret, answer) : answer
+  }
+
+  function request(
+    i: {
+      license_key: string
+      product_id: string
+      hwid?: string
+      client_data?: Record<string, unknown> | null
+    },
+    meta: { ip: string; userAgent: string | null },
+  ) {
+    return {
+      licenseKey: i.license_key,
+      productId: i.product_id,
+      hwid: i.hwid ?? null,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      clientData: i.client_data ?? null,
+      protocol: PROTOCOL,
+    }
+  }
+
+  // Bodies are validated in `serve` (plain or envelope, with field-named messages); the
+  // route schema documents both shapes for the OpenAPI document.
+  const passThrough = () => (data: unknown) => ({ value: data })
+  const route = (body: z.ZodType) => ({
+    schema: { body: docBody(body), tags: ['client'] },
+    validatorCompiler: passThrough,
+    bodyLimit: CLIENT_BODY_LIMIT,
+  })
+
+  r.post(
+    '/client/validate',
+    // Validation has its own per-license-per-IP limit in the engine (policy.validate_per_minute).
+    { ...route(validateBody), config: { rateLimit: false } },
+    (req) =>
+      serve(req, validateBody, async (i, meta) => {
+        const v = await engine.validate(request(i, meta))
+        const now = services.ctx.clock().toISOString()
+        const signed = await engine.attestor.sign({
+          action: 'validate',
+          valid: true,
+          product_id: v.license.product_id,
+          hwid: i.hwid ?? null,
+          license: wireLicense(v.license),
+          watermark: v.watermark,
+          issued_at: minuteOf(now),
+        })
+        return { valid: true, license: wireLicense(v.license), ...signed, watermark: v.watermark }
+      }),
+  )
+
+  r.post('/client/activate', route(activateBody), (req) =>
+    serve(req, activateBody, async (i, meta) => {
+      const a = await engine.activate(request(i, meta))
+      const session = { token: a.session.token, expires_at: a.session.expires_at }
+      const signed = await engine.attestor.sign({
+        action: 'activate',
+        activated: true,
+        product_id: a.license.product_id,
+        hwid: i.hwid,
+        license: wireLicense(a.license),
+        session_expires_at: a.session.expires_at,
+        challenge: a.challenge.value,
+        watermark: a.watermark,
+        issued_at: services.ctx.clock().toISOString(),
+      })
+      return {
+        activated: true,
+        session,
+        license: wireLicense(a.license),
+        challenge: a.challenge.value,
+        challenge_expires_at: a.challenge.expires_at,
+        ...signed,
+        watermark: a.watermark,
+      }
+    }),
+  )
+
+  r.post('/client/heartbeat', route(heartbeatBody), (req) =>
+    serve(req, heartbeatBody, async (i, meta) => {
+      const h = await engine.heartbeat({ ...request(i, meta), sessionToken: i.session_token })
+      const signed = await engine.attestor.sign({
+        action: 'heartbeat',
+        valid: true,
+        product_id: h.license.product_id,
+        hwid: i.hwid,
+        session_expires_at: h.session.expires_at,
+        challenge: h.challenge.value,
+        watermark: h.watermark,
+        issued_at: services.ctx.clock().toISOString(),
+      })
+      return {
+        valid: true,
+        new_token: h.session.token,
+        session: { token: h.session.token, expires_at: h.session.expires_at },
+        challenge: h.challenge.value,
+        challenge_expires_at: h.challenge.expires_at,
+        ...signed,
+        watermark: h.watermark,
+      }
+    }),
+  )
+
+  r.post('/client/deactivate', route(deactivateBody), (req) =>
+    serve(req, deactivateBody, async (i, meta) => {
+      const d = await engine.deactivate(request(i, meta))
+      const signed = await engine.attestor.sign({
+        action: 'deactivate',
+        deactivated: true,
+        product_id: d.license.product_id,
+        hwid: i.hwid,
+        issued_at: minuteOf(services.ctx.clock().toISOString()),
+      })
+      return { deactivated: true, sessions_closed: d.sessionsClosed, ...signed }
+    }),
+  )
+
+  r.post('/client/verify-challenge', route(verifyChallengeBody), (req) =>
+    serve(req, verifyChallengeBody, async (i, meta) => {
+      const v = await engine.verifyChallenge({
+        ...request(i, meta),
+        challenge: i.challenge,
+        response: i.response,
+      })
+      const signed = await engine.attestor.sign({
+        action: 'verify-challenge',
+        verified: true,
+        product_id: v.license.product_id,
+        hwid: i.hwid,
+        challenge: i.challenge,
+        issued_at: services.ctx.clock().toISOString(),
+      })
+      return { valid: true, verified: true, ...signed }
+    }),
+  )
+
+  r.get(
+    '/client/public-key',
+    { schema: { tags: ['client'] }, config: { rateLimit: false } },
+    async () =>
+      ok({
+        public_key: await engine.attestor.publicKey(),
+        algorithm: 'RSA-SHA512',
+        key_size: 4096,
+      }),
+  )
+}

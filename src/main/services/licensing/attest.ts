@@ -1,0 +1,52 @@
+import { loadOrCreateRsaKeys, type RsaKeyPair } from '../../crypto/keys'
+import {
+  canonicalPayload,
+  createSigner,
+  watermark,
+  watermarkKey,
+  type Signer,
+} from '../../crypto/sign'
+
+/**
+ * The server's signing identity: the RSA-4096 key pair (generated on first start, in the thread
+ * pool, so startup is not held up), the response signer and the watermark key.
+ */
+export function createAttestor(dataDir: string) {
+  let keys: RsaKeyPair | null = null
+  let signer: Signer | null = null
+  let wmKey: Buffer | null = null
+  const ready = loadOrCreateRsaKeys(dataDir).then((k) => {
+    keys = k
+    signer = createSigner(k.privateKey)
+    wmKey = watermarkKey(k.privateKey)
+    return k
+  })
+  // A server closed before its first key landed (a short test) must not crash the process.
+  ready.catch(() => {})
+
+  return {
+    /** Resolves once the key pair is loaded or generated. */
+    ready: () => ready.then(() => undefined),
+    /** The SPKI PEM public key, or null while it is still being generated. */
+    publicKeyPem: (): string | null => keys?.publicPem ?? null,
+    async publicKey(): Promise<string> {
+      return (await ready).publicPem
+    },
+    /**
+     * Signs a payload the way the LicenseCM SDKs verify it: returns `data` (the canonical JSON
+     * string the client receives as `data.data`) and its base64 RSA-SHA512 `signature`.
+     */
+    async sign(payload: unknown): Promise<{ data: string; signature: string }> {
+      await ready
+      const data = canonicalPayload(payload)
+      return { data, signature: await signer!.sign(data) }
+    },
+    async watermark(licenseId: string): Promise<string> {
+      await ready
+      return watermark(wmKey!, licenseId)
+    },
+    stats: () => signer?.stats() ?? { signed: 0, hits: 0, cached: 0 },
+  }
+}
+
+export type Attestor = ReturnType<typeof createAttestor>

@@ -1,0 +1,119 @@
+import { DomainError } from '@shared/errors'
+import type { ProductPolicy } from '@shared/dto'
+import type { LicenseCheckRow, MachineSlot } from '../../db/repositories/machines'
+import { effectiveStatus } from '../licenses'
+import type { ClientData, LicenseRequest, LicenseView } from './types'
+
+/**
+ * The one licensing decision, in its fixed order. Steps 1–2 run before the security screen
+ * (BLACKLISTED, step 3, decided by services.security); `decideStatus` and `decideMachine` after.
+ * Every protocol reaches these functions and maps the DomainError code to its own wording.
+ */
+export function decideProduct(
+  row: LicenseCheckRow | undefined,
+  req: LicenseRequest,
+): asserts row is LicenseCheckRow {
+  // 1. The key must exist.
+  if (!row) throw new DomainError('LICENSE_NOT_FOUND', 'Invalid license key')
+  // 2. For the product the client claims, and that product must be active.
+  if (req.productId !== undefined && req.productId !== row.product_id) {
+    throw new DomainError('PRODUCT_NOT_FOUND', 'License does not belong to this product')
+  }
+  if (req.productNum !== undefined && req.productNum !== row.product_num) {
+    throw new DomainError('PRODUCT_NOT_FOUND', 'License does not belong to this product')
+  }
+  if (row.product_active !== 1)
+    throw new DomainError('PRODUCT_NOT_FOUND', 'Product not found or inactive')
+}
+
+/** 4–5. Banned / suspended, then expired (derived from expires_at at `now`). */
+export function decideStatus(
+  row: LicenseCheckRow,
+  now: string,
+  opts: { allowExpired?: boolean } = {},
+): void {
+  const status = effectiveStatus(row, now)
+  if (status === 'banned') throw new DomainError('LICENSE_BANNED', 'Key has been banned')
+  if (status === 'suspended') throw new DomainError('LICENSE_SUSPENDED', 'License is suspended')
+  if (status === 'expired' && !opts.allowExpired)
+    throw new DomainError('LICENSE_EXPIRED', 'License has expired')
+}
+
+/**
+ * 6–7. The machine. A machine already bound always passes. A new one needs a free slot:
+ * with `hwid_locked` every bound machine holds its slot until deactivated or reset (a full
+ * license refuses a new machine as HWID_MISMATCH); without it only machines holding a live
+ * session count, so sessions that missed their heartbeats free their slot (MAX_USES_EXCEEDED).
+ * `max_sessions` caps concurrent live machines on top of that.
+ */
+export function decideMachine(
+  row: LicenseCheckRow,
+  hwid: string,
+  slots: MachineSlot[],
+): { bound: MachineSlot | undefined; stale: MachineSlot[] } {
+  const bound = slots.find((s) => s.hwid === hwid)
+  const liveOthers = slots.filter((s) => s.live === 1 && s.hwid !== hwid).length
+  if (!bound) {
+    const used = row.hwid_locked === 1 ? slots.length : liveOthers
+    if (used >= row.max_uses) {
+      if (row.hwid_locked === 1)
+        throw new DomainError('HWID_MISMATCH', 'Hardware ID does not match this license')
+      throw new DomainError('MAX_USES_EXCEEDED', 'Maximum activations reached')
+    }
+  }
+  if (row.max_sessions !== null && liveOthers >= row.max_sessions) {
+    throw new DomainError('MAX_USES_EXCEEDED', 'Maximum concurrent sessions reached')
+  }
+  // Unlocked licenses drop silent machines when a new one takes a slot, so the table stays small.
+  const stale = row.hwid_locked === 1 || bound ? [] : slots.filter((s) => s.live === 0)
+  return { bound, stale }
+}
+
+/**
+ * The product's VM / debugger policy over the client's own report: `ignore` passes silently,
+ * `flag` passes and returns the flag for the event, `block` refuses with SECURITY_VIOLATION.
+ */
+export function decideIndicators(
+  policy: ProductPolicy,
+  data: ClientData | null | undefined,
+): string[] {
+  const flags: string[] = []
+  const checks = [
+    ['vm_detected', policy.vm_policy, data?.vm_indicators],
+    ['debug_detected', policy.debug_policy, data?.debug_indicators],
+  ] as const
+  for (const [flag, mode, list] of checks) {
+    if (mode === 'ignore' || !Array.isArray(list) || list.length === 0) continue
+    if (mode === 'block') {
+      throw new DomainError('SECURITY_VIOLATION', 'Security check failed', {
+        security_blocked: true,
+        security_details: { reason: flag, indicators: list },
+        event: flag,
+      })
+    }
+    flags.push(flag)
+  }
+  return flags
+}
+
+export function toLicenseView(row: LicenseCheckRow, now: string): LicenseView {
+  let metadata: Record<string, unknown> = {}
+  try {
+    metadata = JSON.parse(row.metadata) as Record<string, unknown>
+  } catch {
+    /* a hand-edited, broken metadata column reads as empty rather than failing every check */
+  }
+  return {
+    id: row.id,
+    key: row.key,
+    product_id: row.product_id,
+    product_num: row.product_num,
+    type: row.type,
+    status: effectiveStatus(row, now),
+    level: row.level,
+    max_uses: row.max_uses,
+    hwid_locked: row.hwid_locked === 1,
+    expires_at: row.expires_at,
+    metadata,
+  }
+}

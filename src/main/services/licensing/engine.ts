@@ -1,0 +1,211 @@
+import { DomainError, isDomainError, type ErrorCode } from '@shared/errors'
+import type { ProductPolicy } from '@shared/dto'
+import * as machines from '../../db/repositories/machines'
+import type { LicenseCheckRow } from '../../db/repositories/machines'
+import type { ServiceContext } from '../context'
+import type { EventsService } from '../events'
+import type { SessionsService } from '../sessions'
+import { decideIndicators, decideProduct, decideStatus, toLicenseView } from './decide'
+import { parsePolicy } from './policy'
+import type { Attestor } from './attest'
+import type { LicenseRequest } from './types'
+
+/** The part of services.security the engine calls (see services/security). */
+export interface SecurityHooks {
+  screen(i: {
+    ip?: string | null
+    hwid?: string | null
+    licenseKey?: string | null
+    fingerprint?: string | null
+    productId?: string | null
+    licenseId?: string | null
+    userAgent?: string | null
+  }): Promise<{ reason: string; type: string } | null>
+  noteFailure(f: {
+    ip?: string | null
+    hwid?: string | null
+    licenseKey?: string | null
+    reason: string
+    productId?: string | null
+    userAgent?: string | null
+  }): Promise<unknown>
+  reportReplay?(r: {
+    kind: string
+    ip?: string | null
+    hwid?: string | null
+    productId?: string | null
+    licenseId?: string | null
+    userAgent?: string | null
+    protocol?: string
+  }): Promise<void>
+}
+
+export interface EngineDeps {
+  events: EventsService
+  sessions: SessionsService
+  attestor: Attestor
+  /** Late-bound: the security service may be wired after the engine. */
+  security?: () => SecurityHooks | undefined
+}
+
+/** What one decided operation hands its body: the re-read row, its policy and the time. */
+export interface Decided {
+  row: LicenseCheckRow
+  policy: ProductPolicy
+  now: Date
+  nowIso: string
+  flags: string[]
+}
+
+/** Event type per operation (the reference's security event names). */
+export type Op =
+  | 'license_validation'
+  | 'license_activation'
+  | 'license_deactivation'
+  | 'session_heartbeat'
+  | 'challenge_verification'
+
+/** Codes that get their own event type instead of the operation's. */
+const EVENT_FOR_CODE: Partial<Record<ErrorCode, string>> = {
+  HWID_MISMATCH: 'hwid_mismatch',
+}
+
+/** Codes a guesser produces: fed to brute-force detection. */
+const FAILURES_TO_NOTE = new Set<ErrorCode>([
+  'LICENSE_NOT_FOUND',
+  'PRODUCT_NOT_FOUND',
+  'HWID_MISMATCH',
+])
+
+/**
+ * Runs one licensing operation: decision steps 1–2, the security screen (3), then — in one
+ * better-sqlite3 transaction, so two racing activations cannot both take the last slot — the
+ * re-read and steps 4–7 plus the operation's writes. Records the outcome as one event.
+ */
+export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
+  /** Waits out a Kysely transaction left open across an await (ours are synchronous). */
+  async function whenIdle(): Promise<void> {
+    while (ctx.sqlite.inTransaction) await new Promise((r) => setImmediate(r))
+  }
+
+  async function record(
+    op: Op,
+    req: LicenseRequest,
+    row: LicenseCheckRow | undefined,
+    outcome:
+      | { ok: true; machineId?: string | null; details?: Record<string, unknown> }
+      | { ok: false; error: DomainError },
+    flags: string[],
+  ): Promise<void> {
+    const code = outcome.ok ? null : outcome.error.code
+    const detailsEvent = outcome.ok
+      ? undefined
+      : (outcome.error.details?.event as string | undefined)
+    const type = outcome.ok ? op : (detailsEvent ?? EVENT_FOR_CODE[code!] ?? op)
+    if (code === 'BLACKLISTED') return // services.security recorded the blacklist_hit itself
+    await deps.events.record({
+      type,
+      severity: outcome.ok ? (flags.length ? 'low' : 'info') : type === op ? 'low' : 'medium',
+      productId: row?.product_id ?? req.productId ?? null,
+      licenseId: row?.id ?? null,
+      machineId: outcome.ok ? (outcome.machineId ?? null) : null,
+      hwid: req.hwid ?? null,
+      ip: req.ip,
+      userAgent: req.userAgent,
+      blocked: !outcome.ok,
+      details: {
+        protocol: req.protocol,
+        success: outcome.ok,
+        ...(code && { error_code: code, operation: op }),
+        ...(flags.length > 0 && { flags }),
+        ...(req.clientData && { client_data: req.clientData }),
+        ...(outcome.ok && outcome.details),
+      },
+    })
+  }
+
+  /**
+   * @param op the event type recorded on success
+   * @param body the operation's decision steps 4–7 and writes, run inside the transaction. It
+   *   throws a DomainError to refuse and roll back, or returns one to refuse and still commit
+   *   what it wrote (a consumed challenge, a revoked hijacked session).
+   */
+  async function run<
+    T extends { machineId?: string | null; eventDetails?: Record<string, unknown> },
+  >(
+    op: Op,
+    req: LicenseRequest,
+    body: (d: Decided) => T | DomainError,
+    opts: { allowExpired?: boolean; skipIndicators?: boolean } = {},
+  ): Promise<T & { flags: string[] }> {
+    let row = machines.findLicenseForCheck(ctx.sqlite, req.licenseKey)
+    let flags: string[] = []
+    try {
+      decideProduct(row, req)
+      const security = deps.security?.()
+      if (security) {
+        const block = await security.screen({
+          ip: req.ip,
+          hwid: req.hwid,
+          licenseKey: req.licenseKey,
+          fingerprint:
+            typeof req.clientData?.fingerprint === 'string' ? req.clientData.fingerprint : null,
+          productId: row.product_id,
+          licenseId: row.id,
+          userAgent: req.userAgent,
+        })
+        if (block) {
+          throw new DomainError('BLACKLISTED', 'Access denied', {
+            security_blocked: true,
+            security_details: { reason: block.reason, type: block.type },
+          })
+        }
+      }
+      await whenIdle()
+      const result = ctx.sqlite.transaction(() => {
+        row = machines.findLicenseForCheck(ctx.sqlite, req.licenseKey)
+        decideProduct(row, req)
+        const now = ctx.clock()
+        const nowIso = now.toISOString()
+        decideStatus(row, nowIso, opts)
+        const policy = parsePolicy(row.product_policy)
+        const out = body({ row, policy, now, nowIso, flags })
+        if (out instanceof DomainError) return out
+        if (!opts.skipIndicators) flags = decideIndicators(policy, req.clientData)
+        return out
+      })()
+      if (result instanceof DomainError) throw result
+      await record(
+        op,
+        req,
+        row,
+        { ok: true, machineId: result.machineId, details: result.eventDetails },
+        flags,
+      )
+      return { ...result, flags }
+    } catch (e) {
+      if (!isDomainError(e)) throw e
+      await record(op, req, row, { ok: false, error: e }, flags)
+      const security = deps.security?.()
+      if (security && FAILURES_TO_NOTE.has(e.code)) {
+        await security.noteFailure({
+          ip: req.ip,
+          hwid: req.hwid,
+          licenseKey: req.licenseKey,
+          reason: e.code,
+          productId: row?.product_id ?? null,
+          userAgent: req.userAgent,
+        })
+      }
+      throw e
+    }
+  }
+
+  return {
+    run,
+    record,
+    whenIdle,
+    view: toLicenseView,
+    policyOf: (r: LicenseCheckRow) => parsePolicy(r.product_policy),
+  }
+}

@@ -1,0 +1,146 @@
+import { DomainError } from '@shared/errors'
+import {
+  openEnvelope,
+  sealEnvelope,
+  envelopeSignature,
+  verifyEnvelopeSignature,
+} from '../../crypto/envelope'
+import { findProductSecret } from '../../db/repositories/machines'
+import { purgeReplayGuard, rememberOnce } from '../../db/repositories/replay'
+import type { ServiceContext } from '../context'
+import type { EventsService } from '../events'
+
+export interface EnvelopeIn {
+  iv: string
+  data: string
+  tag: string
+  signature: string
+  product_id: string
+  timestamp: number
+}
+
+export interface EnvelopeMeta {
+  ip: string | null
+  userAgent: string | null
+}
+
+export interface OpenedRequest {
+  /** The decrypted request body (JSON, not yet validated). */
+  body: unknown
+  productId: string
+  /** Needed to seal the answer; never leaves main otherwise. */
+  secretKey: string
+}
+
+export interface EnvelopeOptions {
+  /** Accepted clock skew either way, in ms (default ±5 min). */
+  windowMs: number
+}
+
+/**
+ * Opens LicenseCM encrypted requests and seals their answers. Checks, in order: the product
+ * exists, the HMAC (constant time), the timestamp window, one use per envelope (replay_guard),
+ * then the GCM tag. Each refusal is recorded as a security event.
+ */
+export function createEnvelopeService(
+  ctx: ServiceContext,
+  deps: { events: EventsService },
+  opts: EnvelopeOptions,
+) {
+  let inserts = 0
+
+  async function refuse(
+    type: string,
+    reason: string,
+    message: string,
+    env: EnvelopeIn,
+    meta: EnvelopeMeta,
+    productId: string | null,
+  ): Promise<never> {
+    await deps.events.record({
+      type,
+      severity: type === 'replay_attack' ? 'high' : 'medium',
+      productId,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      blocked: true,
+      details: { reason, timestamp: env.timestamp },
+    })
+    throw new DomainError('SECURITY_VIOLATION', message)
+  }
+
+  return {
+    options: opts,
+
+    async open(env: EnvelopeIn, meta: EnvelopeMeta): Promise<OpenedRequest> {
+      const product = findProductSecret(ctx.sqlite, env.product_id)
+      if (!product) throw new DomainError('PRODUCT_NOT_FOUND', 'Product not found')
+      const secret = product.secret_key
+      if (!verifyEnvelopeSignature(secret, env, env.timestamp, env.signature)) {
+        return refuse(
+          'tamper_detected',
+          'bad_signature',
+          'Invalid request signature',
+          env,
+          meta,
+          product.id,
+        )
+      }
+      const now = ctx.clock().getTime()
+      if (Math.abs(now - env.timestamp) > opts.windowMs) {
+        return refuse(
+          'replay_attack',
+          'stale_timestamp',
+          'Request timestamp outside the allowed window',
+          env,
+          meta,
+          product.id,
+        )
+      }
+      // Remember the signature until it would be stale anyway; a second use is a replay.
+      const until = new Date(env.timestamp + opts.windowMs + 1000).toISOString()
+      if (!rememberOnce(ctx.sqlite, 'licensecm_envelope', env.signature.toLowerCase(), until)) {
+        return refuse(
+          'replay_attack',
+          'replayed_envelope',
+          'Replayed request',
+          env,
+          meta,
+          product.id,
+        )
+      }
+      if (++inserts % 500 === 0) purgeReplayGuard(ctx.sqlite, new Date(now).toISOString())
+      const plain = openEnvelope(secret, env)
+      if (!plain)
+        return refuse(
+          'tamper_detected',
+          'bad_ciphertext',
+          'Request could not be decrypted',
+          env,
+          meta,
+          product.id,
+        )
+      let body: unknown
+      try {
+        body = JSON.parse(plain.toString('utf8'))
+      } catch {
+        throw new DomainError('VALIDATION_ERROR', 'Encrypted payload is not valid JSON')
+      }
+      return { body, productId: product.id, secretKey: secret }
+    },
+
+    /** `{ encrypted, iv, data, tag, timestamp, signature }` around the JSON of `response`. */
+    seal(secretKey: string, response: unknown) {
+      const sealed = sealEnvelope(secretKey, JSON.stringify(response))
+      const timestamp = ctx.clock().getTime()
+      return {
+        encrypted: true as const,
+        ...sealed,
+        timestamp,
+        signature: envelopeSignature(secretKey, sealed, timestamp),
+      }
+    },
+  }
+}
+
+export type EnvelopeService = ReturnType<typeof createEnvelopeService>

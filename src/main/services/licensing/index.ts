@@ -1,0 +1,281 @@
+import { createHmac, randomBytes } from 'node:crypto'
+import { DomainError } from '@shared/errors'
+import * as machines from '../../db/repositories/machines'
+import * as challenges from '../../db/repositories/challenges'
+import { safeEqual, uuid } from '../../crypto/random'
+import type { ServiceContext } from '../context'
+import type { EventsService } from '../events'
+import { isLive, type SessionsService } from '../sessions'
+import { createAttestor } from './attest'
+import { decideMachine } from './decide'
+import { createRunner, type Decided, type SecurityHooks } from './engine'
+import { createEnvelopeService } from './envelope'
+import { silentSince } from './policy'
+import { createRateLimiter } from './ratelimit'
+import type {
+  ActivateResult,
+  ChallengeRequest,
+  ChallengeResult,
+  DeactivateResult,
+  HeartbeatRequest,
+  HeartbeatResult,
+  IssuedChallenge,
+  LicenseRequest,
+  ValidateResult,
+} from './types'
+
+export type * from './types'
+export type { SecurityHooks } from './engine'
+
+export interface LicensingOptions {
+  /** Validations per minute per license per IP when the product sets none (default 10). */
+  validatePerMinute?: number
+  /** Envelope timestamp window either way, ms (default 5 min). */
+  envelopeWindowMs?: number
+  /** How long an issued challenge may be answered, seconds (default 300). */
+  challengeSeconds?: number
+}
+
+function requireHwid(req: LicenseRequest): string {
+  if (!req.hwid) throw new DomainError('VALIDATION_ERROR', 'hwid is required')
+  return req.hwid
+}
+
+/**
+ * The licensing engine: the one place that decides whether a key works on a machine, for every
+ * protocol. validate / activate / heartbeat / deactivate / verifyChallenge refuse with a
+ * DomainError in the fixed order LICENSE_NOT_FOUND → PRODUCT_NOT_FOUND → BLACKLISTED →
+ * LICENSE_BANNED / LICENSE_SUSPENDED → LICENSE_EXPIRED → HWID_MISMATCH → MAX_USES_EXCEEDED
+ * (then SECURITY_VIOLATION when the product blocks VM / debugger indicators).
+ */
+export function createLicensingService(
+  ctx: ServiceContext,
+  deps: {
+    events: EventsService
+    sessions: SessionsService
+    security?: () => SecurityHooks | undefined
+  },
+  opts: LicensingOptions = {},
+) {
+  const settings = {
+    validatePerMinute: opts.validatePerMinute ?? 10,
+    challengeSeconds: opts.challengeSeconds ?? 300,
+  }
+  const attestor = createAttestor(ctx.dataDir)
+  const runner = createRunner(ctx, { ...deps, attestor })
+  const limiter = createRateLimiter(() => ctx.clock().getTime())
+  const envelope = createEnvelopeService(ctx, deps, {
+    windowMs: opts.envelopeWindowMs ?? 5 * 60_000,
+  })
+  let issued = 0
+
+  /** A fresh challenge for this license and machine (inside the caller's transaction). */
+  function issueChallenge(licenseId: string, hwid: string, now: Date): IssuedChallenge {
+    const value = randomBytes(32).toString('hex')
+    const expires_at = new Date(now.getTime() + settings.challengeSeconds * 1000).toISOString()
+    challenges.insertChallenge(ctx.sqlite, {
+      id: uuid(),
+      license_id: licenseId,
+      hwid,
+      challenge: value,
+      expires_at,
+      created_at: now.toISOString(),
+    })
+    // Answered or not, a challenge is worthless an hour after it expired.
+    if (++issued % 200 === 0)
+      challenges.purgeChallenges(ctx.sqlite, new Date(now.getTime() - 3_600_000).toISOString())
+    return { value, expires_at }
+  }
+
+  function slotsOf(d: Decided) {
+    return machines.machineSlots(ctx.sqlite, d.row.id, d.nowIso, silentSince(d.policy, d.now))
+  }
+
+  async function finish<T>(r: T & { flags: string[] }, licenseId: string) {
+    return { ...r, watermark: await attestor.watermark(licenseId) }
+  }
+
+  return {
+    attestor,
+    envelope,
+    settings,
+
+    /** Checks a key (and the machine, when `hwid` is given) without binding anything. */
+    async validate(req: LicenseRequest): Promise<ValidateResult> {
+      const row = machines.findLicenseForCheck(ctx.sqlite, req.licenseKey)
+      // The product's policy sets the pace; an unknown key gets the global default.
+      const perMinute = row ? runner.policyOf(row).validate_per_minute : settings.validatePerMinute
+      const limited = limiter.hit(`${req.licenseKey}\u0000${req.ip ?? ''}`, perMinute)
+      if (limited) {
+        const err = new DomainError('RATE_LIMITED', 'Too many validation requests, slow down', {
+          retry_after: limited.retryAfter,
+          event: 'rate_limit_exceeded',
+        })
+        if (limited.first)
+          await runner.record('license_validation', req, row, { ok: false, error: err }, [])
+        throw err
+      }
+      const r = await runner.run('license_validation', req, (d) => {
+        let machineId: string | null = null
+        if (req.hwid) machineId = decideMachine(d.row, req.hwid, slotsOf(d)).bound?.id ?? null
+        return { machineId, license: runner.view(d.row, d.nowIso) }
+      })
+      return { valid: true, ...(await finish(r, r.license.id)) }
+    },
+
+    /** Binds the machine (if a slot is free), opens a session and issues a challenge. */
+    async activate(req: LicenseRequest): Promise<ActivateResult> {
+      const hwid = requireHwid(req)
+      const r = await runner.run('license_activation', req, (d) => {
+        const { stale } = decideMachine(d.row, hwid, slotsOf(d))
+        for (const s of stale) {
+          deps.sessions.revokeMachine(s.id, 'slot_reclaimed', d.now)
+          machines.deleteMachine(ctx.sqlite, s.id)
+        }
+        const cd = req.clientData
+        const machineId = machines.upsertMachine(ctx.sqlite, {
+          id: uuid(),
+          licenseId: d.row.id,
+          hwid,
+          platform: typeof cd?.platform === 'string' ? cd.platform.slice(0, 64) : null,
+          osVersion: typeof cd?.os_version === 'string' ? cd.os_version.slice(0, 128) : null,
+          ip: req.ip,
+          now: d.nowIso,
+        })
+        const session = deps.sessions.open({
+          licenseId: d.row.id,
+          machineId,
+          hwid,
+          protocol: req.protocol,
+          ip: req.ip,
+          userAgent: req.userAgent,
+          minutes: d.policy.session_minutes,
+          withNonce: req.protocol === 'sellrealm',
+          now: d.now,
+        })
+        const challenge = issueChallenge(d.row.id, hwid, d.now)
+        return {
+          machineId,
+          session,
+          challenge,
+          license: runner.view(d.row, d.nowIso),
+          eventDetails: { session_id: session.id, reclaimed: stale.length },
+        }
+      })
+      return { activated: true, ...(await finish(r, r.license.id)) }
+    },
+
+    /** Keeps a session alive: rotates its token, extends it, issues a new challenge. */
+    async heartbeat(req: HeartbeatRequest): Promise<HeartbeatResult> {
+      const hwid = requireHwid(req)
+      const r = await runner.run('session_heartbeat', req, (d) => {
+        const s = deps.sessions.findByToken(req.sessionToken)
+        if (!s || s.license_id !== d.row.id || !isLive(s, d.nowIso, silentSince(d.policy, d.now))) {
+          throw new DomainError('SESSION_EXPIRED', 'Session expired or invalid')
+        }
+        if (s.hwid !== null && s.hwid !== hwid) {
+          // A token presented from another machine: end it, the rightful client re-activates.
+          deps.sessions.revoke(s.id, 'session_hijack', d.now)
+          return new DomainError('SESSION_EXPIRED', 'Session expired or invalid', {
+            event: 'session_hijack',
+          })
+        }
+        // The machine must still be bound (a HWID reset or deactivation ends its sessions).
+        const { bound } = decideMachine(d.row, hwid, slotsOf(d))
+        if (!bound) throw new DomainError('SESSION_EXPIRED', 'Session expired or invalid')
+        const session = deps.sessions.rotate(s, {
+          ip: req.ip,
+          minutes: d.policy.session_minutes,
+          now: d.now,
+        })
+        if (!session) throw new DomainError('SESSION_EXPIRED', 'Session expired or invalid')
+        machines.touchMachine(ctx.sqlite, bound.id, req.ip, d.nowIso)
+        const challenge = issueChallenge(d.row.id, hwid, d.now)
+        return {
+          machineId: bound.id,
+          session,
+          challenge,
+          license: runner.view(d.row, d.nowIso),
+          eventDetails: { session_id: s.id },
+        }
+      })
+      return { valid: true, ...(await finish(r, r.license.id)) }
+    },
+
+    /** Releases the machine and closes its sessions. Works on an expired key (moving machines). */
+    async deactivate(req: LicenseRequest): Promise<DeactivateResult> {
+      const hwid = requireHwid(req)
+      const r = await runner.run(
+        'license_deactivation',
+        req,
+        (d) => {
+          const m = machines.findMachine(ctx.sqlite, d.row.id, hwid)
+          if (!m)
+            throw new DomainError('HWID_MISMATCH', 'This machine is not activated for this license')
+          const sessionsClosed = deps.sessions.revokeMachine(m.id, 'deactivated', d.now)
+          machines.deleteMachine(ctx.sqlite, m.id)
+          return {
+            machineId: m.id,
+            sessionsClosed,
+            license: runner.view(d.row, d.nowIso),
+            eventDetails: { sessions_closed: sessionsClosed },
+          }
+        },
+        { allowExpired: true, skipIndicators: true },
+      )
+      return { deactivated: true, ...(await finish(r, r.license.id)) }
+    },
+
+    /**
+     * Accepts `response = HMAC-SHA256(key = hwid, challenge)` for a challenge this server issued
+     * to this license and machine, unexpired and unused. A second answer is a replay.
+     */
+    async verifyChallenge(req: ChallengeRequest): Promise<ChallengeResult> {
+      const hwid = requireHwid(req)
+      const r = await runner.run('challenge_verification', req, (d) => {
+        const c = challenges.findChallenge(ctx.sqlite, req.challenge)
+        if (!c || c.license_id !== d.row.id || c.hwid !== hwid) {
+          throw new DomainError('SECURITY_VIOLATION', 'Unknown challenge', {
+            event: 'tamper_detected',
+          })
+        }
+        if (c.used_at !== null || !challenges.consumeChallenge(ctx.sqlite, c.id, d.nowIso)) {
+          throw new DomainError('SECURITY_VIOLATION', 'Challenge already used', {
+            event: 'replay_attack',
+          })
+        }
+        // Consumed before judged, and committed either way: one answer per challenge, no retries.
+        if (c.expires_at <= d.nowIso)
+          return new DomainError('SECURITY_VIOLATION', 'Challenge expired', {
+            event: 'tamper_detected',
+          })
+        const expected = createHmac('sha256', hwid).update(req.challenge).digest('hex')
+        if (!safeEqual(expected, req.response.toLowerCase())) {
+          return new DomainError('SECURITY_VIOLATION', 'Challenge response is wrong', {
+            event: 'tamper_detected',
+          })
+        }
+        return {
+          machineId: machines.findMachine(ctx.sqlite, d.row.id, hwid)?.id ?? null,
+          license: runner.view(d.row, d.nowIso),
+        }
+      })
+      return { verified: true, ...(await finish(r, r.license.id)) }
+    },
+
+    /** Changes the global defaults at run time (settings screen). */
+    configure(o: {
+      validatePerMinute?: number
+      challengeSeconds?: number
+      envelopeWindowMs?: number
+    }): void {
+      if (o.validatePerMinute !== undefined) settings.validatePerMinute = o.validatePerMinute
+      if (o.challengeSeconds !== undefined) settings.challengeSeconds = o.challengeSeconds
+      if (o.envelopeWindowMs !== undefined) envelope.options.windowMs = o.envelopeWindowMs
+    },
+
+    publicKeyPem: () => attestor.publicKeyPem(),
+  }
+}
+
+export type LicensingService = ReturnType<typeof createLicensingService>

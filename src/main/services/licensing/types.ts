@@ -1,0 +1,103 @@
+import type { LicenseStatus, LicenseType } from '@shared/dto'
+
+/** The wire protocols that reach the engine; recorded with every event and session. */
+export type Protocol = 'licensecm' | 'sellrealm' | 'devpayr' | 'hirez'
+
+/** What a client reports about itself (LicenseCM `client_data`); stored with the event. */
+export interface ClientData {
+  platform?: string
+  os_version?: string
+  vm_indicators?: string[]
+  debug_indicators?: string[]
+  [key: string]: unknown
+}
+
+/** One licensing request, whatever protocol it arrived through. */
+export interface LicenseRequest {
+  licenseKey: string
+  /** The product the client claims (uuid); a mismatch reads as PRODUCT_NOT_FOUND. */
+  productId?: string
+  /** The same, for protocols with integer product ids (SellRealm). */
+  productNum?: number
+  /** Required for activate/heartbeat/deactivate/verifyChallenge; validate checks it when given. */
+  hwid?: string | null
+  ip: string | null
+  userAgent: string | null
+  clientData?: ClientData | null
+  protocol: Protocol
+}
+
+export interface HeartbeatRequest extends LicenseRequest {
+  sessionToken: string
+}
+
+export interface ChallengeRequest extends LicenseRequest {
+  challenge: string
+  /** hex HMAC-SHA256(key = hwid, message = challenge) */
+  response: string
+}
+
+/** The license as the engine answers about it (effective status: expiry derived at read time). */
+export interface LicenseView {
+  id: string
+  key: string
+  product_id: string
+  product_num: number
+  type: LicenseType
+  status: LicenseStatus
+  level: number
+  max_uses: number
+  hwid_locked: boolean
+  expires_at: string | null
+  metadata: Record<string, unknown>
+}
+
+export interface IssuedChallenge {
+  value: string
+  expires_at: string
+}
+
+export interface SessionView {
+  id: string
+  /** The bearer token, returned once; only its SHA-256 is stored. */
+  token: string
+  expires_at: string
+  /** Rotating nonce for protocols that use one (SellRealm), else null. */
+  nonce: string | null
+}
+
+interface Outcome {
+  license: LicenseView
+  /** Per-license trace mark (stable, unguessable). */
+  watermark: string
+  /** Indicators the product policy flagged (not blocked), e.g. `vm_detected`. */
+  flags: string[]
+}
+
+export interface ValidateResult extends Outcome {
+  valid: true
+  machineId: string | null
+}
+
+export interface ActivateResult extends Outcome {
+  activated: true
+  machineId: string
+  session: SessionView
+  challenge: IssuedChallenge
+}
+
+export interface HeartbeatResult extends Outcome {
+  valid: true
+  machineId: string
+  session: SessionView
+  challenge: IssuedChallenge
+}
+
+export interface DeactivateResult extends Outcome {
+  deactivated: true
+  sessionsClosed: number
+}
+
+export interface ChallengeResult extends Outcome {
+  verified: true
+}

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestServer, type TestServer } from '../helpers/server'
+import { WireClient, seed } from '../helpers/licensecm-client'
+
+/**
+ * The full client lifecycle exactly as the official Node.js SDK puts it on the wire
+ * (cmappseu/LicenseCM-SDK nodejs/index.js, reproduced in test/helpers/licensecm-client.ts):
+ * encryption on, server-signature verification on.
+ */
+describe('LicenseCM SDK compatibility (encrypted, signature-verified)', () => {
+  let srv: TestServer
+  beforeAll(async () => {
+    srv = await startTestServer()
+  })
+  afterAll(async () => {
+    await srv.stop()
+  })
+
+  it('activate → validate → heartbeat (token rotation) → verify-challenge → deactivate', async () => {
+    const { product, key } = await seed(srv)
+    const c = new WireClient(srv.url, product.id, product.secret_key)
+    const pem = await c.fetchPublicKey()
+    expect(pem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/)
+    const hwid = 'a'.repeat(64)
+
+    // activate: the answer arrives encrypted, its signature verifies, the session is taken.
+    const act = await c.request('/activate', { license_key: key, hwid })
+    expect(c.lastRaw!.encrypted).toBe(true)
+    expect(c.lastRaw!.success).toBeUndefined() // nothing readable outside the envelope
+    expect(act.activated).toBe(true)
+    expect(act.license).toEqual({
+      type: 'subscription',
+      expires_at: expect.any(String),
+      metadata: { plan: 'pro' },
+    })
+    expect(typeof act.session.token).toBe('string')
+    expect(new Date(act.session.expires_at).getTime()).toBeGreaterThan(Date.now())
+    expect(act.challenge).toMatch(/^[0-9a-f]{64}$/)
+    expect(act.watermark).toMatch(/^[0-9a-f]{32}$/)
+    expect(c.sessionToken).toBe(act.session.token)
+    const signedActivate = JSON.parse(act.data)
+    expect(signedActivate).toMatchObject({
+      action: 'activate',
+      hwid,
+      challenge: act.challenge,
+      watermark: act.watermark,
+    })
+
+    // validate
+    const val = await c.request('/validate', { license_key: key, hwid })
+    expect(val.valid).toBe(true)
+    expect(val.watermark).toBe(act.watermark) // per license, stable
+    expect(JSON.parse(val.data)).toMatchObject({
+      action: 'validate',
+      valid: true,
+      product_id: product.id,
+    })
+
+    // heartbeat: the token rotates, the old one stops working.
+    const firstToken = c.sessionToken!
+    const hb = await c.request('/heartbeat', { license_key: key, hwid })
+    expect(hb.valid).toBe(true)
+    expect(hb.new_token).not.toBe(firstToken)
+    expect(c.sessionToken).toBe(hb.new_token)
+    const stale = new WireClient(srv.url, product.id, product.secret_key)
+    stale.sessionToken = firstToken
+    await expect(stale.request('/heartbeat', { license_key: key, hwid })).rejects.toThrow(
+      /expired or invalid/,
+    )
+
+    // verify-challenge with the heartbeat's fresh challenge; a second answer is a replay.
+    const vc = await c.verifyChallenge(key, hwid, hb.challenge)
+    expect(vc.valid).toBe(true)
+    await expect(c.verifyChallenge(key, hwid, hb.challenge)).rejects.toThrow(
+      'Challenge already used',
+    )
+    expect(c.lastStatus).toBe(403)
+
+    // deactivate frees the machine: the session dies and another machine may activate.
+    const de = await c.request('/deactivate', { license_key: key, hwid })
+    expect(de.deactivated).toBe(true)
+    await expect(c.request('/heartbeat', { license_key: key, hwid })).rejects.toThrow(
+      /expired or invalid/,
+    )
+    c.sessionToken = null
+    const other = await c.request('/activate', { license_key: key, hwid: 'b'.repeat(64) })
+    expect(other.activated).toBe(true)
+  })
+
+  it('every refusal surfaces as the SDK error message (plain JSON, even for an encrypted request)', async () => {
+    const { product, key } = await seed(srv)
+    const c = new WireClient(srv.url, product.id, product.secret_key)
+    await c.fetchPublicKey()
+    await c.request('/activate', { license_key: key, hwid: 'h1' })
+    c.sessionToken = null
+    await expect(c.request('/activate', { license_key: key, hwid: 'h2' })).rejects.toThrow(
+      'Hardware ID does not match this license',
+    )
+    expect(c.lastStatus).toBe(403)
+    expect(c.lastRaw).toMatchObject({ success: false, error_code: 'HWID_MISMATCH' })
+    await expect(
+      c.request('/validate', { license_key: 'NOPE-NOPE-NOPE-NOPE', hwid: 'h1' }),
+    ).rejects.toThrow('Invalid license key')
+    expect(c.lastStatus).toBe(404)
+  })
+
+  it('a tampered server signature is caught by the SDK check', async () => {
+    const { product, key } = await seed(srv)
+    const c = new WireClient(srv.url, product.id, product.secret_key, false)
+    await c.fetchPublicKey()
+    const res = await fetch(`${srv.url}/api/client/validate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(c.body({ license_key: key, hwid: 'x' })),
+    })
+    const body = (await res.json()) as { data: { data: string; signature: string } }
+    expect(c.verifySignature(body.data.data, body.data.signature)).toBe(true)
+    const forged = body.data.data.replace('"valid":true', '"valid":false')
+    expect(forged).not.toBe(body.data.data)
+    expect(c.verifySignature(forged, body.data.signature)).toBe(false)
+  })
+})
