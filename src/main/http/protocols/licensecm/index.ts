@@ -6,15 +6,7 @@ import { createAuth, jwtAuthenticator } from '../../middleware/auth'
 import { licensecmErrorHandler } from './errors'
 import type { RouteDeps } from './context'
 import { authRoutes } from './auth'
-import { productRoutes } from './products'
-import { licenseRoutes } from './licenses'
-import { statsRoutes } from './stats'
-import { notificationRoutes } from './notifications'
-import { adminRoutes } from './admin'
-import { clientRoutes } from './client'
 import { apiKeyRoutes } from './api-keys'
-import { accountRoutes } from './account'
-import { variableRoutes } from './variables'
 import { apiKeyAuthenticator, enforceScopes } from '../../middleware/api-key'
 import { captureRawBody } from '../../middleware/signature'
 import { idempotencyOnRoute } from '../../middleware/idempotency'
@@ -76,16 +68,9 @@ export async function registerLicensecm(
   // Management API (accounts engineer)
   await api(authRoutes)
   await api(apiKeyRoutes)
-  await api(accountRoutes) // SellRealm secrets (/api/account/secrets)
-  await api(variableRoutes) // /api/{products,licenses}/:id/variables
-  await api(productRoutes)
-  await api(licenseRoutes)
-  await api(statsRoutes)
-  await api(notificationRoutes)
-  await api(adminRoutes)
+  // -- more management families: products, licenses, stats, notifications, admin --
 
   // Security engineer: await api(securityRoutes)   (./security.ts)
   // Webhooks: await api(webhookRoutes)             (./webhooks.ts)
-  // Client API (engine engineer)
-  await api(clientRoutes)
+  // Client API (engine engineer): await api(clientRoutes)   (./client/index.ts, paths '/client/...')
 }
