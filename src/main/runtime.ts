@@ -70,7 +70,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     version: VERSION,
     data_dir: opts.dataDir,
     started_at: startedAt,
-    public_key: null,
+    public_key: services.licensing.publicKeyPem(),
   })
   const handlers = createHandlers({ services, serverStatus: status })
 

@@ -9,6 +9,8 @@ import { createIdempotencyService } from './idempotency'
 import { createSettingsService } from './settings'
 import { createAccountsService } from './accounts'
 import { createSecurityService } from './security'
+import { createSessionsService } from './sessions'
+import { createLicensingService } from './licensing'
 
 export interface ServicesOptions {
   store: Store
@@ -36,9 +38,11 @@ export function createServices(opts: ServicesOptions) {
   const settings = createSettingsService(ctx)
   const accounts = createAccountsService(ctx, { events, settings })
   const security = createSecurityService(ctx, { events, products, licenses })
+  const sessions = createSessionsService(ctx)
+  const licensing = createLicensingService(ctx, { events, sessions, security: () => security })
   const apiKeys = createApiKeysService(ctx, { events, products })
   const idempotency = createIdempotencyService(ctx)
-  return { ctx, bus, events, products, licenses, apiKeys, idempotency, settings, accounts, security }
+  return { ctx, bus, events, products, licenses, apiKeys, idempotency, settings, accounts, security, sessions, licensing }
 }
 
 export type Services = ReturnType<typeof createServices>

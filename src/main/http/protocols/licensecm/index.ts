@@ -6,6 +6,7 @@ import { createAuth, jwtAuthenticator } from '../../middleware/auth'
 import { licensecmErrorHandler } from './errors'
 import type { RouteDeps } from './context'
 import { authRoutes } from './auth'
+import { clientRoutes } from './client'
 import { apiKeyRoutes } from './api-keys'
 import { apiKeyAuthenticator, enforceScopes } from '../../middleware/api-key'
 import { captureRawBody } from '../../middleware/signature'
@@ -72,5 +73,6 @@ export async function registerLicensecm(
 
   // Security engineer: await api(securityRoutes)   (./security.ts)
   // Webhooks: await api(webhookRoutes)             (./webhooks.ts)
-  // Client API (engine engineer): await api(clientRoutes)   (./client/index.ts, paths '/client/...')
+  // Client API (engine engineer)
+  await api(clientRoutes)
 }
