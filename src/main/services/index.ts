@@ -8,6 +8,8 @@ import { createApiKeysService } from './apikeys'
 import { createIdempotencyService } from './idempotency'
 import { createSettingsService } from './settings'
 import { createAccountsService } from './accounts'
+import { createStatsService } from './stats'
+import { createNotificationsService } from './notifications'
 import { createSecurityService } from './security'
 import { createSessionsService } from './sessions'
 import { createLicensingService } from './licensing'
@@ -37,12 +39,15 @@ export function createServices(opts: ServicesOptions) {
   const licenses = createLicensesService(ctx, { events, products })
   const settings = createSettingsService(ctx)
   const accounts = createAccountsService(ctx, { events, settings })
+  const stats = createStatsService(ctx, { products })
+  const notifications = createNotificationsService(ctx)
+  notifications.watch()
   const security = createSecurityService(ctx, { events, products, licenses })
   const sessions = createSessionsService(ctx)
   const licensing = createLicensingService(ctx, { events, sessions, security: () => security })
   const apiKeys = createApiKeysService(ctx, { events, products })
   const idempotency = createIdempotencyService(ctx)
-  return { ctx, bus, events, products, licenses, apiKeys, idempotency, settings, accounts, security, sessions, licensing }
+  return { ctx, bus, events, products, licenses, apiKeys, idempotency, settings, accounts, stats, notifications, security, sessions, licensing }
 }
 
 export type Services = ReturnType<typeof createServices>

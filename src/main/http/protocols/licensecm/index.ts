@@ -6,6 +6,11 @@ import { createAuth, jwtAuthenticator } from '../../middleware/auth'
 import { licensecmErrorHandler } from './errors'
 import type { RouteDeps } from './context'
 import { authRoutes } from './auth'
+import { productRoutes } from './products'
+import { licenseRoutes } from './licenses'
+import { statsRoutes } from './stats'
+import { notificationRoutes } from './notifications'
+import { adminRoutes } from './admin'
 import { clientRoutes } from './client'
 import { apiKeyRoutes } from './api-keys'
 import { apiKeyAuthenticator, enforceScopes } from '../../middleware/api-key'
@@ -69,7 +74,11 @@ export async function registerLicensecm(
   // Management API (accounts engineer)
   await api(authRoutes)
   await api(apiKeyRoutes)
-  // -- more management families: products, licenses, stats, notifications, admin --
+  await api(productRoutes)
+  await api(licenseRoutes)
+  await api(statsRoutes)
+  await api(notificationRoutes)
+  await api(adminRoutes)
 
   // Security engineer: await api(securityRoutes)   (./security.ts)
   // Webhooks: await api(webhookRoutes)             (./webhooks.ts)

@@ -1,0 +1,140 @@
+import { z } from 'zod'
+import type { EventDto } from '@shared/dto'
+import { DomainError } from '@shared/errors'
+import {
+  bulkCreateLicensesSchema,
+  createLicenseSchema,
+  listLicensesSchema,
+  updateLicenseSchema,
+} from '@shared/schemas'
+import { assertProductAllowed, principalOf, typed, type RouteFamily } from './context'
+import { idParams } from './products'
+import { ok, pagination } from './reply'
+
+/** The engine's event types, in LicenseCM's log wording ("activation", ...). */
+const ACTIONS: Record<string, string> = {
+  license_activation: 'activation',
+  license_validation: 'validation',
+  license_deactivation: 'deactivation',
+  session_heartbeat: 'heartbeat',
+  challenge_verification: 'challenge',
+}
+
+/** One event as a LicenseCM log entry. */
+export function toLogEntry(e: EventDto) {
+  return {
+    id: String(e.id),
+    action: ACTIONS[e.type] ?? e.type.replace(/^license[._]/, ''),
+    type: e.type,
+    success: !e.blocked,
+    ip_address: e.ip,
+    hwid: e.hwid,
+    user_agent: e.user_agent,
+    details: e.details,
+    created_at: e.created_at,
+  }
+}
+
+const pageQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+})
+
+/** The license routes of LicenseCM's management API. */
+export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
+  const r = typed(app)
+  const read = { preValidation: auth.requireScope('licenses:read') }
+  const write = { preValidation: auth.requireScope('licenses:write') }
+  const tags = ['licenses']
+
+  /** The license, if the principal may touch it (a product-bound key: only that product's). */
+  async function load(req: Parameters<typeof principalOf>[0], id: string) {
+    const p = principalOf(req)
+    const l = await services.licenses.get(p.actor, id)
+    // Another product's license reads like one that does not exist.
+    if (p.productId && l.product_id !== p.productId) {
+      throw new DomainError('LICENSE_NOT_FOUND', 'License not found')
+    }
+    return { p, l }
+  }
+
+  r.get(
+    '/licenses',
+    { ...read, schema: { querystring: listLicensesSchema, tags } },
+    async (req) => {
+      const p = principalOf(req)
+      const q = { ...req.query }
+      if (p.productId) {
+        if (q.product_id) assertProductAllowed(p, q.product_id)
+        q.product_id = p.productId
+      }
+      const page = await services.licenses.list(p.actor, q)
+      return ok({ licenses: page.items, pagination: pagination(page.page, page.limit, page.total) })
+    },
+  )
+
+  r.post(
+    '/licenses',
+    { ...write, schema: { body: createLicenseSchema, tags } },
+    async (req, reply) => {
+      const p = principalOf(req)
+      assertProductAllowed(p, req.body.product_id)
+      return reply.status(201).send(ok(await services.licenses.create(p.actor, req.body)))
+    },
+  )
+
+  r.post(
+    '/licenses/bulk',
+    { ...write, schema: { body: bulkCreateLicensesSchema, tags } },
+    async (req, reply) => {
+      const p = principalOf(req)
+      assertProductAllowed(p, req.body.product_id)
+      return reply.status(201).send(ok(await services.licenses.bulkCreate(p.actor, req.body)))
+    },
+  )
+
+  r.get('/licenses/:id', { ...read, schema: { params: idParams, tags } }, async (req) =>
+    ok((await load(req, req.params.id)).l),
+  )
+
+  r.put(
+    '/licenses/:id',
+    { ...write, schema: { params: idParams, body: updateLicenseSchema, tags } },
+    async (req) => {
+      const { p } = await load(req, req.params.id)
+      return ok(await services.licenses.update(p.actor, req.params.id, req.body))
+    },
+  )
+
+  r.delete('/licenses/:id', { ...write, schema: { params: idParams, tags } }, async (req) => {
+    const { p } = await load(req, req.params.id)
+    await services.licenses.remove(p.actor, req.params.id)
+    return ok({ id: req.params.id, deleted: true })
+  })
+
+  r.post(
+    '/licenses/:id/reset-hwid',
+    { ...write, schema: { params: idParams, tags } },
+    async (req) => {
+      const { p } = await load(req, req.params.id)
+      return ok(await services.licenses.resetHwid(p.actor, req.params.id))
+    },
+  )
+
+  r.get(
+    '/licenses/:id/logs',
+    { ...read, schema: { params: idParams, querystring: pageQuery, tags } },
+    async (req) => {
+      await load(req, req.params.id)
+      const page = await services.events.listForLicense(
+        req.params.id,
+        req.query.page,
+        req.query.limit,
+      )
+      return ok({
+        logs: page.items.map(toLogEntry),
+        pagination: pagination(page.page, page.limit, page.total),
+      })
+    },
+  )
+}

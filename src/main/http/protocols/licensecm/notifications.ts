@@ -1,0 +1,46 @@
+import { z } from 'zod'
+import { principalOf, typed, type RouteFamily } from './context'
+import { idParams } from './products'
+import { ok } from './reply'
+
+const listQuery = z.object({
+  unread: z.enum(['true', 'false']).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+})
+
+/** GET /api/notifications (+ /unread-count), PUT /api/notifications/:id/read, PUT /read-all. */
+export const notificationRoutes: RouteFamily = async (app, { services, auth }) => {
+  const r = typed(app)
+  const read = { preValidation: auth.requireScope('notifications:read') }
+  const write = { preValidation: auth.requireScope('notifications:write') }
+  const tags = ['notifications']
+
+  // LicenseCM answers a plain array here (newest first).
+  r.get('/notifications', { ...read, schema: { querystring: listQuery, tags } }, async (req) => {
+    const page = await services.notifications.list(principalOf(req).actor, {
+      unreadOnly: req.query.unread === 'true',
+      page: req.query.page,
+      limit: req.query.limit,
+    })
+    return ok(page.items)
+  })
+
+  r.get('/notifications/unread-count', { ...read, schema: { tags } }, async (req) =>
+    ok(await services.notifications.unreadCount(principalOf(req).actor)),
+  )
+
+  // Registered before '/:id/read' reads better; Fastify matches the static segment first anyway.
+  r.put('/notifications/read-all', { ...write, schema: { tags } }, async (req) =>
+    ok(await services.notifications.markAllRead(principalOf(req).actor)),
+  )
+
+  r.put(
+    '/notifications/:id/read',
+    { ...write, schema: { params: idParams, tags } },
+    async (req) => {
+      await services.notifications.markRead(principalOf(req).actor, req.params.id)
+      return ok({ id: req.params.id, is_read: true })
+    },
+  )
+}

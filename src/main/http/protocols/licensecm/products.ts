@@ -1,0 +1,64 @@
+import { z } from 'zod'
+import { DomainError } from '@shared/errors'
+import { createProductSchema, updateProductSchema } from '@shared/schemas'
+import { assertProductAllowed, principalOf, typed, type RouteFamily } from './context'
+import { ok } from './reply'
+
+export const idParams = z.object({ id: z.string().min(1).max(100) })
+
+/** GET|POST /api/products, GET|PUT|DELETE /api/products/:id, POST /api/products/:id/regenerate-key. */
+export const productRoutes: RouteFamily = async (app, { services, auth }) => {
+  const r = typed(app)
+  const read = { preValidation: auth.requireScope('products:read') }
+  const write = { preValidation: auth.requireScope('products:write') }
+  const tags = ['products']
+
+  r.get('/products', { ...read, schema: { tags } }, async (req) => {
+    const p = principalOf(req)
+    const all = await services.products.list(p.actor)
+    return ok(p.productId ? all.filter((x) => x.id === p.productId) : all)
+  })
+
+  r.post(
+    '/products',
+    { ...write, schema: { body: createProductSchema, tags } },
+    async (req, reply) => {
+      const p = principalOf(req)
+      if (p.productId) throw new DomainError('FORBIDDEN', 'This API key is bound to one product')
+      return reply.status(201).send(ok(await services.products.create(p.actor, req.body)))
+    },
+  )
+
+  r.get('/products/:id', { ...read, schema: { params: idParams, tags } }, async (req) => {
+    const p = principalOf(req)
+    assertProductAllowed(p, req.params.id)
+    return ok(await services.products.get(p.actor, req.params.id))
+  })
+
+  r.put(
+    '/products/:id',
+    { ...write, schema: { params: idParams, body: updateProductSchema, tags } },
+    async (req) => {
+      const p = principalOf(req)
+      assertProductAllowed(p, req.params.id)
+      return ok(await services.products.update(p.actor, req.params.id, req.body))
+    },
+  )
+
+  r.delete('/products/:id', { ...write, schema: { params: idParams, tags } }, async (req) => {
+    const p = principalOf(req)
+    assertProductAllowed(p, req.params.id)
+    await services.products.remove(p.actor, req.params.id)
+    return ok({ id: req.params.id, deleted: true })
+  })
+
+  r.post(
+    '/products/:id/regenerate-key',
+    { ...write, schema: { params: idParams, tags } },
+    async (req) => {
+      const p = principalOf(req)
+      assertProductAllowed(p, req.params.id)
+      return ok(await services.products.regenerateKey(p.actor, req.params.id))
+    },
+  )
+}
