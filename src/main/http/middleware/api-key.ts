@@ -29,7 +29,7 @@ export const SCOPE_TABLE: readonly { prefix: string; read: ApiKeyScope; write: A
   { prefix: '/api/accounts', read: 'admin', write: 'admin' },
   { prefix: '/api/api-keys', read: 'admin', write: 'admin' },
   // Account secrets (SellRealm auth_secret / store_secret): whoever reads them can act as the account.
-  { prefix: '/api/auth/secrets', read: 'admin', write: 'admin' },
+  { prefix: '/api/account', read: 'admin', write: 'admin' },
 ]
 
 /** The scope a request needs (null = none), from the route's URL pattern and method. */

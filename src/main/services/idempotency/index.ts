@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { DomainError } from '@shared/errors'
 import * as repo from '../../db/repositories/idempotency'
 import { purgeReplayGuard } from '../../db/repositories/replay'
+import { loadMasterKey, seal, unseal } from '../../crypto/seal'
 import { nowIso, type ServiceContext } from '../context'
 
 /** How long a key is remembered: a retry within a day replays the first answer. */
@@ -21,6 +22,10 @@ export type IdempotencyOutcome =
  */
 export function createIdempotencyService(ctx: ServiceContext, opts: { ttlMs?: number } = {}) {
   const ttl = opts.ttlMs ?? IDEMPOTENCY_TTL_MS
+  let master: Buffer | undefined
+  // Stored answers hold fresh license keys and, for POST /api/api-keys, a key and its secret:
+  // they are sealed at rest like every other secret (bound to caller + key).
+  const masterKey = () => (master ??= loadMasterKey(ctx.dataDir))
   let claims = 0
 
   async function purgeNowAndThen(): Promise<void> {
@@ -66,7 +71,8 @@ export function createIdempotencyService(ctx: ServiceContext, opts: { ttlMs?: nu
           )
         }
         if (rec.status_code !== null && rec.response_body !== null) {
-          return { kind: 'replay', statusCode: rec.status_code, body: rec.response_body }
+          const body = unseal(masterKey(), rec.response_body, `${scope}\n${key}`)
+          return { kind: 'replay', statusCode: rec.status_code, body }
         }
         if (Date.now() > deadline) {
           throw new DomainError(
@@ -80,7 +86,8 @@ export function createIdempotencyService(ctx: ServiceContext, opts: { ttlMs?: nu
 
     /** Stores the answer of the request that claimed the key. */
     async complete(scope: string, key: string, statusCode: number, body: string): Promise<void> {
-      await repo.completeIdempotencyKey(ctx.db, scope, key, statusCode, body)
+      const sealed = seal(masterKey(), body, `${scope}\n${key}`)
+      await repo.completeIdempotencyKey(ctx.db, scope, key, statusCode, sealed)
     },
 
     /** Frees a claim whose request failed on our side, so a retry can run again. */
