@@ -3,6 +3,7 @@ import { homedir, networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { openStore, type Store } from './db/connection'
 import { createServices, type Services } from './services'
+import type { Clock } from './services/context'
 import { createHandlers, type Handlers } from './rpc/handlers'
 import { createHttpServer, DEFAULT_PORT, type HttpServer } from './http/server'
 import type { ConsoleOptions } from './http/console'
@@ -34,6 +35,8 @@ export interface RuntimeOptions {
   port?: number
   console?: ConsoleOptions
   logger?: boolean
+  /** Injected clock (tests drive license expiry and webhook retries with it). */
+  clock?: Clock
 }
 
 export interface Runtime {
@@ -55,7 +58,7 @@ export interface Runtime {
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 })
   const store = await openStore(join(opts.dataDir, 'keywarden.db'))
-  const services = createServices({ store, dataDir: opts.dataDir })
+  const services = createServices({ store, dataDir: opts.dataDir, clock: opts.clock })
   let server: HttpServer | null = null
   let startedAt: string | null = null
   let host = opts.host ?? '127.0.0.1'
@@ -94,15 +97,20 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       }
       server = await createHttpServer({ services, handlers, host, port, console: consoleOpts, logger: opts.logger })
       startedAt = new Date().toISOString()
+      // Webhooks may never target this server itself (SSRF guard).
+      services.webhooks.setListening(server.port)
       services.bus.emit('server.status', status())
       return server
     },
     async close() {
       if (server) await server.close()
       server = null
+      await services.webhooks.stop()
       await store.close()
     },
   }
   await runtime.listen(host, port)
+  // The webhook outbox worker and the license-expiry sweep; stopped by close().
+  await services.webhooks.start()
   return runtime
 }

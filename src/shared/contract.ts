@@ -1,6 +1,10 @@
 import type { z } from 'zod'
 import type { EventDto, ServerStatus } from './dto'
 import { coreChannels } from './channels/core'
+import { consoleLicenseChannels } from './channels/console-licenses'
+import { dashboardChannels } from './channels/dashboard'
+import { systemChannels } from './channels/system'
+import { transferChannels } from './channels/settings-console'
 
 /**
  * The console's one typed contract: channel -> input schema -> output type. Main registers a
@@ -10,6 +14,10 @@ import { coreChannels } from './channels/core'
  */
 export const contract = {
   ...coreChannels,
+  ...consoleLicenseChannels,
+  ...dashboardChannels,
+  ...systemChannels,
+  ...transferChannels,
 } as const
 
 /** Pushes from main to the console; `on()` returns an unsubscribe function. */

@@ -11,6 +11,7 @@ import { createAccountsService } from './accounts'
 import { createStatsService } from './stats'
 import { createNotificationsService } from './notifications'
 import { createSecurityService } from './security'
+import { createWebhooksService } from './webhooks'
 import { createSessionsService } from './sessions'
 import { createLicensingService } from './licensing'
 
@@ -43,11 +44,12 @@ export function createServices(opts: ServicesOptions) {
   const notifications = createNotificationsService(ctx)
   notifications.watch()
   const security = createSecurityService(ctx, { events, products, licenses })
+  const webhooks = createWebhooksService(ctx, { events, security })
   const sessions = createSessionsService(ctx)
   const licensing = createLicensingService(ctx, { events, sessions, security: () => security })
   const apiKeys = createApiKeysService(ctx, { events, products })
   const idempotency = createIdempotencyService(ctx)
-  return { ctx, bus, events, products, licenses, apiKeys, idempotency, settings, accounts, stats, notifications, security, sessions, licensing }
+  return { ctx, bus, events, products, licenses, apiKeys, idempotency, settings, accounts, stats, notifications, security, sessions, licensing, webhooks }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -40,6 +40,7 @@ export class HttpBridge implements Bridge {
     const res = await fetch(`${this.base}/session`, { credentials: 'same-origin' })
     if (!res.ok) return false
     this.csrf = ((await res.json()) as { data: { csrf: string } }).data.csrf
+    this.connectEvents()
     return true
   }
 
@@ -52,6 +53,18 @@ export class HttpBridge implements Bridge {
     })
     this.csrf = unwrap<{ csrf: string }>((await res.json()) as RpcResult).csrf
     this.connectEvents()
+  }
+
+  /** Ends the console session on the server and stops the event stream. */
+  async logout(): Promise<void> {
+    this.source?.close()
+    this.source = null
+    await fetch(`${this.base}/logout`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'x-csrf-token': this.csrf ?? '' },
+    })
+    this.csrf = null
   }
 
   async invoke<C extends Channel>(channel: C, input: InputOf<C>): Promise<OutputOf<C>> {
@@ -70,7 +83,10 @@ export class HttpBridge implements Bridge {
     return unwrap<OutputOf<C>>(body)
   }
 
-  on<E extends keyof ServerEvents>(event: E, listener: (payload: ServerEvents[E]) => void): () => void {
+  on<E extends keyof ServerEvents>(
+    event: E,
+    listener: (payload: ServerEvents[E]) => void,
+  ): () => void {
     let set = this.listeners.get(event)
     if (!set) this.listeners.set(event, (set = new Set()))
     const l = listener as (p: unknown) => void

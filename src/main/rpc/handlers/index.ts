@@ -1,6 +1,7 @@
 import type { Contract } from '@shared/contract'
 import type { HandlerDeps, HandlersFor } from './types'
 import { coreHandlers } from './core'
+import { consoleHandlers } from './console'
 
 export type { CallContext, HandlerDeps } from './types'
 export type Handlers = HandlersFor<Contract>
@@ -13,5 +14,6 @@ export type Handlers = HandlersFor<Contract>
 export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     ...coreHandlers(deps),
+    ...consoleHandlers(deps),
   }
 }

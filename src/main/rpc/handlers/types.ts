@@ -11,6 +11,8 @@ export interface HandlerDeps {
   services: Services
   /** Live status of the embedded server (the shell knows whether and where it listens). */
   serverStatus: () => ServerStatus
+  /** Rebinds the HTTP server (Settings → Server); absent where the shell does not allow it. */
+  listen?: (host: string, port: number) => Promise<ServerStatus>
 }
 
 type ChannelDef = { input: z.ZodType; output: unknown }

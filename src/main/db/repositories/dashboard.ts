@@ -1,0 +1,117 @@
+import type BetterSqlite3 from 'better-sqlite3'
+import type { Severity } from '../schema'
+
+/**
+ * Aggregates for the console dashboard. Prepared statements on the raw connection: these run
+ * on every dashboard refresh and scan big tables, so they stay as plain, index-friendly SQL.
+ */
+
+// The engine names its events `license.activated`, `license.validated`, `license.validation_failed`
+// (and protocol-specific variants); matching on the verb keeps the dashboard honest for all of them.
+const ACTIVATION = `(type LIKE '%activat%' AND type NOT LIKE '%deactivat%' AND blocked = 0 AND type NOT LIKE '%fail%')`
+const VALIDATION = `(type LIKE '%validat%')`
+const FAILED = `(blocked = 1 OR type LIKE '%fail%' OR type LIKE '%denied%' OR type LIKE '%refus%')`
+
+export interface LicenseTotals {
+  licenses: number
+  active: number
+  expired: number
+  suspended: number
+  banned: number
+}
+
+export function licenseTotals(sqlite: BetterSqlite3.Database, now: string): LicenseTotals {
+  const row = sqlite
+    .prepare(
+      `SELECT count(*) AS licenses,
+         coalesce(sum(status = 'active' AND (expires_at IS NULL OR expires_at > @now)), 0) AS active,
+         coalesce(sum(status = 'expired' OR (status = 'active' AND expires_at <= @now)), 0) AS expired,
+         coalesce(sum(status = 'suspended'), 0) AS suspended,
+         coalesce(sum(status = 'banned'), 0) AS banned
+       FROM licenses`,
+    )
+    .get({ now }) as LicenseTotals
+  return row
+}
+
+export function productCount(sqlite: BetterSqlite3.Database): number {
+  return (sqlite.prepare('SELECT count(*) AS n FROM products').get() as { n: number }).n
+}
+
+export function countActivationsSince(sqlite: BetterSqlite3.Database, since: string): number {
+  return (
+    sqlite
+      .prepare(`SELECT count(*) AS n FROM events WHERE created_at >= ? AND ${ACTIVATION}`)
+      .get(since) as {
+      n: number
+    }
+  ).n
+}
+
+export function countValidationsSince(sqlite: BetterSqlite3.Database, since: string): number {
+  return (
+    sqlite
+      .prepare(`SELECT count(*) AS n FROM events WHERE created_at >= ? AND ${VALIDATION}`)
+      .get(since) as {
+      n: number
+    }
+  ).n
+}
+
+export function dailyActivity(
+  sqlite: BetterSqlite3.Database,
+  since: string,
+): { date: string; activations: number; validations: number }[] {
+  return sqlite
+    .prepare(
+      `SELECT substr(created_at, 1, 10) AS date,
+         sum(${ACTIVATION}) AS activations,
+         sum(${VALIDATION}) AS validations
+       FROM events WHERE created_at >= ? GROUP BY date ORDER BY date`,
+    )
+    .all(since) as { date: string; activations: number; validations: number }[]
+}
+
+export function validationOutcomes(
+  sqlite: BetterSqlite3.Database,
+  since: string,
+): { outcome: string; count: number }[] {
+  return sqlite
+    .prepare(
+      `SELECT CASE WHEN ${FAILED}
+           THEN coalesce(json_extract(details, '$.code'), json_extract(details, '$.reason'), 'refused')
+           ELSE 'valid' END AS outcome,
+         count(*) AS count
+       FROM events WHERE created_at >= ? AND ${VALIDATION}
+       GROUP BY outcome ORDER BY count DESC LIMIT 12`,
+    )
+    .all(since) as { outcome: string; count: number }[]
+}
+
+export function severityCounts(
+  sqlite: BetterSqlite3.Database,
+  since: string,
+): { severity: Severity; count: number }[] {
+  return sqlite
+    .prepare(
+      `SELECT severity, count(*) AS count FROM events
+       WHERE created_at >= ? AND severity <> 'info' GROUP BY severity`,
+    )
+    .all(since) as { severity: Severity; count: number }[]
+}
+
+export function paidRevenue(
+  sqlite: BetterSqlite3.Database,
+): { cents: number; currency: string; orders: number } | null {
+  const row = sqlite
+    .prepare(
+      `SELECT currency, sum(amount_cents) AS cents, count(*) AS orders FROM orders
+       WHERE status = 'paid' GROUP BY currency ORDER BY cents DESC LIMIT 1`,
+    )
+    .get() as { currency: string; cents: number; orders: number } | undefined
+  return row ?? null
+}
+
+export function sqliteVersion(sqlite: BetterSqlite3.Database): string {
+  return (sqlite.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v
+}

@@ -1,0 +1,68 @@
+import { statSync } from 'node:fs'
+import type { consoleLicenseChannels } from '@shared/channels/console-licenses'
+import type { dashboardChannels } from '@shared/channels/dashboard'
+import type { systemChannels } from '@shared/channels/system'
+import type { transferChannels } from '@shared/channels/settings-console'
+import { DomainError } from '@shared/errors'
+import { sqliteVersion } from '../../db/repositories/dashboard'
+import { VERSION } from '../../version'
+import type { HandlerDeps, HandlersFor } from './types'
+
+type ConsoleChannels = typeof consoleLicenseChannels &
+  typeof dashboardChannels &
+  typeof systemChannels &
+  typeof transferChannels
+
+/** Console-only channels: dashboard, bulk license actions, server address, backups, import/export. */
+export function consoleHandlers({
+  services: s,
+  serverStatus,
+  listen,
+}: HandlerDeps): HandlersFor<ConsoleChannels> {
+  return {
+    'licenses.bulkUpdate': async (i, { actor }) =>
+      s.licenseBulk.apply(actor, i.ids, i.action, i.days),
+    'dashboard.summary': async () => s.dashboard.summary(),
+
+    'system.info': async () => {
+      const st = serverStatus()
+      const file = s.ctx.sqlite.name
+      let bytes = 0
+      try {
+        bytes = statSync(file).size
+      } catch {
+        // an in-memory database has no file
+      }
+      return {
+        app_version: VERSION,
+        node: process.versions.node,
+        electron: process.versions.electron ?? null,
+        chrome: process.versions.chrome ?? null,
+        sqlite: sqliteVersion(s.ctx.sqlite),
+        platform: `${process.platform} ${process.arch}`,
+        data_dir: s.ctx.dataDir,
+        database_file: file,
+        database_bytes: bytes,
+        host: st.host,
+        port: st.port,
+      }
+    },
+    'system.listen': async (i) => {
+      if (!listen)
+        throw new DomainError('FORBIDDEN', 'This server cannot be restarted from the console')
+      return listen(i.host, i.port)
+    },
+    'system.backups': async () => s.backup.list(),
+    'system.backup': async () => s.backup.backup(),
+    'system.restore': async (i) =>
+      s.backup.restore(
+        'name' in i
+          ? { name: i.name }
+          : { file: i.file, bytes: Buffer.from(i.bytesBase64, 'base64') },
+      ),
+
+    'transfer.export': async (i, { actor }) => s.transfer.export(actor, i.kind, i.format),
+    'transfer.import': async (i, { actor }) =>
+      s.transfer.import(actor, i.kind, i.format, i.content, i.dryRun),
+  }
+}

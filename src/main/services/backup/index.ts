@@ -1,0 +1,108 @@
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
+import type { BackupDto } from '@shared/channels/system'
+import { DomainError } from '@shared/errors'
+import type { ServiceContext } from '../context'
+import type { EventsService } from '../events'
+
+const NAME = /^[\w.-]+\.db$/
+
+function stamp(d: Date): string {
+  return d.toISOString().replace(/[:.]/g, '-')
+}
+
+/**
+ * Backups of the live SQLite database with SQLite's online backup API (consistent while the
+ * server keeps serving), kept in <data>/backups. Restoring first backs up the current file,
+ * so a restore never loses the data it replaces.
+ */
+export function createBackupService(ctx: ServiceContext, deps: { events: EventsService }) {
+  const dir = join(ctx.dataDir, 'backups')
+
+  function describe(name: string): BackupDto {
+    const st = statSync(join(dir, name))
+    return { name, bytes: st.size, created_at: st.mtime.toISOString() }
+  }
+
+  async function backupTo(prefix: string): Promise<BackupDto> {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    const name = `${prefix}-${stamp(ctx.clock())}.db`
+    await ctx.sqlite.backup(join(dir, name))
+    return describe(name)
+  }
+
+  /** Refuses a file that is not a readable Keywarden database before anything is replaced. */
+  function checkDatabase(file: string): void {
+    let db: BetterSqlite3.Database | null = null
+    try {
+      db = new BetterSqlite3(file, { readonly: true, fileMustExist: true })
+      const ok = db.pragma('quick_check', { simple: true })
+      const hasLicenses = db
+        .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'licenses'`)
+        .get()
+      if (ok !== 'ok' || !hasLicenses) throw new Error('not a Keywarden database')
+    } catch {
+      throw new DomainError('VALIDATION_ERROR', 'That file is not a Keywarden database backup')
+    } finally {
+      db?.close()
+    }
+  }
+
+  return {
+    list(): BackupDto[] {
+      if (!existsSync(dir)) return []
+      return readdirSync(dir)
+        .filter((n) => NAME.test(n))
+        .map(describe)
+        .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.name.localeCompare(a.name))
+    },
+
+    async backup(): Promise<BackupDto> {
+      const b = await backupTo('backup')
+      await deps.events.record({ type: 'system.backup', details: { name: b.name, bytes: b.bytes } })
+      return b
+    },
+
+    async restore(
+      source: { name: string } | { file: string; bytes: Buffer },
+    ): Promise<{ restored: string; previous: string }> {
+      let file: string
+      let uploaded: string | null = null
+      if ('name' in source) {
+        if (!NAME.test(source.name) || !existsSync(join(dir, source.name))) {
+          throw new DomainError('NOT_FOUND', 'No backup with that name')
+        }
+        file = join(dir, source.name)
+      } else {
+        mkdirSync(dir, { recursive: true, mode: 0o700 })
+        uploaded = join(dir, `.upload-${stamp(ctx.clock())}.tmp`)
+        writeFileSync(uploaded, source.bytes, { mode: 0o600 })
+        file = uploaded
+      }
+      try {
+        checkDatabase(file)
+        const previous = await backupTo('pre-restore')
+        // Copy the backup into the live file through SQLite (locks held, WAL respected), so the
+        // open connection reads the restored data on its next statement.
+        const src = new BetterSqlite3(file, { readonly: true })
+        try {
+          await src.backup(ctx.sqlite.name)
+        } finally {
+          src.close()
+        }
+        const restored = 'name' in source ? source.name : source.file
+        await deps.events.record({
+          type: 'system.restored',
+          severity: 'medium',
+          details: { restored, previous: previous.name },
+        })
+        return { restored, previous: previous.name }
+      } finally {
+        if (uploaded) rmSync(uploaded, { force: true })
+      }
+    },
+  }
+}
+
+export type BackupService = ReturnType<typeof createBackupService>

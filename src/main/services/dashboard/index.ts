@@ -1,0 +1,67 @@
+import type { DashboardStats } from '@shared/channels/dashboard'
+import type { Severity } from '@shared/dto'
+import * as repo from '../../db/repositories/dashboard'
+import type { ServiceContext } from '../context'
+
+const DAY = 86_400_000
+const SEVERITIES: Severity[] = ['low', 'medium', 'high', 'critical']
+
+/** Start of the UTC day of `d`. */
+function dayStart(d: Date): Date {
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()))
+}
+
+/**
+ * The dashboard's numbers. "Today", "this week" (ISO, from Monday) and "this month" are UTC
+ * calendar periods, like every time the server stores.
+ */
+export function createDashboardService(ctx: ServiceContext) {
+  return {
+    summary(): DashboardStats {
+      const now = ctx.clock()
+      const nowIso = now.toISOString()
+      const today = dayStart(now)
+      const week = new Date(today.getTime() - ((today.getUTCDay() + 6) % 7) * DAY)
+      const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))
+      const from30 = new Date(today.getTime() - 29 * DAY)
+
+      const byDate = new Map(
+        repo.dailyActivity(ctx.sqlite, from30.toISOString()).map((d) => [d.date, d]),
+      )
+      const daily = Array.from({ length: 30 }, (_, i) => {
+        const date = new Date(from30.getTime() + i * DAY).toISOString().slice(0, 10)
+        const d = byDate.get(date)
+        return { date, activations: d?.activations ?? 0, validations: d?.validations ?? 0 }
+      })
+      const bySeverity = new Map(
+        repo.severityCounts(ctx.sqlite, from30.toISOString()).map((s) => [s.severity, s.count]),
+      )
+
+      return {
+        totals: {
+          products: repo.productCount(ctx.sqlite),
+          ...repo.licenseTotals(ctx.sqlite, nowIso),
+        },
+        activations: {
+          today: repo.countActivationsSince(ctx.sqlite, today.toISOString()),
+          week: repo.countActivationsSince(ctx.sqlite, week.toISOString()),
+          month: repo.countActivationsSince(ctx.sqlite, month.toISOString()),
+        },
+        validations_per_minute: repo.countValidationsSince(
+          ctx.sqlite,
+          new Date(now.getTime() - 60_000).toISOString(),
+        ),
+        revenue: repo.paidRevenue(ctx.sqlite),
+        daily,
+        outcomes: repo.validationOutcomes(ctx.sqlite, from30.toISOString()),
+        security: SEVERITIES.map((severity) => ({
+          severity,
+          count: bySeverity.get(severity) ?? 0,
+        })),
+        generated_at: nowIso,
+      }
+    },
+  }
+}
+
+export type DashboardService = ReturnType<typeof createDashboardService>

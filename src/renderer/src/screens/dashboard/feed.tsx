@@ -1,0 +1,39 @@
+import { Activity } from 'lucide-react'
+import { useApp } from '../../store'
+import { Card, CardHeader } from '../../components/ui/card'
+import { StatusBadge } from '../../components/ui/badge'
+import { SkeletonRows } from '../../components/ui/skeleton'
+import { EmptyState } from '../../components/ui/empty'
+import { eventLabel, fmtRelative } from '../../lib/format'
+
+/** The recent-activity feed; new events are pushed in (IPC or SSE), never polled. */
+export function ActivityFeed() {
+  const events = useApp((s) => s.activity)
+  const loaded = useApp((s) => s.activityLoaded)
+  return (
+    <Card className="flex flex-col">
+      <CardHeader title="Recent activity" description="Updates live" />
+      <div className="h-60 flex-1 overflow-y-auto">
+        {!loaded ? (
+          <SkeletonRows rows={5} />
+        ) : events.length === 0 ? (
+          <EmptyState icon={Activity} title="No activity yet">
+            Create a product and a license: every change and every call from your apps shows here.
+          </EmptyState>
+        ) : (
+          <ol aria-label="Recent activity" aria-live="polite" className="divide-y divide-line">
+            {events.slice(0, 50).map((e) => (
+              <li key={e.id} className="flex items-center gap-3 px-4 py-2 text-sm">
+                <StatusBadge value={e.severity} />
+                <span className="min-w-0 flex-1 truncate">{eventLabel(e.type)}</span>
+                <time dateTime={e.created_at} className="shrink-0 text-xs text-muted">
+                  {fmtRelative(e.created_at)}
+                </time>
+              </li>
+            ))}
+          </ol>
+        )}
+      </div>
+    </Card>
+  )
+}

@@ -1,0 +1,123 @@
+import { useState } from 'react'
+import Papa from 'papaparse'
+import { CalendarPlus, Download, Pause, Play, Trash2, X } from 'lucide-react'
+import { useApp } from '../../store'
+import { Button } from '../../components/ui/button'
+import { Modal } from '../../components/ui/dialog'
+import { Field } from '../../components/ui/field'
+import { Input } from '../../components/ui/input'
+import { download } from '../../lib/format'
+
+/** Actions on the selected licenses (across pages). Shown only while something is selected. */
+export function BulkBar() {
+  const selected = useApp((s) => s.selectedLicenses)
+  const clear = useApp((s) => s.clearLicenseSelection)
+  const bulk = useApp((s) => s.bulkLicenses)
+  const confirm = useApp((s) => s.confirm)
+  const [extendOpen, setExtendOpen] = useState(false)
+  const [days, setDays] = useState('30')
+  const ids = Object.keys(selected)
+  if (ids.length === 0) return null
+  const n = ids.length
+  const noun = `${n} license${n === 1 ? '' : 's'}`
+
+  const exportCsv = () => {
+    const rows = Object.values(selected).map((l) => ({
+      license_key: l.license_key,
+      product: l.product_name ?? l.product_id,
+      status: l.status,
+      type: l.type,
+      expires_at: l.expires_at ?? '',
+      max_uses: l.max_uses,
+      current_uses: l.current_uses,
+      customer_email: l.customer_email ?? '',
+      created_at: l.created_at,
+    }))
+    download(
+      `licenses-${new Date().toISOString().slice(0, 10)}.csv`,
+      Papa.unparse(rows),
+      'text/csv',
+    )
+  }
+
+  return (
+    <div
+      role="region"
+      aria-label="Bulk actions"
+      className="mt-3 flex flex-wrap items-center gap-2 rounded-lg border border-accent/40 bg-accent-soft px-3 py-2 text-sm"
+    >
+      <span className="mr-2 font-medium text-accent">{noun} selected</span>
+      <Button
+        size="sm"
+        onClick={async () => {
+          if (
+            await confirm({
+              title: `Suspend ${noun}?`,
+              description:
+                'Apps using these keys are refused until you resume them. Machines and sessions are kept.',
+              confirmLabel: 'Suspend',
+              destructive: true,
+            })
+          )
+            await bulk('suspend', ids)
+        }}
+      >
+        <Pause aria-hidden="true" size={14} /> Suspend
+      </Button>
+      <Button size="sm" onClick={() => void bulk('resume', ids)}>
+        <Play aria-hidden="true" size={14} /> Resume
+      </Button>
+      <Button size="sm" onClick={() => setExtendOpen(true)}>
+        <CalendarPlus aria-hidden="true" size={14} /> Extend
+      </Button>
+      <Button size="sm" onClick={exportCsv}>
+        <Download aria-hidden="true" size={14} /> Export CSV
+      </Button>
+      <Button
+        size="sm"
+        variant="danger"
+        onClick={async () => {
+          if (
+            await confirm({
+              title: `Delete ${noun}?`,
+              description:
+                'The keys, their machines and sessions are deleted. Apps using them stop working. This cannot be undone.',
+              confirmLabel: `Delete ${noun}`,
+              destructive: true,
+            })
+          )
+            await bulk('delete', ids)
+        }}
+      >
+        <Trash2 aria-hidden="true" size={14} /> Delete
+      </Button>
+      <Button size="sm" variant="ghost" className="ml-auto" onClick={clear}>
+        <X aria-hidden="true" size={14} /> Clear selection
+      </Button>
+      <Modal
+        open={extendOpen}
+        onOpenChange={setExtendOpen}
+        title={`Extend ${noun}`}
+        description="Adds days to each key's expiry (from today for keys already expired). Keys without expiry are unchanged."
+        footer={
+          <>
+            <Button onClick={() => setExtendOpen(false)}>Cancel</Button>
+            <Button
+              variant="primary"
+              disabled={!(Number(days) >= 1)}
+              onClick={async () => {
+                if (await bulk('extend', ids, Number(days))) setExtendOpen(false)
+              }}
+            >
+              Extend by {days || 0} days
+            </Button>
+          </>
+        }
+      >
+        <Field label="Days to add">
+          <Input type="number" min={1} value={days} onChange={(e) => setDays(e.target.value)} />
+        </Field>
+      </Modal>
+    </div>
+  )
+}

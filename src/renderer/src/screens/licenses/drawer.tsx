@@ -1,0 +1,230 @@
+import { useState } from 'react'
+import { CalendarPlus, Cpu, Pause, Play, Trash2 } from 'lucide-react'
+import type { LicenseDto } from '@shared/dto'
+import { useApp } from '../../store'
+import { Drawer, Modal } from '../../components/ui/dialog'
+import { Button } from '../../components/ui/button'
+import { StatusBadge } from '../../components/ui/badge'
+import { CopyButton } from '../../components/ui/copy'
+import { Field } from '../../components/ui/field'
+import { Input } from '../../components/ui/input'
+import { SkeletonRows } from '../../components/ui/skeleton'
+import { eventLabel, fmtDate, fmtDateTime } from '../../lib/format'
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="grid grid-cols-[140px_1fr] gap-2 py-1.5 text-sm">
+      <dt className="text-muted">{label}</dt>
+      <dd className="min-w-0 break-words">{children}</dd>
+    </div>
+  )
+}
+
+function Actions({ l }: { l: LicenseDto }) {
+  const confirm = useApp((s) => s.confirm)
+  const reset = useApp((s) => s.resetLicenseHwid)
+  const update = useApp((s) => s.updateLicense)
+  const remove = useApp((s) => s.deleteLicense)
+  const bulk = useApp((s) => s.bulkLicenses)
+  const [extendOpen, setExtendOpen] = useState(false)
+  const [days, setDays] = useState('30')
+  const suspended = l.status === 'suspended'
+  return (
+    <div className="flex flex-wrap gap-2">
+      <Button
+        size="sm"
+        onClick={async () => {
+          if (
+            await confirm({
+              title: 'Reset the HWID?',
+              description: `All ${l.current_uses} machine binding(s) of ${l.license_key} are released; the next machine to activate binds the key.`,
+              confirmLabel: 'Reset HWID',
+            })
+          )
+            await reset(l.id)
+        }}
+      >
+        <Cpu aria-hidden="true" size={14} /> Reset HWID
+      </Button>
+      {suspended ? (
+        <Button
+          size="sm"
+          onClick={() =>
+            void update(l.id, { status: 'active', status_reason: null }, 'License resumed')
+          }
+        >
+          <Play aria-hidden="true" size={14} /> Resume
+        </Button>
+      ) : (
+        <Button
+          size="sm"
+          disabled={l.status === 'banned'}
+          onClick={async () => {
+            if (
+              await confirm({
+                title: 'Suspend this license?',
+                description: `Apps using ${l.license_key} are refused until you resume it. Machines and sessions are kept.`,
+                confirmLabel: 'Suspend',
+                destructive: true,
+              })
+            )
+              await update(
+                l.id,
+                { status: 'suspended', status_reason: 'Suspended from the console' },
+                'License suspended',
+              )
+          }}
+        >
+          <Pause aria-hidden="true" size={14} /> Suspend
+        </Button>
+      )}
+      <Button
+        size="sm"
+        disabled={l.expires_at === null}
+        title={l.expires_at === null ? 'This key never expires' : undefined}
+        onClick={() => setExtendOpen(true)}
+      >
+        <CalendarPlus aria-hidden="true" size={14} /> Extend
+      </Button>
+      <Button
+        size="sm"
+        variant="danger"
+        onClick={async () => {
+          if (
+            await confirm({
+              title: 'Delete this license?',
+              description: `${l.license_key}, its machines and sessions are deleted; apps using it stop working. This cannot be undone.`,
+              confirmLabel: 'Delete license',
+              destructive: true,
+            })
+          )
+            await remove(l.id)
+        }}
+      >
+        <Trash2 aria-hidden="true" size={14} /> Delete
+      </Button>
+      <Modal
+        open={extendOpen}
+        onOpenChange={setExtendOpen}
+        title="Extend expiry"
+        description={`Currently expires ${fmtDate(l.expires_at)}.`}
+        footer={
+          <>
+            <Button onClick={() => setExtendOpen(false)}>Cancel</Button>
+            <Button
+              variant="primary"
+              disabled={!(Number(days) >= 1)}
+              onClick={async () =>
+                (await bulk('extend', [l.id], Number(days))) && setExtendOpen(false)
+              }
+            >
+              Extend by {days || 0} days
+            </Button>
+          </>
+        }
+      >
+        <Field label="Days to add">
+          <Input type="number" min={1} value={days} onChange={(e) => setDays(e.target.value)} />
+        </Field>
+      </Modal>
+    </div>
+  )
+}
+
+/** One license: facts, actions, machines and its activity timeline. */
+export function LicenseDrawer() {
+  const id = useApp((s) => s.openLicenseId)
+  const l = useApp((s) => s.openLicense)
+  const events = useApp((s) => s.openLicenseEvents)
+  const show = useApp((s) => s.showLicense)
+  return (
+    <Drawer
+      open={id !== null}
+      onOpenChange={(o) => !o && void show(null)}
+      title={l?.license_key ?? 'License'}
+      description={l ? `${l.product_name ?? 'Product'} · ${l.type}` : 'Loading…'}
+    >
+      {!l ? (
+        <SkeletonRows rows={8} />
+      ) : (
+        <div className="flex flex-col gap-6 px-5 py-4">
+          <div className="flex items-center gap-2">
+            <StatusBadge value={l.status} />
+            {l.status_reason && <span className="text-sm text-muted">{l.status_reason}</span>}
+            <span className="ml-auto">
+              <CopyButton value={l.license_key} label="license key" />
+            </span>
+          </div>
+          <Actions l={l} />
+          <section aria-labelledby="lic-facts">
+            <h3 id="lic-facts" className="mb-1 text-sm font-semibold">
+              Details
+            </h3>
+            <dl className="divide-y divide-line">
+              <Row label="Expires">{l.expires_at ? fmtDateTime(l.expires_at) : 'Never'}</Row>
+              <Row label="Machines">
+                {l.current_uses} of {l.max_uses} {l.hwid_locked ? '(HWID locked)' : ''}
+              </Row>
+              <Row label="Sessions">
+                {l.max_sessions === null ? 'No limit' : `At most ${l.max_sessions} at once`}
+              </Row>
+              <Row label="Level">{l.level}</Row>
+              <Row label="Customer">{l.customer_email ?? '—'}</Row>
+              <Row label="Created">{fmtDateTime(l.created_at)}</Row>
+              <Row label="Notes">{l.notes || '—'}</Row>
+              <Row label="Metadata">
+                {Object.keys(l.metadata).length ? (
+                  <code className="font-mono text-xs">{JSON.stringify(l.metadata)}</code>
+                ) : (
+                  '—'
+                )}
+              </Row>
+            </dl>
+          </section>
+          <section aria-labelledby="lic-machines">
+            <h3 id="lic-machines" className="mb-1 text-sm font-semibold">
+              Machines
+            </h3>
+            {l.hwid ? (
+              <p className="flex items-center gap-2 text-sm">
+                <Cpu aria-hidden="true" size={14} className="text-muted" />
+                <span className="font-mono text-[13px]">{l.hwid}</span>
+                {l.current_uses > 1 && (
+                  <span className="text-muted">and {l.current_uses - 1} more</span>
+                )}
+              </p>
+            ) : (
+              <p className="text-sm text-muted">Not activated on any machine yet.</p>
+            )}
+          </section>
+          <section aria-labelledby="lic-activity">
+            <h3 id="lic-activity" className="mb-2 text-sm font-semibold">
+              Activity
+            </h3>
+            {events.length === 0 ? (
+              <p className="text-sm text-muted">No activity recorded yet.</p>
+            ) : (
+              <ol aria-label="License activity" className="relative ml-1 border-l border-line">
+                {events.map((e) => (
+                  <li key={e.id} className="mb-3 ml-4">
+                    <span
+                      aria-hidden="true"
+                      className="absolute -left-1 mt-1.5 h-2 w-2 rounded-full bg-accent"
+                    />
+                    <div className="flex items-center gap-2 text-sm">
+                      {eventLabel(e.type)} <StatusBadge value={e.severity} />
+                    </div>
+                    <time dateTime={e.created_at} className="text-xs text-muted">
+                      {fmtDateTime(e.created_at)}
+                      {e.ip ? ` · ${e.ip}` : ''}
+                    </time>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
+        </div>
+      )}
+    </Drawer>
+  )
+}

@@ -1,0 +1,201 @@
+import { useEffect, useState } from 'react'
+import { KeyRound, Plus } from 'lucide-react'
+import type { LicenseDto } from '@shared/dto'
+import { useApp } from '../../store'
+import { Page, PageHeader } from '../../components/ui/page'
+import { Button } from '../../components/ui/button'
+import { Card } from '../../components/ui/card'
+import { DataTable, type ColumnSpec } from '../../components/ui/data-table'
+import { EmptyState } from '../../components/ui/empty'
+import { SkeletonRows } from '../../components/ui/skeleton'
+import { StatusBadge } from '../../components/ui/badge'
+import { fmtDate } from '../../lib/format'
+import { Filters } from './filters'
+import { BulkBar } from './bulk-bar'
+import { Pager } from './pager'
+import { CreateLicensesDialog } from './create-dialog'
+import { LicenseDrawer } from './drawer'
+
+const columns: ColumnSpec<LicenseDto>[] = [
+  {
+    id: 'key',
+    header: 'Key',
+    width: 'minmax(190px,1.6fr)',
+    sortKey: 'key',
+    cell: (l) => <span className="font-mono text-[13px]">{l.license_key}</span>,
+  },
+  {
+    id: 'product',
+    header: 'Product',
+    width: 'minmax(120px,1fr)',
+    cell: (l) => l.product_name ?? '—',
+  },
+  {
+    id: 'status',
+    header: 'Status',
+    width: '110px',
+    sortKey: 'status',
+    cell: (l) => <StatusBadge value={l.status} />,
+  },
+  { id: 'type', header: 'Type', width: '110px', sortKey: 'type', cell: (l) => l.type },
+  {
+    id: 'uses',
+    header: 'Machines',
+    width: '90px',
+    cell: (l) => (
+      <span className="tabular-nums">
+        {l.current_uses}/{l.max_uses}
+      </span>
+    ),
+  },
+  {
+    id: 'customer',
+    header: 'Customer',
+    width: 'minmax(140px,1fr)',
+    cell: (l) => l.customer_email ?? <span className="text-muted">—</span>,
+  },
+  {
+    id: 'expires',
+    header: 'Expires',
+    width: '120px',
+    sortKey: 'expires_at',
+    cell: (l) => (l.expires_at ? fmtDate(l.expires_at) : 'never'),
+  },
+  {
+    id: 'created',
+    header: 'Created',
+    width: '120px',
+    sortKey: 'created_at',
+    cell: (l) => fmtDate(l.created_at),
+  },
+]
+
+/** Licenses: server-side paged, sorted, filtered and searched; virtualized rows; bulk actions. */
+export function LicensesScreen() {
+  const page = useApp((s) => s.licensePage)
+  const loading = useApp((s) => s.licensesLoading)
+  const error = useApp((s) => s.licensesError)
+  const query = useApp((s) => s.licenseQuery)
+  const selected = useApp((s) => s.selectedLicenses)
+  const load = useApp((s) => s.loadLicenses)
+  const setQuery = useApp((s) => s.setLicenseQuery)
+  const toggle = useApp((s) => s.toggleLicense)
+  const selectMany = useApp((s) => s.selectLicenses)
+  const show = useApp((s) => s.showLicense)
+  const products = useApp((s) => s.products)
+  const [creating, setCreating] = useState(false)
+
+  useEffect(() => {
+    void load()
+  }, [load])
+
+  const filtered = Boolean(
+    query.q ||
+    query.product_id ||
+    query.status ||
+    query.type ||
+    query.expires_from ||
+    query.expires_to,
+  )
+  const offset = page ? (page.page - 1) * page.limit : 0
+
+  return (
+    <Page>
+      <PageHeader
+        title="Licenses"
+        description="Every key you have issued. Search by key prefix, customer email or metadata text."
+        actions={
+          <Button
+            variant="primary"
+            data-shortcut="new"
+            onClick={() => setCreating(true)}
+            disabled={products.length === 0}
+            title={products.length === 0 ? 'Create a product first' : undefined}
+          >
+            <Plus aria-hidden="true" size={16} /> Create licenses
+          </Button>
+        }
+      />
+      <Filters />
+      <BulkBar />
+      <Card className="mt-3 flex min-h-[360px] flex-1 flex-col overflow-hidden">
+        {error ? (
+          <p role="alert" className="m-4 rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
+            Could not load licenses: {error}
+          </p>
+        ) : !page ? (
+          <SkeletonRows rows={8} />
+        ) : page.items.length === 0 ? (
+          filtered ? (
+            <EmptyState
+              icon={KeyRound}
+              title="No licenses match"
+              action={
+                <Button
+                  onClick={() =>
+                    setQuery({
+                      q: undefined,
+                      product_id: undefined,
+                      status: undefined,
+                      type: undefined,
+                      expires_from: undefined,
+                      expires_to: undefined,
+                    })
+                  }
+                >
+                  Clear filters
+                </Button>
+              }
+            >
+              Try a shorter key prefix, or clear the filters.
+            </EmptyState>
+          ) : (
+            <EmptyState
+              icon={KeyRound}
+              title="No licenses yet"
+              action={
+                products.length ? (
+                  <Button variant="primary" onClick={() => setCreating(true)}>
+                    <Plus aria-hidden="true" size={16} /> Create licenses
+                  </Button>
+                ) : (
+                  <Button variant="primary" onClick={() => useApp.getState().navigate('products')}>
+                    Create a product first
+                  </Button>
+                )
+              }
+            >
+              Issue keys for a product: one at a time, or hundreds at once for a sale or a reseller.
+            </EmptyState>
+          )
+        ) : (
+          <div aria-busy={loading} className="flex min-h-0 flex-1 flex-col">
+            <DataTable
+              label="Licenses"
+              rows={page.items}
+              columns={columns}
+              rowId={(l) => l.id}
+              rowLabel={(l) => l.license_key}
+              offset={offset}
+              total={page.total}
+              sorting={{ sort: query.sort ?? 'created_at', order: query.order ?? 'desc' }}
+              onSort={(key) =>
+                setQuery({
+                  sort: key as NonNullable<typeof query.sort>,
+                  order: query.sort === key && query.order === 'desc' ? 'asc' : 'desc',
+                })
+              }
+              selected={selected}
+              onToggle={toggle}
+              onToggleAll={(on) => selectMany(page.items, on)}
+              onOpen={(l) => void show(l.id)}
+            />
+          </div>
+        )}
+        {page && page.total > 0 && <Pager />}
+      </Card>
+      <CreateLicensesDialog open={creating} onOpenChange={setCreating} />
+      <LicenseDrawer />
+    </Page>
+  )
+}

@@ -1,0 +1,76 @@
+import { Monitor, Moon, Sun } from 'lucide-react'
+import { useApp } from '../../store'
+import type { Theme } from '../../store/slices/ui'
+import { Card, CardHeader } from '../../components/ui/card'
+import { CopyButton } from '../../components/ui/copy'
+import { cn } from '../../components/ui/cn'
+import { fmtBytes } from '../../lib/format'
+
+const THEMES: { id: Theme; label: string; icon: typeof Sun }[] = [
+  { id: 'light', label: 'Light', icon: Sun },
+  { id: 'dark', label: 'Dark', icon: Moon },
+  { id: 'system', label: 'System', icon: Monitor },
+]
+
+export function AppearanceSection() {
+  const theme = useApp((s) => s.theme)
+  const setTheme = useApp((s) => s.setTheme)
+  return (
+    <Card>
+      <CardHeader
+        title="Appearance"
+        description="System follows your operating system’s setting."
+      />
+      <div role="radiogroup" aria-label="Theme" className="grid grid-cols-3 gap-2 px-4 py-4">
+        {THEMES.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="radio"
+            aria-checked={theme === t.id}
+            onClick={() => setTheme(t.id)}
+            className={cn(
+              'flex flex-col items-center gap-1.5 rounded-md border px-3 py-3 text-sm',
+              theme === t.id
+                ? 'border-accent bg-accent-soft font-medium text-accent'
+                : 'border-line hover:bg-surface-2',
+            )}
+          >
+            <t.icon aria-hidden="true" size={18} /> {t.label}
+          </button>
+        ))}
+      </div>
+    </Card>
+  )
+}
+
+export function AboutSection() {
+  const s = useApp((x) => x.system)
+  const rows: [string, string | null | undefined][] = [
+    ['Keywarden', s?.app_version],
+    ['Node.js', s?.node],
+    ['Electron', s?.electron ?? 'not running in Electron (headless)'],
+    ['Chromium', s?.chrome],
+    ['SQLite', s?.sqlite],
+    ['Platform', s?.platform],
+    ['Database size', s ? fmtBytes(s.database_bytes) : undefined],
+  ]
+  return (
+    <Card>
+      <CardHeader title="About" />
+      <dl className="grid grid-cols-[140px_1fr] gap-x-3 gap-y-1.5 px-4 py-4 text-sm">
+        {rows.map(([k, v]) => (
+          <div key={k} className="contents">
+            <dt className="text-muted">{k}</dt>
+            <dd>{v ?? '—'}</dd>
+          </div>
+        ))}
+        <dt className="text-muted">Data directory</dt>
+        <dd className="flex min-w-0 items-center gap-1">
+          <span className="truncate font-mono text-[13px]">{s?.data_dir ?? '—'}</span>
+          {s && <CopyButton value={s.data_dir} label="data directory" />}
+        </dd>
+      </dl>
+    </Card>
+  )
+}

@@ -1,0 +1,28 @@
+import { create } from 'zustand'
+import type { AppState } from './types'
+import { createSessionSlice } from './slices/session'
+import { createUiSlice } from './slices/ui'
+import { createServerSlice } from './slices/server'
+import { createProductsSlice } from './slices/products'
+import { createLicensesSlice } from './slices/licenses'
+import { createActivitySlice } from './slices/activity'
+import { createDashboardSlice } from './slices/dashboard'
+import { createSystemSlice } from './slices/system'
+
+/**
+ * The console's one store, combined from slices (store/slices/*.ts). To add a slice: write
+ * `createXSlice: Slice<XSlice>` in slices/x.ts, add `XSlice` to AppState in types.ts and
+ * spread it here. Components select what they need: `useApp((s) => s.products.items)`.
+ */
+export const useApp = create<AppState>()((...a) => ({
+  ...createSessionSlice(...a),
+  ...createUiSlice(...a),
+  ...createServerSlice(...a),
+  ...createProductsSlice(...a),
+  ...createLicensesSlice(...a),
+  ...createActivitySlice(...a),
+  ...createDashboardSlice(...a),
+  ...createSystemSlice(...a),
+}))
+
+export type { AppState } from './types'

@@ -1,0 +1,69 @@
+import type { BackupDto, SystemInfo } from '@shared/channels/system'
+import type { ImportReport, TransferFormat, TransferKind } from '@shared/channels/settings-console'
+import { act, call } from '../api'
+import type { Slice } from '../types'
+
+export interface SystemSlice {
+  system: SystemInfo | null
+  backups: BackupDto[]
+  loadSystem(): Promise<void>
+  /** Rebinds the server (host/port); the console follows it to the new address. */
+  restartServer(host: string, port: number): Promise<boolean>
+  backupNow(): Promise<BackupDto | undefined>
+  restoreBackup(source: { name: string } | { file: string; bytesBase64: string }): Promise<boolean>
+  exportData(
+    kind: TransferKind,
+    format: TransferFormat,
+  ): Promise<{ filename: string; content: string } | undefined>
+  importData(
+    kind: TransferKind,
+    format: TransferFormat,
+    content: string,
+    dryRun: boolean,
+  ): Promise<ImportReport | undefined>
+}
+
+/** Settings: server address, backups, import/export, versions. */
+export const createSystemSlice: Slice<SystemSlice> = (set, get) => ({
+  system: null,
+  backups: [],
+  async loadSystem() {
+    const [system, backups] = await Promise.all([
+      act(call('system.info', {})),
+      act(call('system.backups', {})),
+    ])
+    set({ system: system ?? get().system, backups: backups ?? get().backups })
+  },
+  async restartServer(host, port) {
+    const s = await act(
+      call('system.listen', { host, port }),
+      (x) => `Server restarted on ${x.url}`,
+    )
+    if (s) set({ server: s })
+    return s !== undefined
+  },
+  async backupNow() {
+    const b = await act(call('system.backup', {}), (x) => `Backup saved: ${x.name}`)
+    if (b) set({ backups: [b, ...get().backups] })
+    return b
+  },
+  async restoreBackup(source) {
+    const r = await act(
+      call('system.restore', source),
+      (x) => `Restored. The previous database was kept as ${x.previous}`,
+    )
+    if (!r) return false
+    void get().loadSystem()
+    void get().loadProducts()
+    void get().loadLicenses()
+    return true
+  },
+  exportData: (kind, format) => act(call('transfer.export', { kind, format }), 'Export ready'),
+  importData: (kind, format, content, dryRun) =>
+    act(
+      call('transfer.import', { kind, format, content, dryRun }),
+      dryRun
+        ? undefined
+        : (r) => `Imported ${r.created} ${kind}${r.errors ? `, ${r.errors} rows skipped` : ''}`,
+    ),
+})

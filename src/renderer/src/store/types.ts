@@ -1,0 +1,22 @@
+import type { StateCreator } from 'zustand'
+import type { SessionSlice } from './slices/session'
+import type { UiSlice } from './slices/ui'
+import type { ServerSlice } from './slices/server'
+import type { ProductsSlice } from './slices/products'
+import type { LicensesSlice } from './slices/licenses'
+import type { ActivitySlice } from './slices/activity'
+import type { DashboardSlice } from './slices/dashboard'
+import type { SystemSlice } from './slices/system'
+
+/** Every slice's state and actions, flattened into one store. */
+export type AppState = SessionSlice &
+  UiSlice &
+  ServerSlice &
+  ProductsSlice &
+  LicensesSlice &
+  ActivitySlice &
+  DashboardSlice &
+  SystemSlice
+
+/** The type of one slice creator: it sees (and may set) the whole store. */
+export type Slice<T> = StateCreator<AppState, [], [], T>

@@ -1,0 +1,58 @@
+import { z } from 'zod'
+import type { ServerStatus } from '../dto'
+import { channel, none } from './channel'
+
+export interface SystemInfo {
+  app_version: string
+  node: string
+  electron: string | null
+  chrome: string | null
+  sqlite: string
+  platform: string
+  data_dir: string
+  database_file: string
+  database_bytes: number
+  host: string
+  port: number
+}
+
+export interface BackupDto {
+  name: string
+  bytes: number
+  created_at: string
+}
+
+const backupName = z
+  .string()
+  .regex(/^[\w.-]+\.db$/, 'A backup file name from the list')
+  .max(200)
+
+/** Console-only channels about the installation: versions, the listening address, backups. */
+export const systemChannels = {
+  'system.info': channel(none).returns<SystemInfo>(),
+  /** Restarts the HTTP server on a new address (0.0.0.0 exposes it on the LAN). */
+  'system.listen': channel(
+    z.object({
+      host: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')], {
+        message: 'An IP address such as 127.0.0.1 or 0.0.0.0',
+      }),
+      port: z.number().int().min(0).max(65_535),
+    }),
+  ).returns<ServerStatus>(),
+  'system.backups': channel(none).returns<BackupDto[]>(),
+  /** SQLite online backup of the live database into <data>/backups/. */
+  'system.backup': channel(none).returns<BackupDto>(),
+  /**
+   * Replaces the live database with a backup (one from the list, or an uploaded file). The
+   * current database is first saved as a backup, so a restore can itself be undone.
+   */
+  'system.restore': channel(
+    z.union([
+      z.object({ name: backupName }),
+      z.object({
+        file: z.string().min(1).max(200),
+        bytesBase64: z.string().min(1).max(700_000_000),
+      }),
+    ]),
+  ).returns<{ restored: string; previous: string }>(),
+} as const
