@@ -1,8 +1,11 @@
-import type { FastifyRequest, RouteOptions } from 'fastify'
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import { DomainError } from '@shared/errors'
 import type { ApiKeyScope } from '@shared/apikeys'
 import type { Services } from '../../services'
 import type { AuthGuards, Authenticator } from './auth'
 import { checkRequestSignature } from './signature'
+
+type Hook = (req: FastifyRequest, reply: FastifyReply) => Promise<void>
 
 /**
  * THE scope table: which scope each management route family needs, for reading (GET/HEAD)
@@ -12,35 +15,59 @@ import { checkRequestSignature } from './signature'
  * grants everything. Routes no prefix matches (sign-in, /api/auth/me, the client API, health,
  * the OpenAPI document) need no scope.
  */
-export const SCOPE_TABLE: readonly { prefix: string; read: ApiKeyScope; write: ApiKeyScope }[] = [
-  { prefix: '/api/licenses', read: 'licenses:read', write: 'licenses:write' },
-  { prefix: '/api/products', read: 'products:read', write: 'products:write' },
-  { prefix: '/api/variables', read: 'products:read', write: 'products:write' },
-  { prefix: '/api/security', read: 'security:read', write: 'security:write' },
-  { prefix: '/api/blacklist', read: 'security:read', write: 'security:write' },
-  { prefix: '/api/webhooks', read: 'webhooks:read', write: 'webhooks:write' },
-  { prefix: '/api/orders', read: 'store:read', write: 'store:write' },
-  { prefix: '/api/customers', read: 'store:read', write: 'store:write' },
-  { prefix: '/api/store', read: 'store:read', write: 'store:write' },
-  { prefix: '/api/stats', read: 'stats:read', write: 'stats:read' },
-  { prefix: '/api/dashboard', read: 'stats:read', write: 'stats:read' },
-  { prefix: '/api/notifications', read: 'notifications:read', write: 'notifications:write' },
-  { prefix: '/api/admin', read: 'admin', write: 'admin' },
-  { prefix: '/api/accounts', read: 'admin', write: 'admin' },
-  { prefix: '/api/api-keys', read: 'admin', write: 'admin' },
+export interface ScopeRow {
+  prefix: string
+  read: ApiKeyScope
+  write: ApiKeyScope
+  /**
+   * The family narrows itself to one product for a product-bound key (it checks the product
+   * of every id it is given). Families that are not are closed to product-bound keys: their
+   * operations (a blacklist entry, a webhook, the settings) are installation-wide.
+   */
+  productAware: boolean
+}
+
+/** The table itself (see above); first matching prefix wins. */
+export const SCOPE_TABLE: readonly ScopeRow[] = [
+  { prefix: '/api/licenses', read: 'licenses:read', write: 'licenses:write', productAware: true },
+  { prefix: '/api/products', read: 'products:read', write: 'products:write', productAware: true },
+  { prefix: '/api/variables', read: 'products:read', write: 'products:write', productAware: false },
+  { prefix: '/api/security', read: 'security:read', write: 'security:write', productAware: false },
+  { prefix: '/api/blacklist', read: 'security:read', write: 'security:write', productAware: false },
+  { prefix: '/api/webhooks', read: 'webhooks:read', write: 'webhooks:write', productAware: false },
+  { prefix: '/api/orders', read: 'store:read', write: 'store:write', productAware: false },
+  { prefix: '/api/customers', read: 'store:read', write: 'store:write', productAware: false },
+  { prefix: '/api/store', read: 'store:read', write: 'store:write', productAware: false },
+  { prefix: '/api/stats', read: 'stats:read', write: 'stats:read', productAware: false },
+  { prefix: '/api/dashboard', read: 'stats:read', write: 'stats:read', productAware: false },
+  {
+    prefix: '/api/notifications',
+    read: 'notifications:read',
+    write: 'notifications:write',
+    productAware: false,
+  },
+  { prefix: '/api/admin', read: 'admin', write: 'admin', productAware: false },
+  { prefix: '/api/accounts', read: 'admin', write: 'admin', productAware: false },
+  // api-keys.ts binds keys minted by a product-bound key to the same product.
+  { prefix: '/api/api-keys', read: 'admin', write: 'admin', productAware: true },
   // Account secrets (SellRealm auth_secret / store_secret): whoever reads them can act as the account.
-  { prefix: '/api/account', read: 'admin', write: 'admin' },
+  { prefix: '/api/account', read: 'admin', write: 'admin', productAware: false },
 ]
+
+/** The table row for a route URL (pattern or concrete path), or null when none applies. */
+export function scopeRow(url: string): ScopeRow | null {
+  const path = url.split('?')[0]
+  for (const row of SCOPE_TABLE) {
+    if (path === row.prefix || path.startsWith(row.prefix + '/')) return row
+  }
+  return null
+}
 
 /** The scope a request needs (null = none), from the route's URL pattern and method. */
 export function scopeFor(method: string, url: string): ApiKeyScope | null {
-  const path = url.split('?')[0]
-  for (const row of SCOPE_TABLE) {
-    if (path === row.prefix || path.startsWith(row.prefix + '/')) {
-      return method === 'GET' || method === 'HEAD' ? row.read : row.write
-    }
-  }
-  return null
+  const row = scopeRow(url)
+  if (!row) return null
+  return method === 'GET' || method === 'HEAD' ? row.read : row.write
 }
 
 /**
@@ -69,38 +96,32 @@ export function apiKeyAuthenticator(services: Pick<Services, 'apiKeys'>): Authen
 }
 
 /**
- * onRoute hook: gives every route the table names a `requireScope` guard, in front of the
- * route's own hooks, so that no route family can forget it. Register it in the management
- * API's scope before the route families.
+ * onRoute hook: gives every route the table names a guard in front of the route's own hooks,
+ * so that no route family can forget it: `requireScope(<the table's scope>)`, then, for a
+ * product-bound API key, a refusal on families that are not product-aware. Register it in
+ * the management API's scope before the route families.
  */
 export function enforceScopes(auth: AuthGuards) {
-  const guards = new Map<ApiKeyScope, ReturnType<AuthGuards['requireScope']>>()
+  const guards = new Map<ApiKeyScope, Hook>()
   const guard = (scope: ApiKeyScope) => {
     let g = guards.get(scope)
     if (!g) guards.set(scope, (g = auth.requireScope(scope)))
     return g
   }
   return (route: RouteOptions) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method]
-    const scopes = new Set(methods.map((m) => scopeFor(m, route.url)).filter((s) => s !== null))
-    if (scopes.size === 0) return
-    const own = route.preValidation
-      ? Array.isArray(route.preValidation)
-        ? route.preValidation
-        : [route.preValidation]
-      : []
-    const mine =
-      methods.length === 1
-        ? [guard([...scopes][0])]
-        : [
-            async (
-              req: FastifyRequest,
-              reply: Parameters<ReturnType<AuthGuards['requireScope']>>[1],
-            ) => {
-              const s = scopeFor(req.method, route.url)
-              if (s) await guard(s)(req, reply)
-            },
-          ]
-    route.preValidation = [...mine, ...own] as RouteOptions['preValidation']
+    const row = scopeRow(route.url)
+    if (!row) return
+    const check: Hook = async (req, reply) => {
+      await guard(scopeFor(req.method, route.url)!)(req, reply)
+      const p = req.principal
+      if (p?.via === 'api_key' && p.productId && !row.productAware) {
+        throw new DomainError(
+          'FORBIDDEN',
+          `This API key is bound to one product and cannot use ${row.prefix}`,
+        )
+      }
+    }
+    const own = route.preValidation === undefined ? [] : [route.preValidation].flat()
+    route.preValidation = [check, ...own] as RouteOptions['preValidation']
   }
 }

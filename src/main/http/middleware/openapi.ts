@@ -7,10 +7,17 @@ import { API_VERSION } from './api-version'
 
 const zodTransform = createJsonSchemaTransform({})
 
-/** Every route registered on an app (method + URL), for the "every route is documented" test. */
-const registered = new WeakMap<FastifyInstance, { method: string; url: string }[]>()
+export interface RegisteredRoute {
+  method: string
+  url: string
+  /** Deliberately left out of the document (`schema.hide`: 405 catch-alls, duplicate aliases). */
+  hidden: boolean
+}
 
-export function registeredRoutes(app: FastifyInstance): { method: string; url: string }[] {
+/** Every route registered on an app, for the "every route is documented" test. */
+const registered = new WeakMap<FastifyInstance, RegisteredRoute[]>()
+
+export function registeredRoutes(app: FastifyInstance): RegisteredRoute[] {
   return registered.get(app) ?? []
 }
 
@@ -31,11 +38,13 @@ Every answer carries \`API-Version\` and the rate-limit headers \`X-RateLimit-Li
  * Register before any route: both the generator and the route list hook into onRoute.
  */
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
-  const routes: { method: string; url: string }[] = []
+  const routes: RegisteredRoute[] = []
   registered.set(app, routes)
   app.addHook('onRoute', (r: RouteOptions) => {
-    for (const m of Array.isArray(r.method) ? r.method : [r.method])
-      routes.push({ method: m, url: r.url })
+    const hidden = (r.schema as { hide?: boolean } | undefined)?.hide === true
+    for (const m of Array.isArray(r.method) ? r.method : [r.method]) {
+      routes.push({ method: m, url: r.url, hidden })
+    }
   })
 
   await app.register(swagger, {

@@ -13,6 +13,8 @@ import { notificationRoutes } from './notifications'
 import { adminRoutes } from './admin'
 import { clientRoutes } from './client'
 import { apiKeyRoutes } from './api-keys'
+import { accountRoutes } from './account'
+import { variableRoutes } from './variables'
 import { apiKeyAuthenticator, enforceScopes } from '../../middleware/api-key'
 import { captureRawBody } from '../../middleware/signature'
 import { idempotencyOnRoute } from '../../middleware/idempotency'
@@ -74,6 +76,8 @@ export async function registerLicensecm(
   // Management API (accounts engineer)
   await api(authRoutes)
   await api(apiKeyRoutes)
+  await api(accountRoutes) // SellRealm secrets (/api/account/secrets)
+  await api(variableRoutes) // /api/{products,licenses}/:id/variables
   await api(productRoutes)
   await api(licenseRoutes)
   await api(statsRoutes)

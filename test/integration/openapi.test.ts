@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestServer, type TestServer } from '../helpers/server'
+import { registeredRoutes } from '../../src/main/http/middleware/openapi'
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']
+
+/** Fastify's `/api/licenses/:id` is OpenAPI's `/api/licenses/{id}`. */
+const toOpenApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')
+
+describe('OpenAPI 3.1 document at /api/openapi.json', () => {
+  let s: TestServer
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let doc: any
+  beforeAll(async () => {
+    s = await startTestServer()
+    const r = await s.json('/api/openapi.json')
+    expect(r.status).toBe(200)
+    doc = r.body
+  })
+  afterAll(() => s.stop())
+
+  it('is a structurally valid OpenAPI 3.1 document', () => {
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/)
+    expect(typeof doc.info.title).toBe('string')
+    expect(typeof doc.info.version).toBe('string')
+    expect(doc.components.securitySchemes.apiKey).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-API-Key',
+    })
+    const paths = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+    expect(paths.length).toBeGreaterThan(5)
+    for (const [path, item] of paths) {
+      expect(path.startsWith('/')).toBe(true)
+      const ops = Object.entries(item).filter(([m]) => METHODS.includes(m))
+      expect(ops.length, path).toBeGreaterThan(0)
+      for (const [method, op] of ops) {
+        const o = op as {
+          responses?: Record<string, unknown>
+          parameters?: { in: string; name: string }[]
+        }
+        expect(o.responses, `${method} ${path}`).toBeTypeOf('object')
+        expect(Object.keys(o.responses!).length, `${method} ${path}`).toBeGreaterThan(0)
+        // Every {param} in the path is declared as a path parameter.
+        for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
+          expect(
+            o.parameters?.some((p) => p.in === 'path' && p.name === name),
+            `${method} ${path} declares {${name}}`,
+          ).toBe(true)
+        }
+      }
+    }
+  })
+
+  it('lists every registered /api route', () => {
+    const all = registeredRoutes(s.runtime.server!.app).filter(
+      (r) => r.url.startsWith('/api') && r.method !== 'HEAD',
+    )
+    // Hidden on purpose: 405 catch-alls for wrong methods and trailing-slash aliases.
+    const routes = all.filter((r) => !r.hidden)
+    expect(routes.length).toBeGreaterThan(10)
+    expect(all.filter((r) => r.hidden).length).toBeLessThan(all.length / 2)
+    const missing = routes.filter((r) => !doc.paths[toOpenApiPath(r.url)]?.[r.method.toLowerCase()])
+    expect(missing).toEqual([])
+  })
+
+  it('is generated from the zod schemas that validate requests', async () => {
+    const create = doc.paths['/api/api-keys'].post
+    const schema = create.requestBody.content['application/json'].schema
+    expect(schema.required).toEqual(expect.arrayContaining(['name', 'scopes']))
+    expect(schema.properties.scopes.items.enum).toEqual(
+      expect.arrayContaining(['licenses:read', 'admin']),
+    )
+    // ...and the server refuses what the document says is invalid.
+    const r = await s.json('/api/api-keys', {
+      method: 'POST',
+      body: { name: 'x', scopes: ['nope'] },
+    })
+    expect([400, 401]).toContain(r.status)
+    const lic = doc.paths['/api/licenses']?.post
+    expect(lic.requestBody.content['application/json'].schema.required).toContain('product_id')
+  })
+
+  it('is answered with the API version and rate-limit headers, like every /api answer', async () => {
+    const r = await s.json('/api/openapi.json')
+    expect(r.headers.get('api-version')).toBe('1')
+    expect(r.headers.get('x-keywarden-version')).toMatch(/^\d+\.\d+\.\d+/)
+    const me = await s.json('/api/auth/me')
+    expect(me.status).toBe(401)
+    expect(me.headers.get('api-version')).toBe('1')
+    expect(me.headers.get('x-ratelimit-limit')).toMatch(/^\d+$/)
+    expect(me.headers.get('x-ratelimit-remaining')).toMatch(/^\d+$/)
+    expect(me.headers.get('x-ratelimit-reset')).toMatch(/^\d+$/)
+  })
+})
