@@ -5,6 +5,8 @@ import type { Services } from '../../../services'
 import { createAuth, jwtAuthenticator } from '../../middleware/auth'
 import { licensecmErrorHandler } from './errors'
 import type { RouteDeps } from './context'
+import { securityRoutes } from './security'
+import { webhookRoutes } from './webhooks'
 import { authRoutes } from './auth'
 import { productRoutes } from './products'
 import { licenseRoutes } from './licenses'
@@ -84,8 +86,8 @@ export async function registerLicensecm(
   await api(notificationRoutes)
   await api(adminRoutes)
 
-  // Security engineer: await api(securityRoutes)   (./security.ts)
-  // Webhooks: await api(webhookRoutes)             (./webhooks.ts)
+  await api(securityRoutes) // /api/security/*
+  await api(webhookRoutes) // /api/webhooks
   // Client API (engine engineer)
   await api(clientRoutes)
 }

@@ -1,0 +1,123 @@
+import { z } from 'zod'
+import {
+  addBlacklistSchema,
+  blockHwidSchema,
+  blockIpSchema,
+  listBlacklistSchema,
+  listSecurityEventsSchema,
+  listSessionsSchema,
+  reasonSchema,
+  requiredReasonSchema,
+  updateSecuritySettingsSchema,
+} from '@shared/channels/security'
+import { principalOf, typed, type RouteFamily } from './context'
+import { ok, pagination } from './reply'
+
+const idParams = z.object({ id: z.string().min(1).max(64) })
+
+/**
+ * /api/security/*: the security center. Any authenticated account may call these; the
+ * service scopes what it answers (a `user` sees events and sessions of their own products;
+ * the blacklist, quick blocks and thresholds are admin-only and answer FORBIDDEN otherwise).
+ * Temporary blocks from detection never apply here: they screen client surfaces only.
+ */
+export const securityRoutes: RouteFamily = async (app, { services, auth }) => {
+  const r = typed(app)
+  const read = { preValidation: auth.requireScope('security:read') }
+  const write = { preValidation: auth.requireScope('security:write') }
+  const sec = services.security
+  const tags = ['security']
+
+  r.get(
+    '/security/blacklist',
+    { ...read, schema: { querystring: listBlacklistSchema, tags } },
+    async (req) => {
+      const p = await sec.listBlacklist(principalOf(req).actor, req.query)
+      return ok({ blacklist: p.items, pagination: pagination(p.page, p.limit, p.total) })
+    },
+  )
+
+  r.post(
+    '/security/blacklist',
+    { ...write, schema: { body: addBlacklistSchema, tags } },
+    async (req, reply) =>
+      reply.status(201).send(ok(await sec.addBlacklist(principalOf(req).actor, req.body))),
+  )
+
+  r.delete(
+    '/security/blacklist/:id',
+    { ...write, schema: { params: idParams, tags } },
+    async (req) => {
+      await sec.removeBlacklist(principalOf(req).actor, req.params.id)
+      return ok({ deleted: true })
+    },
+  )
+
+  // Deactivate (or re-activate) an entry without losing it.
+  r.patch(
+    '/security/blacklist/:id',
+    { ...write, schema: { params: idParams, body: z.object({ is_active: z.boolean() }), tags } },
+    async (req) =>
+      ok(await sec.setBlacklistActive(principalOf(req).actor, req.params.id, req.body.is_active)),
+  )
+
+  r.get(
+    '/security/events',
+    { ...read, schema: { querystring: listSecurityEventsSchema, tags } },
+    async (req) => {
+      const p = await sec.events(principalOf(req).actor, req.query)
+      return ok({ events: p.items, pagination: pagination(p.page, p.limit, p.total) })
+    },
+  )
+
+  r.get('/security/stats', { ...read, schema: { tags } }, async (req) =>
+    ok(await sec.stats(principalOf(req).actor)),
+  )
+
+  r.get(
+    '/security/sessions',
+    { ...read, schema: { querystring: listSessionsSchema, tags } },
+    async (req) => {
+      const p = await sec.sessions(principalOf(req).actor, req.query)
+      return ok({ sessions: p.items, pagination: pagination(p.page, p.limit, p.total) })
+    },
+  )
+
+  r.post(
+    '/security/sessions/:id/revoke',
+    { ...write, schema: { params: idParams, body: reasonSchema.optional(), tags } },
+    async (req) =>
+      ok(await sec.revokeSession(principalOf(req).actor, req.params.id, req.body?.reason)),
+  )
+
+  r.post(
+    '/security/licenses/:id/suspend',
+    { ...write, schema: { params: idParams, body: requiredReasonSchema, tags } },
+    async (req) =>
+      ok(await sec.suspendLicense(principalOf(req).actor, req.params.id, req.body.reason)),
+  )
+
+  r.post(
+    '/security/block-ip',
+    { ...write, schema: { body: blockIpSchema, tags } },
+    async (req, reply) =>
+      reply.status(201).send(ok(await sec.blockIp(principalOf(req).actor, req.body))),
+  )
+
+  r.post(
+    '/security/block-hwid',
+    { ...write, schema: { body: blockHwidSchema, tags } },
+    async (req, reply) =>
+      reply.status(201).send(ok(await sec.blockHwid(principalOf(req).actor, req.body))),
+  )
+
+  r.get('/security/settings', { ...read, schema: { tags } }, async (req) =>
+    ok(await sec.settings(principalOf(req).actor)),
+  )
+
+  r.put(
+    '/security/settings',
+    { ...write, schema: { body: updateSecuritySettingsSchema, tags } },
+    async (req) => ok(await sec.updateSettings(principalOf(req).actor, req.body)),
+  )
+}

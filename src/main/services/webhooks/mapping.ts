@@ -1,0 +1,62 @@
+import type { EventDto } from '@shared/dto'
+import { SECURITY_EVENT_TYPES } from '@shared/channels/security'
+import type { WebhookEvent } from '@shared/channels/webhooks'
+
+const SECURITY_TYPES = new Set<string>(SECURITY_EVENT_TYPES)
+
+/**
+ * Security findings worth an alert even when nothing was blocked: signs of tampering,
+ * analysis or identity games, as opposed to routine validations and plain HWID mismatches.
+ */
+const ALERT_TYPES = new Set([
+  'hwid_spoof_attempt',
+  'geo_anomaly',
+  'ip_mismatch',
+  'debug_detected',
+  'vm_detected',
+  'tamper_detected',
+])
+
+/**
+ * Routine refusals (an expired key, a wrong HWID, a full key) are recorded with blocked=1 by
+ * the engine; they are a customer's problem, not an attack, so they do not fire
+ * `security.blocked`.
+ */
+const ROUTINE_TYPES = new Set([
+  'license_validation',
+  'license_activation',
+  'license_deactivation',
+  'hwid_mismatch',
+])
+
+/**
+ * THE mapping from recorded events to webhook events: the one place that decides which
+ * event a webhook receives. Returns null for events no webhook is told about.
+ */
+export function webhookEventFor(e: EventDto): WebhookEvent | null {
+  switch (e.type) {
+    case 'license.created':
+      return 'license.created'
+    case 'license.deleted':
+      return 'license.deleted'
+    case 'license.expired':
+      return 'license.expired'
+    case 'license.suspended':
+      return 'license.suspended'
+    case 'license.updated':
+      // A console/API edit that suspends the license (details carry the new status when known).
+      return e.details.status === 'suspended' ? 'license.suspended' : null
+    case 'license_activation':
+    case 'license.activated':
+      return e.blocked ? null : 'license.activated'
+    case 'license_deactivation':
+    case 'license.deactivated':
+      return e.blocked ? null : 'license.deactivated'
+  }
+  if (!SECURITY_TYPES.has(e.type) || ROUTINE_TYPES.has(e.type)) return null
+  if (e.blocked) return 'security.blocked'
+  if (ALERT_TYPES.has(e.type) || e.severity === 'high' || e.severity === 'critical') {
+    return 'security.alert'
+  }
+  return null
+}

@@ -1,0 +1,257 @@
+import * as outbox from '../../db/repositories/deliveries'
+import { toEventDto } from '../../db/repositories/events'
+import { uuid } from '../../crypto/random'
+import type { ServiceContext } from '../context'
+import { EVENT_PUSHED } from '../events'
+import { MAX_ATTEMPTS, retryDelayMs } from './backoff'
+import { webhookEventFor } from './mapping'
+import { deliveryHeaders, send } from './send'
+import type { TargetPolicy } from './target'
+
+/** A claimed delivery is not picked up again before this (covers one send with its timeout). */
+const LEASE_MS = 60_000
+/** Deliveries sent at once per tick. */
+const PARALLEL = 4
+/** The longest the worker sleeps without looking (it is also woken by new events). */
+const IDLE_MS = 30_000
+/** How often licenses are checked for having reached their expiry. */
+const SWEEP_MS = 60_000
+
+export interface WorkerDeps {
+  /** The target policy for a webhook owned by an account of this role (null = installation). */
+  policyFor(ownerRole: string | null): TargetPolicy
+  random?: () => number
+}
+
+/**
+ * The webhook outbox worker: turns committed events into deliveries (through the outbox
+ * cursor), sends due deliveries with retries, and announces licenses reaching expires_at.
+ * `start()` / `stop()`; nothing runs before start or after stop.
+ */
+export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
+  let running = false
+  let timer: NodeJS.Timeout | null = null
+  let sweepTimer: NodeJS.Timeout | null = null
+  let ticking: Promise<void> | null = null
+  let again = false
+  const inflight = new Set<Promise<void>>()
+  const aborter = { current: new AbortController() }
+  const now = () => ctx.clock().toISOString()
+
+  /** Moves events past the cursor into the outbox, atomically with the cursor. */
+  function drainEvents(): void {
+    for (;;) {
+      const moved = ctx.sqlite.transaction(() => {
+        const cursor = outbox.readCursor(ctx.sqlite) ?? 0
+        const events = outbox.eventsAfter(ctx.sqlite, cursor, 500)
+        if (events.length === 0) return 0
+        const hooks = outbox
+          .activeWebhooks(ctx.sqlite)
+          .map((h) => ({ ...h, list: JSON.parse(h.events) as string[] }))
+        const owners = new Map<string, string | null | undefined>()
+        const t = now()
+        for (const row of events) {
+          const e = toEventDto(row)
+          const name = webhookEventFor(e)
+          if (!name) continue
+          for (const h of hooks) {
+            if (!h.list.includes(name)) continue
+            // A `user` account's webhook hears only about its own products.
+            if (h.owner_id && h.owner_role === 'user') {
+              if (!e.product_id) continue
+              if (!owners.has(e.product_id))
+                owners.set(e.product_id, outbox.productOwner(ctx.sqlite, e.product_id))
+              if (owners.get(e.product_id) !== h.owner_id) continue
+            }
+            const id = uuid()
+            const payload = JSON.stringify({
+              id,
+              event: name,
+              created_at: e.created_at,
+              data: {
+                event_id: e.id,
+                type: e.type,
+                severity: e.severity,
+                product_id: e.product_id,
+                license_id: e.license_id,
+                machine_id: e.machine_id,
+                hwid: e.hwid,
+                ip: e.ip,
+                blocked: e.blocked,
+                details: e.details,
+              },
+            })
+            outbox.enqueue(ctx.sqlite, {
+              id,
+              webhook_id: h.id,
+              event_id: e.id,
+              event_type: name,
+              payload,
+              created_at: t,
+              next_attempt_at: t,
+            })
+          }
+        }
+        outbox.writeCursor(ctx.sqlite, events[events.length - 1].id, t)
+        return events.length
+      })()
+      if (moved < 500) return
+    }
+  }
+
+  /** Sends one claimed delivery and records the outcome (retry, delivered or failed). */
+  async function deliver(d: outbox.DueDelivery): Promise<void> {
+    const headers = deliveryHeaders(
+      { id: d.id, event: d.event_type, secret: d.secret, body: d.payload },
+      ctx.clock().getTime(),
+    )
+    const r = await send(
+      d.url,
+      headers,
+      d.payload,
+      deps.policyFor(d.owner_role),
+      aborter.current.signal,
+    )
+    const attempts = d.attempts + 1
+    const giveUp = !r.ok && attempts >= MAX_ATTEMPTS
+    outbox.recordAttempt(ctx.sqlite, {
+      id: d.id,
+      status: r.ok ? 'delivered' : giveUp ? 'failed' : 'pending',
+      nextAttemptAt:
+        r.ok || giveUp
+          ? null
+          : new Date(ctx.clock().getTime() + retryDelayMs(attempts, deps.random)).toISOString(),
+      statusCode: r.statusCode,
+      responseMs: r.responseMs,
+      error: r.error,
+      now: now(),
+    })
+  }
+
+  async function tickOnce(): Promise<void> {
+    drainEvents()
+    for (;;) {
+      const leaseUntil = new Date(ctx.clock().getTime() + LEASE_MS).toISOString()
+      const due = outbox.claimDue(ctx.sqlite, now(), leaseUntil, PARALLEL)
+      if (due.length === 0) break
+      await Promise.all(
+        due.map((d) => {
+          const p = deliver(d).finally(() => inflight.delete(p))
+          inflight.add(p)
+          return p
+        }),
+      )
+      if (!running) break
+    }
+  }
+
+  function schedule(): void {
+    if (!running) return
+    if (timer) clearTimeout(timer)
+    const next = outbox.nextDueAt(ctx.sqlite)
+    const wait =
+      next === null
+        ? IDLE_MS
+        : Math.min(IDLE_MS, Math.max(0, Date.parse(next) - ctx.clock().getTime()))
+    timer = setTimeout(() => void kick(), wait)
+    timer.unref?.()
+  }
+
+  /** Runs a tick now (or right after the current one); resolves when it is done. */
+  function kick(): Promise<void> {
+    if (!running) return Promise.resolve()
+    if (ticking) {
+      again = true
+      return ticking
+    }
+    ticking = (async () => {
+      try {
+        do {
+          again = false
+          await tickOnce()
+        } while (again && running)
+      } catch {
+        // A locked or closing database: try again at the next tick.
+      } finally {
+        ticking = null
+        schedule()
+      }
+    })()
+    return ticking
+  }
+
+  /**
+   * Announces every license that reached its expiry and was not announced yet: claim, event
+   * row and (after commit) the live push, exactly once per license and expiry date.
+   */
+  function sweepExpired(): number {
+    const t = now()
+    const events = ctx.sqlite.transaction(() =>
+      outbox.claimExpiredLicenses(ctx.sqlite, t, 500).map((l) => {
+        const row = {
+          type: 'license.expired',
+          severity: 'low' as const,
+          product_id: l.product_id,
+          license_id: l.id,
+          machine_id: null,
+          hwid: null,
+          ip: null,
+          user_agent: null,
+          details: JSON.stringify({ key_prefix: l.key.slice(0, 4), expires_at: l.expires_at }),
+          blocked: 0,
+          created_at: t,
+        }
+        return toEventDto({ ...row, id: outbox.insertEventSync(ctx.sqlite, row) })
+      }),
+    )()
+    for (const e of events) ctx.bus.emit(EVENT_PUSHED, e)
+    return events.length
+  }
+
+  const onEvent = () => {
+    if (running) setImmediate(() => void kick())
+  }
+
+  return {
+    start(): void {
+      if (running) return
+      running = true
+      aborter.current = new AbortController()
+      // A new installation starts after its history: only what happens from now on is sent.
+      if (outbox.readCursor(ctx.sqlite) === null)
+        outbox.writeCursor(ctx.sqlite, outbox.maxEventId(ctx.sqlite), now())
+      ctx.bus.on(EVENT_PUSHED, onEvent)
+      sweepExpired()
+      sweepTimer = setInterval(() => {
+        try {
+          sweepExpired()
+        } catch {
+          // retried at the next interval
+        }
+      }, SWEEP_MS)
+      sweepTimer.unref?.()
+      void kick()
+    },
+
+    /** Stops timers and listeners; in-flight sends are aborted (their lease retries them). */
+    async stop(): Promise<void> {
+      if (!running) return
+      running = false
+      ctx.bus.off(EVENT_PUSHED, onEvent)
+      if (timer) clearTimeout(timer)
+      if (sweepTimer) clearInterval(sweepTimer)
+      timer = sweepTimer = null
+      aborter.current.abort()
+      await Promise.allSettled([...inflight])
+      if (ticking) await ticking.catch(() => {})
+    },
+
+    kick,
+    sweepExpired,
+    get running() {
+      return running
+    },
+  }
+}
+
+export type Worker = ReturnType<typeof createWorker>
