@@ -12,7 +12,6 @@ import { createStatsService } from './stats'
 import { createNotificationsService } from './notifications'
 import { createSecurityService } from './security'
 import { createWebhooksService } from './webhooks'
-import { createWebhooksService } from './webhooks'
 import { createSessionsService } from './sessions'
 import { createLicensingService } from './licensing'
 
@@ -46,12 +45,11 @@ export function createServices(opts: ServicesOptions) {
   notifications.watch()
   const security = createSecurityService(ctx, { events, products, licenses })
   const webhooks = createWebhooksService(ctx, { events, security })
-  const webhooks = createWebhooksService(ctx, { events, security })
   const sessions = createSessionsService(ctx)
   const licensing = createLicensingService(ctx, { events, sessions, security: () => security })
   const apiKeys = createApiKeysService(ctx, { events, products })
   const idempotency = createIdempotencyService(ctx)
-  return { ctx, bus, events, products, licenses, apiKeys, idempotency, settings, accounts, stats, notifications, security, sessions, licensing, webhooks, webhooks }
+  return { ctx, bus, events, products, licenses, apiKeys, idempotency, settings, accounts, stats, notifications, security, sessions, licensing, webhooks }
 }
 
 export type Services = ReturnType<typeof createServices>
