@@ -9,6 +9,7 @@ import type { Services } from '../services'
 import type { Handlers } from '../rpc/handlers'
 import { registerConsole, type ConsoleOptions } from './console'
 import { registerLicensecm } from './protocols/licensecm'
+import { registerSellRealm } from './protocols/sellrealm'
 import { registerApiVersion } from './middleware/api-version'
 import { registerOpenApi } from './middleware/openapi'
 import { VERSION } from '../version'
@@ -76,6 +77,7 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
   }))
 
   await app.register(registerLicensecm, { services: opts.services })
+  await app.register(registerSellRealm, { services: opts.services })
 
   if (opts.console && opts.handlers) {
     await app.register(registerConsole, { ...opts.console, handlers: opts.handlers, services: opts.services })

@@ -4,12 +4,19 @@ import type { Clock, ServiceContext } from './context'
 import { createEventsService } from './events'
 import { createProductsService } from './products'
 import { createLicensesService } from './licenses'
-import { createApiKeysService } from './apikeys'
-import { createIdempotencyService } from './idempotency'
+import { createLicenseBulkOps } from './licenses/bulk'
+import { createDashboardService } from './dashboard'
+import { createBackupService } from './backup'
+import { createTransferService } from './transfer'
 import { createSettingsService } from './settings'
 import { createAccountsService } from './accounts'
 import { createStatsService } from './stats'
 import { createNotificationsService } from './notifications'
+import { createApiKeysService } from './apikeys'
+import { createIdempotencyService } from './idempotency'
+import { createStoreService } from './store'
+import { createSellRealmService } from './store/sellrealm'
+import { createVariablesService } from './variables'
 import { createSecurityService } from './security'
 import { createWebhooksService } from './webhooks'
 import { createSessionsService } from './sessions'
@@ -38,18 +45,25 @@ export function createServices(opts: ServicesOptions) {
   const events = createEventsService(ctx)
   const products = createProductsService(ctx, { events })
   const licenses = createLicensesService(ctx, { events, products })
+  const licenseBulk = createLicenseBulkOps(ctx, licenses)
+  const dashboard = createDashboardService(ctx)
+  const backup = createBackupService(ctx, { events })
+  const transfer = createTransferService({ products, licenses })
   const settings = createSettingsService(ctx)
   const accounts = createAccountsService(ctx, { events, settings })
   const stats = createStatsService(ctx, { products })
   const notifications = createNotificationsService(ctx)
   notifications.watch()
+  const apiKeys = createApiKeysService(ctx, { events, products })
+  const idempotency = createIdempotencyService(ctx)
+  const store = createStoreService(ctx, { events, accounts })
+  const variables = createVariablesService(ctx, { events, products, licenses })
   const security = createSecurityService(ctx, { events, products, licenses })
   const webhooks = createWebhooksService(ctx, { events, security })
   const sessions = createSessionsService(ctx)
   const licensing = createLicensingService(ctx, { events, sessions, security: () => security })
-  const apiKeys = createApiKeysService(ctx, { events, products })
-  const idempotency = createIdempotencyService(ctx)
-  return { ctx, bus, events, products, licenses, apiKeys, idempotency, settings, accounts, stats, notifications, security, sessions, licensing, webhooks }
+  const sellrealm = createSellRealmService(ctx, { events, licensing, sessions, security, variables })
+  return { ctx, bus, events, products, licenses, licenseBulk, dashboard, backup, transfer, settings, accounts, stats, notifications, apiKeys, idempotency, store, variables, security, sessions, licensing, sellrealm, webhooks }
 }
 
 export type Services = ReturnType<typeof createServices>

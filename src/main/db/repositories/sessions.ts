@@ -48,6 +48,24 @@ export function rotateSession(
   return res.changes === 1
 }
 
+/**
+ * SellRealm check_session: swaps the nonce and extends the session only if `expected` is still
+ * the current nonce, so a replayed (old) nonce changes nothing and two racing checks with the
+ * same nonce cannot both succeed.
+ */
+export function rotateNonce(
+  sqlite: BetterSqlite3.Database,
+  r: { id: string; expected: string; nonce: string; ip: string | null; now: string; expiresAt: string },
+): boolean {
+  return (
+    stmt(
+      sqlite,
+      `UPDATE sessions SET nonce = @nonce, ip = @ip, last_seen_at = @now, expires_at = @expiresAt
+        WHERE id = @id AND nonce = @expected AND revoked_at IS NULL`,
+    ).run(r).changes === 1
+  )
+}
+
 export function revokeSession(
   sqlite: BetterSqlite3.Database,
   id: string,

@@ -89,6 +89,24 @@ export function createSessionsService(ctx: ServiceContext) {
       return ok ? { id: s.id, token, expires_at: expiresAt, nonce } : null
     },
 
+    /**
+     * SellRealm nonce rotation: the presented nonce must be the current one; the session gets
+     * a new nonce (returned) and a new expiry `minutes` from now. Null for a stale (replayed)
+     * nonce or a revoked session; the token (SellRealm's session_id) stays the same.
+     */
+    rotateNonce(s: Session, presented: string, o: { ip: string | null; minutes: number; now: Date }): string | null {
+      const nonce = randomToken(16)
+      const ok = repo.rotateNonce(db, {
+        id: s.id,
+        expected: presented,
+        nonce,
+        ip: o.ip,
+        now: o.now.toISOString(),
+        expiresAt: new Date(o.now.getTime() + o.minutes * 60_000).toISOString(),
+      })
+      return ok ? nonce : null
+    },
+
     revoke(id: string, reason: string, now: Date): boolean {
       return repo.revokeSession(db, id, reason, now.toISOString())
     },

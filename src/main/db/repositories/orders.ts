@@ -1,0 +1,222 @@
+import { sql } from 'kysely'
+import type { Insertable, Selectable } from 'kysely'
+import type BetterSqlite3 from 'better-sqlite3'
+import type { Db } from '../connection'
+import type { NewLicense, OrdersTable } from '../schema'
+import { stmt } from './statements'
+import { ownerCondition, type OwnerScope } from './store'
+
+export type OrderStatus = OrdersTable['status']
+
+export type OrderRow = Selectable<OrdersTable> & {
+  customer_email: string
+  product_num: number
+  product_name: string
+}
+
+export interface IssuedKeyRow {
+  id: string
+  num: number
+  key: string
+  product_id: string
+  order_id: string | null
+  status: 'active' | 'suspended' | 'banned' | 'expired'
+  expires_at: string | null
+  used: number
+  created_at: string
+  product_name: string
+}
+
+function orderQuery(db: Db) {
+  return db
+    .selectFrom('orders')
+    .innerJoin('customers', 'customers.id', 'orders.customer_id')
+    .innerJoin('products', 'products.id', 'orders.product_id')
+    .selectAll('orders')
+    .select([
+      'customers.email as customer_email',
+      'products.num as product_num',
+      'products.name as product_name',
+    ])
+}
+
+export async function insertOrder(db: Db, row: Insertable<OrdersTable>): Promise<void> {
+  await db.insertInto('orders').values(row).execute()
+}
+
+/** An order by uuid or by its integer number, within the scope. */
+export async function findOrder(
+  db: Db,
+  scope: OwnerScope,
+  idOrNum: string,
+): Promise<OrderRow | undefined> {
+  const num = /^\d{1,15}$/.test(idOrNum) ? Number(idOrNum) : null
+  return orderQuery(db)
+    .where(ownerCondition(scope, 'orders.owner_id'))
+    .where((eb) => (num === null ? eb('orders.id', '=', idOrNum) : eb('orders.num', '=', num)))
+    .executeTakeFirst()
+}
+
+export interface OrderFilter {
+  status?: OrderStatus
+  customer?: string
+  productId?: string
+  /** ISO instants: from inclusive, to exclusive. */
+  from?: string
+  to?: string
+}
+
+export async function listOrders(
+  db: Db,
+  scope: OwnerScope,
+  f: OrderFilter,
+  page: number,
+  limit: number,
+): Promise<{ rows: OrderRow[]; total: number }> {
+  let q = orderQuery(db).where(ownerCondition(scope, 'orders.owner_id'))
+  if (f.status) q = q.where('orders.status', '=', f.status)
+  if (f.productId) q = q.where('orders.product_id', '=', f.productId)
+  if (f.from) q = q.where('orders.created_at', '>=', f.from)
+  if (f.to) q = q.where('orders.created_at', '<', f.to)
+  if (f.customer) {
+    const text = f.customer.toLowerCase()
+    const like = `%${text.replace(/[\\%_]/g, (c) => '\\' + c)}%`
+    q = q.where((eb) =>
+      eb.or([
+        eb('orders.customer_id', '=', f.customer!),
+        sql<boolean>`customers.email LIKE ${like} ESCAPE '\\'`,
+      ]),
+    )
+  }
+  const rows = await q
+    .orderBy('orders.num', 'desc')
+    .limit(limit)
+    .offset((page - 1) * limit)
+    .execute()
+  const count = await q
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return { rows, total: Number(count.n) }
+}
+
+/*
+ * The writes of pay / refund / cancel run synchronously inside one better-sqlite3
+ * transaction (see services/store/orders.ts): nothing else can run on the shared connection
+ * between BEGIN and COMMIT, so a rollback never takes another request's writes with it.
+ */
+
+/**
+ * Moves an order from one status to another only if it is still in `from`: the conditional
+ * UPDATE is what makes "pay" happen once even when two requests race.
+ */
+export function transitionOrder(
+  sqlite: BetterSqlite3.Database,
+  id: string,
+  from: OrderStatus,
+  to: OrderStatus,
+  now: string,
+): boolean {
+  return (
+    stmt(
+      sqlite,
+      `UPDATE orders SET status = @to, updated_at = @now,
+              paid_at = CASE WHEN @to = 'paid' THEN @now ELSE paid_at END,
+              refunded_at = CASE WHEN @to = 'refunded' THEN @now ELSE refunded_at END
+        WHERE id = @id AND status = @from`,
+    ).run({ id, from, to, now }).changes === 1
+  )
+}
+
+/** Takes `qty` from a product's stock; false when it has fewer left (null stock = unlimited). */
+export function takeStock(sqlite: BetterSqlite3.Database, productId: string, qty: number): boolean {
+  return (
+    stmt(
+      sqlite,
+      'UPDATE products SET stock = stock - @qty WHERE id = @productId AND (stock IS NULL OR stock >= @qty)',
+    ).run({ productId, qty }).changes === 1
+  )
+}
+
+export function returnStock(sqlite: BetterSqlite3.Database, productId: string, qty: number): void {
+  stmt(
+    sqlite,
+    'UPDATE products SET stock = stock + @qty WHERE id = @productId AND stock IS NOT NULL',
+  ).run({
+    productId,
+    qty,
+  })
+}
+
+/** Inserts license rows (an order's keys) on the raw connection, inside the caller's transaction. */
+export function insertLicensesSync(sqlite: BetterSqlite3.Database, rows: NewLicense[]): void {
+  const ins = stmt(
+    sqlite,
+    `INSERT INTO licenses (id, product_id, key, type, status, level, max_uses, hwid_locked, max_sessions,
+                           expires_at, metadata, notes, status_reason, customer_id, order_id,
+                           expired_notified_at, created_at, updated_at)
+     VALUES (@id, @product_id, @key, @type, @status, @level, @max_uses, @hwid_locked, @max_sessions,
+             @expires_at, @metadata, @notes, @status_reason, @customer_id, @order_id,
+             @expired_notified_at, @created_at, @updated_at)`,
+  )
+  for (const r of rows) ins.run(r)
+}
+
+/** Suspends the order's keys that are still active; returns how many. */
+export function suspendOrderKeys(
+  sqlite: BetterSqlite3.Database,
+  orderId: string,
+  reason: string,
+  now: string,
+): number {
+  return stmt(
+    sqlite,
+    `UPDATE licenses SET status = 'suspended', status_reason = ?, updated_at = ?
+      WHERE order_id = ? AND status = 'active'`,
+  ).run(reason, now, orderId).changes
+}
+
+export async function countOrderKeys(db: Db, orderId: string): Promise<number> {
+  const r = await db
+    .selectFrom('licenses')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('order_id', '=', orderId)
+    .executeTakeFirstOrThrow()
+  return Number(r.n)
+}
+
+/** Keys issued for these orders, or owned by this customer. */
+export async function issuedKeys(
+  db: Db,
+  by: { orderIds?: string[]; customerId?: string },
+): Promise<IssuedKeyRow[]> {
+  if (by.orderIds && by.orderIds.length === 0) return []
+  let q = db
+    .selectFrom('licenses')
+    .innerJoin('products', 'products.id', 'licenses.product_id')
+    .select([
+      'licenses.id',
+      'licenses.num',
+      'licenses.key',
+      'licenses.product_id',
+      'licenses.order_id',
+      'licenses.status',
+      'licenses.expires_at',
+      'licenses.created_at',
+      'products.name as product_name',
+    ])
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('machines')
+            .whereRef('machines.license_id', '=', 'licenses.id')
+            .select('machines.id'),
+        )
+        .$castTo<number>()
+        .as('used'),
+    )
+  if (by.orderIds) q = q.where('licenses.order_id', 'in', by.orderIds)
+  if (by.customerId) q = q.where('licenses.customer_id', '=', by.customerId)
+  return q.orderBy('licenses.num').execute()
+}

@@ -1,0 +1,243 @@
+import { sql } from 'kysely'
+import type BetterSqlite3 from 'better-sqlite3'
+import type { Db } from '../connection'
+import { stmt } from './statements'
+
+/**
+ * Whose store data a query reads: one owner's (an account, or `null` for the installation's
+ * own products made in the desktop console), or everyone's (the console, admins).
+ */
+export type OwnerScope = { all: true } | { ownerId: string | null }
+
+/** A `where owner_id ...` condition for a table aliased `alias`, or none for `all`. */
+export function ownerCondition(scope: OwnerScope, column: string) {
+  if ('all' in scope) return sql<boolean>`1 = 1`
+  return scope.ownerId === null
+    ? sql<boolean>`${sql.ref(column)} is null`
+    : sql<boolean>`${sql.ref(column)} = ${scope.ownerId}`
+}
+
+export interface SecretPair {
+  auth_secret: string
+  auth_secret_hash: string
+  store_secret: string
+  store_secret_hash: string
+}
+
+export async function getAccountSecrets(
+  db: Db,
+  accountId: string,
+): Promise<SecretPair | undefined> {
+  return db
+    .selectFrom('accounts')
+    .select(['auth_secret', 'auth_secret_hash', 'store_secret', 'store_secret_hash'])
+    .where('id', '=', accountId)
+    .executeTakeFirst()
+}
+
+export async function setAccountSecrets(
+  db: Db,
+  accountId: string,
+  s: SecretPair,
+  now: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('accounts')
+    .set({ ...s, updated_at: now })
+    .where('id', '=', accountId)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) > 0
+}
+
+/** The installation's own pair (for products without an owner account), kept in settings. */
+const INSTALLATION_KEY = 'sellrealm.installation_secrets'
+
+export async function getInstallationSecrets(db: Db): Promise<SecretPair | undefined> {
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', INSTALLATION_KEY)
+    .executeTakeFirst()
+  return row ? (JSON.parse(row.value) as SecretPair) : undefined
+}
+
+export async function setInstallationSecrets(db: Db, s: SecretPair, now: string): Promise<void> {
+  await db
+    .insertInto('settings')
+    .values({ key: INSTALLATION_KEY, value: JSON.stringify(s), updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(s), updated_at: now }))
+    .execute()
+}
+
+/** Only inserts when absent, so two first readers cannot make two different pairs. */
+export async function initInstallationSecrets(db: Db, s: SecretPair, now: string): Promise<void> {
+  await db
+    .insertInto('settings')
+    .values({ key: INSTALLATION_KEY, value: JSON.stringify(s), updated_at: now })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute()
+}
+
+/** Products of one scope, oldest first (SellRealm lists them by id). */
+export async function listStoreProducts(db: Db, scope: OwnerScope) {
+  return db
+    .selectFrom('products')
+    .selectAll()
+    .where(ownerCondition(scope, 'products.owner_id'))
+    .orderBy('num')
+    .execute()
+}
+
+export interface StoreKeyRow {
+  num: number
+  key: string
+  status: 'active' | 'suspended' | 'banned' | 'expired'
+  expires_at: string | null
+  created_at: string
+  used: number
+}
+
+/** License keys of a scope's products, newest last (SellRealm lists them by id). */
+export async function listKeys(
+  db: Db,
+  scope: OwnerScope,
+  f: { productId?: string; limit: number; offset: number },
+): Promise<StoreKeyRow[]> {
+  let q = db
+    .selectFrom('licenses')
+    .innerJoin('products', 'products.id', 'licenses.product_id')
+    .where(ownerCondition(scope, 'products.owner_id'))
+    .select([
+      'licenses.num',
+      'licenses.key',
+      'licenses.status',
+      'licenses.expires_at',
+      'licenses.created_at',
+    ])
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('machines')
+            .whereRef('machines.license_id', '=', 'licenses.id')
+            .select('machines.id'),
+        )
+        .$castTo<number>()
+        .as('used'),
+    )
+  if (f.productId) q = q.where('licenses.product_id', '=', f.productId)
+  return q.orderBy('licenses.num').limit(f.limit).offset(f.offset).execute()
+}
+
+export interface AnalyticsRange {
+  /** ISO instants, from inclusive, to exclusive. */
+  from: string
+  to: string
+  productId?: string
+}
+
+export interface CountRow {
+  day: string
+  product_id: string
+  n: number
+}
+
+export interface MoneyRow {
+  day: string
+  product_id: string
+  currency: string
+  cents: number
+}
+
+/**
+ * The raw figures analytics are built from, grouped by day and product: orders created,
+ * orders paid, money in (by paid day), money back (by refund day), new machine bindings.
+ */
+export async function analyticsRows(db: Db, scope: OwnerScope, r: AnalyticsRange) {
+  const day = (col: string) => sql<string>`substr(${sql.ref(col)}, 1, 10)`
+  const orders = (col: 'orders.created_at' | 'orders.paid_at' | 'orders.refunded_at') => {
+    let q = db
+      .selectFrom('orders')
+      .where(ownerCondition(scope, 'orders.owner_id'))
+      .where(col, '>=', r.from)
+      .where(col, '<', r.to)
+    if (r.productId) q = q.where('orders.product_id', '=', r.productId)
+    return q
+  }
+  const created = await orders('orders.created_at')
+    .select([day('orders.created_at').as('day'), 'orders.product_id'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .groupBy(['day', 'orders.product_id'])
+    .execute()
+  const paid = await orders('orders.paid_at')
+    .select([day('orders.paid_at').as('day'), 'orders.product_id', 'orders.currency'])
+    .select((eb) => [
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.sum<number>('orders.amount_cents').as('cents'),
+    ])
+    .groupBy(['day', 'orders.product_id', 'orders.currency'])
+    .execute()
+  const refunded = await orders('orders.refunded_at')
+    .select([day('orders.refunded_at').as('day'), 'orders.product_id', 'orders.currency'])
+    .select((eb) => eb.fn.sum<number>('orders.amount_cents').as('cents'))
+    .groupBy(['day', 'orders.product_id', 'orders.currency'])
+    .execute()
+  let act = db
+    .selectFrom('machines')
+    .innerJoin('licenses', 'licenses.id', 'machines.license_id')
+    .innerJoin('products', 'products.id', 'licenses.product_id')
+    .where(ownerCondition(scope, 'products.owner_id'))
+    .where('machines.first_seen_at', '>=', r.from)
+    .where('machines.first_seen_at', '<', r.to)
+  if (r.productId) act = act.where('licenses.product_id', '=', r.productId)
+  const activations = await act
+    .select([day('machines.first_seen_at').as('day'), 'licenses.product_id'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .groupBy(['day', 'licenses.product_id'])
+    .execute()
+  const num = <T extends { n?: number; cents?: number }>(x: T): T => ({
+    ...x,
+    ...(x.n !== undefined && { n: Number(x.n) }),
+    ...(x.cents !== undefined && { cents: Number(x.cents) }),
+  })
+  return {
+    created: created.map(num) as CountRow[],
+    paid: paid.map(num) as (MoneyRow & { n: number })[],
+    refunded: refunded.map(num) as MoneyRow[],
+    activations: activations.map(num) as CountRow[],
+  }
+}
+
+/** Names and numbers of products, for labelling analytics. */
+export async function productLabels(
+  db: Db,
+  ids: string[],
+): Promise<Map<string, { num: number; name: string }>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('products')
+    .select(['id', 'num', 'name'])
+    .where('id', 'in', ids)
+    .execute()
+  return new Map(rows.map((r) => [r.id, { num: r.num, name: r.name }]))
+}
+
+/** A license's key by id (SellRealm check_session goes from a session to its key). */
+export function licenseKeyById(
+  sqlite: BetterSqlite3.Database,
+  licenseId: string,
+): string | undefined {
+  return (
+    stmt(sqlite, 'SELECT key FROM licenses WHERE id = ?').get(licenseId) as
+      { key: string } | undefined
+  )?.key
+}
+
+/** The HWID of a license's first bound machine (SellRealm get_hwid), or null. */
+export function firstHwid(sqlite: BetterSqlite3.Database, licenseId: string): string | null {
+  const r = stmt(
+    sqlite,
+    'SELECT hwid FROM machines WHERE license_id = ? ORDER BY first_seen_at, id LIMIT 1',
+  ).get(licenseId) as { hwid: string } | undefined
+  return r?.hwid ?? null
+}

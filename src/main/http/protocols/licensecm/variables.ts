@@ -1,0 +1,87 @@
+import { z } from 'zod'
+import { upsertVariableSchema, type VariableScope } from '@shared/channels/variables'
+import type { FastifyRequest } from 'fastify'
+import type { Services } from '../../../services'
+import { assertProductAllowed, principalOf, typed, type RouteFamily } from './context'
+import { ok } from './reply'
+
+const idParam = z.object({ id: z.string().min(1).max(64) })
+const nameParam = idParam.extend({ name: z.string().min(1).max(64) })
+
+/** The scope of a request, after checking a product-bound API key may touch it. */
+async function scopeOf(
+  services: Services,
+  req: FastifyRequest,
+  kind: 'product' | 'license',
+  id: string,
+): Promise<VariableScope> {
+  const p = principalOf(req)
+  if (kind === 'product') {
+    assertProductAllowed(p, id)
+    return { product_id: id }
+  }
+  if (p.productId) assertProductAllowed(p, (await services.licenses.load(p.actor, id)).product_id)
+  return { license_id: id }
+}
+
+/**
+ * License variables over the management API, for a product (reaching all its keys) or for
+ * one license (overriding the product's by name):
+ *   GET    /api/{products|licenses}/:id/variables          list (file bytes left out)
+ *   POST   /api/{products|licenses}/:id/variables          create or replace by name
+ *   GET    /api/{products|licenses}/:id/variables/:name    one variable (files with data)
+ *   DELETE /api/{products|licenses}/:id/variables/:name    delete (by name or id)
+ */
+export const variableRoutes: RouteFamily = async (app, { services, auth }) => {
+  const r = typed(app)
+  for (const kind of ['product', 'license'] as const) {
+    const base = `/${kind}s/:id/variables`
+    const tags = ['variables']
+
+    r.get(
+      base,
+      { schema: { tags, params: idParam }, preValidation: auth.requireAuth },
+      async (req) =>
+        ok(
+          await services.variables.list(
+            principalOf(req).actor,
+            await scopeOf(services, req, kind, req.params.id),
+          ),
+        ),
+    )
+
+    r.post(
+      base,
+      {
+        schema: { tags, params: idParam, body: upsertVariableSchema },
+        preValidation: auth.requireAuth,
+      },
+      async (req) => {
+        const scope = await scopeOf(services, req, kind, req.params.id)
+        return ok(await services.variables.upsert(principalOf(req).actor, scope, req.body))
+      },
+    )
+
+    r.get(
+      `${base}/:name`,
+      { schema: { tags, params: nameParam }, preValidation: auth.requireAuth },
+      async (req) => {
+        const scope = await scopeOf(services, req, kind, req.params.id)
+        return ok(await services.variables.get(principalOf(req).actor, scope, req.params.name))
+      },
+    )
+
+    r.delete(
+      `${base}/:name`,
+      { schema: { tags, params: nameParam }, preValidation: auth.requireAuth },
+      async (req) => {
+        await services.variables.remove(
+          principalOf(req).actor,
+          await scopeOf(services, req, kind, req.params.id),
+          req.params.name,
+        )
+        return ok({ deleted: true })
+      },
+    )
+  }
+}

@@ -1,0 +1,112 @@
+import type { FastifyError, FastifyReply } from 'fastify'
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { type ErrorCode, isDomainError } from '@shared/errors'
+import { BadCiphertextError } from './encryption'
+
+/**
+ * Every engine and service refusal in SellRealm's words and statuses: the one table of this
+ * adapter. The reference's own messages are used where it has one ("Invalid key or auth
+ * secret", "HWID does not match", "Session has expired", "Key has been banned", "Too Many
+ * Requests"); the rest follow its style. `null` keeps the service's own message.
+ */
+export interface ErrorRow {
+  status: number
+  message: string | null
+  /** Finer wording keyed by the refusal's `details.sellrealm` (set by services/store/sellrealm). */
+  variants?: Record<string, string>
+}
+
+export const SELLREALM_ERRORS: Record<ErrorCode, ErrorRow> = {
+  LICENSE_NOT_FOUND: { status: 403, message: 'Invalid key or auth secret' },
+  UNAUTHORIZED: { status: 403, message: 'Invalid key or auth secret' },
+  PRODUCT_NOT_FOUND: { status: 403, message: 'Invalid product_id' },
+  BLACKLISTED: { status: 403, message: 'Access denied: blacklisted' },
+  LICENSE_BANNED: { status: 403, message: 'Key has been banned' },
+  LICENSE_SUSPENDED: { status: 403, message: 'Key has been suspended' },
+  LICENSE_EXPIRED: { status: 403, message: 'Key has expired' },
+  HWID_MISMATCH: { status: 403, message: 'HWID does not match' },
+  MAX_USES_EXCEEDED: { status: 403, message: 'Key has reached its maximum number of devices' },
+  SESSION_EXPIRED: {
+    status: 403,
+    message: 'Session has expired',
+    variants: { invalid_session: 'Invalid session', terminated: 'Session has been terminated' },
+  },
+  SECURITY_VIOLATION: {
+    status: 403,
+    message: 'Request blocked by security policy',
+    variants: { replay: 'Invalid nonce' },
+  },
+  FORBIDDEN: { status: 403, message: null },
+  VALIDATION_ERROR: { status: 400, message: null },
+  NOT_FOUND: { status: 404, message: null },
+  CONFLICT: { status: 409, message: null },
+  RATE_LIMITED: { status: 429, message: 'Too Many Requests' },
+  INTERNAL_ERROR: { status: 500, message: 'Internal server error' },
+}
+
+/** The Store API answers a missing product with 404, not the License API's 403. */
+const STORE_OVERRIDES: Partial<Record<ErrorCode, ErrorRow>> = {
+  PRODUCT_NOT_FOUND: { status: 404, message: 'Product not found' },
+  UNAUTHORIZED: { status: 403, message: 'Invalid store secret' },
+}
+
+/** An error for SellRealm's `{ status: "error", message }` body. */
+export class SellRealmError extends Error {
+  readonly status: number
+  constructor(status: number, message: string) {
+    super(message)
+    this.name = 'SellRealmError'
+    this.status = status
+  }
+}
+
+export function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
+  return reply.status(status).send({ status: 'error', message })
+}
+
+/** The scoped error handler for /api/v0 and /api/v1: SellRealm's shape, never a stack trace. */
+export function sellRealmErrorHandler(surface: 'license' | 'store') {
+  return (
+    err: FastifyError,
+    req: { log: { error: (e: unknown) => void } },
+    reply: FastifyReply,
+  ) => {
+    if (err instanceof SellRealmError) return sendError(reply, err.status, err.message)
+    if (err instanceof BadCiphertextError) {
+      return sendError(
+        reply,
+        400,
+        `Invalid encrypted parameter: ${err.param} (expected enc:v1: AES-256-GCM with this auth_secret)`,
+      )
+    }
+    if (isDomainError(err)) {
+      const row = (surface === 'store' && STORE_OVERRIDES[err.code]) || SELLREALM_ERRORS[err.code]
+      const variant = err.details?.sellrealm
+      const message =
+        (typeof variant === 'string' && row.variants?.[variant]) || row.message || err.message
+      return sendError(reply, row.status, message)
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const first = err.validation[0]
+      const where = first.instancePath.replace(/^\//, '').replace(/\//g, '.')
+      return sendError(
+        reply,
+        400,
+        `Invalid request parameters: ${where ? where + ': ' : ''}${first.message}`,
+      )
+    }
+    const status =
+      err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500
+    if (status === 500) {
+      req.log.error(err)
+      return sendError(reply, 500, 'Internal server error')
+    }
+    if (status === 429) return sendError(reply, 429, 'Too Many Requests')
+    if (status === 415) return sendError(reply, 415, 'Unsupported content type')
+    return sendError(
+      reply,
+      status,
+      status === 413 ? 'Request body is too large' : 'Invalid request parameters',
+    )
+  }
+}

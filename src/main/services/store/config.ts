@@ -1,0 +1,54 @@
+import { z } from 'zod'
+import { DomainError } from '@shared/errors'
+import { getSetting, putSetting } from '../../db/repositories/settings'
+import { type Actor, nowIso, seesAll, type ServiceContext } from '../context'
+
+/** Tunables of the SellRealm License API (kept in settings under `sellrealm.config`). */
+export const sellRealmConfigSchema = z.object({
+  /** License API v0 requests per minute per client IP (429 "Too Many Requests" beyond). */
+  rate_limit_per_minute: z.number().int().min(1).max(1_000_000),
+  /** How far a client's `timestamp` may be from server time, in seconds. */
+  timestamp_window_seconds: z.number().int().min(1).max(86_400),
+  /** Lifetime of a v0 session; each check_session extends it by this much. */
+  session_minutes: z.number().int().min(1).max(525_600),
+})
+export type SellRealmConfig = z.infer<typeof sellRealmConfigSchema>
+
+export const DEFAULT_SELLREALM_CONFIG: SellRealmConfig = {
+  rate_limit_per_minute: 600,
+  timestamp_window_seconds: 300,
+  session_minutes: 60,
+}
+
+const KEY = 'sellrealm.config'
+
+/** Read on every v0 request, so cached in memory; every write goes through `update`. */
+export function createSellRealmConfig(ctx: ServiceContext) {
+  let cache: SellRealmConfig | null = null
+
+  async function get(): Promise<SellRealmConfig> {
+    if (cache) return cache
+    const text = await getSetting(ctx.db, KEY)
+    let stored: unknown = {}
+    try {
+      stored = text ? JSON.parse(text) : {}
+    } catch {
+      // A corrupt row falls back to defaults rather than breaking every client.
+    }
+    const parsed = sellRealmConfigSchema.partial().safeParse(stored)
+    cache = { ...DEFAULT_SELLREALM_CONFIG, ...(parsed.success ? parsed.data : {}) }
+    return cache
+  }
+
+  return {
+    get,
+    async update(actor: Actor, patch: Partial<SellRealmConfig>): Promise<SellRealmConfig> {
+      if (!seesAll(actor))
+        throw new DomainError('FORBIDDEN', 'Only an admin can change SellRealm settings')
+      const next = sellRealmConfigSchema.parse({ ...(await get()), ...patch })
+      await putSetting(ctx.db, KEY, JSON.stringify(next), nowIso(ctx))
+      cache = next
+      return next
+    },
+  }
+}

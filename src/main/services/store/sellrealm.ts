@@ -1,0 +1,275 @@
+import { DomainError } from '@shared/errors'
+import * as machines from '../../db/repositories/machines'
+import type { LicenseCheckRow } from '../../db/repositories/machines'
+import { revokeLicenseSessions } from '../../db/repositories/security'
+import { deleteMachinesOf, updateLicense } from '../../db/repositories/licenses'
+import * as storeRepo from '../../db/repositories/store'
+import { uuid } from '../../crypto/random'
+import { nowIso, type ServiceContext } from '../context'
+import type { EventsService } from '../events'
+import type { LicensingService, LicenseView } from '../licensing'
+import { decideStatus } from '../licensing/decide'
+import { parsePolicy } from '../licensing/policy'
+import { isLive, type SessionsService } from '../sessions'
+import type { SecurityService } from '../security'
+import type { VariablesService, VariableValue } from '../variables'
+
+/** Where a SellRealm call comes from (recorded with every event). */
+export interface Caller {
+  /** The owner the auth_secret opened (null = the installation). */
+  ownerId: string | null
+  ip: string | null
+  userAgent: string | null
+}
+
+export interface LoginResult {
+  sessionId: string
+  sessionExpiresAt: string
+  nonce: string
+  license: LicenseView
+  variables: Record<string, VariableValue>
+}
+
+export interface CheckResult {
+  nonce: string
+  sessionExpiresAt: string
+  license: LicenseView
+}
+
+/**
+ * The SellRealm License API's operations over the one engine: login and check_session go
+ * through services.licensing (which decides every refusal), HWID and ban operations act on
+ * a key the caller's auth_secret owns. A key of another owner reads exactly like a wrong key.
+ */
+export function createSellRealmService(
+  ctx: ServiceContext,
+  deps: {
+    events: EventsService
+    licensing: LicensingService
+    sessions: SessionsService
+    security: SecurityService
+    variables: VariablesService
+  },
+) {
+  /** The key's row when the caller owns it; else LICENSE_NOT_FOUND ("Invalid key or auth secret"). */
+  function owned(c: Caller, key: string): LicenseCheckRow {
+    const row = machines.findLicenseForCheck(ctx.sqlite, key)
+    if (!row || row.product_owner !== c.ownerId)
+      throw new DomainError('LICENSE_NOT_FOUND', 'Invalid license key')
+    return row
+  }
+
+  /** Key operations refuse a banned or suspended key, as the engine decides it. */
+  function usable(c: Caller, key: string): LicenseCheckRow {
+    const row = owned(c, key)
+    decideStatus(row, nowIso(ctx), { allowExpired: true })
+    return row
+  }
+
+  function record(
+    type: string,
+    c: Caller,
+    row: LicenseCheckRow,
+    details: Record<string, unknown>,
+    severity: 'info' | 'low' | 'medium' | 'high' = 'info',
+  ) {
+    return deps.events.record({
+      type,
+      severity,
+      productId: row.product_id,
+      licenseId: row.id,
+      ip: c.ip,
+      userAgent: c.userAgent,
+      details: { protocol: 'sellrealm', ...details },
+    })
+  }
+
+  return {
+    /** Verify key / login: the engine binds the machine and opens a session with a nonce. */
+    async login(
+      c: Caller,
+      i: { key: string; hwid: string; productNum: number },
+    ): Promise<LoginResult> {
+      owned(c, i.key)
+      const r = await deps.licensing.activate({
+        licenseKey: i.key,
+        productNum: i.productNum,
+        hwid: i.hwid,
+        ip: c.ip,
+        userAgent: c.userAgent,
+        protocol: 'sellrealm',
+      })
+      return {
+        sessionId: r.session.token,
+        sessionExpiresAt: r.session.expires_at,
+        nonce: r.session.nonce!,
+        license: r.license,
+        variables: deps.variables.forLicense(r.license.product_id, r.license.id),
+      }
+    },
+
+    /**
+     * check_session: the engine re-checks the key on the session's machine; then the presented
+     * nonce must be the current one and is swapped for a new one. An old nonce is a replay.
+     */
+    async checkSession(
+      c: Caller,
+      i: { sessionId: string; nonce: string; productNum: number },
+    ): Promise<CheckResult> {
+      const s = deps.sessions.findByToken(i.sessionId)
+      if (!s || s.protocol !== 'sellrealm')
+        throw new DomainError('SESSION_EXPIRED', 'Invalid session', {
+          sellrealm: 'invalid_session',
+        })
+      const key = storeRepo.licenseKeyById(ctx.sqlite, s.license_id)
+      if (!key)
+        throw new DomainError('SESSION_EXPIRED', 'Invalid session', {
+          sellrealm: 'invalid_session',
+        })
+      const row = owned(c, key)
+      // The engine's verdict first: a banned key answers "Key has been banned", not "expired".
+      const v = await deps.licensing.validate({
+        licenseKey: key,
+        productNum: i.productNum,
+        hwid: s.hwid,
+        ip: c.ip,
+        userAgent: c.userAgent,
+        protocol: 'sellrealm',
+      })
+      const now = ctx.clock()
+      if (s.revoked_at !== null)
+        throw new DomainError('SESSION_EXPIRED', 'Session has been terminated', {
+          sellrealm: 'terminated',
+        })
+      if (!isLive(s, now.toISOString(), ''))
+        throw new DomainError('SESSION_EXPIRED', 'Session has expired')
+      const minutes = parsePolicy(row.product_policy).session_minutes
+      const next = deps.sessions.rotateNonce(s, i.nonce, { ip: c.ip, minutes, now })
+      if (!next) {
+        await deps.security.reportReplay({
+          kind: 'nonce',
+          ip: c.ip,
+          hwid: s.hwid,
+          productId: row.product_id,
+          licenseId: row.id,
+          userAgent: c.userAgent,
+          protocol: 'sellrealm',
+        })
+        throw new DomainError('SECURITY_VIOLATION', 'Invalid nonce (replayed or out of order)', {
+          sellrealm: 'replay',
+        })
+      }
+      return {
+        nonce: next,
+        sessionExpiresAt: new Date(now.getTime() + minutes * 60_000).toISOString(),
+        license: v.license,
+      }
+    },
+
+    /** The HWID the key is bound to (its first machine), or null. */
+    getHwid(c: Caller, key: string): string | null {
+      const row = usable(c, key)
+      return storeRepo.firstHwid(ctx.sqlite, row.id)
+    },
+
+    /** Frees every machine binding and ends the key's sessions. */
+    async resetHwid(c: Caller, key: string): Promise<void> {
+      const row = usable(c, key)
+      const now = nowIso(ctx)
+      const freed = await ctx.db.transaction().execute(async (trx) => {
+        await revokeLicenseSessions(trx, row.id, 'hwid_reset', now)
+        return deleteMachinesOf(trx, row.id)
+      })
+      await record('license.hwid_reset', c, row, { machines_released: freed })
+    },
+
+    /** Binds the key to exactly this HWID (replacing any other binding). */
+    async restoreHwid(c: Caller, key: string, hwid: string): Promise<void> {
+      const row = usable(c, key)
+      const now = nowIso(ctx)
+      await ctx.db.transaction().execute(async (trx) => {
+        await revokeLicenseSessions(trx, row.id, 'hwid_restored', now)
+        await deleteMachinesOf(trx, row.id)
+      })
+      machines.upsertMachine(ctx.sqlite, {
+        id: uuid(),
+        licenseId: row.id,
+        hwid,
+        platform: null,
+        osVersion: null,
+        ip: c.ip,
+        now,
+      })
+      await record('license.hwid_restored', c, row, { hwid })
+    },
+
+    /** Ends one session of the key; the nonce must be the current one. */
+    async terminateSession(
+      c: Caller,
+      i: { key: string; sessionId: string; nonce: string },
+    ): Promise<void> {
+      const row = usable(c, i.key)
+      const s = deps.sessions.findByToken(i.sessionId)
+      if (!s || s.license_id !== row.id)
+        throw new DomainError('SESSION_EXPIRED', 'Invalid session', {
+          sellrealm: 'invalid_session',
+        })
+      if (s.revoked_at !== null)
+        throw new DomainError('SESSION_EXPIRED', 'Session has been terminated', {
+          sellrealm: 'terminated',
+        })
+      if (s.nonce !== i.nonce) {
+        await deps.security.reportReplay({
+          kind: 'nonce',
+          ip: c.ip,
+          hwid: s.hwid,
+          productId: row.product_id,
+          licenseId: row.id,
+          userAgent: c.userAgent,
+          protocol: 'sellrealm',
+        })
+        throw new DomainError('SECURITY_VIOLATION', 'Invalid nonce (replayed or out of order)', {
+          sellrealm: 'replay',
+        })
+      }
+      deps.sessions.revoke(s.id, 'terminated', ctx.clock())
+      await record('session.terminated', c, row, { session_id: s.id })
+    },
+
+    /** A custom audit entry from the vendor's app. */
+    async logAction(
+      c: Caller,
+      i: { key: string; actionType: string; actionDetails: string | null },
+    ): Promise<void> {
+      const row = usable(c, i.key)
+      await record('custom_action', c, row, {
+        action_type: i.actionType,
+        action_details: i.actionDetails,
+      })
+    },
+
+    /** Bans the key for good and ends all its sessions; every surface then refuses it. */
+    async ban(c: Caller, i: { key: string; reason: string | null }): Promise<void> {
+      const row = owned(c, i.key)
+      if (row.status === 'banned') throw new DomainError('LICENSE_BANNED', 'Key has been banned')
+      const now = nowIso(ctx)
+      const revoked = await ctx.db.transaction().execute(async (trx) => {
+        await updateLicense(trx, row.id, {
+          status: 'banned',
+          status_reason: i.reason ?? 'Banned via SellRealm API',
+          updated_at: now,
+        })
+        return revokeLicenseSessions(trx, row.id, 'license_banned', now)
+      })
+      await record(
+        'license.banned',
+        c,
+        row,
+        { reason: i.reason, sessions_revoked: revoked },
+        'high',
+      )
+    },
+  }
+}
+
+export type SellRealmService = ReturnType<typeof createSellRealmService>
