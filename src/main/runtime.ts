@@ -75,7 +75,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     started_at: startedAt,
     public_key: services.licensing.publicKeyPem(),
   })
-  const handlers = createHandlers({ services, serverStatus: status })
+  const handlers = createHandlers({
+    services,
+    serverStatus: status,
+    listen: async (h, p) => (await runtime.listen(h, p), status()),
+  })
 
   const runtime: Runtime = {
     store,
