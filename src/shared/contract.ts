@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { EventDto, ServerStatus } from './dto'
 import { coreChannels } from './channels/core'
+import { accountChannels } from './channels/accounts'
 import { consoleLicenseChannels } from './channels/console-licenses'
 import { dashboardChannels } from './channels/dashboard'
 import { systemChannels } from './channels/system'
@@ -14,6 +15,7 @@ import { transferChannels } from './channels/settings-console'
  */
 export const contract = {
   ...coreChannels,
+  ...accountChannels,
   ...consoleLicenseChannels,
   ...dashboardChannels,
   ...systemChannels,

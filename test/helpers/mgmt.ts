@@ -39,9 +39,10 @@ export async function userAccount(
   adminToken: string,
 ): Promise<{ token: string; id: string; email: string }> {
   const e = email('user')
-  void adminToken
-  await s.runtime.services.settings.update({ kind: 'console' }, { registration_open: true })
+  // Open registration for one sign-up, as an admin would, then close it again.
+  await api(s, adminToken).put('/api/admin/settings', { registration_open: true })
   const r = await s.json('/api/auth/register', { body: { email: e, password: PASSWORD } })
+  await api(s, adminToken).put('/api/admin/settings', { registration_open: false })
   if (r.status !== 201) throw new Error(`user: ${r.status} ${JSON.stringify(r.body)}`)
   return { token: r.body.data.token, id: r.body.data.user.id, email: e }
 }

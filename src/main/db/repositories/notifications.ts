@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Insertable } from 'kysely'
+import { sql, type ExpressionBuilder, type Insertable } from 'kysely'
 import type { Db } from '../connection'
 import type { Database, NotificationsTable } from '../schema'
 
@@ -38,7 +38,8 @@ export async function listNotifications(
     q
       .selectAll()
       .orderBy('created_at', 'desc')
-      .orderBy('id')
+      // Same-millisecond notifications: newest insert first (rowid grows with inserts).
+      .orderBy(sql`rowid`, 'desc')
       .limit(o.limit)
       .offset(o.offset)
       .execute(),

@@ -1,6 +1,7 @@
 import type { Contract } from '@shared/contract'
 import type { HandlerDeps, HandlersFor } from './types'
 import { coreHandlers } from './core'
+import { accountHandlers } from './accounts'
 import { consoleHandlers } from './console'
 
 export type { CallContext, HandlerDeps } from './types'
@@ -14,6 +15,7 @@ export type Handlers = HandlersFor<Contract>
 export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     ...coreHandlers(deps),
+    ...accountHandlers(deps),
     ...consoleHandlers(deps),
   }
 }
