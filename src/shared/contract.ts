@@ -1,6 +1,8 @@
 import type { z } from 'zod'
 import type { EventDto, ServerStatus } from './dto'
 import { coreChannels } from './channels/core'
+import { securityChannels } from './channels/security'
+import { webhookChannels } from './channels/webhooks'
 import { accountChannels } from './channels/accounts'
 import { consoleLicenseChannels } from './channels/console-licenses'
 import { dashboardChannels } from './channels/dashboard'
@@ -15,6 +17,8 @@ import { transferChannels } from './channels/settings-console'
  */
 export const contract = {
   ...coreChannels,
+  ...securityChannels,
+  ...webhookChannels,
   ...accountChannels,
   ...consoleLicenseChannels,
   ...dashboardChannels,

@@ -1,6 +1,8 @@
 import type { Contract } from '@shared/contract'
 import type { HandlerDeps, HandlersFor } from './types'
 import { coreHandlers } from './core'
+import { securityHandlers } from './security'
+import { webhookHandlers } from './webhooks'
 import { accountHandlers } from './accounts'
 import { consoleHandlers } from './console'
 
@@ -15,6 +17,8 @@ export type Handlers = HandlersFor<Contract>
 export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     ...coreHandlers(deps),
+    ...securityHandlers(deps),
+    ...webhookHandlers(deps),
     ...accountHandlers(deps),
     ...consoleHandlers(deps),
   }
