@@ -8,6 +8,9 @@ import { consoleLicenseChannels } from './channels/console-licenses'
 import { dashboardChannels } from './channels/dashboard'
 import { systemChannels } from './channels/system'
 import { transferChannels } from './channels/settings-console'
+import { storeChannels } from './channels/store'
+import { variablesChannels } from './channels/variables'
+import { secretsChannels } from './channels/account'
 
 /**
  * The console's one typed contract: channel -> input schema -> output type. Main registers a
@@ -24,6 +27,9 @@ export const contract = {
   ...dashboardChannels,
   ...systemChannels,
   ...transferChannels,
+  ...storeChannels,
+  ...variablesChannels,
+  ...secretsChannels,
 } as const
 
 /** Pushes from main to the console; `on()` returns an unsubscribe function. */

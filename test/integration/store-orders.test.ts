@@ -21,11 +21,12 @@ describe('SellRealm Store API v1', () => {
   afterAll(() => s.stop())
 
   it('refuses a missing or wrong store secret with 403 "Invalid store secret"', async () => {
-    for (const headers of [
+    const headerSets: Record<string, string>[] = [
       {},
       { authorization: 'Bearer ' + 'y'.repeat(48) },
       { authorization: `Bearer ${v.authSecret}` },
-    ]) {
+    ]
+    for (const headers of headerSets) {
       const r = await s.json('/api/v1/products', { headers })
       expect(r).toMatchObject({
         status: 403,

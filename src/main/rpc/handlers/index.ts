@@ -5,6 +5,7 @@ import { securityHandlers } from './security'
 import { webhookHandlers } from './webhooks'
 import { accountHandlers } from './accounts'
 import { consoleHandlers } from './console'
+import { storeHandlers } from './store'
 
 export type { CallContext, HandlerDeps } from './types'
 export type Handlers = HandlersFor<Contract>
@@ -21,5 +22,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...webhookHandlers(deps),
     ...accountHandlers(deps),
     ...consoleHandlers(deps),
+    ...storeHandlers(deps),
   }
 }

@@ -9,15 +9,12 @@ export const sellRealmConfigSchema = z.object({
   rate_limit_per_minute: z.number().int().min(1).max(1_000_000),
   /** How far a client's `timestamp` may be from server time, in seconds. */
   timestamp_window_seconds: z.number().int().min(1).max(86_400),
-  /** Lifetime of a v0 session; each check_session extends it by this much. */
-  session_minutes: z.number().int().min(1).max(525_600),
 })
 export type SellRealmConfig = z.infer<typeof sellRealmConfigSchema>
 
 export const DEFAULT_SELLREALM_CONFIG: SellRealmConfig = {
   rate_limit_per_minute: 600,
   timestamp_window_seconds: 300,
-  session_minutes: 60,
 }
 
 const KEY = 'sellrealm.config'

@@ -63,7 +63,7 @@ export function createStoreService(
   return {
     orders,
     secrets,
-    /** SellRealm License API tunables (rate limit, timestamp window, session length). */
+    /** SellRealm License API tunables (rate limit, timestamp window). */
     config,
 
     /** Products of a scope (SellRealm's product list). */
