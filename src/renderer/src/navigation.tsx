@@ -30,6 +30,9 @@ import { ProductsScreen } from './screens/products'
 import { LicensesScreen } from './screens/licenses'
 import { SettingsScreen } from './screens/settings'
 import { PlaceholderScreen } from './screens/placeholder'
+import { SecurityScreen } from './screens/security'
+import { SessionsScreen } from './screens/sessions'
+import { WebhooksScreen } from './screens/webhooks'
 
 export interface ScreenDef {
   id: string
@@ -82,21 +85,22 @@ export const SCREENS: ScreenDef[] = [
     label: 'Security',
     icon: ShieldAlert,
     group: 'Protection',
-    render: () => <PlaceholderScreen title="Security" feature="the security module" />,
+    render: () => <SecurityScreen />,
+    keywords: ['blacklist', 'block', 'events'],
   },
   {
     id: 'sessions',
     label: 'Sessions',
     icon: MonitorSmartphone,
     group: 'Protection',
-    render: () => <PlaceholderScreen title="Sessions" feature="the session engine" />,
+    render: () => <SessionsScreen />,
   },
   {
     id: 'webhooks',
     label: 'Webhooks',
     icon: Webhook,
     group: 'System',
-    render: () => <PlaceholderScreen title="Webhooks" feature="webhooks" />,
+    render: () => <WebhooksScreen />,
   },
   {
     id: 'api-keys',

@@ -8,6 +8,8 @@ import { createLicensesSlice } from './slices/licenses'
 import { createActivitySlice } from './slices/activity'
 import { createDashboardSlice } from './slices/dashboard'
 import { createSystemSlice } from './slices/system'
+import { createSecuritySlice } from './slices/security'
+import { createWebhooksSlice } from './slices/webhooks'
 
 /**
  * The console's one store, combined from slices (store/slices/*.ts). To add a slice: write
@@ -23,6 +25,8 @@ export const useApp = create<AppState>()((...a) => ({
   ...createActivitySlice(...a),
   ...createDashboardSlice(...a),
   ...createSystemSlice(...a),
+  ...createSecuritySlice(...a),
+  ...createWebhooksSlice(...a),
 }))
 
 export type { AppState } from './types'

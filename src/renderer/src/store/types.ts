@@ -7,6 +7,8 @@ import type { LicensesSlice } from './slices/licenses'
 import type { ActivitySlice } from './slices/activity'
 import type { DashboardSlice } from './slices/dashboard'
 import type { SystemSlice } from './slices/system'
+import type { SecuritySlice } from './slices/security'
+import type { WebhooksSlice } from './slices/webhooks'
 
 /** Every slice's state and actions, flattened into one store. */
 export type AppState = SessionSlice &
@@ -16,7 +18,9 @@ export type AppState = SessionSlice &
   LicensesSlice &
   ActivitySlice &
   DashboardSlice &
-  SystemSlice
+  SystemSlice &
+  SecuritySlice &
+  WebhooksSlice
 
 /** The type of one slice creator: it sees (and may set) the whole store. */
 export type Slice<T> = StateCreator<AppState, [], [], T>

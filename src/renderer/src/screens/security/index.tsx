@@ -1,0 +1,85 @@
+import { useEffect } from 'react'
+import { RefreshCw } from 'lucide-react'
+import { useApp } from '../../store'
+import { Page, PageHeader } from '../../components/ui/page'
+import { Button } from '../../components/ui/button'
+import { Skeleton } from '../../components/ui/skeleton'
+import { fmtNum } from '../../lib/format'
+import { SeverityChart, TrendChart, TypeChart } from './charts'
+import { QuickActions } from './quick-actions'
+import { BlacklistCard } from './blacklist'
+import { EventsCard } from './events'
+
+function Stat({ label, value, tone }: { label: string; value: number; tone?: 'danger' | 'warn' }) {
+  const color =
+    tone === 'danger' && value > 0 ? 'text-danger' : tone === 'warn' && value > 0 ? 'text-warn' : ''
+  return (
+    <div className="rounded-lg border border-line bg-surface px-4 py-3 shadow-sm">
+      <div className="text-xs font-medium text-muted">{label}</div>
+      <div className={`mt-1 text-2xl font-semibold tabular-nums ${color}`}>{fmtNum(value)}</div>
+    </div>
+  )
+}
+
+/** The security center: overview, trends, quick blocks, blacklist and the event log. */
+export function SecurityScreen() {
+  const stats = useApp((s) => s.securityStats)
+  const error = useApp((s) => s.securityError)
+  const loadStats = useApp((s) => s.loadSecurityStats)
+  const loadEvents = useApp((s) => s.loadSecurityEvents)
+  useEffect(() => {
+    void loadStats()
+    return useApp.getState().watchSecurity()
+  }, [loadStats])
+  const o = stats?.overview
+
+  return (
+    <Page>
+      <PageHeader
+        title="Security"
+        description="Blocked requests, detections and the blacklist that protects every client API."
+        actions={
+          <Button
+            size="sm"
+            aria-label="Refresh security"
+            onClick={() => (void loadStats(), void loadEvents())}
+          >
+            <RefreshCw aria-hidden="true" size={14} /> Refresh
+          </Button>
+        }
+      />
+      {error && (
+        <p role="alert" className="mb-4 rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
+          {error}
+        </p>
+      )}
+      <section aria-label="Overview" className="grid grid-cols-2 gap-3 md:grid-cols-5">
+        {o ? (
+          <>
+            <Stat label="Events today" value={o.today_events} />
+            <Stat label="Critical today" value={o.critical_events} tone="danger" />
+            <Stat label="Blocked today" value={o.blocked_attempts} tone="warn" />
+            <Stat label="Active blacklist" value={o.active_blacklist} />
+            <Stat label="Active sessions" value={o.active_sessions} />
+          </>
+        ) : (
+          Array.from({ length: 5 }, (_, i) => <Skeleton key={i} className="h-[74px]" />)
+        )}
+      </section>
+      <div className="mt-4 grid gap-4 xl:grid-cols-3">
+        <div className="xl:col-span-2">
+          <TrendChart data={stats?.daily_trend} />
+        </div>
+        <SeverityChart data={stats?.events_by_severity} />
+        <TypeChart data={stats?.events_by_type} />
+        <div className="xl:col-span-2">
+          <QuickActions />
+        </div>
+      </div>
+      <div className="mt-4 flex flex-col gap-4 pb-6">
+        <BlacklistCard />
+        <EventsCard />
+      </div>
+    </Page>
+  )
+}
