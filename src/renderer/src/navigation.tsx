@@ -30,6 +30,7 @@ import { ProductsScreen } from './screens/products'
 import { LicensesScreen } from './screens/licenses'
 import { SettingsScreen } from './screens/settings'
 import { PlaceholderScreen } from './screens/placeholder'
+import { StoreScreen } from './screens/store'
 import { SecurityScreen } from './screens/security'
 import { SessionsScreen } from './screens/sessions'
 import { WebhooksScreen } from './screens/webhooks'
@@ -78,7 +79,8 @@ export const SCREENS: ScreenDef[] = [
     icon: CreditCard,
     group: 'Commerce',
     key: 'c',
-    render: () => <PlaceholderScreen title="Customers & orders" feature="the store" />,
+    render: (tab) => <StoreScreen tab={tab} />,
+    keywords: ['store', 'orders', 'customers', 'analytics', 'auth_secret', 'store_secret'],
   },
   {
     id: 'security',

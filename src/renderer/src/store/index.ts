@@ -10,6 +10,7 @@ import { createDashboardSlice } from './slices/dashboard'
 import { createSystemSlice } from './slices/system'
 import { createSecuritySlice } from './slices/security'
 import { createWebhooksSlice } from './slices/webhooks'
+import { createStoreSlice } from './slices/store'
 
 /**
  * The console's one store, combined from slices (store/slices/*.ts). To add a slice: write
@@ -27,6 +28,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createSystemSlice(...a),
   ...createSecuritySlice(...a),
   ...createWebhooksSlice(...a),
+  ...createStoreSlice(...a),
 }))
 
 export type { AppState } from './types'

@@ -9,6 +9,7 @@ import type { DashboardSlice } from './slices/dashboard'
 import type { SystemSlice } from './slices/system'
 import type { SecuritySlice } from './slices/security'
 import type { WebhooksSlice } from './slices/webhooks'
+import type { StoreSlice } from './slices/store'
 
 /** Every slice's state and actions, flattened into one store. */
 export type AppState = SessionSlice &
@@ -20,7 +21,8 @@ export type AppState = SessionSlice &
   DashboardSlice &
   SystemSlice &
   SecuritySlice &
-  WebhooksSlice
+  WebhooksSlice &
+  StoreSlice
 
 /** The type of one slice creator: it sees (and may set) the whole store. */
 export type Slice<T> = StateCreator<AppState, [], [], T>

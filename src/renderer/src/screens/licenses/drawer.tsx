@@ -10,6 +10,7 @@ import { Field } from '../../components/ui/field'
 import { Input } from '../../components/ui/input'
 import { SkeletonRows } from '../../components/ui/skeleton'
 import { eventLabel, fmtDate, fmtDateTime } from '../../lib/format'
+import { VariablesEditor } from '../../components/variables-editor'
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -197,6 +198,7 @@ export function LicenseDrawer() {
               <p className="text-sm text-muted">Not activated on any machine yet.</p>
             )}
           </section>
+          <VariablesEditor scope={{ license_id: l.id }} title="Variables (this license)" />
           <section aria-labelledby="lic-activity">
             <h3 id="lic-activity" className="mb-2 text-sm font-semibold">
               Activity

@@ -9,6 +9,7 @@ import { Badge } from '../../components/ui/badge'
 import { SkeletonRows } from '../../components/ui/skeleton'
 import { fmtDate, fmtNum } from '../../lib/format'
 import { DefaultsForm, DetailsForm, PolicyForm } from './forms'
+import { VariablesEditor } from '../../components/variables-editor'
 
 /** One product: its secret key, details, defaults for new licenses, and policy. */
 export function ProductDetail({ id }: { id: string }) {
@@ -128,6 +129,7 @@ export function ProductDetail({ id }: { id: string }) {
         <DetailsForm product={p} />
         <DefaultsForm product={p} />
         <PolicyForm product={p} />
+        <VariablesEditor scope={{ product_id: p.id }} />
       </div>
     </Page>
   )

@@ -1,0 +1,139 @@
+import { useEffect } from 'react'
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts'
+import { useApp } from '../../store'
+import { Card, CardHeader } from '../../components/ui/card'
+import { Skeleton } from '../../components/ui/skeleton'
+import { fmtMoney, fmtNum } from '../../lib/format'
+
+const v = (name: string) => `var(--kw-${name})`
+const axis = { stroke: v('muted'), fontSize: 11, tickLine: false, axisLine: false } as const
+const tooltip = {
+  contentStyle: {
+    background: v('surface'),
+    border: `1px solid ${v('line')}`,
+    borderRadius: 8,
+    color: v('fg'),
+    fontSize: 12,
+  },
+  labelStyle: { color: v('fg') },
+}
+
+function money(m: Record<string, number>): string {
+  const parts = Object.entries(m).map(([c, x]) => fmtMoney(x, c))
+  return parts.length ? parts.join(' + ') : fmtMoney(0, 'USD')
+}
+
+/** Revenue, orders and key activations over the last 30 days, per day and per product. */
+export function AnalyticsTab() {
+  const a = useApp((s) => s.analytics)
+  const load = useApp((s) => s.loadAnalytics)
+  useEffect(() => {
+    void load()
+  }, [load])
+  if (!a) return <Skeleton className="h-[320px]" />
+  // The chart shows the store's main currency (the one with the most revenue).
+  const currency =
+    Object.entries(a.totals.revenue_cents).sort(
+      (x, y) => Math.abs(y[1]) - Math.abs(x[1]),
+    )[0]?.[0] ?? 'USD'
+  const days = a.days.map((d) => ({
+    date: d.date.slice(5),
+    revenue: (d.revenue_cents[currency] ?? 0) / 100,
+    orders: d.orders,
+    activations: d.activations,
+  }))
+  return (
+    <div className="flex flex-col gap-4">
+      <dl className="grid grid-cols-2 gap-3 md:grid-cols-4">
+        {[
+          ['Revenue', money(a.totals.revenue_cents)],
+          ['Orders', fmtNum(a.totals.orders)],
+          ['Paid orders', fmtNum(a.totals.paid_orders)],
+          ['Key activations', fmtNum(a.totals.activations)],
+        ].map(([label, value]) => (
+          <Card key={label} className="px-4 py-3">
+            <dt className="text-xs text-muted">{label}</dt>
+            <dd className="text-lg font-semibold tabular-nums">{value}</dd>
+          </Card>
+        ))}
+      </dl>
+      <Card>
+        <CardHeader
+          title={`Revenue per day (${currency})`}
+          description="Orders paid that day, refunds subtracted on the day of the refund."
+        />
+        <div className="h-60 px-2 py-3">
+          <ResponsiveContainer width="100%" height="100%">
+            <BarChart data={days}>
+              <CartesianGrid stroke={v('line')} vertical={false} />
+              <XAxis dataKey="date" {...axis} />
+              <YAxis {...axis} />
+              <Tooltip {...tooltip} />
+              <Bar dataKey="revenue" name="Revenue" fill={v('accent')} radius={[3, 3, 0, 0]} />
+            </BarChart>
+          </ResponsiveContainer>
+        </div>
+      </Card>
+      <Card>
+        <CardHeader
+          title="Orders and activations per day"
+          description="Orders created, and machines bound to a key for the first time."
+        />
+        <div className="h-60 px-2 py-3">
+          <ResponsiveContainer width="100%" height="100%">
+            <BarChart data={days}>
+              <CartesianGrid stroke={v('line')} vertical={false} />
+              <XAxis dataKey="date" {...axis} />
+              <YAxis {...axis} allowDecimals={false} />
+              <Tooltip {...tooltip} />
+              <Legend wrapperStyle={{ fontSize: 12 }} />
+              <Bar dataKey="orders" name="Orders" fill={v('accent')} radius={[3, 3, 0, 0]} />
+              <Bar dataKey="activations" name="Activations" fill={v('ok')} radius={[3, 3, 0, 0]} />
+            </BarChart>
+          </ResponsiveContainer>
+        </div>
+      </Card>
+      <Card>
+        <CardHeader title="Per product" />
+        <table className="w-full text-sm">
+          <thead className="text-left text-xs text-muted">
+            <tr>
+              <th className="px-4 py-2 font-medium">Product</th>
+              <th className="px-4 py-2 font-medium">Orders</th>
+              <th className="px-4 py-2 font-medium">Paid</th>
+              <th className="px-4 py-2 font-medium">Revenue</th>
+              <th className="px-4 py-2 font-medium">Activations</th>
+            </tr>
+          </thead>
+          <tbody>
+            {a.products.map((p) => (
+              <tr key={p.product_id} className="border-t border-line">
+                <td className="px-4 py-2">{p.name}</td>
+                <td className="px-4 py-2 tabular-nums">{fmtNum(p.orders)}</td>
+                <td className="px-4 py-2 tabular-nums">{fmtNum(p.paid_orders)}</td>
+                <td className="px-4 py-2 tabular-nums">{money(p.revenue_cents)}</td>
+                <td className="px-4 py-2 tabular-nums">{fmtNum(p.activations)}</td>
+              </tr>
+            ))}
+            {a.products.length === 0 && (
+              <tr>
+                <td colSpan={5} className="px-4 py-3 text-muted">
+                  No sales or activations in the last 30 days.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </Card>
+    </div>
+  )
+}
