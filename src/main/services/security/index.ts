@@ -149,9 +149,9 @@ export function createSecurityService(
 
   /**
    * HWID-spoof heuristics over what a request presents (see hwid.ts for single values):
-   * - one HWID presenting many distinct license keys from more than one IP within the
+   * - one HWID presenting many distinct license keys from three or more IPs within the
    *   window: a HWID cloned or reported by a spoofing tool to many buyers' keys (an honest
-   *   machine holds one or two keys);
+   *   machine holds a few keys and moves between a few networks);
    * - one IP presenting many distinct HWIDs for one license key within the window: a HWID
    *   randomiser cycling values to get past the HWID lock / max_uses.
    * Each fires once per burst (the counter resets) and records `hwid_spoof_attempt`.
@@ -169,7 +169,7 @@ export function createSecurityService(
       const key = normalizeValue('license', i.licenseKey)
       const keys = spoof.add(`hk\u0000${i.hwid}`, key, nowMs, windowMs)
       const ips = i.ip ? spoof.add(`hi\u0000${i.hwid}`, normalizeIp(i.ip), nowMs, windowMs) : 1
-      if (keys >= t.hwid_spoof.max_keys_per_hwid && ips > 1) {
+      if (keys >= t.hwid_spoof.max_keys_per_hwid && ips >= 3) {
         findings.push({ heuristic: 'hwid_shared_across_keys', count: keys })
         spoof.reset(`hk\u0000${i.hwid}`)
         spoof.reset(`hi\u0000${i.hwid}`)

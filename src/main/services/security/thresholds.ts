@@ -17,7 +17,14 @@ export const SECURITY_SETTINGS_KEY = 'security.thresholds'
  */
 export const DEFAULT_SECURITY_SETTINGS: SecuritySettings = {
   brute_force: { max_failures: 20, window_seconds: 300, block_minutes: 15 },
-  hwid_spoof: { max_keys_per_hwid: 5, max_hwids_per_key: 5, window_seconds: 3600, action: 'flag' },
+  // A customer with several of one vendor's apps on a laptop, or a 5-seat license behind an
+  // office NAT, stays well under these; a cloned HWID or a randomiser crosses them quickly.
+  hwid_spoof: {
+    max_keys_per_hwid: 10,
+    max_hwids_per_key: 10,
+    window_seconds: 3600,
+    action: 'flag',
+  },
   webhooks: { allow_private_for_users: false },
 }
 

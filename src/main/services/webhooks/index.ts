@@ -92,7 +92,7 @@ export function createWebhooksService(
     return policyFor(actor.kind === 'account' ? actor.role : null)
   }
 
-  const worker = createWorker(ctx, { policyFor, random: deps.random })
+  const worker = createWorker(ctx, { policyFor, refreshPolicy, random: deps.random })
 
   async function load(actor: Actor, id: string): Promise<repo.WebhookWithOwner> {
     const w = await repo.findWebhook(ctx.db, id)

@@ -20,6 +20,8 @@ const SWEEP_MS = 60_000
 export interface WorkerDeps {
   /** The target policy for a webhook owned by an account of this role (null = installation). */
   policyFor(ownerRole: string | null): TargetPolicy
+  /** Re-reads what policyFor depends on (an admin may change it at any time). */
+  refreshPolicy?(): Promise<void>
   random?: () => number
 }
 
@@ -129,6 +131,7 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
   }
 
   async function tickOnce(): Promise<void> {
+    await deps.refreshPolicy?.()
     drainEvents()
     for (;;) {
       const leaseUntil = new Date(ctx.clock().getTime() + LEASE_MS).toISOString()
