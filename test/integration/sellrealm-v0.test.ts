@@ -379,6 +379,21 @@ describe('SellRealm License API v0', () => {
     expect(late.body.message).toBe('Invalid timestamp: more than 300 seconds from server time')
   })
 
+  it('refuses an oversized body (413) and an unknown content type (415) in its own shape', async () => {
+    const big = await v0(s, { type: 'get_hwid', key: 'x'.repeat(70 * 1024), auth_secret: secret })
+    expect(big).toEqual({
+      status: 413,
+      body: { status: 'error', message: 'Request body is too large' },
+    })
+    const res = await fetch(s.url + '/api/v0/', {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: '<a/>',
+    })
+    expect(res.status).toBe(415)
+    expect(await res.json()).toEqual({ status: 'error', message: 'Unsupported content type' })
+  })
+
   it('answers a wrong method with 405', async () => {
     for (const method of ['GET', 'PUT', 'DELETE']) {
       const r = await s.json('/api/v0/', { method })

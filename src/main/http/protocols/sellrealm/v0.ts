@@ -193,6 +193,8 @@ export async function registerLicenseApi(
           body: v0Body,
           hide: url === '/api/v0',
         },
+        // A v0 request is a handful of short fields; 64 KiB is generous.
+        bodyLimit: 64 * 1024,
       },
       handler,
     )
