@@ -24,25 +24,7 @@ import type { LicensesService } from '../licenses'
 import type { ProductsService } from '../products'
 import { normalizeValue } from './matcher'
 import type { Thresholds } from './thresholds'
-
-export function toBlacklistDto(r: blacklistRepo.BlacklistRow, now: string): BlacklistEntryDto {
-  return {
-    id: r.id,
-    type: r.type,
-    value: r.value,
-    reason: r.reason,
-    severity: r.severity,
-    is_active: r.is_active === 1 && (r.expires_at === null || r.expires_at > now),
-    expires_at: r.expires_at,
-    created_by: r.created_by,
-    source: r.source,
-    created_at: r.created_at,
-  }
-}
-
-function toSessionDto(r: repo.SessionView, now: string): SessionDto {
-  return { ...r, is_active: r.revoked_at === null && r.expires_at > now }
-}
+import { toBlacklistDto, toSessionDto, zeroFilled } from './dto'
 
 /** The blacklist, the event log, sessions, quick blocks and thresholds, scoped by actor. */
 export function createSecurityCenter(
@@ -149,7 +131,7 @@ export function createSecurityCenter(
         },
         events_by_type: o.events_by_type,
         events_by_severity: o.events_by_severity,
-        daily_trend: o.daily_trend,
+        daily_trend: zeroFilled(o.daily_trend, since),
       }
     },
 

@@ -119,6 +119,8 @@ describe('security service over a real store', () => {
       blocked_attempts: 2,
       active_blacklist: 1,
     })
-    expect(st.daily_trend).toEqual([{ date: '2026-01-10', total: 2, blocked: 2, critical: 1 }])
+    expect(st.daily_trend).toHaveLength(30)
+    expect(st.daily_trend[0]).toEqual({ date: '2025-12-12', total: 0, blocked: 0, critical: 0 })
+    expect(st.daily_trend.at(-1)).toEqual({ date: '2026-01-10', total: 2, blocked: 2, critical: 1 })
   })
 })

@@ -81,33 +81,38 @@ export function SessionsScreen() {
     {
       id: 'key',
       header: 'License',
-      width: 'minmax(170px,1.4fr)',
+      width: 'minmax(150px,1.4fr)',
       cell: (s) => <span className="font-mono text-[13px]">{s.license_key ?? s.license_id}</span>,
     },
     {
       id: 'hwid',
       header: 'HWID',
-      width: 'minmax(120px,1fr)',
+      width: 'minmax(110px,1fr)',
       cell: (s) => <span className="font-mono text-[12px]">{s.hwid ?? '—'}</span>,
     },
     {
       id: 'ip',
       header: 'IP',
-      width: '130px',
+      width: '110px',
       cell: (s) => <span className="font-mono text-[12px]">{s.ip ?? '—'}</span>,
     },
-    { id: 'protocol', header: 'Protocol', width: '90px', cell: (s) => s.protocol },
+    {
+      id: 'protocol',
+      header: 'Protocol',
+      width: '90px',
+      cell: (s) => <span className="text-[12px]">{s.protocol}</span>,
+    },
     {
       id: 'seen',
       header: 'Last seen',
-      width: '120px',
+      width: '95px',
       cell: (s) => <span title={fmtDateTime(s.last_seen_at)}>{fmtRelative(s.last_seen_at)}</span>,
     },
-    { id: 'expires', header: 'Expires', width: '150px', cell: (s) => fmtDateTime(s.expires_at) },
+    { id: 'expires', header: 'Expires', width: '130px', cell: (s) => fmtDateTime(s.expires_at) },
     {
       id: 'state',
       header: 'State',
-      width: 'minmax(110px,1fr)',
+      width: 'minmax(90px,1fr)',
       cell: (s) =>
         s.is_active ? (
           <Badge tone="ok">active</Badge>
@@ -120,7 +125,7 @@ export function SessionsScreen() {
     {
       id: 'actions',
       header: 'Actions',
-      width: '190px',
+      width: '180px',
       cell: (s) => (
         <span className="flex gap-1">
           <Button
