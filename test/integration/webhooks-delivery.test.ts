@@ -93,6 +93,15 @@ describe('webhooks over real HTTP', () => {
       event: 'license.suspended',
       data: { details: { reason: 'License compromised' } },
     })
+    // So does a plain status change through the licenses service (console, PUT /api/licenses/:id).
+    await k.s.licenses.update(CONSOLE, lic.id, { status: 'active' })
+    await k.s.licenses.update(CONSOLE, lic.id, { status: 'suspended' })
+    await k.s.webhooks.kick()
+    await until(() => rx.received.length === 3)
+    expect(rx.received[2].body).toMatchObject({
+      event: 'license.suspended',
+      data: { type: 'license.updated' },
+    })
     const list = await k.json('/api/webhooks', undefined, token)
     expect(list.body.data[0].secret).not.toBe(SECRET)
 
@@ -100,9 +109,9 @@ describe('webhooks over real HTTP', () => {
     const first = log.body.data.deliveries[0]
     const re = await k.json(`/api/webhooks/deliveries/${first.id}/redeliver`, {}, token)
     expect(re.body.data).toMatchObject({ id: first.id, status: 'delivered' })
-    await until(() => rx.received.length === 3)
-    expect(rx.received[2].headers['x-keywarden-delivery']).toBe(first.id)
-    expect(rx.received[2].signatureValid).toBe(true)
+    await until(() => rx.received.length === 4)
+    expect(rx.received[3].headers['x-keywarden-delivery']).toBe(first.id)
+    expect(rx.received[3].signatureValid).toBe(true)
   })
 
   it('test sends a real signed event and reports status_code and response_time_ms', async () => {

@@ -69,7 +69,11 @@ export function createLicensesService(
   }
 
   /** Builds `count` new rows from the input and the product's defaults. */
-  async function buildRows(actor: Actor, input: CreateLicenseInput, count: number): Promise<NewLicense[]> {
+  async function buildRows(
+    actor: Actor,
+    input: CreateLicenseInput,
+    count: number,
+  ): Promise<NewLicense[]> {
     const product = toProductDto(await deps.products.load(actor, input.product_id))
     const d = product.license_defaults
     const now = nowIso(ctx)
@@ -129,7 +133,10 @@ export function createLicensesService(
     },
 
     /** Creates `count` licenses (1–100 over the API, more from the console) in one transaction. */
-    async bulkCreate(actor: Actor, input: BulkCreateLicensesInput | (CreateLicenseInput & { count: number })) {
+    async bulkCreate(
+      actor: Actor,
+      input: BulkCreateLicensesInput | (CreateLicenseInput & { count: number }),
+    ) {
       const rows = await buildRows(actor, input, input.count)
       await insertAll(rows)
       await deps.events.record({
@@ -137,7 +144,10 @@ export function createLicensesService(
         productId: input.product_id,
         details: { count: rows.length },
       })
-      const created = await repo.findLicensesByIds(ctx.db, rows.map((r) => r.id))
+      const created = await repo.findLicensesByIds(
+        ctx.db,
+        rows.map((r) => r.id),
+      )
       const now = nowIso(ctx)
       const order = new Map(rows.map((r, i) => [r.id, i]))
       created.sort((a, b) => order.get(a.id)! - order.get(b.id)!)
@@ -180,7 +190,11 @@ export function createLicensesService(
         type: 'license.updated',
         productId: before.product_id,
         licenseId: id,
-        details: { fields: Object.keys(input) },
+        // The new status rides along: webhooks turn a suspension into license.suspended.
+        details: {
+          fields: Object.keys(input),
+          ...(input.status !== undefined && { status: input.status }),
+        },
       })
       return toLicenseDto((await repo.findLicense(ctx.db, id))!, now)
     },

@@ -43,6 +43,9 @@ describe('event -> webhook mapping (the one place)', () => {
     expect(webhookEventFor(ev({ type: 'license.suspended' }))).toBe('license.suspended')
     expect(webhookEventFor(ev({ type: 'license.deleted' }))).toBe('license.deleted')
     expect(webhookEventFor(ev({ type: 'license.updated' }))).toBeNull()
+    expect(webhookEventFor(ev({ type: 'license.updated', details: { status: 'suspended' } }))).toBe(
+      'license.suspended',
+    )
   })
   it('turns blocks into security.blocked and findings into security.alert, but not routine refusals', () => {
     expect(webhookEventFor(ev({ type: 'blacklist_hit', blocked: true }))).toBe('security.blocked')
