@@ -1,6 +1,15 @@
+import { createVerify } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CONSOLE } from '../../src/main/services/context'
 import { startTestServer, type TestServer } from '../helpers/server'
 import { WireClient, seed } from '../helpers/licensecm-client'
+
+/** Python's `json.dumps(str)` (ensure_ascii=True): non-ASCII as \\uXXXX, the rest as JSON. */
+function pythonJsonDumps(s: string): string {
+  return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (ch) =>
+    ch === '\u007f' ? ch : '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'),
+  )
+}
 
 /**
  * The full client lifecycle exactly as the official Node.js SDK puts it on the wire
@@ -102,6 +111,23 @@ describe('LicenseCM SDK compatibility (encrypted, signature-verified)', () => {
       c.request('/validate', { license_key: 'NOPE-NOPE-NOPE-NOPE', hwid: 'h1' }),
     ).rejects.toThrow('Invalid license key')
     expect(c.lastStatus).toBe(404)
+  })
+
+  it('the signature also verifies the way the Python SDK checks it: json.dumps(data["data"])', async () => {
+    const { product, license, key } = await seed(srv)
+    // Metadata with non-ASCII and HTML characters: where serialisers differ most.
+    await srv.runtime.services.licenses.update(CONSOLE, license.id, {
+      metadata: { note: 'Ünïcode <b> & "q" \u2028 ✓' },
+    })
+    const c = new WireClient(srv.url, product.id, product.secret_key)
+    await c.fetchPublicKey()
+    const data = await c.request('/validate', { license_key: key, hwid: 'h' })
+    expect(data.license.metadata.note).toBe('Ünïcode <b> & "q" \u2028 ✓')
+    expect(JSON.parse(data.data).license.metadata.note).toBe('Ünïcode <b> & "q" \u2028 ✓')
+    // pycryptodome: SHA512.new(json.dumps(data).encode()) + pkcs1_15 — json.dumps escapes non-ASCII.
+    const v = createVerify('RSA-SHA512')
+    v.update(pythonJsonDumps(data.data))
+    expect(v.verify(c.publicKey!, data.signature, 'base64')).toBe(true)
   })
 
   it('a tampered server signature is caught by the SDK check', async () => {
