@@ -81,7 +81,7 @@ export function VariablesEditor({ scope, title }: { scope: VariableScope; title?
       ? 'this license (overrides the product’s of the same name)'
       : 'every key of this product'
   return (
-    <Card>
+    <Card aria-label={title ?? 'Variables'}>
       <CardHeader
         title={title ?? 'Variables'}
         description={`Returned on login to ${scopeWord}. Files up to ${MAX_VARIABLE_FILE_BYTES / 1024} KiB.`}

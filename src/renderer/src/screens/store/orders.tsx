@@ -90,36 +90,36 @@ const columns: ColumnSpec<OrderDto>[] = [
   {
     id: 'num',
     header: 'Order',
-    width: '80px',
+    width: '64px',
     cell: (o) => <span className="tabular-nums">#{o.num}</span>,
   },
-  { id: 'customer', header: 'Customer', width: 'minmax(180px,2fr)', cell: (o) => o.customer_email },
+  { id: 'customer', header: 'Customer', width: 'minmax(150px,2fr)', cell: (o) => o.customer_email },
   {
     id: 'product',
     header: 'Product',
-    width: 'minmax(140px,1.5fr)',
+    width: 'minmax(110px,1.5fr)',
     cell: (o) => `${o.product_name} × ${o.quantity}`,
   },
   {
     id: 'amount',
     header: 'Amount',
-    width: '110px',
+    width: '100px',
     cell: (o) => fmtMoney(o.amount_cents, o.currency),
   },
   {
     id: 'status',
     header: 'Status',
-    width: '100px',
+    width: '92px',
     cell: (o) => <OrderStatusBadge status={o.status} />,
   },
   {
     id: 'keys',
     header: 'Keys',
-    width: '60px',
+    width: '52px',
     cell: (o) => <span className="tabular-nums">{o.keys.length}</span>,
   },
-  { id: 'created', header: 'Created', width: '160px', cell: (o) => fmtDateTime(o.created_at) },
-  { id: 'actions', header: 'Actions', width: '190px', cell: (o) => <OrderActions o={o} /> },
+  { id: 'created', header: 'Created', width: '150px', cell: (o) => fmtDateTime(o.created_at) },
+  { id: 'actions', header: 'Actions', width: '186px', cell: (o) => <OrderActions o={o} /> },
 ]
 
 function CreateOrderDialog({
