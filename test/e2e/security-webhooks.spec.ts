@@ -88,7 +88,7 @@ test('webhooks: create, test against a local receiver (status and latency), read
   app,
 }) => {
   const bodies: { raw: string; signature: string }[] = []
-  let secret = ''
+  let secret: string
   const receiver = createServer((req, res) => {
     let raw = ''
     req.on('data', (c: Buffer) => (raw += c.toString()))
