@@ -15,7 +15,10 @@ export interface ConsoleServer {
 
 /** Starts `node out/main/headless.js` on port 0 with a fresh data directory; resolves its URL. */
 async function startServer(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  if (!existsSync(HEADLESS)) throw new Error('out/main/headless.js is missing: run `npm run build` before `npm run test:e2e`')
+  if (!existsSync(HEADLESS))
+    throw new Error(
+      'out/main/headless.js is missing: run `npm run build` before `npm run test:e2e`',
+    )
   const child = spawn(process.execPath, [HEADLESS, '--data', dataDir, '--port', '0', '--console'], {
     env: { ...process.env, KEYWARDEN_CONSOLE_TOKEN: TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,7 +64,10 @@ export const test = base.extend<{ app: Page; dataDir: string }>({
   app: async ({ page, dataDir }, use, testInfo) => {
     if (testInfo.project.name === 'electron') {
       const exe = testInfo.project.metadata.electronBinary as string | null
-      test.skip(!exe, 'Electron binary not installed: the electron project is skipped (the browser project covers every spec)')
+      test.skip(
+        !exe,
+        'Electron binary not installed: the electron project is skipped (the browser project covers every spec)',
+      )
       const electronApp = await _electron.launch({
         executablePath: exe!,
         args: [join(ROOT, 'out/main/index.js')],

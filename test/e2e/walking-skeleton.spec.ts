@@ -13,7 +13,9 @@ test('creates a product and a license through the UI and sees them listed', asyn
   await dialog.getByRole('button', { name: 'Create product' }).click()
   await expect(app.getByRole('heading', { level: 1, name: 'PixelForge Pro' })).toBeVisible()
   await app.getByRole('button', { name: 'All products' }).click()
-  await expect(app.getByRole('table', { name: 'Products' }).getByRole('row', { name: 'PixelForge Pro' })).toBeVisible()
+  await expect(
+    app.getByRole('table', { name: 'Products' }).getByRole('row', { name: 'PixelForge Pro' }),
+  ).toBeVisible()
 
   await app.getByRole('link', { name: 'Licenses' }).click()
   await app.getByRole('button', { name: 'Create licenses' }).first().click()

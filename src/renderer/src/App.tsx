@@ -78,7 +78,14 @@ export function App() {
     <ErrorBoundary>
       {auth === 'in' ? <Shell /> : auth === 'out' ? <LoginScreen /> : <SkeletonRows rows={3} />}
       <ConfirmHost />
-      <Toaster position="bottom-right" theme={theme} richColors closeButton />
+      <Toaster
+        position="bottom-right"
+        theme={theme}
+        closeButton
+        toastOptions={{
+          classNames: { toast: '!bg-surface !text-fg !border-line', description: '!text-muted' },
+        }}
+      />
     </ErrorBoundary>
   )
 }

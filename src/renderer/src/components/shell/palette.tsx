@@ -50,7 +50,6 @@ export function CommandPalette() {
               value={q}
               onValueChange={setQ}
               placeholder="Jump to a screen, or type a license key…"
-              aria-label="Search screens and licenses"
               className="w-full border-b border-line bg-transparent px-4 py-3 text-sm outline-none placeholder:text-muted"
             />
             <Command.List className="max-h-80 overflow-y-auto p-2">

@@ -28,9 +28,9 @@ export function Sidebar() {
         className="mx-3 mb-3 flex items-center justify-between rounded-md border border-line px-3 py-1.5 text-[13px] text-muted hover:bg-surface-2"
       >
         <span className="flex items-center gap-2">
-          <Command aria-hidden="true" size={14} /> Search or jump to…
+          <Command aria-hidden="true" size={14} /> Jump to…
         </span>
-        <kbd className="rounded border border-line px-1 text-[11px]">Ctrl K</kbd>
+        <kbd className="rounded border border-line px-1 text-[11px] whitespace-nowrap">Ctrl K</kbd>
       </button>
       <div className="flex-1 overflow-y-auto px-2">
         {GROUPS.map((g) => {

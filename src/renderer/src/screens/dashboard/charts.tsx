@@ -43,7 +43,7 @@ function ChartCard({
   return (
     <Card>
       <CardHeader title={title} description={description} />
-      <div className="h-60 px-2 py-3">
+      <div className="h-52 px-2 py-3">
         {empty ? (
           <div className="flex h-full items-center justify-center text-center text-sm text-muted">
             {empty}

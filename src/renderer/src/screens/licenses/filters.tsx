@@ -29,8 +29,8 @@ export function Filters() {
     query.expires_from ||
     query.expires_to
   return (
-    <div role="search" aria-label="Filter licenses" className="flex flex-wrap items-end gap-2">
-      <div className="relative min-w-[240px] flex-1">
+    <div role="search" aria-label="Filter licenses" className="flex flex-wrap items-center gap-2">
+      <div className="relative min-w-[200px] flex-1">
         <Search
           aria-hidden="true"
           size={15}
@@ -40,7 +40,7 @@ export function Filters() {
           data-shortcut="search"
           type="search"
           aria-label="Search licenses"
-          placeholder="Key prefix, customer email or metadata…  ( / )"
+          placeholder="Key prefix, email or metadata  ( / )"
           value={text}
           onChange={(e) => setText(e.target.value)}
           className="pl-9"

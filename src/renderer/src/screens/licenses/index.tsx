@@ -20,7 +20,7 @@ const columns: ColumnSpec<LicenseDto>[] = [
   {
     id: 'key',
     header: 'Key',
-    width: 'minmax(190px,1.6fr)',
+    width: '196px',
     sortKey: 'key',
     cell: (l) => <span className="font-mono text-[13px]">{l.license_key}</span>,
   },
@@ -37,7 +37,7 @@ const columns: ColumnSpec<LicenseDto>[] = [
     sortKey: 'status',
     cell: (l) => <StatusBadge value={l.status} />,
   },
-  { id: 'type', header: 'Type', width: '110px', sortKey: 'type', cell: (l) => l.type },
+  { id: 'type', header: 'Type', width: '116px', sortKey: 'type', cell: (l) => l.type },
   {
     id: 'uses',
     header: 'Machines',

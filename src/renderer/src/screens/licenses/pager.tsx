@@ -23,7 +23,7 @@ export function Pager() {
           Rows
           <Select
             aria-label="Rows per page"
-            className="h-8 w-20"
+            className="h-8 w-24"
             value={page.limit}
             onChange={(e) => setPage(1, Number(e.target.value))}
           >

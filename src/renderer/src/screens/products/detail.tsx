@@ -83,7 +83,7 @@ export function ProductDetail({ id }: { id: string }) {
           </>
         }
       />
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div className="grid items-start gap-4 xl:grid-cols-2">
         <Card>
           <CardHeader
             title="Secret key"
@@ -124,6 +124,11 @@ export function ProductDetail({ id }: { id: string }) {
             >
               <RefreshCw aria-hidden="true" size={14} /> Regenerate
             </Button>
+          </div>
+          <div className="flex items-center gap-2 border-t border-line px-4 py-3 text-sm">
+            <span className="text-muted">Product ID</span>
+            <code className="min-w-0 flex-1 truncate font-mono text-[13px]">{p.id}</code>
+            <CopyButton value={p.id} label="product ID" />
           </div>
         </Card>
         <DetailsForm product={p} />

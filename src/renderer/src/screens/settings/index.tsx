@@ -18,7 +18,7 @@ export function SettingsScreen() {
         title="Settings"
         description="This installation: where it listens, its data, and how it looks."
       />
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div className="grid items-start gap-4 xl:grid-cols-2">
         <ServerSection />
         <AppearanceSection />
         <BackupSection />

@@ -1,0 +1,84 @@
+import { test, expect } from './fixtures'
+import {
+  createLicenses,
+  createProduct,
+  expectAccessible,
+  goTo,
+  productIdOf,
+  serverUrl,
+  shoot,
+} from './helpers'
+
+/** Every screen in the sidebar (add new screens here: they get screenshots and an axe check). */
+const SCREENS = [
+  'Dashboard',
+  'Products',
+  'Licenses',
+  'Customers & orders',
+  'Security',
+  'Sessions',
+  'Webhooks',
+  'API keys',
+  'Settings',
+]
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`every screen renders, passes axe and is photographed (${theme})`, async ({
+    app,
+    request,
+  }) => {
+    await app.emulateMedia({ colorScheme: theme })
+    // Empty states first: what a new vendor sees.
+    await goTo(app, 'Products')
+    await expect(app.getByRole('heading', { name: 'No products yet' })).toBeVisible()
+    await shoot(app, `${theme}-products-empty`)
+
+    await createProduct(app, 'PixelForge Pro')
+    await shoot(app, `${theme}-product-detail`)
+    await expectAccessible(app, 'product detail')
+    await createProduct(app, 'Sonar Studio')
+    const keys = await createLicenses(app, 24, {
+      email: 'studio@example.com',
+      metadata: '{"plan":"pro"}',
+      expiry: '1 year',
+    })
+    // An app activates one key, so the dashboard and the drawer have real activity to show.
+    const url = await serverUrl(app)
+    const productId = await productIdOf(app, 'PixelForge Pro')
+    const activated = await request.post(`${url}/api/client/activate`, {
+      data: { license_key: keys[0], product_id: productId, hwid: 'WS-4471-ALPHA' },
+    })
+    expect(activated.ok()).toBe(true)
+    await goTo(app, 'Products')
+
+    for (const s of SCREENS) {
+      await goTo(app, s)
+      await expect(app.getByRole('main')).not.toContainText('This screen ran into a problem')
+      await shoot(app, `${theme}-${s.toLowerCase().replace(/[^a-z]+/g, '-')}`)
+      await expectAccessible(app, s)
+    }
+
+    await goTo(app, 'Licenses')
+    await app.getByRole('searchbox', { name: 'Search licenses' }).fill(keys[0].slice(0, 9))
+    await app.getByRole('table', { name: 'Licenses' }).getByRole('row', { name: keys[0] }).click()
+    await expect(app.getByRole('dialog', { name: keys[0] })).toBeVisible()
+    await shoot(app, `${theme}-license-drawer`)
+    await expectAccessible(app, 'license drawer')
+    await app.keyboard.press('Escape')
+
+    await app.getByRole('button', { name: 'Create licenses' }).first().click()
+    await shoot(app, `${theme}-create-licenses`)
+    await expectAccessible(app, 'create licenses dialog')
+    await app.keyboard.press('Escape')
+
+    await app.keyboard.press('Control+k')
+    await app.getByRole('combobox', { name: 'Command palette' }).fill(keys[1].slice(0, 9))
+    await expect(app.getByRole('option', { name: new RegExp(keys[1]) })).toBeVisible()
+    await shoot(app, `${theme}-command-palette`)
+    await app.keyboard.press('Escape')
+
+    await app.keyboard.press('?')
+    await expect(app.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible()
+    await shoot(app, `${theme}-shortcuts`)
+  })
+}

@@ -1,0 +1,140 @@
+import { test, expect } from './fixtures'
+import { createLicenses, createProduct, goTo, productIdOf, serverUrl } from './helpers'
+
+test('a vendor day: product, bulk keys, search, open, reset HWID, suspend, see it on the dashboard', async ({
+  app,
+  request,
+}) => {
+  await createProduct(app, 'Orbit Notes')
+  const keys = await createLicenses(app, 50, { email: 'buyer@example.com' })
+  expect(new Set(keys).size).toBe(50)
+
+  // The shipped app activates one key on a machine.
+  const url = await serverUrl(app)
+  const productId = await productIdOf(app, 'Orbit Notes')
+  const key = keys[17]
+  const act = await request.post(`${url}/api/client/activate`, {
+    data: { license_key: key, product_id: productId, hwid: 'HW-ORBIT-1' },
+  })
+  expect(act.ok()).toBe(true)
+
+  await goTo(app, 'Licenses')
+  await expect(app.getByText('1–50 of 50 licenses')).toBeVisible()
+  await app.getByRole('searchbox', { name: 'Search licenses' }).fill(key.slice(0, 9))
+  const table = app.getByRole('table', { name: 'Licenses' })
+  await expect(app.getByText('1–1 of 1 licenses')).toBeVisible()
+  await table.getByRole('row', { name: key }).click()
+
+  const drawer = app.getByRole('dialog', { name: key })
+  await expect(drawer.getByText('HW-ORBIT-1')).toBeVisible()
+  await drawer.getByRole('button', { name: 'Reset HWID' }).click()
+  await app
+    .getByRole('alertdialog', { name: 'Reset the HWID?' })
+    .getByRole('button', { name: 'Reset HWID' })
+    .click()
+  await expect(drawer.getByText('Not activated on any machine yet.')).toBeVisible()
+  await expect(drawer.getByRole('list', { name: 'License activity' })).toContainText(
+    'License HWID reset',
+  )
+
+  await drawer.getByRole('button', { name: 'Suspend' }).click()
+  const ask = app.getByRole('alertdialog', { name: 'Suspend this license?' })
+  await expect(ask).toContainText('refused until you resume it')
+  await ask.getByRole('button', { name: 'Suspend' }).click()
+  await expect(drawer.getByText('suspended', { exact: true })).toBeVisible()
+  await app.keyboard.press('Escape')
+  await expect(table.getByRole('row', { name: key })).toContainText('suspended')
+
+  // The app is now refused, in LicenseCM's own words.
+  const refused = await request.post(`${url}/api/client/validate`, {
+    data: { license_key: key, product_id: productId, hwid: 'HW-ORBIT-1' },
+  })
+  expect((await refused.json()).error_code).toBe('LICENSE_SUSPENDED')
+
+  await goTo(app, 'Dashboard')
+  const feed = app.getByRole('list', { name: 'Recent activity' })
+  await expect(feed).toContainText('License HWID reset')
+  await expect(feed).toContainText('License updated')
+  await expect(app.getByRole('region', { name: 'Totals' })).toContainText('Suspended1')
+  await expect(app.getByRole('region', { name: 'Activations' })).toContainText('Activations today1')
+})
+
+test('bulk actions: suspend, extend and delete the selected keys, each confirmed once', async ({
+  app,
+}) => {
+  await createProduct(app, 'Bulk App')
+  await createLicenses(app, 5, { expiry: '30 days' })
+  await goTo(app, 'Licenses')
+  await app.getByRole('checkbox', { name: 'Select all rows on this page' }).check()
+  const bar = app.getByRole('region', { name: 'Bulk actions' })
+  await expect(bar).toContainText('5 licenses selected')
+
+  await bar.getByRole('button', { name: 'Suspend' }).click()
+  await app
+    .getByRole('alertdialog', { name: 'Suspend 5 licenses?' })
+    .getByRole('button', { name: 'Suspend' })
+    .click()
+  await expect(app.getByText('5 licenses updated')).toBeVisible()
+  await app.getByRole('combobox', { name: 'Status' }).selectOption('suspended')
+  await expect(app.getByText('1–5 of 5 licenses')).toBeVisible()
+
+  await app.getByRole('checkbox', { name: 'Select all rows on this page' }).check()
+  await bar.getByRole('button', { name: 'Extend' }).click()
+  const extend = app.getByRole('dialog', { name: 'Extend 5 licenses' })
+  await extend.getByLabel('Days to add').fill('365')
+  await extend.getByRole('button', { name: 'Extend by 365 days' }).click()
+  const year = String(new Date(Date.now() + 395 * 86_400_000).getFullYear())
+  await expect(app.getByRole('table', { name: 'Licenses' }).getByRole('row').nth(1)).toContainText(
+    year,
+  )
+
+  await app.getByRole('checkbox', { name: 'Select all rows on this page' }).check()
+  await bar.getByRole('button', { name: 'Delete' }).click()
+  const del = app.getByRole('alertdialog', { name: 'Delete 5 licenses?' })
+  await expect(del).toContainText('cannot be undone')
+  await del.getByRole('button', { name: 'Cancel' }).click()
+  await expect(app.getByText('1–5 of 5 licenses')).toBeVisible()
+  await bar.getByRole('button', { name: 'Delete' }).click()
+  await del.getByRole('button', { name: 'Delete 5 licenses' }).click()
+  await expect(app.getByRole('heading', { name: 'No licenses match' })).toBeVisible()
+})
+
+test('settings: back up now, restore it after a change, and import with a dry run', async ({
+  app,
+}) => {
+  await createProduct(app, 'Keep Me')
+  await goTo(app, 'Settings')
+  await app.getByRole('button', { name: 'Back up now' }).click()
+  const backups = app.getByRole('list', { name: 'Backups' })
+  await expect(backups.getByRole('listitem')).toHaveCount(1)
+
+  await createProduct(app, 'Added Later')
+  await goTo(app, 'Settings')
+  await backups.getByRole('button', { name: /^Restore backup-/ }).click()
+  const ask = app.getByRole('alertdialog', { name: /^Restore backup-/ })
+  await expect(ask).toContainText('pre-restore')
+  await ask.getByRole('button', { name: 'Restore' }).click()
+  await expect(
+    app.getByText(/Restored\. The previous database was kept as pre-restore-/),
+  ).toBeVisible()
+  await expect(backups.getByRole('listitem')).toHaveCount(2)
+  await goTo(app, 'Products')
+  await expect(app.getByRole('row', { name: 'Keep Me' })).toBeVisible()
+  await expect(app.getByRole('row', { name: 'Added Later' })).toHaveCount(0)
+
+  await goTo(app, 'Settings')
+  await app.getByRole('combobox', { name: 'What to move' }).selectOption('products')
+  const csv =
+    'name,description,price_cents\nImported One,From a CSV,1500\n,missing name,0\nKeep Me,duplicate,0\n'
+  await app
+    .getByLabel('File to import')
+    .setInputFiles({ name: 'products.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+  const preview = app.getByRole('region', { name: 'Import preview' })
+  await expect(preview).toContainText('Dry run of products.csv: 1 ok, 2 with errors')
+  await expect(preview).toContainText('row 2')
+  await expect(preview).toContainText('already exists')
+  await preview.getByRole('button', { name: 'Import 1 rows' }).click()
+  await expect(preview).toContainText('Imported products.csv')
+  await goTo(app, 'Products')
+  await expect(app.getByRole('row', { name: 'Imported One' })).toBeVisible()
+})
