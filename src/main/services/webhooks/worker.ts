@@ -14,6 +14,8 @@ const LEASE_MS = 60_000
 const PARALLEL = 4
 /** The longest the worker sleeps without looking (it is also woken by new events). */
 const IDLE_MS = 30_000
+/** Coalescing window for wake-ups caused by recorded events. */
+const EVENT_DEBOUNCE_MS = 100
 /** How often licenses are checked for having reached their expiry. */
 const SWEEP_MS = 60_000
 
@@ -211,8 +213,16 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
     return events.length
   }
 
+  // Bursts of events (a load test records thousands per second) wake the worker once per
+  // EVENT_DEBOUNCE_MS, not once per event: each wake is a write transaction (the cursor).
+  let wake: NodeJS.Timeout | null = null
   const onEvent = () => {
-    if (running) setImmediate(() => void kick())
+    if (!running || wake) return
+    wake = setTimeout(() => {
+      wake = null
+      void kick()
+    }, EVENT_DEBOUNCE_MS)
+    wake.unref?.()
   }
 
   return {
@@ -242,8 +252,9 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
       running = false
       ctx.bus.off(EVENT_PUSHED, onEvent)
       if (timer) clearTimeout(timer)
+      if (wake) clearTimeout(wake)
       if (sweepTimer) clearInterval(sweepTimer)
-      timer = sweepTimer = null
+      timer = sweepTimer = wake = null
       aborter.current.abort()
       await Promise.allSettled([...inflight])
       if (ticking) await ticking.catch(() => {})
