@@ -160,7 +160,7 @@ describe('encrypted envelope', () => {
         .update(`${e.iv}:${e.data}:${e.tag}:${e.timestamp}`)
         .digest('hex')
     const env = c.envelope(c.body({ license_key: key, hwid: 'h' }))
-    const flipped = {
+    const flipped: Record<string, unknown> = {
       ...env,
       data: (env.data as string).replace(/^../, (h) =>
         ((parseInt(h, 16) ^ 1) + 256).toString(16).slice(1),

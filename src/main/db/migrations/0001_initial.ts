@@ -176,6 +176,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['license_id', 'expires_at'])
     .execute()
   await db.schema.createIndex('sessions_expires').on('sessions').column('expires_at').execute()
+  // Revoking a machine's sessions and finding silent machines go by machine.
+  await db.schema.createIndex('sessions_machine').on('sessions').column('machine_id').execute()
 
   await db.schema
     .createTable('challenges')

@@ -56,31 +56,50 @@ export function findProductSecret(
   ).get(id) as ProductSecretRow | undefined
 }
 
-export interface MachineSlot {
-  id: string
-  hwid: string
-  /** 1 when the machine holds a session that is neither revoked, expired nor silent too long. */
-  live: number
+/** How many machines a license has bound. */
+export function countMachines(sqlite: BetterSqlite3.Database, licenseId: string): number {
+  return (
+    stmt(sqlite, 'SELECT COUNT(*) AS n FROM machines WHERE license_id = ?').get(licenseId) as {
+      n: number
+    }
+  ).n
 }
 
 /**
- * Every machine bound to a license, each with whether it holds a live session at `now`
- * (`silentSince` = the last_seen_at below which a session counts as having missed its heartbeats).
+ * How many machines other than `hwid` hold a live session at `now` (not revoked, not expired,
+ * heard from since `silentSince`). Walks the license's sessions through sessions_license.
  */
-export function machineSlots(
+export function countLiveMachines(
   sqlite: BetterSqlite3.Database,
   licenseId: string,
   now: string,
   silentSince: string,
-): MachineSlot[] {
+  exceptHwid: string,
+): number {
+  return (
+    stmt(
+      sqlite,
+      `SELECT COUNT(DISTINCT machine_id) AS n FROM sessions
+        WHERE license_id = ? AND expires_at > ? AND revoked_at IS NULL AND last_seen_at > ?
+          AND machine_id IS NOT NULL AND hwid IS NOT ?`,
+    ).get(licenseId, now, silentSince, exceptHwid) as { n: number }
+  ).n
+}
+
+/** Machines of a license without a live session (their slot may be reclaimed). */
+export function silentMachines(
+  sqlite: BetterSqlite3.Database,
+  licenseId: string,
+  now: string,
+  silentSince: string,
+): { id: string }[] {
   return stmt(
     sqlite,
-    `SELECT m.id, m.hwid,
-            EXISTS(SELECT 1 FROM sessions s
-                    WHERE s.machine_id = m.id AND s.revoked_at IS NULL
-                      AND s.expires_at > ? AND s.last_seen_at > ?) AS live
-       FROM machines m WHERE m.license_id = ?`,
-  ).all(now, silentSince, licenseId) as MachineSlot[]
+    `SELECT m.id FROM machines m
+      WHERE m.license_id = ? AND NOT EXISTS (
+        SELECT 1 FROM sessions s WHERE s.machine_id = m.id AND s.revoked_at IS NULL
+           AND s.expires_at > ? AND s.last_seen_at > ?)`,
+  ).all(licenseId, now, silentSince) as { id: string }[]
 }
 
 export interface MachineSeen {

@@ -1,6 +1,6 @@
 import { DomainError } from '@shared/errors'
 import type { ProductPolicy } from '@shared/dto'
-import type { LicenseCheckRow, MachineSlot } from '../../db/repositories/machines'
+import type { LicenseCheckRow } from '../../db/repositories/machines'
 import { effectiveStatus } from '../licenses'
 import type { ClientData, LicenseRequest, LicenseView } from './types'
 
@@ -39,6 +39,16 @@ export function decideStatus(
     throw new DomainError('LICENSE_EXPIRED', 'License has expired')
 }
 
+/** What the machine decision may ask about; each answer is computed only when needed. */
+export interface MachineFacts {
+  /** The id of the machine bound with this HWID, if any. */
+  boundId(): string | undefined
+  /** Machines bound to the license. */
+  machineCount(): number
+  /** Machines other than this HWID holding a live session. */
+  liveOthers(): number
+}
+
 /**
  * 6–7. The machine. A machine already bound always passes. A new one needs a free slot:
  * with `hwid_locked` every bound machine holds its slot until deactivated or reset (a full
@@ -48,25 +58,21 @@ export function decideStatus(
  */
 export function decideMachine(
   row: LicenseCheckRow,
-  hwid: string,
-  slots: MachineSlot[],
-): { bound: MachineSlot | undefined; stale: MachineSlot[] } {
-  const bound = slots.find((s) => s.hwid === hwid)
-  const liveOthers = slots.filter((s) => s.live === 1 && s.hwid !== hwid).length
-  if (!bound) {
-    const used = row.hwid_locked === 1 ? slots.length : liveOthers
+  facts: MachineFacts,
+): { boundId: string | undefined } {
+  const boundId = facts.boundId()
+  if (!boundId) {
+    const locked = row.hwid_locked === 1
+    const used = locked ? facts.machineCount() : facts.liveOthers()
     if (used >= row.max_uses) {
-      if (row.hwid_locked === 1)
-        throw new DomainError('HWID_MISMATCH', 'Hardware ID does not match this license')
+      if (locked) throw new DomainError('HWID_MISMATCH', 'Hardware ID does not match this license')
       throw new DomainError('MAX_USES_EXCEEDED', 'Maximum activations reached')
     }
   }
-  if (row.max_sessions !== null && liveOthers >= row.max_sessions) {
+  if (row.max_sessions !== null && facts.liveOthers() >= row.max_sessions) {
     throw new DomainError('MAX_USES_EXCEEDED', 'Maximum concurrent sessions reached')
   }
-  // Unlocked licenses drop silent machines when a new one takes a slot, so the table stays small.
-  const stale = row.hwid_locked === 1 || bound ? [] : slots.filter((s) => s.live === 0)
-  return { bound, stale }
+  return { boundId }
 }
 
 /**

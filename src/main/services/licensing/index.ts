@@ -7,7 +7,7 @@ import type { ServiceContext } from '../context'
 import type { EventsService } from '../events'
 import { isLive, type SessionsService } from '../sessions'
 import { createAttestor } from './attest'
-import { decideMachine } from './decide'
+import { decideMachine, type MachineFacts } from './decide'
 import { createRunner, type Decided, type SecurityHooks } from './engine'
 import { createEnvelopeService } from './envelope'
 import { silentSince } from './policy'
@@ -87,8 +87,24 @@ export function createLicensingService(
     return { value, expires_at }
   }
 
-  function slotsOf(d: Decided) {
-    return machines.machineSlots(ctx.sqlite, d.row.id, d.nowIso, silentSince(d.policy, d.now))
+  /** Lazy, memoised answers for the machine decision (most checks need one indexed lookup). */
+  function factsOf(d: Decided, hwid: string): MachineFacts {
+    let bound: { id: string } | undefined | null = null
+    let live: number | null = null
+    return {
+      boundId: () =>
+        (bound === null ? (bound = machines.findMachine(ctx.sqlite, d.row.id, hwid)) : bound)?.id,
+      machineCount: () => machines.countMachines(ctx.sqlite, d.row.id),
+      liveOthers: () =>
+        live ??
+        (live = machines.countLiveMachines(
+          ctx.sqlite,
+          d.row.id,
+          d.nowIso,
+          silentSince(d.policy, d.now),
+          hwid,
+        )),
+    }
   }
 
   async function finish<T>(r: T & { flags: string[] }, licenseId: string) {
@@ -117,7 +133,7 @@ export function createLicensingService(
       }
       const r = await runner.run('license_validation', req, (d) => {
         let machineId: string | null = null
-        if (req.hwid) machineId = decideMachine(d.row, req.hwid, slotsOf(d)).bound?.id ?? null
+        if (req.hwid) machineId = decideMachine(d.row, factsOf(d, req.hwid)).boundId ?? null
         return { machineId, license: runner.view(d.row, d.nowIso) }
       })
       return { valid: true, ...(await finish(r, r.license.id)) }
@@ -127,7 +143,12 @@ export function createLicensingService(
     async activate(req: LicenseRequest): Promise<ActivateResult> {
       const hwid = requireHwid(req)
       const r = await runner.run('license_activation', req, (d) => {
-        const { stale } = decideMachine(d.row, hwid, slotsOf(d))
+        const { boundId } = decideMachine(d.row, factsOf(d, hwid))
+        // An unlocked license reclaims the rows of silent machines when a new one takes a slot.
+        const stale =
+          boundId || d.row.hwid_locked === 1
+            ? []
+            : machines.silentMachines(ctx.sqlite, d.row.id, d.nowIso, silentSince(d.policy, d.now))
         for (const s of stale) {
           deps.sessions.revokeMachine(s.id, 'slot_reclaimed', d.now)
           machines.deleteMachine(ctx.sqlite, s.id)
@@ -181,7 +202,7 @@ export function createLicensingService(
           })
         }
         // The machine must still be bound (a HWID reset or deactivation ends its sessions).
-        const { bound } = decideMachine(d.row, hwid, slotsOf(d))
+        const bound = machines.findMachine(ctx.sqlite, d.row.id, hwid)
         if (!bound) throw new DomainError('SESSION_EXPIRED', 'Session expired or invalid')
         const session = deps.sessions.rotate(s, {
           ip: req.ip,
