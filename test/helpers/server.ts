@@ -1,7 +1,41 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { generateKeyPairSync } from 'node:crypto'
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { startRuntime, type Runtime } from '../../src/main/runtime'
+import { rsaPrivateKeyPath } from '../../src/main/crypto/keys'
+
+/**
+ * Gives a fresh data directory the machine's shared RSA-4096 test key, so that each test
+ * server does not spend ~1 s of CPU generating its own. (First-start generation itself is
+ * tested in client-envelope.test.ts with a bare data directory.)
+ */
+function seedServerKey(dataDir: string): void {
+  const cached = join(tmpdir(), 'keywarden-test-rsa-4096.pem')
+  if (!existsSync(cached)) {
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 4096,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    })
+    const tmp = `${cached}.${process.pid}`
+    writeFileSync(tmp, privateKey, { mode: 0o600 })
+    renameSync(tmp, cached)
+  }
+  const target = rsaPrivateKeyPath(dataDir)
+  mkdirSync(dirname(target), { recursive: true, mode: 0o700 })
+  copyFileSync(cached, target)
+  chmodSync(target, 0o600)
+}
 
 export interface TestServer {
   runtime: Runtime
@@ -21,6 +55,7 @@ export async function startTestServer(
   opts: { console?: { setupToken: string; staticDir?: string } } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kw-test-'))
+  seedServerKey(dataDir)
   const runtime = await startRuntime({ dataDir, host: '127.0.0.1', port: 0, console: opts.console })
   const url = runtime.server!.url
   return {

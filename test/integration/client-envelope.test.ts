@@ -1,6 +1,9 @@
 import { createCipheriv, createHmac, randomBytes } from 'node:crypto'
-import { readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { createPublicKey } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { rsaPrivateKeyPath } from '../../src/main/crypto/keys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CONSOLE } from '../../src/main/services/context'
 import { startRuntime } from '../../src/main/runtime'
@@ -291,30 +294,40 @@ describe('validation rate limit', () => {
 })
 
 describe('server keys', () => {
-  it('RSA-4096 generated once, owner-only, served at /public-key and in ServerStatus, reused after restart', async () => {
-    const res = await srv.json('/api/client/public-key')
-    expect(res.status).toBe(200)
-    const pem = res.body.data.public_key as string
-    expect(pem).toMatch(/^-----BEGIN PUBLIC KEY-----\n[\s\S]+-----END PUBLIC KEY-----\n?$/)
-    expect(res.body.data.key_size).toBe(4096)
-    const priv = join(srv.dataDir, 'keys', 'rsa-private.pem')
-    expect(statSync(priv).mode & 0o777).toBe(0o600)
-    expect(statSync(join(srv.dataDir, 'keys')).mode & 0o077).toBe(0)
-    expect(readFileSync(priv, 'utf8')).toMatch(/BEGIN PRIVATE KEY/)
-    expect(srv.runtime.status().public_key).toBe(pem)
-
-    // A second runtime on the same data directory signs with the same key.
-    const dir = srv.dataDir
-    await srv.runtime.close()
-    const again = await startRuntime({ dataDir: dir, host: '127.0.0.1', port: 0 })
+  it('RSA-4096 generated on first start, owner-only, served and in ServerStatus, reused after restart', async () => {
+    // A bare data directory (startTestServer seeds a shared key; this one must generate its own).
+    const dir = mkdtempSync(join(tmpdir(), 'kw-keys-'))
     try {
-      const r2 = await fetch(`${again.server!.url}/api/client/public-key`).then(
-        (r) => r.json() as Promise<{ data: { public_key: string } }>,
-      )
-      expect(r2.data.public_key).toBe(pem)
+      const first = await startRuntime({ dataDir: dir, host: '127.0.0.1', port: 0 })
+      let pem: string
+      try {
+        const res = await fetch(`${first.server!.url}/api/client/public-key`)
+        const body = (await res.json()) as { data: { public_key: string; key_size: number } }
+        expect(res.status).toBe(200)
+        pem = body.data.public_key
+        expect(pem).toMatch(/^-----BEGIN PUBLIC KEY-----\n[\s\S]+-----END PUBLIC KEY-----\n?$/)
+        expect(createPublicKey(pem).asymmetricKeyDetails?.modulusLength).toBe(4096)
+        expect(body.data.key_size).toBe(4096)
+        const priv = rsaPrivateKeyPath(dir)
+        expect(statSync(priv).mode & 0o777).toBe(0o600)
+        expect(statSync(dirname(priv)).mode & 0o077).toBe(0)
+        expect(readFileSync(priv, 'utf8')).toMatch(/BEGIN PRIVATE KEY/)
+        expect(first.status().public_key).toBe(pem)
+      } finally {
+        await first.close()
+      }
+      // A second start on the same data directory signs with the same key.
+      const again = await startRuntime({ dataDir: dir, host: '127.0.0.1', port: 0 })
+      try {
+        const r2 = await fetch(`${again.server!.url}/api/client/public-key`).then(
+          (r) => r.json() as Promise<{ data: { public_key: string } }>,
+        )
+        expect(r2.data.public_key).toBe(pem)
+      } finally {
+        await again.close()
+      }
     } finally {
-      await again.close()
+      rmSync(dir, { recursive: true, force: true })
     }
-    srv = await startTestServer() // afterAll stops (and removes) a fresh one
   })
 })

@@ -22,6 +22,11 @@ export const RSA_BITS = 4096
 const PRIVATE_FILE = 'rsa-private.pem'
 const PUBLIC_FILE = 'rsa-public.pem'
 
+/** Where the private key of the installation in `dataDir` lives (PKCS#8 PEM, mode 0600). */
+export function rsaPrivateKeyPath(dataDir: string): string {
+  return join(dataDir, 'keys', PRIVATE_FILE)
+}
+
 function writeOwnerOnly(path: string, text: string): void {
   // Write beside and rename: a crash mid-write never leaves a truncated key behind.
   const tmp = `${path}.${process.pid}.tmp`
