@@ -124,3 +124,55 @@ export const createdApiKeyDtoSchema = apiKeyDtoSchema.extend({
   key: z.string().describe('Send as X-API-Key. Shown once.'),
   secret: z.string().describe('HMAC-SHA256 signing secret. Shown once.'),
 })
+
+/** The exact text a request signature covers: METHOD \n PATH \n TIMESTAMP \n BODY. */
+export function stringToSignText(
+  method: string,
+  path: string,
+  timestamp: string,
+  body: string,
+): string {
+  return `${method.toUpperCase()}\n${path}\n${timestamp}\n${body}`
+}
+
+export interface SigningExampleInput {
+  /** Server base URL, e.g. http://127.0.0.1:47293 */
+  baseUrl: string
+  /** The full key when known (just created), else its visible prefix. */
+  key: string
+  /** The signing secret when known (just created); otherwise a placeholder is printed. */
+  secret?: string
+  method: string
+  /** Path as it will be sent, query string included. */
+  path: string
+  body: string
+  timestamp: string
+}
+
+/** Single-quotes a value for a POSIX shell. */
+const sh = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`
+
+/**
+ * The console's "signing example": the exact string to sign for one request, and a bash +
+ * openssl + curl snippet that computes the signature the same way and sends the request.
+ */
+export function signingExample(i: SigningExampleInput): { stringToSign: string; curl: string } {
+  const method = i.method.toUpperCase()
+  const hasBody = i.body !== ''
+  const lines = [
+    `KEY=${sh(i.key)}`,
+    `SECRET=${i.secret ? sh(i.secret) : "'<the secret shown when the key was created>'"}`,
+    'TS=$(date +%s)',
+    `BODY=${sh(i.body)}`,
+    `SIG=$(printf '%s\\n%s\\n%s\\n%s' ${sh(method)} ${sh(i.path)} "$TS" "$BODY" | openssl dgst -sha256 -hmac "$SECRET" -binary | base64)`,
+    [
+      `curl -sS -X ${method} ${sh(i.baseUrl.replace(/\/$/, '') + i.path)}`,
+      `-H "X-API-Key: $KEY" -H "X-Timestamp: $TS" -H "X-Signature: $SIG"`,
+      ...(hasBody ? [`-H 'Content-Type: application/json' --data-raw "$BODY"`] : []),
+    ].join(' \\\n  '),
+  ]
+  return {
+    stringToSign: stringToSignText(method, i.path, i.timestamp, i.body),
+    curl: lines.join('\n'),
+  }
+}

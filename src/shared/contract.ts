@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { EventDto, ServerStatus } from './dto'
 import { coreChannels } from './channels/core'
+import { apiKeyChannels } from './channels/apikeys'
 import { securityChannels } from './channels/security'
 import { webhookChannels } from './channels/webhooks'
 import { accountChannels } from './channels/accounts'
@@ -20,6 +21,7 @@ import { secretsChannels } from './channels/account'
  */
 export const contract = {
   ...coreChannels,
+  ...apiKeyChannels,
   ...securityChannels,
   ...webhookChannels,
   ...accountChannels,

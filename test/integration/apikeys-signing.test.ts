@@ -1,10 +1,15 @@
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFile, execFileSync, spawnSync } from 'node:child_process'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../helpers/server'
 import { firstAdmin } from '../helpers/mgmt'
 import { createKey, keyed, now, sign, type CreatedKey } from '../helpers/apikeys'
+import { signingExample } from '@shared/apikeys'
 
 const hasPython = spawnSync('python3', ['--version']).status === 0
+const hasShellTools = ['openssl', 'curl'].every(
+  (t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0,
+)
 
 // The reference's Python example, computing the signature for the request we then send.
 const python = `
@@ -149,6 +154,42 @@ describe('signed requests (require_signature keys)', () => {
       expect((await keyed(s, k.key, 'GET', path, { signWith: k.secret })).status, path).toBe(200)
     }
   })
+
+  it.runIf(hasShellTools)(
+    "the console's signing example (bash + openssl + curl) is accepted",
+    async () => {
+      const body = JSON.stringify({ name: "it's from curl", scopes: ['licenses:read'] })
+      const ex = signingExample({
+        baseUrl: s.url,
+        key: k.key,
+        secret: k.secret,
+        method: 'POST',
+        path: '/api/api-keys?src=console',
+        body,
+        timestamp: now(),
+      })
+      expect(ex.stringToSign).toBe(
+        `POST\n/api/api-keys?src=console\n${ex.stringToSign.split('\n')[2]}\n${body}`,
+      )
+      // Asynchronously: the server answering curl runs in this very process.
+      const run = promisify(execFile)
+      const { stdout } = await run('bash', ['-c', ex.curl + ' --max-time 10 -w "\n%{http_code}"'])
+      const out = stdout.trim().split('\n')
+      expect(out.at(-1)).toBe('201')
+      expect(JSON.parse(out.slice(0, -1).join('\n')).data.name).toBe("it's from curl")
+      // Without the secret, the example says where it goes instead of inventing one.
+      expect(
+        signingExample({
+          baseUrl: s.url,
+          key: k.prefix,
+          method: 'GET',
+          path: '/api/licenses',
+          body: '',
+          timestamp: '1',
+        }).curl,
+      ).toContain('<the secret shown when the key was created>')
+    },
+  )
 
   it('does not ask keys without require_signature to sign', async () => {
     const plain = await createKey(s, jwt, { name: 'plain', scopes: ['admin'] })

@@ -1,6 +1,7 @@
 import type { Contract } from '@shared/contract'
 import type { HandlerDeps, HandlersFor } from './types'
 import { coreHandlers } from './core'
+import { apiKeyHandlers } from './apikeys'
 import { securityHandlers } from './security'
 import { webhookHandlers } from './webhooks'
 import { accountHandlers } from './accounts'
@@ -18,6 +19,7 @@ export type Handlers = HandlersFor<Contract>
 export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     ...coreHandlers(deps),
+    ...apiKeyHandlers(deps),
     ...securityHandlers(deps),
     ...webhookHandlers(deps),
     ...accountHandlers(deps),
