@@ -136,9 +136,9 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
     op: Op,
     req: LicenseRequest,
     body: (d: Decided) => T | DomainError,
-    opts: { allowExpired?: boolean; skipIndicators?: boolean } = {},
+    opts: { allowExpired?: boolean; skipIndicators?: boolean; row?: LicenseCheckRow } = {},
   ): Promise<T & { flags: string[] }> {
-    let row = machines.findLicenseForCheck(ctx.sqlite, req.licenseKey)
+    let row = opts.row ?? machines.findLicenseForCheck(ctx.sqlite, req.licenseKey)
     let flags: string[] = []
     try {
       decideProduct(row, req)

@@ -97,6 +97,8 @@ export function createEnvelopeService(
           product.id,
         )
       }
+      // Not inside someone's open Kysely transaction: a rollback there must not forget this use.
+      while (ctx.sqlite.inTransaction) await new Promise((r) => setImmediate(r))
       // Remember the signature until it would be stale anyway; a second use is a replay.
       const until = new Date(env.timestamp + opts.windowMs + 1000).toISOString()
       if (!rememberOnce(ctx.sqlite, 'licensecm_envelope', env.signature.toLowerCase(), until)) {

@@ -131,11 +131,16 @@ export function createLicensingService(
           await runner.record('license_validation', req, row, { ok: false, error: err }, [])
         throw err
       }
-      const r = await runner.run('license_validation', req, (d) => {
-        let machineId: string | null = null
-        if (req.hwid) machineId = decideMachine(d.row, factsOf(d, req.hwid)).boundId ?? null
-        return { machineId, license: runner.view(d.row, d.nowIso) }
-      })
+      const r = await runner.run(
+        'license_validation',
+        req,
+        (d) => {
+          let machineId: string | null = null
+          if (req.hwid) machineId = decideMachine(d.row, factsOf(d, req.hwid)).boundId ?? null
+          return { machineId, license: runner.view(d.row, d.nowIso) }
+        },
+        { row },
+      )
       return { valid: true, ...(await finish(r, r.license.id)) }
     },
 
