@@ -1,4 +1,7 @@
+import { execFile, execFileSync } from 'node:child_process'
 import { createVerify } from 'node:crypto'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CONSOLE } from '../../src/main/services/context'
 import { startTestServer, type TestServer } from '../helpers/server'
@@ -146,3 +149,56 @@ describe('LicenseCM SDK compatibility (encrypted, signature-verified)', () => {
     expect(c.verifySignature(forged, body.data.signature)).toBe(false)
   })
 })
+
+/** Is there a python3 with the `cryptography` package (the Python client below needs it)? */
+function pythonWithCryptography(): boolean {
+  try {
+    execFileSync('python3', ['-c', 'import cryptography.hazmat.primitives.ciphers.aead'], {
+      stdio: 'ignore',
+    })
+    return true
+  } catch {
+    return false
+  }
+}
+
+describe.runIf(pythonWithCryptography())(
+  'a Python client on the wire (json.dumps, pycryptodome-style checks)',
+  () => {
+    let srv: TestServer
+    beforeAll(async () => {
+      srv = await startTestServer()
+    })
+    afterAll(async () => {
+      await srv.stop()
+    })
+
+    it('runs the lifecycle encrypted with signature checks and reads each error message', async () => {
+      const { product, key } = await seed(srv)
+      await srv.runtime.services.licenses.update(
+        CONSOLE,
+        (await srv.runtime.services.licenses.list(CONSOLE, { q: key })).items[0].id,
+        {
+          metadata: { note: 'Ünïcode <b> & ✓' },
+        },
+      )
+      const script = join(import.meta.dirname, '..', 'fixtures', 'licensecm_client.py')
+      // Async: the server answers from this very process.
+      const { stdout } = await promisify(execFile)('python3', [
+        script,
+        srv.url,
+        product.id,
+        product.secret_key,
+        key,
+      ])
+      expect(JSON.parse(stdout)).toEqual({
+        activated: true,
+        validated: true,
+        rotated: true,
+        challenge: true,
+        deactivated: true,
+        errors: { not_found: 'Invalid license key', stale_session: 'Session expired or invalid' },
+      })
+    })
+  },
+)
