@@ -22,13 +22,16 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     only: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    licenses: { type: 'string' },
+    bulk: { type: 'string' },
+    duration: { type: 'string' },
   },
 })
 
 const CONFIG = args.quick
   ? {
       licenses: 100_000,
-      pool: 4_000,
+      pool: 12_000,
       sessions: 400,
       duration: 4,
       warmup: 1,
@@ -44,9 +47,14 @@ const CONFIG = args.quick
       connections: 32,
       bulk: 100_000,
     }
+// Overrides for profiling one part (the results file then says what was run).
+if (args.licenses) CONFIG.licenses = Number(args.licenses)
+if (args.bulk) CONFIG.bulk = Number(args.bulk)
+if (args.duration) CONFIG.duration = Number(args.duration)
 const SCENARIOS = [
   'validate',
   'validate_2000',
+  'validate_cold',
   'validate_encrypted',
   'heartbeat',
   'sellrealm_check_session',

@@ -16,16 +16,23 @@ async function envelope() {
   return envelopeLib
 }
 
-/** A pool of chains (sessions) handed out to requests one at a time. */
-function chainPool(items) {
+// Chains live as long as the load generator: a later scenario (mixed after heartbeat)
+// continues each session from the token/nonce its last response rotated to.
+const chainPools = new Map()
+
+/** A pool of chains (sessions) handed out to requests one at a time, kept per `name`. */
+function chainPool(name, items) {
+  if (chainPools.has(name)) return chainPools.get(name)
   const free = items.slice()
-  return {
+  const p = {
     take: () => free.pop(),
     give: (c) => free.push(c),
     get size() {
       return free.length
     },
   }
+  chainPools.set(name, p)
+  return p
 }
 
 function tryJson(body) {
@@ -47,14 +54,29 @@ export async function buildScenario(name, fx, opts = {}) {
   const validateBody = (l) =>
     JSON.stringify({ license_key: l.key, hwid: l.hwid, product_id: products[l.product].id })
 
-  // Static requests: autocannon serialises them once; connections cycle through them.
-  const validateStatic = (path) =>
-    fx.pools.validate.map((l) => ({
-      method: 'POST',
-      path,
-      headers: JSON_HEADERS,
-      body: validateBody(l),
-    }))
+  // The validate working set: `hot` installed apps validating again and again (the signed
+  // answer of a license+machine is the same within its minute, so the server may reuse its
+  // signature), or — for validate_cold — the whole pool, so that nearly every answer is new.
+  const hot = fx.pools.validate.slice(0, fx.hotSet ?? 1_000)
+  // One counter shared by every connection: consecutive requests name different licenses
+  // (a static request list would have all connections walk the same keys in lockstep).
+  // Bodies are serialised before the clock starts.
+  const validateStream = (path, set = hot) => {
+    const bodies = set.map(validateBody)
+    let n = 0
+    return [
+      {
+        method: 'POST',
+        path,
+        headers: JSON_HEADERS,
+        setupRequest: (req) => {
+          req.body = bodies[n++ % bodies.length]
+          return req
+        },
+        onResponse: (status, body) => status !== 200 && noteFailure(status, body),
+      },
+    ]
+  }
 
   let act = 0
   const activateRequest = () => ({
@@ -79,7 +101,7 @@ export async function buildScenario(name, fx, opts = {}) {
     },
   })
 
-  const heartbeats = chainPool(fx.sessions ?? [])
+  const heartbeats = chainPool('heartbeat', fx.sessions ?? [])
   const heartbeatRequest = () => ({
     method: 'POST',
     path: '/api/client/heartbeat',
@@ -109,18 +131,25 @@ export async function buildScenario(name, fx, opts = {}) {
 
   switch (name) {
     case 'reference':
-      return { url: fx.refUrl, requests: validateStatic('/validate') }
+      return { url: fx.refUrl, failures, requests: validateStream('/validate') }
 
     case 'validate':
     case 'validate_2000':
-      return { url: fx.url, requests: validateStatic('/api/client/validate') }
+      return { url: fx.url, failures, requests: validateStream('/api/client/validate') }
+
+    case 'validate_cold':
+      return {
+        url: fx.url,
+        failures,
+        requests: validateStream('/api/client/validate', fx.pools.validate),
+      }
 
     case 'validate_encrypted': {
       const { sealEnvelope, envelopeSignature } = await envelope()
       // Pre-built unique envelopes, so the client's AES/HMAC work happens before the clock
       // starts; if the server outruns the estimate, more are sealed on the fly.
       const seal = (i) => {
-        const l = fx.pools.validate[i % fx.pools.validate.length]
+        const l = hot[i % hot.length]
         const p = products[l.product]
         const e = sealEnvelope(p.secret_key, validateBody(l))
         const timestamp = Date.now()
@@ -161,7 +190,7 @@ export async function buildScenario(name, fx, opts = {}) {
       return { url: fx.url, failures, requests: [activateRequest()] }
 
     case 'sellrealm_check_session': {
-      const chains = chainPool(fx.sellrealm?.chains ?? [])
+      const chains = chainPool('sellrealm', fx.sellrealm?.chains ?? [])
       return {
         url: fx.url,
         failures,
@@ -233,7 +262,7 @@ export async function buildScenario(name, fx, opts = {}) {
                 return hb.setupRequest({ ...req, path: hb.path }, ctx)
               }
               ctx.kind = 'validate'
-              const l = fx.pools.validate[v++ % fx.pools.validate.length]
+              const l = hot[v++ % hot.length]
               req.body = validateBody(l)
               return req
             },

@@ -37,6 +37,7 @@ export async function setupFixtures({ url, refUrl, seeded, consoleApi, config, l
     for (const n of [
       'validate',
       'validate_2000',
+      'validate_cold',
       'validate_encrypted',
       'heartbeat',
       'activate',
