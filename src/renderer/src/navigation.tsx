@@ -29,7 +29,7 @@ import { DashboardScreen } from './screens/dashboard'
 import { ProductsScreen } from './screens/products'
 import { LicensesScreen } from './screens/licenses'
 import { SettingsScreen } from './screens/settings'
-import { PlaceholderScreen } from './screens/placeholder'
+import { ApiKeysScreen } from './screens/api-keys'
 import { StoreScreen } from './screens/store'
 import { SecurityScreen } from './screens/security'
 import { SessionsScreen } from './screens/sessions'
@@ -109,7 +109,8 @@ export const SCREENS: ScreenDef[] = [
     label: 'API keys',
     icon: KeySquare,
     group: 'System',
-    render: () => <PlaceholderScreen title="API keys" feature="the management API" />,
+    render: () => <ApiKeysScreen />,
+    keywords: ['backend', 'X-API-Key', 'signing', 'HMAC'],
   },
   {
     id: 'settings',

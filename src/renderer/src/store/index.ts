@@ -8,6 +8,7 @@ import { createLicensesSlice } from './slices/licenses'
 import { createActivitySlice } from './slices/activity'
 import { createDashboardSlice } from './slices/dashboard'
 import { createSystemSlice } from './slices/system'
+import { createApiKeysSlice } from './slices/apikeys'
 import { createSecuritySlice } from './slices/security'
 import { createWebhooksSlice } from './slices/webhooks'
 import { createStoreSlice } from './slices/store'
@@ -26,6 +27,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createActivitySlice(...a),
   ...createDashboardSlice(...a),
   ...createSystemSlice(...a),
+  ...createApiKeysSlice(...a),
   ...createSecuritySlice(...a),
   ...createWebhooksSlice(...a),
   ...createStoreSlice(...a),
