@@ -154,15 +154,18 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
   r.post('/client/heartbeat', route(heartbeatBody), (req) =>
     serve(req, heartbeatBody, async (i, meta) => {
       const h = await engine.heartbeat({ ...request(i, meta), sessionToken: i.session_token })
+      // The signature attests the license verdict for this machine in this minute, like
+      // validate's: deterministic, so the heartbeats of a machine within a minute share one
+      // signing. The fresh token and challenge travel beside it (inside the envelope when the
+      // client encrypts), not in the signed payload.
       const signed = await engine.attestor.sign({
         action: 'heartbeat',
         valid: true,
         product_id: h.license.product_id,
         hwid: i.hwid,
-        session_expires_at: h.session.expires_at,
-        challenge: h.challenge.value,
+        license: wireLicense(h.license),
         watermark: h.watermark,
-        issued_at: services.ctx.clock().toISOString(),
+        issued_at: minuteOf(services.ctx.clock().toISOString()),
       })
       return {
         valid: true,
