@@ -75,7 +75,7 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.post(
     '/licenses',
-    { ...write, schema: { body: createLicenseSchema, tags } },
+    { ...write, config: { idempotent: true }, schema: { body: createLicenseSchema, tags } },
     async (req, reply) => {
       const p = principalOf(req)
       assertProductAllowed(p, req.body.product_id)
@@ -85,7 +85,7 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.post(
     '/licenses/bulk',
-    { ...write, schema: { body: bulkCreateLicensesSchema, tags } },
+    { ...write, config: { idempotent: true }, schema: { body: bulkCreateLicensesSchema, tags } },
     async (req, reply) => {
       const p = principalOf(req)
       assertProductAllowed(p, req.body.product_id)

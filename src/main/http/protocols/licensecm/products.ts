@@ -21,7 +21,7 @@ export const productRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.post(
     '/products',
-    { ...write, schema: { body: createProductSchema, tags } },
+    { ...write, config: { idempotent: true }, schema: { body: createProductSchema, tags } },
     async (req, reply) => {
       const p = principalOf(req)
       if (p.productId) throw new DomainError('FORBIDDEN', 'This API key is bound to one product')

@@ -26,7 +26,7 @@ export const webhookRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.post(
     '/webhooks',
-    { ...write, schema: { body: createWebhookSchema, tags } },
+    { ...write, config: { idempotent: true }, schema: { body: createWebhookSchema, tags } },
     async (req, reply) =>
       reply.status(201).send(ok(await wh.create(principalOf(req).actor, req.body))),
   )
