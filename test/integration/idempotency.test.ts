@@ -108,7 +108,7 @@ describe('Idempotency-Key on creating POSTs', () => {
     expect(await countLicenses()).toBe(before + 1)
   })
 
-  it('covers bulk licenses, products and API keys as well', async () => {
+  it('covers bulk licenses, products, webhooks and API keys as well', async () => {
     const before = await countLicenses()
     const bulk = { product_id: productId, count: 3 }
     const b1 = await keyed(s, k.key, 'POST', '/api/licenses/bulk', {
@@ -132,6 +132,23 @@ describe('Idempotency-Key on creating POSTs', () => {
       headers: { 'idempotency-key': 'p-1' },
     })
     expect(p2.body.data.id).toBe(p1.body.data.id)
+
+    const hook = { url: 'https://example.com/hooks/keywarden', events: ['license.created'] }
+    const w1 = await s.json('/api/webhooks', {
+      method: 'POST',
+      body: hook,
+      headers: bearer({ 'idempotency-key': 'w-1' }),
+    })
+    const w2 = await s.json('/api/webhooks', {
+      method: 'POST',
+      body: hook,
+      headers: bearer({ 'idempotency-key': 'w-1' }),
+    })
+    expect(w1.status).toBe(201)
+    expect(w2.headers.get('idempotent-replayed')).toBe('true')
+    expect(w2.body.data.id).toBe(w1.body.data.id)
+    const hooks = await s.runtime.store.db.selectFrom('webhooks').select('id').execute()
+    expect(hooks).toHaveLength(1)
 
     const a1 = await s.json('/api/api-keys', {
       method: 'POST',
