@@ -114,6 +114,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     },
   }
   await runtime.listen(host, port)
+  // A first start generates the RSA key in the background: tell the console once it exists.
+  void services.licensing.attestor
+    .ready()
+    .then(() => server && services.bus.emit('server.status', status()))
+    .catch(() => {})
   // The webhook outbox worker and the license-expiry sweep; stopped by close().
   await services.webhooks.start()
   return runtime
