@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import type { ServerStatus } from '../dto'
 import { channel, none } from './channel'
 
 export interface SystemInfo {
@@ -30,7 +29,11 @@ const backupName = z
 /** Console-only channels about the installation: versions, the listening address, backups. */
 export const systemChannels = {
   'system.info': channel(none).returns<SystemInfo>(),
-  /** Restarts the HTTP server on a new address (0.0.0.0 exposes it on the LAN). */
+  /**
+   * Restarts the HTTP server on a new address (0.0.0.0 exposes it on the LAN). The restart
+   * happens just after the answer (this call travels through the server being restarted);
+   * the new status arrives as a `server.status` push. A failed bind goes back to the old address.
+   */
   'system.listen': channel(
     z.object({
       host: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')], {
@@ -38,7 +41,7 @@ export const systemChannels = {
       }),
       port: z.number().int().min(0).max(65_535),
     }),
-  ).returns<ServerStatus>(),
+  ).returns<{ restarting: true; host: string; port: number }>(),
   'system.backups': channel(none).returns<BackupDto[]>(),
   /** SQLite online backup of the live database into <data>/backups/. */
   'system.backup': channel(none).returns<BackupDto>(),

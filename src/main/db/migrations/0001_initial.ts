@@ -127,6 +127,22 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('licenses_status').on('licenses').column('status').execute()
   await db.schema.createIndex('licenses_customer').on('licenses').column('customer_id').execute()
   await db.schema.createIndex('licenses_order').on('licenses').column('order_id').execute()
+  // Substring search over metadata and notes for the console: a trigram FTS5 index kept in
+  // step with the table by triggers (`licenses.num` is the rowid).
+  await sql`CREATE VIRTUAL TABLE licenses_fts USING fts5(
+    metadata, notes, content='licenses', content_rowid='num', tokenize='trigram')`.execute(db)
+  await sql`CREATE TRIGGER licenses_fts_ai AFTER INSERT ON licenses BEGIN
+    INSERT INTO licenses_fts(rowid, metadata, notes) VALUES (new.num, new.metadata, new.notes);
+  END`.execute(db)
+  await sql`CREATE TRIGGER licenses_fts_ad AFTER DELETE ON licenses BEGIN
+    INSERT INTO licenses_fts(licenses_fts, rowid, metadata, notes)
+      VALUES ('delete', old.num, old.metadata, old.notes);
+  END`.execute(db)
+  await sql`CREATE TRIGGER licenses_fts_au AFTER UPDATE OF metadata, notes ON licenses BEGIN
+    INSERT INTO licenses_fts(licenses_fts, rowid, metadata, notes)
+      VALUES ('delete', old.num, old.metadata, old.notes);
+    INSERT INTO licenses_fts(rowid, metadata, notes) VALUES (new.num, new.metadata, new.notes);
+  END`.execute(db)
 
   await db.schema
     .createTable('machines')

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely'
+import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely'
 import type { Db } from '../connection'
 import type { Database, License, LicenseUpdate, NewLicense } from '../schema'
 import type { ListLicensesQuery } from '@shared/schemas'
@@ -111,29 +111,35 @@ function applyFilters(q: LicQuery, f: ListLicensesQuery, now: string, ownerId?: 
   if (f.expires_to) q = q.where('licenses.expires_at', '<=', f.expires_to)
   const text = f.q?.trim()
   if (text) {
+    // One search box, three indexed paths OR-ed together (SQLite runs each on its own index
+    // and unions them, so a million rows are never scanned): key prefix on the unique key
+    // index, customer email through licenses_customer, and metadata/notes through the
+    // trigram full-text index licenses_fts (substring match, any case).
     const upper = text.toUpperCase()
-    if (KEY_LIKE.test(upper) && upper.length >= 4 && !text.includes('@')) {
-      // Key prefix: GLOB is case-sensitive, so SQLite can walk the unique key index.
-      const glob = upper.replace(/[*?[\]]/g, '') + '*'
-      q = q.where(sql<boolean>`licenses.key GLOB ${glob}`)
-    } else {
-      const like = `%${escapeLike(text)}%`
-      q = q.where((eb) =>
-        eb.or([
-          eb(
-            'licenses.customer_id',
-            'in',
-            eb
-              .selectFrom('customers')
-              .select('customers.id')
-              .where(sql<boolean>`customers.email LIKE ${like} ESCAPE '\\'`),
-          ),
-          sql<boolean>`licenses.key LIKE ${like} ESCAPE '\\'`,
-          sql<boolean>`licenses.metadata LIKE ${like} ESCAPE '\\'`,
-          sql<boolean>`licenses.notes LIKE ${like} ESCAPE '\\'`,
-        ]),
+    const like = `%${escapeLike(text)}%`
+    q = q.where((eb) => {
+      const terms: Expression<SqlBool>[] = [
+        eb(
+          'licenses.customer_id',
+          'in',
+          eb
+            .selectFrom('customers')
+            .select('customers.id')
+            .where(sql<boolean>`customers.email LIKE ${like} ESCAPE '\\'`),
+        ),
+      ]
+      if (KEY_LIKE.test(upper) && upper.length >= 4) {
+        // GLOB is case-sensitive, so SQLite can walk the unique key index.
+        terms.push(sql<boolean>`licenses.key GLOB ${upper.replace(/[*?[\]]/g, '') + '*'}`)
+      }
+      const phrase = `"${text.replace(/"/g, '""')}"`
+      terms.push(
+        text.length >= 3
+          ? sql<boolean>`licenses.num IN (SELECT rowid FROM licenses_fts WHERE licenses_fts MATCH ${phrase})`
+          : sql<boolean>`(licenses.metadata LIKE ${like} ESCAPE '\\' OR licenses.notes LIKE ${like} ESCAPE '\\')`,
       )
-    }
+      return eb.or(terms)
+    })
   }
   return q
 }

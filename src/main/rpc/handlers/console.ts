@@ -50,7 +50,21 @@ export function consoleHandlers({
     'system.listen': async (i) => {
       if (!listen)
         throw new DomainError('FORBIDDEN', 'This server cannot be restarted from the console')
-      return listen(i.host, i.port)
+      const before = serverStatus()
+      // This call is served by the very server being restarted, and a restart drains open
+      // requests first: restarting before answering would wait for itself. Answer, then restart;
+      // a failed bind (port taken) goes back to the previous address.
+      setTimeout(() => {
+        listen(i.host, i.port).catch(async (e: unknown) => {
+          await s.events.record({
+            type: 'system.listen_failed',
+            severity: 'high',
+            details: { host: i.host, port: i.port, message: e instanceof Error ? e.message : String(e) },
+          })
+          await listen(before.host, before.port)
+        })
+      }, 50)
+      return { restarting: true as const, host: i.host, port: i.port }
     },
     'system.backups': async () => s.backup.list(),
     'system.backup': async () => s.backup.backup(),

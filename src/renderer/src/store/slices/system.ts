@@ -35,12 +35,13 @@ export const createSystemSlice: Slice<SystemSlice> = (set, get) => ({
     set({ system: system ?? get().system, backups: backups ?? get().backups })
   },
   async restartServer(host, port) {
-    const s = await act(
+    const r = await act(
       call('system.listen', { host, port }),
-      (x) => `Server restarted on ${x.url}`,
+      (x) => `Restarting the server on ${x.host}:${x.port === 0 ? 'a free port' : x.port}…`,
     )
-    if (s) set({ server: s })
-    return s !== undefined
+    // The new address arrives as a server.status push (desktop); read it again as well.
+    if (r) setTimeout(() => void get().loadServer(), 800)
+    return r !== undefined
   },
   async backupNow() {
     const b = await act(call('system.backup', {}), (x) => `Backup saved: ${x.name}`)
