@@ -77,6 +77,14 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
       body: { name: 'x', scopes: ['nope'] },
     })
     expect([400, 401]).toContain(r.status)
+    // Access and retry-safety, from the scope table and the idempotency opt-in.
+    expect(create.security).toEqual([{ bearer: [] }, { apiKey: [] }])
+    expect(create.description).toMatch(/scope `admin`/)
+    expect(create.parameters).toContainEqual(
+      expect.objectContaining({ in: 'header', name: 'idempotency-key' }),
+    )
+    expect(doc.paths['/api/licenses'].get.description).toMatch(/licenses:read/)
+    expect(doc.paths['/api/auth/login'].post.security).toBeUndefined()
     const lic = doc.paths['/api/licenses']?.post
     expect(lic.requestBody.content['application/json'].schema.required).toContain('product_id')
   })
@@ -91,5 +99,34 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
     expect(me.headers.get('x-ratelimit-limit')).toMatch(/^\d+$/)
     expect(me.headers.get('x-ratelimit-remaining')).toMatch(/^\d+$/)
     expect(me.headers.get('x-ratelimit-reset')).toMatch(/^\d+$/)
+  })
+})
+
+describe('rate-limit and version headers on /api answers', () => {
+  let s: TestServer
+  beforeAll(async () => {
+    s = await startTestServer()
+    await s.runtime.services.settings.update({ kind: 'console' }, { api_rate_limit_per_minute: 4 })
+  })
+  afterAll(() => s.stop())
+
+  it('counts down on every answer, unknown /api paths included, then 429 with Retry-After', async () => {
+    const first = await s.json('/api/auth/me')
+    expect(first.headers.get('x-ratelimit-limit')).toBe('4')
+    expect(first.headers.get('x-ratelimit-remaining')).toBe('3')
+    const missing = await s.json('/api/no/such/route')
+    expect(missing.status).toBe(404)
+    expect(missing.body).toMatchObject({ success: false, error_code: 'NOT_FOUND' })
+    expect(missing.headers.get('x-ratelimit-remaining')).toBe('2')
+    expect(missing.headers.get('api-version')).toBe('1')
+    await s.json('/api/openapi.json')
+    await s.json('/api/auth/me')
+    const limited = await s.json('/api/auth/me')
+    expect(limited.status).toBe(429)
+    expect(limited.body).toMatchObject({ success: false, error_code: 'RATE_LIMITED' })
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(limited.headers.get('x-ratelimit-remaining')).toBe('0')
+    expect(Number(limited.headers.get('x-ratelimit-reset'))).toBeGreaterThan(0)
+    expect(limited.headers.get('api-version')).toBe('1')
   })
 })

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify'
 import type { RateLimitPluginOptions } from '@fastify/rate-limit'
 
 /**
@@ -21,3 +22,21 @@ export const RATE_LIMIT_HEADERS = {
   },
   enableDraftSpec: false,
 } satisfies Partial<RateLimitPluginOptions>
+
+/**
+ * The 404 for unknown /api paths, counted by the rate limiter like any other /api answer (so
+ * it carries the X-RateLimit-* headers, and scanning for routes uses up the budget). Register
+ * inside the rate-limited scope; `body` is the surface's own 404 envelope.
+ */
+export async function registerRateLimitedNotFound(
+  app: FastifyInstance,
+  body: () => unknown,
+): Promise<void> {
+  await app.register(
+    async (scope) => {
+      const limited = scope.hasDecorator('rateLimit') ? { preHandler: scope.rateLimit() } : {}
+      scope.setNotFoundHandler(limited, async (_req, reply) => reply.status(404).send(body()))
+    },
+    { prefix: '/api' },
+  )
+}

@@ -4,6 +4,7 @@ import { DomainError } from '@shared/errors'
 import type { Services } from '../../../services'
 import { createAuth, jwtAuthenticator } from '../../middleware/auth'
 import { licensecmErrorHandler } from './errors'
+import { failure } from './reply'
 import type { RouteDeps } from './context'
 import { securityRoutes } from './security'
 import { webhookRoutes } from './webhooks'
@@ -20,7 +21,8 @@ import { variableRoutes } from './variables'
 import { apiKeyAuthenticator, enforceScopes } from '../../middleware/api-key'
 import { captureRawBody } from '../../middleware/signature'
 import { idempotencyOnRoute } from '../../middleware/idempotency'
-import { RATE_LIMIT_HEADERS } from '../../middleware/rate-limit-headers'
+import { RATE_LIMIT_HEADERS, registerRateLimitedNotFound } from '../../middleware/rate-limit-headers'
+import { openApiRoutes } from '../../middleware/openapi'
 
 export interface LicensecmOptions {
   services: Services
@@ -78,6 +80,7 @@ export async function registerLicensecm(
   // Management API (accounts engineer)
   await api(authRoutes)
   await api(apiKeyRoutes)
+  await api(openApiRoutes) // GET /api/openapi.json
   await api(accountRoutes) // SellRealm secrets (/api/account/secrets)
   await api(variableRoutes) // /api/{products,licenses}/:id/variables
   await api(productRoutes)
@@ -90,4 +93,6 @@ export async function registerLicensecm(
   await api(webhookRoutes) // /api/webhooks
   // Client API (engine engineer)
   await api(clientRoutes)
+  // Unknown /api paths: LicenseCM's 404 envelope, rate-limited (headers) like every /api answer.
+  await registerRateLimitedNotFound(app, () => failure('NOT_FOUND', 'Route not found'))
 }
