@@ -183,6 +183,18 @@ describe('validation outcomes, each in the fixed order', () => {
   })
 })
 
+describe('concurrency', () => {
+  it('ten machines racing for the last slot: exactly one wins', async () => {
+    const { product, license, key } = await seed(srv)
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => post('/activate', plain(product, key, `race-${i}`))),
+    )
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1)
+    expect(results.filter((r) => r.body.error_code === 'HWID_MISMATCH')).toHaveLength(9)
+    expect((await srv.runtime.services.licenses.get(CONSOLE, license.id)).current_uses).toBe(1)
+  })
+})
+
 describe('sessions and heartbeat', () => {
   it('rotates the token; the old one, a silent session and a foreign HWID are refused', async () => {
     const { product, license, key } = await seed(srv, { max_uses: 2 })
