@@ -65,6 +65,27 @@ export type Op =
   | 'session_heartbeat'
   | 'challenge_verification'
 
+/**
+ * The client_data fields kept with each event: what identifies and screens a machine. The SDKs
+ * also send pids, paths and memory figures on every call; those would only grow the log.
+ */
+const KEPT_CLIENT_FIELDS = [
+  'platform',
+  'os_version',
+  'architecture',
+  'hostname',
+  'vm_indicators',
+  'debug_indicators',
+  'env_indicators',
+  'fingerprint',
+] as const
+
+function keptClientData(cd: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const k of KEPT_CLIENT_FIELDS) if (cd[k] !== undefined) out[k] = cd[k]
+  return out
+}
+
 /** Codes that get their own event type instead of the operation's. */
 const EVENT_FOR_CODE: Partial<Record<ErrorCode, string>> = {
   HWID_MISMATCH: 'hwid_mismatch',
@@ -118,7 +139,7 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
         success: outcome.ok,
         ...(code && { error_code: code, operation: op }),
         ...(flags.length > 0 && { flags }),
-        ...(req.clientData && { client_data: req.clientData }),
+        ...(req.clientData && { client_data: keptClientData(req.clientData) }),
         ...(outcome.ok && outcome.details),
       },
     })
