@@ -1,5 +1,5 @@
 import { DomainError, isDomainError, type ErrorCode } from '@shared/errors'
-import type { ProductPolicy } from '@shared/dto'
+import type { ProductPolicy, Severity } from '@shared/dto'
 import * as machines from '../../db/repositories/machines'
 import type { LicenseCheckRow } from '../../db/repositories/machines'
 import type { ServiceContext } from '../context'
@@ -86,6 +86,13 @@ function keptClientData(cd: Record<string, unknown>): Record<string, unknown> {
   return out
 }
 
+/** Refusals that say more than "this key does not work here". */
+const SEVERITY_FOR_EVENT: Partial<Record<string, Severity>> = {
+  session_hijack: 'critical',
+  replay_attack: 'high',
+  tamper_detected: 'high',
+}
+
 /** Codes that get their own event type instead of the operation's. */
 const EVENT_FOR_CODE: Partial<Record<ErrorCode, string>> = {
   HWID_MISMATCH: 'hwid_mismatch',
@@ -126,7 +133,11 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
     if (code === 'BLACKLISTED') return // services.security recorded the blacklist_hit itself
     await deps.events.record({
       type,
-      severity: outcome.ok ? (flags.length ? 'low' : 'info') : type === op ? 'low' : 'medium',
+      severity: outcome.ok
+        ? flags.length
+          ? 'low'
+          : 'info'
+        : (SEVERITY_FOR_EVENT[type] ?? (type === op ? 'low' : 'medium')),
       productId: row?.product_id ?? req.productId ?? null,
       licenseId: row?.id ?? null,
       machineId: outcome.ok ? (outcome.machineId ?? null) : null,
