@@ -54,7 +54,7 @@ export function createServices(opts: ServicesOptions) {
   const stats = createStatsService(ctx, { products })
   const notifications = createNotificationsService(ctx)
   notifications.watch()
-  const apiKeys = createApiKeysService(ctx, { events, products })
+  const apiKeys = createApiKeysService(ctx, { events, products, security: () => security })
   const idempotency = createIdempotencyService(ctx)
   const store = createStoreService(ctx, { events, accounts })
   const variables = createVariablesService(ctx, { events, products, licenses })
