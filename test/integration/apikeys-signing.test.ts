@@ -144,6 +144,13 @@ describe('signed requests (require_signature keys)', () => {
     const again = await s.json('/api/api-keys', { method: 'POST', body: raw, headers })
     expect(again.status).toBe(403)
     expect(again.body.message).toMatch(/already used/)
+    const logged = await s.runtime.store.db
+      .selectFrom('events')
+      .selectAll()
+      .where('type', '=', 'replay_attack')
+      .execute()
+    expect(logged.map((e) => JSON.parse(e.details).kind)).toContain('api_signature')
+    expect(logged[0].ip).toBe('127.0.0.1')
   })
 
   it('requires a signature on GETs under /api/admin and /api/security', async () => {

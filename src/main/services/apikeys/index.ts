@@ -40,6 +40,18 @@ export interface SignatureInput {
   timestamp: string | undefined
   signature: string | undefined
   body: string | Buffer
+  /** For the security log. */
+  ip?: string
+}
+
+/** The one security-center call this service makes (the security service, passed lazily). */
+interface ReplayReporter {
+  reportReplay(r: {
+    kind: string
+    ip?: string | null
+    productId?: string | null
+    protocol?: string
+  }): Promise<void>
 }
 
 export function toApiKeyDto(k: ApiKey): ApiKeyDto {
@@ -67,7 +79,7 @@ export function hasScope(scopes: readonly string[], needed: ApiKeyScope): boolea
 
 export function createApiKeysService(
   ctx: ServiceContext,
-  deps: { events: EventsService; products: ProductsService },
+  deps: { events: EventsService; products: ProductsService; security?: () => ReplayReporter },
 ) {
   let master: Buffer | undefined
   // Read lazily: an installation that never makes a key never writes a master key file.
@@ -224,6 +236,13 @@ export function createApiKeysService(
       }
       const until = new Date((ts + windowSeconds) * 1000 + 1000).toISOString()
       if (!rememberOnce(ctx.sqlite, 'api_signature', `${k.id}:${r.signature.trim()}`, until)) {
+        // A captured request sent again: the security center logs it as a replay attack.
+        await deps.security?.().reportReplay({
+          kind: 'api_signature',
+          ip: r.ip,
+          productId: k.product_id,
+          protocol: 'management',
+        })
         throw new DomainError('FORBIDDEN', 'Request signature was already used (replay refused)')
       }
     },
