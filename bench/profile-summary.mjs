@@ -6,7 +6,12 @@ import { parseArgs } from 'node:util'
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { top: { type: 'string', default: '25' }, filter: { type: 'string' } },
+  options: {
+    top: { type: 'string', default: '25' },
+    filter: { type: 'string' },
+    // Only the busiest N seconds (fewest idle samples): the load, not startup or pauses.
+    busiest: { type: 'string' },
+  },
 })
 const prof = JSON.parse(readFileSync(positionals[0], 'utf8'))
 const top = Number(values.top)
@@ -14,9 +19,27 @@ const byId = new Map(prof.nodes.map((n) => [n.id, n]))
 const parent = new Map()
 for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
 
+// Sample times (µs since the profile started), to cut out a window.
+const times = []
+let t = 0
+for (const d of prof.timeDeltas) times.push((t += d))
+let lo = 0
+let hi = prof.samples.length
+if (values.busiest) {
+  const span = Number(values.busiest) * 1e6
+  const idle = prof.samples.map((id) => byId.get(id).callFrame.functionName === '(idle)')
+  let best = -1
+  let j = 0
+  let busy = 0
+  for (let i = 0; i < times.length; i++) {
+    busy += idle[i] ? 0 : 1
+    while (times[i] - times[j] > span) busy -= idle[j++] ? 0 : 1
+    if (busy > best) [best, lo, hi] = [busy, j, i + 1]
+  }
+}
 const counts = new Map()
-for (const s of prof.samples) counts.set(s, (counts.get(s) ?? 0) + 1)
-const total = prof.samples.length
+for (let i = lo; i < hi; i++) counts.set(prof.samples[i], (counts.get(prof.samples[i]) ?? 0) + 1)
+const total = hi - lo
 
 const label = (n) => {
   const f = n.callFrame

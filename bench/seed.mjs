@@ -93,7 +93,7 @@ export async function seed({ dir, licenses: total, products: productCount = 10, 
     db.prepare(`INSERT INTO licenses (num, id, product_id, key, type, status, level,
     max_uses, hwid_locked, max_sessions, expires_at, metadata, notes, status_reason, customer_id,
     order_id, expired_notified_at, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, '', ?, ?, NULL, NULL, ?, ?)`)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, '', ?, ?, NULL, ?, ?, ?)`)
   const insMachine =
     db.prepare(`INSERT INTO machines (id, license_id, hwid, name, platform, os_version,
     ip, first_seen_at, last_seen_at, last_heartbeat_at) VALUES (?, ?, ?, ?, 'win32', '10.0.19045', '127.0.0.1', ?, ?, NULL)`)
@@ -167,6 +167,9 @@ export async function seed({ dir, licenses: total, products: productCount = 10, 
         metadata,
         status === 'active' ? null : 'seeded',
         customer,
+        // An installation with history has announced its past expiries already; without this
+        // the expiry sweep would spend the run catching up on ~500k license.expired events.
+        expires !== null && expires <= nowIso ? expires : null,
         createdIso,
         createdIso,
       )
