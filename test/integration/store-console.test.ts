@@ -63,6 +63,10 @@ describe('console channels: store, variables, SellRealm secrets', () => {
       revenue_cents: { USD: 0 },
     })
     expect((await rpc('store.orders.list', { status: 'refunded' })).body.data.total).toBe(1)
+    // A product with orders keeps its sales history: deleting it is refused, not a crash.
+    const del = await rpc('products.delete', { id: p.id })
+    expect(del.body).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
+    expect(del.body.error.message).toMatch(/has store orders/)
   })
 
   it('edits variables and refuses a bad one with a validation error', async () => {

@@ -146,7 +146,15 @@ export function createProductsService(ctx: ServiceContext, deps: { events: Event
     /** Deletes the product and, by cascade, its licenses, machines and sessions. */
     async remove(actor: Actor, id: string): Promise<void> {
       const p = await load(actor, id)
-      await repo.deleteProduct(ctx.db, id)
+      try {
+        await repo.deleteProduct(ctx.db, id)
+      } catch (e) {
+        // Store orders keep their product (sales history): such a product can only be deactivated.
+        if (e instanceof Error && /FOREIGN KEY constraint failed/.test(e.message)) {
+          throw new DomainError('CONFLICT', `“${p.name}” has store orders, so it cannot be deleted; deactivate it instead`)
+        }
+        throw e
+      }
       await deps.events.record({ type: 'product.deleted', productId: id, severity: 'low', details: { name: p.name } })
     },
   }
