@@ -176,3 +176,42 @@ describe('sessions and license suspension', () => {
     expect(st.body.data.daily_trend.at(-1).date).toBe(today)
   })
 })
+
+describe('a product owner (user account) sees and controls only their own', () => {
+  it('scopes events and sessions to their products; another product’s session is not found', async () => {
+    const u = await userAccount(srv, adminToken)
+    const user = api(srv, u.token)
+    const mine = await user.post('/api/products', { name: 'Mine' })
+    expect(mine.status).toBe(201)
+    const lic = await user.post('/api/licenses', { product_id: mine.body.data.id, max_uses: 1 })
+    const key = lic.body.data.license_key
+    const c = new WireClient(srv.url, mine.body.data.id, mine.body.data.secret_key, false)
+    await c.request('/activate', { license_key: key, hwid: 'hw-user' })
+    const other = await seed(srv)
+    const o = new WireClient(srv.url, other.product.id, other.product.secret_key, false)
+    await o.request('/activate', { license_key: other.key, hwid: 'hw-other' })
+
+    const sessions = await user.get('/api/security/sessions?is_active=true')
+    expect(sessions.body.data.sessions.map((s: { hwid: string }) => s.hwid)).toEqual(['hw-user'])
+    const events = await user.get('/api/security/events?event_type=license_activation')
+    expect(
+      events.body.data.events.every(
+        (e: { product_id: string }) => e.product_id === mine.body.data.id,
+      ),
+    ).toBe(true)
+    expect(events.body.data.events).toHaveLength(1)
+
+    const all = await admin.get(`/api/security/sessions?license_id=${other.license.id}`)
+    const foreign = all.body.data.sessions[0].id
+    expect((await user.post(`/api/security/sessions/${foreign}/revoke`, {})).status).toBe(404)
+    expect(
+      (await user.post(`/api/security/licenses/${other.license.id}/suspend`, { reason: 'x' })).body
+        .error_code,
+    ).toBe('LICENSE_NOT_FOUND')
+    const own = sessions.body.data.sessions[0].id
+    expect(
+      (await user.post(`/api/security/sessions/${own}/revoke`, { reason: 'mine' })).body.data
+        .is_active,
+    ).toBe(false)
+  })
+})
