@@ -18,6 +18,7 @@ import { clientRoutes } from './client'
 import { apiKeyRoutes } from './api-keys'
 import { accountRoutes } from './account'
 import { variableRoutes } from './variables'
+import { storeRoutes } from './store'
 import { apiKeyAuthenticator, enforceScopes } from '../../middleware/api-key'
 import { captureRawBody } from '../../middleware/signature'
 import { idempotencyOnRoute } from '../../middleware/idempotency'
@@ -83,6 +84,7 @@ export async function registerLicensecm(
   await api(openApiRoutes) // GET /api/openapi.json
   await api(accountRoutes) // SellRealm secrets (/api/account/secrets)
   await api(variableRoutes) // /api/{products,licenses}/:id/variables
+  await api(storeRoutes) // /api/orders, /api/customers, /api/store/analytics
   await api(productRoutes)
   await api(licenseRoutes)
   await api(statsRoutes)

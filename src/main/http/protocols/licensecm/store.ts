@@ -1,0 +1,81 @@
+import { z } from 'zod'
+import {
+  analyticsQuerySchema,
+  createOrderSchema,
+  listOrdersSchema,
+  orderStatusSchema,
+} from '@shared/channels/store'
+import { scopeOf } from '../../../services/store'
+import { principalOf, typed, type RouteFamily } from './context'
+import { ok, pagination } from './reply'
+
+const idParams = z.object({ id: z.string().min(1).max(100) })
+// Query strings carry text: a product is named by its integer number or its uuid there.
+const productRef = z.union([z.coerce.number().int().positive(), z.string().min(1).max(64)])
+const ordersQuery = listOrdersSchema.extend({ product_id: productRef.optional() })
+const customersQuery = z.object({
+  q: z.string().max(320).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+})
+
+/**
+ * The store over the management API (scopes store:read / store:write; see SCOPE_TABLE):
+ *   GET|POST /api/orders, GET|PATCH /api/orders/:id, POST /api/orders/:id/refund,
+ *   GET /api/customers[/:id], GET /api/store/analytics.
+ * POST /api/orders honours Idempotency-Key (the shared mechanism, config.idempotent).
+ */
+export const storeRoutes: RouteFamily = async (app, { services, auth }) => {
+  const r = typed(app)
+  const tags = ['store']
+  const guard = { preValidation: auth.requireAuth }
+  const scope = (req: Parameters<typeof principalOf>[0]) => scopeOf(principalOf(req).actor)
+
+  r.get('/orders', { ...guard, schema: { tags, querystring: ordersQuery } }, async (req) => {
+    const page = await services.store.orders.list(scope(req), req.query)
+    return ok({ orders: page.items, pagination: pagination(page.page, page.limit, page.total) })
+  })
+
+  r.post(
+    '/orders',
+    { ...guard, config: { idempotent: true }, schema: { tags, body: createOrderSchema } },
+    async (req, reply) =>
+      reply.status(201).send(ok(await services.store.orders.create(scope(req), req.body))),
+  )
+
+  r.get('/orders/:id', { ...guard, schema: { tags, params: idParams } }, async (req) =>
+    ok(await services.store.orders.get(scope(req), req.params.id)),
+  )
+
+  r.patch(
+    '/orders/:id',
+    { ...guard, schema: { tags, params: idParams, body: z.object({ status: orderStatusSchema }) } },
+    async (req) =>
+      ok(await services.store.orders.setStatus(scope(req), req.params.id, req.body.status)),
+  )
+
+  r.post('/orders/:id/refund', { ...guard, schema: { tags, params: idParams } }, async (req) =>
+    ok(await services.store.orders.refund(scope(req), req.params.id)),
+  )
+
+  r.get('/customers', { ...guard, schema: { tags, querystring: customersQuery } }, async (req) => {
+    const page = await services.store.customers(scope(req), req.query)
+    return ok({ customers: page.items, pagination: pagination(page.page, page.limit, page.total) })
+  })
+
+  r.get('/customers/:id', { ...guard, schema: { tags, params: idParams } }, async (req) =>
+    ok(await services.store.customer(scope(req), req.params.id)),
+  )
+
+  r.get(
+    '/store/analytics',
+    {
+      ...guard,
+      schema: {
+        tags,
+        querystring: analyticsQuerySchema.extend({ product_id: productRef.optional() }),
+      },
+    },
+    async (req) => ok(await services.store.analytics(scope(req), req.query)),
+  )
+}
