@@ -31,6 +31,12 @@ export const loginSchema = z.object({
 })
 export type LoginInput = z.infer<typeof loginSchema>
 
+export const changePasswordSchema = z.object({
+  current_password: z.string().min(1, 'Current password is required').max(1000),
+  new_password: passwordSchema,
+})
+export type ChangePasswordInput = z.infer<typeof changePasswordSchema>
+
 /** What an admin may change on another account (LicenseCM: role user/admin, is_active). */
 export const updateAccountSchema = z.object({
   role: z.enum(['user', 'admin']).optional(),

@@ -175,6 +175,39 @@ describe('management API: accounts and JWT auth', () => {
     await s.runtime.services.settings.update({ kind: 'console' }, { registration_open: false })
   })
 
+  it('changes the password: the old password and every older token stop working', async () => {
+    await s.runtime.services.settings.update({ kind: 'console' }, { registration_open: true })
+    const e = email()
+    const reg = await s.json('/api/auth/register', { body: { email: e, password: PASSWORD } })
+    await s.runtime.services.settings.update({ kind: 'console' }, { registration_open: false })
+    const old = reg.body.data.token
+    const wrong = await api(s, old).put('/api/auth/password', {
+      current_password: 'not it at all',
+      new_password: 'brand new password',
+    })
+    expect(wrong.status).toBe(401)
+    const short = await api(s, old).put('/api/auth/password', {
+      current_password: PASSWORD,
+      new_password: 'short',
+    })
+    expect(short.status).toBe(400)
+    expect(short.body.message).toContain('body.new_password')
+    const r = await api(s, old).put('/api/auth/password', {
+      current_password: PASSWORD,
+      new_password: 'brand new password',
+    })
+    expect(r.status).toBe(200)
+    expect((await api(s, old).get('/api/auth/me')).status).toBe(401)
+    expect((await api(s, r.body.data.token).get('/api/auth/me')).status).toBe(200)
+    expect(
+      (await s.json('/api/auth/login', { body: { email: e, password: PASSWORD } })).status,
+    ).toBe(401)
+    expect(
+      (await s.json('/api/auth/login', { body: { email: e, password: 'brand new password' } }))
+        .status,
+    ).toBe(200)
+  })
+
   it('answers bad register/login input with VALIDATION_ERROR naming the field', async () => {
     const noEmail = await s.json('/api/auth/login', { body: { password: 'x' } })
     expect(noEmail.status).toBe(400)

@@ -1,10 +1,12 @@
 import { DomainError } from '@shared/errors'
 import {
+  changePasswordSchema,
   createAccountSchema,
   loginSchema,
   registerSchema,
   updateAccountSchema,
   type AccountDto,
+  type ChangePasswordInput,
   type CreateAccountInput,
   type LoginInput,
   type RegisterInput,
@@ -238,6 +240,27 @@ export function createAccountsService(
       const a = await repo.findAccountById(ctx.db, actor.accountId)
       if (!a) throw new DomainError('NOT_FOUND', 'Account not found')
       return toAccountDto(a)
+    },
+
+    /**
+     * A new password, given the current one. Every token issued before stops working
+     * (token_version); the answer carries a fresh token for the caller.
+     */
+    async changePassword(actor: Actor, raw: ChangePasswordInput): Promise<{ token: string }> {
+      const input = changePasswordSchema.parse(raw)
+      if (actor.kind !== 'account')
+        throw new DomainError('FORBIDDEN', 'Only an account has a password')
+      const a = await loadActive(actor.accountId)
+      if (!(await verifyPassword(input.current_password, a.password_hash))) {
+        throw new DomainError('UNAUTHORIZED', 'Current password is wrong')
+      }
+      const updated = await repo.updateAccount(ctx.db, a.id, {
+        password_hash: await hashPassword(input.new_password),
+        token_version: a.token_version + 1,
+        updated_at: nowIso(ctx),
+      })
+      await deps.events.record({ type: 'account.password_changed', details: { account_id: a.id } })
+      return { token: await issue(updated!, Math.floor(ctx.clock().getTime() / 1000)) }
     },
 
     /** True while no account exists (the console shows its first-run form). */

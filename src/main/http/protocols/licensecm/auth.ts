@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { DomainError } from '@shared/errors'
-import { loginSchema, registerSchema } from '@shared/accounts'
+import { changePasswordSchema, loginSchema, registerSchema } from '@shared/accounts'
 import { bearerToken } from '../../middleware/auth'
 import { isLoopback, principalOf, typed, type RouteFamily } from './context'
 import { ok } from './reply'
@@ -66,5 +66,20 @@ export const authRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.get('/auth/me', { schema: { tags: ['auth'] }, preValidation: auth.requireAuth }, async (req) =>
     ok(await services.accounts.me(principalOf(req).actor)),
+  )
+
+  // Keywarden addition: changing the password revokes every older token.
+  r.put(
+    '/auth/password',
+    {
+      schema: { body: changePasswordSchema, tags: ['auth'] },
+      preValidation: auth.requireAuth,
+      config: authLimit,
+    },
+    async (req) => {
+      const p = principalOf(req)
+      if (p.via !== 'jwt') throw new DomainError('FORBIDDEN', 'Log in with a password to change it')
+      return ok(await services.accounts.changePassword(p.actor, req.body))
+    },
   )
 }
