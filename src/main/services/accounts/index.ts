@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { DomainError } from '@shared/errors'
 import {
   changePasswordSchema,
@@ -68,8 +69,16 @@ export function createAccountsService(
 ) {
   // A real scrypt hash to verify against when the email is unknown, so that a wrong email
   // costs as long as a wrong password and logins cannot be used to enumerate accounts.
-  let dummyHash: Promise<string> | null = null
-  const dummy = () => (dummyHash ??= hashPassword(randomAlnum(24)))
+  // Random salt and digest with the real parameters: verifying costs a full scrypt, no
+  // password matches, and nothing has to be hashed up front (parameters as crypto/passwords.ts).
+  const dummyHash = [
+    'scrypt',
+    2 ** 15,
+    8,
+    1,
+    randomBytes(16).toString('base64url'),
+    randomBytes(32).toString('base64url'),
+  ].join('$')
 
   async function issue(a: Account, authTime: number): Promise<string> {
     const { access_token_ttl_minutes: ttl } = await deps.settings.get()
@@ -141,7 +150,7 @@ export function createAccountsService(
 
   async function checkCredentials(input: LoginInput): Promise<Account | null> {
     const a = await repo.findAccountByEmail(ctx.db, input.email.trim().toLowerCase())
-    const ok = await verifyPassword(input.password, a?.password_hash ?? (await dummy()))
+    const ok = await verifyPassword(input.password, a?.password_hash ?? dummyHash)
     return a && ok ? a : null
   }
 
