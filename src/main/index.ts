@@ -1,4 +1,14 @@
-import { app, BrowserWindow, clipboard, ipcMain, Menu, nativeImage, shell, Tray } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  ipcMain,
+  Menu,
+  nativeImage,
+  screen,
+  shell,
+  Tray,
+} from 'electron'
 import { join } from 'node:path'
 import { resolveDataDir, startRuntime, type Runtime } from './runtime'
 import { registerIpc, push } from './ipc'
@@ -6,6 +16,10 @@ import { EVENT_PUSHED } from './services/events'
 import { DEFAULT_PORT } from './http/server'
 import { createTrustedSender, hardenWindow } from './shell/security'
 import { buildTrayMenu } from './shell/tray'
+import { fitToDisplays, readWindowState, trackWindowState } from './shell/window-state'
+import { createSecurityNotifier } from './shell/notify'
+import { createDesktopHooks } from './shell/login-item'
+import { envPort } from './shell/env'
 import type { EventDto, ServerStatus } from '@shared/dto'
 
 /**
@@ -16,15 +30,23 @@ let runtime: Runtime | null = null
 let win: BrowserWindow | null = null
 let tray: Tray | null = null
 let quitting = false
+let startHidden = process.argv.includes('--hidden')
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL
 const rendererFile = join(import.meta.dirname, '../renderer/index.html')
 const isTrustedSender = createTrustedSender(rendererUrl, rendererFile)
 
 function createWindow(): BrowserWindow {
+  const stateFile = join(app.getPath('userData'), 'window-state.json')
+  const state = fitToDisplays(
+    readWindowState(stateFile),
+    screen.getAllDisplays().map((d) => d.workArea),
+  )
   const w = new BrowserWindow({
-    width: 1280,
-    height: 800,
+    x: state.x,
+    y: state.y,
+    width: state.width,
+    height: state.height,
     minWidth: 960,
     minHeight: 600,
     show: false,
@@ -38,8 +60,13 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
     },
   })
+  if (state.maximized) w.maximize()
+  trackWindowState(w, stateFile)
   hardenWindow(w.webContents, isTrustedSender, (url) => void shell.openExternal(url))
-  w.once('ready-to-show', () => w.show())
+  // Started at login (--hidden): serve from the tray until the vendor opens the window.
+  w.once('ready-to-show', () => {
+    if (!startHidden) w.show()
+  })
   w.on('close', (e) => {
     // Closing the window keeps the server running in the tray; Quit stops it.
     if (!quitting) {
@@ -53,6 +80,7 @@ function createWindow(): BrowserWindow {
 }
 
 function showWindow(): void {
+  startHidden = false
   if (!win || win.isDestroyed()) win = createWindow()
   win.show()
   win.focus()
@@ -74,9 +102,19 @@ function refreshTray(status: ServerStatus): void {
 
 async function boot(): Promise<void> {
   const dataDir = resolveDataDir(process.env.KEYWARDEN_DATA ? undefined : app.getPath('userData'))
-  runtime = await startRuntime({ dataDir, host: '127.0.0.1', port: Number(process.env.KEYWARDEN_PORT) || DEFAULT_PORT })
+  const desktop = createDesktopHooks(join(app.getPath('userData'), 'desktop.json'))
+  runtime = await startRuntime({
+    dataDir,
+    host: '127.0.0.1',
+    port: envPort(process.env.KEYWARDEN_PORT, DEFAULT_PORT),
+    desktop,
+  })
   registerIpc(ipcMain, runtime.handlers, isTrustedSender, (e) => console.error(e))
-  runtime.services.bus.on(EVENT_PUSHED, (e: EventDto) => push(win?.webContents, 'events.new', e))
+  const notify = createSecurityNotifier(showWindow)
+  runtime.services.bus.on(EVENT_PUSHED, (e: EventDto) => {
+    push(win?.webContents, 'events.new', e)
+    if (desktop.notifyCritical()) notify(e)
+  })
   runtime.services.bus.on('server.status', (s: ServerStatus) => {
     push(win?.webContents, 'server.status', s)
     refreshTray(s)
@@ -106,8 +144,11 @@ if (!app.requestSingleInstanceLock()) {
       quitting = true
     }
   })
-  void app.whenReady().then(boot).catch((e: unknown) => {
-    console.error('Keywarden could not start:', e)
-    app.exit(1)
-  })
+  void app
+    .whenReady()
+    .then(boot)
+    .catch((e: unknown) => {
+      console.error('Keywarden could not start:', e)
+      app.exit(1)
+    })
 }

@@ -5,6 +5,7 @@ import { openStore, type Store } from './db/connection'
 import { createServices, type Services } from './services'
 import type { Clock } from './services/context'
 import { createHandlers, type Handlers } from './rpc/handlers'
+import type { DesktopHooks } from './rpc/handlers/types'
 import { createHttpServer, DEFAULT_PORT, type HttpServer } from './http/server'
 import type { ConsoleOptions } from './http/console'
 import type { ServerStatus } from '@shared/dto'
@@ -37,6 +38,8 @@ export interface RuntimeOptions {
   logger?: boolean
   /** Injected clock (tests drive license expiry and webhook retries with it). */
   clock?: Clock
+  /** Desktop-only settings the console may change (the Electron shell passes them). */
+  desktop?: DesktopHooks
 }
 
 export interface Runtime {
@@ -79,6 +82,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     services,
     serverStatus: status,
     listen: async (h, p) => (await runtime.listen(h, p), status()),
+    desktop: opts.desktop,
   })
 
   const runtime: Runtime = {

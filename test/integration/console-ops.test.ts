@@ -11,7 +11,8 @@ let headers: Record<string, string>
 async function rpc(channel: string, input: unknown = {}) {
   return srv.json(`/console/rpc/${channel}`, { body: input, headers })
 }
-async function ok<T = any>(channel: string, input: unknown = {}): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- RPC answers are checked by the assertions
+async function ok<T = any>(channel: string, input: unknown = {}): Promise<T> {
   const r = await rpc(channel, input)
   expect(r.body, `${channel}: ${JSON.stringify(r.body).slice(0, 300)}`).toMatchObject({ ok: true })
   return r.body.data as T
@@ -20,7 +21,10 @@ async function ok<T = any>(channel: string, input: unknown = {}): Promise<T> { /
 beforeAll(async () => {
   srv = await startTestServer({ console: { setupToken: 'console-ops-token' } })
   const login = await srv.json('/console/login', { body: { token: 'console-ops-token' } })
-  headers = { cookie: login.headers.get('set-cookie')!.split(';')[0], 'x-csrf-token': login.body.data.csrf }
+  headers = {
+    cookie: login.headers.get('set-cookie')!.split(';')[0],
+    'x-csrf-token': login.body.data.csrf,
+  }
 })
 afterAll(() => srv.stop())
 
@@ -29,16 +33,32 @@ describe('dashboard.summary', () => {
     const p = await ok('products.create', { name: 'Dash App' })
     const { licenses } = await ok('licenses.bulkCreate', { product_id: p.id, count: 3 })
     await ok('licenses.update', { id: licenses[0].id, patch: { status: 'suspended' } })
-    const act = await srv.json('/api/client/activate', { body: { license_key: licenses[1].license_key, product_id: p.id, hwid: 'hw-dash' } })
+    const act = await srv.json('/api/client/activate', {
+      body: { license_key: licenses[1].license_key, product_id: p.id, hwid: 'hw-dash' },
+    })
     expect(act.status).toBe(200)
 
     const d = await ok('dashboard.summary')
-    expect(d.totals).toMatchObject({ products: 1, licenses: 3, active: 2, suspended: 1, expired: 0 })
+    expect(d.totals).toMatchObject({
+      products: 1,
+      licenses: 3,
+      active: 2,
+      suspended: 1,
+      expired: 0,
+    })
     expect(d.activations.today).toBe(1)
     expect(d.activations.month).toBeGreaterThanOrEqual(1)
     expect(d.daily).toHaveLength(30)
-    expect(d.daily.at(-1)).toMatchObject({ date: new Date().toISOString().slice(0, 10), activations: 1 })
-    expect(d.security.map((s: { severity: string }) => s.severity)).toEqual(['low', 'medium', 'high', 'critical'])
+    expect(d.daily.at(-1)).toMatchObject({
+      date: new Date().toISOString().slice(0, 10),
+      activations: 1,
+    })
+    expect(d.security.map((s: { severity: string }) => s.severity)).toEqual([
+      'low',
+      'medium',
+      'high',
+      'critical',
+    ])
     expect(d.revenue).toBeNull()
   })
 })
@@ -47,7 +67,11 @@ describe('licenses.bulkUpdate', () => {
   it('suspends, resumes, extends and deletes many keys, reporting the ones it could not touch', async () => {
     const p = await ok('products.create', { name: 'Bulk Ops' })
     const expires = new Date(Date.now() + 10 * 86_400_000).toISOString()
-    const { licenses } = await ok('licenses.bulkCreate', { product_id: p.id, count: 4, expires_at: expires })
+    const { licenses } = await ok('licenses.bulkCreate', {
+      product_id: p.id,
+      count: 4,
+      expires_at: expires,
+    })
     const ids = licenses.map((l: { id: string }) => l.id)
 
     const s = await ok('licenses.bulkUpdate', { ids: [...ids, 'no-such-id'], action: 'suspend' })
@@ -75,9 +99,19 @@ describe('licenses.bulkUpdate', () => {
 describe('licenses.list search (the Licenses screen’s search box)', () => {
   it('finds keys by key prefix, customer email, metadata and notes text, in any case', async () => {
     const p = await ok('products.create', { name: 'Search App' })
-    const a = await ok('licenses.create', { product_id: p.id, customer_email: 'grace@hopper.test', metadata: { plan: 'Enterprise', seats: 40 } })
-    const b = await ok('licenses.create', { product_id: p.id, notes: 'Reseller batch for Wintermute Ltd' })
-    const keys = (q: string) => ok('licenses.list', { q, product_id: p.id }).then((r) => r.items.map((l: { id: string }) => l.id))
+    const a = await ok('licenses.create', {
+      product_id: p.id,
+      customer_email: 'grace@hopper.test',
+      metadata: { plan: 'Enterprise', seats: 40 },
+    })
+    const b = await ok('licenses.create', {
+      product_id: p.id,
+      notes: 'Reseller batch for Wintermute Ltd',
+    })
+    const keys = (q: string) =>
+      ok('licenses.list', { q, product_id: p.id }).then((r) =>
+        r.items.map((l: { id: string }) => l.id),
+      )
     expect(await keys(a.license_key.slice(0, 9))).toEqual([a.id])
     expect(await keys(a.license_key.slice(0, 9).toLowerCase())).toEqual([a.id])
     expect(await keys('grace@hopper')).toEqual([a.id])
@@ -113,15 +147,25 @@ describe('system.* backups and the listening address', () => {
   })
 
   it('refuses a file that is not a Keywarden database, and unknown or unsafe backup names', async () => {
-    const junk = await rpc('system.restore', { file: 'notes.db', bytesBase64: Buffer.from('hello, not sqlite').toString('base64') })
-    expect(junk.body.error).toMatchObject({ code: 'VALIDATION_ERROR', message: 'That file is not a Keywarden database backup' })
+    const junk = await rpc('system.restore', {
+      file: 'notes.db',
+      bytesBase64: Buffer.from('hello, not sqlite').toString('base64'),
+    })
+    expect(junk.body.error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: 'That file is not a Keywarden database backup',
+    })
     expect((await rpc('system.restore', { name: 'nope.db' })).body.error.code).toBe('NOT_FOUND')
     expect((await rpc('system.restore', { name: '../keywarden.db' })).status).toBe(400)
   })
 
   it('reports versions and the data directory, and refuses a bad bind address', async () => {
     const info = await ok('system.info')
-    expect(info).toMatchObject({ data_dir: srv.dataDir, node: process.versions.node, electron: null })
+    expect(info).toMatchObject({
+      data_dir: srv.dataDir,
+      node: process.versions.node,
+      electron: null,
+    })
     expect(info.sqlite).toMatch(/^3\./)
     const bad = await rpc('system.listen', { host: 'everywhere', port: 80 })
     expect(bad.status).toBe(400)
@@ -132,14 +176,25 @@ describe('system.* backups and the listening address', () => {
 describe('transfer.* import and export', () => {
   it('exports licenses as CSV and products as JSON', async () => {
     const p = await ok('products.create', { name: 'Export Me', price_cents: 990 })
-    await ok('licenses.bulkCreate', { product_id: p.id, count: 2, customer_email: 'x@example.com', metadata: { plan: 'pro' } })
+    await ok('licenses.bulkCreate', {
+      product_id: p.id,
+      count: 2,
+      customer_email: 'x@example.com',
+      metadata: { plan: 'pro' },
+    })
     const csv = await ok('transfer.export', { kind: 'licenses', format: 'csv' })
     const lines = csv.content.trim().split(/\r?\n/)
-    expect(lines[0]).toBe('license_key,product_id,product_name,type,status,expires_at,max_uses,hwid_locked,level,customer_email,notes,metadata,created_at')
-    expect(lines.filter((l: string) => l.includes('Export Me') && l.includes('x@example.com'))).toHaveLength(2)
+    expect(lines[0]).toBe(
+      'license_key,product_id,product_name,type,status,expires_at,max_uses,hwid_locked,level,customer_email,notes,metadata,created_at',
+    )
+    expect(
+      lines.filter((l: string) => l.includes('Export Me') && l.includes('x@example.com')),
+    ).toHaveLength(2)
     expect(csv.filename).toMatch(/^keywarden-licenses-\d{4}-\d\d-\d\d\.csv$/)
     const json = await ok('transfer.export', { kind: 'products', format: 'json' })
-    expect(JSON.parse(json.content)).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Export Me', price_cents: 990 })]))
+    expect(JSON.parse(json.content)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'Export Me', price_cents: 990 })]),
+    )
   })
 
   it('dry-runs an import with per-row errors, then imports only the good rows', async () => {
@@ -152,7 +207,12 @@ describe('transfer.* import and export', () => {
       'Import Target,trial,not-a-date,1,,',
       'Import Target,subscription,2030-01-01T00:00:00Z,1,,{bad json',
     ].join('\n')
-    const dry = await ok('transfer.import', { kind: 'licenses', format: 'csv', content: csv, dryRun: true })
+    const dry = await ok('transfer.import', {
+      kind: 'licenses',
+      format: 'csv',
+      content: csv,
+      dryRun: true,
+    })
     expect(dry).toMatchObject({ dry_run: true, total: 5, created: 0, errors: 4 })
     expect(dry.rows.map((r: { ok: boolean }) => r.ok)).toEqual([true, false, false, false, false])
     expect(dry.rows[1].error).toBe('No product with that product_id or product_name')
@@ -161,17 +221,39 @@ describe('transfer.* import and export', () => {
     expect(dry.rows[4].error).toMatch(/^metadata:/)
     const before = (await ok('licenses.list', { q: 'a@example.com' })).total
 
-    const real = await ok('transfer.import', { kind: 'licenses', format: 'csv', content: csv, dryRun: false })
+    const real = await ok('transfer.import', {
+      kind: 'licenses',
+      format: 'csv',
+      content: csv,
+      dryRun: false,
+    })
     expect(real).toMatchObject({ dry_run: false, created: 1, errors: 4 })
     const found = await ok('licenses.list', { q: 'a@example.com' })
     expect(found.total).toBe(before + 1)
-    expect(found.items[0]).toMatchObject({ type: 'lifetime', max_uses: 2, metadata: { plan: 'team' } })
+    expect(found.items[0]).toMatchObject({
+      type: 'lifetime',
+      max_uses: 2,
+      metadata: { plan: 'team' },
+    })
   })
 
   it('says what is wrong with a file it cannot read', async () => {
-    const r = await rpc('transfer.import', { kind: 'products', format: 'json', content: '{"name": "x"}', dryRun: true })
-    expect(r.body.error).toMatchObject({ code: 'VALIDATION_ERROR', message: 'The JSON file must hold an array of rows' })
-    const empty = await rpc('transfer.import', { kind: 'products', format: 'csv', content: '', dryRun: true })
+    const r = await rpc('transfer.import', {
+      kind: 'products',
+      format: 'json',
+      content: '{"name": "x"}',
+      dryRun: true,
+    })
+    expect(r.body.error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: 'The JSON file must hold an array of rows',
+    })
+    const empty = await rpc('transfer.import', {
+      kind: 'products',
+      format: 'csv',
+      content: '',
+      dryRun: true,
+    })
     expect(empty.status).toBe(400)
   })
 })
@@ -179,7 +261,11 @@ describe('transfer.* import and export', () => {
 describe('system.listen (last: it moves the server)', () => {
   it('restarts the server on a new port; the old address stops answering', async () => {
     const old = srv.url
-    expect(await ok('system.listen', { host: '127.0.0.1', port: 0 })).toEqual({ restarting: true, host: '127.0.0.1', port: 0 })
+    expect(await ok('system.listen', { host: '127.0.0.1', port: 0 })).toEqual({
+      restarting: true,
+      host: '127.0.0.1',
+      port: 0,
+    })
     await expect.poll(() => srv.runtime.status().url, { timeout: 5000 }).not.toBe(old)
     const status = srv.runtime.status()
     expect(status.up).toBe(true)

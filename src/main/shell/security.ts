@@ -5,7 +5,10 @@ import type { WebContents } from 'electron'
  * True for our own renderer only: the dev server's origin in development, the bundled
  * index.html file in production. Every IPC call and navigation is checked against it.
  */
-export function createTrustedSender(devUrl: string | undefined, rendererFile: string): (url: string) => boolean {
+export function createTrustedSender(
+  devUrl: string | undefined,
+  rendererFile: string,
+): (url: string) => boolean {
   const fileUrl = pathToFileURL(rendererFile).href
   return (url: string) => {
     if (!url) return false

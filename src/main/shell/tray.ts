@@ -8,7 +8,10 @@ export interface TrayActions {
 }
 
 /** The tray menu for a server status: what it shows is decided here, testable without Electron. */
-export function buildTrayMenu(status: ServerStatus, actions: TrayActions): MenuItemConstructorOptions[] {
+export function buildTrayMenu(
+  status: ServerStatus,
+  actions: TrayActions,
+): MenuItemConstructorOptions[] {
   return [
     { label: status.up ? `Server running on ${status.url}` : 'Server stopped', enabled: false },
     { type: 'separator' },

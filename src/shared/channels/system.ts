@@ -15,6 +15,12 @@ export interface SystemInfo {
   port: number
 }
 
+/** Desktop-app settings (null in the headless server, which has no desktop). */
+export interface DesktopSettings {
+  start_at_login: boolean
+  notify_critical: boolean
+}
+
 export interface BackupDto {
   name: string
   bytes: number
@@ -42,6 +48,10 @@ export const systemChannels = {
       port: z.number().int().min(0).max(65_535),
     }),
   ).returns<{ restarting: true; host: string; port: number }>(),
+  'system.desktop': channel(none).returns<DesktopSettings | null>(),
+  'system.setDesktop': channel(
+    z.object({ start_at_login: z.boolean().optional(), notify_critical: z.boolean().optional() }),
+  ).returns<DesktopSettings>(),
   'system.backups': channel(none).returns<BackupDto[]>(),
   /** SQLite online backup of the live database into <data>/backups/. */
   'system.backup': channel(none).returns<BackupDto>(),

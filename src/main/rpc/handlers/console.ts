@@ -18,6 +18,7 @@ export function consoleHandlers({
   services: s,
   serverStatus,
   listen,
+  desktop,
 }: HandlerDeps): HandlersFor<ConsoleChannels> {
   return {
     'licenses.bulkUpdate': async (i, { actor }) =>
@@ -59,12 +60,22 @@ export function consoleHandlers({
           await s.events.record({
             type: 'system.listen_failed',
             severity: 'high',
-            details: { host: i.host, port: i.port, message: e instanceof Error ? e.message : String(e) },
+            details: {
+              host: i.host,
+              port: i.port,
+              message: e instanceof Error ? e.message : String(e),
+            },
           })
           await listen(before.host, before.port)
         })
       }, 50)
       return { restarting: true as const, host: i.host, port: i.port }
+    },
+    'system.desktop': async () => desktop?.get() ?? null,
+    'system.setDesktop': async (i) => {
+      if (!desktop)
+        throw new DomainError('FORBIDDEN', 'Desktop settings exist only in the desktop app')
+      return desktop.set(i)
     },
     'system.backups': async () => s.backup.list(),
     'system.backup': async () => s.backup.backup(),

@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import type { Services } from '../../services'
 import type { Actor } from '../../services/context'
 import type { ServerStatus } from '@shared/dto'
+import type { DesktopSettings } from '@shared/channels/system'
 
 export interface CallContext {
   actor: Actor
@@ -13,6 +14,13 @@ export interface HandlerDeps {
   serverStatus: () => ServerStatus
   /** Rebinds the HTTP server (Settings → Server); absent where the shell does not allow it. */
   listen?: (host: string, port: number) => Promise<ServerStatus>
+  /** Desktop-only settings (start at login, notifications); absent in the headless server. */
+  desktop?: DesktopHooks
+}
+
+export interface DesktopHooks {
+  get(): DesktopSettings
+  set(patch: Partial<DesktopSettings>): DesktopSettings
 }
 
 type ChannelDef = { input: z.ZodType; output: unknown }

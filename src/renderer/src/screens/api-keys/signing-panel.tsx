@@ -92,7 +92,7 @@ export function SigningPanel({
             <CopyButton value={ex.stringToSign} label="string to sign" />
           </span>
         </div>
-        <pre className="mt-1 overflow-x-auto rounded-md bg-surface-2 p-3 font-mono text-xs whitespace-pre text-fg">
+        <pre className="mt-1 rounded-md bg-surface-2 p-3 font-mono text-xs break-all whitespace-pre-wrap text-fg">
           {ex.stringToSign.split('\n').map((line, i, all) => (
             <span key={i}>
               {line}
@@ -106,7 +106,7 @@ export function SigningPanel({
           <span className="text-[13px] font-medium text-fg">curl (bash, openssl)</span>
           <CopyButton value={ex.curl} label="curl command" />
         </div>
-        <pre className="mt-1 overflow-x-auto rounded-md bg-surface-2 p-3 font-mono text-xs whitespace-pre text-fg">
+        <pre className="mt-1 rounded-md bg-surface-2 p-3 font-mono text-xs break-all whitespace-pre-wrap text-fg">
           {ex.curl}
         </pre>
       </div>

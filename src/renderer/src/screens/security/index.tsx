@@ -9,6 +9,7 @@ import { SeverityChart, TrendChart, TypeChart } from './charts'
 import { QuickActions } from './quick-actions'
 import { BlacklistCard } from './blacklist'
 import { EventsCard } from './events'
+import { SecuritySettingsCard } from './settings'
 
 function Stat({ label, value, tone }: { label: string; value: number; tone?: 'danger' | 'warn' }) {
   const color =
@@ -79,6 +80,7 @@ export function SecurityScreen() {
       <div className="mt-4 flex flex-col gap-4 pb-6">
         <BlacklistCard />
         <EventsCard />
+        <SecuritySettingsCard />
       </div>
     </Page>
   )

@@ -1,4 +1,5 @@
 import { Monitor, Moon, Sun } from 'lucide-react'
+import { Checkbox } from '../../components/ui/input'
 import { useApp } from '../../store'
 import type { Theme } from '../../store/slices/ui'
 import { Card, CardHeader } from '../../components/ui/card'
@@ -39,6 +40,34 @@ export function AppearanceSection() {
             <t.icon aria-hidden="true" size={18} /> {t.label}
           </button>
         ))}
+      </div>
+    </Card>
+  )
+}
+
+/** Desktop app only: start at login and native notifications for critical security events. */
+export function DesktopSection() {
+  const desktop = useApp((s) => s.desktop)
+  const setDesktop = useApp((s) => s.setDesktop)
+  if (!desktop) return null
+  return (
+    <Card>
+      <CardHeader title="Desktop" description="How the app runs on this computer." />
+      <div className="flex flex-col gap-3 px-4 py-4 text-sm">
+        <label className="flex items-center gap-2">
+          <Checkbox
+            checked={desktop.start_at_login}
+            onChange={(e) => void setDesktop({ start_at_login: e.target.checked })}
+          />
+          Start Keywarden when I log in (the server runs in the tray)
+        </label>
+        <label className="flex items-center gap-2">
+          <Checkbox
+            checked={desktop.notify_critical}
+            onChange={(e) => void setDesktop({ notify_critical: e.target.checked })}
+          />
+          Notify me of critical security events
+        </label>
       </div>
     </Card>
   )

@@ -4,7 +4,7 @@ import { Page, PageHeader } from '../../components/ui/page'
 import { ServerSection } from './server'
 import { BackupSection } from './backup'
 import { TransferSection } from './transfer'
-import { AboutSection, AppearanceSection } from './about'
+import { AboutSection, AppearanceSection, DesktopSection } from './about'
 
 /** Settings: server address, backups, import/export, appearance, about. */
 export function SettingsScreen() {
@@ -21,6 +21,7 @@ export function SettingsScreen() {
       <div className="grid items-start gap-4 xl:grid-cols-2">
         <ServerSection />
         <AppearanceSection />
+        <DesktopSection />
         <BackupSection />
         <TransferSection />
         <AboutSection />

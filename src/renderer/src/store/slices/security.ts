@@ -5,6 +5,7 @@ import type {
   ListBlacklistInput,
   ListSecurityEventsInput,
   ListSessionsInput,
+  SecuritySettings,
   SecurityStatsDto,
   SessionDto,
 } from '@shared/channels/security'
@@ -35,6 +36,9 @@ export interface SecuritySlice {
   setSessionsQuery(patch: Partial<ListSessionsInput>): void
   revokeSession(id: string, reason: string): Promise<void>
   suspendLicense(licenseId: string, reason: string): Promise<void>
+  securitySettings: SecuritySettings | null
+  loadSecuritySettings(): Promise<void>
+  saveSecuritySettings(v: SecuritySettings): Promise<void>
   /** Reloads what the security screens show when events arrive (coalesced); returns unsubscribe. */
   watchSecurity(): () => void
 }
@@ -58,6 +62,7 @@ export const createSecuritySlice: Slice<SecuritySlice> = (set, get) => {
     sessionsPage: null,
     sessionsQuery: { page: 1, limit: 100, is_active: true },
     sessionsError: null,
+    securitySettings: null,
 
     async loadSecurityStats() {
       try {
@@ -155,6 +160,14 @@ export const createSecuritySlice: Slice<SecuritySlice> = (set, get) => {
         (x) => `License suspended; ${x.sessions_revoked} session(s) revoked`,
       )
       if (r) void get().loadSessions()
+    },
+    async loadSecuritySettings() {
+      const v = await act(call('security.settings', {}))
+      if (v) set({ securitySettings: v })
+    },
+    async saveSecuritySettings(v) {
+      const r = await act(call('security.updateSettings', v), 'Detection settings saved')
+      if (r) set({ securitySettings: r })
     },
     watchSecurity() {
       const off = subscribe('events.new', () => {

@@ -1,4 +1,4 @@
-import type { BackupDto, SystemInfo } from '@shared/channels/system'
+import type { BackupDto, DesktopSettings, SystemInfo } from '@shared/channels/system'
 import type { ImportReport, TransferFormat, TransferKind } from '@shared/channels/settings-console'
 import { act, call } from '../api'
 import type { Slice } from '../types'
@@ -6,7 +6,10 @@ import type { Slice } from '../types'
 export interface SystemSlice {
   system: SystemInfo | null
   backups: BackupDto[]
+  /** Desktop-only settings; null in the browser console (headless server). */
+  desktop: DesktopSettings | null
   loadSystem(): Promise<void>
+  setDesktop(patch: Partial<DesktopSettings>): Promise<void>
   /** Rebinds the server (host/port); the console follows it to the new address. */
   restartServer(host: string, port: number): Promise<boolean>
   backupNow(): Promise<BackupDto | undefined>
@@ -27,12 +30,22 @@ export interface SystemSlice {
 export const createSystemSlice: Slice<SystemSlice> = (set, get) => ({
   system: null,
   backups: [],
+  desktop: null,
   async loadSystem() {
-    const [system, backups] = await Promise.all([
+    const [system, backups, desktop] = await Promise.all([
       act(call('system.info', {})),
       act(call('system.backups', {})),
+      act(call('system.desktop', {})),
     ])
-    set({ system: system ?? get().system, backups: backups ?? get().backups })
+    set({
+      system: system ?? get().system,
+      backups: backups ?? get().backups,
+      desktop: desktop === undefined ? get().desktop : desktop,
+    })
+  },
+  async setDesktop(patch) {
+    const d = await act(call('system.setDesktop', patch), 'Saved')
+    if (d) set({ desktop: d })
   },
   async restartServer(host, port) {
     const r = await act(
