@@ -56,6 +56,11 @@ describe('SellRealm Store API v1', () => {
     expect(bad.body.message).toMatch(/title/)
   })
 
+  it('answers an unknown Store API path with a SellRealm-shaped 404', async () => {
+    const r = await api('/api/v1/nothing-here')
+    expect(r).toMatchObject({ status: 404, body: { status: 'error', message: 'Not found' } })
+  })
+
   it('answers a wrong method with 405', async () => {
     const r = await api('/api/v1/products', { method: 'DELETE' })
     expect(r.status).toBe(405)

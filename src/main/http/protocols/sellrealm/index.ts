@@ -38,8 +38,17 @@ export async function registerSellRealm(
     v1.setErrorHandler(sellRealmErrorHandler('store'))
     await registerStoreApi(v1, opts)
   })
-  // Wrong method: 405, before any authentication (the reference's "Incorrect HTTP method").
+  // Wrong method: 405, before any authentication (the reference's "Incorrect HTTP method");
+  // an unknown path under either surface: 404 in SellRealm's shape, not LicenseCM's.
   await app.register(async (m) => {
+    for (const url of ['/api/v0/*', '/api/v1/*']) {
+      m.route({
+        method: [...METHODS],
+        url,
+        schema: { hide: true },
+        handler: async (_req, reply) => sendError(reply, 404, 'Not found'),
+      })
+    }
     for (const [url, allowed] of Object.entries(ALLOWED)) {
       const others = METHODS.filter((x) => !allowed.includes(x))
       if (others.length === 0) continue
