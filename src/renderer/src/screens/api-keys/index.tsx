@@ -46,37 +46,37 @@ export function ApiKeysScreen() {
       {
         id: 'name',
         header: 'Name',
-        width: 'minmax(150px,1.4fr)',
+        width: 'minmax(120px,1.2fr)',
         cell: (k) => <span className="font-medium">{k.name}</span>,
       },
       {
         id: 'prefix',
         header: 'Key',
-        width: '170px',
+        width: '150px',
         cell: (k) => <code className="font-mono text-xs">{k.prefix}…</code>,
       },
       {
         id: 'scopes',
         header: 'Scopes',
-        width: 'minmax(180px,2fr)',
+        width: 'minmax(130px,1.5fr)',
         cell: (k) => <span className="truncate text-xs text-muted">{k.scopes.join(', ')}</span>,
       },
       {
         id: 'product',
         header: 'Product',
-        width: '130px',
+        width: '110px',
         cell: (k) => (k.product_id ? (productName.get(k.product_id) ?? 'one product') : 'all'),
       },
       {
         id: 'signing',
         header: 'Signing',
-        width: '90px',
+        width: '96px',
         cell: (k) => (k.require_signature ? <Badge tone="accent">required</Badge> : 'off'),
       },
       {
         id: 'last',
         header: 'Last used',
-        width: '170px',
+        width: '150px',
         cell: (k) => (
           <span title={fmtDateTime(k.last_used_at)} className="text-xs">
             {fmtRelative(k.last_used_at)}
@@ -87,13 +87,13 @@ export function ApiKeysScreen() {
       {
         id: 'expires',
         header: 'Expires',
-        width: '110px',
+        width: '96px',
         cell: (k) => (k.expires_at ? fmtDate(k.expires_at) : 'never'),
       },
       {
         id: 'state',
         header: 'Status',
-        width: '90px',
+        width: '84px',
         cell: (k) => {
           const s = state(k)
           return <Badge tone={s.tone}>{s.label}</Badge>
@@ -161,7 +161,7 @@ export function ApiKeysScreen() {
         description={open ? `${open.prefix}… · created ${fmtDate(open.created_at)}` : undefined}
       >
         {open && (
-          <div className="flex flex-col gap-5">
+          <div className="flex flex-col gap-5 px-5 py-4">
             <dl className="grid grid-cols-[120px_1fr] gap-x-3 gap-y-2 text-sm">
               <dt className="text-muted">Status</dt>
               <dd>

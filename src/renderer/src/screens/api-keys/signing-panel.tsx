@@ -54,7 +54,7 @@ export function SigningPanel({
         raw body, empty when there is none; the timestamp must be within 5 minutes of the
         server&apos;s clock, and each signature is accepted once.
       </p>
-      <div className="grid grid-cols-[110px_1fr] gap-3">
+      <div className="grid grid-cols-[130px_1fr] gap-3">
         <Field label="Method">
           <Select value={method} onChange={(e) => setMethod(e.target.value)}>
             {METHODS.map((m) => (
