@@ -55,6 +55,21 @@ test('security: quick IP block shows in the blacklist, blocks the client API, an
     data: { license_key: key, product_id: productId, hwid: 'E2E-HW' },
   })
   expect(ok.status()).toBe(200)
+
+  // Detection settings: validated like the server validates them, saved, and read back.
+  await app.getByRole('button', { name: 'Show' }).click()
+  const form = app.getByRole('form', { name: 'Detection settings' })
+  await form.getByLabel('Brute force: failed keys').fill('1')
+  await form.getByRole('button', { name: 'Save settings' }).click()
+  await expect(form.getByRole('alert')).toBeVisible()
+  await form.getByLabel('Brute force: failed keys').fill('12')
+  await form.getByLabel(/Let user accounts send webhooks/).check()
+  await form.getByRole('button', { name: 'Save settings' }).click()
+  await expect(app.getByText('Detection settings saved')).toBeVisible()
+  await expectAccessible(app, 'detection settings')
+  await app.getByRole('button', { name: 'Hide' }).click()
+  await app.getByRole('button', { name: 'Show' }).click()
+  await expect(form.getByLabel('Brute force: failed keys')).toHaveValue('12')
 })
 
 test('sessions: an activated client shows up live and can be revoked with a reason', async ({
