@@ -44,6 +44,13 @@ describe('console channels: store, variables, SellRealm secrets', () => {
       'suspended',
       'suspended',
     ])
+    // Each suspended key gets a license.suspended event (webhooks, the key's timeline).
+    const suspendedEvents = s.runtime.store.sqlite
+      .prepare("SELECT license_id FROM events WHERE type = 'license.suspended'")
+      .all() as { license_id: string }[]
+    expect(suspendedEvents.map((e) => e.license_id).sort()).toEqual(
+      refunded.body.data.keys.map((k: { id: string }) => k.id).sort(),
+    )
     const back = await rpc('store.orders.setStatus', { id: o.body.data.id, status: 'pending' })
     expect(back.body).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
 

@@ -162,18 +162,19 @@ export function insertLicensesSync(sqlite: BetterSqlite3.Database, rows: NewLice
   for (const r of rows) ins.run(r)
 }
 
-/** Suspends the order's keys that are still active; returns how many. */
+/** Suspends the order's keys that are still active; returns their ids. */
 export function suspendOrderKeys(
   sqlite: BetterSqlite3.Database,
   orderId: string,
   reason: string,
   now: string,
-): number {
-  return stmt(
+): string[] {
+  const rows = stmt(
     sqlite,
     `UPDATE licenses SET status = 'suspended', status_reason = ?, updated_at = ?
-      WHERE order_id = ? AND status = 'active'`,
-  ).run(reason, now, orderId).changes
+      WHERE order_id = ? AND status = 'active' RETURNING id`,
+  ).all(reason, now, orderId) as { id: string }[]
+  return rows.map((r) => r.id)
 }
 
 export async function countOrderKeys(db: Db, orderId: string): Promise<number> {

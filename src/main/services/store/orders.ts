@@ -190,7 +190,7 @@ export function createOrdersService(ctx: ServiceContext, deps: { events: EventsS
         `Only a paid order can be refunded (this one is ${o.status})`,
       )
     const now = nowIso(ctx)
-    const suspended = ctx.sqlite.transaction((): number | null => {
+    const suspended = ctx.sqlite.transaction((): string[] | null => {
       if (!repo.transitionOrder(ctx.sqlite, o.id, 'paid', 'refunded', now)) return null
       repo.returnStock(ctx.sqlite, o.product_id, o.quantity)
       return repo.suspendOrderKeys(ctx.sqlite, o.id, `Order #${o.num} refunded`, now)
@@ -203,10 +203,20 @@ export function createOrdersService(ctx: ServiceContext, deps: { events: EventsS
         details: {
           order_id: o.id,
           order_num: o.num,
-          keys_suspended: suspended,
+          keys_suspended: suspended.length,
           amount_cents: o.amount_cents,
         },
       })
+      // One license.suspended per key, so webhooks and each key's timeline say why.
+      for (const licenseId of suspended) {
+        await deps.events.record({
+          type: 'license.suspended',
+          severity: 'low',
+          productId: o.product_id,
+          licenseId,
+          details: { reason: `Order #${o.num} refunded`, order_id: o.id },
+        })
+      }
     }
     return get(scope, o.id)
   }
