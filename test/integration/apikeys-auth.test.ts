@@ -3,7 +3,7 @@ import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../helpers/server'
-import { firstAdmin } from '../helpers/mgmt'
+import { firstAdmin, userAccount } from '../helpers/mgmt'
 import { createKey, keyed } from '../helpers/apikeys'
 
 describe('API keys: creation, X-API-Key authentication, 401 and 403 cases', () => {
@@ -151,6 +151,36 @@ describe('API keys: creation, X-API-Key authentication, 401 and 403 cases', () =
       ip_allowlist: ['10.0.0.1', '127.0.0.0/8'],
     })
     expect((await keyed(s, inside.key, 'GET', '/api/api-keys')).status).toBe(200)
+  })
+
+  it("acts as its account: a user's key sees only that user's data, and stops when the account is deactivated", async () => {
+    const user = await userAccount(s, jwt)
+    const mine = await s.json('/api/products', {
+      method: 'POST',
+      body: { name: 'User product' },
+      headers: { authorization: `Bearer ${user.token}` },
+    })
+    expect(mine.status).toBe(201)
+    const k = await createKey(s, user.token, { name: 'user key', scopes: ['products:read'] })
+    const seen = await keyed(s, k.key, 'GET', '/api/products')
+    expect(seen.status).toBe(200)
+    expect(seen.body.data.map((p: { id: string }) => p.id)).toEqual([mine.body.data.id])
+    // Nor can a user's key reach admin routes, whatever scopes it holds.
+    const adminScoped = await createKey(s, user.token, {
+      name: 'user admin key',
+      scopes: ['admin'],
+    })
+    expect((await keyed(s, adminScoped.key, 'GET', '/api/admin/users')).status).toBe(403)
+
+    const off = await s.json(`/api/admin/users/${user.id}`, {
+      method: 'PUT',
+      body: { is_active: false },
+      headers: { authorization: `Bearer ${jwt}` },
+    })
+    expect(off.status).toBe(200)
+    const after = await keyed(s, k.key, 'GET', '/api/products')
+    expect(after.status).toBe(401)
+    expect(after.body.message).toMatch(/deactivated/)
   })
 
   it('403 naming the scope when the key lacks it', async () => {
