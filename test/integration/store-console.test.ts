@@ -38,6 +38,10 @@ describe('console channels: store, variables, SellRealm secrets', () => {
     })
     const paid = await rpc('store.orders.setStatus', { id: o.body.data.id, status: 'paid' })
     expect(paid.body.data.keys).toHaveLength(2)
+    const created = s.runtime.store.sqlite
+      .prepare("SELECT COUNT(*) AS n FROM events WHERE type = 'license.created' AND details LIKE ?")
+      .get(`%${o.body.data.id}%`) as { n: number }
+    expect(created.n).toBe(2)
     expect((await rpc('products.get', { id: p.id })).body.data.stock).toBe(8)
     const refunded = await rpc('store.orders.refund', { id: o.body.data.id })
     expect(refunded.body.data.keys.map((k: { status: string }) => k.status)).toEqual([

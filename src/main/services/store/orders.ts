@@ -177,6 +177,15 @@ export function createOrdersService(ctx: ServiceContext, deps: { events: EventsS
         currency: o.currency,
       },
     })
+    // As licenses.create does, one license.created per key (webhooks, the key's timeline).
+    for (const r of rows) {
+      await deps.events.record({
+        type: 'license.created',
+        productId: p.id,
+        licenseId: r.id,
+        details: { key_prefix: r.key.slice(0, 4), order_id: o.id, order_num: o.num },
+      })
+    }
     return get(scope, o.id)
   }
 
