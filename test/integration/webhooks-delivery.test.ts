@@ -206,6 +206,37 @@ describe('webhooks over real HTTP', () => {
   })
 })
 
+describe('flood control', () => {
+  it('a client hammering a blacklist entry reaches security.blocked once per minute, not per request', async () => {
+    const clock = new ManualClock()
+    const k = await startClocked(clock)
+    const rx = await startReceiver(SECRET)
+    cleanup.push(async () => {
+      await rx.close()
+      await k.runtime.close()
+      rmSync(k.dataDir, { recursive: true, force: true })
+    })
+    await k.s.webhooks.create(CONSOLE, {
+      url: rx.url,
+      events: ['security.blocked'],
+      secret: SECRET,
+    })
+    await k.s.security.blockHwid(CONSOLE, { hwid: 'HAMMER' })
+    for (let i = 0; i < 5; i++)
+      expect(await k.s.security.screen({ hwid: 'HAMMER', ip: '10.9.9.9' })).not.toBeNull()
+    await k.s.webhooks.kick()
+    clock.advance(61_000)
+    await k.s.security.screen({ hwid: 'HAMMER', ip: '10.9.9.9' })
+    await k.s.webhooks.kick()
+    await until(() => rx.received.length === 2)
+    await k.s.webhooks.kick()
+    expect(rx.received).toHaveLength(2)
+    expect(rx.received.every((r) => r.body.event === 'security.blocked' && r.signatureValid)).toBe(
+      true,
+    )
+  })
+})
+
 describe('retries and restarts', () => {
   it('a receiver that is down gets the event by retry once it is up (first retry within 30 s)', async () => {
     const clock = new ManualClock()

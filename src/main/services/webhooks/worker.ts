@@ -14,6 +14,8 @@ const LEASE_MS = 60_000
 const PARALLEL = 4
 /** The longest the worker sleeps without looking (it is also woken by new events). */
 const IDLE_MS = 30_000
+/** Repeated blacklist hits of one entry from one client reach a webhook at most this often. */
+const HIT_THROTTLE_MS = 60_000
 /** Coalescing window for wake-ups caused by recorded events. */
 const EVENT_DEBOUNCE_MS = 100
 /** How often licenses are checked for having reached their expiry. */
@@ -42,6 +44,25 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
   const aborter = { current: new AbortController() }
   const now = () => ctx.clock().toISOString()
 
+  /**
+   * A blocked client hammering the server records a blacklist_hit per request; its webhook
+   * hears about the first, then at most one per entry and address per HIT_THROTTLE_MS (the
+   * event log keeps every one). Without this an attacker could fill the outbox and flood
+   * the vendor's endpoint.
+   */
+  const lastHit = new Map<string, number>()
+  function repeatedHit(webhookId: string, e: ReturnType<typeof toEventDto>): boolean {
+    if (e.type !== 'blacklist_hit') return false
+    const key = `${webhookId}|${String(e.details.entry_id)}|${e.ip ?? ''}|${e.hwid ?? ''}`
+    const t = Date.parse(e.created_at)
+    const prev = lastHit.get(key)
+    if (prev !== undefined && t - prev < HIT_THROTTLE_MS) return true
+    lastHit.delete(key)
+    lastHit.set(key, t)
+    if (lastHit.size > 10_000) lastHit.delete(lastHit.keys().next().value as string)
+    return false
+  }
+
   /** Moves events past the cursor into the outbox, atomically with the cursor. */
   function drainEvents(): void {
     for (;;) {
@@ -60,6 +81,7 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
           if (!name) continue
           for (const h of hooks) {
             if (!h.list.includes(name)) continue
+            if (repeatedHit(h.id, e)) continue
             // A `user` account's webhook hears only about its own products.
             if (h.owner_id && h.owner_role === 'user') {
               if (!e.product_id) continue
