@@ -47,19 +47,14 @@ export function createIdempotencyService(ctx: ServiceContext, opts: { ttlMs?: nu
       await purgeNowAndThen()
       const deadline = Date.now() + WAIT_MS
       for (;;) {
-        const now = nowIso(ctx)
-        if (
-          await repo.claimIdempotencyKey(ctx.db, {
-            scope,
-            key,
-            request_hash: requestHash,
-            created_at: now,
-          })
-        ) {
-          return { kind: 'proceed' }
-        }
+        // Read first, so a replay (the common retry) costs no write; the atomic claim below
+        // still decides between two requests that both found nothing.
         const rec = await repo.findIdempotencyKey(ctx.db, scope, key)
-        if (!rec) continue // released between our insert and read: claim again
+        if (!rec) {
+          const claim = { scope, key, request_hash: requestHash, created_at: nowIso(ctx) }
+          if (await repo.claimIdempotencyKey(ctx.db, claim)) return { kind: 'proceed' }
+          continue // another request claimed it in between: read its claim
+        }
         if (Date.parse(rec.created_at) < ctx.clock().getTime() - ttl) {
           await repo.releaseIdempotencyKey(ctx.db, scope, key, rec.created_at)
           continue
