@@ -96,6 +96,62 @@ describe('licenses.bulkUpdate', () => {
   })
 })
 
+describe('license drawer: machines, release, ban', () => {
+  it('lists bound machines with heartbeat state, releases one (ending its sessions) and bans a key', async () => {
+    const p = await ok('products.create', { name: 'Drawer App' })
+    const l = await ok('licenses.create', { product_id: p.id, max_uses: 2 })
+    for (const hwid of ['hw-one', 'hw-two']) {
+      const r = await srv.json('/api/client/activate', {
+        body: { license_key: l.license_key, product_id: p.id, hwid },
+      })
+      expect(r.status).toBe(200)
+    }
+    const machines = await ok('licenses.machines', { id: l.id })
+    expect(machines.map((m: { hwid: string }) => m.hwid).sort()).toEqual(['hw-one', 'hw-two'])
+    expect(machines[0]).toMatchObject({
+      heartbeat: expect.stringMatching(/^(live|never)$/),
+      ip: '127.0.0.1',
+    })
+    const one = machines.find((m: { hwid: string }) => m.hwid === 'hw-one')
+    const sessionsBefore = (await ok('security.sessions', { license_id: l.id, is_active: true }))
+      .items.length
+
+    const rel = await ok('licenses.releaseMachine', { id: l.id, machine_id: one.id })
+    expect(rel.released).toBe(true)
+    expect(
+      (await ok('licenses.machines', { id: l.id })).map((m: { hwid: string }) => m.hwid),
+    ).toEqual(['hw-two'])
+    expect(
+      (await ok('security.sessions', { license_id: l.id, is_active: true })).items.length,
+    ).toBe(sessionsBefore - rel.sessions_revoked)
+    expect(
+      (await rpc('licenses.releaseMachine', { id: l.id, machine_id: one.id })).body.error.code,
+    ).toBe('NOT_FOUND')
+
+    const ban = await ok('licenses.ban', { id: l.id, reason: 'Shared on a forum' })
+    expect(ban.banned).toBe(true)
+    expect(await ok('licenses.get', { id: l.id })).toMatchObject({
+      status: 'banned',
+      status_reason: 'Shared on a forum',
+    })
+    expect(
+      (await ok('security.sessions', { license_id: l.id, is_active: true })).items,
+    ).toHaveLength(0)
+    const refused = await srv.json('/api/client/validate', {
+      body: { license_key: l.license_key, product_id: p.id, hwid: 'hw-two' },
+    })
+    expect(refused.body.error_code).toBe('LICENSE_BANNED')
+    expect((await rpc('licenses.ban', { id: l.id, reason: 'again' })).body.error.code).toBe(
+      'LICENSE_BANNED',
+    )
+    expect((await rpc('licenses.ban', { id: l.id, reason: ' ' })).status).toBe(400)
+    // A bulk resume does not lift a ban.
+    expect(
+      (await ok('licenses.bulkUpdate', { ids: [l.id], action: 'resume' })).failed,
+    ).toHaveLength(1)
+  })
+})
+
 describe('licenses.list search (the Licenses screen’s search box)', () => {
   it('finds keys by key prefix, customer email, metadata and notes text, in any case', async () => {
     const p = await ok('products.create', { name: 'Search App' })

@@ -5,6 +5,7 @@ import { createEventsService } from './events'
 import { createProductsService } from './products'
 import { createLicensesService } from './licenses'
 import { createLicenseBulkOps } from './licenses/bulk'
+import { createLicenseMachineOps } from './licenses/machines'
 import { createDashboardService } from './dashboard'
 import { createBackupService } from './backup'
 import { createTransferService } from './transfer'
@@ -46,6 +47,7 @@ export function createServices(opts: ServicesOptions) {
   const products = createProductsService(ctx, { events })
   const licenses = createLicensesService(ctx, { events, products })
   const licenseBulk = createLicenseBulkOps(ctx, licenses)
+  const licenseMachines = createLicenseMachineOps(ctx, { licenses, products, events })
   const dashboard = createDashboardService(ctx)
   const backup = createBackupService(ctx, { events })
   const transfer = createTransferService({ products, licenses })
@@ -63,7 +65,7 @@ export function createServices(opts: ServicesOptions) {
   const sessions = createSessionsService(ctx)
   const licensing = createLicensingService(ctx, { events, sessions, security: () => security })
   const sellrealm = createSellRealmService(ctx, { events, licensing, sessions, security, variables })
-  return { ctx, bus, events, products, licenses, licenseBulk, dashboard, backup, transfer, settings, accounts, stats, notifications, apiKeys, idempotency, store, variables, security, sessions, licensing, sellrealm, webhooks }
+  return { ctx, bus, events, products, licenses, licenseBulk, licenseMachines, dashboard, backup, transfer, settings, accounts, stats, notifications, apiKeys, idempotency, store, variables, security, sessions, licensing, sellrealm, webhooks }
 }
 
 export type Services = ReturnType<typeof createServices>

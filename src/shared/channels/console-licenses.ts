@@ -4,6 +4,21 @@ import { channel } from './channel'
 export const bulkLicenseActionSchema = z.enum(['suspend', 'resume', 'extend', 'delete'])
 export type BulkLicenseAction = z.infer<typeof bulkLicenseActionSchema>
 
+/** A machine bound to a license, as the license drawer lists it. */
+export interface MachineDto {
+  id: string
+  hwid: string
+  name: string | null
+  platform: string | null
+  os_version: string | null
+  ip: string | null
+  first_seen_at: string
+  last_seen_at: string
+  last_heartbeat_at: string | null
+  heartbeat: 'live' | 'late' | 'silent' | 'never'
+  open_sessions: number
+}
+
 export interface BulkLicenseResult {
   updated: number
   failed: { id: string; message: string }[]
@@ -24,4 +39,13 @@ export const consoleLicenseChannels = {
         path: ['days'],
       }),
   ).returns<BulkLicenseResult>(),
+  'licenses.machines': channel(z.object({ id: z.string().min(1) })).returns<MachineDto[]>(),
+  /** Unbinds one machine (its slot frees up) and closes its sessions. */
+  'licenses.releaseMachine': channel(
+    z.object({ id: z.string().min(1), machine_id: z.string().min(1) }),
+  ).returns<{ released: true; sessions_revoked: number }>(),
+  /** Bans a key for good (every protocol refuses it) and ends its sessions. */
+  'licenses.ban': channel(
+    z.object({ id: z.string().min(1), reason: z.string().trim().min(1, 'Say why').max(500) }),
+  ).returns<{ banned: true; sessions_revoked: number }>(),
 } as const

@@ -23,6 +23,10 @@ export function consoleHandlers({
   return {
     'licenses.bulkUpdate': async (i, { actor }) =>
       s.licenseBulk.apply(actor, i.ids, i.action, i.days),
+    'licenses.machines': async (i, { actor }) => s.licenseMachines.list(actor, i.id),
+    'licenses.releaseMachine': async (i, { actor }) =>
+      s.licenseMachines.release(actor, i.id, i.machine_id),
+    'licenses.ban': async (i, { actor }) => s.licenseMachines.ban(actor, i.id, i.reason),
     'dashboard.summary': async () => s.dashboard.summary(),
 
     'system.info': async () => {

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { CalendarPlus, Cpu, Pause, Play, Trash2 } from 'lucide-react'
+import { Ban, CalendarPlus, Cpu, Pause, Play, Trash2 } from 'lucide-react'
 import type { LicenseDto } from '@shared/dto'
 import { useApp } from '../../store'
 import { Drawer, Modal } from '../../components/ui/dialog'
@@ -9,7 +9,8 @@ import { CopyButton } from '../../components/ui/copy'
 import { Field } from '../../components/ui/field'
 import { Input } from '../../components/ui/input'
 import { SkeletonRows } from '../../components/ui/skeleton'
-import { eventLabel, fmtDate, fmtDateTime } from '../../lib/format'
+import { fmtDate, fmtDateTime } from '../../lib/format'
+import { ActivitySection, MachinesSection, SessionsSection } from './drawer-sections'
 import { VariablesEditor } from '../../components/variables-editor'
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
@@ -29,6 +30,9 @@ function Actions({ l }: { l: LicenseDto }) {
   const bulk = useApp((s) => s.bulkLicenses)
   const [extendOpen, setExtendOpen] = useState(false)
   const [days, setDays] = useState('30')
+  const [banOpen, setBanOpen] = useState(false)
+  const [reason, setReason] = useState('')
+  const ban = useApp((s) => s.banLicense)
   const suspended = l.status === 'suspended'
   return (
     <div className="flex flex-wrap gap-2">
@@ -90,6 +94,14 @@ function Actions({ l }: { l: LicenseDto }) {
       <Button
         size="sm"
         variant="danger"
+        disabled={l.status === 'banned'}
+        onClick={() => setBanOpen(true)}
+      >
+        <Ban aria-hidden="true" size={14} /> Ban
+      </Button>
+      <Button
+        size="sm"
+        variant="danger"
         onClick={async () => {
           if (
             await confirm({
@@ -104,6 +116,32 @@ function Actions({ l }: { l: LicenseDto }) {
       >
         <Trash2 aria-hidden="true" size={14} /> Delete
       </Button>
+      <Modal
+        open={banOpen}
+        onOpenChange={setBanOpen}
+        title="Ban this license?"
+        description={`${l.license_key} is refused on every protocol for good and its sessions end now. Unlike a suspension, a ban is not lifted by a bulk resume.`}
+        footer={
+          <>
+            <Button onClick={() => setBanOpen(false)}>Cancel</Button>
+            <Button
+              variant="danger"
+              disabled={!reason.trim()}
+              onClick={async () => (await ban(l.id, reason.trim())) && setBanOpen(false)}
+            >
+              Ban license
+            </Button>
+          </>
+        }
+      >
+        <Field label="Reason" hint="Kept with the license and in the audit log.">
+          <Input
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder="e.g. Key shared publicly"
+          />
+        </Field>
+      </Modal>
       <Modal
         open={extendOpen}
         onOpenChange={setExtendOpen}
@@ -136,7 +174,6 @@ function Actions({ l }: { l: LicenseDto }) {
 export function LicenseDrawer() {
   const id = useApp((s) => s.openLicenseId)
   const l = useApp((s) => s.openLicense)
-  const events = useApp((s) => s.openLicenseEvents)
   const show = useApp((s) => s.showLicense)
   return (
     <Drawer
@@ -182,49 +219,10 @@ export function LicenseDrawer() {
               </Row>
             </dl>
           </section>
-          <section aria-labelledby="lic-machines">
-            <h3 id="lic-machines" className="mb-1 text-sm font-semibold">
-              Machines
-            </h3>
-            {l.hwid ? (
-              <p className="flex items-center gap-2 text-sm">
-                <Cpu aria-hidden="true" size={14} className="text-muted" />
-                <span className="font-mono text-[13px]">{l.hwid}</span>
-                {l.current_uses > 1 && (
-                  <span className="text-muted">and {l.current_uses - 1} more</span>
-                )}
-              </p>
-            ) : (
-              <p className="text-sm text-muted">Not activated on any machine yet.</p>
-            )}
-          </section>
+          <MachinesSection l={l} />
+          <SessionsSection l={l} />
           <VariablesEditor scope={{ license_id: l.id }} title="Variables (this license)" />
-          <section aria-labelledby="lic-activity">
-            <h3 id="lic-activity" className="mb-2 text-sm font-semibold">
-              Activity
-            </h3>
-            {events.length === 0 ? (
-              <p className="text-sm text-muted">No activity recorded yet.</p>
-            ) : (
-              <ol aria-label="License activity" className="relative ml-1 border-l border-line">
-                {events.map((e) => (
-                  <li key={e.id} className="mb-3 ml-4">
-                    <span
-                      aria-hidden="true"
-                      className="absolute -left-1 mt-1.5 h-2 w-2 rounded-full bg-accent"
-                    />
-                    <div className="flex items-center gap-2 text-sm">
-                      {eventLabel(e.type)} <StatusBadge value={e.severity} />
-                    </div>
-                    <time dateTime={e.created_at} className="text-xs text-muted">
-                      {fmtDateTime(e.created_at)}
-                      {e.ip ? ` · ${e.ip}` : ''}
-                    </time>
-                  </li>
-                ))}
-              </ol>
-            )}
-          </section>
+          <ActivitySection />
         </div>
       )}
     </Drawer>

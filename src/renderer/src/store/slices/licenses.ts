@@ -1,6 +1,7 @@
 import type { EventDto, LicenseDto, Page } from '@shared/dto'
 import type { CreateLicenseInput, ListLicensesInput, UpdateLicenseInput } from '@shared/schemas'
-import type { BulkLicenseAction } from '@shared/channels/console-licenses'
+import type { BulkLicenseAction, MachineDto } from '@shared/channels/console-licenses'
+import type { SessionDto } from '@shared/channels/security'
 import { act, call, errorMessage } from '../api'
 import type { Slice } from '../types'
 
@@ -29,7 +30,12 @@ export interface LicensesSlice {
   openLicenseId: string | null
   openLicense: LicenseDto | null
   openLicenseEvents: EventDto[]
+  openLicenseMachines: MachineDto[]
+  openLicenseSessions: SessionDto[]
   showLicense(id: string | null): Promise<void>
+  releaseMachine(licenseId: string, machineId: string): Promise<void>
+  revokeSession(licenseId: string, sessionId: string): Promise<void>
+  banLicense(id: string, reason: string): Promise<boolean>
   updateLicense(
     id: string,
     patch: UpdateLicenseInput,
@@ -46,11 +52,20 @@ let listSeq = 0
 /** Licenses: server-side paging, filters, search and selection for a million-row table. */
 export const createLicensesSlice: Slice<LicensesSlice> = (set, get) => {
   async function refreshOpen(id: string) {
-    const [license, events] = await Promise.all([
+    const [license, events, machines, sessions] = await Promise.all([
       call('licenses.get', { id }),
       call('licenses.events', { id, page: 1, limit: 50 }),
+      call('licenses.machines', { id }),
+      call('security.sessions', { license_id: id, is_active: true, limit: 50 }),
     ])
-    if (get().openLicenseId === id) set({ openLicense: license, openLicenseEvents: events.items })
+    if (get().openLicenseId === id) {
+      set({
+        openLicense: license,
+        openLicenseEvents: events.items,
+        openLicenseMachines: machines,
+        openLicenseSessions: sessions.items,
+      })
+    }
   }
 
   return {
@@ -146,8 +161,16 @@ export const createLicensesSlice: Slice<LicensesSlice> = (set, get) => {
     openLicenseId: null,
     openLicense: null,
     openLicenseEvents: [],
+    openLicenseMachines: [],
+    openLicenseSessions: [],
     async showLicense(id) {
-      set({ openLicenseId: id, openLicense: null, openLicenseEvents: [] })
+      set({
+        openLicenseId: id,
+        openLicense: null,
+        openLicenseEvents: [],
+        openLicenseMachines: [],
+        openLicenseSessions: [],
+      })
       if (!id) return
       try {
         await refreshOpen(id)
@@ -178,6 +201,34 @@ export const createLicensesSlice: Slice<LicensesSlice> = (set, get) => {
       const r = await act(call('licenses.delete', { id }), 'License deleted')
       if (!r) return false
       set({ openLicenseId: null, openLicense: null })
+      void get().loadLicenses()
+      return true
+    },
+    async releaseMachine(licenseId, machineId) {
+      const r = await act(
+        call('licenses.releaseMachine', { id: licenseId, machine_id: machineId }),
+        'Machine released: its slot is free',
+      )
+      if (r) {
+        void refreshOpen(licenseId)
+        void get().loadLicenses()
+      }
+    },
+    async revokeSession(licenseId, sessionId) {
+      const r = await act(
+        call('security.revokeSession', { id: sessionId, reason: 'Revoked from the console' }),
+        'Session revoked',
+      )
+      if (r) void refreshOpen(licenseId)
+    },
+    async banLicense(id, reason) {
+      const r = await act(
+        call('licenses.ban', { id, reason }),
+        (x) =>
+          `License banned${x.sessions_revoked ? `, ${x.sessions_revoked} session(s) ended` : ''}`,
+      )
+      if (!r) return false
+      void refreshOpen(id)
       void get().loadLicenses()
       return true
     },

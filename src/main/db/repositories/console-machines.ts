@@ -1,0 +1,79 @@
+import type BetterSqlite3 from 'better-sqlite3'
+
+/** A machine bound to a license, with how many open sessions it holds (console drawer). */
+export interface MachineListRow {
+  id: string
+  hwid: string
+  name: string | null
+  platform: string | null
+  os_version: string | null
+  ip: string | null
+  first_seen_at: string
+  last_seen_at: string
+  last_heartbeat_at: string | null
+  open_sessions: number
+}
+
+export function listLicenseMachines(
+  sqlite: BetterSqlite3.Database,
+  licenseId: string,
+  now: string,
+): MachineListRow[] {
+  return sqlite
+    .prepare(
+      `SELECT m.id, m.hwid, m.name, m.platform, m.os_version, m.ip, m.first_seen_at, m.last_seen_at,
+              m.last_heartbeat_at,
+              (SELECT count(*) FROM sessions s
+                WHERE s.machine_id = m.id AND s.revoked_at IS NULL AND s.expires_at > ?) AS open_sessions
+         FROM machines m WHERE m.license_id = ? ORDER BY m.last_seen_at DESC`,
+    )
+    .all(now, licenseId) as MachineListRow[]
+}
+
+/** Frees one machine's slot: closes its sessions, then unbinds it. One transaction. */
+export function releaseMachine(
+  sqlite: BetterSqlite3.Database,
+  licenseId: string,
+  machineId: string,
+  now: string,
+): { hwid: string; sessions: number } | null {
+  return sqlite.transaction(() => {
+    const m = sqlite
+      .prepare('SELECT hwid FROM machines WHERE id = ? AND license_id = ?')
+      .get(machineId, licenseId) as { hwid: string } | undefined
+    if (!m) return null
+    const sessions = sqlite
+      .prepare(
+        `UPDATE sessions SET revoked_at = ?, revoked_reason = 'machine_released'
+          WHERE machine_id = ? AND revoked_at IS NULL`,
+      )
+      .run(now, machineId).changes
+    sqlite.prepare('DELETE FROM machines WHERE id = ?').run(machineId)
+    return { hwid: m.hwid, sessions }
+  })()
+}
+
+/** Bans a license and ends its open sessions, in one transaction; false when already banned. */
+export function banLicense(
+  sqlite: BetterSqlite3.Database,
+  licenseId: string,
+  reason: string,
+  now: string,
+): { sessions: number } | null {
+  return sqlite.transaction(() => {
+    const changed = sqlite
+      .prepare(
+        `UPDATE licenses SET status = 'banned', status_reason = ?, updated_at = ?
+          WHERE id = ? AND status <> 'banned'`,
+      )
+      .run(reason, now, licenseId).changes
+    if (!changed) return null
+    const sessions = sqlite
+      .prepare(
+        `UPDATE sessions SET revoked_at = ?, revoked_reason = 'license_banned'
+          WHERE license_id = ? AND revoked_at IS NULL`,
+      )
+      .run(now, licenseId).changes
+    return { sessions }
+  })()
+}

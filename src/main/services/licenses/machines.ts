@@ -1,0 +1,81 @@
+import type { MachineDto } from '@shared/channels/console-licenses'
+import { DomainError } from '@shared/errors'
+import * as repo from '../../db/repositories/console-machines'
+import { type Actor, nowIso, type ServiceContext } from '../context'
+import type { EventsService } from '../events'
+import type { ProductsService } from '../products'
+import { toProductDto } from '../products'
+import type { LicensesService } from '.'
+
+/**
+ * Heartbeat state as the console shows it: `live` while heartbeats arrive on time (within two
+ * intervals of the product's policy), `late` up to five intervals, then `silent`.
+ */
+export function heartbeatState(
+  last: string | null,
+  intervalSeconds: number,
+  now: number,
+): MachineDto['heartbeat'] {
+  if (!last) return 'never'
+  const age = (now - Date.parse(last)) / 1000
+  if (age <= intervalSeconds * 2) return 'live'
+  if (age <= intervalSeconds * 5) return 'late'
+  return 'silent'
+}
+
+/** The license drawer's machines (list, release) and the ban action. */
+export function createLicenseMachineOps(
+  ctx: ServiceContext,
+  deps: { licenses: LicensesService; products: ProductsService; events: EventsService },
+) {
+  return {
+    async list(actor: Actor, licenseId: string): Promise<MachineDto[]> {
+      const l = await deps.licenses.load(actor, licenseId)
+      const policy = toProductDto(await deps.products.load(actor, l.product_id)).policy
+      const now = ctx.clock().getTime()
+      return repo.listLicenseMachines(ctx.sqlite, licenseId, nowIso(ctx)).map((m) => ({
+        ...m,
+        heartbeat: heartbeatState(m.last_heartbeat_at, policy.heartbeat_seconds, now),
+      }))
+    },
+
+    async release(
+      actor: Actor,
+      licenseId: string,
+      machineId: string,
+    ): Promise<{ released: true; sessions_revoked: number }> {
+      const l = await deps.licenses.load(actor, licenseId)
+      const r = repo.releaseMachine(ctx.sqlite, licenseId, machineId, nowIso(ctx))
+      if (!r) throw new DomainError('NOT_FOUND', 'This machine is not bound to the license')
+      await deps.events.record({
+        type: 'machine.released',
+        productId: l.product_id,
+        licenseId,
+        machineId,
+        hwid: r.hwid,
+        details: { sessions_revoked: r.sessions },
+      })
+      return { released: true, sessions_revoked: r.sessions }
+    },
+
+    async ban(
+      actor: Actor,
+      licenseId: string,
+      reason: string,
+    ): Promise<{ banned: true; sessions_revoked: number }> {
+      const l = await deps.licenses.load(actor, licenseId)
+      const r = repo.banLicense(ctx.sqlite, licenseId, reason, nowIso(ctx))
+      if (!r) throw new DomainError('LICENSE_BANNED', 'This license is already banned')
+      await deps.events.record({
+        type: 'license.banned',
+        severity: 'high',
+        productId: l.product_id,
+        licenseId,
+        details: { reason, sessions_revoked: r.sessions },
+      })
+      return { banned: true, sessions_revoked: r.sessions }
+    },
+  }
+}
+
+export type LicenseMachineOps = ReturnType<typeof createLicenseMachineOps>

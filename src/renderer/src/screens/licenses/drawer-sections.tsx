@@ -1,0 +1,148 @@
+import { Cpu, MonitorSmartphone, Unplug } from 'lucide-react'
+import type { LicenseDto } from '@shared/dto'
+import { useApp } from '../../store'
+import { Button } from '../../components/ui/button'
+import { Badge, StatusBadge, type Tone } from '../../components/ui/badge'
+import { eventLabel, fmtDateTime, fmtRelative } from '../../lib/format'
+
+const HEARTBEAT: Record<string, { tone: Tone; label: string }> = {
+  live: { tone: 'ok', label: 'heartbeat live' },
+  late: { tone: 'warn', label: 'heartbeat late' },
+  silent: { tone: 'danger', label: 'silent' },
+  never: { tone: 'neutral', label: 'no heartbeat yet' },
+}
+
+function Section({
+  id,
+  title,
+  children,
+}: {
+  id: string
+  title: string
+  children: React.ReactNode
+}) {
+  return (
+    <section aria-labelledby={id}>
+      <h3 id={id} className="mb-2 text-sm font-semibold">
+        {title}
+      </h3>
+      {children}
+    </section>
+  )
+}
+
+export function MachinesSection({ l }: { l: LicenseDto }) {
+  const machines = useApp((s) => s.openLicenseMachines)
+  const release = useApp((s) => s.releaseMachine)
+  const confirm = useApp((s) => s.confirm)
+  return (
+    <Section id="lic-machines" title={`Machines (${machines.length} of ${l.max_uses})`}>
+      {machines.length === 0 ? (
+        <p className="text-sm text-muted">Not activated on any machine yet.</p>
+      ) : (
+        <ul aria-label="Machines" className="divide-y divide-line rounded-md border border-line">
+          {machines.map((m) => (
+            <li key={m.id} className="flex items-center gap-3 px-3 py-2 text-sm">
+              <Cpu aria-hidden="true" size={15} className="shrink-0 text-muted" />
+              <div className="min-w-0 flex-1">
+                <div className="truncate font-mono text-[13px]">{m.hwid}</div>
+                <div className="text-xs text-muted">
+                  {[m.platform, m.ip].filter(Boolean).join(' · ') || 'unknown platform'} · last seen{' '}
+                  {fmtRelative(m.last_seen_at)}
+                </div>
+              </div>
+              <Badge tone={HEARTBEAT[m.heartbeat].tone}>{HEARTBEAT[m.heartbeat].label}</Badge>
+              <Button
+                size="sm"
+                variant="ghost"
+                aria-label={`Release machine ${m.hwid}`}
+                onClick={async () => {
+                  if (
+                    await confirm({
+                      title: 'Release this machine?',
+                      description: `${m.hwid} is unbound and its ${m.open_sessions} open session(s) end; the app on it must activate again, using a free slot.`,
+                      confirmLabel: 'Release machine',
+                      destructive: true,
+                    })
+                  )
+                    await release(l.id, m.id)
+                }}
+              >
+                <Unplug aria-hidden="true" size={14} /> Release
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Section>
+  )
+}
+
+export function SessionsSection({ l }: { l: LicenseDto }) {
+  const sessions = useApp((s) => s.openLicenseSessions)
+  const revoke = useApp((s) => s.revokeSession)
+  return (
+    <Section id="lic-sessions" title={`Open sessions (${sessions.length})`}>
+      {sessions.length === 0 ? (
+        <p className="text-sm text-muted">No open sessions.</p>
+      ) : (
+        <ul
+          aria-label="Open sessions"
+          className="divide-y divide-line rounded-md border border-line"
+        >
+          {sessions.map((s) => (
+            <li key={s.id} className="flex items-center gap-3 px-3 py-2 text-sm">
+              <MonitorSmartphone aria-hidden="true" size={15} className="shrink-0 text-muted" />
+              <div className="min-w-0 flex-1">
+                <div className="truncate">
+                  {s.protocol} · {s.hwid ?? 'no HWID'}
+                </div>
+                <div className="text-xs text-muted">
+                  {s.ip ?? 'unknown IP'} · seen {fmtRelative(s.last_seen_at)} · expires{' '}
+                  {fmtRelative(s.expires_at)}
+                </div>
+              </div>
+              <Button
+                size="sm"
+                variant="ghost"
+                aria-label={`Revoke session on ${s.hwid ?? s.ip ?? 'this machine'}`}
+                onClick={() => void revoke(l.id, s.id)}
+              >
+                Revoke
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Section>
+  )
+}
+
+export function ActivitySection() {
+  const events = useApp((s) => s.openLicenseEvents)
+  return (
+    <Section id="lic-activity" title="Activity">
+      {events.length === 0 ? (
+        <p className="text-sm text-muted">No activity recorded yet.</p>
+      ) : (
+        <ol aria-label="License activity" className="relative ml-1 border-l border-line">
+          {events.map((e) => (
+            <li key={e.id} className="mb-3 ml-4">
+              <span
+                aria-hidden="true"
+                className="absolute -left-1 mt-1.5 h-2 w-2 rounded-full bg-accent"
+              />
+              <div className="flex items-center gap-2 text-sm">
+                {eventLabel(e.type)} <StatusBadge value={e.severity} />
+              </div>
+              <time dateTime={e.created_at} className="text-xs text-muted">
+                {fmtDateTime(e.created_at)}
+                {e.ip ? ` · ${e.ip}` : ''}
+              </time>
+            </li>
+          ))}
+        </ol>
+      )}
+    </Section>
+  )
+}
