@@ -12,24 +12,37 @@ export const adminRoutes: RouteFamily = async (app, { services, auth }) => {
   const admin = { preValidation: auth.requireAdmin }
   const tags = ['admin']
 
-  r.get('/admin/users', { ...admin, schema: { tags } }, async (req) =>
+  r.get('/admin/users', { ...admin, schema: { summary: 'List accounts', tags } }, async (req) =>
     ok(await services.accounts.list(principalOf(req).actor)),
   )
 
   r.put(
     '/admin/users/:id',
-    { ...admin, schema: { params: idParams, body: updateAccountSchema, tags } },
+    {
+      ...admin,
+      schema: {
+        summary: 'Change role or active flag of an account',
+        params: idParams,
+        body: updateAccountSchema,
+        tags,
+      },
+    },
     async (req) =>
       ok(await services.accounts.update(principalOf(req).actor, req.params.id, req.body)),
   )
 
-  r.get('/admin/settings', { ...admin, schema: { tags } }, async () =>
-    ok(await services.settings.get()),
+  r.get(
+    '/admin/settings',
+    { ...admin, schema: { summary: 'Installation settings', tags } },
+    async () => ok(await services.settings.get()),
   )
 
   r.put(
     '/admin/settings',
-    { ...admin, schema: { body: updateSettingsSchema, tags } },
+    {
+      ...admin,
+      schema: { summary: 'Change installation settings', body: updateSettingsSchema, tags },
+    },
     async (req) => ok(await services.settings.update(principalOf(req).actor, req.body)),
   )
 }

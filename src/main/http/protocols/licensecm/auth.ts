@@ -27,7 +27,14 @@ export const authRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.post(
     '/auth/register',
-    { schema: { body: registerSchema, tags: ['auth'] }, config: authLimit },
+    {
+      schema: {
+        summary: 'Register an account (the first one: from this machine only, becomes admin)',
+        body: registerSchema,
+        tags: ['auth'],
+      },
+      config: authLimit,
+    },
     async (req, reply) => {
       const result = await services.accounts.register(req.body, {
         via: 'api',
@@ -40,7 +47,10 @@ export const authRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.post(
     '/auth/login',
-    { schema: { body: loginSchema, tags: ['auth'] }, config: authLimit },
+    {
+      schema: { summary: 'Log in with email and password', body: loginSchema, tags: ['auth'] },
+      config: authLimit,
+    },
     async (req) => ok(await services.accounts.login(req.body, { ip: req.ip })),
   )
 
@@ -48,6 +58,7 @@ export const authRoutes: RouteFamily = async (app, { services, auth }) => {
     '/auth/refresh',
     {
       schema: {
+        summary: 'Exchange the current (or recently expired) token for a new one',
         body: z.object({ token: z.string().max(4096).optional() }).optional(),
         tags: ['auth'],
       },
@@ -64,15 +75,24 @@ export const authRoutes: RouteFamily = async (app, { services, auth }) => {
     },
   )
 
-  r.get('/auth/me', { schema: { tags: ['auth'] }, preValidation: auth.requireAuth }, async (req) =>
-    ok(await services.accounts.me(principalOf(req).actor)),
+  r.get(
+    '/auth/me',
+    {
+      schema: { summary: 'The logged-in account', tags: ['auth'] },
+      preValidation: auth.requireAuth,
+    },
+    async (req) => ok(await services.accounts.me(principalOf(req).actor)),
   )
 
   // Keywarden addition: changing the password revokes every older token.
   r.put(
     '/auth/password',
     {
-      schema: { body: changePasswordSchema, tags: ['auth'] },
+      schema: {
+        summary: 'Change the password (revokes every older token)',
+        body: changePasswordSchema,
+        tags: ['auth'],
+      },
       preValidation: auth.requireAuth,
       config: authLimit,
     },

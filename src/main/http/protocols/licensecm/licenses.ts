@@ -60,7 +60,14 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.get(
     '/licenses',
-    { ...read, schema: { querystring: listLicensesSchema, tags } },
+    {
+      ...read,
+      schema: {
+        summary: 'List licenses (filters, pagination)',
+        querystring: listLicensesSchema,
+        tags,
+      },
+    },
     async (req) => {
       const p = principalOf(req)
       const q = { ...req.query }
@@ -75,7 +82,11 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.post(
     '/licenses',
-    { ...write, config: { idempotent: true }, schema: { body: createLicenseSchema, tags } },
+    {
+      ...write,
+      config: { idempotent: true },
+      schema: { summary: 'Create a license', body: createLicenseSchema, tags },
+    },
     async (req, reply) => {
       const p = principalOf(req)
       assertProductAllowed(p, req.body.product_id)
@@ -85,7 +96,15 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.post(
     '/licenses/bulk',
-    { ...write, config: { idempotent: true }, schema: { body: bulkCreateLicensesSchema, tags } },
+    {
+      ...write,
+      config: { idempotent: true },
+      schema: {
+        summary: 'Create 1-100 licenses in one transaction',
+        body: bulkCreateLicensesSchema,
+        tags,
+      },
+    },
     async (req, reply) => {
       const p = principalOf(req)
       assertProductAllowed(p, req.body.product_id)
@@ -93,28 +112,40 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
     },
   )
 
-  r.get('/licenses/:id', { ...read, schema: { params: idParams, tags } }, async (req) =>
-    ok((await load(req, req.params.id)).l),
+  r.get(
+    '/licenses/:id',
+    { ...read, schema: { summary: 'Get a license', params: idParams, tags } },
+    async (req) => ok((await load(req, req.params.id)).l),
   )
 
   r.put(
     '/licenses/:id',
-    { ...write, schema: { params: idParams, body: updateLicenseSchema, tags } },
+    {
+      ...write,
+      schema: { summary: 'Update a license', params: idParams, body: updateLicenseSchema, tags },
+    },
     async (req) => {
       const { p } = await load(req, req.params.id)
       return ok(await services.licenses.update(p.actor, req.params.id, req.body))
     },
   )
 
-  r.delete('/licenses/:id', { ...write, schema: { params: idParams, tags } }, async (req) => {
-    const { p } = await load(req, req.params.id)
-    await services.licenses.remove(p.actor, req.params.id)
-    return ok({ id: req.params.id, deleted: true })
-  })
+  r.delete(
+    '/licenses/:id',
+    { ...write, schema: { summary: 'Delete a license', params: idParams, tags } },
+    async (req) => {
+      const { p } = await load(req, req.params.id)
+      await services.licenses.remove(p.actor, req.params.id)
+      return ok({ id: req.params.id, deleted: true })
+    },
+  )
 
   r.post(
     '/licenses/:id/reset-hwid',
-    { ...write, schema: { params: idParams, tags } },
+    {
+      ...write,
+      schema: { summary: 'Reset the HWID (frees every machine binding)', params: idParams, tags },
+    },
     async (req) => {
       const { p } = await load(req, req.params.id)
       return ok(await services.licenses.resetHwid(p.actor, req.params.id))
@@ -123,7 +154,15 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.get(
     '/licenses/:id/logs',
-    { ...read, schema: { params: idParams, querystring: pageQuery, tags } },
+    {
+      ...read,
+      schema: {
+        summary: "The license's activity log",
+        params: idParams,
+        querystring: pageQuery,
+        tags,
+      },
+    },
     async (req) => {
       await load(req, req.params.id)
       const page = await services.events.listForLicense(

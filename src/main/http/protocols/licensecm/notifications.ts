@@ -17,27 +17,38 @@ export const notificationRoutes: RouteFamily = async (app, { services, auth }) =
   const tags = ['notifications']
 
   // LicenseCM answers a plain array here (newest first).
-  r.get('/notifications', { ...read, schema: { querystring: listQuery, tags } }, async (req) => {
-    const page = await services.notifications.list(principalOf(req).actor, {
-      unreadOnly: req.query.unread === 'true',
-      page: req.query.page,
-      limit: req.query.limit,
-    })
-    return ok(page.items)
-  })
+  r.get(
+    '/notifications',
+    {
+      ...read,
+      schema: { summary: 'List notifications (newest first)', querystring: listQuery, tags },
+    },
+    async (req) => {
+      const page = await services.notifications.list(principalOf(req).actor, {
+        unreadOnly: req.query.unread === 'true',
+        page: req.query.page,
+        limit: req.query.limit,
+      })
+      return ok(page.items)
+    },
+  )
 
-  r.get('/notifications/unread-count', { ...read, schema: { tags } }, async (req) =>
-    ok(await services.notifications.unreadCount(principalOf(req).actor)),
+  r.get(
+    '/notifications/unread-count',
+    { ...read, schema: { summary: 'Number of unread notifications', tags } },
+    async (req) => ok(await services.notifications.unreadCount(principalOf(req).actor)),
   )
 
   // Registered before '/:id/read' reads better; Fastify matches the static segment first anyway.
-  r.put('/notifications/read-all', { ...write, schema: { tags } }, async (req) =>
-    ok(await services.notifications.markAllRead(principalOf(req).actor)),
+  r.put(
+    '/notifications/read-all',
+    { ...write, schema: { summary: 'Mark every notification read', tags } },
+    async (req) => ok(await services.notifications.markAllRead(principalOf(req).actor)),
   )
 
   r.put(
     '/notifications/:id/read',
-    { ...write, schema: { params: idParams, tags } },
+    { ...write, schema: { summary: 'Mark one notification read', params: idParams, tags } },
     async (req) => {
       await services.notifications.markRead(principalOf(req).actor, req.params.id)
       return ok({ id: req.params.id, is_read: true })

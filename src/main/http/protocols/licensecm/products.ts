@@ -13,7 +13,7 @@ export const productRoutes: RouteFamily = async (app, { services, auth }) => {
   const write = { preValidation: auth.requireScope('products:write') }
   const tags = ['products']
 
-  r.get('/products', { ...read, schema: { tags } }, async (req) => {
+  r.get('/products', { ...read, schema: { summary: 'List products', tags } }, async (req) => {
     const p = principalOf(req)
     const all = await services.products.list(p.actor)
     return ok(p.productId ? all.filter((x) => x.id === p.productId) : all)
@@ -21,7 +21,11 @@ export const productRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.post(
     '/products',
-    { ...write, config: { idempotent: true }, schema: { body: createProductSchema, tags } },
+    {
+      ...write,
+      config: { idempotent: true },
+      schema: { summary: 'Create a product', body: createProductSchema, tags },
+    },
     async (req, reply) => {
       const p = principalOf(req)
       if (p.productId) throw new DomainError('FORBIDDEN', 'This API key is bound to one product')
@@ -29,15 +33,22 @@ export const productRoutes: RouteFamily = async (app, { services, auth }) => {
     },
   )
 
-  r.get('/products/:id', { ...read, schema: { params: idParams, tags } }, async (req) => {
-    const p = principalOf(req)
-    assertProductAllowed(p, req.params.id)
-    return ok(await services.products.get(p.actor, req.params.id))
-  })
+  r.get(
+    '/products/:id',
+    { ...read, schema: { summary: 'Get a product', params: idParams, tags } },
+    async (req) => {
+      const p = principalOf(req)
+      assertProductAllowed(p, req.params.id)
+      return ok(await services.products.get(p.actor, req.params.id))
+    },
+  )
 
   r.put(
     '/products/:id',
-    { ...write, schema: { params: idParams, body: updateProductSchema, tags } },
+    {
+      ...write,
+      schema: { summary: 'Update a product', params: idParams, body: updateProductSchema, tags },
+    },
     async (req) => {
       const p = principalOf(req)
       assertProductAllowed(p, req.params.id)
@@ -45,16 +56,27 @@ export const productRoutes: RouteFamily = async (app, { services, auth }) => {
     },
   )
 
-  r.delete('/products/:id', { ...write, schema: { params: idParams, tags } }, async (req) => {
-    const p = principalOf(req)
-    assertProductAllowed(p, req.params.id)
-    await services.products.remove(p.actor, req.params.id)
-    return ok({ id: req.params.id, deleted: true })
-  })
+  r.delete(
+    '/products/:id',
+    { ...write, schema: { summary: 'Delete a product and its licenses', params: idParams, tags } },
+    async (req) => {
+      const p = principalOf(req)
+      assertProductAllowed(p, req.params.id)
+      await services.products.remove(p.actor, req.params.id)
+      return ok({ id: req.params.id, deleted: true })
+    },
+  )
 
   r.post(
     '/products/:id/regenerate-key',
-    { ...write, schema: { params: idParams, tags } },
+    {
+      ...write,
+      schema: {
+        summary: 'Regenerate the secret key (the old one stops working)',
+        params: idParams,
+        tags,
+      },
+    },
     async (req) => {
       const p = principalOf(req)
       assertProductAllowed(p, req.params.id)

@@ -9,22 +9,33 @@ export const statsRoutes: RouteFamily = async (app, { services, auth }) => {
   const read = { preValidation: auth.requireScope('stats:read') }
   const tags = ['stats']
 
-  r.get('/stats/dashboard', { ...read, schema: { tags } }, async (req) => {
-    const p = principalOf(req)
-    const d = await services.stats.dashboard(p.actor, { productId: p.productId ?? undefined })
-    return ok({
-      ...d,
-      recent_activity: d.recent_activity.map((e) => ({
-        ...toLogEntry(e),
-        license_id: e.license_id,
-        product_id: e.product_id,
-      })),
-    })
-  })
+  r.get(
+    '/stats/dashboard',
+    { ...read, schema: { summary: 'Totals and recent activity', tags } },
+    async (req) => {
+      const p = principalOf(req)
+      const d = await services.stats.dashboard(p.actor, { productId: p.productId ?? undefined })
+      return ok({
+        ...d,
+        recent_activity: d.recent_activity.map((e) => ({
+          ...toLogEntry(e),
+          license_id: e.license_id,
+          product_id: e.product_id,
+        })),
+      })
+    },
+  )
 
-  r.get('/stats/products/:id', { ...read, schema: { params: idParams, tags } }, async (req) => {
-    const p = principalOf(req)
-    assertProductAllowed(p, req.params.id)
-    return ok(await services.stats.product(p.actor, req.params.id))
-  })
+  r.get(
+    '/stats/products/:id',
+    {
+      ...read,
+      schema: { summary: 'License counts and activations of one product', params: idParams, tags },
+    },
+    async (req) => {
+      const p = principalOf(req)
+      assertProductAllowed(p, req.params.id)
+      return ok(await services.stats.product(p.actor, req.params.id))
+    },
+  )
 }
