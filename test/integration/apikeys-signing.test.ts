@@ -198,6 +198,15 @@ describe('signed requests (require_signature keys)', () => {
     },
   )
 
+  it('keeps the body limit and JSON errors for signed requests (raw body is buffered first)', async () => {
+    const big = JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 10), scopes: ['admin'] })
+    const tooBig = await keyed(s, k.key, 'POST', '/api/api-keys', { body: big, signWith: k.secret })
+    expect(tooBig.status).toBe(413)
+    const broken = await keyed(s, k.key, 'POST', '/api/api-keys', { body: '{"name":', signWith: k.secret })
+    expect(broken.status).toBe(400)
+    expect(broken.body.message).toMatch(/Malformed JSON/)
+  })
+
   it('does not ask keys without require_signature to sign', async () => {
     const plain = await createKey(s, jwt, { name: 'plain', scopes: ['admin'] })
     expect((await keyed(s, plain.key, 'POST', '/api/api-keys', { body })).status).toBe(201)
