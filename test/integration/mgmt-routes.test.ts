@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestServer, type TestServer } from '../helpers/server'
+import { api, firstAdmin } from '../helpers/mgmt'
+import { signAccessToken } from '../../src/main/crypto/jwt'
+import { JWT_SECRET } from '../../src/main/services/accounts'
+
+/** Every management route, as [method, path, body?]. */
+const ROUTES: [string, string, unknown?][] = [
+  ['GET', '/api/auth/me'],
+  ['PUT', '/api/auth/password', { current_password: 'x', new_password: 'yyyyyyyy' }],
+  ['GET', '/api/products'],
+  ['POST', '/api/products', { name: 'x' }],
+  ['GET', '/api/products/p1'],
+  ['PUT', '/api/products/p1', { name: 'x' }],
+  ['DELETE', '/api/products/p1'],
+  ['POST', '/api/products/p1/regenerate-key', {}],
+  ['GET', '/api/licenses'],
+  ['POST', '/api/licenses', { product_id: 'p1' }],
+  ['POST', '/api/licenses/bulk', { product_id: 'p1', count: 2 }],
+  ['GET', '/api/licenses/l1'],
+  ['PUT', '/api/licenses/l1', { status: 'suspended' }],
+  ['DELETE', '/api/licenses/l1'],
+  ['POST', '/api/licenses/l1/reset-hwid', {}],
+  ['GET', '/api/licenses/l1/logs'],
+  ['GET', '/api/stats/dashboard'],
+  ['GET', '/api/stats/products/p1'],
+  ['GET', '/api/notifications'],
+  ['GET', '/api/notifications/unread-count'],
+  ['PUT', '/api/notifications/n1/read', {}],
+  ['PUT', '/api/notifications/read-all', {}],
+  ['GET', '/api/admin/users'],
+  ['PUT', '/api/admin/users/u1', { role: 'user' }],
+  ['GET', '/api/admin/settings'],
+  ['PUT', '/api/admin/settings', { registration_open: true }],
+]
+
+describe('management API: every route', () => {
+  let s: TestServer
+  let admin: { token: string; id: string }
+  beforeAll(async () => {
+    s = await startTestServer()
+    admin = await firstAdmin(s)
+    // This file sends a few hundred requests from one IP within a minute.
+    await api(s, admin.token).put('/api/admin/settings', { api_rate_limit_per_minute: 10_000 })
+  })
+  afterAll(() => s.stop())
+
+  const call = (method: string, path: string, body: unknown, token?: string) =>
+    s.json(path, {
+      method,
+      body,
+      headers: token ? { authorization: `Bearer ${token}` } : undefined,
+    })
+
+  it('answers 401 UNAUTHORIZED without a token, with a garbage one and with an expired one', async () => {
+    const past = new Date(Date.now() - 3 * 3600_000)
+    const expired = await signAccessToken(
+      await s.runtime.services.settings.secret(JWT_SECRET),
+      { sub: admin.id, ver: 0, auth_time: Math.floor(past.getTime() / 1000) },
+      { now: past, ttlSeconds: 3600 },
+    )
+    for (const [method, path, body] of ROUTES) {
+      for (const token of [undefined, 'garbage', expired]) {
+        const r = await call(method, path, body, token)
+        expect(r.status, `${method} ${path} ${token?.slice(0, 8)}`).toBe(401)
+        expect(r.body).toMatchObject({ success: false, error_code: 'UNAUTHORIZED' })
+      }
+    }
+  })
+
+  it('answers a non-Bearer Authorization scheme with 401 too', async () => {
+    const r = await s.json('/api/products', { headers: { authorization: `Basic ${btoa('a:b')}` } })
+    expect(r.status).toBe(401)
+  })
+
+  it('answers every route with the envelope for a valid admin token', async () => {
+    for (const [method, path, body] of ROUTES) {
+      if (path === '/api/auth/password') continue // would change the password
+      const r = await call(method, path, body, admin.token)
+      expect(typeof r.body, `${method} ${path}`).toBe('object')
+      expect(typeof r.body.success).toBe('boolean')
+      if (r.body.success) expect(r.body).toHaveProperty('data')
+      else expect(Object.keys(r.body).sort()).toEqual(['error_code', 'message', 'success'])
+      expect(r.status).not.toBe(500)
+    }
+  })
+
+  it('hides an unexpected failure behind 500 INTERNAL_ERROR without internals', async () => {
+    const stats = s.runtime.services.stats
+    const original = stats.dashboard
+    stats.dashboard = async () => {
+      throw new Error(
+        'SQLITE_CORRUPT: database disk image is malformed at /secret/path/keywarden.db',
+      )
+    }
+    try {
+      const r = await api(s, admin.token).get('/api/stats/dashboard')
+      expect(r.status).toBe(500)
+      expect(r.body).toEqual({
+        success: false,
+        message: 'Internal server error',
+        error_code: 'INTERNAL_ERROR',
+      })
+    } finally {
+      stats.dashboard = original
+    }
+    expect((await api(s, admin.token).get('/api/stats/dashboard')).status).toBe(200)
+  })
+
+  it('answers unknown /api paths and methods with a JSON 404', async () => {
+    const r = await api(s, admin.token).get('/api/licenses-nope')
+    expect(r.status).toBe(404)
+    expect(r.body).toMatchObject({ success: false, error_code: 'NOT_FOUND' })
+    const m = await s.json('/api/stats/dashboard', {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${admin.token}` },
+    })
+    expect(m.status).toBe(404)
+    expect(m.body.success).toBe(false)
+  })
+})
