@@ -185,6 +185,7 @@ async function main() {
   const { hwm_mb } = rssOf(kw.pid)
   out.rss_mb = Math.round(Math.max(peakRss, hwm_mb))
   out.seed_seconds = round(seeded.timing.seed_seconds)
+  out.seed_cpu_seconds = round(seeded.timing.seed_cpu_seconds)
   out.meta = {
     quick: args.quick,
     licenses: CONFIG.licenses,

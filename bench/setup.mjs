@@ -95,7 +95,7 @@ export async function setupFixtures({ url, refUrl, seeded, consoleApi, config, l
   // SellRealm chains: one login per license of the sellrealm pool, with the installation's
   // auth_secret (the seeded products were made in the console, so they belong to it).
   let authSecret = null
-  for (const ch of ['store.secrets', 'secrets.get', 'sellrealm.secrets']) {
+  for (const ch of ['account.secrets']) {
     try {
       authSecret = (await consoleApi.rpc(ch, {}))?.auth_secret ?? null
       if (authSecret) break

@@ -34,7 +34,8 @@ export function printTable(out) {
   for (const r of rows.slice(1)) console.log(line(r))
   console.log('')
   const facts = [
-    ['seed', out.seed_seconds, 's'],
+    ['seed (wall)', out.seed_seconds, 's'],
+    ['seed (CPU of the seeding process)', out.seed_cpu_seconds, 's'],
     [
       'bulk create',
       out.bulk_create_seconds,

@@ -112,9 +112,11 @@ export function createLicensesService(
     return rows
   }
 
-  async function insertAll(rows: NewLicense[]): Promise<void> {
+  async function insertAll(rows: NewLicense[]): Promise<number[]> {
     // One transaction: all keys or none. A key collision (p ~ 2^-78) aborts the whole batch.
-    await ctx.db.transaction().execute((trx) => repo.insertLicenses(trx, rows))
+    // Not inside someone else's open transaction: wait it out, as Kysely's lock would.
+    while (ctx.sqlite.inTransaction) await new Promise((r) => setImmediate(r))
+    return repo.insertLicensesSync(ctx.sqlite, rows)
   }
 
   return {
@@ -138,20 +140,32 @@ export function createLicensesService(
       input: BulkCreateLicensesInput | (CreateLicenseInput & { count: number }),
     ) {
       const rows = await buildRows(actor, input, input.count)
-      await insertAll(rows)
+      const nums = await insertAll(rows)
       await deps.events.record({
         type: 'license.bulk_created',
         productId: input.product_id,
         details: { count: rows.length },
       })
-      const created = await repo.findLicensesByIds(
-        ctx.db,
-        rows.map((r) => r.id),
-      )
+      // The answer is built from what was just written rather than re-read (re-reading 10,000
+      // rows with their derived columns cost more than inserting them): new keys have no
+      // machines yet, and the customer row holds the normalised email it was found by.
+      const product = await deps.products.load(actor, input.product_id)
+      const customerEmail = input.customer_email ? input.customer_email.trim().toLowerCase() : null
       const now = nowIso(ctx)
-      const order = new Map(rows.map((r, i) => [r.id, i]))
-      created.sort((a, b) => order.get(a.id)! - order.get(b.id)!)
-      return { created: rows.length, licenses: created.map((r) => toLicenseDto(r, now)) }
+      const licenses = rows.map((r, i) =>
+        toLicenseDto(
+          {
+            ...r,
+            num: nums[i],
+            current_uses: 0,
+            first_hwid: null,
+            customer_email: r.customer_id ? customerEmail : null,
+            product_name: product.name,
+          } as repo.LicenseRow,
+          now,
+        ),
+      )
+      return { created: rows.length, licenses }
     },
 
     async list(actor: Actor, input: ListLicensesInput): Promise<Page<LicenseDto>> {
