@@ -280,6 +280,46 @@ describe('management API: the first account', () => {
   })
 })
 
+describe('management API: first-account race and token lifetime', () => {
+  it('lets exactly one of two simultaneous first registrations become admin', async () => {
+    const s = await startTestServer()
+    try {
+      const [a, b] = await Promise.all([
+        s.json('/api/auth/register', { body: { email: 'one@example.com', password: PASSWORD } }),
+        s.json('/api/auth/register', { body: { email: 'two@example.com', password: PASSWORD } }),
+      ])
+      expect([a.status, b.status].sort()).toEqual([201, 403])
+      const list = await s.runtime.services.accounts.list({ kind: 'console' })
+      expect(list).toHaveLength(1)
+      expect(list[0].role).toBe('admin')
+    } finally {
+      await s.stop()
+    }
+  })
+
+  it('issues tokens valid for access_token_ttl_minutes', async () => {
+    const s = await startTestServer()
+    try {
+      const admin = await firstAdmin(s)
+      const claims = (t: string) =>
+        JSON.parse(Buffer.from(t.split('.')[1], 'base64url').toString()) as {
+          iat: number
+          exp: number
+        }
+      const def = claims(admin.token)
+      expect(def.exp - def.iat).toBe(24 * 3600)
+      await api(s, admin.token).put('/api/admin/settings', { access_token_ttl_minutes: 15 })
+      const login = await s.json('/api/auth/login', {
+        body: { email: admin.email, password: PASSWORD },
+      })
+      const c = claims(login.body.data.token)
+      expect(c.exp - c.iat).toBe(15 * 60)
+    } finally {
+      await s.stop()
+    }
+  })
+})
+
 describe('management API: rate limit', () => {
   it('answers 429 RATE_LIMITED with Retry-After past the configured limit', async () => {
     const s = await startTestServer()
