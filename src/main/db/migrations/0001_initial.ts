@@ -124,6 +124,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   await db.schema.createIndex('licenses_created').on('licenses').column('created_at').execute()
   await db.schema.createIndex('licenses_expires').on('licenses').column('expires_at').execute()
+  // The expiry sweep's work list: only licenses whose license.expired was not announced yet,
+  // so the once-a-minute sweep stays cheap however many expired licenses pile up.
+  await db.schema
+    .createIndex('licenses_expiry_due')
+    .on('licenses')
+    .column('expires_at')
+    .where(sql`expired_notified_at is null and expires_at is not null`)
+    .execute()
   await db.schema.createIndex('licenses_status').on('licenses').column('status').execute()
   await db.schema.createIndex('licenses_customer').on('licenses').column('customer_id').execute()
   await db.schema.createIndex('licenses_order').on('licenses').column('order_id').execute()

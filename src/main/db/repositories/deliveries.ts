@@ -214,7 +214,7 @@ export function claimExpiredLicenses(
 ): { id: string; product_id: string; key: string; expires_at: string }[] {
   const rows = stmt(
     sqlite,
-    `SELECT id, product_id, key, expires_at FROM licenses
+    `SELECT id, product_id, key, expires_at FROM licenses INDEXED BY licenses_expiry_due
       WHERE expired_notified_at IS NULL AND status = 'active'
         AND expires_at IS NOT NULL AND expires_at <= ?
       ORDER BY expires_at LIMIT ?`,

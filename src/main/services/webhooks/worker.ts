@@ -63,8 +63,12 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
     return false
   }
 
-  /** Moves events past the cursor into the outbox, atomically with the cursor. */
-  function drainEvents(): void {
+  /**
+   * Moves events past the cursor into the outbox, atomically with the cursor, a batch per
+   * transaction and a turn of the event loop between batches (a long backlog never stalls
+   * the server).
+   */
+  async function drainEvents(): Promise<void> {
     for (;;) {
       const moved = ctx.sqlite.transaction(() => {
         const cursor = outbox.readCursor(ctx.sqlite) ?? 0
@@ -121,7 +125,8 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
         outbox.writeCursor(ctx.sqlite, events[events.length - 1].id, t)
         return events.length
       })()
-      if (moved < 500) return
+      if (moved < 500 || !running) return
+      await new Promise((r) => setImmediate(r))
     }
   }
 
@@ -156,7 +161,7 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
 
   async function tickOnce(): Promise<void> {
     await deps.refreshPolicy?.()
-    drainEvents()
+    await drainEvents()
     for (;;) {
       const leaseUntil = new Date(ctx.clock().getTime() + LEASE_MS).toISOString()
       const due = outbox.claimDue(ctx.sqlite, now(), leaseUntil, PARALLEL)
