@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../helpers/server'
+import Ajv2020 from 'ajv/dist/2020.js'
 import { registeredRoutes } from '../../src/main/http/middleware/openapi'
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']
@@ -50,6 +51,38 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
         }
       }
     }
+  })
+
+  it('holds only valid JSON Schema 2020-12 (the dialect of OpenAPI 3.1) in parameters, bodies and responses', () => {
+    const ajv = new Ajv2020({ strict: false, validateFormats: false })
+    const bad: string[] = []
+    let checked = 0
+    const check = (where: string, schema: unknown) => {
+      checked++
+      if (!ajv.validateSchema(schema as object)) bad.push(`${where}: ${ajv.errorsText(ajv.errors)}`)
+    }
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item as object).filter(([m]) =>
+        METHODS.includes(m),
+      )) {
+        for (const p of op.parameters ?? []) {
+          expect(['path', 'query', 'header', 'cookie'], `${method} ${path}`).toContain(p.in)
+          if (p.in === 'path') expect(p.required, `${method} ${path} {${p.name}}`).toBe(true)
+          check(`${method} ${path} ${p.in}.${p.name}`, p.schema)
+        }
+        for (const [type, c] of Object.entries(op.requestBody?.content ?? {}))
+          check(`${method} ${path} body ${type}`, (c as { schema: unknown }).schema)
+        const responses: Record<string, { description?: unknown; content?: object }> = op.responses
+        for (const [status, r] of Object.entries(responses)) {
+          expect(status, `${method} ${path}`).toMatch(/^([1-5]\d\d|[1-5]XX|default)$/)
+          expect(typeof r.description, `${method} ${path} ${status} description`).toBe('string')
+          for (const [type, c] of Object.entries(r.content ?? {}))
+            check(`${method} ${path} ${status} ${type}`, (c as { schema: unknown }).schema)
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20)
+    expect(bad).toEqual([])
   })
 
   it('lists every registered /api route', () => {
