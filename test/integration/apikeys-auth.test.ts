@@ -101,6 +101,7 @@ describe('API keys: creation, X-API-Key authentication, 401 and 403 cases', () =
     const none = await s.json('/api/api-keys')
     expect(none.status).toBe(401)
     expect(none.body).toMatchObject({ success: false, error_code: 'UNAUTHORIZED' })
+    expect(none.body.message).toMatch(/X-API-Key/)
 
     const unknown = await keyed(s, 'kw_live_' + 'x'.repeat(40), 'GET', '/api/api-keys')
     expect(unknown.status).toBe(401)

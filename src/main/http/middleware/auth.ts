@@ -80,7 +80,7 @@ export function createAuth(authenticators: Authenticator[]): AuthGuards {
     }
     throw new DomainError(
       'UNAUTHORIZED',
-      'Authentication required: send Authorization: Bearer <token>',
+      'Authentication required: send Authorization: Bearer <token> or X-API-Key: <key>',
     )
   }
 
