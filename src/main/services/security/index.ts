@@ -1,6 +1,5 @@
 import type { BlacklistType } from '@shared/channels/security'
 import * as blacklistRepo from '../../db/repositories/blacklist'
-import * as sessionsRepo from '../../db/repositories/security'
 import { uuid } from '../../crypto/random'
 import { nowIso, type ServiceContext } from '../context'
 import type { EventsService } from '../events'
@@ -56,19 +55,11 @@ export interface ReplayInput {
   protocol?: string
 }
 
-export interface SessionHwidInput {
-  session: { id: string; license_id: string; hwid: string | null }
-  /** The HWID presented with the token now. */
-  hwid: string | null | undefined
-  ip?: string | null
-  productId?: string | null
-  userAgent?: string | null
-}
-
 /**
  * The security layer every client surface goes through: the blacklist screen, brute-force
- * and HWID-spoof detection, replay and session-hijack reporting, and (via `center`) the
- * security center's management operations.
+ * and HWID-spoof detection, replay reporting, and (via `center`) the security center's
+ * management operations. (Session hijack is decided where sessions are checked: the
+ * licensing engine's heartbeat revokes the session and records `session_hijack`.)
  */
 export function createSecurityService(
   ctx: ServiceContext,
@@ -305,29 +296,6 @@ export function createSecurityService(
         blocked: true,
         details: { kind: r.kind, ...(r.protocol && { protocol: r.protocol }) },
       })
-    },
-
-    /**
-     * Session-hijack check: a session bound to one HWID presented with another is revoked
-     * (reason `session_hijack`) and a critical `session_hijack` event is recorded. Returns
-     * true when it was a hijack; the caller then refuses the request (SESSION_EXPIRED).
-     */
-    async checkSessionHwid(s: SessionHwidInput): Promise<boolean> {
-      if (!s.session.hwid || !s.hwid || s.session.hwid === s.hwid) return false
-      const now = nowIso(ctx)
-      await sessionsRepo.revokeSession(ctx.db, s.session.id, 'session_hijack', now)
-      await deps.events.record({
-        type: 'session_hijack',
-        severity: 'critical',
-        productId: s.productId,
-        licenseId: s.session.license_id,
-        hwid: s.hwid,
-        ip: s.ip,
-        userAgent: s.userAgent,
-        blocked: true,
-        details: { session_id: s.session.id, bound_hwid: s.session.hwid },
-      })
-      return true
     },
 
     /** The security center's management operations (routes and console). */

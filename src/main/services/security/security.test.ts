@@ -107,6 +107,17 @@ describe('security service over a real store', () => {
     expect(implausibleHwid('ffffffffffffffff')).toBe('repeated_character')
   })
 
+  it('records a reported replay as a blocked, high replay_attack with what was replayed', async () => {
+    await s.security.reportReplay({ kind: 'nonce', ip: '5.6.7.8', protocol: 'sellrealm' })
+    const ev = await s.security.events(CONSOLE, { event_type: 'replay_attack' })
+    expect(ev.items[0]).toMatchObject({
+      severity: 'high',
+      blocked: true,
+      ip: '5.6.7.8',
+      details: { kind: 'nonce', protocol: 'sellrealm' },
+    })
+  })
+
   it('computes the overview over security events only', async () => {
     await s.security.blockHwid(CONSOLE, { hwid: 'BAD' })
     await s.security.screen({ hwid: 'BAD' })
