@@ -5,14 +5,23 @@ import { OrdersTab } from './orders'
 import { CustomersTab } from './customers'
 import { StoreProductsTab } from './products'
 import { AnalyticsTab } from './analytics'
-import { SecretsPanel } from './secrets'
+import { SecretsPanel, SellRealmSettings } from './secrets'
 
 const TABS = [
   { id: 'orders', label: 'Orders', render: () => <OrdersTab /> },
   { id: 'customers', label: 'Customers', render: () => <CustomersTab /> },
   { id: 'products', label: 'Price & stock', render: () => <StoreProductsTab /> },
   { id: 'analytics', label: 'Analytics', render: () => <AnalyticsTab /> },
-  { id: 'api', label: 'API secrets', render: () => <SecretsPanel /> },
+  {
+    id: 'api',
+    label: 'API secrets',
+    render: () => (
+      <div className="flex flex-col gap-4">
+        <SecretsPanel />
+        <SellRealmSettings />
+      </div>
+    ),
+  },
 ] as const
 
 /** The store: orders (pay, cancel, refund), customers, prices and stock, analytics, secrets. */

@@ -5,6 +5,8 @@ import { Button } from '../../components/ui/button'
 import { Card, CardHeader } from '../../components/ui/card'
 import { CopyButton } from '../../components/ui/copy'
 import { SkeletonRows } from '../../components/ui/skeleton'
+import { Field } from '../../components/ui/field'
+import { Input } from '../../components/ui/input'
 
 function SecretRow({ label, value, hint }: { label: string; value: string; hint: string }) {
   const [reveal, setReveal] = useState(false)
@@ -86,5 +88,57 @@ export function SecretsPanel() {
         </div>
       )}
     </Card>
+  )
+}
+
+/** The License API's per-IP request limit and `timestamp` window. */
+export function SellRealmSettings() {
+  const cfg = useApp((s) => s.sellRealmConfig)
+  const load = useApp((s) => s.loadSellRealmConfig)
+  useEffect(() => {
+    void load()
+  }, [load])
+  return (
+    <Card className="max-w-3xl">
+      <CardHeader title="License API limits" description="Applies to POST /api/v0/ at once." />
+      {!cfg ? <SkeletonRows rows={2} /> : <SettingsForm key={JSON.stringify(cfg)} initial={cfg} />}
+    </Card>
+  )
+}
+
+function SettingsForm({
+  initial,
+}: {
+  initial: { rate_limit_per_minute: number; timestamp_window_seconds: number }
+}) {
+  const save = useApp((s) => s.saveSellRealmConfig)
+  const [rate, setRate] = useState(String(initial.rate_limit_per_minute))
+  const [skew, setSkew] = useState(String(initial.timestamp_window_seconds))
+  const [error, setError] = useState<string | undefined>()
+  return (
+    <form
+      className="flex flex-wrap items-end gap-3 px-4 py-3"
+      onSubmit={async (e) => {
+        e.preventDefault()
+        const r = Number(rate)
+        const w = Number(skew)
+        if (!Number.isInteger(r) || r < 1 || r > 1_000_000)
+          return setError('Requests per minute: 1 to 1,000,000')
+        if (!Number.isInteger(w) || w < 1 || w > 86_400)
+          return setError('Timestamp window: 1 to 86,400 seconds')
+        setError(undefined)
+        await save({ rate_limit_per_minute: r, timestamp_window_seconds: w })
+      }}
+    >
+      <Field label="Requests per minute per IP" error={error} className="flex w-56 flex-col gap-1">
+        <Input inputMode="numeric" value={rate} onChange={(e) => setRate(e.target.value)} />
+      </Field>
+      <Field label="Timestamp window (seconds)" className="flex w-56 flex-col gap-1">
+        <Input inputMode="numeric" value={skew} onChange={(e) => setSkew(e.target.value)} />
+      </Field>
+      <Button type="submit" variant="primary">
+        Save
+      </Button>
+    </form>
   )
 }

@@ -8,7 +8,7 @@ import type {
   OrderPage,
   OrderStatus,
 } from '@shared/channels/store'
-import type { SecretsDto } from '@shared/channels/account'
+import type { SecretsDto, SellRealmConfigDto } from '@shared/channels/account'
 import type {
   UpsertVariableInput,
   VariableDto,
@@ -38,6 +38,9 @@ export interface StoreSlice {
   secrets: SecretsDto | null
   loadSecrets(): Promise<void>
   regenerateSecrets(): Promise<boolean>
+  sellRealmConfig: SellRealmConfigDto | null
+  loadSellRealmConfig(): Promise<void>
+  saveSellRealmConfig(patch: Partial<SellRealmConfigDto>): Promise<boolean>
 
   listVariables(scope: VariableScope): Promise<VariableDto[] | undefined>
   saveVariable(scope: VariableScope, v: UpsertVariableInput): Promise<VariableDto | undefined>
@@ -116,6 +119,17 @@ export const createStoreSlice: Slice<StoreSlice> = (set, get) => {
       )
       if (s) set({ secrets: s })
       return s !== undefined
+    },
+
+    sellRealmConfig: null,
+    async loadSellRealmConfig() {
+      const c = await act(call('sellrealm.config', {}))
+      if (c) set({ sellRealmConfig: c })
+    },
+    async saveSellRealmConfig(patch) {
+      const c = await act(call('sellrealm.updateConfig', patch), 'License API settings saved')
+      if (c) set({ sellRealmConfig: c })
+      return c !== undefined
     },
 
     listVariables: (scope) => act(call('variables.list', { scope })),
