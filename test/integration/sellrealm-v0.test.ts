@@ -74,6 +74,47 @@ describe('SellRealm License API v0', () => {
     expect(r.body.key_expires_at).toBeNull()
   })
 
+  it('runs every operation with a JSON body too (numbers as JSON numbers)', async () => {
+    const key = await newKey({ max_uses: 1 })
+    const json = (fields: Record<string, string | number>) =>
+      v0(s, { auth_secret: secret, ...fields }, { json: true })
+    const l = await json({
+      key,
+      hwid: 'HWID-JS',
+      product_id: productNum,
+      timestamp: Math.floor(Date.now() / 1000),
+    })
+    expect(l.body.message).toBe('Key is valid')
+    const c = await json({
+      type: 'check_session',
+      session_id: l.body.session_id,
+      nonce: l.body.nonce,
+      product_id: productNum,
+    })
+    expect(c.body.message).toBe('Session is active and key is valid')
+    expect((await json({ type: 'get_hwid', key })).body.hwid).toBe('HWID-JS')
+    expect((await json({ type: 'log_action', key, action_type: 'open' })).body.message).toBe(
+      'Action logged successfully',
+    )
+    expect(
+      (
+        await json({
+          type: 'terminate_session',
+          key,
+          session_id: l.body.session_id,
+          nonce: c.body.nonce,
+        })
+      ).body.message,
+    ).toBe('Session terminated')
+    expect((await json({ type: 'reset_hwid', key })).body.message).toBe('HWID reset successfully')
+    expect((await json({ type: 'restore_hwid', key, hwid: 'HWID-JS2' })).body.hwid).toBe('HWID-JS2')
+    expect((await json({ type: 'ban_key', key })).body.message).toBe(
+      'Key has been banned successfully',
+    )
+    expect((await json({ type: 'get_hwid', key })).body.message).toBe('Key has been banned')
+    expect((await json({ key, hwid: 'HWID-JS2', product_id: '12x' })).status).toBe(400)
+  })
+
   it('returns string, boolean and file variables, license ones overriding the product ones', async () => {
     const key = await newKey()
     const lic = (await s.runtime.services.licenses.list(actor, { q: key })).items[0]
