@@ -11,7 +11,7 @@ function run(opts) {
     const instance = autocannon(opts, (err, res) => (err ? reject(err) : resolve(res)))
     // A hung server must not hang the bench: autocannon stops itself after `duration`, this
     // is the backstop.
-    const guard = setTimeout(() => instance.stop(), (opts.duration + 15) * 1000)
+    const guard = setTimeout(() => instance.stop(), ((opts.duration ?? 60) + 15) * 1000)
     instance.on('done', () => clearTimeout(guard))
   })
 }
@@ -27,6 +27,9 @@ async function runScenario(msg) {
     requests: sc.requests,
     ...(msg.overallRate && { overallRate: msg.overallRate }),
   }
+  // Priming: each answer of the working set once, so the run measures the steady state of
+  // apps that validate again (their signatures cached) rather than the first minute's fill.
+  if (msg.prime) await run({ ...base, overallRate: undefined, amount: msg.prime })
   if (msg.warmup) await run({ ...base, duration: msg.warmup })
   const res = await run({ ...base, duration: msg.duration })
   const ok = res['2xx']

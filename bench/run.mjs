@@ -32,11 +32,11 @@ const CONFIG = args.quick
   ? {
       licenses: 100_000,
       pool: 12_000,
-      sessions: 400,
-      duration: 4,
+      sessions: 200,
+      duration: 3,
       warmup: 1,
       connections: 32,
-      bulk: 20_000,
+      bulk: 10_000,
     }
   : {
       licenses: 1_000_000,
@@ -143,9 +143,10 @@ async function main() {
     connections: CONFIG.connections,
   }
 
+  // The reference runs first and last; ratios use the better of the two, so that other load
+  // on a shared machine during one of them cannot flatter Keywarden's ratios.
   const ref1 = await load.run({ ...base, name: 'reference' })
-  out.reference = { rps: ref1.rps, p50_ms: ref1.p50_ms, p99_ms: ref1.p99_ms }
-  log(`reference: ${ref1.rps} req/s, p99 ${ref1.p99_ms} ms`)
+  log(`reference (first): ${ref1.rps} req/s, p99 ${ref1.p99_ms} ms`)
 
   let consoleProbe = null
   for (const name of SCENARIOS) {
@@ -158,18 +159,37 @@ async function main() {
     }
     const msg = { ...base, name, fixtures: { ...fx, runId: name } }
     if (name === 'validate_2000') Object.assign(msg, { overallRate: 2000, connections: 16 })
+    if (['validate', 'validate_2000', 'mixed'].includes(name)) msg.prime = 1_000
     if (name === 'validate_encrypted')
       msg.prebuild = Math.min(200_000, (ref1.rps || 5000) * (CONFIG.duration + CONFIG.warmup))
     if (name === 'mixed') consoleProbe = probeConsole(consoleApi, CONFIG.duration + CONFIG.warmup)
     const r = await load.run(msg)
-    const ratio = out.reference.rps ? Math.round((r.rps / out.reference.rps) * 100) / 100 : null
-    out.scenarios[name] = { rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio, ...extra(r) }
+    out.scenarios[name] = {
+      rps: r.rps,
+      p50_ms: r.p50_ms,
+      p99_ms: r.p99_ms,
+      ratio: null,
+      ...extra(r),
+    }
     log(
-      `${name}: ${r.rps} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, x${ratio} (non-2xx ${r.non2xx}, errors ${r.errors})`,
+      `${name}: ${r.rps} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms (non-2xx ${r.non2xx}, errors ${r.errors})`,
     )
     if (r.sample_failure) log(`  first failure: ${JSON.stringify(r.sample_failure)}`)
   }
   if (consoleProbe) Object.assign(out, await consoleProbe)
+
+  const ref2 = await load.run({ ...base, name: 'reference' })
+  log(`reference (last): ${ref2.rps} req/s, p99 ${ref2.p99_ms} ms`)
+  const best = ref2.rps > ref1.rps ? ref2 : ref1
+  out.reference = {
+    rps: best.rps,
+    p50_ms: best.p50_ms,
+    p99_ms: best.p99_ms,
+    runs_rps: [ref1.rps, ref2.rps],
+  }
+  for (const s of Object.values(out.scenarios)) {
+    if (s.rps !== null && best.rps) s.ratio = Math.round((s.rps / best.rps) * 100) / 100
+  }
 
   if (wanted('bulk')) {
     const b = await bulkCreate({

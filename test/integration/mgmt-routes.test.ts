@@ -85,6 +85,33 @@ describe('management API: every route', () => {
     }
   })
 
+  it('accepts an empty body sent as application/json on body-less POSTs, like LicenseCM', async () => {
+    const p = await api(s, admin.token).post('/api/products', { name: 'Empty body' })
+    const res = await fetch(`${s.url}/api/products/${p.body.data.id}/regenerate-key`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+    })
+    expect(res.status).toBe(200)
+    const refresh = await fetch(`${s.url}/api/auth/refresh`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+      body: '',
+    })
+    expect(refresh.status).toBe(200)
+    // A route that needs a body still says which.
+    const none = await fetch(`${s.url}/api/products`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+    })
+    expect(none.status).toBe(400)
+    expect(((await none.json()) as { error_code: string }).error_code).toBe('VALIDATION_ERROR')
+    const poisoned = await api(s, admin.token).post(
+      '/api/products',
+      '{"name":"x","__proto__":{"admin":true}}',
+    )
+    expect(poisoned.status).toBe(400)
+  })
+
   it('hides an unexpected failure behind 500 INTERNAL_ERROR without internals', async () => {
     const stats = s.runtime.services.stats
     const original = stats.dashboard

@@ -59,7 +59,7 @@ export const authRoutes: RouteFamily = async (app, { services, auth }) => {
     {
       schema: {
         summary: 'Exchange the current (or recently expired) token for a new one',
-        body: z.object({ token: z.string().max(4096).optional() }).optional(),
+        body: z.object({ token: z.string().max(4096).optional() }).nullish(),
         tags: ['auth'],
       },
     },

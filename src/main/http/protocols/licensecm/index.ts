@@ -4,6 +4,7 @@ import { DomainError } from '@shared/errors'
 import type { Services } from '../../../services'
 import { createAuth, jwtAuthenticator } from '../../middleware/auth'
 import { licensecmErrorHandler } from './errors'
+import { lenientJsonBodies } from './json-body'
 import { failure } from './reply'
 import type { RouteDeps } from './context'
 import { securityRoutes } from './security'
@@ -50,6 +51,7 @@ export async function registerLicensecm(
   const { services } = opts
   app.decorateRequest('principal', null)
   app.setErrorHandler(licensecmErrorHandler)
+  lenientJsonBodies(app)
 
   if (opts.rateLimit !== false) {
     const fixed = opts.rateLimit
