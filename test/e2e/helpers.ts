@@ -45,6 +45,9 @@ export async function createLicenses(
   if (opts.expiry) await create.getByLabel('Expires').selectOption({ label: opts.expiry })
   await create.getByRole('button', { name: 'Create' }).click()
   const done = app.getByRole('dialog', { name: new RegExp(`^${count} new license`) })
+  const items = done.getByRole('list', { name: 'New license keys' }).getByRole('listitem')
+  // allTextContents() does not wait: wait until every new key is on screen first.
+  await expect(items).toHaveCount(count)
   const keys = (
     await done
       .getByRole('list', { name: 'New license keys' })

@@ -27,6 +27,8 @@ for (const theme of ['light', 'dark'] as const) {
     app,
     request,
   }) => {
+    // Two dozen screens, each photographed and axe-checked: longer than one interaction.
+    test.setTimeout(150_000)
     await app.emulateMedia({ colorScheme: theme })
     // Empty states first: what a new vendor sees.
     await goTo(app, 'Products')
@@ -48,7 +50,7 @@ for (const theme of ['light', 'dark'] as const) {
     const activated = await request.post(`${url}/api/client/activate`, {
       data: { license_key: keys[0], product_id: productId, hwid: 'WS-4471-ALPHA' },
     })
-    expect(activated.ok()).toBe(true)
+    expect(activated.ok(), await activated.text()).toBe(true)
     await goTo(app, 'Products')
 
     for (const s of SCREENS) {

@@ -26,7 +26,8 @@ test('a vendor day: product, bulk keys, search, open, reset HWID, suspend, see i
   await table.getByRole('row', { name: key }).click()
 
   const drawer = app.getByRole('dialog', { name: key })
-  await expect(drawer.getByText('HW-ORBIT-1')).toBeVisible()
+  await expect(drawer.getByRole('list', { name: 'Machines' })).toContainText('HW-ORBIT-1')
+  await expect(drawer.getByRole('list', { name: 'Open sessions' })).toContainText('HW-ORBIT-1')
   await drawer.getByRole('button', { name: 'Reset HWID' }).click()
   await app
     .getByRole('alertdialog', { name: 'Reset the HWID?' })
