@@ -8,6 +8,7 @@ import { createHandlers, type Handlers } from './rpc/handlers'
 import type { DesktopHooks } from './rpc/handlers/types'
 import { createHttpServer, DEFAULT_PORT, type HttpServer } from './http/server'
 import type { ConsoleOptions } from './http/console'
+import type { Actor } from './services/context'
 import type { ServerStatus } from '@shared/dto'
 import { VERSION } from './version'
 
@@ -101,6 +102,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       // Email/password console logins go to the accounts service unless the caller chose otherwise.
       const consoleOpts = opts.console && {
         authenticate: (body: unknown) => services.accounts.consoleLogin(body),
+        currentActor: (actor: Actor) => services.accounts.currentActor(actor),
         ...opts.console,
       }
       server = await createHttpServer({ services, handlers, host, port, console: consoleOpts, logger: opts.logger })

@@ -320,6 +320,26 @@ describe('console contract: accounts and settings', () => {
         headers: { cookie: uc, 'x-csrf-token': ucsrf },
       })
       expect(who.body.data.account).toMatchObject({ email: 'new@example.com', role: 'user' })
+
+      // Promoted, the same console session acts as an admin at once; deactivated, it is logged out.
+      const newId = who.body.data.account.id
+      await s.runtime.services.accounts.update({ kind: 'console' }, newId, { role: 'admin' })
+      const now = await s.json('/console/rpc/accounts.list', {
+        body: {},
+        headers: { cookie: uc, 'x-csrf-token': ucsrf },
+      })
+      expect(now.body.ok).toBe(true)
+      await s.runtime.services.accounts.update({ kind: 'console' }, newId, { is_active: false })
+      const out = await s.json('/console/rpc/accounts.whoami', {
+        body: {},
+        headers: { cookie: uc, 'x-csrf-token': ucsrf },
+      })
+      expect(out.status).toBe(401)
+      const still = await s.json('/console/rpc/accounts.whoami', {
+        body: {},
+        headers: { cookie: uc, 'x-csrf-token': ucsrf },
+      })
+      expect(still.status).toBe(401)
     } finally {
       await s.stop()
     }

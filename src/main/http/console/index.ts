@@ -18,6 +18,11 @@ export interface ConsoleOptions {
   staticDir?: string
   /** Extra ways to log in (accounts); returns the actor or null. */
   authenticate?: (body: unknown) => Promise<Actor | null>
+  /**
+   * Re-reads a logged-in actor on every call: the current one (a changed role applies at
+   * once), or null for a deactivated account, which logs the session out.
+   */
+  currentActor?: (actor: Actor) => Promise<Actor | null>
 }
 
 const COOKIE = 'kw_console'
@@ -99,7 +104,12 @@ export async function registerConsole(
   app.post<{ Params: { channel: string } }>('/console/rpc/:channel', async (req, reply) => {
     const s = requireSession(req, reply, true)
     if (!s) return reply
-    const result = await dispatch(opts.handlers, req.params.channel, req.body, { actor: s.actor }, (e) =>
+    const actor = opts.currentActor ? await opts.currentActor(s.actor) : s.actor
+    if (!actor) {
+      sessions.delete(s.id)
+      return reply.status(401).send({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Account is deactivated' } })
+    }
+    const result = await dispatch(opts.handlers, req.params.channel, req.body, { actor }, (e) =>
       req.log.error(e),
     )
     if (!result.ok) {

@@ -272,6 +272,16 @@ export function createAccountsService(
       return { token: await issue(updated!, Math.floor(ctx.clock().getTime() / 1000)) }
     },
 
+    /**
+     * An account actor as it is now (current role), or null when the account is gone or
+     * deactivated; other actors unchanged. Console sessions re-read their actor with this.
+     */
+    async currentActor(actor: Actor): Promise<Actor | null> {
+      if (actor.kind !== 'account') return actor
+      const a = await repo.findAccountById(ctx.db, actor.accountId)
+      return a && a.is_active === 1 ? actorOf(a) : null
+    },
+
     /** True while no account exists (the console shows its first-run form). */
     async isEmpty(): Promise<boolean> {
       return (await repo.countAccounts(ctx.db)) === 0
