@@ -130,7 +130,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createIndex('licenses_expiry_due')
     .on('licenses')
     .column('expires_at')
-    .where(sql`expired_notified_at is null and expires_at is not null`)
+    .where(sql<boolean>`expired_notified_at is null and expires_at is not null`)
     .execute()
   await db.schema.createIndex('licenses_status').on('licenses').column('status').execute()
   await db.schema.createIndex('licenses_customer').on('licenses').column('customer_id').execute()
