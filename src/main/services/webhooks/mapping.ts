@@ -53,6 +53,12 @@ export function webhookEventFor(e: EventDto): WebhookEvent | null {
     case 'license.deactivated':
       return e.blocked ? null : 'license.deactivated'
   }
+  // A validation that passed but was flagged (VM or debugger indicators under a `flag`
+  // policy) is worth an alert; the engine records the flags in the event's details.
+  const flags = e.details.flags
+  if (e.type === 'license_validation' && !e.blocked && Array.isArray(flags) && flags.length > 0) {
+    return 'security.alert'
+  }
   if (!SECURITY_TYPES.has(e.type) || ROUTINE_TYPES.has(e.type)) return null
   if (e.blocked) return 'security.blocked'
   if (ALERT_TYPES.has(e.type) || e.severity === 'high' || e.severity === 'critical') {

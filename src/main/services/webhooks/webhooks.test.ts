@@ -57,6 +57,10 @@ describe('event -> webhook mapping (the one place)', () => {
       'security.alert',
     )
     expect(webhookEventFor(ev({ type: 'license_validation', blocked: true }))).toBeNull()
+    expect(webhookEventFor(ev({ type: 'license_validation' }))).toBeNull()
+    expect(
+      webhookEventFor(ev({ type: 'license_validation', details: { flags: ['vm_detected'] } })),
+    ).toBe('security.alert')
     expect(
       webhookEventFor(ev({ type: 'hwid_mismatch', blocked: true, severity: 'medium' })),
     ).toBeNull()
