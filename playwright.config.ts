@@ -18,6 +18,20 @@ if (!electron && !process.env.TEST_WORKER_INDEX) {
   )
 }
 
+const chromiumUse = {
+  browserName: 'chromium' as const,
+  launchOptions: {
+    executablePath: chromium,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  },
+}
+
 export default defineConfig({
   testDir: 'test/e2e',
   outputDir: 'test-results/artifacts',
@@ -32,24 +46,12 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
-    {
-      name: 'browser',
-      use: {
-        browserName: 'chromium',
-        launchOptions: {
-          executablePath: chromium,
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
-        },
-      },
-    },
+    { name: 'browser', use: chromiumUse },
     {
       name: 'electron',
+      // The fixtures still create (and never use) a Chromium page here; the app fixture
+      // skips or launches Electron itself.
+      use: chromiumUse,
       metadata: { electronBinary: electron },
     },
   ],
