@@ -50,6 +50,8 @@ export const createWebhooksSlice: Slice<WebhooksSlice> = (set, get) => ({
   },
   async testWebhook(id) {
     const r = await act(call('webhooks.test', { id }))
+    // The test is logged like any delivery: the list's "last delivery" moves too.
+    void get().loadWebhooks()
     if (get().deliveries?.webhookId === id) void get().loadDeliveries(id)
     return r
   },
