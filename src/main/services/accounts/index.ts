@@ -21,42 +21,19 @@ import { signAccessToken, TokenError, verifyAccessToken } from '../../crypto/jwt
 import { type Actor, nowIso, seesAll, type ServiceContext } from '../context'
 import type { EventsService } from '../events'
 import type { SettingsService } from '../settings'
+import {
+  actorOf,
+  isUniqueViolation,
+  toAccountDto,
+  JWT_SECRET,
+  REFRESH_GRACE_SECONDS,
+  REFRESH_MAX_AGE_SECONDS,
+  type AuthResult,
+  type RegistrationOrigin,
+} from './model'
+import { applyAccountUpdate } from './admin'
 
-/** An expired token can still be exchanged for a new one for this long... */
-export const REFRESH_GRACE_SECONDS = 7 * 24 * 3600
-/** ...as long as the password was proven at most this long ago. */
-export const REFRESH_MAX_AGE_SECONDS = 30 * 24 * 3600
-/** The settings-table name of the installation's JWT signing key. */
-export const JWT_SECRET = 'jwt_hs256'
-
-/** Where a registration comes from: the first account may only be made from this machine. */
-export type RegistrationOrigin = { via: 'api'; ip: string; loopback: boolean } | { via: 'console' }
-
-export interface AuthResult {
-  token: string
-  user: AccountDto
-}
-
-export function toAccountDto(a: Account): AccountDto {
-  return {
-    id: a.id,
-    email: a.email,
-    display_name: a.display_name,
-    role: a.role,
-    is_active: a.is_active === 1,
-    created_at: a.created_at,
-    updated_at: a.updated_at,
-    last_login_at: a.last_login_at,
-  }
-}
-
-export function actorOf(a: Pick<Account, 'id' | 'role'>): Actor {
-  return { kind: 'account', accountId: a.id, role: a.role }
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  return e instanceof Error && /UNIQUE constraint failed/.test(e.message)
-}
+export * from './model'
 
 /**
  * Vendor accounts: registration (first account = admin, from loopback or the console only;
@@ -309,36 +286,7 @@ export function createAccountsService(
     async update(actor: Actor, id: string, raw: UpdateAccountInput): Promise<AccountDto> {
       requireAdmin(actor)
       const input = updateAccountSchema.parse(raw)
-      const now = nowIso(ctx)
-      return ctx.db.transaction().execute(async (trx) => {
-        const a = await repo.findAccountById(trx, id)
-        if (!a) throw new DomainError('NOT_FOUND', 'Account not found')
-        if (
-          a.role === 'owner' &&
-          !(actor.kind === 'console' || (actor.kind === 'account' && actor.role === 'owner'))
-        ) {
-          throw new DomainError('FORBIDDEN', 'Only the owner can change the owner account')
-        }
-        const losesAdmin =
-          a.is_active === 1 &&
-          a.role !== 'user' &&
-          (input.is_active === false || input.role === 'user')
-        if (losesAdmin && (await repo.countActiveAdmins(trx)) <= 1) {
-          throw new DomainError(
-            'CONFLICT',
-            'The last active admin cannot be demoted or deactivated',
-          )
-        }
-        const deactivating = input.is_active === false && a.is_active === 1
-        const updated = await repo.updateAccount(trx, id, {
-          ...(input.role !== undefined && { role: input.role }),
-          ...(input.is_active !== undefined && { is_active: input.is_active ? 1 : 0 }),
-          ...(input.display_name !== undefined && { display_name: input.display_name }),
-          ...(deactivating && { token_version: a.token_version + 1 }),
-          updated_at: now,
-        })
-        return toAccountDto(updated!)
-      })
+      return applyAccountUpdate(ctx, actor, id, input)
     },
 
     /** The account owning a SellRealm License API `auth_secret` (constant-time confirmed). */
