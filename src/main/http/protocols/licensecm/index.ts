@@ -68,8 +68,8 @@ export async function registerLicensecm(
     })
   }
 
-  // The authenticator chain, tried in order. Plug-in point for the API-key engineer: add
-  // `apiKeyAuthenticator(services)` (X-API-Key) to this list.
+  // The authenticator chain, tried in order (first to recognise its credential decides):
+  // JWT Bearer, then X-API-Key. A new way to authenticate is one more Authenticator here.
   const auth = createAuth([jwtAuthenticator(services.accounts), apiKeyAuthenticator(services)])
   // API keys: raw body for signed requests, THE scope table on every route, Idempotency-Key
   // on routes with config.idempotent (all three before the families register their routes).
@@ -80,7 +80,7 @@ export async function registerLicensecm(
   const api = (family: (a: FastifyInstance, d: RouteDeps) => Promise<void>) =>
     app.register(async (scope) => family(scope, deps), { prefix: '/api' })
 
-  // Management API (accounts engineer)
+  // Management API
   await api(authRoutes)
   await api(apiKeyRoutes)
   await api(openApiRoutes) // GET /api/openapi.json
