@@ -200,6 +200,22 @@ describe('webhooks over real HTTP', () => {
     )
     expect(allowed.status).toBe(201)
     expect(allowed.body.data.secret).toMatch(/^whsec_/)
+    // A user's webhook hears about the user's own products only.
+    const userRx = await startReceiver(allowed.body.data.secret)
+    cleanup.push(userRx.close)
+    await k.json(`/api/webhooks/${allowed.body.data.id}`, { url: userRx.url }, user, 'PUT')
+    const theirs = await k.json('/api/products', { name: 'Theirs' }, user)
+    await k.json('/api/licenses', { product_id: theirs.body.data.id }, user)
+    const adminProduct = await k.s.products.create(CONSOLE, { name: 'Not theirs' })
+    await k.s.licenses.create(CONSOLE, { product_id: adminProduct.id })
+    await k.s.webhooks.kick()
+    await until(() => userRx.received.length >= 1)
+    await k.s.webhooks.kick()
+    expect(userRx.received).toHaveLength(1)
+    expect(userRx.received[0]).toMatchObject({
+      signatureValid: true,
+      body: { data: { product_id: theirs.body.data.id } },
+    })
     // Users see only their own webhooks; admins see all.
     expect((await k.json('/api/webhooks', undefined, user)).body.data).toHaveLength(1)
     expect((await k.json('/api/webhooks', undefined, token)).body.data.length).toBeGreaterThan(1)
