@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { EventEmitter } from 'node:events'
+import { afterEach, describe, expect, it } from 'vitest'
+import { openStore, type Store } from '../../db/connection'
+import { DEFAULT_SETTINGS } from '@shared/accounts'
+import { createSettingsService } from '.'
+import type { ServiceContext } from '../context'
+
+describe('settings service', () => {
+  let store: Store
+  let dir: string
+  afterEach(async () => {
+    await store.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  async function make() {
+    dir = mkdtempSync(join(tmpdir(), 'kw-settings-'))
+    store = await openStore(join(dir, 'keywarden.db'))
+    const ctx: ServiceContext = {
+      db: store.db,
+      sqlite: store.sqlite,
+      dataDir: dir,
+      clock: () => new Date(),
+      bus: new EventEmitter(),
+    }
+    return { ctx, settings: createSettingsService(ctx) }
+  }
+
+  it('starts from the defaults and keeps an admin change across a new service instance', async () => {
+    const { ctx, settings } = await make()
+    expect(await settings.get()).toEqual(DEFAULT_SETTINGS)
+    await settings.update({ kind: 'console' }, { registration_open: true })
+    expect(await createSettingsService(ctx).get()).toEqual({
+      ...DEFAULT_SETTINGS,
+      registration_open: true,
+    })
+  })
+
+  it('refuses a user account, and a value out of range', async () => {
+    const { settings } = await make()
+    await expect(
+      settings.update(
+        { kind: 'account', accountId: 'a', role: 'user' },
+        { registration_open: true },
+      ),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await expect(
+      settings.update({ kind: 'console' }, { api_rate_limit_per_minute: 0 }),
+    ).rejects.toThrow()
+    expect((await settings.get()).api_rate_limit_per_minute).toBe(100)
+  })
+
+  it('falls back to the default for a corrupt stored value instead of failing', async () => {
+    const { ctx } = await make()
+    store.sqlite
+      .prepare(
+        "insert into settings (key, value, updated_at) values ('setting.registration_open', '{oops', '')",
+      )
+      .run()
+    expect((await createSettingsService(ctx).get()).registration_open).toBe(false)
+  })
+
+  it('creates a secret once and returns the same bytes afterwards, never through get()', async () => {
+    const { ctx, settings } = await make()
+    const a = await settings.secret('jwt_hs256')
+    expect(a).toHaveLength(64)
+    expect(await createSettingsService(ctx).secret('jwt_hs256')).toEqual(a)
+    expect(Buffer.from(await settings.secret('other')).equals(Buffer.from(a))).toBe(false)
+    expect(JSON.stringify(await settings.get())).not.toContain(Buffer.from(a).toString('base64url'))
+  })
+})
