@@ -151,6 +151,31 @@ describe('management API: stats, notifications, admin', () => {
     expect(found?.message).toContain('203.0.113.9')
   })
 
+  it("tells a product's owner when one of its licenses expired", async () => {
+    const lic = await U().post('/api/licenses', { product_id: userProduct })
+    await s.runtime.services.events.record({
+      type: 'license.expired',
+      productId: userProduct,
+      licenseId: lic.body.data.id,
+    })
+    let found: { title: string; message: string } | undefined
+    for (let i = 0; i < 50 && !found; i++) {
+      const r = await U().get('/api/notifications?unread=true')
+      found = r.body.data.find((x: { type: string }) => x.type === 'license_expired')
+      if (!found) await new Promise((res) => setTimeout(res, 20))
+    }
+    expect(found).toMatchObject({
+      title: 'License Expired',
+      message: `License ${lic.body.data.license_key} expired`,
+    })
+    const adminSees = await A().get('/api/notifications')
+    expect(
+      adminSees.body.data.some((x: { message: string }) =>
+        x.message.includes(lic.body.data.license_key),
+      ),
+    ).toBe(false)
+  })
+
   it('keeps /api/admin for admins: 403 for a user, 401 without a token', async () => {
     const r = await U().get('/api/admin/users')
     expect(r.status).toBe(403)
