@@ -82,7 +82,7 @@ export function apiKeyAuthenticator(services: Pick<Services, 'apiKeys'>): Authen
     if (header === undefined) return null
     const key = (Array.isArray(header) ? header[0] : header).trim()
     const auth = await services.apiKeys.authenticate(key, req.ip)
-    if (auth.requireSignature) await checkRequestSignature(services.apiKeys, req, auth.keyId)
+    if (auth.requireSignature) await checkRequestSignature(services.apiKeys, req, auth)
     return {
       actor: auth.actor,
       via: 'api_key',

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import type { FastifyRequest, preParsingHookHandler } from 'fastify'
 import { DomainError } from '@shared/errors'
-import type { ApiKeysService } from '../../services/apikeys'
+import type { ApiKeyAuth, ApiKeysService } from '../../services/apikeys'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -62,7 +62,7 @@ export const captureRawBody: preParsingHookHandler = async (req, reply, payload)
 export async function checkRequestSignature(
   apiKeys: ApiKeysService,
   req: FastifyRequest,
-  keyId: string,
+  key: ApiKeyAuth,
 ): Promise<void> {
   const url = req.raw.url ?? req.url
   if (!needsSignature(req.method, url)) return
@@ -80,7 +80,7 @@ export async function checkRequestSignature(
     // Cannot happen when captureRawBody is installed; refuse rather than guess the bytes.
     throw new DomainError('FORBIDDEN', 'Request body could not be verified against X-Signature')
   }
-  await apiKeys.verifySignature(keyId, {
+  await apiKeys.verifySignature(key, {
     method: req.method,
     path: url,
     timestamp: header('x-timestamp'),

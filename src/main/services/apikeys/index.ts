@@ -27,6 +27,10 @@ const TOUCH_INTERVAL_MS = 60_000
 /** Who a valid API key acts as, and what it may do. */
 export interface ApiKeyAuth {
   keyId: string
+  /** Visible prefix, for logs. */
+  prefix: string
+  /** The sealed signing secret, opened only when a request must be verified. */
+  secretSealed: string
   actor: Actor
   scopes: ApiKeyScope[]
   productId: string | null
@@ -84,6 +88,31 @@ export function createApiKeysService(
   let master: Buffer | undefined
   // Read lazily: an installation that never makes a key never writes a master key file.
   const masterKey = () => (master ??= loadMasterKey(ctx.dataDir))
+
+  // Opened secrets of recently used signing keys: AES-GCM per request is cheap, but a busy
+  // signed integration should not pay it on every call. Keyed by the sealed value, so a
+  // changed row never serves a stale secret; bounded, and only signing keys land here.
+  const opened = new Map<string, string>()
+  function openSecret(id: string, sealed: string): string {
+    let secret = opened.get(sealed)
+    if (secret === undefined) {
+      secret = unseal(masterKey(), sealed, id)
+      if (opened.size >= 256) opened.clear()
+      opened.set(sealed, secret)
+    }
+    return secret
+  }
+
+  /**
+   * The raw-connection writes below (last use, replay guard) are synchronous statements on
+   * the one SQLite connection. While another request's Kysely transaction is open on it, they
+   * would run inside that transaction and vanish with its rollback (a replay guard that
+   * forgets a signature), so they wait for it to end first; the wait and the write then run
+   * without yielding, so nothing can open a transaction in between.
+   */
+  async function outsideTransactions(): Promise<void> {
+    while (ctx.sqlite.inTransaction) await new Promise((r) => setImmediate(r))
+  }
 
   async function load(actor: Actor, id: string): Promise<ApiKey> {
     const k = await repo.findApiKey(ctx.db, id)
@@ -175,9 +204,12 @@ export function createApiKeysService(
         throw new DomainError('UNAUTHORIZED', `API key is not allowed from IP ${normalizeIp(ip)}`)
       }
       const stale = new Date(ctx.clock().getTime() - TOUCH_INTERVAL_MS).toISOString()
+      await outsideTransactions()
       repo.touchApiKey(ctx.sqlite, k.id, now, normalizeIp(ip), stale)
       return {
         keyId: k.id,
+        prefix: k.prefix,
+        secretSealed: k.secret_sealed,
         actor: k.account_id
           ? { kind: 'account', accountId: k.account_id, role: k.account_role! }
           : CONSOLE,
@@ -201,7 +233,7 @@ export function createApiKeysService(
      * refuses it anyway), so nobody can poison the guard with made-up values.
      */
     async verifySignature(
-      keyId: string,
+      key: Pick<ApiKeyAuth, 'keyId' | 'prefix' | 'secretSealed' | 'productId'>,
       r: SignatureInput,
       windowSeconds = SIGNATURE_WINDOW_SECONDS,
     ): Promise<void> {
@@ -222,25 +254,24 @@ export function createApiKeysService(
           `Request timestamp is outside the allowed window of ±${windowSeconds} s (off by ${Math.round(skew)} s); check the client's clock`,
         )
       }
-      const k = await repo.findApiKey(ctx.db, keyId)
-      if (!k) throw new DomainError('UNAUTHORIZED', 'Invalid API key')
-      const secret = unseal(masterKey(), k.secret_sealed, k.id)
+      const secret = openSecret(key.keyId, key.secretSealed)
       const signed = { method: r.method, path: r.path, timestamp: r.timestamp.trim(), body: r.body }
       if (!signatureMatches(secret, signed, r.signature)) {
         await deps.events.record({
           type: 'api_key.signature_rejected',
           severity: 'medium',
-          details: { api_key_id: k.id, prefix: k.prefix, method: r.method, path: r.path },
+          details: { api_key_id: key.keyId, prefix: key.prefix, method: r.method, path: r.path },
         })
         throw new DomainError('FORBIDDEN', 'Invalid request signature')
       }
       const until = new Date((ts + windowSeconds) * 1000 + 1000).toISOString()
-      if (!rememberOnce(ctx.sqlite, 'api_signature', `${k.id}:${r.signature.trim()}`, until)) {
+      await outsideTransactions()
+      if (!rememberOnce(ctx.sqlite, 'api_signature', `${key.keyId}:${r.signature.trim()}`, until)) {
         // A captured request sent again: the security center logs it as a replay attack.
         await deps.security?.().reportReplay({
           kind: 'api_signature',
           ip: r.ip,
-          productId: k.product_id,
+          productId: key.productId,
           protocol: 'management',
         })
         throw new DomainError('FORBIDDEN', 'Request signature was already used (replay refused)')
