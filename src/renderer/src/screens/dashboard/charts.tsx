@@ -82,6 +82,7 @@ export function ActivityChart({ data }: { data?: DashboardStats['daily'] }) {
           <Tooltip {...tooltip} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Area
+            isAnimationActive={false}
             type="monotone"
             dataKey="validations"
             name="Validations"
@@ -90,6 +91,7 @@ export function ActivityChart({ data }: { data?: DashboardStats['daily'] }) {
             fillOpacity={0.15}
           />
           <Area
+            isAnimationActive={false}
             type="monotone"
             dataKey="activations"
             name="Activations"
@@ -116,7 +118,7 @@ export function OutcomesChart({ data }: { data?: DashboardStats['outcomes'] }) {
           <XAxis type="number" {...axis} allowDecimals={false} />
           <YAxis type="category" dataKey="outcome" {...axis} width={130} />
           <Tooltip {...tooltip} cursor={{ fill: v('surface-2') }} />
-          <Bar dataKey="count" name="Validations" radius={[0, 4, 4, 0]}>
+          <Bar isAnimationActive={false} dataKey="count" name="Validations" radius={[0, 4, 4, 0]}>
             {data.map((d) => (
               <Cell key={d.outcome} fill={d.outcome === 'valid' ? v('ok') : v('danger')} />
             ))}
@@ -149,7 +151,7 @@ export function SecurityChart({ data }: { data?: DashboardStats['security'] }) {
           <XAxis dataKey="severity" {...axis} />
           <YAxis {...axis} width={36} allowDecimals={false} />
           <Tooltip {...tooltip} cursor={{ fill: v('surface-2') }} />
-          <Bar dataKey="count" name="Events" radius={[4, 4, 0, 0]}>
+          <Bar isAnimationActive={false} dataKey="count" name="Events" radius={[4, 4, 0, 0]}>
             {data.map((d) => (
               <Cell key={d.severity} fill={SEV_COLOR[d.severity]} />
             ))}

@@ -48,7 +48,7 @@ export function Filters() {
       </div>
       <Select
         aria-label="Product"
-        className="w-44"
+        className="w-40"
         value={query.product_id ?? ''}
         onChange={(e) => setQuery({ product_id: e.target.value || undefined })}
       >
@@ -82,24 +82,28 @@ export function Filters() {
         <option value="subscription">Subscription</option>
         <option value="lifetime">Lifetime</option>
       </Select>
-      <label className="flex flex-col text-xs text-muted">
-        Expires from
+      <div
+        role="group"
+        aria-label="Expiry range"
+        className="flex items-center gap-1.5 text-xs text-muted"
+      >
+        Expires
         <Input
           type="date"
-          className="w-38"
+          aria-label="Expires from"
+          className="w-36"
           value={query.expires_from?.slice(0, 10) ?? ''}
           onChange={(e) => setQuery({ expires_from: toIso(e.target.value) })}
         />
-      </label>
-      <label className="flex flex-col text-xs text-muted">
-        Expires to
+        to
         <Input
           type="date"
-          className="w-38"
+          aria-label="Expires to"
+          className="w-36"
           value={query.expires_to?.slice(0, 10) ?? ''}
           onChange={(e) => setQuery({ expires_to: toIso(e.target.value, true) })}
         />
-      </label>
+      </div>
       {any && (
         <Button
           variant="ghost"

@@ -27,13 +27,13 @@ const columns: ColumnSpec<LicenseDto>[] = [
   {
     id: 'product',
     header: 'Product',
-    width: 'minmax(120px,1fr)',
+    width: 'minmax(0,1fr)',
     cell: (l) => l.product_name ?? '—',
   },
   {
     id: 'status',
     header: 'Status',
-    width: '110px',
+    width: '104px',
     sortKey: 'status',
     cell: (l) => <StatusBadge value={l.status} />,
   },
@@ -41,7 +41,7 @@ const columns: ColumnSpec<LicenseDto>[] = [
   {
     id: 'uses',
     header: 'Machines',
-    width: '90px',
+    width: '86px',
     cell: (l) => (
       <span className="tabular-nums">
         {l.current_uses}/{l.max_uses}
@@ -51,22 +51,15 @@ const columns: ColumnSpec<LicenseDto>[] = [
   {
     id: 'customer',
     header: 'Customer',
-    width: 'minmax(140px,1fr)',
+    width: 'minmax(0,1.2fr)',
     cell: (l) => l.customer_email ?? <span className="text-muted">—</span>,
   },
   {
     id: 'expires',
     header: 'Expires',
-    width: '120px',
+    width: '128px',
     sortKey: 'expires_at',
     cell: (l) => (l.expires_at ? fmtDate(l.expires_at) : 'never'),
-  },
-  {
-    id: 'created',
-    header: 'Created',
-    width: '120px',
-    sortKey: 'created_at',
-    cell: (l) => fmtDate(l.created_at),
   },
 ]
 
