@@ -108,7 +108,7 @@ describe('Idempotency-Key on creating POSTs', () => {
     expect(await countLicenses()).toBe(before + 1)
   })
 
-  it('covers bulk licenses, products, webhooks and API keys as well', async () => {
+  it('covers bulk licenses, products, webhooks, orders and API keys as well', async () => {
     const before = await countLicenses()
     const bulk = { product_id: productId, count: 3 }
     const b1 = await keyed(s, k.key, 'POST', '/api/licenses/bulk', {
@@ -149,6 +149,22 @@ describe('Idempotency-Key on creating POSTs', () => {
     expect(w2.body.data.id).toBe(w1.body.data.id)
     const hooks = await s.runtime.store.db.selectFrom('webhooks').select('id').execute()
     expect(hooks).toHaveLength(1)
+
+    const order = { customer_email: 'buyer@example.com', product_id: productId, quantity: 2 }
+    const o1 = await s.json('/api/orders', {
+      method: 'POST',
+      body: order,
+      headers: bearer({ 'idempotency-key': 'o-1' }),
+    })
+    const o2 = await s.json('/api/orders', {
+      method: 'POST',
+      body: order,
+      headers: bearer({ 'idempotency-key': 'o-1' }),
+    })
+    expect(o1.status).toBe(201)
+    expect(o2.headers.get('idempotent-replayed')).toBe('true')
+    expect(o2.body).toEqual(o1.body)
+    expect(await s.runtime.store.db.selectFrom('orders').select('id').execute()).toHaveLength(1)
 
     const a1 = await s.json('/api/api-keys', {
       method: 'POST',
