@@ -6,7 +6,7 @@ import { join } from 'node:path'
 
 const ROOT = join(import.meta.dirname, '../..')
 const HEADLESS = join(ROOT, 'out/main/headless.js')
-const TOKEN = 'e2e-setup-token-0123456789'
+export const TOKEN = 'e2e-setup-token-0123456789'
 
 export interface ConsoleServer {
   url: string

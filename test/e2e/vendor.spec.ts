@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures'
+import { test, expect, TOKEN } from './fixtures'
 import { createLicenses, createProduct, goTo, productIdOf, serverUrl } from './helpers'
 
 test('a vendor day: product, bulk keys, search, open, reset HWID, suspend, see it on the dashboard', async ({
@@ -138,4 +138,47 @@ test('settings: back up now, restore it after a change, and import with a dry ru
   await expect(preview).toContainText('Imported products.csv')
   await goTo(app, 'Products')
   await expect(app.getByRole('row', { name: 'Imported One' })).toBeVisible()
+})
+
+test('accounts: invite, make admin, sign in with it, deactivate it', async ({ app }, testInfo) => {
+  test.skip(testInfo.project.name === 'electron', 'signing in is the web console’s')
+  await goTo(app, 'Settings')
+  const invite = async (email: string) => {
+    await app.getByRole('button', { name: 'Invite' }).click()
+    const dialog = app.getByRole('dialog', { name: 'Invite an account' })
+    await dialog.getByLabel('Email').fill(email)
+    await dialog.getByLabel('First password').fill('correct horse battery staple')
+    await dialog.getByRole('button', { name: 'Create account' }).click()
+    await expect(app.getByText(`Account ${email} created`)).toBeVisible()
+  }
+  await invite('owner@example.com')
+  await invite('ops@example.com')
+  const list = app.getByRole('list', { name: 'Accounts' })
+  await list.getByRole('combobox', { name: 'Role of ops@example.com' }).selectOption('admin')
+  await expect(app.getByText('ops@example.com is now admin')).toBeVisible()
+
+  await app.getByRole('button', { name: 'Log out' }).click()
+  await app.getByRole('tab', { name: 'Account' }).click()
+  await app.getByLabel('Email').fill('ops@example.com')
+  await app.getByLabel('Password').fill('wrong password')
+  await app.getByRole('button', { name: 'Sign in' }).click()
+  await expect(app.getByRole('alert')).toContainText('Wrong token or credentials')
+  await app.getByLabel('Password').fill('correct horse battery staple')
+  await app.getByRole('button', { name: 'Sign in' }).click()
+  await expect(app.getByRole('navigation', { name: 'Main' })).toBeVisible()
+
+  // Back as the installation's owner (setup token) to deactivate the account.
+  await app.getByRole('button', { name: 'Log out' }).click()
+  await app.getByRole('tab', { name: 'Setup token' }).click()
+  await app.getByLabel('Setup token').fill(TOKEN)
+  await app.getByRole('button', { name: 'Sign in' }).click()
+  await goTo(app, 'Settings')
+  const ops = list.getByRole('listitem').filter({ hasText: 'ops@example.com' })
+  await ops.getByRole('button', { name: 'Deactivate' }).click()
+  await app
+    .getByRole('alertdialog', { name: 'Deactivate ops@example.com?' })
+    .getByRole('button', { name: 'Deactivate' })
+    .click()
+  await expect(ops).toContainText('deactivated')
+  await expect(ops.getByRole('button', { name: 'Reactivate' })).toBeVisible()
 })

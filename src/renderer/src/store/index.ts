@@ -8,6 +8,7 @@ import { createLicensesSlice } from './slices/licenses'
 import { createActivitySlice } from './slices/activity'
 import { createDashboardSlice } from './slices/dashboard'
 import { createSystemSlice } from './slices/system'
+import { createAccountsSlice } from './slices/accounts'
 import { createApiKeysSlice } from './slices/apikeys'
 import { createSecuritySlice } from './slices/security'
 import { createWebhooksSlice } from './slices/webhooks'
@@ -16,7 +17,7 @@ import { createStoreSlice } from './slices/store'
 /**
  * The console's one store, combined from slices (store/slices/*.ts). To add a slice: write
  * `createXSlice: Slice<XSlice>` in slices/x.ts, add `XSlice` to AppState in types.ts and
- * spread it here. Components select what they need: `useApp((s) => s.products.items)`.
+ * spread it here. Slices are flat; components select what they need: `useApp((s) => s.products)`.
  */
 export const useApp = create<AppState>()((...a) => ({
   ...createSessionSlice(...a),
@@ -27,6 +28,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createActivitySlice(...a),
   ...createDashboardSlice(...a),
   ...createSystemSlice(...a),
+  ...createAccountsSlice(...a),
   ...createApiKeysSlice(...a),
   ...createSecuritySlice(...a),
   ...createWebhooksSlice(...a),

@@ -7,6 +7,7 @@ import type { LicensesSlice } from './slices/licenses'
 import type { ActivitySlice } from './slices/activity'
 import type { DashboardSlice } from './slices/dashboard'
 import type { SystemSlice } from './slices/system'
+import type { AccountsSlice } from './slices/accounts'
 import type { ApiKeysSlice } from './slices/apikeys'
 import type { SecuritySlice } from './slices/security'
 import type { WebhooksSlice } from './slices/webhooks'
@@ -21,6 +22,7 @@ export type AppState = SessionSlice &
   ActivitySlice &
   DashboardSlice &
   SystemSlice &
+  AccountsSlice &
   ApiKeysSlice &
   SecuritySlice &
   WebhooksSlice &

@@ -2,6 +2,7 @@ import { useEffect } from 'react'
 import { useApp } from '../../store'
 import { Page, PageHeader } from '../../components/ui/page'
 import { ServerSection } from './server'
+import { AccountsSection } from './accounts'
 import { BackupSection } from './backup'
 import { TransferSection } from './transfer'
 import { AboutSection, AppearanceSection, DesktopSection } from './about'
@@ -22,6 +23,7 @@ export function SettingsScreen() {
         <ServerSection />
         <AppearanceSection />
         <DesktopSection />
+        <AccountsSection />
         <BackupSection />
         <TransferSection />
         <AboutSection />
