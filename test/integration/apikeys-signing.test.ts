@@ -202,7 +202,10 @@ describe('signed requests (require_signature keys)', () => {
     const big = JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 10), scopes: ['admin'] })
     const tooBig = await keyed(s, k.key, 'POST', '/api/api-keys', { body: big, signWith: k.secret })
     expect(tooBig.status).toBe(413)
-    const broken = await keyed(s, k.key, 'POST', '/api/api-keys', { body: '{"name":', signWith: k.secret })
+    const broken = await keyed(s, k.key, 'POST', '/api/api-keys', {
+      body: '{"name":',
+      signWith: k.secret,
+    })
     expect(broken.status).toBe(400)
     expect(broken.body.message).toMatch(/Malformed JSON/)
   })
