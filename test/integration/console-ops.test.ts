@@ -33,6 +33,10 @@ describe('dashboard.summary', () => {
     const p = await ok('products.create', { name: 'Dash App' })
     const { licenses } = await ok('licenses.bulkCreate', { product_id: p.id, count: 3 })
     await ok('licenses.update', { id: licenses[0].id, patch: { status: 'suspended' } })
+    await ok('licenses.create', {
+      product_id: p.id,
+      expires_at: new Date(Date.now() - 60_000).toISOString(),
+    })
     const act = await srv.json('/api/client/activate', {
       body: { license_key: licenses[1].license_key, product_id: p.id, hwid: 'hw-dash' },
     })
@@ -41,10 +45,10 @@ describe('dashboard.summary', () => {
     const d = await ok('dashboard.summary')
     expect(d.totals).toMatchObject({
       products: 1,
-      licenses: 3,
+      licenses: 4,
       active: 2,
       suspended: 1,
-      expired: 0,
+      expired: 1,
     })
     expect(d.activations.today).toBe(1)
     expect(d.activations.month).toBeGreaterThanOrEqual(1)

@@ -132,7 +132,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .column('expires_at')
     .where(sql<boolean>`expired_notified_at is null and expires_at is not null`)
     .execute()
-  await db.schema.createIndex('licenses_status').on('licenses').column('status').execute()
+  // (status, expires_at): status filters, and the dashboard's "active but past expiry" count
+  // read from the index alone.
+  await db.schema
+    .createIndex('licenses_status')
+    .on('licenses')
+    .columns(['status', 'expires_at'])
+    .execute()
   await db.schema.createIndex('licenses_customer').on('licenses').column('customer_id').execute()
   await db.schema.createIndex('licenses_order').on('licenses').column('order_id').execute()
   // Substring search over metadata and notes for the console: a trigram FTS5 index kept in
