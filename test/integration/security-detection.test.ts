@@ -54,6 +54,15 @@ describe('brute force from one IP', () => {
       security_blocked: true,
       security_details: { reason: 'temporary_block', type: 'ip' },
     })
+    // ...and so is a made-up key, with the very same answer: the blocked guesser cannot tell
+    // which keys exist.
+    const guess = await client('/validate', {
+      license_key: 'GUES-0000-0000-9999',
+      product_id: product.id,
+      hwid: 'hw-bf',
+    })
+    expect(guess.status).toBe(403)
+    expect(guess.body).toEqual(r.body)
     const [bf] = await events('brute_force')
     expect(bf).toMatchObject({
       severity: 'high',

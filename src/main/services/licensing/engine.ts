@@ -12,6 +12,13 @@ import type { LicenseRequest } from './types'
 
 /** The part of services.security the engine calls (see services/security). */
 export interface SecurityHooks {
+  /** IP / HWID / fingerprint blocks, checked before the key is looked up. */
+  screenCaller?(i: {
+    ip?: string | null
+    hwid?: string | null
+    fingerprint?: string | null
+    userAgent?: string | null
+  }): Promise<{ reason: string; type: string } | null>
   screen(i: {
     ip?: string | null
     hwid?: string | null
@@ -98,6 +105,13 @@ const EVENT_FOR_CODE: Partial<Record<ErrorCode, string>> = {
   HWID_MISMATCH: 'hwid_mismatch',
 }
 
+function blacklisted(block: { reason: string; type: string }): DomainError {
+  return new DomainError('BLACKLISTED', 'Access denied', {
+    security_blocked: true,
+    security_details: { reason: block.reason, type: block.type },
+  })
+}
+
 /** Codes a guesser produces: fed to brute-force detection. */
 const FAILURES_TO_NOTE = new Set<ErrorCode>([
   'LICENSE_NOT_FOUND',
@@ -173,25 +187,30 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
     let row = opts.row ?? machines.findLicenseForCheck(ctx.sqlite, req.licenseKey)
     let flags: string[] = []
     try {
-      decideProduct(row, req)
       const security = deps.security?.()
+      const fingerprint =
+        typeof req.clientData?.fingerprint === 'string' ? req.clientData.fingerprint : null
+      // A blocked caller is refused before the key lookup: every key then gets the same
+      // answer, so a brute-forcer that tripped detection learns nothing more.
+      const callerBlock = await security?.screenCaller?.({
+        ip: req.ip,
+        hwid: req.hwid,
+        fingerprint,
+        userAgent: req.userAgent,
+      })
+      if (callerBlock) throw blacklisted(callerBlock)
+      decideProduct(row, req)
       if (security) {
         const block = await security.screen({
           ip: req.ip,
           hwid: req.hwid,
           licenseKey: req.licenseKey,
-          fingerprint:
-            typeof req.clientData?.fingerprint === 'string' ? req.clientData.fingerprint : null,
+          fingerprint,
           productId: row.product_id,
           licenseId: row.id,
           userAgent: req.userAgent,
         })
-        if (block) {
-          throw new DomainError('BLACKLISTED', 'Access denied', {
-            security_blocked: true,
-            security_details: { reason: block.reason, type: block.type },
-          })
-        }
+        if (block) throw blacklisted(block)
       }
       await whenIdle()
       const result = ctx.sqlite.transaction(() => {

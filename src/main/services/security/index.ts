@@ -200,6 +200,38 @@ export function createSecurityService(
     return block && entryId ? { reason: 'temporary_block', type: 'hwid', entry_id: entryId } : null
   }
 
+  /** The first blacklist entry matching what the request presents, recorded as a hit. */
+  async function firstHit(i: ScreenInput, types: BlacklistType[]): Promise<SecurityBlock | null> {
+    const m = matcher ?? (await getMatcher())
+    const now = nowIso(ctx)
+    const values: Record<BlacklistType, string | null | undefined> = {
+      ip: i.ip,
+      hwid: i.hwid,
+      license: i.licenseKey,
+      fingerprint: i.fingerprint,
+    }
+    for (const type of types) {
+      const value = values[type]
+      if (!value) continue
+      const hit = m.match(type, value, now)
+      if (!hit) continue
+      const reason = hit.source === 'detection' ? 'temporary_block' : 'blacklist_hit'
+      await deps.events.record({
+        type: 'blacklist_hit',
+        severity: hit.severity,
+        productId: i.productId,
+        licenseId: i.licenseId,
+        hwid: i.hwid,
+        ip: i.ip,
+        userAgent: i.userAgent,
+        blocked: true,
+        details: { reason, type, entry_id: hit.id },
+      })
+      return { reason, type, entry_id: hit.id }
+    }
+    return null
+  }
+
   const center = createSecurityCenter(ctx, { ...deps, invalidate, thresholds })
 
   return {
@@ -210,33 +242,16 @@ export function createSecurityService(
      * few in-memory map lookups; the blacklist is loaded once and reloaded after changes.
      */
     async screen(i: ScreenInput): Promise<SecurityBlock | null> {
-      const m = matcher ?? (await getMatcher())
-      const now = nowIso(ctx)
-      const checks: [BlacklistType, string | null | undefined][] = [
-        ['ip', i.ip],
-        ['hwid', i.hwid],
-        ['license', i.licenseKey],
-        ['fingerprint', i.fingerprint],
-      ]
-      for (const [type, value] of checks) {
-        if (!value) continue
-        const hit = m.match(type, value, now)
-        if (!hit) continue
-        const reason = hit.source === 'detection' ? 'temporary_block' : 'blacklist_hit'
-        await deps.events.record({
-          type: 'blacklist_hit',
-          severity: hit.severity,
-          productId: i.productId,
-          licenseId: i.licenseId,
-          hwid: i.hwid,
-          ip: i.ip,
-          userAgent: i.userAgent,
-          blocked: true,
-          details: { reason, type, entry_id: hit.id },
-        })
-        return { reason, type, entry_id: hit.id }
-      }
-      return spoofHeuristics(i)
+      return (await firstHit(i, ['ip', 'hwid', 'license', 'fingerprint'])) ?? spoofHeuristics(i)
+    },
+
+    /**
+     * The part of the screen that needs no license: a blocked IP, HWID or fingerprint. The
+     * engine runs it before it even looks the key up, so a blocked caller gets the same
+     * answer for every key and cannot learn which keys exist (no enumeration oracle).
+     */
+    async screenCaller(i: ScreenInput): Promise<SecurityBlock | null> {
+      return firstHit(i, ['ip', 'hwid', 'fingerprint'])
     },
 
     /**
