@@ -194,6 +194,8 @@ async function main() {
     if (s.rps !== null && best.rps) s.ratio = Math.round((s.rps / best.rps) * 100) / 100
   }
 
+  // Peak under the client load alone, before bulk creation's 10,000-key answers.
+  out.rss_mb_load = Math.round(peakRss)
   if (wanted('bulk')) {
     const b = await bulkCreate({
       consoleApi,

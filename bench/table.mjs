@@ -41,7 +41,8 @@ export function printTable(out) {
       out.bulk_create_seconds,
       `s for ${out.bulk_create_count?.toLocaleString('en') ?? '-'} keys`,
     ],
-    ['server peak RSS', out.rss_mb, 'MB'],
+    ['server peak RSS (whole run)', out.rss_mb, 'MB'],
+    ['server peak RSS under client load', out.rss_mb_load, 'MB'],
     [
       'console RPC during mixed p50/p99/max',
       [out.console_rpc_p50_ms, out.console_rpc_p99_ms, out.console_rpc_max_ms]
