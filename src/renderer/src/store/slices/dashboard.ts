@@ -7,7 +7,7 @@ export interface DashboardSlice {
   dashboard: DashboardStats | null
   dashboardError: string | null
   loadDashboard(): Promise<void>
-  /** A pushed event arrived: refresh the numbers soon (coalescing bursts into one call). */
+  /** A pushed event arrived: refresh the numbers within 5 s (a burst of events costs one call). */
   noteLiveEvent(e: EventDto): void
 }
 
@@ -29,6 +29,6 @@ export const createDashboardSlice: Slice<DashboardSlice> = (set, get) => ({
     pending = setTimeout(() => {
       pending = null
       void get().loadDashboard()
-    }, 1500)
+    }, 5000)
   },
 })
