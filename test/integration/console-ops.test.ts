@@ -64,6 +64,15 @@ describe('dashboard.summary', () => {
       'critical',
     ])
     expect(d.revenue).toBeNull()
+    // Routine notices (license.created, license.expired, ...) are not security events.
+    expect(d.security.reduce((n: number, x: { count: number }) => n + x.count, 0)).toBe(0)
+    await srv.runtime.services.events.record({
+      type: 'brute_force',
+      severity: 'high',
+      ip: '203.0.113.7',
+    })
+    const after = await ok('dashboard.summary')
+    expect(after.security).toContainEqual({ severity: 'high', count: 1 })
   })
 })
 

@@ -10,6 +10,11 @@ import type { Severity } from '../schema'
 // (and protocol-specific variants); matching on the verb keeps the dashboard honest for all of them.
 const ACTIVATION = `(type LIKE '%activat%' AND type NOT LIKE '%deactivat%' AND blocked = 0 AND type NOT LIKE '%fail%')`
 const VALIDATION = `(type LIKE '%validat%')`
+// Security events: what the security module records (detections, blacklist hits, failed
+// logins, rejected signatures) and anything blocked; not routine notices such as license.expired.
+const SECURITY = `(blocked = 1 OR type LIKE 'security%' OR type IN ('blacklist_hit', 'brute_force',
+  'hwid_spoof_attempt', 'replay_attack', 'vm_detected', 'debugger_detected', 'session_hijack',
+  'security_alert', 'hwid_mismatch', 'auth.login_failed', 'api_key.signature_rejected'))`
 const FAILED = `(blocked = 1 OR type LIKE '%fail%' OR type LIKE '%denied%' OR type LIKE '%refus%')`
 
 export interface LicenseTotals {
@@ -107,7 +112,7 @@ export function severityCounts(
   return sqlite
     .prepare(
       `SELECT severity, count(*) AS count FROM events
-       WHERE created_at >= ? AND severity <> 'info' GROUP BY severity`,
+       WHERE created_at >= ? AND severity <> 'info' AND ${SECURITY} GROUP BY severity`,
     )
     .all(since) as { severity: Severity; count: number }[]
 }

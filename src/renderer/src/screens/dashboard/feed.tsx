@@ -13,7 +13,7 @@ export function ActivityFeed() {
   return (
     <Card className="flex flex-col">
       <CardHeader title="Recent activity" description="Updates live" />
-      <div className="h-52 flex-1 overflow-y-auto">
+      <div className="h-52 min-h-0 overflow-y-auto">
         {!loaded ? (
           <SkeletonRows rows={5} />
         ) : events.length === 0 ? (

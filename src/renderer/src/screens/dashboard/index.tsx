@@ -13,7 +13,11 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
   return (
     <div className="rounded-lg border border-line bg-surface px-4 py-3 shadow-sm">
       <div className="text-xs font-medium text-muted">{label}</div>
-      <div className="mt-1 text-2xl font-semibold tabular-nums">{value}</div>
+      <div
+        className={`mt-1 font-semibold tabular-nums ${value.length > 7 ? 'text-xl' : 'text-2xl'}`}
+      >
+        {value}
+      </div>
       {hint && <div className="mt-0.5 text-xs text-muted">{hint}</div>}
     </div>
   )
