@@ -56,7 +56,8 @@ export async function buildScenario(name, fx, opts = {}) {
 
   // The validate working set: `hot` installed apps validating again and again (the signed
   // answer of a license+machine is the same within its minute, so the server may reuse its
-  // signature), or — for validate_cold — the whole pool, so that nearly every answer is new.
+  // signature), or — for validate_cold — the rest of the pool, so that nearly every answer
+  // is new.
   const hot = fx.pools.validate.slice(0, fx.hotSet ?? 1_000)
   // One counter shared by every connection: consecutive requests name different licenses
   // (a static request list would have all connections walk the same keys in lockstep).
@@ -141,7 +142,7 @@ export async function buildScenario(name, fx, opts = {}) {
       return {
         url: fx.url,
         failures,
-        requests: validateStream('/api/client/validate', fx.pools.validate),
+        requests: validateStream('/api/client/validate', fx.pools.validate.slice(hot.length)),
       }
 
     case 'validate_encrypted': {

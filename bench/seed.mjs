@@ -40,6 +40,11 @@ const DOMAINS = ['example.com', 'example.org', 'mail.test', 'studio.test']
 const PLANS = ['basic', 'pro', 'team', 'enterprise']
 const DAY = 86_400_000
 
+/** The email of seeded customer number `c` (the search scenario looks some of them up). */
+export function customerEmail(c) {
+  return `${FIRST[c % 10]}.${LAST[Math.floor(c / 10) % 10]}${c}@${DOMAINS[c % DOMAINS.length]}`
+}
+
 /** The pools the scenarios draw from: every `stride`-th license, so they spread over the table. */
 export function poolNums(total, size, offset) {
   const stride = Math.max(5, Math.floor(total / size))
@@ -54,12 +59,12 @@ export function poolNums(total, size, offset) {
  */
 export async function seed({ dir, licenses: total, products: productCount = 10, pool = 20_000 }) {
   const t0 = performance.now()
-  const cpu0 = process.cpuUsage()
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   const { openStore } = await importSource('src/main/db/connection.ts')
   const { generateLicenseKey, uuid } = await importSource('src/main/crypto/random.ts')
   const { createServices } = await importSource('src/main/services/index.ts')
   const tLoaded = performance.now()
+  const cpu0 = process.cpuUsage()
 
   const store = await openStore(join(dir, 'keywarden.db'))
   const services = createServices({ store, dataDir: dir })
@@ -138,7 +143,7 @@ export async function seed({ dir, licenses: total, products: productCount = 10, 
     for (let c = 0; c < customerCount; c++) {
       const f = FIRST[c % 10]
       const l = LAST[Math.floor(c / 10) % 10]
-      const email = `${f}.${l}${c}@${DOMAINS[c % DOMAINS.length]}`
+      const email = customerEmail(c)
       const id = uuid()
       customers[c] = id
       insCustomer.run(id, email, `${f} ${l}`, nowIso)

@@ -3,6 +3,7 @@
 // vendor and their apps use. A scenario whose endpoint is not there (yet) is reported as
 // skipped with the reason, never faked.
 import { call, pool } from './lib/http.mjs'
+import { customerEmail } from './seed.mjs'
 
 /** True when the server answered with its catch-all 404 (the route is not registered). */
 function routeMissing(r) {
@@ -88,7 +89,8 @@ export async function setupFixtures({ url, refUrl, seeded, consoleApi, config, l
     else if (i % 3 === 1) fx.searchQueries.push(l.key.slice(0, 9))
     else
       fx.searchQueries.push(
-        `lovelace${(i * 101) % seeded.customers}@`.replace('lovelace', 'ada.lovelace'),
+        // The part of a customer's email before the domain, as a vendor would type it.
+        customerEmail((i * 101) % seeded.customers).split('@')[0] + '@',
       )
   }
 
