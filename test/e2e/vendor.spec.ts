@@ -1,3 +1,4 @@
+import { createServer } from 'node:net'
 import { test, expect, TOKEN } from './fixtures'
 import { createLicenses, createProduct, goTo, productIdOf, serverUrl } from './helpers'
 
@@ -181,4 +182,33 @@ test('accounts: invite, make admin, sign in with it, deactivate it', async ({ ap
     .click()
   await expect(ops).toContainText('deactivated')
   await expect(ops.getByRole('button', { name: 'Reactivate' })).toBeVisible()
+})
+
+test('settings: restarting the server on a new port; the web console follows it', async ({
+  app,
+}, testInfo) => {
+  test.skip(testInfo.project.name === 'electron', 'the desktop console talks over IPC, not a port')
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port
+      s.close(() => resolve(p))
+    })
+  })
+  await goTo(app, 'Settings')
+  const form = app.getByRole('form', { name: 'Server address' })
+  await form.getByLabel('Port').fill(String(port))
+  await form.getByRole('checkbox', { name: /Expose on my local network/ }).check()
+  await expect(form.getByRole('note')).toContainText('Every device on your network')
+  await form.getByRole('checkbox', { name: /Expose on my local network/ }).uncheck()
+  await form.getByRole('button', { name: 'Apply and restart' }).click()
+  await app
+    .getByRole('alertdialog', { name: 'Restart the server?' })
+    .getByRole('button', { name: 'Restart server' })
+    .click()
+  await expect(app).toHaveURL(new RegExp(`:${port}/console/`), { timeout: 15_000 })
+  await app.getByLabel('Setup token').fill(TOKEN)
+  await app.getByRole('button', { name: 'Sign in' }).click()
+  await expect(
+    app.getByRole('status', { name: `Server running on http://127.0.0.1:${port}` }),
+  ).toBeVisible()
 })

@@ -52,9 +52,17 @@ export const createSystemSlice: Slice<SystemSlice> = (set, get) => ({
       call('system.listen', { host, port }),
       (x) => `Restarting the server on ${x.host}:${x.port === 0 ? 'a free port' : x.port}…`,
     )
-    // The new address arrives as a server.status push (desktop); read it again as well.
-    if (r) setTimeout(() => void get().loadServer(), 800)
-    return r !== undefined
+    if (!r) return false
+    const here = window.location
+    if (get().transport === 'http' && port !== 0 && String(port) !== (here.port || '80')) {
+      // This browser console is served by the server that just moved: follow it (the login
+      // is per server, so the new address asks for the token again).
+      setTimeout(() => here.assign(`${here.protocol}//${here.hostname}:${port}/console/`), 1500)
+    } else {
+      // The new address arrives as a server.status push (desktop); read it again as well.
+      setTimeout(() => void get().loadServer(), 800)
+    }
+    return true
   },
   async backupNow() {
     const b = await act(call('system.backup', {}), (x) => `Backup saved: ${x.name}`)
