@@ -51,6 +51,18 @@ describe('dashboard.summary', () => {
       expired: 1,
     })
     expect(d.activations.today).toBe(1)
+    // One good validation, one from another machine (HWID lock), one for a key not activated.
+    const v = (key: string, hwid: string) =>
+      srv.json('/api/client/validate', { body: { license_key: key, product_id: p.id, hwid } })
+    expect((await v(licenses[1].license_key, 'hw-dash')).status).toBe(200)
+    expect((await v(licenses[1].license_key, 'hw-other')).body.error_code).toBe('HWID_MISMATCH')
+    await v(licenses[2].license_key, 'hw-dash')
+    const outcomes = (await ok('dashboard.summary')).outcomes as {
+      outcome: string
+      count: number
+    }[]
+    expect(outcomes).toContainEqual({ outcome: 'valid', count: expect.any(Number) })
+    expect(outcomes).toContainEqual({ outcome: 'HWID_MISMATCH', count: 1 })
     expect(d.activations.month).toBeGreaterThanOrEqual(1)
     expect(d.daily).toHaveLength(30)
     expect(d.daily.at(-1)).toMatchObject({

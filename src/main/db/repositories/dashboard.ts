@@ -9,7 +9,9 @@ import type { Severity } from '../schema'
 // The engine names its events `license.activated`, `license.validated`, `license.validation_failed`
 // (and protocol-specific variants); matching on the verb keeps the dashboard honest for all of them.
 const ACTIVATION = `(type LIKE '%activat%' AND type NOT LIKE '%deactivat%' AND blocked = 0 AND type NOT LIKE '%fail%')`
-const VALIDATION = `(type LIKE '%validat%')`
+// A refused validation may be recorded under its own type (hwid_mismatch) with the operation
+// in its details.
+const VALIDATION = `(type LIKE '%validat%' OR json_extract(details, '$.operation') LIKE '%validat%')`
 // Security events: what the security module records (detections, blacklist hits, failed
 // logins, rejected signatures) and anything blocked; not routine notices such as license.expired.
 const SECURITY = `(blocked = 1 OR type LIKE 'security%' OR type IN ('blacklist_hit', 'brute_force',
@@ -96,7 +98,8 @@ export function validationOutcomes(
   return sqlite
     .prepare(
       `SELECT CASE WHEN ${FAILED}
-           THEN coalesce(json_extract(details, '$.code'), json_extract(details, '$.reason'), 'refused')
+           THEN coalesce(json_extract(details, '$.error_code'), json_extract(details, '$.code'),
+                         json_extract(details, '$.reason'), 'refused')
            ELSE 'valid' END AS outcome,
          count(*) AS count
        FROM events WHERE created_at >= ? AND ${VALIDATION}
