@@ -119,6 +119,9 @@ async function boot(): Promise<void> {
     push(win?.webContents, 'server.status', s)
     refreshTray(s)
   })
+  // macOS starts login items without arguments: ask whether this launch was one.
+  if (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin)
+    startHidden = true
   tray = new Tray(nativeImage.createFromPath(join(import.meta.dirname, '../../resources/icon.png')))
   tray.on('click', showWindow)
   refreshTray(runtime.status())

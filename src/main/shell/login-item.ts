@@ -9,7 +9,10 @@ import type { DesktopHooks } from '../rpc/handlers/types'
  * OS login item; the app then starts hidden, serving from the tray) and native notifications
  * for critical security events (saved in userData/desktop.json, on by default).
  */
-export function createDesktopHooks(file: string): DesktopHooks & { notifyCritical(): boolean } {
+export function createDesktopHooks(
+  file: string,
+  platform: NodeJS.Platform = process.platform,
+): DesktopHooks & { notifyCritical(): boolean } {
   let notify = true
   try {
     notify =
@@ -18,14 +21,17 @@ export function createDesktopHooks(file: string): DesktopHooks & { notifyCritica
   } catch {
     // first run: defaults
   }
+  // Electron sets login items on Windows and macOS only.
+  const supported = platform === 'win32' || platform === 'darwin'
   const get = (): DesktopSettings => ({
-    start_at_login: app.getLoginItemSettings().openAtLogin,
+    start_at_login: supported ? app.getLoginItemSettings().openAtLogin : null,
     notify_critical: notify,
   })
   return {
     get,
     set(patch) {
-      if (patch.start_at_login !== undefined) {
+      if (patch.start_at_login !== undefined && patch.start_at_login !== null && supported) {
+        // --hidden (Windows; macOS reports wasOpenedAtLogin): start in the tray, no window.
         app.setLoginItemSettings({ openAtLogin: patch.start_at_login, args: ['--hidden'] })
       }
       if (patch.notify_critical !== undefined) {

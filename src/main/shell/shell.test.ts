@@ -165,7 +165,7 @@ describe('security notifications', () => {
 describe('desktop settings', () => {
   it('turns start-at-login on as a hidden login item and remembers the notification choice', () => {
     const file = join(dir, 'desktop.json')
-    const hooks = createDesktopHooks(file)
+    const hooks = createDesktopHooks(file, 'win32')
     expect(hooks.get()).toEqual({ start_at_login: false, notify_critical: true })
     expect(hooks.set({ start_at_login: true })).toEqual({
       start_at_login: true,
@@ -177,7 +177,15 @@ describe('desktop settings', () => {
     })
     hooks.set({ notify_critical: false })
     expect(hooks.notifyCritical()).toBe(false)
-    expect(createDesktopHooks(file).get().notify_critical).toBe(false)
+    expect(createDesktopHooks(file, 'win32').get().notify_critical).toBe(false)
+  })
+
+  it('says start-at-login is unavailable where Electron cannot set it (Linux)', () => {
+    electron.app.setLoginItemSettings.mockClear()
+    const hooks = createDesktopHooks(join(dir, 'desktop.json'), 'linux')
+    expect(hooks.get().start_at_login).toBeNull()
+    hooks.set({ start_at_login: true })
+    expect(electron.app.setLoginItemSettings).not.toHaveBeenCalled()
   })
 })
 

@@ -17,7 +17,8 @@ export interface SystemInfo {
 
 /** Desktop-app settings (null in the headless server, which has no desktop). */
 export interface DesktopSettings {
-  start_at_login: boolean
+  /** null where the OS has no login items Electron can set (Linux desktops). */
+  start_at_login: boolean | null
   notify_critical: boolean
 }
 

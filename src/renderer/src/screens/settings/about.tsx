@@ -54,13 +54,20 @@ export function DesktopSection() {
     <Card>
       <CardHeader title="Desktop" description="How the app runs on this computer." />
       <div className="flex flex-col gap-3 px-4 py-4 text-sm">
-        <label className="flex items-center gap-2">
-          <Checkbox
-            checked={desktop.start_at_login}
-            onChange={(e) => void setDesktop({ start_at_login: e.target.checked })}
-          />
-          Start Keywarden when I log in (the server runs in the tray)
-        </label>
+        {desktop.start_at_login === null ? (
+          <p className="text-muted">
+            Start at login: add Keywarden to your desktop’s startup applications (with
+            <code className="mx-1 font-mono text-xs">--hidden</code> to start in the tray).
+          </p>
+        ) : (
+          <label className="flex items-center gap-2">
+            <Checkbox
+              checked={desktop.start_at_login}
+              onChange={(e) => void setDesktop({ start_at_login: e.target.checked })}
+            />
+            Start Keywarden when I log in (the server runs in the tray)
+          </label>
+        )}
         <label className="flex items-center gap-2">
           <Checkbox
             checked={desktop.notify_critical}
