@@ -75,7 +75,10 @@ export function ProductsScreen({ productId }: { productId?: string }) {
           </Button>
         }
       />
-      <Card className="flex min-h-[300px] flex-1 flex-col overflow-hidden">
+      <Card
+        // The list fills the page; an empty state stays a card of its own size.
+        className={`flex flex-col overflow-hidden ${products.length ? 'min-h-[300px] flex-1' : ''}`}
+      >
         {!loaded ? (
           <SkeletonRows />
         ) : products.length === 0 ? (
