@@ -48,6 +48,18 @@ export function findLicenseForCheck(
   return product ? { ...license, ...product } : undefined
 }
 
+/**
+ * What this connection can tell about writes since some earlier moment: its own row changes
+ * (`total_changes()`, uncommitted and trigger writes included) and commits by other connections
+ * (`PRAGMA data_version`). Equal marks mean the database it reads is unchanged (~0.6 µs, against
+ * two index lookups on the license table for a re-read).
+ */
+export function changeMark(sqlite: BetterSqlite3.Database): string {
+  const changes = stmt(sqlite, 'SELECT total_changes()').pluck().get() as number
+  const version = stmt(sqlite, 'PRAGMA data_version').pluck().get() as number
+  return `${changes}:${version}`
+}
+
 export interface ProductSecretRow {
   id: string
   num: number

@@ -118,7 +118,8 @@ export function createLicensingService(
 
     /** Checks a key (and the machine, when `hwid` is given) without binding anything. */
     async validate(req: LicenseRequest): Promise<ValidateResult> {
-      const row = machines.findLicenseForCheck(ctx.sqlite, req.licenseKey)
+      const first = runner.read(req.licenseKey)
+      const row = first.row
       // The product's policy sets the pace; an unknown key gets the global default.
       const perMinute = row ? runner.policyOf(row).validate_per_minute : settings.validatePerMinute
       const limited = limiter.hit(`${req.licenseKey}\u0000${req.ip ?? ''}`, perMinute)
@@ -139,7 +140,7 @@ export function createLicensingService(
           if (req.hwid) machineId = decideMachine(d.row, factsOf(d, req.hwid)).boundId ?? null
           return { machineId, license: runner.view(d.row, d.nowIso) }
         },
-        { row },
+        { read: first, readOnly: true },
       )
       return { valid: true, ...(await finish(r, r.license.id)) }
     },
