@@ -205,6 +205,33 @@ describe('licenses.list search (the Licenses screen’s search box)', () => {
     expect(await keys('wintermute')).toEqual([])
     expect(await keys('tessier')).toEqual([b.id])
   })
+
+  it('finds a key once it gets metadata or notes, and no longer once they are emptied', async () => {
+    // Keys with metadata {} and no notes stay out of the full-text index (nothing to find).
+    const p = await ok('products.create', { name: 'Plain Keys App' })
+    const c = await ok('licenses.create', { product_id: p.id })
+    const { licenses: bulk } = await ok('licenses.bulkCreate', { product_id: p.id, count: 3 })
+    const keys = (q: string) =>
+      ok('licenses.list', { q, product_id: p.id }).then((r) =>
+        r.items.map((l: { id: string }) => l.id),
+      )
+    expect(await keys('{}')).toHaveLength(4)
+    await ok('licenses.update', { id: c.id, patch: { notes: 'Straylight copy' } })
+    await ok('licenses.update', { id: c.id, patch: { metadata: { tier: 'Gold' } } })
+    expect(await keys('straylight')).toEqual([c.id])
+    expect(await keys('gold')).toEqual([c.id])
+    await ok('licenses.update', { id: c.id, patch: { notes: '' } })
+    expect(await keys('straylight')).toEqual([])
+    expect(await keys('gold')).toEqual([c.id])
+    await ok('licenses.update', { id: c.id, patch: { metadata: {} } })
+    expect(await keys('gold')).toEqual([])
+    await ok('licenses.update', { id: bulk[0].id, patch: { notes: 'Straylight again' } })
+    expect(await keys('straylight')).toEqual([bulk[0].id])
+    await ok('licenses.delete', { id: bulk[0].id })
+    await ok('licenses.delete', { id: bulk[1].id })
+    expect(await keys('straylight')).toEqual([])
+    expect(await keys('{}')).toHaveLength(2)
+  })
 })
 
 describe('system.* backups and the listening address', () => {

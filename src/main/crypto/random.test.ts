@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { generateLicenseKey, KEY_ALPHABET, randomAlnum, safeEqual } from './random'
+import { generateLicenseKey, KEY_ALPHABET, randomAlnum, safeEqual, uuidv7 } from './random'
 
 describe('license keys', () => {
   it('are XXXX-XXXX-XXXX-XXXX from the unambiguous alphabet', () => {
@@ -37,5 +37,17 @@ describe('secrets', () => {
     expect(safeEqual('abc', 'abd')).toBe(false)
     expect(safeEqual('abc', 'abcd')).toBe(false)
     expect(safeEqual('', '')).toBe(true)
+  })
+})
+
+describe('uuidv7', () => {
+  it('is a valid version-7 UUID that starts with the time and sorts in creation order', () => {
+    const t = Date.UTC(2026, 0, 2, 3, 4, 5, 678)
+    const a = uuidv7(t)
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect(parseInt(a.replace(/-/g, '').slice(0, 12), 16)).toBe(t)
+    expect(uuidv7(t + 1) > a).toBe(true)
+    const ids = new Set(Array.from({ length: 2000 }, () => uuidv7(t)))
+    expect(ids.size).toBe(2000)
   })
 })

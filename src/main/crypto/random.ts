@@ -1,4 +1,11 @@
-import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto'
+import {
+  createHash,
+  randomBytes,
+  randomFillSync,
+  randomInt,
+  randomUUID,
+  timingSafeEqual,
+} from 'node:crypto'
 
 /** Crockford-like alphabet without look-alikes (no 0/O, 1/I/L, U): safe to read aloud. */
 export const KEY_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ'
@@ -40,6 +47,30 @@ export function randomToken(bytes = 32): string {
 
 export function uuid(): string {
   return randomUUID()
+}
+
+/** Random bytes drawn in blocks: one CSPRNG call per 256 ids instead of one per id. */
+const pool = Buffer.alloc(10 * 256)
+let poolAt = pool.length
+
+/**
+ * A time-ordered UUID (RFC 9562 version 7): 48 bits of Unix milliseconds, then 74 random bits
+ * from the CSPRNG. New rows sort after old ones, so a primary-key index on it is appended to
+ * instead of written at random pages (bulk creation of 100,000 licenses). It reveals the
+ * creation time to the millisecond, which the row's created_at shows anyway.
+ */
+export function uuidv7(now = Date.now()): string {
+  if (poolAt === pool.length) {
+    randomFillSync(pool)
+    poolAt = 0
+  }
+  const b = Buffer.allocUnsafe(16)
+  b.writeUIntBE(now, 0, 6)
+  pool.copy(b, 6, poolAt, (poolAt += 10))
+  b[6] = 0x70 | (b[6] & 0x0f) // version 7
+  b[8] = 0x80 | (b[8] & 0x3f) // variant 10xx
+  const h = b.toString('hex')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
 }
 
 export function sha256Hex(value: string | Buffer): string {

@@ -56,22 +56,60 @@ export async function insertLicenses(db: Db, rows: NewLicense[]): Promise<void> 
   }
 }
 
+const INSERT_COLUMNS = [
+  'id',
+  'product_id',
+  'key',
+  'type',
+  'status',
+  'level',
+  'max_uses',
+  'hwid_locked',
+  'max_sessions',
+  'expires_at',
+  'metadata',
+  'notes',
+  'status_reason',
+  'customer_id',
+  'order_id',
+  'expired_notified_at',
+  'created_at',
+  'updated_at',
+] as const
+
+/** Rows per INSERT statement (x 18 columns = 1,800 bound parameters, far under the limit). */
+const CHUNK = 100
+
+function insertStatement(sqlite: BetterSqlite3.Database, rows: number): BetterSqlite3.Statement {
+  const tuple = `(${INSERT_COLUMNS.map(() => '?').join(', ')})`
+  return stmt(
+    sqlite,
+    `INSERT INTO licenses (${INSERT_COLUMNS.join(', ')})
+     VALUES ${Array<string>(rows).fill(tuple).join(', ')} RETURNING id, num`,
+  )
+}
+
 /**
- * Inserts `rows` in one transaction (all or none) with one cached prepared statement and
- * returns each row's `num`. Bulk creation of 100,000 keys spent most of its time compiling
- * Kysely's 500-row INSERTs; the caller makes sure no other transaction is open.
+ * Inserts `rows` in one transaction (all or none) with cached prepared statements and returns
+ * each row's `num`. 100 rows per statement: a table with triggers (the full-text index) makes
+ * SQLite keep a statement journal of every page each statement changes, and one statement per
+ * row paid that for ~10 index pages per key — half of bulk creation's time. The caller makes
+ * sure no other transaction is open.
  */
 export function insertLicensesSync(sqlite: BetterSqlite3.Database, rows: NewLicense[]): number[] {
-  const ins = stmt(
-    sqlite,
-    `INSERT INTO licenses (id, product_id, key, type, status, level, max_uses, hwid_locked,
-       max_sessions, expires_at, metadata, notes, status_reason, customer_id, order_id,
-       expired_notified_at, created_at, updated_at)
-     VALUES (@id, @product_id, @key, @type, @status, @level, @max_uses, @hwid_locked,
-       @max_sessions, @expires_at, @metadata, @notes, @status_reason, @customer_id, @order_id,
-       @expired_notified_at, @created_at, @updated_at)`,
-  )
-  return sqlite.transaction(() => rows.map((r) => Number(ins.run(r).lastInsertRowid)))()
+  const numOf = new Map<string, number>()
+  const insert = (chunk: NewLicense[], s: BetterSqlite3.Statement) => {
+    const params = chunk.flatMap((r) => INSERT_COLUMNS.map((c) => r[c] ?? null))
+    // RETURNING rows come in no promised order: match them to the input by id.
+    for (const o of s.all(params) as { id: string; num: number }[]) numOf.set(o.id, o.num)
+  }
+  sqlite.transaction(() => {
+    let i = 0
+    for (; i + CHUNK <= rows.length; i += CHUNK)
+      insert(rows.slice(i, i + CHUNK), insertStatement(sqlite, CHUNK))
+    for (; i < rows.length; i++) insert([rows[i]], insertStatement(sqlite, 1))
+  })()
+  return rows.map((r) => numOf.get(r.id)!)
 }
 
 export async function findLicense(db: Db, id: string): Promise<LicenseRow | undefined> {

@@ -10,7 +10,7 @@ import {
 import type { NewLicense } from '../../db/schema'
 import * as repo from '../../db/repositories/licenses'
 import { findOrCreateCustomer } from '../../db/repositories/customers'
-import { generateLicenseKey, uuid } from '../../crypto/random'
+import { generateLicenseKey, uuid, uuidv7 } from '../../crypto/random'
 import { type Actor, nowIso, ownerOf, seesAll, type ServiceContext } from '../context'
 import type { EventsService } from '../events'
 import { toProductDto, type ProductsService } from '../products'
@@ -87,9 +87,11 @@ export function createLicensesService(
       ? await findOrCreateCustomer(ctx.db, product.owner_id, input.customer_email, uuid(), now)
       : null
     const rows: NewLicense[] = []
+    const nowMs = ctx.clock().getTime()
     for (let i = 0; i < count; i++) {
       rows.push({
-        id: uuid(),
+        // Time-ordered: the licenses primary-key index is appended to, not split at random.
+        id: uuidv7(nowMs),
         product_id: product.id,
         key: generateLicenseKey(),
         type: input.type ?? d.type,
