@@ -12,49 +12,8 @@ import {
   YAxis,
 } from 'recharts'
 import type { DashboardStats } from '@shared/channels/dashboard'
-import { Card, CardHeader } from '../../components/ui/card'
+import { ChartCard, chartAxis, chartTooltip, themeVar } from '../../components/charts'
 import { Skeleton } from '../../components/ui/skeleton'
-
-// Colours read from the theme tokens so charts follow light/dark.
-const v = (name: string) => `var(--kw-${name})`
-const axis = { stroke: v('muted'), fontSize: 11, tickLine: false, axisLine: false } as const
-const tooltip = {
-  contentStyle: {
-    background: v('surface'),
-    border: `1px solid ${v('line')}`,
-    borderRadius: 8,
-    color: v('fg'),
-    fontSize: 12,
-  },
-  labelStyle: { color: v('fg') },
-}
-
-function ChartCard({
-  title,
-  description,
-  children,
-  empty,
-}: {
-  title: string
-  description: string
-  children: React.ReactNode
-  empty?: string | null
-}) {
-  return (
-    <Card>
-      <CardHeader title={title} description={description} />
-      <div className="h-52 px-2 py-3">
-        {empty ? (
-          <div className="flex h-full items-center justify-center text-center text-sm text-muted">
-            {empty}
-          </div>
-        ) : (
-          children
-        )}
-      </div>
-    </Card>
-  )
-}
 
 export function ActivityChart({ data }: { data?: DashboardStats['daily'] }) {
   if (!data) return <Skeleton className="h-[310px]" />
@@ -71,23 +30,23 @@ export function ActivityChart({ data }: { data?: DashboardStats['daily'] }) {
     >
       <ResponsiveContainer width="100%" height="100%">
         <AreaChart data={data} margin={{ left: 0, right: 12, top: 8 }}>
-          <CartesianGrid stroke={v('line')} strokeDasharray="3 3" vertical={false} />
+          <CartesianGrid stroke={themeVar('line')} strokeDasharray="3 3" vertical={false} />
           <XAxis
             dataKey="date"
-            {...axis}
+            {...chartAxis}
             tickFormatter={(d: string) => d.slice(5)}
             minTickGap={24}
           />
-          <YAxis {...axis} width={40} allowDecimals={false} />
-          <Tooltip {...tooltip} />
+          <YAxis {...chartAxis} width={40} allowDecimals={false} />
+          <Tooltip {...chartTooltip} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Area
             isAnimationActive={false}
             type="monotone"
             dataKey="validations"
             name="Validations"
-            stroke={v('accent')}
-            fill={v('accent')}
+            stroke={themeVar('accent')}
+            fill={themeVar('accent')}
             fillOpacity={0.15}
           />
           <Area
@@ -95,8 +54,8 @@ export function ActivityChart({ data }: { data?: DashboardStats['daily'] }) {
             type="monotone"
             dataKey="activations"
             name="Activations"
-            stroke={v('ok')}
-            fill={v('ok')}
+            stroke={themeVar('ok')}
+            fill={themeVar('ok')}
             fillOpacity={0.2}
           />
         </AreaChart>
@@ -115,12 +74,15 @@ export function OutcomesChart({ data }: { data?: DashboardStats['outcomes'] }) {
     >
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} layout="vertical" margin={{ left: 8, right: 16 }}>
-          <XAxis type="number" {...axis} allowDecimals={false} />
-          <YAxis type="category" dataKey="outcome" {...axis} width={130} />
-          <Tooltip {...tooltip} cursor={{ fill: v('surface-2') }} />
+          <XAxis type="number" {...chartAxis} allowDecimals={false} />
+          <YAxis type="category" dataKey="outcome" {...chartAxis} width={130} />
+          <Tooltip {...chartTooltip} cursor={{ fill: themeVar('surface-2') }} />
           <Bar isAnimationActive={false} dataKey="count" name="Validations" radius={[0, 4, 4, 0]}>
             {data.map((d) => (
-              <Cell key={d.outcome} fill={d.outcome === 'valid' ? v('ok') : v('danger')} />
+              <Cell
+                key={d.outcome}
+                fill={d.outcome === 'valid' ? themeVar('ok') : themeVar('danger')}
+              />
             ))}
           </Bar>
         </BarChart>
@@ -130,10 +92,10 @@ export function OutcomesChart({ data }: { data?: DashboardStats['outcomes'] }) {
 }
 
 const SEV_COLOR: Record<string, string> = {
-  low: v('accent'),
-  medium: v('warn'),
-  high: v('danger'),
-  critical: v('danger'),
+  low: themeVar('accent'),
+  medium: themeVar('warn'),
+  high: themeVar('danger'),
+  critical: themeVar('danger'),
 }
 
 export function SecurityChart({ data }: { data?: DashboardStats['security'] }) {
@@ -147,10 +109,10 @@ export function SecurityChart({ data }: { data?: DashboardStats['security'] }) {
     >
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} margin={{ left: 0, right: 12, top: 8 }}>
-          <CartesianGrid stroke={v('line')} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="severity" {...axis} />
-          <YAxis {...axis} width={36} allowDecimals={false} />
-          <Tooltip {...tooltip} cursor={{ fill: v('surface-2') }} />
+          <CartesianGrid stroke={themeVar('line')} strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="severity" {...chartAxis} />
+          <YAxis {...chartAxis} width={36} allowDecimals={false} />
+          <Tooltip {...chartTooltip} cursor={{ fill: themeVar('surface-2') }} />
           <Bar isAnimationActive={false} dataKey="count" name="Events" radius={[4, 4, 0, 0]}>
             {data.map((d) => (
               <Cell key={d.severity} fill={SEV_COLOR[d.severity]} />

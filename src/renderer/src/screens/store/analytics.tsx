@@ -11,21 +11,9 @@ import {
 } from 'recharts'
 import { useApp } from '../../store'
 import { Card, CardHeader } from '../../components/ui/card'
+import { chartAxis, chartTooltip, themeVar } from '../../components/charts'
 import { Skeleton } from '../../components/ui/skeleton'
 import { fmtMoney, fmtNum } from '../../lib/format'
-
-const v = (name: string) => `var(--kw-${name})`
-const axis = { stroke: v('muted'), fontSize: 11, tickLine: false, axisLine: false } as const
-const tooltip = {
-  contentStyle: {
-    background: v('surface'),
-    border: `1px solid ${v('line')}`,
-    borderRadius: 8,
-    color: v('fg'),
-    fontSize: 12,
-  },
-  labelStyle: { color: v('fg') },
-}
 
 function money(m: Record<string, number>): string {
   const parts = Object.entries(m).map(([c, x]) => fmtMoney(x, c))
@@ -74,11 +62,16 @@ export function AnalyticsTab() {
         <div className="h-60 px-2 py-3">
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={days}>
-              <CartesianGrid stroke={v('line')} vertical={false} />
-              <XAxis dataKey="date" {...axis} />
-              <YAxis {...axis} />
-              <Tooltip {...tooltip} />
-              <Bar dataKey="revenue" name="Revenue" fill={v('accent')} radius={[3, 3, 0, 0]} />
+              <CartesianGrid stroke={themeVar('line')} vertical={false} />
+              <XAxis dataKey="date" {...chartAxis} />
+              <YAxis {...chartAxis} />
+              <Tooltip {...chartTooltip} />
+              <Bar
+                dataKey="revenue"
+                name="Revenue"
+                fill={themeVar('accent')}
+                radius={[3, 3, 0, 0]}
+              />
             </BarChart>
           </ResponsiveContainer>
         </div>
@@ -91,13 +84,18 @@ export function AnalyticsTab() {
         <div className="h-60 px-2 py-3">
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={days}>
-              <CartesianGrid stroke={v('line')} vertical={false} />
-              <XAxis dataKey="date" {...axis} />
-              <YAxis {...axis} allowDecimals={false} />
-              <Tooltip {...tooltip} />
+              <CartesianGrid stroke={themeVar('line')} vertical={false} />
+              <XAxis dataKey="date" {...chartAxis} />
+              <YAxis {...chartAxis} allowDecimals={false} />
+              <Tooltip {...chartTooltip} />
               <Legend wrapperStyle={{ fontSize: 12 }} />
-              <Bar dataKey="orders" name="Orders" fill={v('accent')} radius={[3, 3, 0, 0]} />
-              <Bar dataKey="activations" name="Activations" fill={v('ok')} radius={[3, 3, 0, 0]} />
+              <Bar dataKey="orders" name="Orders" fill={themeVar('accent')} radius={[3, 3, 0, 0]} />
+              <Bar
+                dataKey="activations"
+                name="Activations"
+                fill={themeVar('ok')}
+                radius={[3, 3, 0, 0]}
+              />
             </BarChart>
           </ResponsiveContainer>
         </div>
