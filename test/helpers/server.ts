@@ -42,7 +42,10 @@ export interface TestServer {
   url: string
   dataDir: string
   /** fetch against the server with a JSON body, returning status, headers and parsed JSON. */
-  json(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<{
+  json(
+    path: string,
+    init?: { method?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{
     status: number
     headers: Headers
     body: any // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -69,7 +72,12 @@ export async function startTestServer(
           ...(init.body !== undefined && { 'content-type': 'application/json' }),
           ...init.headers,
         },
-        body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+        body:
+          init.body === undefined
+            ? undefined
+            : typeof init.body === 'string'
+              ? init.body
+              : JSON.stringify(init.body),
       })
       const text = await res.text()
       let body: unknown = text
@@ -85,4 +93,17 @@ export async function startTestServer(
       rmSync(dataDir, { recursive: true, force: true })
     },
   }
+}
+
+export type ConsoleRpc = (channel: string, body: unknown) => ReturnType<TestServer['json']>
+
+/** Logs in to the headless web console with the setup token; returns a console RPC caller. */
+export async function loginConsole(s: TestServer, token: string): Promise<ConsoleRpc> {
+  const login = await s.json('/console/login', { body: { token } })
+  if (login.status !== 200) throw new Error(`console login failed: ${login.status}`)
+  const headers = {
+    cookie: login.headers.get('set-cookie')!.split(';')[0],
+    'x-csrf-token': login.body.data.csrf as string,
+  }
+  return (channel, body) => s.json(`/console/rpc/${channel}`, { body, headers })
 }

@@ -1,22 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../helpers/server'
+import { loginConsole, startTestServer, type ConsoleRpc, type TestServer } from '../helpers/server'
 import { keyed } from '../helpers/apikeys'
 
 describe('API keys from the console (contract channels)', () => {
   let s: TestServer
-  let rpc: (channel: string, body: unknown) => ReturnType<TestServer['json']>
+  let rpc: ConsoleRpc
   const token = 'console-token-apikeys-1234'
   beforeAll(async () => {
     s = await startTestServer({ console: { setupToken: token } })
-    const login = await fetch(s.url + '/console/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token }),
-    })
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]
-    const { data } = (await login.json()) as { data: { csrf: string } }
-    rpc = (channel, body) =>
-      s.json(`/console/rpc/${channel}`, { body, headers: { cookie, 'x-csrf-token': data.csrf } })
+    rpc = await loginConsole(s, token)
   })
   afterAll(() => s.stop())
 

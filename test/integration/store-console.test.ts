@@ -1,23 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../helpers/server'
+import { loginConsole, startTestServer, type ConsoleRpc, type TestServer } from '../helpers/server'
 
 /** The console's store, variables and secrets channels, over the headless console's HTTP RPC. */
 describe('console channels: store, variables, SellRealm secrets', () => {
   let s: TestServer
-  let rpc: (channel: string, body: unknown) => Promise<{ status: number; body: any }> // eslint-disable-line @typescript-eslint/no-explicit-any
+  let rpc: ConsoleRpc
   const token = 'store-console-token-123456'
 
   beforeAll(async () => {
     s = await startTestServer({ console: { setupToken: token } })
-    const login = await fetch(s.url + '/console/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token }),
-    })
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]
-    const { data } = (await login.json()) as { data: { csrf: string } }
-    rpc = (channel, body) =>
-      s.json(`/console/rpc/${channel}`, { body, headers: { cookie, 'x-csrf-token': data.csrf } })
+    rpc = await loginConsole(s, token)
   })
   afterAll(() => s.stop())
 
