@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import type { Db } from '../connection'
-import type { EventRow, NewEvent } from '../schema'
+import type { EventRow, NewEvent, Severity } from '../schema'
 import type { EventDto, Page } from '@shared/dto'
 import { stmt } from './statements'
 
@@ -24,11 +24,22 @@ export function insertEventRow(sqlite: BetterSqlite3.Database, row: Omit<EventRo
   )
 }
 
+/** Filters of the event log (every filter LicenseCM's security events name). */
 export interface EventFilter {
+  /** One type, or (when absent) any of `types`. */
+  eventType?: string
+  types?: readonly string[]
+  severity?: Severity
   licenseId?: string
-  type?: string
+  productIds?: string[]
+  ip?: string
+  hwid?: string
+  isBlocked?: boolean
+  startDate?: string
+  endDate?: string
 }
 
+/** A page of events, newest first, with the total matching the filter. */
 export async function listEvents(
   db: Db,
   f: EventFilter,
@@ -36,8 +47,16 @@ export async function listEvents(
   limit: number,
 ): Promise<Page<EventDto>> {
   let q = db.selectFrom('events')
+  if (f.eventType) q = q.where('type', '=', f.eventType)
+  else if (f.types && f.types.length > 0) q = q.where('type', 'in', f.types)
+  if (f.severity) q = q.where('severity', '=', f.severity)
   if (f.licenseId) q = q.where('license_id', '=', f.licenseId)
-  if (f.type) q = q.where('type', '=', f.type)
+  if (f.productIds) q = q.where('product_id', 'in', f.productIds.length ? f.productIds : [''])
+  if (f.ip) q = q.where('ip', '=', f.ip)
+  if (f.hwid) q = q.where('hwid', '=', f.hwid)
+  if (f.isBlocked !== undefined) q = q.where('blocked', '=', f.isBlocked ? 1 : 0)
+  if (f.startDate) q = q.where('created_at', '>=', f.startDate)
+  if (f.endDate) q = q.where('created_at', '<=', f.endDate)
   const [rows, count] = await Promise.all([
     q
       .selectAll()

@@ -1,52 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../connection'
-import type { Severity } from '../schema'
-import type { EventDto, Page } from '@shared/dto'
-import { toEventDto } from './events'
 
-/** Filters of the security event log (every filter LicenseCM names). */
-export interface SecurityEventFilter {
-  /** One type, or (when absent) any of `types`. */
-  eventType?: string
-  types?: readonly string[]
-  severity?: Severity
-  licenseId?: string
-  productIds?: string[]
-  ip?: string
-  hwid?: string
-  isBlocked?: boolean
-  startDate?: string
-  endDate?: string
-}
-
-export async function listSecurityEvents(
-  db: Db,
-  f: SecurityEventFilter,
-  page: number,
-  limit: number,
-): Promise<Page<EventDto>> {
-  let q = db.selectFrom('events')
-  if (f.eventType) q = q.where('type', '=', f.eventType)
-  else if (f.types && f.types.length > 0) q = q.where('type', 'in', f.types)
-  if (f.severity) q = q.where('severity', '=', f.severity)
-  if (f.licenseId) q = q.where('license_id', '=', f.licenseId)
-  if (f.productIds) q = q.where('product_id', 'in', f.productIds.length ? f.productIds : [''])
-  if (f.ip) q = q.where('ip', '=', f.ip)
-  if (f.hwid) q = q.where('hwid', '=', f.hwid)
-  if (f.isBlocked !== undefined) q = q.where('blocked', '=', f.isBlocked ? 1 : 0)
-  if (f.startDate) q = q.where('created_at', '>=', f.startDate)
-  if (f.endDate) q = q.where('created_at', '<=', f.endDate)
-  const [rows, count] = await Promise.all([
-    q
-      .selectAll()
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .offset((page - 1) * limit)
-      .execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ])
-  return { items: rows.map(toEventDto), page, limit, total: Number(count.n) }
-}
 
 export interface OverviewCounts {
   today_events: number

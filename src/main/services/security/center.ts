@@ -16,6 +16,7 @@ import {
 } from '@shared/channels/security'
 import * as blacklistRepo from '../../db/repositories/blacklist'
 import * as repo from '../../db/repositories/security'
+import * as eventsRepo from '../../db/repositories/events'
 import { updateLicense } from '../../db/repositories/licenses'
 import { uuid } from '../../crypto/random'
 import { type Actor, nowIso, ownerOf, seesAll, type ServiceContext } from '../context'
@@ -138,7 +139,7 @@ export function createSecurityCenter(
     /** The security event log; without `event_type`, every security type of the reference. */
     async events(actor: Actor, input: unknown): Promise<Page<EventDto>> {
       const f = listSecurityEventsSchema.parse(input)
-      return repo.listSecurityEvents(
+      return eventsRepo.listEvents(
         ctx.db,
         {
           eventType: f.event_type,
