@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { generateLicenseKey, KEY_ALPHABET, randomAlnum, safeEqual, uuidv7 } from './random'
+import {
+  generateLicenseKey,
+  KEY_ALPHABET,
+  pooledRandom,
+  randomAlnum,
+  safeEqual,
+  uuidv7,
+} from './random'
 
 describe('license keys', () => {
   it('are XXXX-XXXX-XXXX-XXXX from the unambiguous alphabet', () => {
@@ -49,5 +56,23 @@ describe('uuidv7', () => {
     expect(uuidv7(t + 1) > a).toBe(true)
     const ids = new Set(Array.from({ length: 2000 }, () => uuidv7(t)))
     expect(ids.size).toBe(2000)
+  })
+})
+
+describe('pooledRandom', () => {
+  it('hands out fresh bytes of the asked length, never the same bytes twice, across refills', () => {
+    const seen = new Set<string>()
+    for (let i = 0; i < 1000; i++) {
+      const b = pooledRandom(32)
+      expect(b).toHaveLength(32)
+      seen.add(b.toString('hex'))
+    }
+    expect(seen.size).toBe(1000)
+    // A token taken before a refill keeps its bytes afterwards (a copy, not a view of the pool).
+    const kept = pooledRandom(16)
+    const copy = Buffer.from(kept)
+    for (let i = 0; i < 300; i++) pooledRandom(32)
+    expect(kept.equals(copy)).toBe(true)
+    expect(pooledRandom(10_000)).toHaveLength(10_000)
   })
 })

@@ -1,8 +1,8 @@
-import { createHmac, randomBytes } from 'node:crypto'
+import { createHmac } from 'node:crypto'
 import { DomainError } from '@shared/errors'
 import * as machines from '../../db/repositories/machines'
 import * as challenges from '../../db/repositories/challenges'
-import { safeEqual, uuid } from '../../crypto/random'
+import { pooledRandom, safeEqual, uuid } from '../../crypto/random'
 import type { ServiceContext } from '../context'
 import type { EventsService } from '../events'
 import { isLive, type SessionsService } from '../sessions'
@@ -71,7 +71,7 @@ export function createLicensingService(
 
   /** A fresh challenge for this license and machine (inside the caller's transaction). */
   function issueChallenge(licenseId: string, hwid: string, now: Date): IssuedChallenge {
-    const value = randomBytes(32).toString('hex')
+    const value = pooledRandom(32).toString('hex')
     const expires_at = new Date(now.getTime() + settings.challengeSeconds * 1000).toISOString()
     challenges.insertChallenge(ctx.sqlite, {
       id: uuid(),
