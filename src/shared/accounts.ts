@@ -74,6 +74,12 @@ export const settingsSchema = z.object({
     .max(30 * 24 * 60),
   /** Management API requests per minute per client IP. */
   api_rate_limit_per_minute: z.number().int().min(1).max(1_000_000),
+  /**
+   * Whether the management API (/api except the client API) answers requests from other
+   * machines. Off: only this machine (loopback) may manage, even when the server listens on
+   * the LAN for shipped apps.
+   */
+  management_remote_access: z.boolean(),
 })
 export type SettingsDto = z.infer<typeof settingsSchema>
 export const updateSettingsSchema = settingsSchema.partial()
@@ -83,6 +89,7 @@ export const DEFAULT_SETTINGS: SettingsDto = {
   registration_open: false,
   access_token_ttl_minutes: 24 * 60,
   api_rate_limit_per_minute: 100,
+  management_remote_access: false,
 }
 
 export interface NotificationDto {

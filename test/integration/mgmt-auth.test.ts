@@ -1,3 +1,4 @@
+import { CONSOLE } from '../../src/main/services/context'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SignJWT } from 'jose'
 import { startTestServer, type TestServer } from '../helpers/server'
@@ -242,8 +243,10 @@ describe('management API: the first account', () => {
   it('cannot be registered from another machine', async () => {
     const s = await startTestServer()
     try {
-      // Rebind on every interface and come in through a LAN address, so the peer is not loopback.
+      // Rebind on every interface and come in through a LAN address, so the peer is not loopback;
+      // the management API must be opened to the network for the request to get that far.
       const server = await s.runtime.listen('0.0.0.0', 0)
+      await s.runtime.services.settings.update(CONSOLE, { management_remote_access: true })
       const lan = s.runtime.status().urls.find((u) => !u.includes('127.0.0.1'))
       const body = { email: 'first@example.com', password: PASSWORD }
       if (lan) {

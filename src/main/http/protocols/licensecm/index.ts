@@ -25,6 +25,7 @@ import { captureRawBody } from '../../middleware/signature'
 import { idempotencyOnRoute } from '../../middleware/idempotency'
 import { RATE_LIMIT_HEADERS, registerRateLimitedNotFound } from '../../middleware/rate-limit-headers'
 import { openApiRoutes } from '../../middleware/openapi'
+import { managementOnLoopback } from '../../middleware/loopback'
 
 export interface LicensecmOptions {
   services: Services
@@ -73,6 +74,7 @@ export async function registerLicensecm(
   const auth = createAuth([jwtAuthenticator(services.accounts), apiKeyAuthenticator(services)])
   // API keys: raw body for signed requests, THE scope table on every route, Idempotency-Key
   // on routes with config.idempotent (all three before the families register their routes).
+  app.addHook('onRequest', managementOnLoopback(services))
   app.addHook('preParsing', captureRawBody)
   app.addHook('onRoute', enforceScopes(auth))
   app.addHook('onRoute', idempotencyOnRoute(services))

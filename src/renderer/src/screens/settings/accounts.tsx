@@ -98,6 +98,14 @@ function InstallationForm({ settings }: { settings: SettingsDto }) {
         />
         Anyone may register an account over the API
       </label>
+      <label className="col-span-2 flex items-center gap-2 text-sm">
+        <Checkbox
+          checked={settings.management_remote_access}
+          onChange={(e) => void save({ management_remote_access: e.target.checked })}
+        />
+        Answer the management API from other machines (off: only this machine may manage; shipped
+        apps reach the client API either way)
+      </label>
       <Field label="Access token lifetime (minutes)">
         <Input type="number" min={1} value={ttl} onChange={(e) => setTtl(e.target.value)} />
       </Field>
