@@ -102,6 +102,24 @@ export interface SessionFilter {
   productIds?: string[]
 }
 
+/** The columns of a session as the security center shows it (with its license's key). */
+const SESSION_VIEW_COLUMNS = [
+  'sessions.id',
+  'sessions.license_id',
+  'licenses.key as license_key',
+  'licenses.product_id',
+  'sessions.machine_id',
+  'sessions.protocol',
+  'sessions.hwid',
+  'sessions.ip',
+  'sessions.user_agent',
+  'sessions.created_at',
+  'sessions.expires_at',
+  'sessions.last_seen_at',
+  'sessions.revoked_at',
+  'sessions.revoked_reason',
+] as const
+
 export async function listSessions(
   db: Db,
   f: SessionFilter,
@@ -122,22 +140,7 @@ export async function listSessions(
   }
   const [rows, count] = await Promise.all([
     q
-      .select([
-        'sessions.id',
-        'sessions.license_id',
-        'licenses.key as license_key',
-        'licenses.product_id',
-        'sessions.machine_id',
-        'sessions.protocol',
-        'sessions.hwid',
-        'sessions.ip',
-        'sessions.user_agent',
-        'sessions.created_at',
-        'sessions.expires_at',
-        'sessions.last_seen_at',
-        'sessions.revoked_at',
-        'sessions.revoked_reason',
-      ])
+      .select(SESSION_VIEW_COLUMNS)
       .orderBy('sessions.last_seen_at', 'desc')
       .limit(limit)
       .offset((page - 1) * limit)
@@ -154,22 +157,7 @@ export async function findSession(
   return db
     .selectFrom('sessions')
     .leftJoin('licenses', 'licenses.id', 'sessions.license_id')
-    .select([
-      'sessions.id',
-      'sessions.license_id',
-      'licenses.key as license_key',
-      'licenses.product_id',
-      'sessions.machine_id',
-      'sessions.protocol',
-      'sessions.hwid',
-      'sessions.ip',
-      'sessions.user_agent',
-      'sessions.created_at',
-      'sessions.expires_at',
-      'sessions.last_seen_at',
-      'sessions.revoked_at',
-      'sessions.revoked_reason',
-    ])
+    .select(SESSION_VIEW_COLUMNS)
     .where('sessions.id', '=', id)
     .executeTakeFirst()
 }
