@@ -1,4 +1,14 @@
 import type { ReactNode } from 'react'
+import {
+  Area,
+  AreaChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts'
 import { Card, CardHeader } from './ui/card'
 
 /**
@@ -53,5 +63,54 @@ export function ChartCard({
         )}
       </div>
     </Card>
+  )
+}
+
+export interface AreaSeries {
+  key: string
+  name: string
+  /** A theme token name (`accent`, `ok`, `warn`, `danger`, ...). */
+  color: string
+  fillOpacity?: number
+}
+
+/**
+ * Counts per day (`date` as YYYY-MM-DD) as stacked-over areas, one per series, drawn without
+ * animation so that what a screenshot or a glance catches is the final picture.
+ */
+export function DailyAreaChart({
+  data,
+  series,
+}: {
+  data: ({ date: string } & Record<string, number | string>)[]
+  series: AreaSeries[]
+}) {
+  return (
+    <ResponsiveContainer width="100%" height="100%">
+      <AreaChart data={data} margin={{ left: 0, right: 12, top: 8 }}>
+        <CartesianGrid stroke={themeVar('line')} strokeDasharray="3 3" vertical={false} />
+        <XAxis
+          dataKey="date"
+          {...chartAxis}
+          tickFormatter={(d: string) => d.slice(5)}
+          minTickGap={24}
+        />
+        <YAxis {...chartAxis} width={40} allowDecimals={false} />
+        <Tooltip {...chartTooltip} />
+        <Legend wrapperStyle={{ fontSize: 12 }} />
+        {series.map((s) => (
+          <Area
+            key={s.key}
+            isAnimationActive={false}
+            type="monotone"
+            dataKey={s.key}
+            name={s.name}
+            stroke={themeVar(s.color)}
+            fill={themeVar(s.color)}
+            fillOpacity={s.fillOpacity ?? 0.15}
+          />
+        ))}
+      </AreaChart>
+    </ResponsiveContainer>
   )
 }

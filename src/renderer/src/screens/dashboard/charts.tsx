@@ -1,18 +1,21 @@
 import {
-  Area,
-  AreaChart,
   Bar,
   BarChart,
   CartesianGrid,
   Cell,
-  Legend,
   ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
 } from 'recharts'
 import type { DashboardStats } from '@shared/channels/dashboard'
-import { ChartCard, chartAxis, chartTooltip, themeVar } from '../../components/charts'
+import {
+  ChartCard,
+  DailyAreaChart,
+  chartAxis,
+  chartTooltip,
+  themeVar,
+} from '../../components/charts'
 import { Skeleton } from '../../components/ui/skeleton'
 
 export function ActivityChart({ data }: { data?: DashboardStats['daily'] }) {
@@ -28,38 +31,13 @@ export function ActivityChart({ data }: { data?: DashboardStats['daily'] }) {
           : null
       }
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <AreaChart data={data} margin={{ left: 0, right: 12, top: 8 }}>
-          <CartesianGrid stroke={themeVar('line')} strokeDasharray="3 3" vertical={false} />
-          <XAxis
-            dataKey="date"
-            {...chartAxis}
-            tickFormatter={(d: string) => d.slice(5)}
-            minTickGap={24}
-          />
-          <YAxis {...chartAxis} width={40} allowDecimals={false} />
-          <Tooltip {...chartTooltip} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Area
-            isAnimationActive={false}
-            type="monotone"
-            dataKey="validations"
-            name="Validations"
-            stroke={themeVar('accent')}
-            fill={themeVar('accent')}
-            fillOpacity={0.15}
-          />
-          <Area
-            isAnimationActive={false}
-            type="monotone"
-            dataKey="activations"
-            name="Activations"
-            stroke={themeVar('ok')}
-            fill={themeVar('ok')}
-            fillOpacity={0.2}
-          />
-        </AreaChart>
-      </ResponsiveContainer>
+      <DailyAreaChart
+        data={data}
+        series={[
+          { key: 'validations', name: 'Validations', color: 'accent' },
+          { key: 'activations', name: 'Activations', color: 'ok', fillOpacity: 0.2 },
+        ]}
+      />
     </ChartCard>
   )
 }

@@ -1,18 +1,21 @@
 import {
-  Area,
-  AreaChart,
   Bar,
   BarChart,
   CartesianGrid,
   Cell,
-  Legend,
   ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
 } from 'recharts'
 import type { SecurityStatsDto } from '@shared/channels/security'
-import { ChartCard, chartAxis, chartTooltip, themeVar } from '../../components/charts'
+import {
+  ChartCard,
+  DailyAreaChart,
+  chartAxis,
+  chartTooltip,
+  themeVar,
+} from '../../components/charts'
 import { Skeleton } from '../../components/ui/skeleton'
 
 const SEVERITY_COLOR: Record<string, string> = {
@@ -35,44 +38,14 @@ export function TrendChart({ data }: { data?: SecurityStatsDto['daily_trend'] })
       empty={data.length === 0 ? NOTHING_YET : null}
       heightClass="h-56"
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <AreaChart data={data} margin={{ left: 0, right: 12, top: 8 }}>
-          <CartesianGrid stroke={themeVar('line')} strokeDasharray="3 3" vertical={false} />
-          <XAxis
-            dataKey="date"
-            {...chartAxis}
-            tickFormatter={(d: string) => d.slice(5)}
-            minTickGap={24}
-          />
-          <YAxis {...chartAxis} width={40} allowDecimals={false} />
-          <Tooltip {...chartTooltip} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Area
-            type="monotone"
-            dataKey="total"
-            name="Events"
-            stroke={themeVar('accent')}
-            fill={themeVar('accent')}
-            fillOpacity={0.15}
-          />
-          <Area
-            type="monotone"
-            dataKey="blocked"
-            name="Blocked"
-            stroke={themeVar('warn')}
-            fill={themeVar('warn')}
-            fillOpacity={0.15}
-          />
-          <Area
-            type="monotone"
-            dataKey="critical"
-            name="Critical"
-            stroke={themeVar('danger')}
-            fill={themeVar('danger')}
-            fillOpacity={0.15}
-          />
-        </AreaChart>
-      </ResponsiveContainer>
+      <DailyAreaChart
+        data={data}
+        series={[
+          { key: 'total', name: 'Events', color: 'accent' },
+          { key: 'blocked', name: 'Blocked', color: 'warn' },
+          { key: 'critical', name: 'Critical', color: 'danger' },
+        ]}
+      />
     </ChartCard>
   )
 }
