@@ -3,6 +3,7 @@ import { Kysely, SqliteDialect } from 'kysely'
 import { Migrator } from 'kysely/migration'
 import type { Database } from './schema'
 import { migrationProvider } from './migrations'
+import { startCheckpointer, type Checkpointer } from './checkpointer'
 
 export type Db = Kysely<Database>
 
@@ -12,8 +13,18 @@ export interface Store {
   sqlite: BetterSqlite3.Database
   /** Path of the SQLite file (':memory:' in some tests). */
   file: string
+  /** The background WAL checkpointer (null for ':memory:'); exposed for tests and diagnostics. */
+  checkpointer: Checkpointer | null
   close(): Promise<void>
 }
+
+/** SQLite's default: checkpoint from the committing connection once the WAL has this many pages. */
+const DEFAULT_AUTOCHECKPOINT = 1000
+/**
+ * With the worker checkpointing, the main connection only checkpoints if the WAL reaches ~40 MB
+ * (4 KiB pages): a safety net that keeps the WAL bounded should the worker fall behind.
+ */
+const SAFETY_AUTOCHECKPOINT = 10_000
 
 /**
  * Opens (creating if needed) the SQLite store and brings its schema up to date.
@@ -29,15 +40,34 @@ export async function openStore(file: string): Promise<Store> {
   sqlite.pragma('cache_size = -32000')
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
   await migrate(db)
+  // Checkpoints (page copies + fsync) run on a worker thread, not inside the COMMIT of whichever
+  // request crossed the autocheckpoint threshold. Started after migrate so the file exists.
   let closed = false
+  let checkpointer: Checkpointer | null = null
+  if (file !== ':memory:') {
+    sqlite.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT}`)
+    checkpointer = startCheckpointer(file, {
+      onFailure(err) {
+        if (closed) return
+        sqlite.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`)
+        console.warn(
+          `SQLite checkpoint worker stopped (${err instanceof Error ? err.message : String(err)}); ` +
+            'checkpointing on the main connection again',
+        )
+      },
+    })
+  }
   return {
     db,
     sqlite,
     file,
+    checkpointer,
     async close() {
       if (closed) return
       closed = true
       try {
+        // The worker's connection must be gone before TRUNCATE, which needs the WAL to itself.
+        await checkpointer?.stop()
         sqlite.pragma('optimize')
         if (file !== ':memory:') sqlite.pragma('wal_checkpoint(TRUNCATE)')
       } finally {
