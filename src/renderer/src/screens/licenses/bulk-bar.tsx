@@ -3,9 +3,7 @@ import Papa from 'papaparse'
 import { CalendarPlus, Download, Pause, Play, Trash2, X } from 'lucide-react'
 import { useApp } from '../../store'
 import { Button } from '../../components/ui/button'
-import { Modal } from '../../components/ui/dialog'
-import { Field } from '../../components/ui/field'
-import { Input } from '../../components/ui/input'
+import { ExtendDialog } from './extend-dialog'
 import { download } from '../../lib/format'
 
 /** Actions on the selected licenses (across pages). Shown only while something is selected. */
@@ -15,7 +13,6 @@ export function BulkBar() {
   const bulk = useApp((s) => s.bulkLicenses)
   const confirm = useApp((s) => s.confirm)
   const [extendOpen, setExtendOpen] = useState(false)
-  const [days, setDays] = useState('30')
   const ids = Object.keys(selected)
   if (ids.length === 0) return null
   const n = ids.length
@@ -94,30 +91,13 @@ export function BulkBar() {
       <Button size="sm" variant="ghost" className="ml-auto" onClick={clear}>
         <X aria-hidden="true" size={14} /> Clear selection
       </Button>
-      <Modal
+      <ExtendDialog
         open={extendOpen}
         onOpenChange={setExtendOpen}
         title={`Extend ${noun}`}
         description="Adds days to each key's expiry (from today for keys already expired). Keys without expiry are unchanged."
-        footer={
-          <>
-            <Button onClick={() => setExtendOpen(false)}>Cancel</Button>
-            <Button
-              variant="primary"
-              disabled={!(Number(days) >= 1)}
-              onClick={async () => {
-                if (await bulk('extend', ids, Number(days))) setExtendOpen(false)
-              }}
-            >
-              Extend by {days || 0} days
-            </Button>
-          </>
-        }
-      >
-        <Field label="Days to add">
-          <Input type="number" min={1} value={days} onChange={(e) => setDays(e.target.value)} />
-        </Field>
-      </Modal>
+        onExtend={(days) => bulk('extend', ids, days)}
+      />
     </div>
   )
 }

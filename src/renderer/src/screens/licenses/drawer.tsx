@@ -12,6 +12,7 @@ import { SkeletonRows } from '../../components/ui/skeleton'
 import { fmtDate, fmtDateTime } from '../../lib/format'
 import { ActivitySection, MachinesSection, SessionsSection } from './drawer-sections'
 import { VariablesEditor } from '../../components/variables-editor'
+import { ExtendDialog } from './extend-dialog'
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -29,7 +30,6 @@ function Actions({ l }: { l: LicenseDto }) {
   const remove = useApp((s) => s.deleteLicense)
   const bulk = useApp((s) => s.bulkLicenses)
   const [extendOpen, setExtendOpen] = useState(false)
-  const [days, setDays] = useState('30')
   const [banOpen, setBanOpen] = useState(false)
   const [reason, setReason] = useState('')
   const ban = useApp((s) => s.banLicense)
@@ -142,30 +142,13 @@ function Actions({ l }: { l: LicenseDto }) {
           />
         </Field>
       </Modal>
-      <Modal
+      <ExtendDialog
         open={extendOpen}
         onOpenChange={setExtendOpen}
         title="Extend expiry"
         description={`Currently expires ${fmtDate(l.expires_at)}.`}
-        footer={
-          <>
-            <Button onClick={() => setExtendOpen(false)}>Cancel</Button>
-            <Button
-              variant="primary"
-              disabled={!(Number(days) >= 1)}
-              onClick={async () =>
-                (await bulk('extend', [l.id], Number(days))) && setExtendOpen(false)
-              }
-            >
-              Extend by {days || 0} days
-            </Button>
-          </>
-        }
-      >
-        <Field label="Days to add">
-          <Input type="number" min={1} value={days} onChange={(e) => setDays(e.target.value)} />
-        </Field>
-      </Modal>
+        onExtend={(days) => bulk('extend', [l.id], days)}
+      />
     </div>
   )
 }
