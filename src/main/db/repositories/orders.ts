@@ -4,7 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import type { Db } from '../connection'
 import type { NewLicense, OrdersTable } from '../schema'
 import { stmt } from './statements'
-import { ownerCondition, type OwnerScope } from './store'
+import { ownerCondition, usedFlag, type OwnerScope } from './store'
 
 export type OrderStatus = OrdersTable['status']
 
@@ -206,17 +206,7 @@ export async function issuedKeys(
       'licenses.created_at',
       'products.name as product_name',
     ])
-    .select((eb) =>
-      eb
-        .exists(
-          eb
-            .selectFrom('machines')
-            .whereRef('machines.license_id', '=', 'licenses.id')
-            .select('machines.id'),
-        )
-        .$castTo<number>()
-        .as('used'),
-    )
+    .select(usedFlag)
   if (by.orderIds) q = q.where('licenses.order_id', 'in', by.orderIds)
   if (by.customerId) q = q.where('licenses.customer_id', '=', by.customerId)
   return q.orderBy('licenses.num').execute()

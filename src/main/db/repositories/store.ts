@@ -1,12 +1,26 @@
-import { sql } from 'kysely'
+import { sql, type ExpressionBuilder } from 'kysely'
 import type BetterSqlite3 from 'better-sqlite3'
 import type { Db } from '../connection'
+import type { Database } from '../schema'
 import { stmt } from './statements'
 
 /**
  * Whose store data a query reads: one owner's (an account, or `null` for the installation's
  * own products made in the desktop console), or everyone's (the console, admins).
  */
+/** `used`: 1 when the license has ever been bound to a machine (SellRealm's Used/Unused). */
+export function usedFlag(eb: ExpressionBuilder<Database, 'licenses'>) {
+  return eb
+    .exists(
+      eb
+        .selectFrom('machines')
+        .whereRef('machines.license_id', '=', 'licenses.id')
+        .select('machines.id'),
+    )
+    .$castTo<number>()
+    .as('used')
+}
+
 export type OwnerScope = { all: true } | { ownerId: string | null }
 
 /** A `where owner_id ...` condition for a table aliased `alias`, or none for `all`. */
@@ -114,17 +128,7 @@ export async function listKeys(
       'licenses.expires_at',
       'licenses.created_at',
     ])
-    .select((eb) =>
-      eb
-        .exists(
-          eb
-            .selectFrom('machines')
-            .whereRef('machines.license_id', '=', 'licenses.id')
-            .select('machines.id'),
-        )
-        .$castTo<number>()
-        .as('used'),
-    )
+    .select(usedFlag)
   if (f.productId) q = q.where('licenses.product_id', '=', f.productId)
   return q.orderBy('licenses.num').limit(f.limit).offset(f.offset).execute()
 }
