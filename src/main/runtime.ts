@@ -49,7 +49,10 @@ export interface Runtime {
   handlers: Handlers
   server: HttpServer | null
   status(): ServerStatus
-  /** Starts (or restarts on a new address) the HTTP server. */
+  /**
+   * Starts the HTTP server, or moves it to a new address. A new port is bound before the old
+   * server stops (which then drains in the background); the same port is released first.
+   */
   listen(host: string, port: number): Promise<HttpServer>
   /** Stops the HTTP server (draining requests), then closes the database cleanly. */
   close(): Promise<void>
@@ -65,6 +68,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const services = createServices({ store, dataDir: opts.dataDir, clock: opts.clock })
   let server: HttpServer | null = null
   let startedAt: string | null = null
+  let draining: Promise<void> = Promise.resolve()
   let host = opts.host ?? '127.0.0.1'
   let port = opts.port ?? DEFAULT_PORT
 
@@ -95,24 +99,43 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     },
     status,
     async listen(h, p) {
-      if (server) await server.close()
-      server = null
-      host = h
-      port = p
+      const prev = server
+      // Moving to another port binds the new address first: a taken port fails here with the
+      // old address still serving, and clients always have one to reach. The same port must be
+      // let go of first (e.g. 127.0.0.1 → 0.0.0.0 on one port).
+      const moving = prev !== null && (p === 0 || p !== prev.port)
+      if (prev && !moving) {
+        await prev.close()
+        server = null
+      }
       // Email/password console logins go to the accounts service unless the caller chose otherwise.
       const consoleOpts = opts.console && {
         authenticate: (body: unknown) => services.accounts.consoleLogin(body),
         currentActor: (actor: Actor) => services.accounts.currentActor(actor),
         ...opts.console,
       }
-      server = await createHttpServer({ services, handlers, host, port, console: consoleOpts, logger: opts.logger })
+      const next = await createHttpServer({
+        services,
+        handlers,
+        host: h,
+        port: p,
+        console: consoleOpts,
+        logger: opts.logger,
+      })
+      server = next
+      host = h
+      port = p
       startedAt = new Date().toISOString()
       // Webhooks may never target this server itself (SSRF guard).
-      services.webhooks.setListening(server.port)
+      services.webhooks.setListening(next.port)
       services.bus.emit('server.status', status())
-      return server
+      // The old server drains in the background: the request that asked for the move may be
+      // one of its in-flight requests, and it must still be answered.
+      if (prev && moving) draining = prev.close().catch(() => {})
+      return next
     },
     async close() {
+      await draining
       if (server) await server.close()
       server = null
       await services.webhooks.stop()

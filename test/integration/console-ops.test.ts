@@ -1,3 +1,5 @@
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../helpers/server'
 
@@ -367,17 +369,49 @@ describe('transfer.* import and export', () => {
 })
 
 describe('system.listen (last: it moves the server)', () => {
-  it('restarts the server on a new port; the old address stops answering', async () => {
+  it('refuses a port that is taken, and the old address keeps serving', async () => {
+    const squatter = createServer()
+    await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r))
+    const taken = (squatter.address() as AddressInfo).port
+    try {
+      const r = await rpc('system.listen', { host: '127.0.0.1', port: taken })
+      expect(r.body).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
+      expect(r.body.error.message).toContain(`127.0.0.1:${taken}`)
+      expect(srv.runtime.status().url).toBe(srv.url)
+      expect((await fetch(`${srv.url}/api/health`)).status).toBe(200)
+    } finally {
+      await new Promise((r) => squatter.close(r))
+    }
+  })
+
+  it('restarts the server on a new port, ending open event streams; the old address stops answering', async () => {
     const old = srv.url
-    expect(await ok('system.listen', { host: '127.0.0.1', port: 0 })).toEqual({
-      restarting: true,
-      host: '127.0.0.1',
-      port: 0,
-    })
-    await expect.poll(() => srv.runtime.status().url, { timeout: 5000 }).not.toBe(old)
+    // A console tab keeps its live event stream open; the restart must not wait for the tab.
+    const stream = await fetch(`${old}/console/events`, { headers: { cookie: headers.cookie } })
+    expect(stream.headers.get('content-type')).toBe('text/event-stream')
+    const reader = stream.body!.getReader()
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain(': connected')
+    const ended = (async () => {
+      for (;;) if ((await reader.read()).done) return true
+    })()
+    const moved = await ok('system.listen', { host: '127.0.0.1', port: 0 })
+    // Answered once the new address listens, with the port the system picked.
+    expect(moved).toMatchObject({ state: 'listening', host: '127.0.0.1' })
+    expect(moved.port).toBeGreaterThan(0)
+    expect(srv.runtime.status().url).toBe(`http://127.0.0.1:${moved.port}`)
     const status = srv.runtime.status()
     expect(status.up).toBe(true)
     expect((await fetch(`${status.url}/api/health`)).status).toBe(200)
-    await expect(fetch(`${old}/api/health`)).rejects.toThrow()
+    await expect
+      .poll(
+        () =>
+          fetch(`${old}/api/health`).then(
+            () => 'answers',
+            () => 'gone',
+          ),
+        { timeout: 5000 },
+      )
+      .toBe('gone')
+    expect(await ended).toBe(true)
   })
 })

@@ -37,9 +37,11 @@ const backupName = z
 export const systemChannels = {
   'system.info': channel(none).returns<SystemInfo>(),
   /**
-   * Restarts the HTTP server on a new address (0.0.0.0 exposes it on the LAN). The restart
-   * happens just after the answer (this call travels through the server being restarted);
-   * the new status arrives as a `server.status` push. A failed bind goes back to the old address.
+   * Moves the HTTP server to a new address (0.0.0.0 exposes it on the LAN). A new port is bound
+   * before answering: `listening` with the real port (port 0 picks a free one), or CONFLICT when
+   * it cannot be bound (the old address keeps serving). The same port on another host must be
+   * released first, so that restart happens just after the answer (`restarting`); its status
+   * arrives as a `server.status` push, and a failed bind goes back to the old address.
    */
   'system.listen': channel(
     z.object({
@@ -48,7 +50,7 @@ export const systemChannels = {
       }),
       port: z.number().int().min(0).max(65_535),
     }),
-  ).returns<{ restarting: true; host: string; port: number }>(),
+  ).returns<{ state: 'listening' | 'restarting'; host: string; port: number }>(),
   'system.desktop': channel(none).returns<DesktopSettings | null>(),
   'system.setDesktop': channel(
     z.object({ start_at_login: z.boolean().optional(), notify_critical: z.boolean().optional() }),

@@ -51,45 +51,66 @@ export async function registerConsole(
   function requireSession(req: FastifyRequest, reply: FastifyReply, csrf: boolean) {
     const s = current(req)
     if (!s) {
-      void reply.status(401).send({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Log in to the console' } })
+      void reply
+        .status(401)
+        .send({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Log in to the console' } })
       return undefined
     }
     const header = req.headers['x-csrf-token']
     if (csrf && (typeof header !== 'string' || !safeEqual(header, s.csrf))) {
-      void reply.status(403).send({ ok: false, error: { code: 'FORBIDDEN', message: 'Missing or wrong CSRF token' } })
+      void reply
+        .status(403)
+        .send({ ok: false, error: { code: 'FORBIDDEN', message: 'Missing or wrong CSRF token' } })
       return undefined
     }
     return s
   }
 
-  app.post('/console/login', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const body = loginBody.safeParse(req.body)
-    if (!body.success) {
-      return reply.status(400).send({ ok: false, error: { code: 'VALIDATION_ERROR', message: 'Send a token, or an email and password' } })
-    }
-    let actor: Actor | null = null
-    if ('token' in body.data) {
-      if (safeEqual(body.data.token, opts.setupToken)) actor = { kind: 'console' }
-    } else if (opts.authenticate) {
-      actor = await opts.authenticate(body.data)
-    }
-    if (!actor) {
-      return reply.status(401).send({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Wrong token or credentials' } })
-    }
-    const s = sessions.create(actor)
-    void reply.setCookie(COOKIE, s.id, {
-      path: '/console',
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: req.protocol === 'https',
-      maxAge: Math.floor(ConsoleSessions.TTL_MS / 1000),
-    })
-    return { ok: true, data: { csrf: s.csrf } }
-  })
+  app.post(
+    '/console/login',
+    { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
+    async (req, reply) => {
+      const body = loginBody.safeParse(req.body)
+      if (!body.success) {
+        return reply
+          .status(400)
+          .send({
+            ok: false,
+            error: { code: 'VALIDATION_ERROR', message: 'Send a token, or an email and password' },
+          })
+      }
+      let actor: Actor | null = null
+      if ('token' in body.data) {
+        if (safeEqual(body.data.token, opts.setupToken)) actor = { kind: 'console' }
+      } else if (opts.authenticate) {
+        actor = await opts.authenticate(body.data)
+      }
+      if (!actor) {
+        return reply
+          .status(401)
+          .send({
+            ok: false,
+            error: { code: 'UNAUTHORIZED', message: 'Wrong token or credentials' },
+          })
+      }
+      const s = sessions.create(actor)
+      void reply.setCookie(COOKIE, s.id, {
+        path: '/console',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: req.protocol === 'https',
+        maxAge: Math.floor(ConsoleSessions.TTL_MS / 1000),
+      })
+      return { ok: true, data: { csrf: s.csrf } }
+    },
+  )
 
   app.get('/console/session', async (req, reply) => {
     const s = current(req)
-    if (!s) return reply.status(401).send({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Not logged in' } })
+    if (!s)
+      return reply
+        .status(401)
+        .send({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Not logged in' } })
     return { ok: true, data: { csrf: s.csrf } }
   })
 
@@ -107,20 +128,31 @@ export async function registerConsole(
     const actor = opts.currentActor ? await opts.currentActor(s.actor) : s.actor
     if (!actor) {
       sessions.delete(s.id)
-      return reply.status(401).send({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Account is deactivated' } })
+      return reply
+        .status(401)
+        .send({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Account is deactivated' } })
     }
     const result = await dispatch(opts.handlers, req.params.channel, req.body, { actor }, (e) =>
       req.log.error(e),
     )
     if (!result.ok) {
       const status =
-        result.error.code === 'VALIDATION_ERROR' ? 400 : result.error.code === 'INTERNAL_ERROR' ? 500 : 200
+        result.error.code === 'VALIDATION_ERROR'
+          ? 400
+          : result.error.code === 'INTERNAL_ERROR'
+            ? 500
+            : 200
       return reply.status(status).send(result)
     }
     return result
   })
 
-  // Live pushes (new events) as Server-Sent Events: the browser twin of IPC `on()`.
+  // Live pushes (new events) as Server-Sent Events: the browser twin of IPC `on()`. Open streams
+  // never go idle, so closing the server ends them (otherwise a restart would wait for the tab).
+  const streams = new Set<() => void>()
+  app.addHook('preClose', async () => {
+    for (const end of streams) end()
+  })
   app.get('/console/events', (req, reply) => {
     const s = requireSession(req, reply, false)
     if (!s) return reply
@@ -131,18 +163,21 @@ export async function registerConsole(
       connection: 'keep-alive',
     })
     reply.raw.write(': connected\n\n')
-    const onEvent = (payload: unknown) => reply.raw.write(`event: events.new\ndata: ${JSON.stringify(payload)}\n\n`)
+    const onEvent = (payload: unknown) =>
+      reply.raw.write(`event: events.new\ndata: ${JSON.stringify(payload)}\n\n`)
     opts.services.bus.on(EVENT_PUSHED, onEvent)
     const ping = setInterval(() => reply.raw.write(': ping\n\n'), 25_000)
     const stop = () => {
       clearInterval(ping)
       opts.services.bus.off(EVENT_PUSHED, onEvent)
+      streams.delete(end)
     }
-    req.raw.on('close', stop)
-    app.addHook('onClose', async () => {
+    const end = () => {
       stop()
       reply.raw.end()
-    })
+    }
+    streams.add(end)
+    req.raw.on('close', stop)
   })
 
   if (opts.staticDir && existsSync(opts.staticDir)) {

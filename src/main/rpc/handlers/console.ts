@@ -56,9 +56,18 @@ export function consoleHandlers({
       if (!listen)
         throw new DomainError('FORBIDDEN', 'This server cannot be restarted from the console')
       const before = serverStatus()
-      // This call is served by the very server being restarted, and a restart drains open
-      // requests first: restarting before answering would wait for itself. Answer, then restart;
-      // a failed bind (port taken) goes back to the previous address.
+      if (i.port === 0 || i.port !== before.port) {
+        // A new port is bound before the old server stops, so the answer can wait for it: a
+        // taken port is the caller's error, and a success means the new address already answers.
+        const now = await listen(i.host, i.port).catch((e: unknown) => {
+          const why = e instanceof Error ? e.message : String(e)
+          throw new DomainError('CONFLICT', `Could not listen on ${i.host}:${i.port}: ${why}`)
+        })
+        return { state: 'listening' as const, host: now.host, port: now.port }
+      }
+      // The same port on another host: the server must let go of it first, and this call is
+      // served by that very server (a restart drains open requests, so it would wait for
+      // itself). Answer, then restart; a failed bind goes back to the previous address.
       setTimeout(() => {
         listen(i.host, i.port).catch(async (e: unknown) => {
           await s.events.record({
@@ -73,7 +82,7 @@ export function consoleHandlers({
           await listen(before.host, before.port)
         })
       }, 50)
-      return { restarting: true as const, host: i.host, port: i.port }
+      return { state: 'restarting' as const, host: i.host, port: i.port }
     },
     'system.desktop': async () => desktop?.get() ?? null,
     'system.setDesktop': async (i) => {

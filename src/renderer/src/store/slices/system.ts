@@ -48,16 +48,17 @@ export const createSystemSlice: Slice<SystemSlice> = (set, get) => ({
     if (d) set({ desktop: d })
   },
   async restartServer(host, port) {
-    const r = await act(
-      call('system.listen', { host, port }),
-      (x) => `Restarting the server on ${x.host}:${x.port === 0 ? 'a free port' : x.port}…`,
+    const r = await act(call('system.listen', { host, port }), (x) =>
+      x.state === 'listening'
+        ? `The server now listens on ${x.host}:${x.port}`
+        : `Restarting the server on ${x.host}:${x.port}…`,
     )
     if (!r) return false
     const here = window.location
-    if (get().transport === 'http' && port !== 0 && String(port) !== (here.port || '80')) {
-      // This browser console is served by the server that just moved: follow it (the login
-      // is per server, so the new address asks for the token again).
-      setTimeout(() => here.assign(`${here.protocol}//${here.hostname}:${port}/console/`), 1500)
+    if (get().transport === 'http' && r.state === 'listening') {
+      // This browser console is served by the server that just moved, and the new address
+      // already answers: follow it (the login is per server, so it asks for the token again).
+      here.assign(`${here.protocol}//${here.hostname}:${r.port}/console/`)
     } else {
       // The new address arrives as a server.status push (desktop); read it again as well.
       setTimeout(() => void get().loadServer(), 800)
