@@ -320,15 +320,25 @@ describe('challenges', () => {
       error_code: 'SECURITY_VIOLATION',
       message: 'Unknown challenge',
     })
-    const ch2 = (await post('/activate', plain(product, key, 'hw-2'))).body.data.challenge
+    // Challenges live a second here, so that one can expire during the test.
+    srv.runtime.services.licensing.configure({ challengeSeconds: 1 })
+    const act2 = (await post('/activate', plain(product, key, 'hw-2'))).body.data
+    srv.runtime.services.licensing.configure({ challengeSeconds: 300 })
+    const ch2 = act2.challenge as string
     const foreign = await post(
       '/verify-challenge',
       plain(product, key, 'hw-1', { challenge: ch2, response: answer('hw-1', ch2) }),
     )
     expect(foreign.body.message).toBe('Unknown challenge')
-    sql()
-      .prepare('UPDATE challenges SET expires_at = ? WHERE challenge = ?')
-      .run(new Date(Date.now() - 1000).toISOString(), ch2)
+    // One changed character anywhere (here the expiry, pushed a day later) and it is not ours.
+    const later =
+      ch2.slice(0, 32) + (parseInt(ch2.slice(32, 40), 16) + 86_400).toString(16) + ch2.slice(40)
+    const forged = await post(
+      '/verify-challenge',
+      plain(product, key, 'hw-2', { challenge: later, response: answer('hw-2', later) }),
+    )
+    expect(forged.body.message).toBe('Unknown challenge')
+    await new Promise((r) => setTimeout(r, Date.parse(act2.challenge_expires_at) - Date.now() + 50))
     const expired = await post(
       '/verify-challenge',
       plain(product, key, 'hw-2', { challenge: ch2, response: answer('hw-2', ch2) }),

@@ -47,7 +47,7 @@ describe('LicenseCM SDK compatibility (encrypted, signature-verified)', () => {
     })
     expect(typeof act.session.token).toBe('string')
     expect(new Date(act.session.expires_at).getTime()).toBeGreaterThan(Date.now())
-    expect(act.challenge).toMatch(/^[0-9a-f]{64}$/)
+    expect(act.challenge).toMatch(/^[0-9a-f]{72}$/)
     expect(act.watermark).toMatch(/^[0-9a-f]{32}$/)
     expect(c.sessionToken).toBe(act.session.token)
     const signedActivate = JSON.parse(act.data)

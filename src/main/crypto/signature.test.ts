@@ -49,40 +49,43 @@ describe('request signatures', () => {
     expect(signatureMatches(example.secret, r, independent)).toBe(true)
   })
 
-  it.runIf(hasPython || process.env.CI === 'true')("matches the reference's Python snippet byte for byte", () => {
-    const out = execFileSync('python3', [
-      '-c',
-      python,
-      example.secret,
-      example.method,
-      example.path,
-      example.timestamp,
-      example.body,
-    ])
-      .toString()
-      .trim()
-    expect(signRequest(example.secret, example)).toBe(out)
-    // An empty body is signed as the empty string, with the trailing newline kept.
-    const emptyOut = execFileSync('python3', [
-      '-c',
-      python,
-      's3cret',
-      'DELETE',
-      '/api/licenses/x?force=1',
-      '1',
-      '',
-    ])
-      .toString()
-      .trim()
-    expect(
-      signRequest('s3cret', {
-        method: 'DELETE',
-        path: '/api/licenses/x?force=1',
-        timestamp: '1',
-        body: '',
-      }),
-    ).toBe(emptyOut)
-  })
+  it.runIf(hasPython || process.env.CI === 'true')(
+    "matches the reference's Python snippet byte for byte",
+    () => {
+      const out = execFileSync('python3', [
+        '-c',
+        python,
+        example.secret,
+        example.method,
+        example.path,
+        example.timestamp,
+        example.body,
+      ])
+        .toString()
+        .trim()
+      expect(signRequest(example.secret, example)).toBe(out)
+      // An empty body is signed as the empty string, with the trailing newline kept.
+      const emptyOut = execFileSync('python3', [
+        '-c',
+        python,
+        's3cret',
+        'DELETE',
+        '/api/licenses/x?force=1',
+        '1',
+        '',
+      ])
+        .toString()
+        .trim()
+      expect(
+        signRequest('s3cret', {
+          method: 'DELETE',
+          path: '/api/licenses/x?force=1',
+          timestamp: '1',
+          body: '',
+        }),
+      ).toBe(emptyOut)
+    },
+  )
 
   it('refuses any change to method, path, query, timestamp or body', () => {
     const sig = signRequest(example.secret, example)

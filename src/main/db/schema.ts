@@ -15,7 +15,6 @@ export interface Database {
   licenses: LicensesTable
   machines: MachinesTable
   sessions: SessionsTable
-  challenges: ChallengesTable
   variables: VariablesTable
   events: EventsTable
   notifications: NotificationsTable
@@ -140,16 +139,6 @@ export interface SessionsTable {
   last_seen_at: string
   revoked_at: string | null
   revoked_reason: string | null
-}
-
-export interface ChallengesTable {
-  id: string
-  license_id: string
-  hwid: string
-  challenge: string
-  expires_at: string
-  used_at: string | null
-  created_at: string
 }
 
 export interface VariablesTable {

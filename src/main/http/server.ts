@@ -55,17 +55,22 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
   await registerOpenApi(app)
 
   // The catch-all answer for surfaces without their own: JSON, never a stack trace.
-  app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
-    if (status >= 500) req.log.error(err)
-    void reply.status(status).send({
-      success: false,
-      message: status >= 500 ? 'Internal server error' : err.message,
-      error_code: status >= 500 ? 'INTERNAL_ERROR' : (err.code ?? 'BAD_REQUEST'),
-    })
-  })
+  app.setErrorHandler(
+    (err: { statusCode?: number; code?: string; message: string }, req, reply) => {
+      const status =
+        err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
+      if (status >= 500) req.log.error(err)
+      void reply.status(status).send({
+        success: false,
+        message: status >= 500 ? 'Internal server error' : err.message,
+        error_code: status >= 500 ? 'INTERNAL_ERROR' : (err.code ?? 'BAD_REQUEST'),
+      })
+    },
+  )
   app.setNotFoundHandler((req, reply) => {
-    void reply.status(404).send({ success: false, message: 'Route not found', error_code: 'NOT_FOUND' })
+    void reply
+      .status(404)
+      .send({ success: false, message: 'Route not found', error_code: 'NOT_FOUND' })
   })
 
   const started = Date.now()
@@ -80,7 +85,11 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
   await app.register(registerSellRealm, { services: opts.services })
 
   if (opts.console && opts.handlers) {
-    await app.register(registerConsole, { ...opts.console, handlers: opts.handlers, services: opts.services })
+    await app.register(registerConsole, {
+      ...opts.console,
+      handlers: opts.handlers,
+      services: opts.services,
+    })
   }
   return app
 }

@@ -16,13 +16,16 @@ export function registerIpc(
   isTrustedSender: (url: string) => boolean,
   onUnexpected: (e: unknown) => void,
 ): () => void {
-  ipcMain.handle('rpc', async (event: IpcMainInvokeEvent, channel: unknown, input: unknown): Promise<RpcResult> => {
-    const url = event.senderFrame?.url ?? ''
-    if (!isTrustedSender(url) || typeof channel !== 'string') {
-      return { ok: false, error: { code: 'FORBIDDEN', message: 'Untrusted sender' } }
-    }
-    return dispatch(handlers, channel, input, { actor: CONSOLE }, onUnexpected)
-  })
+  ipcMain.handle(
+    'rpc',
+    async (event: IpcMainInvokeEvent, channel: unknown, input: unknown): Promise<RpcResult> => {
+      const url = event.senderFrame?.url ?? ''
+      if (!isTrustedSender(url) || typeof channel !== 'string') {
+        return { ok: false, error: { code: 'FORBIDDEN', message: 'Untrusted sender' } }
+      }
+      return dispatch(handlers, channel, input, { actor: CONSOLE }, onUnexpected)
+    },
+  )
   return () => ipcMain.removeHandler('rpc')
 }
 

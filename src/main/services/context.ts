@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events'
 import type BetterSqlite3 from 'better-sqlite3'
 import type { Db } from '../db/connection'
+import type { GroupCommit } from '../db/group-commit'
 import type { Role } from '../db/schema'
 
 /** Who is asking. Services scope what an actor may see and change; adapters build actors. */
@@ -28,6 +29,8 @@ export type Clock = () => Date
 export interface ServiceContext {
   db: Db
   sqlite: BetterSqlite3.Database
+  /** Hot-path writes (licensing, events, replay guard) share one COMMIT per event-loop turn. */
+  writes: GroupCommit
   dataDir: string
   clock: Clock
   /** In-process pushes (new events, status changes) for the console and webhooks. */

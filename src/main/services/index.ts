@@ -22,6 +22,7 @@ import { createSecurityService } from './security'
 import { createWebhooksService } from './webhooks'
 import { createSessionsService } from './sessions'
 import { createLicensingService } from './licensing'
+import { createGroupCommit } from '../db/group-commit'
 
 export interface ServicesOptions {
   store: Store
@@ -39,6 +40,7 @@ export function createServices(opts: ServicesOptions) {
   const ctx: ServiceContext = {
     db: opts.store.db,
     sqlite: opts.store.sqlite,
+    writes: createGroupCommit(opts.store.sqlite),
     dataDir: opts.dataDir,
     clock: opts.clock ?? (() => new Date()),
     bus,
@@ -64,8 +66,38 @@ export function createServices(opts: ServicesOptions) {
   const webhooks = createWebhooksService(ctx, { events, security })
   const sessions = createSessionsService(ctx)
   const licensing = createLicensingService(ctx, { events, sessions, security: () => security })
-  const sellrealm = createSellRealmService(ctx, { events, licensing, sessions, security, variables })
-  return { ctx, bus, events, products, licenses, licenseBulk, licenseMachines, dashboard, backup, transfer, settings, accounts, stats, notifications, apiKeys, idempotency, store, variables, security, sessions, licensing, sellrealm, webhooks }
+  const sellrealm = createSellRealmService(ctx, {
+    events,
+    licensing,
+    sessions,
+    security,
+    variables,
+  })
+  return {
+    ctx,
+    bus,
+    events,
+    products,
+    licenses,
+    licenseBulk,
+    licenseMachines,
+    dashboard,
+    backup,
+    transfer,
+    settings,
+    accounts,
+    stats,
+    notifications,
+    apiKeys,
+    idempotency,
+    store,
+    variables,
+    security,
+    sessions,
+    licensing,
+    sellrealm,
+    webhooks,
+  }
 }
 
 export type Services = ReturnType<typeof createServices>

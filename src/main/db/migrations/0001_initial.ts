@@ -217,20 +217,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('sessions_machine').on('sessions').column('machine_id').execute()
 
   await db.schema
-    .createTable('challenges')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('license_id', 'text', (c) =>
-      c.notNull().references('licenses.id').onDelete('cascade'),
-    )
-    .addColumn('hwid', 'text', (c) => c.notNull())
-    .addColumn('challenge', 'text', (c) => c.notNull().unique())
-    .addColumn('expires_at', 'text', (c) => c.notNull())
-    .addColumn('used_at', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .execute()
-  await db.schema.createIndex('challenges_expires').on('challenges').column('expires_at').execute()
-
-  await db.schema
     .createTable('variables')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('product_id', 'text', (c) => c.references('products.id').onDelete('cascade'))
@@ -317,11 +303,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expires_at', 'text')
     .addColumn('created_by', 'text')
     .addColumn('source', 'text', (c) =>
-      c.notNull().defaultTo('manual').check(sql`source in ('manual','detection')`),
+      c
+        .notNull()
+        .defaultTo('manual')
+        .check(sql`source in ('manual','detection')`),
     )
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('blacklist_lookup').on('blacklist').columns(['type', 'value']).execute()
+  await db.schema
+    .createIndex('blacklist_lookup')
+    .on('blacklist')
+    .columns(['type', 'value'])
+    .execute()
 
   await db.schema
     .createTable('webhooks')
@@ -415,5 +408,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('replay_guard_pk', ['kind', 'value'])
     .execute()
-  await db.schema.createIndex('replay_guard_expires').on('replay_guard').column('expires_at').execute()
+  await db.schema
+    .createIndex('replay_guard_expires')
+    .on('replay_guard')
+    .column('expires_at')
+    .execute()
 }

@@ -1,4 +1,10 @@
-import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely'
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type SelectQueryBuilder,
+  type SqlBool,
+} from 'kysely'
 import type { Db } from '../connection'
 import type { Database, License, LicenseUpdate, NewLicense } from '../schema'
 import type BetterSqlite3 from 'better-sqlite3'
@@ -52,7 +58,10 @@ function normalize(r: LicenseRow): LicenseRow {
 export async function insertLicenses(db: Db, rows: NewLicense[]): Promise<void> {
   // SQLite caps bound parameters per statement; 500 rows x 20 columns stays well under it.
   for (let i = 0; i < rows.length; i += 500) {
-    await db.insertInto('licenses').values(rows.slice(i, i + 500)).execute()
+    await db
+      .insertInto('licenses')
+      .values(rows.slice(i, i + 500))
+      .execute()
   }
 }
 
@@ -113,18 +122,24 @@ export function insertLicensesSync(sqlite: BetterSqlite3.Database, rows: NewLice
 }
 
 export async function findLicense(db: Db, id: string): Promise<LicenseRow | undefined> {
-  const r = await withDerived(db.selectFrom('licenses')).where('licenses.id', '=', id).executeTakeFirst()
+  const r = await withDerived(db.selectFrom('licenses'))
+    .where('licenses.id', '=', id)
+    .executeTakeFirst()
   return r ? normalize(r as LicenseRow) : undefined
 }
 
 export async function findLicenseByKey(db: Db, key: string): Promise<LicenseRow | undefined> {
-  const r = await withDerived(db.selectFrom('licenses')).where('licenses.key', '=', key).executeTakeFirst()
+  const r = await withDerived(db.selectFrom('licenses'))
+    .where('licenses.key', '=', key)
+    .executeTakeFirst()
   return r ? normalize(r as LicenseRow) : undefined
 }
 
 export async function findLicensesByIds(db: Db, ids: string[]): Promise<LicenseRow[]> {
   if (ids.length === 0) return []
-  const rows = await withDerived(db.selectFrom('licenses')).where('licenses.id', 'in', ids).execute()
+  const rows = await withDerived(db.selectFrom('licenses'))
+    .where('licenses.id', 'in', ids)
+    .execute()
   return rows.map((r) => normalize(r as LicenseRow))
 }
 
@@ -221,12 +236,14 @@ export async function listLicenses(
   const byNum = new Map(
     nums.length === 0
       ? []
-      : (await withDerived(db.selectFrom('licenses')).where('licenses.num', 'in', nums).execute()).map(
-          (r) => [r.num, r] as const,
-        ),
+      : (
+          await withDerived(db.selectFrom('licenses')).where('licenses.num', 'in', nums).execute()
+        ).map((r) => [r.num, r] as const),
   )
   const rows = nums.flatMap((n) => (byNum.has(n) ? [byNum.get(n)!] : []))
-  const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const count = await base
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
   return { rows: rows.map((r) => normalize(r as LicenseRow)), total: Number(count.n) }
 }
 

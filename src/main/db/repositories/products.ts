@@ -14,7 +14,11 @@ export async function findProductByNum(db: Db, num: number): Promise<Product | u
 }
 
 export async function findProductBySecretHash(db: Db, hash: string): Promise<Product | undefined> {
-  return db.selectFrom('products').selectAll().where('secret_key_hash', '=', hash).executeTakeFirst()
+  return db
+    .selectFrom('products')
+    .selectAll()
+    .where('secret_key_hash', '=', hash)
+    .executeTakeFirst()
 }
 
 export interface ProductFilter {
@@ -22,7 +26,10 @@ export interface ProductFilter {
   q?: string
 }
 
-export async function listProducts(db: Db, f: ProductFilter): Promise<(Product & { license_count: number })[]> {
+export async function listProducts(
+  db: Db,
+  f: ProductFilter,
+): Promise<(Product & { license_count: number })[]> {
   let q = db
     .selectFrom('products')
     .selectAll('products')
@@ -34,13 +41,22 @@ export async function listProducts(db: Db, f: ProductFilter): Promise<(Product &
         .as('license_count'),
     )
   if (f.ownerId) q = q.where('owner_id', '=', f.ownerId)
-  if (f.q) q = q.where('name', 'like', `%${escapeLike(f.q)}%`, )
+  if (f.q) q = q.where('name', 'like', `%${escapeLike(f.q)}%`)
   const rows = await q.orderBy('created_at', 'desc').orderBy('num', 'desc').execute()
   return rows.map((r) => ({ ...r, license_count: Number(r.license_count ?? 0) }))
 }
 
-export async function updateProduct(db: Db, id: string, patch: ProductUpdate): Promise<Product | undefined> {
-  return db.updateTable('products').set(patch).where('id', '=', id).returningAll().executeTakeFirst()
+export async function updateProduct(
+  db: Db,
+  id: string,
+  patch: ProductUpdate,
+): Promise<Product | undefined> {
+  return db
+    .updateTable('products')
+    .set(patch)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst()
 }
 
 export async function deleteProduct(db: Db, id: string): Promise<boolean> {

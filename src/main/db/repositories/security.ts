@@ -1,7 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../connection'
 
-
 export interface OverviewCounts {
   today_events: number
   critical_events: number

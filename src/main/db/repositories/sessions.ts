@@ -55,7 +55,14 @@ export function rotateSession(
  */
 export function rotateNonce(
   sqlite: BetterSqlite3.Database,
-  r: { id: string; expected: string; nonce: string; ip: string | null; now: string; expiresAt: string },
+  r: {
+    id: string
+    expected: string
+    nonce: string
+    ip: string | null
+    now: string
+    expiresAt: string
+  },
 ): boolean {
   return (
     stmt(

@@ -72,12 +72,10 @@ export async function registerConsole(
     async (req, reply) => {
       const body = loginBody.safeParse(req.body)
       if (!body.success) {
-        return reply
-          .status(400)
-          .send({
-            ok: false,
-            error: { code: 'VALIDATION_ERROR', message: 'Send a token, or an email and password' },
-          })
+        return reply.status(400).send({
+          ok: false,
+          error: { code: 'VALIDATION_ERROR', message: 'Send a token, or an email and password' },
+        })
       }
       let actor: Actor | null = null
       if ('token' in body.data) {
@@ -86,12 +84,10 @@ export async function registerConsole(
         actor = await opts.authenticate(body.data)
       }
       if (!actor) {
-        return reply
-          .status(401)
-          .send({
-            ok: false,
-            error: { code: 'UNAUTHORIZED', message: 'Wrong token or credentials' },
-          })
+        return reply.status(401).send({
+          ok: false,
+          error: { code: 'UNAUTHORIZED', message: 'Wrong token or credentials' },
+        })
       }
       const s = sessions.create(actor)
       void reply.setCookie(COOKIE, s.id, {

@@ -14,7 +14,12 @@ export class ConsoleSessions {
   private readonly byId = new Map<string, ConsoleSession>()
 
   create(actor: Actor): ConsoleSession {
-    const s = { id: randomToken(32), csrf: randomToken(24), actor, expiresAt: Date.now() + ConsoleSessions.TTL_MS }
+    const s = {
+      id: randomToken(32),
+      csrf: randomToken(24),
+      actor,
+      expiresAt: Date.now() + ConsoleSessions.TTL_MS,
+    }
     this.byId.set(s.id, s)
     return s
   }

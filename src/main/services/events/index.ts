@@ -21,39 +21,11 @@ export const EVENT_PUSHED = 'event'
 
 /** The append-only audit and security log. Every state change that matters goes through here. */
 export function createEventsService(ctx: ServiceContext) {
-  // Group commit: every client request records an event, and a commit per event was a fifth of
-  // a validate's CPU under load (`npm run bench`). Events recorded in the same turn of the
-  // event loop are written in one transaction; each `record()` still resolves only once its
-  // row is committed, so nothing is acknowledged before it is durable.
-  type Pending = {
-    row: Omit<EventRow, 'id'>
-    resolve: (id: number) => void
-    reject: (e: unknown) => void
-  }
-  let pending: Pending[] = []
-
-  async function flush(): Promise<void> {
-    // Never inside someone else's open transaction (a Kysely one awaiting, say): wait it out,
-    // as Kysely's own connection lock would have.
-    while (ctx.sqlite.inTransaction) await new Promise((r) => setImmediate(r))
-    const batch = pending
-    pending = []
-    try {
-      const ids = ctx.sqlite.transaction(() =>
-        batch.map((p) => repo.insertEventRow(ctx.sqlite, p.row)),
-      )()
-      batch.forEach((p, i) => p.resolve(ids[i]))
-    } catch (e) {
-      batch.forEach((p) => p.reject(e))
-    }
-  }
-
-  function write(row: Omit<EventRow, 'id'>): Promise<number> {
-    return new Promise((resolve, reject) => {
-      pending.push({ row, resolve, reject })
-      if (pending.length === 1) setImmediate(() => void flush())
-    })
-  }
+  // Every client request records an event, and a commit per event was a fifth of a validate's
+  // CPU under load (`npm run bench`): events share the hot path's group commit, and `record()`
+  // still resolves only once its row is committed.
+  const write = (row: Omit<EventRow, 'id'>): Promise<number> =>
+    ctx.writes.run(() => repo.insertEventRow(ctx.sqlite, row))
 
   return {
     /** Writes one event and pushes it to live listeners (console feed, webhooks). */

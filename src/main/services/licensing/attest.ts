@@ -1,3 +1,4 @@
+import { challengeKey, mintChallenge, openChallenge } from '../../crypto/challenge'
 import { loadOrCreateRsaKeys, type RsaKeyPair } from '../../crypto/keys'
 import {
   canonicalPayload,
@@ -9,16 +10,18 @@ import {
 
 /**
  * The server's signing identity: the RSA-4096 key pair (generated on first start, in the thread
- * pool, so startup is not held up), the response signer and the watermark key.
+ * pool, so startup is not held up), the response signer, the watermark and challenge keys.
  */
 export function createAttestor(dataDir: string) {
   let keys: RsaKeyPair | null = null
   let signer: Signer | null = null
   let wmKey: Buffer | null = null
+  let chKey: Buffer | null = null
   const ready = loadOrCreateRsaKeys(dataDir).then((k) => {
     keys = k
     signer = createSigner(k.privateKey)
     wmKey = watermarkKey(k.privateKey)
+    chKey = challengeKey(k.privateKey)
     return k
   })
   // A server closed before its first key landed (a short test) must not crash the process.
@@ -44,6 +47,19 @@ export function createAttestor(dataDir: string) {
     async watermark(licenseId: string): Promise<string> {
       await ready
       return watermark(wmKey!, licenseId)
+    },
+    /** A self-contained challenge for this license and machine (see crypto/challenge). */
+    async challenge(licenseId: string, hwid: string, expiresAt: number): Promise<string> {
+      await ready
+      return mintChallenge(chKey!, licenseId, hwid, expiresAt)
+    },
+    /**
+     * Claims of a challenge this server issued to this license and machine, else null.
+     * Synchronous (it runs inside a transaction): await `ready()` before calling it.
+     */
+    openChallenge(licenseId: string, hwid: string, value: string) {
+      if (!chKey) throw new Error('The signing key is not loaded yet')
+      return openChallenge(chKey, licenseId, hwid, value)
     },
     stats: () => signer?.stats() ?? { signed: 0, hits: 0, cached: 0 },
   }

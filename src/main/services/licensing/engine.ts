@@ -258,7 +258,7 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
       // is synchronous, so no other request reads or writes on this connection while `decide`
       // runs; the server's connection is the database's one writer (only another process
       // committing between two of these back-to-back reads could tell the difference).
-      const result = opts.readOnly ? decide() : ctx.sqlite.transaction(decide)()
+      const result = opts.readOnly ? decide() : await ctx.writes.run(decide)
       if (result instanceof DomainError) throw result
       await record(
         op,

@@ -6,9 +6,9 @@ import {
   verifyEnvelopeSignature,
 } from '../../crypto/envelope'
 import { findProductSecret } from '../../db/repositories/machines'
-import { purgeReplayGuard, rememberOnce } from '../../db/repositories/replay'
 import type { ServiceContext } from '../context'
 import type { EventsService } from '../events'
+import type { ReplayGuard } from './replay'
 
 export interface EnvelopeIn {
   iv: string
@@ -44,11 +44,9 @@ export interface EnvelopeOptions {
  */
 export function createEnvelopeService(
   ctx: ServiceContext,
-  deps: { events: EventsService },
+  deps: { events: EventsService; replay: ReplayGuard },
   opts: EnvelopeOptions,
 ) {
-  let inserts = 0
-
   async function refuse(
     type: string,
     reason: string,
@@ -97,11 +95,15 @@ export function createEnvelopeService(
           product.id,
         )
       }
-      // Not inside someone's open Kysely transaction: a rollback there must not forget this use.
-      while (ctx.sqlite.inTransaction) await new Promise((r) => setImmediate(r))
-      // Remember the signature until it would be stale anyway; a second use is a replay.
+      // Remember the signature until it would be stale anyway; a second use is a replay. (Group
+      // commit: never inside someone's open transaction, whose rollback would forget this use.)
       const until = new Date(env.timestamp + opts.windowMs + 1000).toISOString()
-      if (!rememberOnce(ctx.sqlite, 'licensecm_envelope', env.signature.toLowerCase(), until)) {
+      const signature = env.signature.toLowerCase()
+      const nowIso = new Date(now).toISOString()
+      const first = await ctx.writes.run(() =>
+        deps.replay.remember('licensecm_envelope', signature, until, nowIso),
+      )
+      if (!first) {
         return refuse(
           'replay_attack',
           'replayed_envelope',
@@ -111,7 +113,6 @@ export function createEnvelopeService(
           product.id,
         )
       }
-      if (++inserts % 500 === 0) purgeReplayGuard(ctx.sqlite, new Date(now).toISOString())
       const plain = openEnvelope(secret, env)
       if (!plain)
         return refuse(

@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { DomainError } from '@shared/errors'
 import * as machines from '../../db/repositories/machines'
-import * as challenges from '../../db/repositories/challenges'
-import { pooledRandom, safeEqual, uuid } from '../../crypto/random'
+import { safeEqual, uuid } from '../../crypto/random'
 import type { ServiceContext } from '../context'
 import type { EventsService } from '../events'
 import { isLive, type SessionsService } from '../sessions'
@@ -12,6 +11,7 @@ import { createRunner, type Decided, type SecurityHooks } from './engine'
 import { createEnvelopeService } from './envelope'
 import { silentSince } from './policy'
 import { createRateLimiter } from './ratelimit'
+import { createReplayGuard } from './replay'
 import type {
   ActivateResult,
   ChallengeRequest,
@@ -64,27 +64,20 @@ export function createLicensingService(
   const attestor = createAttestor(ctx.dataDir)
   const runner = createRunner(ctx, { ...deps, attestor })
   const limiter = createRateLimiter(() => ctx.clock().getTime())
-  const envelope = createEnvelopeService(ctx, deps, {
-    windowMs: opts.envelopeWindowMs ?? 5 * 60_000,
-  })
-  let issued = 0
+  const replay = createReplayGuard(ctx)
+  const envelope = createEnvelopeService(
+    ctx,
+    { ...deps, replay },
+    {
+      windowMs: opts.envelopeWindowMs ?? 5 * 60_000,
+    },
+  )
 
-  /** A fresh challenge for this license and machine (inside the caller's transaction). */
-  function issueChallenge(licenseId: string, hwid: string, now: Date): IssuedChallenge {
-    const value = pooledRandom(32).toString('hex')
-    const expires_at = new Date(now.getTime() + settings.challengeSeconds * 1000).toISOString()
-    challenges.insertChallenge(ctx.sqlite, {
-      id: uuid(),
-      license_id: licenseId,
-      hwid,
-      challenge: value,
-      expires_at,
-      created_at: now.toISOString(),
-    })
-    // Answered or not, a challenge is worthless an hour after it expired.
-    if (++issued % 200 === 0)
-      challenges.purgeChallenges(ctx.sqlite, new Date(now.getTime() - 3_600_000).toISOString())
-    return { value, expires_at }
+  /** A fresh challenge for this license and machine (self-contained: nothing is stored). */
+  async function issueChallenge(licenseId: string, hwid: string): Promise<IssuedChallenge> {
+    const expires = ctx.clock().getTime() + settings.challengeSeconds * 1000
+    const value = await attestor.challenge(licenseId, hwid, expires)
+    return { value, expires_at: new Date(Math.ceil(expires / 1000) * 1000).toISOString() }
   }
 
   /** Lazy, memoised answers for the machine decision (most checks need one indexed lookup). */
@@ -180,16 +173,15 @@ export function createLicensingService(
           withNonce: req.protocol === 'sellrealm',
           now: d.now,
         })
-        const challenge = issueChallenge(d.row.id, hwid, d.now)
         return {
           machineId,
           session,
-          challenge,
           license: runner.view(d.row, d.nowIso),
           eventDetails: { session_id: session.id, reclaimed: stale.length },
         }
       })
-      return { activated: true, ...(await finish(r, r.license.id)) }
+      const challenge = await issueChallenge(r.license.id, hwid)
+      return { activated: true, challenge, ...(await finish(r, r.license.id)) }
     },
 
     /** Keeps a session alive: rotates its token, extends it, issues a new challenge. */
@@ -217,16 +209,15 @@ export function createLicensingService(
         })
         if (!session) throw new DomainError('SESSION_EXPIRED', 'Session expired or invalid')
         machines.touchMachine(ctx.sqlite, bound.id, req.ip, d.nowIso)
-        const challenge = issueChallenge(d.row.id, hwid, d.now)
         return {
           machineId: bound.id,
           session,
-          challenge,
           license: runner.view(d.row, d.nowIso),
           eventDetails: { session_id: s.id },
         }
       })
-      return { valid: true, ...(await finish(r, r.license.id)) }
+      const challenge = await issueChallenge(r.license.id, hwid)
+      return { valid: true, challenge, ...(await finish(r, r.license.id)) }
     },
 
     /** Releases the machine and closes its sessions. Works on an expired key (moving machines). */
@@ -259,20 +250,23 @@ export function createLicensingService(
      */
     async verifyChallenge(req: ChallengeRequest): Promise<ChallengeResult> {
       const hwid = requireHwid(req)
+      await attestor.ready()
       const r = await runner.run('challenge_verification', req, (d) => {
-        const c = challenges.findChallenge(ctx.sqlite, req.challenge)
-        if (!c || c.license_id !== d.row.id || c.hwid !== hwid) {
+        const c = attestor.openChallenge(d.row.id, hwid, req.challenge)
+        if (!c) {
           throw new DomainError('SECURITY_VIOLATION', 'Unknown challenge', {
             event: 'tamper_detected',
           })
         }
-        if (c.used_at !== null || !challenges.consumeChallenge(ctx.sqlite, c.id, d.nowIso)) {
+        // Answered once: remembered until it could not be answered anyway (plus a minute).
+        const until = new Date(Math.max(c.expiresAt, d.now.getTime()) + 60_000).toISOString()
+        if (!replay.remember('licensecm_challenge', req.challenge.toLowerCase(), until, d.nowIso)) {
           throw new DomainError('SECURITY_VIOLATION', 'Challenge already used', {
             event: 'replay_attack',
           })
         }
         // Consumed before judged, and committed either way: one answer per challenge, no retries.
-        if (c.expires_at <= d.nowIso)
+        if (c.expiresAt <= d.now.getTime())
           return new DomainError('SECURITY_VIOLATION', 'Challenge expired', {
             event: 'tamper_detected',
           })

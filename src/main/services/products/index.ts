@@ -95,12 +95,19 @@ export function createProductsService(ctx: ServiceContext, deps: { events: Event
         price_cents: input.price_cents ?? 0,
         currency: input.currency ?? 'USD',
         stock: input.stock ?? null,
-        license_defaults: JSON.stringify({ ...DEFAULT_LICENSE_DEFAULTS, ...input.license_defaults }),
+        license_defaults: JSON.stringify({
+          ...DEFAULT_LICENSE_DEFAULTS,
+          ...input.license_defaults,
+        }),
         policy: JSON.stringify({ ...DEFAULT_POLICY, ...input.policy }),
         created_at: now,
         updated_at: now,
       })
-      await deps.events.record({ type: 'product.created', productId: row.id, details: { name: row.name } })
+      await deps.events.record({
+        type: 'product.created',
+        productId: row.id,
+        details: { name: row.name },
+      })
       return toProductDto(row)
     },
 
@@ -126,7 +133,11 @@ export function createProductsService(ctx: ServiceContext, deps: { events: Event
       }
       const row = await repo.updateProduct(ctx.db, id, patch)
       if (!row) throw new DomainError('PRODUCT_NOT_FOUND', 'Product not found')
-      await deps.events.record({ type: 'product.updated', productId: id, details: { fields: Object.keys(input) } })
+      await deps.events.record({
+        type: 'product.updated',
+        productId: id,
+        details: { fields: Object.keys(input) },
+      })
       return toProductDto(row)
     },
 
@@ -151,11 +162,19 @@ export function createProductsService(ctx: ServiceContext, deps: { events: Event
       } catch (e) {
         // Store orders keep their product (sales history): such a product can only be deactivated.
         if (e instanceof Error && /FOREIGN KEY constraint failed/.test(e.message)) {
-          throw new DomainError('CONFLICT', `“${p.name}” has store orders, so it cannot be deleted; deactivate it instead`)
+          throw new DomainError(
+            'CONFLICT',
+            `“${p.name}” has store orders, so it cannot be deleted; deactivate it instead`,
+          )
         }
         throw e
       }
-      await deps.events.record({ type: 'product.deleted', productId: id, severity: 'low', details: { name: p.name } })
+      await deps.events.record({
+        type: 'product.deleted',
+        productId: id,
+        severity: 'low',
+        details: { name: p.name },
+      })
     },
   }
 }

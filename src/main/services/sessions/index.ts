@@ -94,7 +94,11 @@ export function createSessionsService(ctx: ServiceContext) {
      * a new nonce (returned) and a new expiry `minutes` from now. Null for a stale (replayed)
      * nonce or a revoked session; the token (SellRealm's session_id) stays the same.
      */
-    rotateNonce(s: Session, presented: string, o: { ip: string | null; minutes: number; now: Date }): string | null {
+    rotateNonce(
+      s: Session,
+      presented: string,
+      o: { ip: string | null; minutes: number; now: Date },
+    ): string | null {
       const nonce = randomToken(16)
       const ok = repo.rotateNonce(db, {
         id: s.id,

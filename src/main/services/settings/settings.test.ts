@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { EventEmitter } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
+import { createGroupCommit } from '../../db/group-commit'
 import { openStore, type Store } from '../../db/connection'
 import { DEFAULT_SETTINGS } from '@shared/accounts'
 import { createSettingsService } from '.'
@@ -22,6 +23,7 @@ describe('settings service', () => {
     const ctx: ServiceContext = {
       db: store.db,
       sqlite: store.sqlite,
+      writes: createGroupCommit(store.sqlite),
       dataDir: dir,
       clock: () => new Date(),
       bus: new EventEmitter(),

@@ -23,7 +23,10 @@ import { storeRoutes } from './store'
 import { apiKeyAuthenticator, enforceScopes } from '../../middleware/api-key'
 import { captureRawBody } from '../../middleware/signature'
 import { idempotencyOnRoute } from '../../middleware/idempotency'
-import { RATE_LIMIT_HEADERS, registerRateLimitedNotFound } from '../../middleware/rate-limit-headers'
+import {
+  RATE_LIMIT_HEADERS,
+  registerRateLimitedNotFound,
+} from '../../middleware/rate-limit-headers'
 import { openApiRoutes } from '../../middleware/openapi'
 import { managementOnLoopback } from '../../middleware/loopback'
 
