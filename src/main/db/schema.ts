@@ -259,10 +259,12 @@ export interface IdempotencyKeysTable {
 }
 
 /** One-time values (envelope signatures, nonces, request signatures) seen recently. */
+/** One-time values already used, until they stop mattering (see repositories/replay). */
 export interface ReplayGuardTable {
-  kind: string
-  value: string
-  expires_at: string
+  /** ms since the epoch, derived from the value's own timestamp or expiry */
+  until: number
+  /** first 16 bytes of SHA-256(kind ‖ NUL ‖ value) */
+  digest: Buffer
 }
 
 export interface CustomersTable {

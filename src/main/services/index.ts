@@ -22,6 +22,7 @@ import { createSecurityService } from './security'
 import { createWebhooksService } from './webhooks'
 import { createSessionsService } from './sessions'
 import { createLicensingService } from './licensing'
+import { createReplayGuard } from './replay'
 import { createGroupCommit } from '../db/group-commit'
 
 export interface ServicesOptions {
@@ -58,14 +59,25 @@ export function createServices(opts: ServicesOptions) {
   const stats = createStatsService(ctx, { products })
   const notifications = createNotificationsService(ctx)
   notifications.watch()
-  const apiKeys = createApiKeysService(ctx, { events, products, security: () => security })
+  const replay = createReplayGuard(ctx)
+  const apiKeys = createApiKeysService(ctx, {
+    events,
+    products,
+    replay,
+    security: () => security,
+  })
   const idempotency = createIdempotencyService(ctx)
   const store = createStoreService(ctx, { events, accounts })
   const variables = createVariablesService(ctx, { events, products, licenses })
   const security = createSecurityService(ctx, { events, products, licenses })
   const webhooks = createWebhooksService(ctx, { events, security })
   const sessions = createSessionsService(ctx)
-  const licensing = createLicensingService(ctx, { events, sessions, security: () => security })
+  const licensing = createLicensingService(ctx, {
+    events,
+    sessions,
+    replay,
+    security: () => security,
+  })
   const sellrealm = createSellRealmService(ctx, {
     events,
     licensing,

@@ -217,6 +217,20 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('sessions_machine').on('sessions').column('machine_id').execute()
 
   await db.schema
+    .createTable('challenges')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('license_id', 'text', (c) =>
+      c.notNull().references('licenses.id').onDelete('cascade'),
+    )
+    .addColumn('hwid', 'text', (c) => c.notNull())
+    .addColumn('challenge', 'text', (c) => c.notNull().unique())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .addColumn('used_at', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema.createIndex('challenges_expires').on('challenges').column('expires_at').execute()
+
+  await db.schema
     .createTable('variables')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('product_id', 'text', (c) => c.references('products.id').onDelete('cascade'))

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely/migration'
 import * as m0001 from './0001_initial'
+import * as m0002 from './0002_time_ordered_replay_guard'
 
 /**
  * Every migration, in order. A static list (not a folder scan) because the main process is
@@ -8,6 +9,7 @@ import * as m0001 from './0001_initial'
  */
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_time_ordered_replay_guard': m0002,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -73,4 +73,42 @@ describe('migrations', () => {
       await store.close()
     }
   })
+
+  it('bring a database made by 0001 forward: the replay guard keyed by time, no challenges table', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const { default: BetterSqlite3 } = await import('better-sqlite3')
+    const { Kysely, SqliteDialect } = await import('kysely')
+    const { Migrator } = await import('kysely/migration')
+    const dir = mkdtempSync(join(tmpdir(), 'kw-mig-'))
+    try {
+      const file = join(dir, 'k.db')
+      const old = new Kysely({ dialect: new SqliteDialect({ database: new BetterSqlite3(file) }) })
+      const first = { '0001_initial': migrations['0001_initial'] }
+      await new Migrator({
+        db: old,
+        provider: { getMigrations: async () => first },
+      }).migrateToLatest()
+      await sql`insert into replay_guard (kind, value, expires_at) values ('k', 'v', 'x')`.execute(
+        old,
+      )
+      await old.destroy()
+
+      const store = await openStore(file)
+      try {
+        const cols = store.sqlite.pragma('table_info(replay_guard)') as { name: string }[]
+        expect(cols.map((c) => c.name)).toEqual(['until', 'digest'])
+        const tables = store.sqlite
+          .prepare("select name from sqlite_master where type = 'table'")
+          .pluck()
+          .all()
+        expect(tables).not.toContain('challenges')
+      } finally {
+        await store.close()
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })

@@ -9,7 +9,7 @@ import {
 } from '@shared/apikeys'
 import type { ApiKey } from '../../db/schema'
 import * as repo from '../../db/repositories/apikeys'
-import { rememberOnce } from '../../db/repositories/replay'
+import type { ReplayGuard } from '../replay'
 import { randomAlnum, sha256Hex, uuid } from '../../crypto/random'
 import { loadMasterKey, seal, unseal } from '../../crypto/seal'
 import { signatureMatches } from '../../crypto/signature'
@@ -83,7 +83,12 @@ export function hasScope(scopes: readonly string[], needed: ApiKeyScope): boolea
 
 export function createApiKeysService(
   ctx: ServiceContext,
-  deps: { events: EventsService; products: ProductsService; security?: () => ReplayReporter },
+  deps: {
+    events: EventsService
+    products: ProductsService
+    replay: ReplayGuard
+    security?: () => ReplayReporter
+  },
 ) {
   let master: Buffer | undefined
   // Read lazily: an installation that never makes a key never writes a master key file.
@@ -264,9 +269,9 @@ export function createApiKeysService(
         })
         throw new DomainError('FORBIDDEN', 'Invalid request signature')
       }
-      const until = new Date((ts + windowSeconds) * 1000 + 1000).toISOString()
+      const until = (ts + windowSeconds) * 1000 + 1000
       await outsideTransactions()
-      if (!rememberOnce(ctx.sqlite, 'api_signature', `${key.keyId}:${r.signature.trim()}`, until)) {
+      if (!deps.replay.remember('api_signature', `${key.keyId}:${r.signature.trim()}`, until)) {
         // A captured request sent again: the security center logs it as a replay attack.
         await deps.security?.().reportReplay({
           kind: 'api_signature',

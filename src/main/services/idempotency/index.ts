@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DomainError } from '@shared/errors'
 import * as repo from '../../db/repositories/idempotency'
-import { purgeReplayGuard } from '../../db/repositories/replay'
 import { loadMasterKey, seal, unseal } from '../../crypto/seal'
 import { nowIso, type ServiceContext } from '../context'
 
@@ -29,12 +28,11 @@ export function createIdempotencyService(ctx: ServiceContext, opts: { ttlMs?: nu
   let claims = 0
 
   async function purgeNowAndThen(): Promise<void> {
-    // Every 200th claim sweeps expired keys (and spent signatures): no timer to stop, and
+    // Every 200th claim sweeps expired keys: no timer to stop, and
     // the tables stay bounded by a day's traffic.
     if (++claims % 200 !== 1) return
     const now = ctx.clock().getTime()
     await repo.purgeIdempotencyKeys(ctx.db, new Date(now - ttl).toISOString())
-    purgeReplayGuard(ctx.sqlite, new Date(now).toISOString())
   }
 
   return {

@@ -8,7 +8,7 @@ import {
 import { findProductSecret } from '../../db/repositories/machines'
 import type { ServiceContext } from '../context'
 import type { EventsService } from '../events'
-import type { ReplayGuard } from './replay'
+import type { ReplayGuard } from '../replay'
 
 export interface EnvelopeIn {
   iv: string
@@ -97,11 +97,10 @@ export function createEnvelopeService(
       }
       // Remember the signature until it would be stale anyway; a second use is a replay. (Group
       // commit: never inside someone's open transaction, whose rollback would forget this use.)
-      const until = new Date(env.timestamp + opts.windowMs + 1000).toISOString()
+      const until = env.timestamp + opts.windowMs + 1000
       const signature = env.signature.toLowerCase()
-      const nowIso = new Date(now).toISOString()
       const first = await ctx.writes.run(() =>
-        deps.replay.remember('licensecm_envelope', signature, until, nowIso),
+        deps.replay.remember('licensecm_envelope', signature, until),
       )
       if (!first) {
         return refuse(

@@ -11,7 +11,7 @@ import { createRunner, type Decided, type SecurityHooks } from './engine'
 import { createEnvelopeService } from './envelope'
 import { silentSince } from './policy'
 import { createRateLimiter } from './ratelimit'
-import { createReplayGuard } from './replay'
+import type { ReplayGuard } from '../replay'
 import type {
   ActivateResult,
   ChallengeRequest,
@@ -54,6 +54,7 @@ export function createLicensingService(
     events: EventsService
     sessions: SessionsService
     security?: () => SecurityHooks | undefined
+    replay: ReplayGuard
   },
   opts: LicensingOptions = {},
 ) {
@@ -64,14 +65,10 @@ export function createLicensingService(
   const attestor = createAttestor(ctx.dataDir)
   const runner = createRunner(ctx, { ...deps, attestor })
   const limiter = createRateLimiter(() => ctx.clock().getTime())
-  const replay = createReplayGuard(ctx)
-  const envelope = createEnvelopeService(
-    ctx,
-    { ...deps, replay },
-    {
-      windowMs: opts.envelopeWindowMs ?? 5 * 60_000,
-    },
-  )
+  const { replay } = deps
+  const envelope = createEnvelopeService(ctx, deps, {
+    windowMs: opts.envelopeWindowMs ?? 5 * 60_000,
+  })
 
   /** A fresh challenge for this license and machine (self-contained: nothing is stored). */
   async function issueChallenge(licenseId: string, hwid: string): Promise<IssuedChallenge> {
@@ -259,8 +256,8 @@ export function createLicensingService(
           })
         }
         // Answered once: remembered until it could not be answered anyway (plus a minute).
-        const until = new Date(Math.max(c.expiresAt, d.now.getTime()) + 60_000).toISOString()
-        if (!replay.remember('licensecm_challenge', req.challenge.toLowerCase(), until, d.nowIso)) {
+        const until = c.expiresAt + 60_000
+        if (!replay.remember('licensecm_challenge', req.challenge.toLowerCase(), until)) {
           throw new DomainError('SECURITY_VIOLATION', 'Challenge already used', {
             event: 'replay_attack',
           })

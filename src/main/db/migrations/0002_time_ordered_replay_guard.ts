@@ -1,0 +1,21 @@
+import { sql, type Kysely } from 'kysely'
+
+/**
+ * The replay guard keyed by time first: `(until, digest)`, WITHOUT ROWID. Keyed by the value
+ * (random signatures), every remembered value dirtied a random page of a large B-tree, ~40 µs
+ * per insert at a few hundred thousand rows; keyed by when it expires, the inserts of one
+ * moment land on the same few pages and expired values are one range delete. Its rows only
+ * matter for a few minutes, so the table is recreated empty.
+ *
+ * Challenges became self-contained (a MAC, no row per issued challenge): their table goes.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations must not depend on the current schema type
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('replay_guard').ifExists().execute()
+  await sql`CREATE TABLE replay_guard (
+    until INTEGER NOT NULL,
+    digest BLOB NOT NULL,
+    PRIMARY KEY (until, digest)
+  ) WITHOUT ROWID`.execute(db)
+  await db.schema.dropTable('challenges').ifExists().execute()
+}
