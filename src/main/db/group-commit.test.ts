@@ -40,10 +40,10 @@ describe('group commit', () => {
     expect(committed()).toBe('')
     expect(await Promise.all(writes)).toEqual([1, 2, 3, 4])
     expect(seen).toEqual(['1:a,b,c,d', '2:a,b,c,d', '3:a,b,c,d', '4:a,b,c,d'])
-    expect(g.stats()).toEqual({ writes: 4, commits: 1 })
+    expect(g.stats()).toEqual({ writes: 4, commits: 1, retries: 0 })
 
     await g.run(insert('e'))
-    expect(g.stats()).toEqual({ writes: 5, commits: 2 })
+    expect(g.stats()).toEqual({ writes: 5, commits: 2, retries: 0 })
   })
 
   it('rolls back a write that throws alone: its caller gets the error, the others commit', async () => {
@@ -61,6 +61,26 @@ describe('group commit', () => {
     expect((results[1] as PromiseRejectedResult).reason.message).toBe('refused')
     expect((results[2] as PromiseRejectedResult).reason.code).toBe('SQLITE_CONSTRAINT_UNIQUE')
     expect(committed()).toBe('x,y')
+    // The write that threw after writing made the batch run again, with a savepoint per write.
+    expect(g.stats()).toMatchObject({ commits: 1, retries: 1 })
+  })
+
+  it('refuses a write that throws before changing anything without running the batch again', async () => {
+    const g = createGroupCommit(db)
+    let runs = 0
+    const counted = (v: string) => () => (runs++, insert(v)())
+    const results = await Promise.allSettled([
+      g.run(counted('a')),
+      g.run(() => {
+        throw new Error('refused before writing')
+      }),
+      g.run(counted('a')), // UNIQUE violation: SQLite undoes the failed statement itself
+      g.run(counted('b')),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled'])
+    expect(committed()).toBe('a,b')
+    expect(runs).toBe(3)
+    expect(g.stats()).toEqual({ writes: 4, commits: 1, retries: 0 })
   })
 
   it('waits for a transaction someone left open, so that its rollback cannot take the writes', async () => {
