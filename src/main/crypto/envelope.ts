@@ -1,5 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto'
-import { safeEqual } from './random'
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto'
+import { pooledRandom, safeEqual } from './random'
 
 /**
  * The LicenseCM request envelope: AES-256-GCM, hex `iv`/`data`/`tag`, and
@@ -71,7 +71,7 @@ export function openEnvelope(secretKey: string, e: SealedEnvelope): Buffer | nul
  * accepts only 12.
  */
 export function sealEnvelope(secretKey: string, plaintext: string): SealedEnvelope {
-  const iv = randomBytes(12)
+  const iv = pooledRandom(12)
   const c = createCipheriv('aes-256-gcm', envelopeKey(secretKey), iv)
   const data = Buffer.concat([c.update(plaintext, 'utf8'), c.final()])
   return { iv: iv.toString('hex'), data: data.toString('hex'), tag: c.getAuthTag().toString('hex') }

@@ -55,9 +55,9 @@ export function findLicenseForCheck(
  * two index lookups on the license table for a re-read).
  */
 export function changeMark(sqlite: BetterSqlite3.Database): string {
-  const changes = stmt(sqlite, 'SELECT total_changes()').pluck().get() as number
-  const version = stmt(sqlite, 'PRAGMA data_version').pluck().get() as number
-  return `${changes}:${version}`
+  return stmt(sqlite, "SELECT total_changes() || ':' || data_version FROM pragma_data_version()")
+    .pluck()
+    .get() as string
 }
 
 export interface ProductSecretRow {
