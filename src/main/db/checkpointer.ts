@@ -103,6 +103,8 @@ export function startCheckpointer(
     stats: () => stats,
     running: () => alive,
     async stop() {
+      // Unref'd so a forgotten stop() cannot keep the process alive; a stop() is waited for.
+      worker.ref()
       if (!stopping) {
         stopping = true
         worker.postMessage('stop')
