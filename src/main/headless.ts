@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { randomToken } from './crypto/random'
 import { resolveDataDir, startRuntime } from './runtime'
 import { DEFAULT_PORT } from './http/server'
+import { boundHeapGrowth } from './heap'
 
 const HELP = `Usage: npm run serve -- [--data DIR] [--port N] [--host H] [--console]
 
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const setupToken = process.env.KEYWARDEN_CONSOLE_TOKEN || randomToken(24)
+  boundHeapGrowth()
   const runtime = await startRuntime({
     dataDir: resolveDataDir(values.data),
     host: values.host ?? '127.0.0.1',

@@ -20,6 +20,7 @@ import { fitToDisplays, readWindowState, trackWindowState } from './shell/window
 import { createSecurityNotifier } from './shell/notify'
 import { createDesktopHooks } from './shell/login-item'
 import { envPort } from './shell/env'
+import { boundHeapGrowth } from './heap'
 import type { EventDto, ServerStatus } from '@shared/dto'
 
 /**
@@ -103,6 +104,7 @@ function refreshTray(status: ServerStatus): void {
 async function boot(): Promise<void> {
   const dataDir = resolveDataDir(process.env.KEYWARDEN_DATA ? undefined : app.getPath('userData'))
   const desktop = createDesktopHooks(join(app.getPath('userData'), 'desktop.json'))
+  boundHeapGrowth()
   runtime = await startRuntime({
     dataDir,
     host: '127.0.0.1',
