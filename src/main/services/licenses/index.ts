@@ -88,6 +88,9 @@ export function createLicensesService(
       : null
     const rows: NewLicense[] = []
     const nowMs = ctx.clock().getTime()
+    // The same for every key of the batch: computed once, not per row.
+    const metadata = JSON.stringify(input.metadata ?? {})
+    const expires = expiresAt ? new Date(expiresAt).toISOString() : null
     for (let i = 0; i < count; i++) {
       rows.push({
         // Time-ordered: the licenses primary-key index is appended to, not split at random.
@@ -100,8 +103,8 @@ export function createLicensesService(
         max_uses: input.max_uses ?? d.max_uses,
         hwid_locked: (input.hwid_locked ?? d.hwid_locked) ? 1 : 0,
         max_sessions: input.max_sessions ?? null,
-        expires_at: expiresAt ? new Date(expiresAt).toISOString() : null,
-        metadata: JSON.stringify(input.metadata ?? {}),
+        expires_at: expires,
+        metadata,
         notes: input.notes ?? '',
         status_reason: null,
         customer_id: customerId,
