@@ -206,6 +206,17 @@ describe('licenses.list search (the Licenses screen’s search box)', () => {
     await ok('licenses.update', { id: b.id, patch: { notes: 'moved to Tessier-Ashpool' } })
     expect(await keys('wintermute')).toEqual([])
     expect(await keys('tessier')).toEqual([b.id])
+    // Keys made in bulk (250: two statements of 100 and a shorter one) are all findable.
+    const { licenses: bulk } = await ok('licenses.bulkCreate', {
+      product_id: p.id,
+      count: 250,
+      metadata: { campaign: 'Straylight' },
+    })
+    const found = await ok('licenses.list', { q: 'straylight', product_id: p.id, limit: 500 })
+    expect(found.total).toBe(250)
+    expect(new Set(found.items.map((l: { id: string }) => l.id))).toEqual(
+      new Set(bulk.map((l: { id: string }) => l.id)),
+    )
   })
 
   it('finds a key once it gets metadata or notes, and no longer once they are emptied', async () => {

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Insertable, Selectable } from 'kysely'
 import type BetterSqlite3 from 'better-sqlite3'
 import type { Db } from '../connection'
-import type { NewLicense, OrdersTable } from '../schema'
+import type { OrdersTable } from '../schema'
 import { stmt } from './statements'
 import { ownerCondition, usedFlag, type OwnerScope } from './store'
 
@@ -146,20 +146,6 @@ export function returnStock(sqlite: BetterSqlite3.Database, productId: string, q
     productId,
     qty,
   })
-}
-
-/** Inserts license rows (an order's keys) on the raw connection, inside the caller's transaction. */
-export function insertLicensesSync(sqlite: BetterSqlite3.Database, rows: NewLicense[]): void {
-  const ins = stmt(
-    sqlite,
-    `INSERT INTO licenses (id, product_id, key, type, status, level, max_uses, hwid_locked, max_sessions,
-                           expires_at, metadata, notes, status_reason, customer_id, order_id,
-                           expired_notified_at, created_at, updated_at)
-     VALUES (@id, @product_id, @key, @type, @status, @level, @max_uses, @hwid_locked, @max_sessions,
-             @expires_at, @metadata, @notes, @status_reason, @customer_id, @order_id,
-             @expired_notified_at, @created_at, @updated_at)`,
-  )
-  for (const r of rows) ins.run(r)
 }
 
 /** Suspends the order's keys that are still active; returns their ids. */

@@ -11,6 +11,7 @@ import {
 import * as repo from '../../db/repositories/orders'
 import { findOrCreateCustomer, nameCustomerIfUnnamed } from '../../db/repositories/customers'
 import { findProduct, findProductByNum } from '../../db/repositories/products'
+import { insertLicensesSync } from '../../db/repositories/licenses'
 import type { OwnerScope } from '../../db/repositories/store'
 import type { Product } from '../../db/schema'
 import { uuid } from '../../crypto/random'
@@ -85,7 +86,7 @@ export function createOrdersService(ctx: ServiceContext, deps: { events: EventsS
       if (!repo.transitionOrder(ctx.sqlite, o.id, 'pending', 'paid', clock.toISOString()))
         return 'raced'
       if (!repo.takeStock(ctx.sqlite, p.id, o.quantity)) throw new OutOfStock()
-      repo.insertLicensesSync(ctx.sqlite, rows)
+      insertLicensesSync(ctx.sqlite, rows)
       return 'paid'
     })
     let result: 'paid' | 'raced' | 'out_of_stock'
