@@ -66,6 +66,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 })
   const store = await openStore(join(opts.dataDir, 'keywarden.db'))
   const services = createServices({ store, dataDir: opts.dataDir, clock: opts.clock })
+  await services.ready()
   let server: HttpServer | null = null
   let startedAt: string | null = null
   let draining: Promise<void> = Promise.resolve()

@@ -80,6 +80,13 @@ export const settingsSchema = z.object({
    * the LAN for shipped apps.
    */
   management_remote_access: z.boolean(),
+  /**
+   * Client validations per minute per license key per IP: the limit of keys that are not
+   * found, and the `validate_per_minute` new products start with (each product can change its own).
+   */
+  client_validate_per_minute: z.number().int().min(1).max(100_000),
+  /** How far an encrypted request's timestamp may be from the server's clock, either way. */
+  envelope_window_seconds: z.number().int().min(10).max(3600),
 })
 export type SettingsDto = z.infer<typeof settingsSchema>
 export const updateSettingsSchema = settingsSchema.partial()
@@ -90,6 +97,8 @@ export const DEFAULT_SETTINGS: SettingsDto = {
   access_token_ttl_minutes: 24 * 60,
   api_rate_limit_per_minute: 100,
   management_remote_access: false,
+  client_validate_per_minute: 10,
+  envelope_window_seconds: 300,
 }
 
 export interface NotificationDto {

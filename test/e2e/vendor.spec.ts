@@ -1,6 +1,6 @@
 import { createServer } from 'node:net'
 import { test, expect, TOKEN } from './fixtures'
-import { createLicenses, createProduct, goTo, productIdOf, serverUrl } from './helpers'
+import { createLicenses, createProduct, goTo, productIdOf, serverUrl, shoot } from './helpers'
 
 test('a vendor day: product, bulk keys, search, open, reset HWID, suspend, see it on the dashboard', async ({
   app,
@@ -99,6 +99,31 @@ test('bulk actions: suspend, extend and delete the selected keys, each confirmed
   await bar.getByRole('button', { name: 'Delete' }).click()
   await del.getByRole('button', { name: 'Delete 5 licenses' }).click()
   await expect(app.getByRole('heading', { name: 'No licenses match' })).toBeVisible()
+})
+
+test('settings: client API limits refuse a bad value, are saved, and apply to new products', async ({
+  app,
+}) => {
+  await goTo(app, 'Settings')
+  const form = app.getByRole('form', { name: 'Client API limits' })
+  const perMinute = form.getByLabel('Validations per minute per key and IP')
+  await expect(perMinute).toHaveValue('10')
+  await perMinute.fill('0')
+  await form.getByRole('button', { name: 'Save' }).click()
+  await expect(perMinute).toHaveAttribute('aria-invalid', 'true')
+  await perMinute.fill('25')
+  await form.getByLabel('Encrypted request window (seconds)').fill('120')
+  await form.getByRole('button', { name: 'Save' }).click()
+  await expect(app.getByText('Settings saved')).toBeVisible()
+  await form.scrollIntoViewIfNeeded()
+  await shoot(app, 'settings-client-api')
+
+  await app.reload()
+  await goTo(app, 'Settings')
+  await expect(form.getByLabel('Validations per minute per key and IP')).toHaveValue('25')
+  await expect(form.getByLabel('Encrypted request window (seconds)')).toHaveValue('120')
+  await createProduct(app, 'Paced App')
+  await expect(app.getByLabel('Validations per minute', { exact: true })).toHaveValue('25')
 })
 
 test('settings: back up now, restore it after a change, and import with a dry run', async ({

@@ -24,6 +24,7 @@ import { createSessionsService } from './sessions'
 import { createLicensingService } from './licensing'
 import { createReplayGuard } from './replay'
 import { createGroupCommit } from '../db/group-commit'
+import type { SettingsDto } from '@shared/accounts'
 
 export interface ServicesOptions {
   store: Store
@@ -47,14 +48,14 @@ export function createServices(opts: ServicesOptions) {
     bus,
   }
   const events = createEventsService(ctx)
-  const products = createProductsService(ctx, { events })
+  const settings = createSettingsService(ctx)
+  const products = createProductsService(ctx, { events, settings })
   const licenses = createLicensesService(ctx, { events, products })
   const licenseBulk = createLicenseBulkOps(ctx, licenses)
   const licenseMachines = createLicenseMachineOps(ctx, { licenses, products, events })
   const dashboard = createDashboardService(ctx)
   const backup = createBackupService(ctx, { events })
   const transfer = createTransferService({ products, licenses })
-  const settings = createSettingsService(ctx)
   const accounts = createAccountsService(ctx, { events, settings })
   const stats = createStatsService(ctx, { products })
   const notifications = createNotificationsService(ctx)
@@ -78,6 +79,13 @@ export function createServices(opts: ServicesOptions) {
     replay,
     security: () => security,
   })
+  // The client API's global limits are settings: applied at start (ready) and on every change.
+  const applyClientSettings = (s: SettingsDto) =>
+    licensing.configure({
+      validatePerMinute: s.client_validate_per_minute,
+      envelopeWindowMs: s.envelope_window_seconds * 1000,
+    })
+  settings.onChange(applyClientSettings)
   const sellrealm = createSellRealmService(ctx, {
     events,
     licensing,
@@ -86,6 +94,8 @@ export function createServices(opts: ServicesOptions) {
     variables,
   })
   return {
+    /** Loads what the services read from settings; the runtime awaits it before serving. */
+    ready: async () => applyClientSettings(await settings.get()),
     ctx,
     bus,
     events,

@@ -7,6 +7,7 @@ import * as repo from '../../db/repositories/products'
 import { randomAlnum, sha256Hex, uuid } from '../../crypto/random'
 import { type Actor, nowIso, ownerOf, seesAll, type ServiceContext } from '../context'
 import type { EventsService } from '../events'
+import type { SettingsService } from '../settings'
 
 export const DEFAULT_LICENSE_DEFAULTS: LicenseDefaults = {
   type: 'subscription',
@@ -59,7 +60,10 @@ export function toProductDto(p: Product & { license_count?: number }): ProductDt
 
 export const productIdSchema = z.string().min(1)
 
-export function createProductsService(ctx: ServiceContext, deps: { events: EventsService }) {
+export function createProductsService(
+  ctx: ServiceContext,
+  deps: { events: EventsService; settings: SettingsService },
+) {
   /** The product if it exists and the actor may see it; otherwise PRODUCT_NOT_FOUND. */
   async function load(actor: Actor, id: string): Promise<Product> {
     const p = await repo.findProduct(ctx.db, id)
@@ -99,7 +103,12 @@ export function createProductsService(ctx: ServiceContext, deps: { events: Event
           ...DEFAULT_LICENSE_DEFAULTS,
           ...input.license_defaults,
         }),
-        policy: JSON.stringify({ ...DEFAULT_POLICY, ...input.policy }),
+        // New products start from the installation's validation limit (Settings → Client API).
+        policy: JSON.stringify({
+          ...DEFAULT_POLICY,
+          validate_per_minute: (await deps.settings.get()).client_validate_per_minute,
+          ...input.policy,
+        }),
         created_at: now,
         updated_at: now,
       })

@@ -22,6 +22,7 @@ const SECRET_PREFIX = 'secret.'
 export function createSettingsService(ctx: ServiceContext) {
   let cache: SettingsDto | null = null
   const secrets = new Map<string, Uint8Array>()
+  const listeners: ((s: SettingsDto) => void)[] = []
 
   async function load(): Promise<SettingsDto> {
     if (cache) return cache
@@ -64,7 +65,14 @@ export function createSettingsService(ctx: ServiceContext) {
         }
       })
       cache = null
-      return load()
+      const next = await load()
+      for (const l of listeners) l(next)
+      return next
+    },
+
+    /** Calls `listener` with the new settings after every change. */
+    onChange(listener: (s: SettingsDto) => void): void {
+      listeners.push(listener)
     },
 
     /**

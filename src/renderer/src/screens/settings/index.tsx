@@ -3,6 +3,7 @@ import { useApp } from '../../store'
 import { Page, PageHeader } from '../../components/ui/page'
 import { ServerSection } from './server'
 import { AccountsSection } from './accounts'
+import { ClientApiSection } from './client-api'
 import { BackupSection } from './backup'
 import { TransferSection } from './transfer'
 import { AboutSection, AppearanceSection, DesktopSection } from './about'
@@ -24,6 +25,7 @@ export function SettingsScreen() {
         <AppearanceSection />
         <DesktopSection />
         <AccountsSection />
+        <ClientApiSection />
         <BackupSection />
         <TransferSection />
         <AboutSection />
