@@ -2,7 +2,10 @@ import type { ReactNode } from 'react'
 import {
   Area,
   AreaChart,
+  Bar,
+  BarChart,
   CartesianGrid,
+  Cell,
   Legend,
   ResponsiveContainer,
   Tooltip,
@@ -111,6 +114,33 @@ export function DailyAreaChart({
           />
         ))}
       </AreaChart>
+    </ResponsiveContainer>
+  )
+}
+
+const SEVERITY_COLOR: Record<string, string> = {
+  info: themeVar('muted'),
+  low: themeVar('accent'),
+  medium: themeVar('warn'),
+  high: themeVar('danger'),
+  critical: themeVar('danger'),
+}
+
+/** Events per severity as columns, each in its severity's colour (dashboard, security center). */
+export function SeverityBarChart({ rows }: { rows: { severity: string; count: number }[] }) {
+  return (
+    <ResponsiveContainer width="100%" height="100%">
+      <BarChart data={rows} margin={{ left: 0, right: 12, top: 8 }}>
+        <CartesianGrid stroke={themeVar('line')} strokeDasharray="3 3" vertical={false} />
+        <XAxis dataKey="severity" {...chartAxis} />
+        <YAxis {...chartAxis} width={40} allowDecimals={false} />
+        <Tooltip {...chartTooltip} cursor={{ fill: themeVar('surface-2') }} />
+        <Bar isAnimationActive={false} dataKey="count" name="Events" radius={[4, 4, 0, 0]}>
+          {rows.map((r) => (
+            <Cell key={r.severity} fill={SEVERITY_COLOR[r.severity]} />
+          ))}
+        </Bar>
+      </BarChart>
     </ResponsiveContainer>
   )
 }

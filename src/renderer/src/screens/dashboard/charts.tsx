@@ -1,17 +1,9 @@
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Cell,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts'
+import { Bar, BarChart, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import type { DashboardStats } from '@shared/channels/dashboard'
 import {
   ChartCard,
   DailyAreaChart,
+  SeverityBarChart,
   chartAxis,
   chartTooltip,
   themeVar,
@@ -69,13 +61,6 @@ export function OutcomesChart({ data }: { data?: DashboardStats['outcomes'] }) {
   )
 }
 
-const SEV_COLOR: Record<string, string> = {
-  low: themeVar('accent'),
-  medium: themeVar('warn'),
-  high: themeVar('danger'),
-  critical: themeVar('danger'),
-}
-
 export function SecurityChart({ data }: { data?: DashboardStats['security'] }) {
   if (!data) return <Skeleton className="h-[310px]" />
   const none = data.every((d) => d.count === 0)
@@ -85,19 +70,7 @@ export function SecurityChart({ data }: { data?: DashboardStats['security'] }) {
       description="By severity, last 30 days"
       empty={none ? 'No security events in the last 30 days.' : null}
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data} margin={{ left: 0, right: 12, top: 8 }}>
-          <CartesianGrid stroke={themeVar('line')} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="severity" {...chartAxis} />
-          <YAxis {...chartAxis} width={36} allowDecimals={false} />
-          <Tooltip {...chartTooltip} cursor={{ fill: themeVar('surface-2') }} />
-          <Bar isAnimationActive={false} dataKey="count" name="Events" radius={[4, 4, 0, 0]}>
-            {data.map((d) => (
-              <Cell key={d.severity} fill={SEV_COLOR[d.severity]} />
-            ))}
-          </Bar>
-        </BarChart>
-      </ResponsiveContainer>
+      <SeverityBarChart rows={data} />
     </ChartCard>
   )
 }

@@ -1,30 +1,15 @@
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Cell,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts'
+import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import type { SecurityStatsDto } from '@shared/channels/security'
 import {
   ChartCard,
   DailyAreaChart,
+  SeverityBarChart,
   chartAxis,
   chartTooltip,
   themeVar,
 } from '../../components/charts'
 import { Skeleton } from '../../components/ui/skeleton'
 
-const SEVERITY_COLOR: Record<string, string> = {
-  info: themeVar('muted'),
-  low: themeVar('accent'),
-  medium: themeVar('warn'),
-  high: themeVar('danger'),
-  critical: themeVar('danger'),
-}
 const NOTHING_YET =
   'Nothing recorded yet: detections and blocked requests appear here as they happen.'
 
@@ -93,19 +78,7 @@ export function SeverityChart({ data }: { data?: SecurityStatsDto['events_by_sev
       empty={data.length === 0 ? NOTHING_YET : null}
       heightClass="h-56"
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={rows} margin={{ left: 0, right: 12, top: 8 }}>
-          <CartesianGrid stroke={themeVar('line')} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="severity" {...chartAxis} />
-          <YAxis {...chartAxis} width={40} allowDecimals={false} />
-          <Tooltip {...chartTooltip} />
-          <Bar dataKey="count" name="Events" radius={[4, 4, 0, 0]}>
-            {rows.map((r) => (
-              <Cell key={r.severity} fill={SEVERITY_COLOR[r.severity]} />
-            ))}
-          </Bar>
-        </BarChart>
-      </ResponsiveContainer>
+      <SeverityBarChart rows={rows} />
     </ChartCard>
   )
 }
