@@ -84,6 +84,22 @@ export function createSellRealmService(
     })
   }
 
+  /** A nonce that is not the session's current one: a replay, reported and refused. */
+  async function refuseNonce(c: Caller, row: LicenseCheckRow, hwid: string | null): Promise<never> {
+    await deps.security.reportReplay({
+      kind: 'nonce',
+      ip: c.ip,
+      hwid,
+      productId: row.product_id,
+      licenseId: row.id,
+      userAgent: c.userAgent,
+      protocol: 'sellrealm',
+    })
+    throw new DomainError('SECURITY_VIOLATION', 'Invalid nonce (replayed or out of order)', {
+      sellrealm: 'replay',
+    })
+  }
+
   return {
     /** Verify key / login: the engine binds the machine and opens a session with a nonce. */
     async login(
@@ -146,18 +162,7 @@ export function createSellRealmService(
       const minutes = parsePolicy(row.product_policy).session_minutes
       const next = deps.sessions.rotateNonce(s, i.nonce, { ip: c.ip, minutes, now })
       if (!next) {
-        await deps.security.reportReplay({
-          kind: 'nonce',
-          ip: c.ip,
-          hwid: s.hwid,
-          productId: row.product_id,
-          licenseId: row.id,
-          userAgent: c.userAgent,
-          protocol: 'sellrealm',
-        })
-        throw new DomainError('SECURITY_VIOLATION', 'Invalid nonce (replayed or out of order)', {
-          sellrealm: 'replay',
-        })
+        return refuseNonce(c, row, s.hwid)
       }
       return {
         nonce: next,
@@ -219,18 +224,7 @@ export function createSellRealmService(
           sellrealm: 'terminated',
         })
       if (s.nonce !== i.nonce) {
-        await deps.security.reportReplay({
-          kind: 'nonce',
-          ip: c.ip,
-          hwid: s.hwid,
-          productId: row.product_id,
-          licenseId: row.id,
-          userAgent: c.userAgent,
-          protocol: 'sellrealm',
-        })
-        throw new DomainError('SECURITY_VIOLATION', 'Invalid nonce (replayed or out of order)', {
-          sellrealm: 'replay',
-        })
+        return refuseNonce(c, row, s.hwid)
       }
       deps.sessions.revoke(s.id, 'terminated', ctx.clock())
       await record('session.terminated', c, row, { session_id: s.id })
