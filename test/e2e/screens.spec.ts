@@ -29,7 +29,7 @@ for (const theme of ['light', 'dark'] as const) {
   }) => {
     // Two dozen screens, each photographed and axe-checked: longer than one interaction.
     test.setTimeout(150_000)
-    await app.emulateMedia({ colorScheme: theme })
+    await app.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' })
     // Empty states first: what a new vendor sees.
     await goTo(app, 'Products')
     await expect(app.getByRole('heading', { name: 'No products yet' })).toBeVisible()
