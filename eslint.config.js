@@ -2,11 +2,44 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
+import { readdirSync } from 'node:fs'
 
 /** The boundaries of DESIGN.md, made visible: each block forbids what its folder may not import. */
 const noElectron = {
   paths: [{ name: 'electron', message: 'services, db, http, crypto and rpc run without Electron (headless, tests).' }],
 }
+
+/** Every protocol adapter folder: each may import no other (a new adapter is covered by its folder). */
+const PROTOCOLS = readdirSync(new URL('./src/main/http/protocols', import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+
+const adapterBoundaries = PROTOCOLS.map((p) => ({
+  files: [`src/main/http/protocols/${p}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        ...noElectron,
+        patterns: PROTOCOLS.filter((q) => q !== p).map((q) => ({
+          group: [`**/protocols/${q}`, `**/protocols/${q}/**`, `../${q}`, `../${q}/**`, `../../${q}`, `../../${q}/**`],
+          message: `The ${p} adapter imports no other adapter (${q}): shared rules live in services or http/middleware.`,
+        })),
+      },
+    ],
+  },
+}))
+
+/** What no renderer file may import: main, preload, Node, Electron. */
+const rendererPaths = [{ name: 'electron', message: 'The renderer talks to main only through the bridge.' }]
+const rendererPatterns = [
+  { group: ['**/main/**', '**/preload/**'], message: 'The renderer imports nothing from main or preload.' },
+  { group: ['node:*'], message: 'The renderer runs in a browser sandbox.' },
+  {
+    group: ['../**/shared', '../**/shared/**', '../**/test/**', '../**/bench/**', '../**/scripts/**', '../**/resources/**'],
+    message: 'The renderer imports src/shared as @shared/... and otherwise only its own files.',
+  },
+]
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'] },
@@ -40,16 +73,30 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', { paths: rendererPaths, patterns: rendererPatterns }],
+    },
+  },
+  {
+    // Screens and components act through store slices; only slices reach the bridge.
+    files: ['src/renderer/src/**/*.{ts,tsx}'],
+    ignores: ['src/renderer/src/store/**', 'src/renderer/src/bridge.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'The renderer talks to main only through the bridge.' }],
+          paths: rendererPaths,
           patterns: [
-            { group: ['**/main/**', '**/preload/**'], message: 'The renderer imports nothing from main or preload.' },
-            { group: ['node:*'], message: 'The renderer runs in a browser sandbox.' },
+            ...rendererPatterns,
+            { group: ['**/bridge'], message: 'Screens never call the bridge: call a store slice action.' },
+            {
+              group: ['**/store/api'],
+              importNames: ['call', 'subscribe'],
+              message: 'Screens never call the server: call a store slice action (act/errorMessage are fine).',
+            },
           ],
         },
       ],
     },
   },
+  ...adapterBoundaries,
 )
