@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import { DomainError } from '@shared/errors'
 import type { LicenseView, Protocol } from '../../../../services/licensing'
+import { refuseDeepJson } from '../../../middleware/json-depth'
 import { typed, type RouteFamily } from '../context'
 import { clientErrorHandler, ok } from './respond'
 import {
@@ -55,6 +56,8 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
       const env = parseOrRefuse(envelopeBody, body)
       const opened = await engine.envelope.open(env, meta)
       secret = opened.secretKey
+      // The decrypted body is JSON parsed here, not by the server: the same depth bound.
+      refuseDeepJson(opened.body, 'data')
       const inner = opened.body as Record<string, unknown> | null
       if (
         inner &&
