@@ -53,7 +53,10 @@ export function jsonBoundsIssue(value: unknown, b: JsonBounds): string | null {
 export const DEFAULT_JSON_BOUNDS: JsonBounds = { maxDepth: 32, maxBytes: 16 * 1024 }
 
 /** Adds the bounds to a schema: a value outside them is an issue on the field itself. */
-export function withJsonBounds<T extends z.ZodType>(schema: T, b: JsonBounds = DEFAULT_JSON_BOUNDS) {
+export function withJsonBounds<T extends z.ZodType>(
+  schema: T,
+  b: JsonBounds = DEFAULT_JSON_BOUNDS,
+) {
   return schema.superRefine((value, ctx) => {
     const issue = jsonBoundsIssue(value, b)
     if (issue) ctx.addIssue({ code: 'custom', message: issue })

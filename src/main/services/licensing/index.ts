@@ -6,7 +6,7 @@ import type { ServiceContext } from '../context'
 import type { EventsService } from '../events'
 import { isLive, type SessionsService } from '../sessions'
 import { createAttestor } from './attest'
-import { decideMachine, type MachineFacts } from './decide'
+import { decideHwid, decideMachine, type MachineFacts } from './decide'
 import { createRunner, type Decided, type SecurityHooks } from './engine'
 import { createEnvelopeService } from './envelope'
 import { silentSince } from './policy'
@@ -106,7 +106,10 @@ export function createLicensingService(
     envelope,
     settings,
 
-    /** Checks a key (and the machine, when `hwid` is given) without binding anything. */
+    /**
+     * Checks a key on a machine without binding anything. `hwid` is required unless the
+     * license is bound to no machine (decideHwid).
+     */
     async validate(req: LicenseRequest): Promise<ValidateResult> {
       const first = runner.read(req.licenseKey)
       const row = first.row
@@ -127,7 +130,8 @@ export function createLicensingService(
         req,
         (d) => {
           let machineId: string | null = null
-          if (req.hwid) machineId = decideMachine(d.row, factsOf(d, req.hwid)).boundId ?? null
+          const hwid = decideHwid(d.row, req.hwid)
+          if (hwid) machineId = decideMachine(d.row, factsOf(d, hwid)).boundId ?? null
           return { machineId, license: runner.view(d.row, d.nowIso) }
         },
         { read: first, readOnly: true },

@@ -32,6 +32,11 @@ const base = {
   hwid: text(256),
   client_data: clientDataSchema.nullish(),
   session_token: z.string().max(256).nullish(),
+  /** Echoed in the signed answer (`data.data.nonce`): a fresh one per request stops replays. */
+  nonce: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,128}$/, 'must be 1-128 visible ASCII characters')
+    .optional(),
 }
 
 export const validateBody = z.object({ ...base, hwid: text(256).optional() })
