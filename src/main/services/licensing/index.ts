@@ -45,7 +45,8 @@ function requireHwid(req: LicenseRequest): string {
  * The licensing engine: the one place that decides whether a key works on a machine, for every
  * protocol. validate / activate / heartbeat / deactivate / verifyChallenge refuse with a
  * DomainError in the fixed order LICENSE_NOT_FOUND → PRODUCT_NOT_FOUND → BLACKLISTED →
- * LICENSE_BANNED / LICENSE_SUSPENDED → LICENSE_EXPIRED → HWID_MISMATCH → MAX_USES_EXCEEDED
+ * LICENSE_BANNED / LICENSE_SUSPENDED → LICENSE_EXPIRED → VALIDATION_ERROR (no hwid for a
+ * machine-bound license, decideHwid) → HWID_MISMATCH → MAX_USES_EXCEEDED
  * (then SECURITY_VIOLATION when the product blocks VM / debugger indicators).
  */
 export function createLicensingService(
