@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { LicenseCheckRow } from '../../db/repositories/machines'
 import { DEFAULT_POLICY } from '../products'
-import {
-  decideHwid,
-  decideIndicators,
-  decideMachine,
-  decideProduct,
-  decideStatus,
-} from './decide'
+import { decideHwid, decideIndicators, decideMachine, decideProduct, decideStatus } from './decide'
 import { createRateLimiter } from './ratelimit'
 
 const NOW = '2030-01-01T00:00:00.000Z'
