@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { boundedJson } from './json-bounds'
 
 /**
  * Input schemas shared by the services, the console contract, the HTTP adapters and the
@@ -45,7 +46,8 @@ export type CreateProductInput = z.infer<typeof createProductSchema>
 export const updateProductSchema = createProductSchema.partial()
 export type UpdateProductInput = z.infer<typeof updateProductSchema>
 
-export const metadataSchema = z.record(z.string(), z.unknown())
+/** Free-form license metadata: any JSON object, bounded in depth and size (json-bounds). */
+export const metadataSchema = boundedJson()
 
 export const createLicenseSchema = z.object({
   product_id: z.string().min(1),

@@ -280,7 +280,7 @@ describe('validation rate limit', () => {
       (
         await raw(
           '/validate',
-          JSON.stringify({ license_key: other.key, product_id: other.product.id }),
+          JSON.stringify({ license_key: other.key, product_id: other.product.id, hwid: 'h' }),
         )
       ).status,
     ).toBe(200)

@@ -9,6 +9,7 @@ import { dispatch } from '../../rpc/dispatch'
 import { EVENT_PUSHED } from '../../services/events'
 import type { Actor } from '../../services/context'
 import { safeEqual } from '../../crypto/random'
+import { isDomainError } from '@shared/errors'
 import { ConsoleSessions } from './sessions'
 
 export interface ConsoleOptions {
@@ -42,6 +43,15 @@ export async function registerConsole(
 ): Promise<void> {
   const sessions = new ConsoleSessions()
   await app.register(cookie)
+  // Refusals raised before a handler (a body nested too deeply) in the console's RPC shape;
+  // anything else goes on to the server's own error handler.
+  app.setErrorHandler((err, _req, reply) => {
+    if (!isDomainError(err)) throw err
+    void reply.status(err.code === 'VALIDATION_ERROR' ? 400 : 403).send({
+      ok: false,
+      error: { code: err.code, message: err.message },
+    })
+  })
 
   function current(req: FastifyRequest) {
     const sid = req.cookies[COOKIE]

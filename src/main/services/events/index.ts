@@ -21,31 +21,44 @@ export const EVENT_PUSHED = 'event'
 
 /** The append-only audit and security log. Every state change that matters goes through here. */
 export function createEventsService(ctx: ServiceContext) {
-  // Every client request records an event, and a commit per event was a fifth of a validate's
-  // CPU under load (`npm run bench`): events share the hot path's group commit, and `record()`
-  // still resolves only once its row is committed.
-  const write = (row: Omit<EventRow, 'id'>): Promise<number> =>
-    ctx.writes.run(() => repo.insertEventRow(ctx.sqlite, row))
+  function rowOf(e: RecordEvent): Omit<EventRow, 'id'> {
+    return {
+      type: e.type,
+      severity: e.severity ?? 'info',
+      product_id: e.productId ?? null,
+      license_id: e.licenseId ?? null,
+      machine_id: e.machineId ?? null,
+      hwid: e.hwid ?? null,
+      ip: e.ip ?? null,
+      user_agent: e.userAgent ?? null,
+      details: JSON.stringify(e.details ?? {}),
+      blocked: e.blocked ? 1 : 0,
+      created_at: nowIso(ctx),
+    } satisfies NewEvent
+  }
+
+  /** Writes the event in the transaction that is open now; `publish` it once that commits. */
+  function insert(e: RecordEvent): EventDto {
+    const row = rowOf(e)
+    return repo.toEventDto({ ...row, id: repo.insertEventRow(ctx.sqlite, row) })
+  }
+
+  /** Pushes a committed event to live listeners (console feed, webhooks). */
+  function publish(dto: EventDto): void {
+    ctx.bus.emit(EVENT_PUSHED, dto)
+  }
 
   return {
+    insert,
+    publish,
+
     /** Writes one event and pushes it to live listeners (console feed, webhooks). */
     async record(e: RecordEvent): Promise<EventDto> {
-      const row = {
-        type: e.type,
-        severity: e.severity ?? 'info',
-        product_id: e.productId ?? null,
-        license_id: e.licenseId ?? null,
-        machine_id: e.machineId ?? null,
-        hwid: e.hwid ?? null,
-        ip: e.ip ?? null,
-        user_agent: e.userAgent ?? null,
-        details: JSON.stringify(e.details ?? {}),
-        blocked: e.blocked ? 1 : 0,
-        created_at: nowIso(ctx),
-      } satisfies NewEvent
-      const id = await write(row)
-      const dto = repo.toEventDto({ ...row, id })
-      ctx.bus.emit(EVENT_PUSHED, dto)
+      // Every client request records an event, and a commit per event was a fifth of a
+      // validate's CPU under load (`npm run bench`): events share the hot path's group commit,
+      // and `record()` still resolves only once its row is committed.
+      const dto = await ctx.writes.run(() => insert(e))
+      publish(dto)
       return dto
     },
 

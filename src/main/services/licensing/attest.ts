@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { challengeKey, mintChallenge, openChallenge } from '../../crypto/challenge'
 import { loadOrCreateRsaKeys, type RsaKeyPair } from '../../crypto/keys'
 import {
@@ -44,6 +45,22 @@ export function createAttestor(dataDir: string) {
       const data = canonicalPayload(payload)
       return { data, signature: await signer!.sign(data) }
     },
+    /**
+     * Signs an answer bound to its request: `license_key_sha256` (hex SHA-256 of the key the
+     * answer is about) and the client's `nonce` when it sent one are added after the answer's
+     * own fields, so a captured answer neither verifies for another key nor replays as the
+     * answer to a new request. Fields are only added: SDKs that ignore them still verify.
+     */
+    signAnswer(
+      payload: Record<string, unknown>,
+      request: { licenseKey: string; nonce?: string | null },
+    ): Promise<{ data: string; signature: string }> {
+      return this.sign({
+        ...payload,
+        license_key_sha256: licenseKeyDigest(request.licenseKey),
+        ...(request.nonce && { nonce: request.nonce }),
+      })
+    },
     async watermark(licenseId: string): Promise<string> {
       await ready
       return watermark(wmKey!, licenseId)
@@ -63,6 +80,11 @@ export function createAttestor(dataDir: string) {
     },
     stats: () => signer?.stats() ?? { signed: 0, hits: 0, cached: 0 },
   }
+}
+
+/** The digest a signed answer names its license by (hex SHA-256 of the key's UTF-8). */
+export function licenseKeyDigest(licenseKey: string): string {
+  return createHash('sha256').update(licenseKey, 'utf8').digest('hex')
 }
 
 export type Attestor = ReturnType<typeof createAttestor>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { LicenseCheckRow } from '../../db/repositories/machines'
 import { DEFAULT_POLICY } from '../products'
-import { decideIndicators, decideMachine, decideProduct, decideStatus } from './decide'
+import { decideHwid, decideIndicators, decideMachine, decideProduct, decideStatus } from './decide'
 import { createRateLimiter } from './ratelimit'
 
 const NOW = '2030-01-01T00:00:00.000Z'
@@ -115,5 +115,21 @@ describe('createRateLimiter', () => {
     expect(rl.hit('k', 2)).toEqual({ retryAfter: 45, first: false })
     now += 45_000
     expect(rl.hit('k', 2)).toBeNull()
+  })
+})
+
+describe('decideHwid', () => {
+  it('a machine-bound license (locked, machine or session limit) needs the machine named', () => {
+    expect(code(() => decideHwid(row({ hwid_locked: 1 }), undefined))).toBe('VALIDATION_ERROR')
+    expect(code(() => decideHwid(row({ hwid_locked: 0, max_uses: 3 }), null))).toBe(
+      'VALIDATION_ERROR',
+    )
+    expect(code(() => decideHwid(row({ hwid_locked: 0, max_sessions: 2 }), ''))).toBe(
+      'VALIDATION_ERROR',
+    )
+    expect(decideHwid(row(), 'hw-1')).toBe('hw-1')
+  })
+  it('only a license bound to no machine is checked without one', () => {
+    expect(decideHwid(row({ hwid_locked: 0, max_uses: 0 }), undefined)).toBeNull()
   })
 })

@@ -39,6 +39,29 @@ export function decideStatus(
     throw new DomainError('LICENSE_EXPIRED', 'License has expired')
 }
 
+/**
+ * Whether the license answers only for a named machine: HWID-locked, or limited in machines
+ * (`max_uses`, which every license has today) or in concurrent sessions. Such a license is
+ * never checked without a machine: otherwise a client that strips `hwid` would get a valid
+ * answer for a key bound elsewhere.
+ */
+export function isMachineBound(row: LicenseCheckRow): boolean {
+  return row.hwid_locked === 1 || row.max_uses > 0 || row.max_sessions !== null
+}
+
+/**
+ * 6a. The machine must be named when the license is bound to machines: refused as
+ * VALIDATION_ERROR naming `hwid` (after status and expiry, so a banned key still reads as
+ * banned). Returns the HWID to decide on, or null for a license bound to none.
+ */
+export function decideHwid(row: LicenseCheckRow, hwid: string | null | undefined): string | null {
+  if (hwid) return hwid
+  if (isMachineBound(row)) {
+    throw new DomainError('VALIDATION_ERROR', 'hwid: is required for this license')
+  }
+  return null
+}
+
 /** What the machine decision may ask about; each answer is computed only when needed. */
 export interface MachineFacts {
   /** The id of the machine bound with this HWID, if any. */

@@ -3,7 +3,8 @@ import type { ProductPolicy, Severity } from '@shared/dto'
 import * as machines from '../../db/repositories/machines'
 import type { LicenseCheckRow } from '../../db/repositories/machines'
 import type { ServiceContext } from '../context'
-import type { EventsService } from '../events'
+import type { EventsService, RecordEvent } from '../events'
+import type { EventDto } from '@shared/dto'
 import type { SessionsService } from '../sessions'
 import { decideIndicators, decideProduct, decideStatus, toLicenseView } from './decide'
 import { parsePolicy } from './policy'
@@ -146,22 +147,25 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
     }
   }
 
-  async function record(
+  type Outcome =
+    | { ok: true; machineId?: string | null; details?: Record<string, unknown> }
+    | { ok: false; error: DomainError }
+
+  /** The event an operation's outcome records, or null (a blacklist hit records its own). */
+  function eventOf(
     op: Op,
     req: LicenseRequest,
     row: LicenseCheckRow | undefined,
-    outcome:
-      | { ok: true; machineId?: string | null; details?: Record<string, unknown> }
-      | { ok: false; error: DomainError },
+    outcome: Outcome,
     flags: string[],
-  ): Promise<void> {
+  ): RecordEvent | null {
     const code = outcome.ok ? null : outcome.error.code
     const detailsEvent = outcome.ok
       ? undefined
       : (outcome.error.details?.event as string | undefined)
     const type = outcome.ok ? op : (detailsEvent ?? EVENT_FOR_CODE[code!] ?? op)
-    if (code === 'BLACKLISTED') return // services.security recorded the blacklist_hit itself
-    await deps.events.record({
+    if (code === 'BLACKLISTED') return null // services.security recorded the blacklist_hit itself
+    return {
       type,
       severity: outcome.ok
         ? flags.length
@@ -183,7 +187,19 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
         ...(req.clientData && { client_data: keptClientData(req.clientData) }),
         ...(outcome.ok && outcome.details),
       },
-    })
+    }
+  }
+
+  /** Records an outcome as its own write (refusals rolled back, read-only operations). */
+  async function record(
+    op: Op,
+    req: LicenseRequest,
+    row: LicenseCheckRow | undefined,
+    outcome: Outcome,
+    flags: string[],
+  ): Promise<void> {
+    const event = eventOf(op, req, row, outcome, flags)
+    if (event) await deps.events.record(event)
   }
 
   /**
@@ -210,6 +226,9 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
     const first = opts.read ?? read(req.licenseKey)
     let row = first.row
     let flags: string[] = []
+    // A writing operation writes its event in its own transaction, so an answer, its rows and
+    // its event are committed together or not at all. Published once committed.
+    let written: EventDto | null = null
     try {
       const security = deps.security?.()
       const fingerprint =
@@ -237,7 +256,13 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
         if (block) throw blacklisted(block)
       }
       await whenIdle()
+      const inTransaction = !opts.readOnly
+      const writeEvent = (outcome: Outcome) => {
+        const event = eventOf(op, req, row, outcome, flags)
+        if (event && inTransaction) written = deps.events.insert(event)
+      }
       const decide = () => {
+        written = null // a group-commit batch may run this again (with savepoints)
         // The screens above awaited: if anything wrote since the first read (an admin's ban,
         // another request, another process), decide on the license as it is now. Otherwise
         // the row read before is exactly what a re-read would return.
@@ -250,8 +275,12 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
         decideStatus(row, nowIso, opts)
         const policy = parsePolicy(row.product_policy)
         const out = body({ row, policy, now, nowIso, flags })
-        if (out instanceof DomainError) return out
+        if (out instanceof DomainError) {
+          writeEvent({ ok: false, error: out })
+          return out
+        }
         if (!opts.skipIndicators) flags = decideIndicators(policy, req.clientData)
+        writeEvent({ ok: true, machineId: out.machineId, details: out.eventDetails })
         return out
       }
       // A read-only decision needs no BEGIN/COMMIT (a sixth of validate's CPU): better-sqlite3
@@ -260,17 +289,21 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
       // committing between two of these back-to-back reads could tell the difference).
       const result = opts.readOnly ? decide() : await ctx.writes.run(decide)
       if (result instanceof DomainError) throw result
-      await record(
-        op,
-        req,
-        row,
-        { ok: true, machineId: result.machineId, details: result.eventDetails },
-        flags,
-      )
+      if (written) deps.events.publish(written)
+      else
+        await record(
+          op,
+          req,
+          row,
+          { ok: true, machineId: result.machineId, details: result.eventDetails },
+          flags,
+        )
       return { ...result, flags }
     } catch (e) {
       if (!isDomainError(e)) throw e
-      await record(op, req, row, { ok: false, error: e }, flags)
+      const committed = written as EventDto | null
+      if (committed) deps.events.publish(committed)
+      else await record(op, req, row, { ok: false, error: e }, flags)
       const security = deps.security?.()
       if (security && FAILURES_TO_NOTE.has(e.code)) {
         await security.noteFailure({

@@ -6,7 +6,7 @@ import type { ServiceContext } from '../context'
 import type { EventsService } from '../events'
 import { isLive, type SessionsService } from '../sessions'
 import { createAttestor } from './attest'
-import { decideMachine, type MachineFacts } from './decide'
+import { decideHwid, decideMachine, type MachineFacts } from './decide'
 import { createRunner, type Decided, type SecurityHooks } from './engine'
 import { createEnvelopeService } from './envelope'
 import { silentSince } from './policy'
@@ -45,7 +45,8 @@ function requireHwid(req: LicenseRequest): string {
  * The licensing engine: the one place that decides whether a key works on a machine, for every
  * protocol. validate / activate / heartbeat / deactivate / verifyChallenge refuse with a
  * DomainError in the fixed order LICENSE_NOT_FOUND → PRODUCT_NOT_FOUND → BLACKLISTED →
- * LICENSE_BANNED / LICENSE_SUSPENDED → LICENSE_EXPIRED → HWID_MISMATCH → MAX_USES_EXCEEDED
+ * LICENSE_BANNED / LICENSE_SUSPENDED → LICENSE_EXPIRED → VALIDATION_ERROR (no hwid for a
+ * machine-bound license, decideHwid) → HWID_MISMATCH → MAX_USES_EXCEEDED
  * (then SECURITY_VIOLATION when the product blocks VM / debugger indicators).
  */
 export function createLicensingService(
@@ -106,7 +107,10 @@ export function createLicensingService(
     envelope,
     settings,
 
-    /** Checks a key (and the machine, when `hwid` is given) without binding anything. */
+    /**
+     * Checks a key on a machine without binding anything. `hwid` is required unless the
+     * license is bound to no machine (decideHwid).
+     */
     async validate(req: LicenseRequest): Promise<ValidateResult> {
       const first = runner.read(req.licenseKey)
       const row = first.row
@@ -127,7 +131,8 @@ export function createLicensingService(
         req,
         (d) => {
           let machineId: string | null = null
-          if (req.hwid) machineId = decideMachine(d.row, factsOf(d, req.hwid)).boundId ?? null
+          const hwid = decideHwid(d.row, req.hwid)
+          if (hwid) machineId = decideMachine(d.row, factsOf(d, hwid)).boundId ?? null
           return { machineId, license: runner.view(d.row, d.nowIso) }
         },
         { read: first, readOnly: true },

@@ -19,7 +19,7 @@ export interface LicenseRequest {
   productId?: string
   /** The same, for protocols with integer product ids (SellRealm). */
   productNum?: number
-  /** Required for activate/heartbeat/deactivate/verifyChallenge; validate checks it when given. */
+  /** Required for activate/heartbeat/deactivate/verifyChallenge, and for validate on a license bound to machines. */
   hwid?: string | null
   ip: string | null
   userAgent: string | null

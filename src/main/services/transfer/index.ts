@@ -9,6 +9,7 @@ import type {
 import type { LicenseDto, ProductDto } from '@shared/dto'
 import { createLicenseSchema, createProductSchema, licenseTypeSchema } from '@shared/schemas'
 import { DomainError } from '@shared/errors'
+import { boundedJson } from '@shared/json-bounds'
 import type { Actor } from '../context'
 import type { LicensesService } from '../licenses'
 import type { ProductsService } from '../products'
@@ -65,7 +66,7 @@ const jsonObj = z.preprocess((v) => {
   } catch {
     return v // left for zod to refuse with a clear message
   }
-}, z.record(z.string(), z.unknown()).optional())
+}, boundedJson().optional())
 
 /** One row of an import file, coerced from CSV strings or JSON values. */
 const productRow = z.object({

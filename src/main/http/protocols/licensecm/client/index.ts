@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import { DomainError } from '@shared/errors'
 import type { LicenseView, Protocol } from '../../../../services/licensing'
+import { refuseDeepJson } from '../../../middleware/json-depth'
 import { typed, type RouteFamily } from '../context'
 import { clientErrorHandler, ok } from './respond'
 import {
@@ -55,6 +56,8 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
       const env = parseOrRefuse(envelopeBody, body)
       const opened = await engine.envelope.open(env, meta)
       secret = opened.secretKey
+      // The decrypted body is JSON parsed here, not by the server: the same depth bound.
+      refuseDeepJson(opened.body, 'data')
       const inner = opened.body as Record<string, unknown> | null
       if (
         inner &&
@@ -94,6 +97,12 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
     }
   }
 
+  /** What a signed answer is bound to: the key it is about and the client's nonce. */
+  const bound = (i: { nonce?: string }, license: LicenseView) => ({
+    licenseKey: license.key,
+    nonce: i.nonce,
+  })
+
   // Bodies are validated in `serve` (plain or envelope, with field-named messages); the
   // route schema documents both shapes for the OpenAPI document.
   const passThrough = () => (data: unknown) => ({ value: data })
@@ -111,15 +120,18 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
       serve(req, validateBody, async (i, meta) => {
         const v = await engine.validate(request(i, meta))
         const now = services.ctx.clock().toISOString()
-        const signed = await engine.attestor.sign({
-          action: 'validate',
-          valid: true,
-          product_id: v.license.product_id,
-          hwid: i.hwid ?? null,
-          license: wireLicense(v.license),
-          watermark: v.watermark,
-          issued_at: minuteOf(now),
-        })
+        const signed = await engine.attestor.signAnswer(
+          {
+            action: 'validate',
+            valid: true,
+            product_id: v.license.product_id,
+            hwid: i.hwid ?? null,
+            license: wireLicense(v.license),
+            watermark: v.watermark,
+            issued_at: minuteOf(now),
+          },
+          bound(i, v.license),
+        )
         return { valid: true, license: wireLicense(v.license), ...signed, watermark: v.watermark }
       }),
   )
@@ -128,17 +140,20 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
     serve(req, activateBody, async (i, meta) => {
       const a = await engine.activate(request(i, meta))
       const session = { token: a.session.token, expires_at: a.session.expires_at }
-      const signed = await engine.attestor.sign({
-        action: 'activate',
-        activated: true,
-        product_id: a.license.product_id,
-        hwid: i.hwid,
-        license: wireLicense(a.license),
-        session_expires_at: a.session.expires_at,
-        challenge: a.challenge.value,
-        watermark: a.watermark,
-        issued_at: services.ctx.clock().toISOString(),
-      })
+      const signed = await engine.attestor.signAnswer(
+        {
+          action: 'activate',
+          activated: true,
+          product_id: a.license.product_id,
+          hwid: i.hwid,
+          license: wireLicense(a.license),
+          session_expires_at: a.session.expires_at,
+          challenge: a.challenge.value,
+          watermark: a.watermark,
+          issued_at: services.ctx.clock().toISOString(),
+        },
+        bound(i, a.license),
+      )
       return {
         activated: true,
         session,
@@ -158,15 +173,18 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
       // validate's: deterministic, so the heartbeats of a machine within a minute share one
       // signing. The fresh token and challenge travel beside it (inside the envelope when the
       // client encrypts), not in the signed payload.
-      const signed = await engine.attestor.sign({
-        action: 'heartbeat',
-        valid: true,
-        product_id: h.license.product_id,
-        hwid: i.hwid,
-        license: wireLicense(h.license),
-        watermark: h.watermark,
-        issued_at: minuteOf(services.ctx.clock().toISOString()),
-      })
+      const signed = await engine.attestor.signAnswer(
+        {
+          action: 'heartbeat',
+          valid: true,
+          product_id: h.license.product_id,
+          hwid: i.hwid,
+          license: wireLicense(h.license),
+          watermark: h.watermark,
+          issued_at: minuteOf(services.ctx.clock().toISOString()),
+        },
+        bound(i, h.license),
+      )
       return {
         valid: true,
         new_token: h.session.token,
@@ -182,13 +200,16 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
   r.post('/client/deactivate', route(deactivateBody), (req) =>
     serve(req, deactivateBody, async (i, meta) => {
       const d = await engine.deactivate(request(i, meta))
-      const signed = await engine.attestor.sign({
-        action: 'deactivate',
-        deactivated: true,
-        product_id: d.license.product_id,
-        hwid: i.hwid,
-        issued_at: minuteOf(services.ctx.clock().toISOString()),
-      })
+      const signed = await engine.attestor.signAnswer(
+        {
+          action: 'deactivate',
+          deactivated: true,
+          product_id: d.license.product_id,
+          hwid: i.hwid,
+          issued_at: minuteOf(services.ctx.clock().toISOString()),
+        },
+        bound(i, d.license),
+      )
       return { deactivated: true, sessions_closed: d.sessionsClosed, ...signed }
     }),
   )
@@ -200,14 +221,17 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
         challenge: i.challenge,
         response: i.response,
       })
-      const signed = await engine.attestor.sign({
-        action: 'verify-challenge',
-        verified: true,
-        product_id: v.license.product_id,
-        hwid: i.hwid,
-        challenge: i.challenge,
-        issued_at: services.ctx.clock().toISOString(),
-      })
+      const signed = await engine.attestor.signAnswer(
+        {
+          action: 'verify-challenge',
+          verified: true,
+          product_id: v.license.product_id,
+          hwid: i.hwid,
+          challenge: i.challenge,
+          issued_at: services.ctx.clock().toISOString(),
+        },
+        bound(i, v.license),
+      )
       return { valid: true, verified: true, ...signed }
     }),
   )

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { DomainError } from '@shared/errors'
+import { withJsonBounds } from '@shared/json-bounds'
 
 /**
  * Wire schemas of the LicenseCM client API. A body is either plain JSON or the encrypted
@@ -9,14 +10,21 @@ import { DomainError } from '@shared/errors'
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max)
 
-export const clientDataSchema = z
-  .object({
-    platform: z.string().max(64).optional(),
-    os_version: z.string().max(128).optional(),
-    vm_indicators: z.array(z.string().max(100)).max(50).optional(),
-    debug_indicators: z.array(z.string().max(100)).max(50).optional(),
-  })
-  .loose()
+/**
+ * What the SDKs report about the machine: a few known fields, anything else kept as sent, the
+ * whole bounded in depth and size (SDKs send a few hundred bytes; 32 KiB leaves room).
+ */
+export const clientDataSchema = withJsonBounds(
+  z
+    .object({
+      platform: z.string().max(64).optional(),
+      os_version: z.string().max(128).optional(),
+      vm_indicators: z.array(z.string().max(100)).max(50).optional(),
+      debug_indicators: z.array(z.string().max(100)).max(50).optional(),
+    })
+    .loose(),
+  { maxDepth: 32, maxBytes: 32 * 1024 },
+)
 
 const base = {
   license_key: text(128),
@@ -24,6 +32,11 @@ const base = {
   hwid: text(256),
   client_data: clientDataSchema.nullish(),
   session_token: z.string().max(256).nullish(),
+  /** Echoed in the signed answer (`data.data.nonce`): a fresh one per request stops replays. */
+  nonce: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,128}$/, 'must be 1-128 visible ASCII characters')
+    .optional(),
 }
 
 export const validateBody = z.object({ ...base, hwid: text(256).optional() })
