@@ -39,9 +39,9 @@ describe('management API from another machine', () => {
       payload: { license_key: 'NOPE-NOPE-NOPE-NOPE', hwid: 'h', product_id: 'p' },
       remoteAddress: '192.168.1.50',
     })
-    // Answered by the client API itself (no such product), not refused by the management gate.
+    // Answered by the client API itself (no such key), not refused by the management gate.
     expect(validate.statusCode).toBe(404)
-    expect(validate.json().error_code).toBe('PRODUCT_NOT_FOUND')
+    expect(validate.json().error_code).toBe('LICENSE_NOT_FOUND')
   })
 
   it('answers other machines once an admin opens it in settings', async () => {
