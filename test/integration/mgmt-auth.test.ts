@@ -1,4 +1,3 @@
-import { CONSOLE } from '../../src/main/services/context'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SignJWT } from 'jose'
 import { startTestServer, type TestServer } from '../helpers/server'

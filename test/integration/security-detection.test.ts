@@ -54,7 +54,11 @@ describe('brute force from one IP', () => {
       expect(r.body.error_code).toBe('LICENSE_NOT_FOUND')
     }
     // Even the right key is refused now, in the security_blocked shape, as a temporary block.
-    const r = await viaProxy('/validate', { license_key: key, product_id: product.id, hwid: 'hw-bf' })
+    const r = await viaProxy('/validate', {
+      license_key: key,
+      product_id: product.id,
+      hwid: 'hw-bf',
+    })
     expect(r.status).toBe(403)
     expect(r.body).toMatchObject({
       success: false,

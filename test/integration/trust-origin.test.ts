@@ -143,7 +143,10 @@ describe('DNS rebinding: a wrong Host, per surface', () => {
   })
 
   it('still answers the client API and health under a Host the management API refuses', async () => {
-    const mgmt = await raw(s, 'GET', '/api/products', { ...rebound, authorization: `Bearer ${token}` })
+    const mgmt = await raw(s, 'GET', '/api/products', {
+      ...rebound,
+      authorization: `Bearer ${token}`,
+    })
     expect(mgmt.status).toBe(403)
     expect((await raw(s, 'GET', '/api/client/public-key', rebound)).status).toBe(200)
     expect((await raw(s, 'GET', '/api/health', rebound)).body.status).toBe('ok')
@@ -204,16 +207,31 @@ describe('forwarding headers and trusted proxies', () => {
     const body = JSON.stringify({ email: 'nobody@example.com', password: 'wrong password' })
     const json = { 'content-type': 'application/json' }
     expect(
-      (await raw(s, 'POST', '/api/auth/login', { ...json, 'x-forwarded-for': '198.51.100.4, 127.0.0.1' }, body)).status,
+      (
+        await raw(
+          s,
+          'POST',
+          '/api/auth/login',
+          { ...json, 'x-forwarded-for': '198.51.100.4, 127.0.0.1' },
+          body,
+        )
+      ).status,
     ).toBe(401)
     await setTrust(s, { trusted_proxies: [] })
     expect(
-      (await raw(s, 'POST', '/api/auth/login', { ...json, 'x-forwarded-for': '198.51.100.9' }, body)).status,
+      (
+        await raw(
+          s,
+          'POST',
+          '/api/auth/login',
+          { ...json, 'x-forwarded-for': '198.51.100.9' },
+          body,
+        )
+      ).status,
     ).toBe(401)
     await setTrust(s, { management_remote_access: false })
-    const events = (
-      await api(s, token).get('/api/security/events?event_type=auth.login_failed')
-    ).body.data.events as { ip: string }[]
+    const events = (await api(s, token).get('/api/security/events?event_type=auth.login_failed'))
+      .body.data.events as { ip: string }[]
     expect(events.map((e) => e.ip).sort()).toEqual(['127.0.0.1', '198.51.100.4'])
   })
 })
@@ -224,7 +242,9 @@ describe('brute force through a trusted proxy', () => {
   beforeAll(async () => {
     s = await startTestServer()
     admin = api(s, (await firstAdmin(s)).token)
-    await admin.put('/api/security/settings', { brute_force: { max_failures: 3, block_minutes: 30 } })
+    await admin.put('/api/security/settings', {
+      brute_force: { max_failures: 3, block_minutes: 30 },
+    })
   })
   afterAll(() => s.stop())
 
@@ -248,11 +268,21 @@ describe('brute force through a trusted proxy', () => {
     for (let i = 0; i < 3; i++) {
       expect((await validate('203.0.113.7', guess(i))).body.error_code).toBe('LICENSE_NOT_FOUND')
     }
-    const blocked = await validate('203.0.113.7', { license_key: key, product_id: product.id, hwid: 'hw-a' })
+    const blocked = await validate('203.0.113.7', {
+      license_key: key,
+      product_id: product.id,
+      hwid: 'hw-a',
+    })
     expect(blocked.status).toBe(403)
-    expect(blocked.body).toMatchObject({ security_details: { reason: 'temporary_block', type: 'ip' } })
+    expect(blocked.body).toMatchObject({
+      security_details: { reason: 'temporary_block', type: 'ip' },
+    })
     // A shipped app behind the same proxy, from another address, still validates.
-    const other = await validate('203.0.113.8', { license_key: key, product_id: product.id, hwid: 'hw-a' })
+    const other = await validate('203.0.113.8', {
+      license_key: key,
+      product_id: product.id,
+      hwid: 'hw-a',
+    })
     expect(other.status).toBe(200)
     const list = await admin.get('/api/security/blacklist?source=detection&is_active=true')
     expect(list.body.data.blacklist.map((e: { value: string }) => e.value)).toEqual(['203.0.113.7'])
@@ -294,7 +324,10 @@ describe("the web console's door", () => {
     expect(after.status).toBe(401)
     expect(after.body).toMatchObject({
       ok: false,
-      error: { code: 'UNAUTHORIZED', message: expect.stringMatching(/once an admin account exists/) },
+      error: {
+        code: 'UNAUTHORIZED',
+        message: expect.stringMatching(/once an admin account exists/),
+      },
     })
     // ...and the HTTP first-account door is closed too: the token makes no second admin.
     const again = await s.json('/api/auth/register', {
@@ -322,7 +355,11 @@ describe("the web console's door", () => {
 
   it('follows management_remote_access for other machines', async () => {
     const fromLan = () =>
-      s.runtime.server!.app.inject({ method: 'GET', url: '/console/session', remoteAddress: '192.168.1.50' })
+      s.runtime.server!.app.inject({
+        method: 'GET',
+        url: '/console/session',
+        remoteAddress: '192.168.1.50',
+      })
     const refused = await fromLan()
     expect(refused.statusCode).toBe(403)
     expect(refused.json()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })

@@ -133,7 +133,8 @@ export async function registerConsole(
             ok: false,
             error: {
               code: 'UNAUTHORIZED',
-              message: 'The setup token stops working once an admin account exists: log in with email and password',
+              message:
+                'The setup token stops working once an admin account exists: log in with email and password',
             },
           })
         }

@@ -13,9 +13,7 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 function hasBody(req: FastifyRequest): boolean {
   const length = req.headers['content-length']
-  return (
-    (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined
-  )
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined
 }
 
 /** The Origin header's host[:port], or null when it is not a URL (`null`, garbage). */

@@ -14,8 +14,7 @@ export const JWT_SECRET = 'jwt_hs256'
  * console or with the setup token (`X-Setup-Token`: sent and right, sent and wrong, or not sent).
  */
 export type RegistrationOrigin =
-  | { via: 'api'; ip: string; setupToken: 'valid' | 'wrong' | 'missing' }
-  | { via: 'console' }
+  { via: 'api'; ip: string; setupToken: 'valid' | 'wrong' | 'missing' } | { via: 'console' }
 
 export interface AuthResult {
   token: string

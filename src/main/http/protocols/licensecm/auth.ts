@@ -44,7 +44,11 @@ export const authRoutes: RouteFamily = async (app, { services, auth, setupToken 
         via: 'api',
         ip: req.origin.clientIp,
         setupToken:
-          typeof sent !== 'string' ? 'missing' : setupToken && safeEqual(sent, setupToken) ? 'valid' : 'wrong',
+          typeof sent !== 'string'
+            ? 'missing'
+            : setupToken && safeEqual(sent, setupToken)
+              ? 'valid'
+              : 'wrong',
       })
       return reply.status(201).send(ok(result))
     },
