@@ -118,7 +118,7 @@ async function main() {
       '--console',
     ],
     {
-      env: { KEYWARDEN_CONSOLE_TOKEN: token },
+      env: { KEYWARDEN_SETUP_TOKEN: token },
       ready: /listening on (http:\/\/127\.0\.0\.1:\d+)/,
       name: 'keywarden',
     },
@@ -131,7 +131,15 @@ async function main() {
   let peakRss = 0
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(kw.pid).rss_mb)), 250)
   const consoleApi = await consoleClient(url, token)
-  const fx = await setupFixtures({ url, refUrl, seeded, consoleApi, config: CONFIG, log })
+  const fx = await setupFixtures({
+    url,
+    refUrl,
+    seeded,
+    consoleApi,
+    config: CONFIG,
+    log,
+    setupToken: token,
+  })
 
   const load = startLoadGenerator()
   procs.push({ stop: async () => load.stop() })

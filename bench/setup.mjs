@@ -13,7 +13,7 @@ function routeMissing(r) {
   )
 }
 
-export async function setupFixtures({ url, refUrl, seeded, consoleApi, config, log }) {
+export async function setupFixtures({ url, refUrl, seeded, consoleApi, config, log, setupToken }) {
   const products = seeded.products
   const pools = seeded.pools
   const missing = {}
@@ -70,9 +70,10 @@ export async function setupFixtures({ url, refUrl, seeded, consoleApi, config, l
     }
   }
 
-  // Management API token: the first account, registered from loopback.
+  // Management API token: the first account, registered with the setup token.
   const reg = await call(`${url}/api/auth/register`, {
     json: { email: 'bench@example.com', password: 'bench-password-123', display_name: 'Bench' },
+    headers: { 'x-setup-token': setupToken },
   })
   fx.jwt = reg.body?.data?.token ?? null
   if (!fx.jwt) missing.search = `could not register the first account: ${reg.status}`

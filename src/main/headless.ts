@@ -4,13 +4,22 @@ import { randomToken } from './crypto/random'
 import { resolveDataDir, startRuntime } from './runtime'
 import { DEFAULT_PORT } from './http/server'
 import { boundHeapGrowth } from './heap'
+import { isAddressOrCidr, isHostName, splitList } from './services/settings/trust'
 
 const HELP = `Usage: npm run serve -- [--data DIR] [--port N] [--host H] [--console]
+                        [--trusted-proxy IP/CIDR ...] [--allowed-host NAME ...]
 
-  --data DIR   data directory (default: $KEYWARDEN_DATA or ~/.keywarden)
-  --port N     port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)
-  --host H     address to bind (default 127.0.0.1; 0.0.0.0 exposes it on the LAN)
-  --console    serve the web console at /console (login with the printed token)`
+  --data DIR            data directory (default: $KEYWARDEN_DATA or ~/.keywarden)
+  --port N              port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)
+  --host H              address to bind (default 127.0.0.1; 0.0.0.0 exposes it on the LAN)
+  --console             serve the web console at /console
+  --trusted-proxy X     a proxy (address or CIDR) whose X-Forwarded-For / Forwarded headers
+                        are believed; repeat or comma-separate ($KEYWARDEN_TRUSTED_PROXIES)
+  --allowed-host NAME   a host name the management API and console answer to besides this
+                        machine's own; repeat or comma-separate ($KEYWARDEN_ALLOWED_HOSTS)
+
+  $KEYWARDEN_SETUP_TOKEN (or $KEYWARDEN_CONSOLE_TOKEN) sets the setup token that creates the
+  first admin; otherwise a random one is printed while no admin exists.`
 
 /** The headless server: the same services and HTTP surfaces as the desktop app, no Electron. */
 async function main(): Promise<void> {
@@ -20,6 +29,8 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       host: { type: 'string' },
       console: { type: 'boolean', default: false },
+      'trusted-proxy': { type: 'string', multiple: true },
+      'allowed-host': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -32,18 +43,48 @@ async function main(): Promise<void> {
     console.error(`--port must be a whole number from 0 to 65535 (got ${values.port})`)
     process.exit(2)
   }
-  const setupToken = process.env.KEYWARDEN_CONSOLE_TOKEN || randomToken(24)
+  const trustedProxies = splitList([
+    ...(values['trusted-proxy'] ?? []),
+    process.env.KEYWARDEN_TRUSTED_PROXIES,
+  ])
+  const allowedHosts = splitList([
+    ...(values['allowed-host'] ?? []),
+    process.env.KEYWARDEN_ALLOWED_HOSTS,
+  ])
+  const badProxy = trustedProxies.find((p) => !isAddressOrCidr(p))
+  if (badProxy) {
+    console.error(`--trusted-proxy takes an IP address or CIDR block (got ${badProxy})`)
+    process.exit(2)
+  }
+  const badHost = allowedHosts.find((h) => !isHostName(h))
+  if (badHost) {
+    console.error(`--allowed-host takes a host name without port (got ${badHost})`)
+    process.exit(2)
+  }
+  const setupToken =
+    process.env.KEYWARDEN_SETUP_TOKEN || process.env.KEYWARDEN_CONSOLE_TOKEN || randomToken(24)
   boundHeapGrowth()
   const runtime = await startRuntime({
     dataDir: resolveDataDir(values.data),
     host: values.host ?? '127.0.0.1',
     port,
+    setupToken,
+    trustedProxies,
+    allowedHosts,
     console: values.console
       ? { setupToken, staticDir: join(import.meta.dirname, '../renderer') }
       : undefined,
   })
   console.log(`Keywarden listening on ${runtime.server!.url}`)
-  if (values.console) console.log(`Console: ${runtime.server!.url}/console/ (token ${setupToken})`)
+  if (values.console) console.log(`Console: ${runtime.server!.url}/console/`)
+  if (await runtime.services.accounts.isEmpty()) {
+    console.log(
+      `Setup token: ${setupToken}\n` +
+        '  Creates the first admin: POST /api/auth/register with header X-Setup-Token' +
+        (values.console ? ', or log in to the console with it' : '') +
+        '.\n  It stops working once an admin account exists.',
+    )
+  }
 
   let stopping = false
   const stop = async (signal: string) => {

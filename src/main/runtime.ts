@@ -11,6 +11,7 @@ import type { ConsoleOptions } from './http/console'
 import type { Actor } from './services/context'
 import type { ServerStatus } from '@shared/dto'
 import { VERSION } from './version'
+import { randomToken } from './crypto/random'
 
 /** `--data DIR`, else `KEYWARDEN_DATA`, else `~/.keywarden`. */
 export function resolveDataDir(flag?: string, env = process.env): string {
@@ -41,6 +42,15 @@ export interface RuntimeOptions {
   clock?: Clock
   /** Desktop-only settings the console may change (the Electron shell passes them). */
   desktop?: DesktopHooks
+  /**
+   * Lets `POST /api/auth/register` (header X-Setup-Token) and the web console create the
+   * first admin. Default: the console's token, else a random one nobody is told.
+   */
+  setupToken?: string
+  /** Added to the `trusted_proxies` setting (command line, environment). */
+  trustedProxies?: string[]
+  /** Added to the `allowed_hosts` setting (command line, environment). */
+  allowedHosts?: string[]
 }
 
 export interface Runtime {
@@ -49,6 +59,8 @@ export interface Runtime {
   handlers: Handlers
   server: HttpServer | null
   status(): ServerStatus
+  /** The first-admin setup token (see RuntimeOptions.setupToken). */
+  setupToken: string
   /**
    * Starts the HTTP server, or moves it to a new address. A new port is bound before the old
    * server stops (which then drains in the background); the same port is released first.
@@ -67,6 +79,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const store = await openStore(join(opts.dataDir, 'keywarden.db'))
   const services = createServices({ store, dataDir: opts.dataDir, clock: opts.clock })
   await services.ready()
+  services.settings.addStartupTrust({
+    trustedProxies: opts.trustedProxies,
+    allowedHosts: opts.allowedHosts,
+  })
+  const setupToken = opts.setupToken ?? opts.console?.setupToken ?? randomToken(24)
   let server: HttpServer | null = null
   let startedAt: string | null = null
   let draining: Promise<void> = Promise.resolve()
@@ -95,6 +112,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     store,
     services,
     handlers,
+    setupToken,
     get server() {
       return server
     },
@@ -111,7 +129,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       }
       // Email/password console logins go to the accounts service unless the caller chose otherwise.
       const consoleOpts = opts.console && {
-        authenticate: (body: unknown) => services.accounts.consoleLogin(body),
+        authenticate: (body: unknown, meta: { ip: string }) =>
+          services.accounts.consoleLogin(body, meta),
         currentActor: (actor: Actor) => services.accounts.currentActor(actor),
         ...opts.console,
       }
@@ -120,7 +139,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         handlers,
         host: h,
         port: p,
-        console: consoleOpts,
+        console: consoleOpts && { ...consoleOpts, setupToken },
+        setupToken,
         logger: opts.logger,
       })
       server = next

@@ -62,6 +62,19 @@ export interface AccountDto {
   last_login_at: string | null
 }
 
+/** An IPv4/IPv6 address or CIDR block (`10.0.0.0/8`, `fd00::/8`). */
+const addressOrCidr = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
+  error: 'Expected an IP address or a CIDR block such as 10.0.0.0/8',
+})
+/** A host name or address as a Host header names it, without port. */
+const hostName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(\[[0-9a-f:.]+\]|[a-z0-9_]([a-z0-9_.:-]{0,251}[a-z0-9_])?)$/, {
+    error: 'Expected a host name or address without port, such as keys.example.com',
+  })
+
 /** The installation's settings an admin can change. */
 export const settingsSchema = z.object({
   /** Whether anyone may register an account over the API (the first account always may, from loopback). */
@@ -81,6 +94,17 @@ export const settingsSchema = z.object({
    */
   management_remote_access: z.boolean(),
   /**
+   * Proxies (addresses or CIDR blocks) whose `X-Forwarded-For` / `Forwarded` headers are
+   * believed. Empty: no forwarding header is believed, and a request carrying one is never
+   * treated as coming from this machine.
+   */
+  trusted_proxies: z.array(addressOrCidr).max(100),
+  /**
+   * Host names the management API and the console answer to besides the machine's own
+   * names and addresses (e.g. the public name a reverse proxy forwards).
+   */
+  allowed_hosts: z.array(hostName).max(100),
+  /**
    * Client validations per minute per license key per IP: the limit of keys that are not
    * found, and the `validate_per_minute` new products start with (each product can change its own).
    */
@@ -97,6 +121,8 @@ export const DEFAULT_SETTINGS: SettingsDto = {
   access_token_ttl_minutes: 24 * 60,
   api_rate_limit_per_minute: 100,
   management_remote_access: false,
+  trusted_proxies: [],
+  allowed_hosts: [],
   client_validate_per_minute: 10,
   envelope_window_seconds: 300,
 }

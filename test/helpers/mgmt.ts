@@ -21,13 +21,19 @@ export function email(tag = 'user'): string {
 
 export const PASSWORD = 'correct horse battery'
 
-/** Registers the first account (admin, over loopback) and returns its token and id. */
+/** The header that lets `POST /api/auth/register` create the first account. */
+export function setupHeader(s: TestServer): Record<string, string> {
+  return { 'x-setup-token': s.runtime.setupToken }
+}
+
+/** Registers the first account (admin, with the setup token) and returns its token and id. */
 export async function firstAdmin(
   s: TestServer,
 ): Promise<{ token: string; id: string; email: string }> {
   const e = email('admin')
   const r = await s.json('/api/auth/register', {
     body: { email: e, password: PASSWORD, display_name: 'Admin' },
+    headers: setupHeader(s),
   })
   if (r.status !== 201) throw new Error(`first admin: ${r.status} ${JSON.stringify(r.body)}`)
   return { token: r.body.data.token, id: r.body.data.user.id, email: e }

@@ -87,6 +87,8 @@ export async function startClocked(
         headers: {
           ...(body !== undefined && { 'content-type': 'application/json' }),
           ...(token && { authorization: `Bearer ${token}` }),
+          // Lets the first self-registration create the admin; ignored afterwards.
+          'x-setup-token': runtime.setupToken,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       })

@@ -18,13 +18,14 @@ let licenseKey: string
 
 beforeAll(async () => {
   srv = await startTestServer({ console: { setupToken: 'deep-json-token' } })
-  jwt = (await firstAdmin(srv)).token
-  apiKey = (await createKey(srv, jwt, { name: 'deep', scopes: ['licenses:write'] })).key
+  // The setup token logs in only while no account exists: open the console session first.
   const login = await srv.json('/console/login', { body: { token: 'deep-json-token' } })
   consoleHeaders = {
     cookie: login.headers.get('set-cookie')!.split(';')[0],
     'x-csrf-token': login.body.data.csrf,
   }
+  jwt = (await firstAdmin(srv)).token
+  apiKey = (await createKey(srv, jwt, { name: 'deep', scopes: ['licenses:write'] })).key
   const s = await seed(srv, { hwid_locked: false, max_uses: 1000 })
   productId = s.product.id
   licenseKey = s.key

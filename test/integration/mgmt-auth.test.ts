@@ -1,8 +1,7 @@
-import { CONSOLE } from '../../src/main/services/context'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SignJWT } from 'jose'
 import { startTestServer, type TestServer } from '../helpers/server'
-import { api, email, firstAdmin, PASSWORD } from '../helpers/mgmt'
+import { api, email, firstAdmin, PASSWORD, setupHeader } from '../helpers/mgmt'
 import { signAccessToken } from '../../src/main/crypto/jwt'
 import { JWT_SECRET } from '../../src/main/services/accounts'
 
@@ -240,43 +239,28 @@ describe('management API: accounts and JWT auth', () => {
 })
 
 describe('management API: the first account', () => {
-  it('cannot be registered from another machine', async () => {
+  // Issue 11: a bare loopback request (any web page, any local proxy) no longer creates it.
+  it('needs the setup token in X-Setup-Token, even from this machine', async () => {
     const s = await startTestServer()
     try {
-      // Rebind on every interface and come in through a LAN address, so the peer is not loopback;
-      // the management API must be opened to the network for the request to get that far.
-      const server = await s.runtime.listen('0.0.0.0', 0)
-      await s.runtime.services.settings.update(CONSOLE, { management_remote_access: true })
-      const lan = s.runtime.status().urls.find((u) => !u.includes('127.0.0.1'))
       const body = { email: 'first@example.com', password: PASSWORD }
-      if (lan) {
-        const res = await fetch(lan + '/api/auth/register', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        })
-        expect(res.status).toBe(403)
-        expect(((await res.json()) as { message: string }).message).toMatch(/first account/i)
-      } else {
-        // No LAN interface on this machine: simulate a remote peer.
-        const res = await server.app.inject({
-          method: 'POST',
-          url: '/api/auth/register',
-          payload: body,
-          remoteAddress: '10.1.2.3',
-        })
-        expect(res.statusCode).toBe(403)
-      }
-      expect(await s.runtime.services.accounts.isEmpty()).toBe(true)
-      const local = await fetch(`http://127.0.0.1:${server.port}/api/auth/register`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+      const bare = await s.json('/api/auth/register', { body })
+      expect(bare.status).toBe(403)
+      expect(bare.body).toMatchObject({
+        success: false,
+        error_code: 'FORBIDDEN',
+        message: expect.stringMatching(/X-Setup-Token/),
       })
-      expect(local.status).toBe(201)
-      expect(((await local.json()) as { data: { user: { role: string } } }).data.user.role).toBe(
-        'admin',
-      )
+      const wrong = await s.json('/api/auth/register', {
+        body,
+        headers: { 'x-setup-token': 'not-the-token' },
+      })
+      expect(wrong.status).toBe(403)
+      expect(wrong.body.message).toMatch(/Wrong setup token/)
+      expect(await s.runtime.services.accounts.isEmpty()).toBe(true)
+      const right = await s.json('/api/auth/register', { body, headers: setupHeader(s) })
+      expect(right.status).toBe(201)
+      expect(right.body.data.user.role).toBe('admin')
     } finally {
       await s.stop()
     }
@@ -288,8 +272,14 @@ describe('management API: first-account race and token lifetime', () => {
     const s = await startTestServer()
     try {
       const [a, b] = await Promise.all([
-        s.json('/api/auth/register', { body: { email: 'one@example.com', password: PASSWORD } }),
-        s.json('/api/auth/register', { body: { email: 'two@example.com', password: PASSWORD } }),
+        s.json('/api/auth/register', {
+          body: { email: 'one@example.com', password: PASSWORD },
+          headers: setupHeader(s),
+        }),
+        s.json('/api/auth/register', {
+          body: { email: 'two@example.com', password: PASSWORD },
+          headers: setupHeader(s),
+        }),
       ])
       expect([a.status, b.status].sort()).toEqual([201, 403])
       const list = await s.runtime.services.accounts.list({ kind: 'console' })

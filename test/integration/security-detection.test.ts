@@ -4,6 +4,7 @@ import { startTestServer, type TestServer } from '../helpers/server'
 import { api, firstAdmin } from '../helpers/mgmt'
 import { WireClient, seed } from '../helpers/licensecm-client'
 import { vendor, v0 } from './sellrealm-helpers'
+import { CONSOLE } from '../../src/main/services/context'
 
 /** Each detection proven with real requests: brute force, replay, session hijack, and the blacklist on /api/v0/. */
 let srv: TestServer
@@ -26,6 +27,8 @@ const events = async (type: string) =>
     details: Record<string, unknown>
   }[]
 
+const GUESSER = '203.0.113.20'
+
 describe('brute force from one IP', () => {
   it('blocks the IP for the configured minutes after N distinct bad keys; the admin is never locked out', async () => {
     const set = await admin.put('/api/security/settings', {
@@ -36,9 +39,14 @@ describe('brute force from one IP', () => {
       window_seconds: 300,
       block_minutes: 30,
     })
+    // Issue 11: this machine is never blocked automatically, so the guesser comes through a
+    // trusted proxy on this machine, which names it in X-Forwarded-For.
+    await srv.runtime.services.settings.update(CONSOLE, { trusted_proxies: ['127.0.0.1'] })
+    const viaProxy = (path: string, body: unknown) =>
+      srv.json(`/api/client${path}`, { body, headers: { 'x-forwarded-for': GUESSER } })
     const { product, key } = await seed(srv)
     for (let i = 0; i < 5; i++) {
-      const r = await client('/validate', {
+      const r = await viaProxy('/validate', {
         license_key: `GUES-${randomBytes(2).toString('hex')}-${i}`,
         product_id: product.id,
         hwid: 'hw-bf',
@@ -46,7 +54,11 @@ describe('brute force from one IP', () => {
       expect(r.body.error_code).toBe('LICENSE_NOT_FOUND')
     }
     // Even the right key is refused now, in the security_blocked shape, as a temporary block.
-    const r = await client('/validate', { license_key: key, product_id: product.id, hwid: 'hw-bf' })
+    const r = await viaProxy('/validate', {
+      license_key: key,
+      product_id: product.id,
+      hwid: 'hw-bf',
+    })
     expect(r.status).toBe(403)
     expect(r.body).toMatchObject({
       success: false,
@@ -56,7 +68,7 @@ describe('brute force from one IP', () => {
     })
     // ...and so is a made-up key, with the very same answer: the blocked guesser cannot tell
     // which keys exist.
-    const guess = await client('/validate', {
+    const guess = await viaProxy('/validate', {
       license_key: 'GUES-0000-0000-9999',
       product_id: product.id,
       hwid: 'hw-bf',
@@ -67,7 +79,7 @@ describe('brute force from one IP', () => {
     expect(bf).toMatchObject({
       severity: 'high',
       blocked: true,
-      ip: '127.0.0.1',
+      ip: GUESSER,
       details: { failed_keys: 5, block_minutes: 30 },
     })
 
@@ -77,7 +89,7 @@ describe('brute force from one IP', () => {
     const entry = list.body.data.blacklist[0]
     expect(entry).toMatchObject({
       type: 'ip',
-      value: '127.0.0.1',
+      value: GUESSER,
       source: 'detection',
       severity: 'high',
     })
@@ -86,11 +98,12 @@ describe('brute force from one IP', () => {
     expect(minutes).toBeLessThanOrEqual(30)
     await admin.del(`/api/security/blacklist/${entry.id}`)
     expect(
-      (await client('/validate', { license_key: key, product_id: product.id, hwid: 'hw-bf' }))
+      (await viaProxy('/validate', { license_key: key, product_id: product.id, hwid: 'hw-bf' }))
         .status,
     ).toBe(200)
     // Leave detection out of the way of the other tests in this file.
     await admin.put('/api/security/settings', { brute_force: { max_failures: 10_000 } })
+    await srv.runtime.services.settings.update(CONSOLE, { trusted_proxies: [] })
   })
 })
 

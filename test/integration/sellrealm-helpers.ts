@@ -6,6 +6,7 @@ import type { Actor } from '../../src/main/services/context'
 export async function vendor(s: TestServer, email: string) {
   const reg = await s.json('/api/auth/register', {
     body: { email, password: 'correct horse battery 9' },
+    headers: { 'x-setup-token': s.runtime.setupToken },
   })
   if (reg.status !== 201) {
     // Only the first account may self-register; later ones are made by the installation.

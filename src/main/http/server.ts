@@ -13,6 +13,7 @@ import { registerSellRealm } from './protocols/sellrealm'
 import { registerApiVersion } from './middleware/api-version'
 import { registerOpenApi } from './middleware/openapi'
 import { refuseDeepBodies } from './middleware/json-depth'
+import { registerRequestOrigin } from './middleware/origin'
 import { VERSION } from '../version'
 
 export interface HttpServerOptions {
@@ -22,6 +23,8 @@ export interface HttpServerOptions {
   /** The console RPC handlers; with `console`, served at /console (headless web console). */
   handlers?: Handlers
   console?: ConsoleOptions
+  /** Creates the first account over HTTP (`X-Setup-Token`) while no account exists. */
+  setupToken?: string
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number
   logger?: boolean
@@ -51,6 +54,8 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   await app.register(formbody)
+  // Where each request comes from (client address, local or not, proxy): before every check.
+  registerRequestOrigin(app, opts.services, opts.host ?? '127.0.0.1')
   // Before any route: a body nested too deeply is a 400 on every surface (json-depth.ts).
   refuseDeepBodies(app)
   // Before any route: API-Version on every answer; OpenAPI from the zod schemas (onRoute).
@@ -84,7 +89,10 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
     time: new Date().toISOString(),
   }))
 
-  await app.register(registerLicensecm, { services: opts.services })
+  await app.register(registerLicensecm, {
+    services: opts.services,
+    setupToken: opts.setupToken ?? opts.console?.setupToken,
+  })
   await app.register(registerSellRealm, { services: opts.services })
 
   if (opts.console && opts.handlers) {

@@ -70,7 +70,12 @@ export function createServices(opts: ServicesOptions) {
   const idempotency = createIdempotencyService(ctx)
   const store = createStoreService(ctx, { events, accounts })
   const variables = createVariablesService(ctx, { events, products, licenses })
-  const security = createSecurityService(ctx, { events, products, licenses })
+  const security = createSecurityService(ctx, {
+    events,
+    products,
+    licenses,
+    neverBlock: settings.neverBlock,
+  })
   const webhooks = createWebhooksService(ctx, { events, security })
   const sessions = createSessionsService(ctx)
   const licensing = createLicensingService(ctx, {

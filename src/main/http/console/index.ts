@@ -1,24 +1,27 @@
 import { existsSync } from 'node:fs'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import cookie from '@fastify/cookie'
+import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import { z } from 'zod'
 import type { Services } from '../../services'
 import type { Handlers } from '../../rpc/handlers'
 import { dispatch } from '../../rpc/dispatch'
 import { EVENT_PUSHED } from '../../services/events'
+import { ACCOUNT_SESSIONS_ENDED } from '../../services/accounts'
+import { managementDoor } from '../middleware/management-door'
 import type { Actor } from '../../services/context'
 import { safeEqual } from '../../crypto/random'
 import { isDomainError } from '@shared/errors'
 import { ConsoleSessions } from './sessions'
 
 export interface ConsoleOptions {
-  /** The one-time setup token printed by `serve` (used until accounts exist, and after). */
+  /** The setup token printed by `serve`: logs in only while no account exists. */
   setupToken: string
   /** The built renderer (out/renderer); served at /console when present. */
   staticDir?: string
   /** Extra ways to log in (accounts); returns the actor or null. */
-  authenticate?: (body: unknown) => Promise<Actor | null>
+  authenticate?: (body: unknown, meta: { ip: string }) => Promise<Actor | null>
   /**
    * Re-reads a logged-in actor on every call: the current one (a changed role applies at
    * once), or null for a deactivated account, which logs the session out.
@@ -43,11 +46,39 @@ export async function registerConsole(
 ): Promise<void> {
   const sessions = new ConsoleSessions()
   await app.register(cookie)
-  // Refusals raised before a handler (a body nested too deeply) in the console's RPC shape;
-  // anything else goes on to the server's own error handler.
-  app.setErrorHandler((err, _req, reply) => {
+  // The console's door is the management API's (Host, Origin, this machine unless opened, JSON).
+  app.addHook('onRequest', async (req, reply) => {
+    const refusal = await managementDoor(req, opts.services)
+    if (refusal) {
+      await reply
+        .status(refusal.status)
+        .send({ ok: false, error: { code: refusal.code, message: refusal.message } })
+    }
+  })
+  // A changed password logs the account's console sessions out (its JWTs end by token_version).
+  const endAccount = (accountId: string) => sessions.endAccount(accountId)
+  opts.services.bus.on(ACCOUNT_SESSIONS_ENDED, endAccount)
+  app.addHook('onClose', async () => {
+    opts.services.bus.off(ACCOUNT_SESSIONS_ENDED, endAccount)
+  })
+  // Login attempts are limited like API logins: per client (origin model) and email.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, c) => ({
+      statusCode: 429,
+      ok: false,
+      error: { code: 'RATE_LIMITED', message: `Too many login attempts: retry in ${c.after}` },
+    }),
+  })
+  // Refusals raised before a handler (the limiter's 429, a body nested too deeply) in the
+  // console's RPC shape; anything else goes on to the server's own error handler.
+  app.setErrorHandler((err: unknown, _req, reply) => {
+    const limited = err as { statusCode?: number; error?: unknown }
+    if (limited.statusCode === 429 && limited.error) {
+      return reply.status(429).send({ ok: false, error: limited.error })
+    }
     if (!isDomainError(err)) throw err
-    void reply.status(err.code === 'VALIDATION_ERROR' ? 400 : 403).send({
+    return reply.status(err.code === 'VALIDATION_ERROR' ? 400 : 403).send({
       ok: false,
       error: { code: err.code, message: err.message },
     })
@@ -78,7 +109,20 @@ export async function registerConsole(
 
   app.post(
     '/console/login',
-    { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
+    {
+      config: {
+        rateLimit: {
+          max: 10,
+          timeWindow: 60_000,
+          keyGenerator: (req: FastifyRequest) => {
+            const email = (req.body as { email?: unknown } | undefined)?.email
+            return `${req.origin.clientIp}|${typeof email === 'string' ? email.toLowerCase() : ''}`
+          },
+          // The key needs the parsed body.
+          hook: 'preValidation',
+        },
+      },
+    },
     async (req, reply) => {
       const body = loginBody.safeParse(req.body)
       if (!body.success) {
@@ -88,10 +132,23 @@ export async function registerConsole(
         })
       }
       let actor: Actor | null = null
+      const ip = req.origin.clientIp
       if ('token' in body.data) {
+        // The setup token is for the first admin only: once an account exists it logs no one in.
+        if (!(await opts.services.accounts.isEmpty())) {
+          return reply.status(401).send({
+            ok: false,
+            error: {
+              code: 'UNAUTHORIZED',
+              message:
+                'The setup token stops working once an admin account exists: log in with email and password',
+            },
+          })
+        }
         if (safeEqual(body.data.token, opts.setupToken)) actor = { kind: 'console' }
+        else await opts.services.accounts.setupTokenFailed({ ip })
       } else if (opts.authenticate) {
-        actor = await opts.authenticate(body.data)
+        actor = await opts.authenticate(body.data, { ip })
       }
       if (!actor) {
         return reply.status(401).send({

@@ -36,4 +36,11 @@ export class ConsoleSessions {
   delete(id: string): void {
     this.byId.delete(id)
   }
+
+  /** Logs out every session of one account (its password changed). */
+  endAccount(accountId: string): void {
+    for (const [id, s] of this.byId) {
+      if (s.actor.kind === 'account' && s.actor.accountId === accountId) this.byId.delete(id)
+    }
+  }
 }

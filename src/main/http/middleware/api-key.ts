@@ -81,7 +81,7 @@ export function apiKeyAuthenticator(services: Pick<Services, 'apiKeys'>): Authen
     const header = req.headers['x-api-key']
     if (header === undefined) return null
     const key = (Array.isArray(header) ? header[0] : header).trim()
-    const auth = await services.apiKeys.authenticate(key, req.ip)
+    const auth = await services.apiKeys.authenticate(key, req.origin.clientIp)
     if (auth.requireSignature) await checkRequestSignature(services.apiKeys, req, auth)
     return {
       actor: auth.actor,

@@ -43,7 +43,7 @@ function callerScope(req: FastifyRequest): string {
   const p = req.principal
   if (p?.apiKeyId) return `api_key:${p.apiKeyId}`
   if (p?.actor.kind === 'account') return `account:${p.actor.accountId}`
-  return p ? p.actor.kind : `ip:${req.ip}`
+  return p ? p.actor.kind : `ip:${req.origin.clientIp}`
 }
 
 /**

@@ -1,23 +1,21 @@
-import type { FastifyRequest } from 'fastify'
-import { DomainError } from '@shared/errors'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../services'
-import { isLoopback } from '../protocols/licensecm/context'
+import { failure } from '../protocols/licensecm/reply'
+import { managementDoor } from './management-door'
 
 /** Paths any network peer may reach: what shipped apps call, and liveness. */
 const CLIENT_SURFACE = /^\/api\/(client(\/|$|\?)|health($|\?))/
 
 /**
- * The management API answers only on loopback unless an admin opened it to the network
- * (setting `management_remote_access`). The client API stays reachable from the LAN, so a
- * vendor can expose the server to shipped apps without exposing its administration.
+ * The management API's door (see management-door.ts): right Host and Origin, only on this
+ * machine unless an admin opened it to the network (`management_remote_access`), JSON
+ * bodies. The client API stays reachable from the LAN, so a vendor can expose the server to
+ * shipped apps without exposing its administration. Refusals in the LicenseCM envelope.
  */
 export function managementOnLoopback(services: Services) {
-  return async (req: FastifyRequest): Promise<void> => {
-    if (CLIENT_SURFACE.test(req.url) || isLoopback(req)) return
-    if ((await services.settings.get()).management_remote_access) return
-    throw new DomainError(
-      'FORBIDDEN',
-      'The management API answers only on this machine; an admin can open it to the network in Settings',
-    )
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (CLIENT_SURFACE.test(req.url)) return
+    const refusal = await managementDoor(req, services)
+    if (refusal) await reply.status(refusal.status).send(failure(refusal.code, refusal.message))
   }
 }

@@ -86,6 +86,6 @@ export async function checkRequestSignature(
     timestamp: header('x-timestamp'),
     signature,
     body: req.rawBody ?? '',
-    ip: req.ip,
+    ip: req.origin.clientIp,
   })
 }

@@ -35,8 +35,11 @@ import { applyAccountUpdate } from './admin'
 
 export * from './model'
 
+/** Bus signal (payload: account id): every login of the account ends (password changed). */
+export const ACCOUNT_SESSIONS_ENDED = 'account.sessions_ended'
+
 /**
- * Vendor accounts: registration (first account = admin, from loopback or the console only;
+ * Vendor accounts: registration (first account = admin, from the console or with the setup token only;
  * afterwards only while an admin keeps registration open), password login, JWT issue and
  * verification, and account administration.
  */
@@ -74,7 +77,7 @@ export function createAccountsService(
   async function insert(
     input: RegisterInput,
     role: Role | null,
-    mayBeFirst: boolean,
+    mayBeFirst: true | 'missing' | 'wrong' | false,
   ): Promise<Account> {
     const passwordHash = await hashPassword(input.password)
     const now = nowIso(ctx)
@@ -86,10 +89,12 @@ export function createAccountsService(
       // both become admin.
       return await ctx.db.transaction().execute(async (trx) => {
         const first = (await repo.countAccounts(trx)) === 0
-        if (first && !mayBeFirst) {
+        if (first && mayBeFirst !== true) {
           throw new DomainError(
             'FORBIDDEN',
-            'The first account can only be created from this machine (loopback) or the desktop console',
+            mayBeFirst === 'wrong'
+              ? 'Wrong setup token: the first account needs the token `npm run serve` printed, in the X-Setup-Token header'
+              : 'The first account needs the setup token: send the token `npm run serve` printed in the X-Setup-Token header, or create it in the desktop console',
           )
         }
         if (!first && role === null && !settings.registration_open) {
@@ -125,6 +130,15 @@ export function createAccountsService(
     return a
   }
 
+  async function loginFailed(email: string, ip: string | null, via: 'api' | 'console') {
+    await deps.events.record({
+      type: 'auth.login_failed',
+      severity: 'low',
+      ip,
+      details: { email_hash: sha256Hex(email.trim().toLowerCase()).slice(0, 16), via },
+    })
+  }
+
   async function checkCredentials(input: LoginInput): Promise<Account | null> {
     const a = await repo.findAccountByEmail(ctx.db, input.email.trim().toLowerCase())
     const ok = await verifyPassword(input.password, a?.password_hash ?? dummyHash)
@@ -135,7 +149,8 @@ export function createAccountsService(
     /** Self-registration over the API (or the console's first-run form). */
     async register(raw: RegisterInput, origin: RegistrationOrigin): Promise<AuthResult> {
       const input = registerSchema.parse(raw)
-      const mayBeFirst = origin.via === 'console' || origin.loopback
+      const mayBeFirst =
+        origin.via === 'console' ? true : origin.setupToken === 'valid' ? true : origin.setupToken
       const a = await insert(input, null, mayBeFirst)
       await deps.events.record({
         type: 'account.registered',
@@ -153,12 +168,7 @@ export function createAccountsService(
       const input = loginSchema.parse(raw)
       const a = await checkCredentials(input)
       if (!a) {
-        await deps.events.record({
-          type: 'auth.login_failed',
-          severity: 'low',
-          ip: meta.ip ?? null,
-          details: { email_hash: sha256Hex(input.email.trim().toLowerCase()).slice(0, 16) },
-        })
+        await loginFailed(input.email, meta.ip ?? null, 'api')
         throw new DomainError('UNAUTHORIZED', 'Invalid email or password')
       }
       if (a.is_active !== 1) throw new DomainError('FORBIDDEN', 'Account is deactivated')
@@ -170,12 +180,26 @@ export function createAccountsService(
       }
     },
 
-    /** The console's email/password login: the account's actor, or null. */
-    async consoleLogin(raw: unknown): Promise<Actor | null> {
+    /**
+     * The console's email/password login: the account's actor, or null. A failure is a
+     * security event like a failed API login.
+     */
+    async consoleLogin(raw: unknown, meta: { ip?: string | null } = {}): Promise<Actor | null> {
       const parsed = loginSchema.safeParse(raw)
       if (!parsed.success) return null
       const a = await checkCredentials(parsed.data)
+      if (!a) await loginFailed(parsed.data.email, meta.ip ?? null, 'console')
       return a && a.is_active === 1 ? actorOf(a) : null
+    },
+
+    /** A wrong console setup token: recorded like a failed login. */
+    async setupTokenFailed(meta: { ip?: string | null }): Promise<void> {
+      await deps.events.record({
+        type: 'auth.login_failed',
+        severity: 'low',
+        ip: meta.ip ?? null,
+        details: { via: 'console', method: 'setup_token' },
+      })
     },
 
     /**
@@ -246,6 +270,8 @@ export function createAccountsService(
         updated_at: nowIso(ctx),
       })
       await deps.events.record({ type: 'account.password_changed', details: { account_id: a.id } })
+      // Every login ends: JWTs by token_version, web-console sessions by this signal.
+      ctx.bus.emit(ACCOUNT_SESSIONS_ENDED, a.id)
       return { token: await issue(updated!, Math.floor(ctx.clock().getTime() / 1000)) }
     },
 

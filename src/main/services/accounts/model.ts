@@ -9,8 +9,12 @@ export const REFRESH_MAX_AGE_SECONDS = 30 * 24 * 3600
 /** The settings-table name of the installation's JWT signing key. */
 export const JWT_SECRET = 'jwt_hs256'
 
-/** Where a registration comes from: the first account may only be made from this machine. */
-export type RegistrationOrigin = { via: 'api'; ip: string; loopback: boolean } | { via: 'console' }
+/**
+ * Where a registration comes from: the first account may only be made by the desktop
+ * console or with the setup token (`X-Setup-Token`: sent and right, sent and wrong, or not sent).
+ */
+export type RegistrationOrigin =
+  { via: 'api'; ip: string; setupToken: 'valid' | 'wrong' | 'missing' } | { via: 'console' }
 
 export interface AuthResult {
   token: string

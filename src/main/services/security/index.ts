@@ -63,7 +63,13 @@ export interface ReplayInput {
  */
 export function createSecurityService(
   ctx: ServiceContext,
-  deps: { events: EventsService; products: ProductsService; licenses: LicensesService },
+  deps: {
+    events: EventsService
+    products: ProductsService
+    licenses: LicensesService
+    /** This machine and trusted proxies are never blocked automatically. */
+    neverBlock?: (ip: string) => Promise<boolean>
+  },
 ) {
   let matcher: BlacklistMatcher | null = null
   let loading: Promise<BlacklistMatcher> | null = null
@@ -268,7 +274,9 @@ export function createSecurityService(
         ? normalizeValue('license', f.licenseKey)
         : `#${nowMs}:${Math.random()}`
       const subjects: [BlacklistType, string][] = []
-      if (f.ip) subjects.push(['ip', normalizeIp(f.ip)])
+      // Never this machine or a trusted proxy: behind one, `f.ip` is already the forwarded
+      // client (request-origin model), and blocking the proxy would refuse every shipped app.
+      if (f.ip && !(await deps.neverBlock?.(f.ip))) subjects.push(['ip', normalizeIp(f.ip)])
       if (f.hwid) subjects.push(['hwid', f.hwid.trim()])
       for (const [type, value] of subjects) {
         const k = `${type}\u0000${value}`

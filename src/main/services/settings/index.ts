@@ -9,6 +9,15 @@ import {
 } from '@shared/accounts'
 import * as repo from '../../db/repositories/settings'
 import { type Actor, nowIso, seesAll, type ServiceContext } from '../context'
+import { AddressList, isLoopbackIp } from './trust'
+
+/** Where requests may come from and through: the settings plus what the command line added. */
+export interface Trust {
+  /** Proxies whose forwarding headers are believed. */
+  trustedProxies: AddressList
+  /** Extra host names the management API and the console answer to. */
+  allowedHosts: ReadonlySet<string>
+}
 
 /** Settings rows live under this prefix; installation secrets under `secret.`. */
 const PREFIX = 'setting.'
@@ -23,6 +32,9 @@ export function createSettingsService(ctx: ServiceContext) {
   let cache: SettingsDto | null = null
   const secrets = new Map<string, Uint8Array>()
   const listeners: ((s: SettingsDto) => void)[] = []
+  // Added at start by `--trusted-proxy` / `--allowed-host` and their environment variables.
+  let startup = { trustedProxies: [] as string[], allowedHosts: [] as string[] }
+  let trust: Trust | null = null
 
   async function load(): Promise<SettingsDto> {
     if (cache) return cache
@@ -40,6 +52,18 @@ export function createSettingsService(ctx: ServiceContext) {
     const parsed = settingsSchema.partial().safeParse(raw)
     cache = { ...DEFAULT_SETTINGS, ...(parsed.success ? parsed.data : {}) }
     return cache
+  }
+
+  async function currentTrust(): Promise<Trust> {
+    if (trust) return trust
+    const s = await load()
+    trust = {
+      trustedProxies: new AddressList([...s.trusted_proxies, ...startup.trustedProxies]),
+      allowedHosts: new Set(
+        [...s.allowed_hosts, ...startup.allowedHosts].map((h) => h.toLowerCase()),
+      ),
+    }
+    return trust
   }
 
   function requireAdmin(actor: Actor): void {
@@ -65,9 +89,27 @@ export function createSettingsService(ctx: ServiceContext) {
         }
       })
       cache = null
+      trust = null
       const next = await load()
       for (const l of listeners) l(next)
       return next
+    },
+
+    /** Adds the command line's trusted proxies and host names to the settings' own. */
+    addStartupTrust(extra: { trustedProxies?: string[]; allowedHosts?: string[] }): void {
+      startup = {
+        trustedProxies: extra.trustedProxies ?? [],
+        allowedHosts: extra.allowedHosts ?? [],
+      }
+      trust = null
+    },
+
+    /** The effective trust lists (settings and start-up additions), rebuilt after changes. */
+    trust: currentTrust,
+
+    /** Addresses automatic blocks must never target: this machine and trusted proxies. */
+    async neverBlock(ip: string): Promise<boolean> {
+      return isLoopbackIp(ip) || (await currentTrust()).trustedProxies.has(ip)
     },
 
     /** Calls `listener` with the new settings after every change. */

@@ -1,8 +1,10 @@
+import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { DomainError } from '@shared/errors'
 import { changePasswordSchema, loginSchema, registerSchema } from '@shared/accounts'
 import { bearerToken } from '../../middleware/auth'
-import { isLoopback, principalOf, typed, type RouteFamily } from './context'
+import { safeEqual } from '../../../crypto/random'
+import { principalOf, typed, type RouteFamily } from './context'
 import { ok } from './reply'
 
 /** Sign-in attempts per minute per client IP and email (on top of scrypt's own cost). */
@@ -12,9 +14,9 @@ const authLimit = {
   rateLimit: {
     max: AUTH_PER_MINUTE,
     timeWindow: 60_000,
-    keyGenerator: (req: { ip: string; body?: unknown }) => {
+    keyGenerator: (req: FastifyRequest) => {
       const email = (req.body as { email?: unknown } | undefined)?.email
-      return `${req.ip}|${typeof email === 'string' ? email.toLowerCase() : ''}`
+      return `${req.origin.clientIp}|${typeof email === 'string' ? email.toLowerCase() : ''}`
     },
     // The key needs the parsed body.
     hook: 'preValidation' as const,
@@ -22,24 +24,31 @@ const authLimit = {
 }
 
 /** POST /api/auth/register, /login, /refresh; GET /api/auth/me. */
-export const authRoutes: RouteFamily = async (app, { services, auth }) => {
+export const authRoutes: RouteFamily = async (app, { services, auth, setupToken }) => {
   const r = typed(app)
 
   r.post(
     '/auth/register',
     {
       schema: {
-        summary: 'Register an account (the first one: from this machine only, becomes admin)',
+        summary:
+          'Register an account (the first one needs the setup token in X-Setup-Token, becomes admin)',
         body: registerSchema,
         tags: ['auth'],
       },
       config: authLimit,
     },
     async (req, reply) => {
+      const sent = req.headers['x-setup-token']
       const result = await services.accounts.register(req.body, {
         via: 'api',
-        ip: req.ip,
-        loopback: isLoopback(req),
+        ip: req.origin.clientIp,
+        setupToken:
+          typeof sent !== 'string'
+            ? 'missing'
+            : setupToken && safeEqual(sent, setupToken)
+              ? 'valid'
+              : 'wrong',
       })
       return reply.status(201).send(ok(result))
     },
@@ -51,7 +60,7 @@ export const authRoutes: RouteFamily = async (app, { services, auth }) => {
       schema: { summary: 'Log in with email and password', body: loginSchema, tags: ['auth'] },
       config: authLimit,
     },
-    async (req) => ok(await services.accounts.login(req.body, { ip: req.ip })),
+    async (req) => ok(await services.accounts.login(req.body, { ip: req.origin.clientIp })),
   )
 
   r.post(

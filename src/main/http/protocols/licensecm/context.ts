@@ -8,6 +8,8 @@ import type { AuthGuards, Principal } from '../../middleware/auth'
 export interface RouteDeps {
   services: Services
   auth: AuthGuards
+  /** The setup token for the first account (none: only the desktop console may create it). */
+  setupToken?: string
 }
 
 /** A route family: a Fastify plugin typed for zod schemas, registered under /api. */
@@ -32,11 +34,4 @@ export function assertProductAllowed(p: Principal, productId: string): void {
   if (p.productId && p.productId !== productId) {
     throw new DomainError('PRODUCT_NOT_FOUND', 'Product not found')
   }
-}
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/
-
-/** True when the TCP peer is this machine (no proxy headers are trusted). */
-export function isLoopback(req: FastifyRequest): boolean {
-  return LOOPBACK.test(req.socket.remoteAddress ?? '')
 }

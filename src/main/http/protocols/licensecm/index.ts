@@ -37,6 +37,8 @@ export interface LicensecmOptions {
    * 100/min). `false` turns it off (benchmarks).
    */
   rateLimit?: { max: number; timeWindowMs?: number } | false
+  /** The setup token that lets `POST /api/auth/register` create the first account. */
+  setupToken?: string
 }
 
 /**
@@ -67,6 +69,8 @@ export async function registerLicensecm(
         ? fixed.max
         : async () => (await services.settings.get()).api_rate_limit_per_minute,
       timeWindow: fixed?.timeWindowMs ?? 60_000,
+      // Per client as the request-origin model decides (the forwarded one behind a trusted proxy).
+      keyGenerator: (req) => req.origin.clientIp,
       errorResponseBuilder: (_req, c) =>
         new DomainError('RATE_LIMITED', `Rate limit exceeded: retry in ${c.after}`),
     })
@@ -81,7 +85,7 @@ export async function registerLicensecm(
   app.addHook('preParsing', captureRawBody)
   app.addHook('onRoute', enforceScopes(auth))
   app.addHook('onRoute', idempotencyOnRoute(services))
-  const deps: RouteDeps = { services, auth }
+  const deps: RouteDeps = { services, auth, setupToken: opts.setupToken }
   const api = (family: (a: FastifyInstance, d: RouteDeps) => Promise<void>) =>
     app.register(async (scope) => family(scope, deps), { prefix: '/api' })
 

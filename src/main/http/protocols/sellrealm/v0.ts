@@ -87,7 +87,7 @@ export async function registerLicenseApi(
   // Per client IP, before the body is even parsed: a flood costs the server next to nothing.
   app.addHook('onRequest', async (req, reply) => {
     const { rate_limit_per_minute } = await s.store.config.get()
-    const hit = limiter.hit(req.ip, rate_limit_per_minute)
+    const hit = limiter.hit(req.origin.clientIp, rate_limit_per_minute)
     if (hit) {
       void reply.header('retry-after', String(hit.retryAfter))
       return sendError(reply, 429, 'Too Many Requests')
@@ -107,7 +107,7 @@ export async function registerLicenseApi(
     const owner = await s.store.secrets.resolveAuth(secret)
     if (!owner) {
       await s.security.noteFailure({
-        ip: req.ip,
+        ip: req.origin.clientIp,
         reason: 'INVALID_AUTH_SECRET',
         userAgent: req.headers['user-agent'] ?? null,
       })
@@ -127,7 +127,7 @@ export async function registerLicenseApi(
     const reason = b.reason === undefined ? null : decodeParam(secret, 'reason', b.reason)
     const c: Caller = {
       ownerId: owner.ownerId,
-      ip: req.ip,
+      ip: req.origin.clientIp,
       userAgent: req.headers['user-agent'] ?? null,
     }
     const serverTime = Math.floor(Date.now() / 1000)

@@ -79,6 +79,9 @@ function InstallationForm({ settings }: { settings: SettingsDto }) {
   const save = useApp((s) => s.updateInstallation)
   const [ttl, setTtl] = useState(String(settings.access_token_ttl_minutes))
   const [rate, setRate] = useState(String(settings.api_rate_limit_per_minute))
+  const [proxies, setProxies] = useState(settings.trusted_proxies.join(', '))
+  const [hosts, setHosts] = useState(settings.allowed_hosts.join(', '))
+  const list = (text: string) => text.split(/[\s,]+/).filter((v) => v !== '')
   return (
     <form
       aria-label="Management API settings"
@@ -88,6 +91,8 @@ function InstallationForm({ settings }: { settings: SettingsDto }) {
         void save({
           access_token_ttl_minutes: Number(ttl),
           api_rate_limit_per_minute: Number(rate),
+          trusted_proxies: list(proxies),
+          allowed_hosts: list(hosts),
         })
       }}
     >
@@ -111,6 +116,26 @@ function InstallationForm({ settings }: { settings: SettingsDto }) {
       </Field>
       <Field label="API requests per minute per IP">
         <Input type="number" min={1} value={rate} onChange={(e) => setRate(e.target.value)} />
+      </Field>
+      <Field
+        label="Trusted proxies (addresses or CIDR blocks whose X-Forwarded-For is believed)"
+        className="col-span-2 flex flex-col gap-1.5"
+      >
+        <Input
+          placeholder="none: forwarding headers are never believed"
+          value={proxies}
+          onChange={(e) => setProxies(e.target.value)}
+        />
+      </Field>
+      <Field
+        label="Allowed host names (besides this machine's own names and addresses)"
+        className="col-span-2 flex flex-col gap-1.5"
+      >
+        <Input
+          placeholder="e.g. keys.example.com"
+          value={hosts}
+          onChange={(e) => setHosts(e.target.value)}
+        />
       </Field>
       <div className="col-span-2 flex justify-end">
         <Button type="submit" size="sm">

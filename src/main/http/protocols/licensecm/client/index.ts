@@ -49,7 +49,10 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
     schema: S,
     op: (input: z.infer<S>, meta: { ip: string; userAgent: string | null }) => Promise<D>,
   ) {
-    const meta = { ip: req.ip, userAgent: req.headers['user-agent']?.slice(0, 512) ?? null }
+    const meta = {
+      ip: req.origin.clientIp,
+      userAgent: req.headers['user-agent']?.slice(0, 512) ?? null,
+    }
     let body: unknown = req.body
     let secret: string | null = null
     if (isEnvelope(body)) {
