@@ -6,6 +6,7 @@ import { createProductsService } from './products'
 import { createLicensesService } from './licenses'
 import { createLicenseBulkOps } from './licenses/bulk'
 import { createLicenseMachineOps } from './licenses/machines'
+import { createLicenseLifecycle } from './licenses/lifecycle'
 import { createDashboardService } from './dashboard'
 import { createBackupService } from './backup'
 import { createTransferService } from './transfer'
@@ -50,8 +51,9 @@ export function createServices(opts: ServicesOptions) {
   const events = createEventsService(ctx)
   const settings = createSettingsService(ctx)
   const products = createProductsService(ctx, { events, settings })
-  const licenses = createLicensesService(ctx, { events, products })
-  const licenseBulk = createLicenseBulkOps(ctx, licenses)
+  const lifecycle = createLicenseLifecycle(ctx, { events })
+  const licenses = createLicensesService(ctx, { events, products, lifecycle })
+  const licenseBulk = createLicenseBulkOps(licenses)
   const licenseMachines = createLicenseMachineOps(ctx, { licenses, products, events })
   const dashboard = createDashboardService(ctx)
   const backup = createBackupService(ctx, { events })
@@ -68,7 +70,7 @@ export function createServices(opts: ServicesOptions) {
     security: () => security,
   })
   const idempotency = createIdempotencyService(ctx)
-  const store = createStoreService(ctx, { events, accounts })
+  const store = createStoreService(ctx, { events, accounts, lifecycle })
   const variables = createVariablesService(ctx, { events, products, licenses })
   const security = createSecurityService(ctx, { events, products, licenses })
   const webhooks = createWebhooksService(ctx, { events, security })
@@ -92,6 +94,7 @@ export function createServices(opts: ServicesOptions) {
     sessions,
     security,
     variables,
+    lifecycle,
   })
   return {
     /** Loads what the services read from settings; the runtime awaits it before serving. */
@@ -101,6 +104,7 @@ export function createServices(opts: ServicesOptions) {
     events,
     products,
     licenses,
+    lifecycle,
     licenseBulk,
     licenseMachines,
     dashboard,

@@ -52,28 +52,3 @@ export function releaseMachine(
     return { hwid: m.hwid, sessions }
   })()
 }
-
-/** Bans a license and ends its open sessions, in one transaction; false when already banned. */
-export function banLicense(
-  sqlite: BetterSqlite3.Database,
-  licenseId: string,
-  reason: string,
-  now: string,
-): { sessions: number } | null {
-  return sqlite.transaction(() => {
-    const changed = sqlite
-      .prepare(
-        `UPDATE licenses SET status = 'banned', status_reason = ?, updated_at = ?
-          WHERE id = ? AND status <> 'banned'`,
-      )
-      .run(reason, now, licenseId).changes
-    if (!changed) return null
-    const sessions = sqlite
-      .prepare(
-        `UPDATE sessions SET revoked_at = ?, revoked_reason = 'license_banned'
-          WHERE license_id = ? AND revoked_at IS NULL`,
-      )
-      .run(now, licenseId).changes
-    return { sessions }
-  })()
-}

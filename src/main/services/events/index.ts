@@ -27,26 +27,44 @@ export function createEventsService(ctx: ServiceContext) {
   const write = (row: Omit<EventRow, 'id'>): Promise<number> =>
     ctx.writes.run(() => repo.insertEventRow(ctx.sqlite, row))
 
+  const rowOf = (e: RecordEvent) =>
+    ({
+      type: e.type,
+      severity: e.severity ?? 'info',
+      product_id: e.productId ?? null,
+      license_id: e.licenseId ?? null,
+      machine_id: e.machineId ?? null,
+      hwid: e.hwid ?? null,
+      ip: e.ip ?? null,
+      user_agent: e.userAgent ?? null,
+      details: JSON.stringify(e.details ?? {}),
+      blocked: e.blocked ? 1 : 0,
+      created_at: nowIso(ctx),
+    }) satisfies NewEvent
+
   return {
     /** Writes one event and pushes it to live listeners (console feed, webhooks). */
     async record(e: RecordEvent): Promise<EventDto> {
-      const row = {
-        type: e.type,
-        severity: e.severity ?? 'info',
-        product_id: e.productId ?? null,
-        license_id: e.licenseId ?? null,
-        machine_id: e.machineId ?? null,
-        hwid: e.hwid ?? null,
-        ip: e.ip ?? null,
-        user_agent: e.userAgent ?? null,
-        details: JSON.stringify(e.details ?? {}),
-        blocked: e.blocked ? 1 : 0,
-        created_at: nowIso(ctx),
-      } satisfies NewEvent
+      const row = rowOf(e)
       const id = await write(row)
       const dto = repo.toEventDto({ ...row, id })
       ctx.bus.emit(EVENT_PUSHED, dto)
       return dto
+    },
+
+    /**
+     * Writes one event inside the caller's open (synchronous) transaction, so that the event
+     * commits or rolls back with the change it describes. Not pushed: the caller publishes the
+     * returned event once its transaction has committed.
+     */
+    writeInTransaction(e: RecordEvent): EventDto {
+      const row = rowOf(e)
+      return repo.toEventDto({ ...row, id: repo.insertEventRow(ctx.sqlite, row) })
+    },
+
+    /** Pushes committed events to live listeners (see writeInTransaction). */
+    publish(events: readonly EventDto[]): void {
+      for (const dto of events) ctx.bus.emit(EVENT_PUSHED, dto)
     },
 
     async listForLicense(licenseId: string, page: number, limit: number): Promise<Page<EventDto>> {

@@ -58,22 +58,14 @@ export function createLicenseMachineOps(
       return { released: true, sessions_revoked: r.sessions }
     },
 
+    /** Bans the key for good and ends its sessions (the lifecycle's ban). */
     async ban(
       actor: Actor,
       licenseId: string,
       reason: string,
     ): Promise<{ banned: true; sessions_revoked: number }> {
-      const l = await deps.licenses.load(actor, licenseId)
-      const r = repo.banLicense(ctx.sqlite, licenseId, reason, nowIso(ctx))
-      if (!r) throw new DomainError('LICENSE_BANNED', 'This license is already banned')
-      await deps.events.record({
-        type: 'license.banned',
-        severity: 'high',
-        productId: l.product_id,
-        licenseId,
-        details: { reason, sessions_revoked: r.sessions },
-      })
-      return { banned: true, sessions_revoked: r.sessions }
+      const r = await deps.licenses.transition(actor, licenseId, { kind: 'ban', reason })
+      return { banned: true, sessions_revoked: r.sessions_revoked }
     },
   }
 }
