@@ -228,8 +228,11 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
     if (patch.level !== undefined) plain.level = patch.level
     if (patch.metadata !== undefined) plain.metadata = JSON.stringify(patch.metadata)
     if (patch.notes !== undefined) plain.notes = patch.notes
-    // A suspension takes the reason with it; otherwise the reason is a plain field.
-    if (patch.status_reason !== undefined && patch.status !== 'suspended')
+    // A suspension takes the reason with it, and a resume or unban clears it anyway; a reason
+    // given with no status change (or a new one with another status) is a plain field.
+    const reasonIsPlain =
+      patch.status === undefined || (patch.status !== 'suspended' && patch.status_reason !== null)
+    if (patch.status_reason !== undefined && reasonIsPlain)
       plain.status_reason = patch.status_reason
     const out: Outcome = { ...NOTHING, events: [] }
     const add = (o: Outcome) => {
@@ -237,6 +240,21 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
       out.sessions_revoked += o.sessions_revoked
       out.machines_released += o.machines_released
       out.events.push(...o.events)
+    }
+    // Status and expiry first: a reason given with the new status is written after them.
+    if (patch.expires_at !== undefined)
+      add(step(stateOf(licenseId), { kind: 'extend', expiresAt: patch.expires_at }, origin, now))
+    if (patch.status !== undefined) {
+      const s = stateOf(licenseId)
+      const t: Transition =
+        patch.status === 'suspended'
+          ? { kind: 'suspend', reason: patch.status_reason ?? 'Suspended' }
+          : patch.status === 'expired'
+            ? { kind: 'expire' }
+            : s.status === 'banned'
+              ? { kind: 'unban' }
+              : { kind: 'resume' }
+      add(step(s, t, origin, now))
     }
     const l = stateOf(licenseId)
     const fields = Object.keys(plain)
@@ -256,20 +274,6 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
           }),
         ],
       })
-    }
-    if (patch.expires_at !== undefined)
-      add(step(stateOf(licenseId), { kind: 'extend', expiresAt: patch.expires_at }, origin, now))
-    if (patch.status !== undefined) {
-      const s = stateOf(licenseId)
-      const t: Transition =
-        patch.status === 'suspended'
-          ? { kind: 'suspend', reason: patch.status_reason ?? 'Suspended' }
-          : patch.status === 'expired'
-            ? { kind: 'expire' }
-            : s.status === 'banned'
-              ? { kind: 'unban' }
-              : { kind: 'resume' }
-      add(step(s, t, origin, now))
     }
     return out
   }
