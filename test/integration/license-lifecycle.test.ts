@@ -273,6 +273,22 @@ const transitions: {
     },
   },
   {
+    name: 'release machine',
+    expected: {
+      status: 'active',
+      sessions: 'ended',
+      machines: [],
+      events: [{ type: 'machine.released', sessions_revoked: 1 }],
+      heartbeat: { status: 401, error_code: 'SESSION_EXPIRED' },
+    },
+    surfaces: {
+      'console licenses.releaseMachine': async (l) => {
+        const machines = await rpc('licenses.machines', { id: l.id })
+        return rpc('licenses.releaseMachine', { id: l.id, machine_id: machines.body.data[0].id })
+      },
+    },
+  },
+  {
     name: 'extend',
     expected: {
       status: 'active',
@@ -415,5 +431,21 @@ describe('refusals the lifecycle decides once', () => {
     const again = await rpc('licenses.ban', { id: l.id, reason: 'again' })
     expect(again.body).toMatchObject({ ok: false, error: { code: 'LICENSE_BANNED' } })
     expect(observe(l, 0).status).toBe('banned')
+  })
+
+  it("another account's key is not found by the new lifecycle routes, and keeps its session", async () => {
+    const l = await fresh()
+    const other = await vendor(s, 'lifecycle-other@example.com')
+    const as = (path: string, body: unknown) => s.json(path, { body, headers: other.auth })
+    for (const [path, body] of [
+      [`/api/licenses/${l.id}/ban`, { reason: 'not yours' }],
+      [`/api/licenses/${l.id}/unban`, {}],
+      [`/api/licenses/${l.id}/revoke-sessions`, {}],
+    ] as const) {
+      const r = await as(path, body)
+      expect(r.status).toBe(404)
+      expect(r.body).toMatchObject({ success: false, error_code: 'LICENSE_NOT_FOUND' })
+    }
+    expect(observe(l, 0)).toMatchObject({ status: 'active', sessions: 'live', machines: ['hw-A'] })
   })
 })

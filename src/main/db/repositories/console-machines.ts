@@ -29,26 +29,3 @@ export function listLicenseMachines(
     )
     .all(now, licenseId) as MachineListRow[]
 }
-
-/** Frees one machine's slot: closes its sessions, then unbinds it. One transaction. */
-export function releaseMachine(
-  sqlite: BetterSqlite3.Database,
-  licenseId: string,
-  machineId: string,
-  now: string,
-): { hwid: string; sessions: number } | null {
-  return sqlite.transaction(() => {
-    const m = sqlite
-      .prepare('SELECT hwid FROM machines WHERE id = ? AND license_id = ?')
-      .get(machineId, licenseId) as { hwid: string } | undefined
-    if (!m) return null
-    const sessions = sqlite
-      .prepare(
-        `UPDATE sessions SET revoked_at = ?, revoked_reason = 'machine_released'
-          WHERE machine_id = ? AND revoked_at IS NULL`,
-      )
-      .run(now, machineId).changes
-    sqlite.prepare('DELETE FROM machines WHERE id = ?').run(machineId)
-    return { hwid: m.hwid, sessions }
-  })()
-}

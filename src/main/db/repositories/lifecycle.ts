@@ -104,6 +104,36 @@ export function deleteMachinesOf(sqlite: BetterSqlite3.Database, licenseId: stri
   return stmt(sqlite, 'DELETE FROM machines WHERE license_id = ?').run(licenseId).changes
 }
 
+/** One machine of the license, if it is bound to it. */
+export function findMachineOf(
+  sqlite: BetterSqlite3.Database,
+  licenseId: string,
+  machineId: string,
+): { id: string; hwid: string } | undefined {
+  return stmt(sqlite, 'SELECT id, hwid FROM machines WHERE id = ? AND license_id = ?').get(
+    machineId,
+    licenseId,
+  ) as { id: string; hwid: string } | undefined
+}
+
+/** Ends the open sessions of one machine; returns how many. */
+export function revokeMachineSessions(
+  sqlite: BetterSqlite3.Database,
+  machineId: string,
+  reason: string,
+  now: string,
+): number {
+  return stmt(
+    sqlite,
+    `UPDATE sessions SET revoked_at = ?, revoked_reason = ?
+      WHERE machine_id = ? AND revoked_at IS NULL`,
+  ).run(now, reason, machineId).changes
+}
+
+export function deleteMachine(sqlite: BetterSqlite3.Database, machineId: string): void {
+  stmt(sqlite, 'DELETE FROM machines WHERE id = ?').run(machineId)
+}
+
 /** Deletes the license (its machines, sessions and challenges go with it, by foreign key). */
 export function deleteLicense(sqlite: BetterSqlite3.Database, id: string): void {
   stmt(sqlite, 'DELETE FROM licenses WHERE id = ?').run(id)

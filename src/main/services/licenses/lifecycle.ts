@@ -26,6 +26,7 @@ const DAY = 86_400_000
  * | revoke       | unchanged                             | all ended                 | kept                     | license.sessions_revoked      |
  * | reset_hwid   | unchanged                             | all ended                 | all unbound              | license.hwid_reset            |
  * | restore_hwid | unchanged                             | all ended                 | exactly the given HWID   | license.hwid_restored         |
+ * | release      | unchanged                             | that machine's end        | that machine unbound     | machine.released              |
  * | extend       | new expiry; a stored expired -> active | unchanged                | kept                     | license.extended              |
  * | delete       | the license is gone                   | gone with it              | gone with it             | license.deleted (low)         |
  *
@@ -48,6 +49,7 @@ export type Transition =
   | { kind: 'revoke'; reason?: string }
   | { kind: 'reset_hwid' }
   | { kind: 'restore_hwid'; hwid: string }
+  | { kind: 'release_machine'; machineId: string }
   | { kind: 'extend'; days: number }
   | { kind: 'extend'; expiresAt: string | null }
   | { kind: 'delete' }
@@ -175,6 +177,19 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
           details: { hwid: t.hwid, machines_released: freed, sessions_revoked: revoked },
         })
         return { changed: true, sessions_revoked: revoked, machines_released: freed, events }
+      }
+      case 'release_machine': {
+        const m = repo.findMachineOf(db, l.id, t.machineId)
+        if (!m) throw new DomainError('NOT_FOUND', 'This machine is not bound to the license')
+        const revoked = repo.revokeMachineSessions(db, m.id, 'machine_released', now)
+        repo.deleteMachine(db, m.id)
+        record({
+          type: 'machine.released',
+          machineId: m.id,
+          hwid: m.hwid,
+          details: { sessions_revoked: revoked },
+        })
+        return { changed: true, sessions_revoked: revoked, machines_released: 1, events }
       }
       case 'extend': {
         let next: string | null
