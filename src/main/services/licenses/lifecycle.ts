@@ -16,23 +16,25 @@ const DAY = 86_400_000
  * each runs as ONE transaction holding its state change, its session and machine effects and
  * its event(s). Events are pushed (console feed, webhooks) only after that COMMIT.
  *
- * | transition   | status                                | sessions                  | machines                 | event (severity)              |
- * |--------------|---------------------------------------|---------------------------|--------------------------|-------------------------------|
- * | suspend      | active/expired -> suspended (reason)  | all ended                 | kept                     | license.suspended (medium)    |
- * | resume       | suspended -> active                   | stay ended (none reopens) | kept                     | license.resumed               |
- * | ban          | any but banned -> banned (reason)     | all ended                 | kept                     | license.banned (high)         |
- * | unban        | banned -> active                      | stay ended (none reopens) | kept                     | license.unbanned              |
- * | expire       | -> expired (by hand)                  | all ended                 | kept                     | license.expired               |
- * | revoke       | unchanged                             | all ended                 | kept                     | license.sessions_revoked      |
- * | reset_hwid   | unchanged                             | all ended                 | all unbound              | license.hwid_reset            |
- * | restore_hwid | unchanged                             | all ended                 | exactly the given HWID   | license.hwid_restored         |
- * | release      | unchanged                             | that machine's end        | that machine unbound     | machine.released              |
- * | extend       | new expiry; a stored expired -> active | unchanged                | kept                     | license.extended              |
- * | delete       | the license is gone                   | gone with it              | gone with it             | license.deleted (low)         |
+ * transition    status                             sessions       machines        event (license.)
+ * suspend       active/expired -> suspended        all end        kept            suspended (medium)
+ * resume        suspended -> active                stay ended     kept            resumed
+ * ban           any but banned -> banned           all end        kept            banned (high)
+ * unban         banned -> active                   stay ended     kept            unbanned
+ * expire        -> expired (set by hand)           all end        kept            expired
+ * revoke        unchanged                          all end        kept            sessions_revoked
+ * reset_hwid    unchanged                          all end        all unbound     hwid_reset
+ * restore_hwid  unchanged                          all end        only that HWID  hwid_restored
+ * release       unchanged                          that machine's that one goes   machine.released
+ * extend        new expiry; stored expired->active unchanged      kept            extended
+ * delete        gone                               gone with it   gone with it    deleted (low)
  *
- * Refusals: suspending or resuming a banned license (LICENSE_BANNED: unban it), banning a
- * banned one (LICENSE_BANNED). Other transitions that would change nothing (resuming an active
- * key, extending a lifetime key by days) write nothing and record no event (`changed: false`).
+ * Suspend and ban take a reason (status_reason); resume and unban clear it.
+ *
+ * Refusals: suspending, resuming or expiring a banned license (LICENSE_BANNED: unban it),
+ * banning a banned one (LICENSE_BANNED), releasing a machine that is not bound (NOT_FOUND).
+ * Other transitions that would change nothing (resuming an active key, extending a lifetime
+ * key by days) write nothing and record no event (`changed: false`).
  * Sessions end with `revoked_reason` naming the transition, so a client's next heartbeat or
  * check with the old session is refused, also after a later resume or unban.
  *
