@@ -433,7 +433,7 @@ describe('refusals the lifecycle decides once', () => {
     expect(observe(l, 0).status).toBe('banned')
   })
 
-  it("another account's key is not found by the new REST routes and keeps its session", async () => {
+  it("another account's key is not found by the new REST routes, keeps its session", async () => {
     const l = await fresh()
     const other = await vendor(s, 'lifecycle-other@example.com')
     const as = (path: string, body: unknown) => s.json(path, { body, headers: other.auth })

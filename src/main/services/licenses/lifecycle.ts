@@ -16,18 +16,18 @@ const DAY = 86_400_000
  * each runs as ONE transaction holding its state change, its session and machine effects and
  * its event(s). Events are pushed (console feed, webhooks) only after that COMMIT.
  *
- * transition    status                             sessions       machines        event (license.)
- * suspend       active/expired -> suspended        all end        kept            suspended (medium)
- * resume        suspended -> active                stay ended     kept            resumed
- * ban           any but banned -> banned           all end        kept            banned (high)
- * unban         banned -> active                   stay ended     kept            unbanned
- * expire        -> expired (set by hand)           all end        kept            expired
- * revoke        unchanged                          all end        kept            sessions_revoked
- * reset_hwid    unchanged                          all end        all unbound     hwid_reset
- * restore_hwid  unchanged                          all end        only that HWID  hwid_restored
- * release       unchanged                          that machine's that one goes   machine.released
- * extend        new expiry; stored expired->active unchanged      kept            extended
- * delete        gone                               gone with it   gone with it    deleted (low)
+ * transition    status                             sessions       machines      event (license.)
+ * suspend       active/expired -> suspended        all end        kept          suspended (medium)
+ * resume        suspended -> active                stay ended     kept          resumed
+ * ban           any but banned -> banned           all end        kept          banned (high)
+ * unban         banned -> active                   stay ended     kept          unbanned
+ * expire        -> expired (set by hand)           all end        kept          expired
+ * revoke        unchanged                          all end        kept          sessions_revoked
+ * reset_hwid    unchanged                          all end        all unbound   hwid_reset
+ * restore_hwid  unchanged                          all end        that HWID     hwid_restored
+ * release       unchanged                          its machine's  that one goes machine.released
+ * extend        new expiry; stored expired->active unchanged      kept          extended
+ * delete        gone                               gone with it   gone with it  deleted (low)
  *
  * Suspend and ban take a reason (status_reason); resume and unban clear it.
  *
