@@ -97,9 +97,15 @@ export async function startTestServer(
 
 export type ConsoleRpc = (channel: string, body: unknown) => ReturnType<TestServer['json']>
 
-/** Logs in to the headless web console with the setup token; returns a console RPC caller. */
-export async function loginConsole(s: TestServer, token: string): Promise<ConsoleRpc> {
-  const login = await s.json('/console/login', { body: { token } })
+/** Logs in to the headless web console (setup token or an account); returns a console RPC caller. */
+export async function loginConsole(
+  s: TestServer,
+  as: string | { email: string; password: string },
+): Promise<ConsoleRpc> {
+  // The setup token logs in only while no account exists; afterwards, an account's credentials.
+  const login = await s.json('/console/login', {
+    body: typeof as === 'string' ? { token: as } : as,
+  })
   if (login.status !== 200) throw new Error(`console login failed: ${login.status}`)
   const headers = {
     cookie: login.headers.get('set-cookie')!.split(';')[0],

@@ -93,14 +93,15 @@ describe('webhooks over real HTTP', () => {
       event: 'license.suspended',
       data: { details: { reason: 'License compromised' } },
     })
-    // So does a plain status change through the licenses service (console, PUT /api/licenses/:id).
+    // So does a plain status change through the licenses service (console, PUT /api/licenses/:id):
+    // it is the lifecycle's suspend, recorded as license.suspended whichever surface asked.
     await k.s.licenses.update(CONSOLE, lic.id, { status: 'active' })
     await k.s.licenses.update(CONSOLE, lic.id, { status: 'suspended' })
     await k.s.webhooks.kick()
     await until(() => rx.received.length === 3)
     expect(rx.received[2].body).toMatchObject({
       event: 'license.suspended',
-      data: { type: 'license.updated' },
+      data: { type: 'license.suspended' },
     })
     const list = await k.json('/api/webhooks', undefined, token)
     expect(list.body.data[0].secret).not.toBe(SECRET)

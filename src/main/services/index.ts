@@ -6,6 +6,7 @@ import { createProductsService } from './products'
 import { createLicensesService } from './licenses'
 import { createLicenseBulkOps } from './licenses/bulk'
 import { createLicenseMachineOps } from './licenses/machines'
+import { createLicenseLifecycle } from './licenses/lifecycle'
 import { createDashboardService } from './dashboard'
 import { createBackupService } from './backup'
 import { createTransferService } from './transfer'
@@ -50,9 +51,10 @@ export function createServices(opts: ServicesOptions) {
   const events = createEventsService(ctx)
   const settings = createSettingsService(ctx)
   const products = createProductsService(ctx, { events, settings })
-  const licenses = createLicensesService(ctx, { events, products })
-  const licenseBulk = createLicenseBulkOps(ctx, licenses)
-  const licenseMachines = createLicenseMachineOps(ctx, { licenses, products, events })
+  const lifecycle = createLicenseLifecycle(ctx, { events })
+  const licenses = createLicensesService(ctx, { events, products, lifecycle })
+  const licenseBulk = createLicenseBulkOps(licenses)
+  const licenseMachines = createLicenseMachineOps(ctx, { licenses, products })
   const dashboard = createDashboardService(ctx)
   const backup = createBackupService(ctx, { events })
   const transfer = createTransferService({ products, licenses })
@@ -68,7 +70,7 @@ export function createServices(opts: ServicesOptions) {
     security: () => security,
   })
   const idempotency = createIdempotencyService(ctx)
-  const store = createStoreService(ctx, { events, accounts })
+  const store = createStoreService(ctx, { events, accounts, lifecycle })
   const variables = createVariablesService(ctx, { events, products, licenses })
   const security = createSecurityService(ctx, {
     events,
@@ -97,6 +99,7 @@ export function createServices(opts: ServicesOptions) {
     sessions,
     security,
     variables,
+    lifecycle,
   })
   return {
     /** Loads what the services read from settings; the runtime awaits it before serving. */
@@ -106,6 +109,7 @@ export function createServices(opts: ServicesOptions) {
     events,
     products,
     licenses,
+    lifecycle,
     licenseBulk,
     licenseMachines,
     dashboard,

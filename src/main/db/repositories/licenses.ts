@@ -6,7 +6,7 @@ import {
   type SqlBool,
 } from 'kysely'
 import type { Db } from '../connection'
-import type { Database, License, LicenseUpdate, NewLicense } from '../schema'
+import type { Database, License, NewLicense } from '../schema'
 import type BetterSqlite3 from 'better-sqlite3'
 import type { ListLicensesQuery } from '@shared/schemas'
 import { escapeLike } from './products'
@@ -256,19 +256,4 @@ export async function listLicenses(
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow()
   return { rows: rows.map((r) => normalize(r as LicenseRow)), total: Number(count.n) }
-}
-
-export async function updateLicense(db: Db, id: string, patch: LicenseUpdate): Promise<boolean> {
-  const r = await db.updateTable('licenses').set(patch).where('id', '=', id).executeTakeFirst()
-  return Number(r.numUpdatedRows) > 0
-}
-
-export async function deleteLicense(db: Db, id: string): Promise<boolean> {
-  const r = await db.deleteFrom('licenses').where('id', '=', id).executeTakeFirst()
-  return Number(r.numDeletedRows) > 0
-}
-
-export async function deleteMachinesOf(db: Db, licenseId: string): Promise<number> {
-  const r = await db.deleteFrom('machines').where('license_id', '=', licenseId).executeTakeFirst()
-  return Number(r.numDeletedRows)
 }

@@ -148,21 +148,6 @@ export function returnStock(sqlite: BetterSqlite3.Database, productId: string, q
   })
 }
 
-/** Suspends the order's keys that are still active; returns their ids. */
-export function suspendOrderKeys(
-  sqlite: BetterSqlite3.Database,
-  orderId: string,
-  reason: string,
-  now: string,
-): string[] {
-  const rows = stmt(
-    sqlite,
-    `UPDATE licenses SET status = 'suspended', status_reason = ?, updated_at = ?
-      WHERE order_id = ? AND status = 'active' RETURNING id`,
-  ).all(reason, now, orderId) as { id: string }[]
-  return rows.map((r) => r.id)
-}
-
 export async function countOrderKeys(db: Db, orderId: string): Promise<number> {
   const r = await db
     .selectFrom('licenses')

@@ -194,19 +194,3 @@ export async function revokeSession(
     .executeTakeFirst()
   return Number(r.numUpdatedRows) > 0
 }
-
-/** Revokes every open session of a license; returns how many. */
-export async function revokeLicenseSessions(
-  db: Db,
-  licenseId: string,
-  reason: string,
-  now: string,
-): Promise<number> {
-  const r = await db
-    .updateTable('sessions')
-    .set({ revoked_at: now, revoked_reason: reason })
-    .where('license_id', '=', licenseId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
-  return Number(r.numUpdatedRows)
-}

@@ -37,15 +37,19 @@ export function createEventsService(ctx: ServiceContext) {
     } satisfies NewEvent
   }
 
-  /** Writes the event in the transaction that is open now; `publish` it once that commits. */
+  /**
+   * Writes one event inside the caller's open (synchronous) transaction, so that the event
+   * commits or rolls back with the change it describes. Not pushed: the caller publishes the
+   * returned event once its transaction has committed.
+   */
   function insert(e: RecordEvent): EventDto {
     const row = rowOf(e)
     return repo.toEventDto({ ...row, id: repo.insertEventRow(ctx.sqlite, row) })
   }
 
-  /** Pushes a committed event to live listeners (console feed, webhooks). */
-  function publish(dto: EventDto): void {
-    ctx.bus.emit(EVENT_PUSHED, dto)
+  /** Pushes committed events to live listeners (console feed, webhooks). */
+  function publish(...dtos: readonly EventDto[]): void {
+    for (const dto of dtos) ctx.bus.emit(EVENT_PUSHED, dto)
   }
 
   return {

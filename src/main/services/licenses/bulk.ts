@@ -1,55 +1,29 @@
 import type { BulkLicenseAction, BulkLicenseResult } from '@shared/channels/console-licenses'
 import { DomainError } from '@shared/errors'
-import type { Actor, ServiceContext } from '../context'
+import type { Actor } from '../context'
 import type { LicensesService } from '.'
+import type { Transition } from './lifecycle'
 
-const DAY = 86_400_000
+/** The lifecycle transition a bulk action is, per key: the same rule as for one key. */
+function transitionOf(action: BulkLicenseAction, days?: number): Transition {
+  switch (action) {
+    case 'suspend':
+      return { kind: 'suspend', reason: 'Suspended from the console' }
+    case 'resume':
+      return { kind: 'resume' }
+    case 'extend':
+      return { kind: 'extend', days: days ?? 0 }
+    case 'delete':
+      return { kind: 'delete' }
+  }
+}
 
 /**
- * Bulk actions of the console's license table. Each key goes through the licenses service's
- * own update/remove (so ownership checks and events stay the same as for one key); a key
- * that fails is reported by id and the others still proceed.
+ * Bulk actions of the console's license table. Each key goes through the same ownership check
+ * and the same lifecycle transition as one key would (licenses.transition); a key that fails is
+ * reported by id and the others still proceed. The keys' transactions share group commits.
  */
-export function createLicenseBulkOps(ctx: ServiceContext, licenses: LicensesService) {
-  async function one(
-    actor: Actor,
-    id: string,
-    action: BulkLicenseAction,
-    days?: number,
-  ): Promise<void> {
-    switch (action) {
-      case 'suspend':
-        await licenses.update(actor, id, {
-          status: 'suspended',
-          status_reason: 'Suspended from the console',
-        })
-        return
-      case 'resume': {
-        const l = await licenses.get(actor, id)
-        if (l.status === 'banned')
-          throw new DomainError('LICENSE_BANNED', 'A banned key is not resumed by a bulk action')
-        await licenses.update(actor, id, { status: 'active', status_reason: null })
-        return
-      }
-      case 'extend': {
-        const l = await licenses.get(actor, id)
-        const now = ctx.clock().getTime()
-        // Lifetime keys have nothing to extend; an expired key is extended from today.
-        if (l.expires_at === null) return
-        const from = Math.max(now, Date.parse(l.expires_at))
-        const next = new Date(from + (days ?? 0) * DAY).toISOString()
-        await licenses.update(actor, id, {
-          expires_at: next,
-          ...(l.status === 'expired' && { status: 'active' }),
-        })
-        return
-      }
-      case 'delete':
-        await licenses.remove(actor, id)
-        return
-    }
-  }
-
+export function createLicenseBulkOps(licenses: LicensesService) {
   return {
     async apply(
       actor: Actor,
@@ -57,20 +31,21 @@ export function createLicenseBulkOps(ctx: ServiceContext, licenses: LicensesServ
       action: BulkLicenseAction,
       days?: number,
     ): Promise<BulkLicenseResult> {
+      const t = transitionOf(action, days)
+      const unique = [...new Set(ids)]
+      const outcomes = await Promise.allSettled(
+        unique.map((id) => licenses.transition(actor, id, t)),
+      )
       const failed: BulkLicenseResult['failed'] = []
-      let updated = 0
-      for (const id of new Set(ids)) {
-        try {
-          await one(actor, id, action, days)
-          updated++
-        } catch (e) {
+      outcomes.forEach((o, i) => {
+        if (o.status === 'rejected')
           failed.push({
-            id,
-            message: e instanceof DomainError ? e.message : 'Could not update this key',
+            id: unique[i],
+            message:
+              o.reason instanceof DomainError ? o.reason.message : 'Could not update this key',
           })
-        }
-      }
-      return { updated, failed }
+      })
+      return { updated: unique.length - failed.length, failed }
     },
   }
 }

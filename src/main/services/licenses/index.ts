@@ -14,6 +14,7 @@ import { generateLicenseKey, uuid, uuidv7 } from '../../crypto/random'
 import { type Actor, nowIso, ownerOf, seesAll, type ServiceContext } from '../context'
 import type { EventsService } from '../events'
 import { toProductDto, type ProductsService } from '../products'
+import type { LicenseLifecycle, Origin, Transition } from './lifecycle'
 
 /** A stored status read at `now`: an active license past `expires_at` reads as expired. */
 export function effectiveStatus(
@@ -52,7 +53,7 @@ export function toLicenseDto(r: repo.LicenseRow, now: string): LicenseDto {
 
 export function createLicensesService(
   ctx: ServiceContext,
-  deps: { events: EventsService; products: ProductsService },
+  deps: { events: EventsService; products: ProductsService; lifecycle: LicenseLifecycle },
 ) {
   /** The license if it exists and the actor may see it; otherwise LICENSE_NOT_FOUND. */
   async function load(actor: Actor, id: string): Promise<repo.LicenseRow> {
@@ -185,62 +186,29 @@ export function createLicensesService(
       return toLicenseDto(await load(actor, id), nowIso(ctx))
     },
 
+    /** An edit; a status or expiry change in it is a lifecycle transition (lifecycle.ts). */
     async update(actor: Actor, id: string, input: UpdateLicenseInput): Promise<LicenseDto> {
-      const before = await load(actor, id)
-      const now = nowIso(ctx)
-      await repo.updateLicense(ctx.db, id, {
-        ...(input.status !== undefined && { status: input.status }),
-        ...(input.type !== undefined && { type: input.type }),
-        ...(input.max_uses !== undefined && { max_uses: input.max_uses }),
-        ...(input.hwid_locked !== undefined && { hwid_locked: input.hwid_locked ? 1 : 0 }),
-        ...(input.max_sessions !== undefined && { max_sessions: input.max_sessions }),
-        ...(input.level !== undefined && { level: input.level }),
-        ...(input.expires_at !== undefined && {
-          expires_at: input.expires_at ? new Date(input.expires_at).toISOString() : null,
-          // A new expiry date re-arms the one-time license.expired notice.
-          expired_notified_at: null,
-        }),
-        ...(input.metadata !== undefined && { metadata: JSON.stringify(input.metadata) }),
-        ...(input.notes !== undefined && { notes: input.notes }),
-        ...(input.status_reason !== undefined && { status_reason: input.status_reason }),
-        updated_at: now,
-      })
-      await deps.events.record({
-        type: 'license.updated',
-        productId: before.product_id,
-        licenseId: id,
-        // The new status rides along: webhooks turn a suspension into license.suspended.
-        details: {
-          fields: Object.keys(input),
-          ...(input.status !== undefined && { status: input.status }),
-        },
-      })
-      return toLicenseDto((await repo.findLicense(ctx.db, id))!, now)
+      await load(actor, id)
+      await deps.lifecycle.edit(id, input)
+      return toLicenseDto((await repo.findLicense(ctx.db, id))!, nowIso(ctx))
     },
 
     async remove(actor: Actor, id: string): Promise<void> {
-      const l = await load(actor, id)
-      await repo.deleteLicense(ctx.db, id)
-      await deps.events.record({
-        type: 'license.deleted',
-        productId: l.product_id,
-        licenseId: id,
-        severity: 'low',
-        details: { key_prefix: l.key.slice(0, 4) },
-      })
+      await load(actor, id)
+      await deps.lifecycle.apply(id, { kind: 'delete' })
     },
 
-    /** Frees every machine binding so the key can be activated on new hardware. */
+    /** Frees every machine binding (ending their sessions) so new hardware can activate. */
     async resetHwid(actor: Actor, id: string): Promise<LicenseDto> {
-      const l = await load(actor, id)
-      const freed = await repo.deleteMachinesOf(ctx.db, id)
-      await deps.events.record({
-        type: 'license.hwid_reset',
-        productId: l.product_id,
-        licenseId: id,
-        details: { machines_released: freed },
-      })
+      await load(actor, id)
+      await deps.lifecycle.apply(id, { kind: 'reset_hwid' })
       return toLicenseDto((await repo.findLicense(ctx.db, id))!, nowIso(ctx))
+    },
+
+    /** Any other transition of one license the actor may touch (ban, unban, revoke, ...). */
+    async transition(actor: Actor, id: string, t: Transition, origin?: Origin) {
+      await load(actor, id)
+      return deps.lifecycle.apply(id, t, origin)
     },
   }
 }

@@ -1,8 +1,6 @@
 import type { MachineDto } from '@shared/channels/console-licenses'
-import { DomainError } from '@shared/errors'
 import * as repo from '../../db/repositories/console-machines'
 import { type Actor, nowIso, type ServiceContext } from '../context'
-import type { EventsService } from '../events'
 import type { ProductsService } from '../products'
 import { toProductDto } from '../products'
 import type { LicensesService } from '.'
@@ -26,7 +24,7 @@ export function heartbeatState(
 /** The license drawer's machines (list, release) and the ban action. */
 export function createLicenseMachineOps(
   ctx: ServiceContext,
-  deps: { licenses: LicensesService; products: ProductsService; events: EventsService },
+  deps: { licenses: LicensesService; products: ProductsService },
 ) {
   return {
     async list(actor: Actor, licenseId: string): Promise<MachineDto[]> {
@@ -39,41 +37,25 @@ export function createLicenseMachineOps(
       }))
     },
 
+    /** Unbinds one machine and ends its sessions (the lifecycle's release). */
     async release(
       actor: Actor,
       licenseId: string,
       machineId: string,
     ): Promise<{ released: true; sessions_revoked: number }> {
-      const l = await deps.licenses.load(actor, licenseId)
-      const r = repo.releaseMachine(ctx.sqlite, licenseId, machineId, nowIso(ctx))
-      if (!r) throw new DomainError('NOT_FOUND', 'This machine is not bound to the license')
-      await deps.events.record({
-        type: 'machine.released',
-        productId: l.product_id,
-        licenseId,
-        machineId,
-        hwid: r.hwid,
-        details: { sessions_revoked: r.sessions },
-      })
-      return { released: true, sessions_revoked: r.sessions }
+      const t = { kind: 'release_machine', machineId } as const
+      const r = await deps.licenses.transition(actor, licenseId, t)
+      return { released: true, sessions_revoked: r.sessions_revoked }
     },
 
+    /** Bans the key for good and ends its sessions (the lifecycle's ban). */
     async ban(
       actor: Actor,
       licenseId: string,
       reason: string,
     ): Promise<{ banned: true; sessions_revoked: number }> {
-      const l = await deps.licenses.load(actor, licenseId)
-      const r = repo.banLicense(ctx.sqlite, licenseId, reason, nowIso(ctx))
-      if (!r) throw new DomainError('LICENSE_BANNED', 'This license is already banned')
-      await deps.events.record({
-        type: 'license.banned',
-        severity: 'high',
-        productId: l.product_id,
-        licenseId,
-        details: { reason, sessions_revoked: r.sessions },
-      })
-      return { banned: true, sessions_revoked: r.sessions }
+      const r = await deps.licenses.transition(actor, licenseId, { kind: 'ban', reason })
+      return { banned: true, sessions_revoked: r.sessions_revoked }
     },
   }
 }

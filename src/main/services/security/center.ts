@@ -17,7 +17,6 @@ import {
 import * as blacklistRepo from '../../db/repositories/blacklist'
 import * as repo from '../../db/repositories/security'
 import * as eventsRepo from '../../db/repositories/events'
-import { updateLicense } from '../../db/repositories/licenses'
 import { uuid } from '../../crypto/random'
 import { type Actor, nowIso, ownerOf, seesAll, type ServiceContext } from '../context'
 import type { EventsService } from '../events'
@@ -279,26 +278,10 @@ export function createSecurityCenter(
       return toSessionDto((await repo.findSession(ctx.db, id))!, now)
     },
 
-    /** Suspends a license with a reason and revokes all its sessions, in one transaction. */
+    /** Suspends a license with a reason and ends all its sessions (the lifecycle's suspend). */
     async suspendLicense(actor: Actor, licenseId: string, reason: string) {
-      const l = await deps.licenses.load(actor, licenseId)
-      const now = nowIso(ctx)
-      const revoked = await ctx.db.transaction().execute(async (trx) => {
-        await updateLicense(trx, licenseId, {
-          status: 'suspended',
-          status_reason: reason,
-          updated_at: now,
-        })
-        return repo.revokeLicenseSessions(trx, licenseId, `license_suspended: ${reason}`, now)
-      })
-      await deps.events.record({
-        type: 'license.suspended',
-        severity: 'medium',
-        productId: l.product_id,
-        licenseId,
-        details: { reason, sessions_revoked: revoked },
-      })
-      return { license_id: licenseId, sessions_revoked: revoked }
+      const r = await deps.licenses.transition(actor, licenseId, { kind: 'suspend', reason })
+      return { license_id: licenseId, sessions_revoked: r.sessions_revoked }
     },
 
     async settings(actor: Actor): Promise<SecuritySettings> {

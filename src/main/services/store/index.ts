@@ -14,6 +14,7 @@ import { findProduct, findProductByNum } from '../../db/repositories/products'
 import { type Actor, nowIso, ownerOf, seesAll, type ServiceContext } from '../context'
 import type { EventsService } from '../events'
 import type { AccountsService } from '../accounts'
+import type { LicenseLifecycle } from '../licenses/lifecycle'
 import { createOrdersService } from './orders'
 import { boundary, toIssuedKeyDto } from './issue'
 import { createSecretsService } from './secrets'
@@ -38,7 +39,7 @@ function addMoney(m: Record<string, number>, currency: string, cents: number): v
  */
 export function createStoreService(
   ctx: ServiceContext,
-  deps: { events: EventsService; accounts: AccountsService },
+  deps: { events: EventsService; accounts: AccountsService; lifecycle: LicenseLifecycle },
 ) {
   const orders = createOrdersService(ctx, deps)
   const secrets = createSecretsService(ctx, deps)

@@ -17,6 +17,8 @@ import type { Product } from '../../db/schema'
 import { uuid } from '../../crypto/random'
 import { nowIso, type ServiceContext } from '../context'
 import type { EventsService } from '../events'
+import type { LicenseLifecycle } from '../licenses/lifecycle'
+import { orderLicenseIds } from '../../db/repositories/lifecycle'
 import { boundary, keyRows, toIssuedKeyDto } from './issue'
 
 function inScope(scope: OwnerScope, ownerId: string | null): boolean {
@@ -27,7 +29,10 @@ function inScope(scope: OwnerScope, ownerId: string | null): boolean {
  * Orders: created pending (or paid at once), paid exactly once (keys issued, stock taken),
  * refunded (keys suspended, stock returned) or cancelled while pending.
  */
-export function createOrdersService(ctx: ServiceContext, deps: { events: EventsService }) {
+export function createOrdersService(
+  ctx: ServiceContext,
+  deps: { events: EventsService; lifecycle: LicenseLifecycle },
+) {
   async function product(scope: OwnerScope, ref: number | string): Promise<Product> {
     const p =
       typeof ref === 'number' ? await findProductByNum(ctx.db, ref) : await findProduct(ctx.db, ref)
@@ -135,7 +140,10 @@ export function createOrdersService(ctx: ServiceContext, deps: { events: EventsS
     return get(scope, o.id)
   }
 
-  /** Refunds a paid order: its keys are suspended and its units go back into stock. */
+  /**
+   * Refunds a paid order: its active keys are suspended (the lifecycle's suspend: their
+   * sessions end) and its units go back into stock, all in one transaction with the events.
+   */
   async function refund(scope: OwnerScope, idOrNum: string): Promise<OrderDto> {
     const o = await load(scope, idOrNum)
     if (o.status === 'refunded') return get(scope, o.id)
@@ -144,35 +152,35 @@ export function createOrdersService(ctx: ServiceContext, deps: { events: EventsS
         'CONFLICT',
         `Only a paid order can be refunded (this one is ${o.status})`,
       )
-    const now = nowIso(ctx)
-    const suspended = ctx.sqlite.transaction((): string[] | null => {
+    const reason = `Order #${o.num} refunded`
+    const events = await ctx.writes.run(() => {
+      const now = nowIso(ctx)
       if (!repo.transitionOrder(ctx.sqlite, o.id, 'paid', 'refunded', now)) return null
       repo.returnStock(ctx.sqlite, o.product_id, o.quantity)
-      return repo.suspendOrderKeys(ctx.sqlite, o.id, `Order #${o.num} refunded`, now)
-    })()
-    if (suspended !== null) {
-      await deps.events.record({
+      const keys = orderLicenseIds(ctx.sqlite, o.id, 'active')
+      // One license.suspended per key, so webhooks and each key's timeline say why.
+      const suspended = keys.flatMap(
+        (id) =>
+          deps.lifecycle.applyInTransaction(
+            id,
+            { kind: 'suspend', reason },
+            { details: { order_id: o.id } },
+          ).events,
+      )
+      const refunded = deps.events.insert({
         type: 'order.refunded',
         severity: 'low',
         productId: o.product_id,
         details: {
           order_id: o.id,
           order_num: o.num,
-          keys_suspended: suspended.length,
+          keys_suspended: keys.length,
           amount_cents: o.amount_cents,
         },
       })
-      // One license.suspended per key, so webhooks and each key's timeline say why.
-      for (const licenseId of suspended) {
-        await deps.events.record({
-          type: 'license.suspended',
-          severity: 'low',
-          productId: o.product_id,
-          licenseId,
-          details: { reason: `Order #${o.num} refunded`, order_id: o.id },
-        })
-      }
-    }
+      return [refunded, ...suspended]
+    })
+    if (events !== null) deps.events.publish(...events)
     return get(scope, o.id)
   }
 

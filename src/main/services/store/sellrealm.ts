@@ -1,12 +1,10 @@
 import { DomainError } from '@shared/errors'
 import * as machines from '../../db/repositories/machines'
 import type { LicenseCheckRow } from '../../db/repositories/machines'
-import { revokeLicenseSessions } from '../../db/repositories/security'
-import { deleteMachinesOf, updateLicense } from '../../db/repositories/licenses'
 import * as storeRepo from '../../db/repositories/store'
-import { uuid } from '../../crypto/random'
 import { nowIso, type ServiceContext } from '../context'
 import type { EventsService } from '../events'
+import type { LicenseLifecycle, Origin } from '../licenses/lifecycle'
 import type { LicensingService, LicenseView } from '../licensing'
 import { decideStatus } from '../licensing/decide'
 import { parsePolicy } from '../licensing/policy'
@@ -49,6 +47,7 @@ export function createSellRealmService(
     sessions: SessionsService
     security: SecurityService
     variables: VariablesService
+    lifecycle: LicenseLifecycle
   },
 ) {
   /** The key's row when the caller owns it; else LICENSE_NOT_FOUND ("Invalid key or auth secret"). */
@@ -65,6 +64,13 @@ export function createSellRealmService(
     decideStatus(row, nowIso(ctx), { allowExpired: true })
     return row
   }
+
+  /** What a lifecycle event records of a SellRealm caller. */
+  const origin = (c: Caller): Origin => ({
+    ip: c.ip,
+    userAgent: c.userAgent,
+    details: { protocol: 'sellrealm' },
+  })
 
   function record(
     type: string,
@@ -177,35 +183,16 @@ export function createSellRealmService(
       return storeRepo.firstHwid(ctx.sqlite, row.id)
     },
 
-    /** Frees every machine binding and ends the key's sessions. */
+    /** Frees every machine binding and ends the key's sessions (the lifecycle's reset). */
     async resetHwid(c: Caller, key: string): Promise<void> {
       const row = usable(c, key)
-      const now = nowIso(ctx)
-      const freed = await ctx.db.transaction().execute(async (trx) => {
-        await revokeLicenseSessions(trx, row.id, 'hwid_reset', now)
-        return deleteMachinesOf(trx, row.id)
-      })
-      await record('license.hwid_reset', c, row, { machines_released: freed })
+      await deps.lifecycle.apply(row.id, { kind: 'reset_hwid' }, origin(c))
     },
 
-    /** Binds the key to exactly this HWID (replacing any other binding). */
+    /** Binds the key to exactly this HWID (replacing any other binding), in one transaction. */
     async restoreHwid(c: Caller, key: string, hwid: string): Promise<void> {
       const row = usable(c, key)
-      const now = nowIso(ctx)
-      await ctx.db.transaction().execute(async (trx) => {
-        await revokeLicenseSessions(trx, row.id, 'hwid_restored', now)
-        await deleteMachinesOf(trx, row.id)
-      })
-      machines.upsertMachine(ctx.sqlite, {
-        id: uuid(),
-        licenseId: row.id,
-        hwid,
-        platform: null,
-        osVersion: null,
-        ip: c.ip,
-        now,
-      })
-      await record('license.hwid_restored', c, row, { hwid })
+      await deps.lifecycle.apply(row.id, { kind: 'restore_hwid', hwid }, origin(c))
     },
 
     /** Ends one session of the key; the nonce must be the current one. */
@@ -246,21 +233,10 @@ export function createSellRealmService(
     async ban(c: Caller, i: { key: string; reason: string | null }): Promise<void> {
       const row = owned(c, i.key)
       if (row.status === 'banned') throw new DomainError('LICENSE_BANNED', 'Key has been banned')
-      const now = nowIso(ctx)
-      const revoked = await ctx.db.transaction().execute(async (trx) => {
-        await updateLicense(trx, row.id, {
-          status: 'banned',
-          status_reason: i.reason ?? 'Banned via SellRealm API',
-          updated_at: now,
-        })
-        return revokeLicenseSessions(trx, row.id, 'license_banned', now)
-      })
-      await record(
-        'license.banned',
-        c,
-        row,
-        { reason: i.reason, sessions_revoked: revoked },
-        'high',
+      await deps.lifecycle.apply(
+        row.id,
+        { kind: 'ban', reason: i.reason ?? 'Banned via SellRealm API' },
+        origin(c),
       )
     },
   }

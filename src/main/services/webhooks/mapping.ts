@@ -44,7 +44,8 @@ export function webhookEventFor(e: EventDto): WebhookEvent | null {
     case 'license.suspended':
       return 'license.suspended'
     case 'license.updated':
-      // A console/API edit that suspends the license (details carry the new status when known).
+      // Events recorded before the license lifecycle (services/licenses/lifecycle.ts), which
+      // records every suspension as license.suspended: an edit that carried the new status.
       return e.details.status === 'suspended' ? 'license.suspended' : null
     case 'license_activation':
     case 'license.activated':

@@ -152,6 +152,70 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
     },
   )
 
+  // Keywarden additions: the lifecycle's ban, unban and revoke (services/licenses/lifecycle.ts);
+  // suspend, resume and extend are PUT /licenses/:id edits of `status` and `expires_at`.
+  const reasonBody = z.object({ reason: z.string().trim().min(1, 'Say why').max(500) })
+  const lifecycleOrigin = (req: Parameters<typeof principalOf>[0]) => ({
+    ip: req.ip,
+    userAgent: req.headers['user-agent'] ?? null,
+  })
+
+  r.post(
+    '/licenses/:id/ban',
+    {
+      ...write,
+      schema: {
+        summary: 'Ban the license for good (ends its sessions)',
+        params: idParams,
+        body: reasonBody,
+        tags,
+      },
+    },
+    async (req) => {
+      const { p } = await load(req, req.params.id)
+      const t = { kind: 'ban', reason: req.body.reason } as const
+      const r = await services.licenses.transition(p.actor, req.params.id, t, lifecycleOrigin(req))
+      return ok({ id: req.params.id, banned: true, sessions_revoked: r.sessions_revoked })
+    },
+  )
+
+  r.post(
+    '/licenses/:id/unban',
+    {
+      ...write,
+      schema: { summary: 'Lift a ban (ended sessions stay ended)', params: idParams, tags },
+    },
+    async (req) => {
+      const { p } = await load(req, req.params.id)
+      await services.licenses.transition(
+        p.actor,
+        req.params.id,
+        { kind: 'unban' },
+        lifecycleOrigin(req),
+      )
+      return ok((await load(req, req.params.id)).l)
+    },
+  )
+
+  r.post(
+    '/licenses/:id/revoke-sessions',
+    {
+      ...write,
+      schema: {
+        summary: 'End every session of the license (machines stay bound)',
+        params: idParams,
+        body: z.object({ reason: z.string().trim().max(500).optional() }).optional(),
+        tags,
+      },
+    },
+    async (req) => {
+      const { p } = await load(req, req.params.id)
+      const t = { kind: 'revoke', reason: req.body?.reason } as const
+      const r = await services.licenses.transition(p.actor, req.params.id, t, lifecycleOrigin(req))
+      return ok({ id: req.params.id, sessions_revoked: r.sessions_revoked })
+    },
+  )
+
   r.get(
     '/licenses/:id/logs',
     {

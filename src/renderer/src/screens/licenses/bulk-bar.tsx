@@ -51,7 +51,7 @@ export function BulkBar() {
             await confirm({
               title: `Suspend ${noun}?`,
               description:
-                'Apps using these keys are refused until you resume them. Machines and sessions are kept.',
+                'Apps using these keys are refused until you resume them. Open sessions end (apps sign in again after a resume); machines stay bound.',
               confirmLabel: 'Suspend',
               destructive: true,
             })

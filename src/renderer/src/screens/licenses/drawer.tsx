@@ -68,7 +68,7 @@ function Actions({ l }: { l: LicenseDto }) {
             if (
               await confirm({
                 title: 'Suspend this license?',
-                description: `Apps using ${l.license_key} are refused until you resume it. Machines and sessions are kept.`,
+                description: `Apps using ${l.license_key} are refused until you resume it. Open sessions end (apps sign in again after a resume); machines stay bound.`,
                 confirmLabel: 'Suspend',
                 destructive: true,
               })
