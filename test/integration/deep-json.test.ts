@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../helpers/server'
-import { firstAdmin } from '../helpers/mgmt'
+import { PASSWORD, firstAdmin } from '../helpers/mgmt'
 import { createKey } from '../helpers/apikeys'
 import { WireClient, seed } from '../helpers/licensecm-client'
 
@@ -18,13 +18,15 @@ let licenseKey: string
 
 beforeAll(async () => {
   srv = await startTestServer({ console: { setupToken: 'deep-json-token' } })
-  // The setup token logs in only while no account exists: open the console session first.
-  const login = await srv.json('/console/login', { body: { token: 'deep-json-token' } })
+  const admin = await firstAdmin(srv)
+  jwt = admin.token
+  const login = await srv.json('/console/login', {
+    body: { email: admin.email, password: PASSWORD },
+  })
   consoleHeaders = {
     cookie: login.headers.get('set-cookie')!.split(';')[0],
     'x-csrf-token': login.body.data.csrf,
   }
-  jwt = (await firstAdmin(srv)).token
   apiKey = (await createKey(srv, jwt, { name: 'deep', scopes: ['licenses:write'] })).key
   const s = await seed(srv, { hwid_locked: false, max_uses: 1000 })
   productId = s.product.id

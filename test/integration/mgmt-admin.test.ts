@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../helpers/server'
+import { loginConsole, startTestServer, type TestServer } from '../helpers/server'
 import { api, email, firstAdmin, PASSWORD, userAccount } from '../helpers/mgmt'
 
 describe('management API: stats, notifications, admin', () => {
@@ -261,15 +261,7 @@ describe('console contract: accounts and settings', () => {
     const token = 'console-setup-token-xyz'
     const s = await startTestServer({ console: { setupToken: token } })
     try {
-      const login = await fetch(s.url + '/console/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token }),
-      })
-      const cookie = login.headers.get('set-cookie')!.split(';')[0]
-      const { data } = (await login.json()) as { data: { csrf: string } }
-      const rpc = (channel: string, body: unknown) =>
-        s.json(`/console/rpc/${channel}`, { body, headers: { cookie, 'x-csrf-token': data.csrf } })
+      let rpc = await loginConsole(s, token)
 
       expect((await rpc('accounts.whoami', {})).body.data).toEqual({
         account: null,
@@ -281,6 +273,11 @@ describe('console contract: accounts and settings', () => {
         role: 'user',
       })
       expect(first.body.data).toMatchObject({ email: 'owner@example.com', role: 'admin' })
+      // The setup token's session ends with the first account: the owner logs in as itself.
+      const ended = await rpc('accounts.list', {})
+      expect(ended.status).toBe(401)
+      expect(ended.body.error.code).toBe('UNAUTHORIZED')
+      rpc = await loginConsole(s, { email: 'owner@example.com', password: PASSWORD })
       const second = await rpc('accounts.create', {
         email: 'staff@example.com',
         password: PASSWORD,

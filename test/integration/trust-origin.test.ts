@@ -317,9 +317,24 @@ describe("the web console's door", () => {
   const login = (body: unknown, headers: Record<string, string> = {}) =>
     s.json('/console/login', { body, headers })
 
-  it('logs in with the setup token only until an admin exists', async () => {
-    expect((await login({ token: TOKEN })).status).toBe(200)
+  it('logs in with the setup token only until an admin exists, and ends its sessions then', async () => {
+    const before = await login({ token: TOKEN })
+    expect(before.status).toBe(200)
+    const session = {
+      cookie: before.headers.get('set-cookie')!.split(';')[0],
+      'x-csrf-token': before.body.data.csrf as string,
+    }
+    const rpc = () => s.json('/console/rpc/accounts.list', { body: {}, headers: session })
+    expect((await rpc()).status).toBe(200)
     admin = await firstAdmin(s)
+    // The session the token opened is no owner credential either: it ends with the first account.
+    const ended = await rpc()
+    expect(ended.status).toBe(401)
+    expect(ended.body).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHORIZED', message: expect.stringMatching(/log in with its email/) },
+    })
+    expect((await s.json('/console/session', { headers: session })).status).toBe(401)
     const after = await login({ token: TOKEN })
     expect(after.status).toBe(401)
     expect(after.body).toMatchObject({

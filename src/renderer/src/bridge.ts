@@ -33,6 +33,12 @@ export class HttpBridge implements Bridge {
   private source: EventSource | null = null
   private readonly listeners = new Map<string, Set<(p: unknown) => void>>()
 
+  /**
+   * Called when the server ended this session (password changed, account deactivated, the
+   * setup token retired by the first account): the console goes back to its login screen.
+   */
+  onSessionEnded: ((message: string) => void) | null = null
+
   constructor(private readonly base = '/console') {}
 
   /** Restores an existing login (the cookie survives reloads); false when logged out. */
@@ -79,6 +85,12 @@ export class HttpBridge implements Bridge {
       body = (await res.json()) as RpcResult
     } catch {
       throw new RpcFailure({ code: 'INTERNAL_ERROR', message: `Server answered ${res.status}` })
+    }
+    if (res.status === 401 && !body.ok) {
+      this.source?.close()
+      this.source = null
+      this.csrf = null
+      this.onSessionEnded?.(body.error.message)
     }
     return unwrap<OutputOf<C>>(body)
   }

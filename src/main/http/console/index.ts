@@ -168,12 +168,34 @@ export async function registerConsole(
     },
   )
 
+  /**
+   * The actor a session acts as now, or why the session has ended: a setup-token session ends
+   * once the first account exists (the token is for the first admin only), an account's when
+   * it is deactivated (a changed role applies at once).
+   */
+  async function liveActor(actor: Actor): Promise<{ actor: Actor } | { ended: string }> {
+    if (actor.kind === 'console' && !(await opts.services.accounts.isEmpty())) {
+      return {
+        ended:
+          'The setup token stopped working when the first account was created: log in with its email and password',
+      }
+    }
+    const now = opts.currentActor ? await opts.currentActor(actor) : actor
+    return now ? { actor: now } : { ended: 'Account is deactivated' }
+  }
+
   app.get('/console/session', async (req, reply) => {
     const s = current(req)
-    if (!s)
+    const live = s ? await liveActor(s.actor) : { ended: 'Not logged in' }
+    if (!s || 'ended' in live) {
+      if (s) sessions.delete(s.id)
       return reply
         .status(401)
-        .send({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Not logged in' } })
+        .send({
+          ok: false,
+          error: { code: 'UNAUTHORIZED', message: 'ended' in live ? live.ended : '' },
+        })
+    }
     return { ok: true, data: { csrf: s.csrf } }
   })
 
@@ -188,13 +210,14 @@ export async function registerConsole(
   app.post<{ Params: { channel: string } }>('/console/rpc/:channel', async (req, reply) => {
     const s = requireSession(req, reply, true)
     if (!s) return reply
-    const actor = opts.currentActor ? await opts.currentActor(s.actor) : s.actor
-    if (!actor) {
+    const live = await liveActor(s.actor)
+    if ('ended' in live) {
       sessions.delete(s.id)
       return reply
         .status(401)
-        .send({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Account is deactivated' } })
+        .send({ ok: false, error: { code: 'UNAUTHORIZED', message: live.ended } })
     }
+    const { actor } = live
     const result = await dispatch(opts.handlers, req.params.channel, req.body, { actor }, (e) =>
       req.log.error(e),
     )

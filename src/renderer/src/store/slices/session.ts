@@ -15,29 +15,33 @@ export interface SessionSlice {
 }
 
 /** Who is signed in to the console. The desktop app is its owner; a browser logs in. */
-export const createSessionSlice: Slice<SessionSlice> = (set) => ({
-  transport: httpBridge ? 'http' : 'ipc',
-  auth: httpBridge ? 'checking' : 'in',
-  loginError: null,
-  async checkSession() {
-    if (!httpBridge) return set({ auth: 'in' })
-    const ok = await httpBridge.resume().catch(() => false)
-    set({ auth: ok ? 'in' : 'out' })
-  },
-  async login(c) {
-    if (!httpBridge) return true
-    try {
-      await httpBridge.login(c)
-      set({ auth: 'in', loginError: null })
-      return true
-    } catch (e) {
-      set({ loginError: errorMessage(e) })
-      return false
-    }
-  },
-  async logout() {
-    if (!httpBridge) return
-    await httpBridge.logout().catch(() => undefined)
-    set({ auth: 'out' })
-  },
-})
+export const createSessionSlice: Slice<SessionSlice> = (set) => {
+  // A session the server ended (see HttpBridge.onSessionEnded) returns to the login screen.
+  if (httpBridge) httpBridge.onSessionEnded = (message) => set({ auth: 'out', loginError: message })
+  return {
+    transport: httpBridge ? 'http' : 'ipc',
+    auth: httpBridge ? 'checking' : 'in',
+    loginError: null,
+    async checkSession() {
+      if (!httpBridge) return set({ auth: 'in' })
+      const ok = await httpBridge.resume().catch(() => false)
+      set({ auth: ok ? 'in' : 'out' })
+    },
+    async login(c) {
+      if (!httpBridge) return true
+      try {
+        await httpBridge.login(c)
+        set({ auth: 'in', loginError: null })
+        return true
+      } catch (e) {
+        set({ loginError: errorMessage(e) })
+        return false
+      }
+    },
+    async logout() {
+      if (!httpBridge) return
+      await httpBridge.logout().catch(() => undefined)
+      set({ auth: 'out' })
+    },
+  }
+}
