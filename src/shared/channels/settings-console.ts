@@ -27,7 +27,7 @@ export interface ImportReport {
 export const transferChannels = {
   'transfer.export': channel(
     z.object({ kind: transferKindSchema, format: transferFormatSchema }),
-  ).returns<{ filename: string; content: string; count: number }>(),
+  ).for('admin').returns<{ filename: string; content: string; count: number }>(),
   'transfer.import': channel(
     z.object({
       kind: transferKindSchema,
@@ -35,5 +35,5 @@ export const transferChannels = {
       content: z.string().min(1, 'The file is empty').max(50_000_000),
       dryRun: z.boolean().default(true),
     }),
-  ).returns<ImportReport>(),
+  ).for('admin').returns<ImportReport>(),
 } as const

@@ -6,7 +6,6 @@ import { z } from 'zod'
 import type { Services } from '../../services'
 import type { Handlers } from '../../rpc/handlers'
 import { dispatch } from '../../rpc/dispatch'
-import { EVENT_PUSHED } from '../../services/events'
 import type { Actor } from '../../services/context'
 import { safeEqual } from '../../crypto/random'
 import { ConsoleSessions } from './sessions'
@@ -135,9 +134,11 @@ export async function registerConsole(
       const status =
         result.error.code === 'VALIDATION_ERROR'
           ? 400
-          : result.error.code === 'INTERNAL_ERROR'
-            ? 500
-            : 200
+          : result.error.code === 'FORBIDDEN'
+            ? 403
+            : result.error.code === 'INTERNAL_ERROR'
+              ? 500
+              : 200
       return reply.status(status).send(result)
     }
     return result
@@ -149,9 +150,19 @@ export async function registerConsole(
   app.addHook('preClose', async () => {
     for (const end of streams) end()
   })
-  app.get('/console/events', (req, reply) => {
+  app.get('/console/events', async (req, reply) => {
     const s = requireSession(req, reply, false)
     if (!s) return reply
+    // Each push is filtered for this session's actor (a `user` account gets its own products'
+    // events only), re-read at every keep-alive so a changed role reaches an open stream.
+    const opened = opts.currentActor ? await opts.currentActor(s.actor) : s.actor
+    if (!opened) {
+      sessions.delete(s.id)
+      return reply
+        .status(401)
+        .send({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Account is deactivated' } })
+    }
+    let actor: Actor = opened
     reply.hijack()
     reply.raw.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -159,13 +170,21 @@ export async function registerConsole(
       connection: 'keep-alive',
     })
     reply.raw.write(': connected\n\n')
-    const onEvent = (payload: unknown) =>
-      reply.raw.write(`event: events.new\ndata: ${JSON.stringify(payload)}\n\n`)
-    opts.services.bus.on(EVENT_PUSHED, onEvent)
-    const ping = setInterval(() => reply.raw.write(': ping\n\n'), 25_000)
+    const unsubscribe = opts.services.events.subscribe(
+      () => actor,
+      (payload) => reply.raw.write(`event: events.new\ndata: ${JSON.stringify(payload)}\n\n`),
+    )
+    const ping = setInterval(() => {
+      reply.raw.write(': ping\n\n')
+      if (!opts.currentActor) return
+      void opts.currentActor(s.actor).then(
+        (now) => (now ? (actor = now) : end()),
+        () => end(),
+      )
+    }, 25_000)
     const stop = () => {
       clearInterval(ping)
-      opts.services.bus.off(EVENT_PUSHED, onEvent)
+      unsubscribe()
       streams.delete(end)
     }
     const end = () => {
