@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHANNELS, contract } from '@shared/contract'
-import { loginConsoleAs, startTestServer, type ConsoleRpc, type TestServer } from '../helpers/server'
+import {
+  loginConsoleAs,
+  startTestServer,
+  type ConsoleRpc,
+  type TestServer,
+} from '../helpers/server'
 import { PASSWORD, email, firstAdmin, userAccount } from '../helpers/mgmt'
 
 /**
@@ -127,7 +132,11 @@ describe('installation channels refuse a user account', () => {
     }
     for (const [channel, input] of Object.entries(table)) {
       const r = await asUser(channel, input)
-      expect({ channel, status: r.status, ok: r.body.ok }).toEqual({ channel, status: 200, ok: true })
+      expect({ channel, status: r.status, ok: r.body.ok }).toEqual({
+        channel,
+        status: 200,
+        ok: true,
+      })
     }
   })
 })

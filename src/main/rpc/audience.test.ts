@@ -6,6 +6,7 @@ import { allows, registerChannels } from './audience'
 import { dispatch } from './dispatch'
 import type { Handlers } from './handlers'
 import type { Actor } from '../services/context'
+import { registerIpc } from '../ipc'
 
 const user: Actor = { kind: 'account', accountId: 'acc-user', role: 'user' }
 const admin: Actor = { kind: 'account', accountId: 'acc-admin', role: 'admin' }
@@ -34,9 +35,9 @@ describe('channel audiences', () => {
   it('refuses a channel without a handler and a handler without a channel', () => {
     const one = { 'a.one': channel(none).for('admin').returns<number>() }
     expect(() => registerChannels(one, {})).toThrow(/a\.one has no handler/)
-    expect(() => registerChannels(one, { 'a.one': async () => 1, 'z.extra': async () => 1 })).toThrow(
-      /z\.extra answers no channel/,
-    )
+    expect(() =>
+      registerChannels(one, { 'a.one': async () => 1, 'z.extra': async () => 1 }),
+    ).toThrow(/z\.extra answers no channel/)
   })
 
   it('is a type error to declare a channel without an audience', () => {
@@ -72,6 +73,25 @@ describe('channel audiences', () => {
     expect(ran).toBe(0)
     const asAdmin = await dispatch(handlers, 'system.restore', { name: 'x.db' }, { actor: admin })
     expect(asAdmin).toEqual({ ok: true, data: 1 })
+  })
+})
+
+describe('the desktop transport', () => {
+  it('calls dispatch as the installation console, which admin channels admit', async () => {
+    let rpc: ((...args: unknown[]) => Promise<unknown>) | undefined
+    const ipcMain = {
+      handle: (_name: string, fn: (...args: unknown[]) => Promise<unknown>) => void (rpc = fn),
+      removeHandler: () => {},
+    }
+    const handlers = { 'system.backups': async () => [] } as unknown as Handlers
+    registerIpc(
+      ipcMain as never,
+      handlers,
+      () => true,
+      () => {},
+    )
+    const event = { senderFrame: { url: 'app://keywarden/index.html' } }
+    expect(await rpc!(event, 'system.backups', {})).toEqual({ ok: true, data: [] })
   })
 })
 

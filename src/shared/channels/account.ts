@@ -26,5 +26,7 @@ export const secretsChannels = {
   'account.secrets': channel(none).for('user').returns<SecretsDto>(),
   'account.regenerateSecrets': channel(none).for('user').returns<SecretsDto>(),
   'sellrealm.config': channel(none).for('session').returns<SellRealmConfigDto>(),
-  'sellrealm.updateConfig': channel(sellRealmConfigPatchSchema).for('admin').returns<SellRealmConfigDto>(),
+  'sellrealm.updateConfig': channel(sellRealmConfigPatchSchema)
+    .for('admin')
+    .returns<SellRealmConfigDto>(),
 } as const

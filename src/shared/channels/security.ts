@@ -183,20 +183,26 @@ const id = z.object({ id: z.string().min(1).max(64) })
 export const securityChannels = {
   'security.stats': channel(none).for('user').returns<SecurityStatsDto>(),
   'security.events': channel(listSecurityEventsSchema).for('user').returns<Page<EventDto>>(),
-  'security.blacklist': channel(listBlacklistSchema).for('admin').returns<Page<BlacklistEntryDto>>(),
+  'security.blacklist': channel(listBlacklistSchema)
+    .for('admin')
+    .returns<Page<BlacklistEntryDto>>(),
   'security.blacklistAdd': channel(addBlacklistSchema).for('admin').returns<BlacklistEntryDto>(),
   'security.blacklistRemove': channel(id).for('admin').returns<{ deleted: true }>(),
-  'security.blacklistSetActive': channel(
-    id.extend({ is_active: z.boolean() }),
-  ).for('admin').returns<BlacklistEntryDto>(),
+  'security.blacklistSetActive': channel(id.extend({ is_active: z.boolean() }))
+    .for('admin')
+    .returns<BlacklistEntryDto>(),
   'security.blockIp': channel(blockIpSchema).for('admin').returns<BlacklistEntryDto>(),
   'security.blockHwid': channel(blockHwidSchema).for('admin').returns<BlacklistEntryDto>(),
   'security.sessions': channel(listSessionsSchema).for('user').returns<Page<SessionDto>>(),
-  'security.revokeSession': channel(id.extend(reasonSchema.shape)).for('user').returns<SessionDto>(),
+  'security.revokeSession': channel(id.extend(reasonSchema.shape))
+    .for('user')
+    .returns<SessionDto>(),
   'security.suspendLicense': channel(id.extend(requiredReasonSchema.shape)).for('user').returns<{
     license_id: string
     sessions_revoked: number
   }>(),
   'security.settings': channel(none).for('admin').returns<SecuritySettings>(),
-  'security.updateSettings': channel(updateSecuritySettingsSchema).for('admin').returns<SecuritySettings>(),
+  'security.updateSettings': channel(updateSecuritySettingsSchema)
+    .for('admin')
+    .returns<SecuritySettings>(),
 } as const

@@ -144,7 +144,9 @@ export const storeChannels = {
   'store.orders.list': channel(listOrdersSchema).for('user').returns<OrderPage>(),
   'store.orders.get': channel(byId).for('user').returns<OrderDto>(),
   'store.orders.create': channel(createOrderSchema).for('user').returns<OrderDto>(),
-  'store.orders.setStatus': channel(byId.extend({ status: orderStatusSchema })).for('user').returns<OrderDto>(),
+  'store.orders.setStatus': channel(byId.extend({ status: orderStatusSchema }))
+    .for('user')
+    .returns<OrderDto>(),
   'store.orders.refund': channel(byId).for('user').returns<OrderDto>(),
   'store.customers.list': channel(
     z.object({
@@ -152,7 +154,9 @@ export const storeChannels = {
       page: z.number().int().min(1).default(1),
       limit: z.number().int().min(1).max(500).default(50),
     }),
-  ).for('user').returns<{ items: CustomerDto[]; page: number; limit: number; total: number }>(),
+  )
+    .for('user')
+    .returns<{ items: CustomerDto[]; page: number; limit: number; total: number }>(),
   'store.customers.get': channel(byId).for('user').returns<CustomerDetailDto>(),
   'store.analytics': channel(analyticsQuerySchema).for('user').returns<AnalyticsDto>(),
 } as const

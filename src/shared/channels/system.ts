@@ -50,11 +50,15 @@ export const systemChannels = {
       }),
       port: z.number().int().min(0).max(65_535),
     }),
-  ).for('admin').returns<{ state: 'listening' | 'restarting'; host: string; port: number }>(),
+  )
+    .for('admin')
+    .returns<{ state: 'listening' | 'restarting'; host: string; port: number }>(),
   'system.desktop': channel(none).for('admin').returns<DesktopSettings | null>(),
   'system.setDesktop': channel(
     z.object({ start_at_login: z.boolean().optional(), notify_critical: z.boolean().optional() }),
-  ).for('admin').returns<DesktopSettings>(),
+  )
+    .for('admin')
+    .returns<DesktopSettings>(),
   'system.backups': channel(none).for('admin').returns<BackupDto[]>(),
   /** SQLite online backup of the live database into <data>/backups/. */
   'system.backup': channel(none).for('admin').returns<BackupDto>(),
@@ -70,5 +74,7 @@ export const systemChannels = {
         bytesBase64: z.string().min(1).max(700_000_000),
       }),
     ]),
-  ).for('admin').returns<{ restored: string; previous: string }>(),
+  )
+    .for('admin')
+    .returns<{ restored: string; previous: string }>(),
 } as const

@@ -27,7 +27,10 @@ export type DashboardScope = { all: true } | { ownerId: string }
 /** `AND <column> IN (the owner's products)` and its parameter; nothing for the whole installation. */
 function ofOwner(scope: DashboardScope, column = 'product_id'): { sql: string; args: string[] } {
   return 'ownerId' in scope
-    ? { sql: ` AND ${column} IN (SELECT id FROM products WHERE owner_id = ?)`, args: [scope.ownerId] }
+    ? {
+        sql: ` AND ${column} IN (SELECT id FROM products WHERE owner_id = ?)`,
+        args: [scope.ownerId],
+      }
     : { sql: '', args: [] }
 }
 

@@ -42,7 +42,9 @@ export function createDashboardService(ctx: ServiceContext) {
         return { date, activations: d?.activations ?? 0, validations: d?.validations ?? 0 }
       })
       const bySeverity = new Map(
-        repo.severityCounts(ctx.sqlite, from30.toISOString(), scope).map((s) => [s.severity, s.count]),
+        repo
+          .severityCounts(ctx.sqlite, from30.toISOString(), scope)
+          .map((s) => [s.severity, s.count]),
       )
 
       return {
