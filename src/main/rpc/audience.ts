@@ -26,7 +26,7 @@ export function refusal(channel: string, audience: Audience | undefined): string
     : `${channel} is not open to this session`
 }
 
-type Declared = Record<string, { audience?: unknown }>
+type Declared = Record<string, { input: unknown; audience?: unknown }>
 
 /**
  * The start-up check behind `createHandlers`: every channel declares an audience and has a
