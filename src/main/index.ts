@@ -12,7 +12,7 @@ import {
 import { join } from 'node:path'
 import { resolveDataDir, startRuntime, type Runtime } from './runtime'
 import { registerIpc, push } from './ipc'
-import { EVENT_PUSHED } from './services/events'
+import { CONSOLE } from './services/context'
 import { DEFAULT_PORT } from './http/server'
 import { createTrustedSender, hardenWindow } from './shell/security'
 import { buildTrayMenu } from './shell/tray'
@@ -113,10 +113,14 @@ async function boot(): Promise<void> {
   })
   registerIpc(ipcMain, runtime.handlers, isTrustedSender, (e) => console.error(e))
   const notify = createSecurityNotifier(showWindow)
-  runtime.services.bus.on(EVENT_PUSHED, (e: EventDto) => {
-    push(win?.webContents, 'events.new', e)
-    if (desktop.notifyCritical()) notify(e)
-  })
+  // The desktop window is the installation's console: the same filtered stream as the web one.
+  runtime.services.events.subscribe(
+    () => CONSOLE,
+    (e: EventDto) => {
+      push(win?.webContents, 'events.new', e)
+      if (desktop.notifyCritical()) notify(e)
+    },
+  )
   runtime.services.bus.on('server.status', (s: ServerStatus) => {
     push(win?.webContents, 'server.status', s)
     refreshTray(s)

@@ -12,27 +12,29 @@ import { transferChannels } from './channels/settings-console'
 import { storeChannels } from './channels/store'
 import { variablesChannels } from './channels/variables'
 import { secretsChannels } from './channels/account'
+import { composeChannels } from './channels/compose'
 
 /**
  * The console's one typed contract: channel -> input schema -> output type. Main registers a
  * handler for every channel once (src/main/rpc/handlers); the Electron preload and the
  * headless web console carry the same calls. Each domain declares its channels in
- * `channels/<domain>.ts`; add a channel there and TypeScript asks for its handler.
+ * `channels/<domain>.ts` with who may call it (`channel(schema).for(audience)`); add a channel
+ * there and TypeScript asks for its handler. A name declared twice does not compose.
  */
-export const contract = {
-  ...coreChannels,
-  ...apiKeyChannels,
-  ...securityChannels,
-  ...webhookChannels,
-  ...accountChannels,
-  ...consoleLicenseChannels,
-  ...dashboardChannels,
-  ...systemChannels,
-  ...transferChannels,
-  ...storeChannels,
-  ...variablesChannels,
-  ...secretsChannels,
-} as const
+export const contract = composeChannels(
+  coreChannels,
+  apiKeyChannels,
+  securityChannels,
+  webhookChannels,
+  accountChannels,
+  consoleLicenseChannels,
+  dashboardChannels,
+  systemChannels,
+  transferChannels,
+  storeChannels,
+  variablesChannels,
+  secretsChannels,
+)
 
 /** Pushes from main to the console; `on()` returns an unsubscribe function. */
 export interface ServerEvents {
@@ -45,6 +47,7 @@ export type Channel = keyof Contract
 export type InputOf<C extends Channel> = z.input<Contract[C]['input']>
 export type ParsedInputOf<C extends Channel> = z.output<Contract[C]['input']>
 export type OutputOf<C extends Channel> = Contract[C]['output']
+export type { Audience } from './channels/channel'
 
 export const CHANNELS = Object.keys(contract) as Channel[]
 

@@ -113,3 +113,16 @@ export async function loginConsole(
   }
   return (channel, body) => s.json(`/console/rpc/${channel}`, { body, headers })
 }
+
+/** Logs in to the web console with an account's email and password; the RPC caller and cookie. */
+export async function loginConsoleAs(
+  s: TestServer,
+  email: string,
+  password: string,
+): Promise<{ rpc: ConsoleRpc; cookie: string }> {
+  const login = await s.json('/console/login', { body: { email, password } })
+  if (login.status !== 200) throw new Error(`console login failed: ${login.status}`)
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]
+  const headers = { cookie, 'x-csrf-token': login.body.data.csrf as string }
+  return { rpc: (channel, body) => s.json(`/console/rpc/${channel}`, { body, headers }), cookie }
+}

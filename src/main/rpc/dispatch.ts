@@ -2,13 +2,15 @@ import { z } from 'zod'
 import { contract, isChannel } from '@shared/contract'
 import { isDomainError } from '@shared/errors'
 import type { CallContext, Handlers } from './handlers/index'
+import { allows, refusal } from './audience'
 
 export type { RpcResult } from '@shared/rpc'
 import type { RpcResult } from '@shared/rpc'
 
 /**
- * Validates a call's input against the contract and runs its handler. Both transports use
- * this, so a bad input gets the same answer over IPC and HTTP, and no stack trace leaves.
+ * Checks the caller against the channel's declared audience, validates the input against the
+ * contract and runs its handler. Both transports use this, so a refused call or a bad input
+ * gets the same answer over IPC and HTTP, and no stack trace leaves.
  */
 export async function dispatch(
   handlers: Handlers,
@@ -19,6 +21,10 @@ export async function dispatch(
 ): Promise<RpcResult> {
   if (!isChannel(channel)) {
     return { ok: false, error: { code: 'NOT_FOUND', message: `Unknown channel ${channel}` } }
+  }
+  const { audience } = contract[channel]
+  if (!allows(audience, cx.actor)) {
+    return { ok: false, error: { code: 'FORBIDDEN', message: refusal(channel, audience) } }
   }
   const parsed = contract[channel].input.safeParse(rawInput ?? undefined)
   if (!parsed.success) {

@@ -23,8 +23,10 @@ export interface SellRealmConfigDto {
  * installation's for the desktop console) and the License API's tunables.
  */
 export const secretsChannels = {
-  'account.secrets': channel(none).returns<SecretsDto>(),
-  'account.regenerateSecrets': channel(none).returns<SecretsDto>(),
-  'sellrealm.config': channel(none).returns<SellRealmConfigDto>(),
-  'sellrealm.updateConfig': channel(sellRealmConfigPatchSchema).returns<SellRealmConfigDto>(),
+  'account.secrets': channel(none).for('user').returns<SecretsDto>(),
+  'account.regenerateSecrets': channel(none).for('user').returns<SecretsDto>(),
+  'sellrealm.config': channel(none).for('session').returns<SellRealmConfigDto>(),
+  'sellrealm.updateConfig': channel(sellRealmConfigPatchSchema)
+    .for('admin')
+    .returns<SellRealmConfigDto>(),
 } as const

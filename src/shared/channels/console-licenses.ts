@@ -38,14 +38,22 @@ export const consoleLicenseChannels = {
         message: 'Say by how many days to extend',
         path: ['days'],
       }),
-  ).returns<BulkLicenseResult>(),
-  'licenses.machines': channel(z.object({ id: z.string().min(1) })).returns<MachineDto[]>(),
+  )
+    .for('user')
+    .returns<BulkLicenseResult>(),
+  'licenses.machines': channel(z.object({ id: z.string().min(1) }))
+    .for('user')
+    .returns<MachineDto[]>(),
   /** Unbinds one machine (its slot frees up) and closes its sessions. */
   'licenses.releaseMachine': channel(
     z.object({ id: z.string().min(1), machine_id: z.string().min(1) }),
-  ).returns<{ released: true; sessions_revoked: number }>(),
+  )
+    .for('user')
+    .returns<{ released: true; sessions_revoked: number }>(),
   /** Bans a key for good (every protocol refuses it) and ends its sessions. */
   'licenses.ban': channel(
     z.object({ id: z.string().min(1), reason: z.string().trim().min(1, 'Say why').max(500) }),
-  ).returns<{ banned: true; sessions_revoked: number }>(),
+  )
+    .for('user')
+    .returns<{ banned: true; sessions_revoked: number }>(),
 } as const

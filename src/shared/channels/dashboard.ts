@@ -26,5 +26,5 @@ export interface DashboardStats {
 
 /** The console's dashboard numbers, computed from the licenses table and the event log. */
 export const dashboardChannels = {
-  'dashboard.summary': channel(none).returns<DashboardStats>(),
+  'dashboard.summary': channel(none).for('user').returns<DashboardStats>(),
 } as const

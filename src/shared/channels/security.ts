@@ -181,22 +181,28 @@ const id = z.object({ id: z.string().min(1).max(64) })
 
 /** The security center: overview, event log, blacklist, sessions, quick blocks, thresholds. */
 export const securityChannels = {
-  'security.stats': channel(none).returns<SecurityStatsDto>(),
-  'security.events': channel(listSecurityEventsSchema).returns<Page<EventDto>>(),
-  'security.blacklist': channel(listBlacklistSchema).returns<Page<BlacklistEntryDto>>(),
-  'security.blacklistAdd': channel(addBlacklistSchema).returns<BlacklistEntryDto>(),
-  'security.blacklistRemove': channel(id).returns<{ deleted: true }>(),
-  'security.blacklistSetActive': channel(
-    id.extend({ is_active: z.boolean() }),
-  ).returns<BlacklistEntryDto>(),
-  'security.blockIp': channel(blockIpSchema).returns<BlacklistEntryDto>(),
-  'security.blockHwid': channel(blockHwidSchema).returns<BlacklistEntryDto>(),
-  'security.sessions': channel(listSessionsSchema).returns<Page<SessionDto>>(),
-  'security.revokeSession': channel(id.extend(reasonSchema.shape)).returns<SessionDto>(),
-  'security.suspendLicense': channel(id.extend(requiredReasonSchema.shape)).returns<{
+  'security.stats': channel(none).for('user').returns<SecurityStatsDto>(),
+  'security.events': channel(listSecurityEventsSchema).for('user').returns<Page<EventDto>>(),
+  'security.blacklist': channel(listBlacklistSchema)
+    .for('admin')
+    .returns<Page<BlacklistEntryDto>>(),
+  'security.blacklistAdd': channel(addBlacklistSchema).for('admin').returns<BlacklistEntryDto>(),
+  'security.blacklistRemove': channel(id).for('admin').returns<{ deleted: true }>(),
+  'security.blacklistSetActive': channel(id.extend({ is_active: z.boolean() }))
+    .for('admin')
+    .returns<BlacklistEntryDto>(),
+  'security.blockIp': channel(blockIpSchema).for('admin').returns<BlacklistEntryDto>(),
+  'security.blockHwid': channel(blockHwidSchema).for('admin').returns<BlacklistEntryDto>(),
+  'security.sessions': channel(listSessionsSchema).for('user').returns<Page<SessionDto>>(),
+  'security.revokeSession': channel(id.extend(reasonSchema.shape))
+    .for('user')
+    .returns<SessionDto>(),
+  'security.suspendLicense': channel(id.extend(requiredReasonSchema.shape)).for('user').returns<{
     license_id: string
     sessions_revoked: number
   }>(),
-  'security.settings': channel(none).returns<SecuritySettings>(),
-  'security.updateSettings': channel(updateSecuritySettingsSchema).returns<SecuritySettings>(),
+  'security.settings': channel(none).for('admin').returns<SecuritySettings>(),
+  'security.updateSettings': channel(updateSecuritySettingsSchema)
+    .for('admin')
+    .returns<SecuritySettings>(),
 } as const

@@ -25,9 +25,9 @@ export interface ImportReport {
 
 /** Import and export of products and licenses (CSV or JSON), with a dry run. */
 export const transferChannels = {
-  'transfer.export': channel(
-    z.object({ kind: transferKindSchema, format: transferFormatSchema }),
-  ).returns<{ filename: string; content: string; count: number }>(),
+  'transfer.export': channel(z.object({ kind: transferKindSchema, format: transferFormatSchema }))
+    .for('admin')
+    .returns<{ filename: string; content: string; count: number }>(),
   'transfer.import': channel(
     z.object({
       kind: transferKindSchema,
@@ -35,5 +35,7 @@ export const transferChannels = {
       content: z.string().min(1, 'The file is empty').max(50_000_000),
       dryRun: z.boolean().default(true),
     }),
-  ).returns<ImportReport>(),
+  )
+    .for('admin')
+    .returns<ImportReport>(),
 } as const

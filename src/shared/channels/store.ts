@@ -141,18 +141,22 @@ const byId = z.object({ id: z.string().min(1) })
 
 /** The store: orders, customers and analytics. */
 export const storeChannels = {
-  'store.orders.list': channel(listOrdersSchema).returns<OrderPage>(),
-  'store.orders.get': channel(byId).returns<OrderDto>(),
-  'store.orders.create': channel(createOrderSchema).returns<OrderDto>(),
-  'store.orders.setStatus': channel(byId.extend({ status: orderStatusSchema })).returns<OrderDto>(),
-  'store.orders.refund': channel(byId).returns<OrderDto>(),
+  'store.orders.list': channel(listOrdersSchema).for('user').returns<OrderPage>(),
+  'store.orders.get': channel(byId).for('user').returns<OrderDto>(),
+  'store.orders.create': channel(createOrderSchema).for('user').returns<OrderDto>(),
+  'store.orders.setStatus': channel(byId.extend({ status: orderStatusSchema }))
+    .for('user')
+    .returns<OrderDto>(),
+  'store.orders.refund': channel(byId).for('user').returns<OrderDto>(),
   'store.customers.list': channel(
     z.object({
       q: z.string().max(320).optional(),
       page: z.number().int().min(1).default(1),
       limit: z.number().int().min(1).max(500).default(50),
     }),
-  ).returns<{ items: CustomerDto[]; page: number; limit: number; total: number }>(),
-  'store.customers.get': channel(byId).returns<CustomerDetailDto>(),
-  'store.analytics': channel(analyticsQuerySchema).returns<AnalyticsDto>(),
+  )
+    .for('user')
+    .returns<{ items: CustomerDto[]; page: number; limit: number; total: number }>(),
+  'store.customers.get': channel(byId).for('user').returns<CustomerDetailDto>(),
+  'store.analytics': channel(analyticsQuerySchema).for('user').returns<AnalyticsDto>(),
 } as const

@@ -35,7 +35,7 @@ const backupName = z
 
 /** Console-only channels about the installation: versions, the listening address, backups. */
 export const systemChannels = {
-  'system.info': channel(none).returns<SystemInfo>(),
+  'system.info': channel(none).for('admin').returns<SystemInfo>(),
   /**
    * Moves the HTTP server to a new address (0.0.0.0 exposes it on the LAN). A new port is bound
    * before answering: `listening` with the real port (port 0 picks a free one), or CONFLICT when
@@ -50,14 +50,18 @@ export const systemChannels = {
       }),
       port: z.number().int().min(0).max(65_535),
     }),
-  ).returns<{ state: 'listening' | 'restarting'; host: string; port: number }>(),
-  'system.desktop': channel(none).returns<DesktopSettings | null>(),
+  )
+    .for('admin')
+    .returns<{ state: 'listening' | 'restarting'; host: string; port: number }>(),
+  'system.desktop': channel(none).for('admin').returns<DesktopSettings | null>(),
   'system.setDesktop': channel(
     z.object({ start_at_login: z.boolean().optional(), notify_critical: z.boolean().optional() }),
-  ).returns<DesktopSettings>(),
-  'system.backups': channel(none).returns<BackupDto[]>(),
+  )
+    .for('admin')
+    .returns<DesktopSettings>(),
+  'system.backups': channel(none).for('admin').returns<BackupDto[]>(),
   /** SQLite online backup of the live database into <data>/backups/. */
-  'system.backup': channel(none).returns<BackupDto>(),
+  'system.backup': channel(none).for('admin').returns<BackupDto>(),
   /**
    * Replaces the live database with a backup (one from the list, or an uploaded file). The
    * current database is first saved as a backup, so a restore can itself be undone.
@@ -70,5 +74,7 @@ export const systemChannels = {
         bytesBase64: z.string().min(1).max(700_000_000),
       }),
     ]),
-  ).returns<{ restored: string; previous: string }>(),
+  )
+    .for('admin')
+    .returns<{ restored: string; previous: string }>(),
 } as const

@@ -67,17 +67,25 @@ export type VariableScope = z.infer<typeof variableScopeSchema>
 
 /** Product- and license-scoped variables (license ones override a product's by name). */
 export const variablesChannels = {
-  'variables.list': channel(z.object({ scope: variableScopeSchema })).returns<VariableDto[]>(),
+  'variables.list': channel(z.object({ scope: variableScopeSchema }))
+    .for('user')
+    .returns<VariableDto[]>(),
   'variables.upsert': channel(
     z.object({ scope: variableScopeSchema, variable: upsertVariableSchema }),
-  ).returns<VariableDto>(),
+  )
+    .for('user')
+    .returns<VariableDto>(),
   'variables.delete': channel(
     z.object({ scope: variableScopeSchema, name: z.string().min(1).max(64) }),
-  ).returns<{
-    deleted: true
-  }>(),
+  )
+    .for('user')
+    .returns<{
+      deleted: true
+    }>(),
   /** The file's bytes, base64, for download from the console. */
   'variables.file': channel(
     z.object({ scope: variableScopeSchema, name: z.string().min(1).max(64) }),
-  ).returns<VariableFileValue>(),
+  )
+    .for('user')
+    .returns<VariableFileValue>(),
 } as const

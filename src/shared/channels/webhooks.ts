@@ -99,13 +99,15 @@ const id = z.object({ id: z.string().min(1).max(64) })
 
 /** Webhook endpoints, their delivery log, test sends and redelivery. */
 export const webhookChannels = {
-  'webhooks.list': channel(none).returns<WebhookDto[]>(),
-  'webhooks.create': channel(createWebhookSchema).returns<WebhookDto>(),
-  'webhooks.update': channel(id.extend({ patch: updateWebhookSchema })).returns<WebhookDto>(),
-  'webhooks.delete': channel(id).returns<{ deleted: true }>(),
-  'webhooks.test': channel(id).returns<WebhookTestResult>(),
-  'webhooks.deliveries': channel(id.extend(listDeliveriesSchema.shape)).returns<
-    Page<DeliveryDto>
-  >(),
-  'webhooks.redeliver': channel(id).returns<DeliveryDto>(),
+  'webhooks.list': channel(none).for('user').returns<WebhookDto[]>(),
+  'webhooks.create': channel(createWebhookSchema).for('user').returns<WebhookDto>(),
+  'webhooks.update': channel(id.extend({ patch: updateWebhookSchema }))
+    .for('user')
+    .returns<WebhookDto>(),
+  'webhooks.delete': channel(id).for('user').returns<{ deleted: true }>(),
+  'webhooks.test': channel(id).for('user').returns<WebhookTestResult>(),
+  'webhooks.deliveries': channel(id.extend(listDeliveriesSchema.shape))
+    .for('user')
+    .returns<Page<DeliveryDto>>(),
+  'webhooks.redeliver': channel(id).for('user').returns<DeliveryDto>(),
 } as const

@@ -32,6 +32,8 @@ export interface EventFilter {
   severity?: Severity
   licenseId?: string
   productIds?: string[]
+  /** Only events of this account's products (a `user` account's view). */
+  ownerId?: string
   ip?: string
   hwid?: string
   isBlocked?: boolean
@@ -52,6 +54,12 @@ export async function listEvents(
   if (f.severity) q = q.where('severity', '=', f.severity)
   if (f.licenseId) q = q.where('license_id', '=', f.licenseId)
   if (f.productIds) q = q.where('product_id', 'in', f.productIds.length ? f.productIds : [''])
+  if (f.ownerId) {
+    const owner = f.ownerId
+    q = q.where('product_id', 'in', (eb) =>
+      eb.selectFrom('products').select('products.id').where('products.owner_id', '=', owner),
+    )
+  }
   if (f.ip) q = q.where('ip', '=', f.ip)
   if (f.hwid) q = q.where('hwid', '=', f.hwid)
   if (f.isBlocked !== undefined) q = q.where('blocked', '=', f.isBlocked ? 1 : 0)
@@ -67,6 +75,19 @@ export async function listEvents(
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
   return { items: rows.map(toEventDto), page, limit, total: Number(count.n) }
+}
+
+/** True when the event concerns a product `ownerId` owns (one indexed lookup, for live pushes). */
+export function eventOfOwner(
+  sqlite: BetterSqlite3.Database,
+  productId: string | null,
+  ownerId: string,
+): boolean {
+  if (!productId) return false
+  return (
+    stmt(sqlite, 'SELECT 1 FROM products WHERE id = ? AND owner_id = ?').get(productId, ownerId) !==
+    undefined
+  )
 }
 
 export function toEventDto(r: EventRow): EventDto {

@@ -7,7 +7,6 @@ import { z } from 'zod'
 import type { Services } from '../../services'
 import type { Handlers } from '../../rpc/handlers'
 import { dispatch } from '../../rpc/dispatch'
-import { EVENT_PUSHED } from '../../services/events'
 import { ACCOUNT_SESSIONS_ENDED } from '../../services/accounts'
 import { managementDoor } from '../middleware/management-door'
 import type { Actor } from '../../services/context'
@@ -189,12 +188,10 @@ export async function registerConsole(
     const live = s ? await liveActor(s.actor) : { ended: 'Not logged in' }
     if (!s || 'ended' in live) {
       if (s) sessions.delete(s.id)
-      return reply
-        .status(401)
-        .send({
-          ok: false,
-          error: { code: 'UNAUTHORIZED', message: 'ended' in live ? live.ended : '' },
-        })
+      return reply.status(401).send({
+        ok: false,
+        error: { code: 'UNAUTHORIZED', message: 'ended' in live ? live.ended : '' },
+      })
     }
     return { ok: true, data: { csrf: s.csrf } }
   })
@@ -225,9 +222,11 @@ export async function registerConsole(
       const status =
         result.error.code === 'VALIDATION_ERROR'
           ? 400
-          : result.error.code === 'INTERNAL_ERROR'
-            ? 500
-            : 200
+          : result.error.code === 'FORBIDDEN'
+            ? 403
+            : result.error.code === 'INTERNAL_ERROR'
+              ? 500
+              : 200
       return reply.status(status).send(result)
     }
     return result
@@ -239,9 +238,21 @@ export async function registerConsole(
   app.addHook('preClose', async () => {
     for (const end of streams) end()
   })
-  app.get('/console/events', (req, reply) => {
+  app.get('/console/events', async (req, reply) => {
     const s = requireSession(req, reply, false)
     if (!s) return reply
+    // Each push is filtered for this session's actor (a `user` account gets its own products'
+    // events only). A session that ends (logout, password change, the setup token retired)
+    // ends its stream at the next push; the actor is re-read at every keep-alive, so a changed
+    // role or a deactivation reaches an open stream within one.
+    const opened = await liveActor(s.actor)
+    if ('ended' in opened) {
+      sessions.delete(s.id)
+      return reply
+        .status(401)
+        .send({ ok: false, error: { code: 'UNAUTHORIZED', message: opened.ended } })
+    }
+    let actor: Actor = opened.actor
     reply.hijack()
     reply.raw.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -249,13 +260,23 @@ export async function registerConsole(
       connection: 'keep-alive',
     })
     reply.raw.write(': connected\n\n')
-    const onEvent = (payload: unknown) =>
-      reply.raw.write(`event: events.new\ndata: ${JSON.stringify(payload)}\n\n`)
-    opts.services.bus.on(EVENT_PUSHED, onEvent)
-    const ping = setInterval(() => reply.raw.write(': ping\n\n'), 25_000)
+    const unsubscribe = opts.services.events.subscribe(
+      () => actor,
+      (payload) => {
+        if (!sessions.get(s.id)) return end()
+        reply.raw.write(`event: events.new\ndata: ${JSON.stringify(payload)}\n\n`)
+      },
+    )
+    const ping = setInterval(() => {
+      reply.raw.write(': ping\n\n')
+      void liveActor(s.actor).then(
+        (now) => ('ended' in now || !sessions.get(s.id) ? end() : (actor = now.actor)),
+        () => end(),
+      )
+    }, 25_000)
     const stop = () => {
       clearInterval(ping)
-      opts.services.bus.off(EVENT_PUSHED, onEvent)
+      unsubscribe()
       streams.delete(end)
     }
     const end = () => {

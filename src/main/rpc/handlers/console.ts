@@ -27,7 +27,7 @@ export function consoleHandlers({
     'licenses.releaseMachine': async (i, { actor }) =>
       s.licenseMachines.release(actor, i.id, i.machine_id),
     'licenses.ban': async (i, { actor }) => s.licenseMachines.ban(actor, i.id, i.reason),
-    'dashboard.summary': async () => s.dashboard.summary(),
+    'dashboard.summary': async (_i, { actor }) => s.dashboard.summary(actor),
 
     'system.info': async () => {
       const st = serverStatus()

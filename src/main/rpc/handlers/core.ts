@@ -31,9 +31,9 @@ export function coreHandlers({
     'licenses.resetHwid': async (i, { actor }) => s.licenses.resetHwid(actor, i.id),
     'licenses.events': async (i, { actor }) => {
       await s.licenses.load(actor, i.id)
-      return s.events.listForLicense(i.id, i.page, i.limit)
+      return s.events.listForLicense(actor, i.id, i.page, i.limit)
     },
 
-    'events.recent': async (i) => s.events.recent(i.limit),
+    'events.recent': async (i, { actor }) => s.events.recent(actor, i.limit),
   }
 }

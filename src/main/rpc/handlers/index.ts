@@ -1,4 +1,5 @@
-import type { Contract } from '@shared/contract'
+import { contract, type Contract } from '@shared/contract'
+import { registerChannels } from '../audience'
 import type { HandlerDeps, HandlersFor } from './types'
 import { coreHandlers } from './core'
 import { apiKeyHandlers } from './apikeys'
@@ -14,10 +15,11 @@ export type Handlers = HandlersFor<Contract>
 /**
  * Every console channel, implemented once over the services. The IPC adapter (desktop) and
  * the HTTP adapter (headless console, browser-mode tests) both call exactly these. Each
- * domain's handlers live in their own file, composed here.
+ * domain's handlers live in their own file, composed here; a channel without an audience
+ * (or without a handler) stops start-up, naming it.
  */
 export function createHandlers(deps: HandlerDeps): Handlers {
-  return {
+  return registerChannels(contract, {
     ...coreHandlers(deps),
     ...apiKeyHandlers(deps),
     ...securityHandlers(deps),
@@ -25,5 +27,5 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...accountHandlers(deps),
     ...consoleHandlers(deps),
     ...storeHandlers(deps),
-  }
+  })
 }

@@ -3,6 +3,7 @@ import type { Services } from '../../services'
 import type { Actor } from '../../services/context'
 import type { ServerStatus } from '@shared/dto'
 import type { DesktopSettings } from '@shared/channels/system'
+import type { ChannelDef } from '@shared/channels/channel'
 
 export interface CallContext {
   actor: Actor
@@ -23,9 +24,10 @@ export interface DesktopHooks {
   set(patch: Partial<DesktopSettings>): DesktopSettings
 }
 
-type ChannelDef = { input: z.ZodType; output: unknown }
-
-/** The handlers for one domain's channel map: parsed input in, the declared output out. */
+/**
+ * The handlers for one domain's channel map: parsed input in, the declared output out. Only
+ * channels that declare an audience (`ChannelDef`) can be given handlers.
+ */
 export type HandlersFor<M extends Record<string, ChannelDef>> = {
   [C in keyof M]: (input: z.output<M[C]['input']>, cx: CallContext) => Promise<M[C]['output']>
 }

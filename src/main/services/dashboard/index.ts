@@ -1,7 +1,7 @@
 import type { DashboardStats } from '@shared/channels/dashboard'
 import type { Severity } from '@shared/dto'
 import * as repo from '../../db/repositories/dashboard'
-import type { ServiceContext } from '../context'
+import { type Actor, ownerOf, seesAll, type ServiceContext } from '../context'
 
 const DAY = 86_400_000
 const SEVERITIES: Severity[] = ['low', 'medium', 'high', 'critical']
@@ -11,13 +11,21 @@ function dayStart(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()))
 }
 
+/** The console and admins see the installation; a `user` account its own products' numbers. */
+function scopeOf(actor: Actor): repo.DashboardScope {
+  // A user account with no id cannot happen; '\u0000' matches no owner if it ever did.
+  return seesAll(actor) ? { all: true } : { ownerId: ownerOf(actor) ?? '\u0000' }
+}
+
 /**
- * The dashboard's numbers. "Today", "this week" (ISO, from Monday) and "this month" are UTC
+ * The dashboard's numbers, scoped to what the actor may see (the same scoping as the REST
+ * stats routes: a `user` account counts only its own products, licenses, events and orders). "Today", "this week" (ISO, from Monday) and "this month" are UTC
  * calendar periods, like every time the server stores.
  */
 export function createDashboardService(ctx: ServiceContext) {
   return {
-    summary(): DashboardStats {
+    summary(actor: Actor): DashboardStats {
+      const scope = scopeOf(actor)
       const now = ctx.clock()
       const nowIso = now.toISOString()
       const today = dayStart(now)
@@ -26,7 +34,7 @@ export function createDashboardService(ctx: ServiceContext) {
       const from30 = new Date(today.getTime() - 29 * DAY)
 
       const byDate = new Map(
-        repo.dailyActivity(ctx.sqlite, from30.toISOString()).map((d) => [d.date, d]),
+        repo.dailyActivity(ctx.sqlite, from30.toISOString(), scope).map((d) => [d.date, d]),
       )
       const daily = Array.from({ length: 30 }, (_, i) => {
         const date = new Date(from30.getTime() + i * DAY).toISOString().slice(0, 10)
@@ -34,26 +42,29 @@ export function createDashboardService(ctx: ServiceContext) {
         return { date, activations: d?.activations ?? 0, validations: d?.validations ?? 0 }
       })
       const bySeverity = new Map(
-        repo.severityCounts(ctx.sqlite, from30.toISOString()).map((s) => [s.severity, s.count]),
+        repo
+          .severityCounts(ctx.sqlite, from30.toISOString(), scope)
+          .map((s) => [s.severity, s.count]),
       )
 
       return {
         totals: {
-          products: repo.productCount(ctx.sqlite),
-          ...repo.licenseTotals(ctx.sqlite, nowIso),
+          products: repo.productCount(ctx.sqlite, scope),
+          ...repo.licenseTotals(ctx.sqlite, nowIso, scope),
         },
         activations: {
-          today: repo.countActivationsSince(ctx.sqlite, today.toISOString()),
-          week: repo.countActivationsSince(ctx.sqlite, week.toISOString()),
-          month: repo.countActivationsSince(ctx.sqlite, month.toISOString()),
+          today: repo.countActivationsSince(ctx.sqlite, today.toISOString(), scope),
+          week: repo.countActivationsSince(ctx.sqlite, week.toISOString(), scope),
+          month: repo.countActivationsSince(ctx.sqlite, month.toISOString(), scope),
         },
         validations_per_minute: repo.countValidationsSince(
           ctx.sqlite,
           new Date(now.getTime() - 60_000).toISOString(),
+          scope,
         ),
-        revenue: repo.paidRevenue(ctx.sqlite),
+        revenue: repo.paidRevenue(ctx.sqlite, scope),
         daily,
-        outcomes: repo.validationOutcomes(ctx.sqlite, from30.toISOString()),
+        outcomes: repo.validationOutcomes(ctx.sqlite, from30.toISOString(), scope),
         security: SEVERITIES.map((severity) => ({
           severity,
           count: bySeverity.get(severity) ?? 0,

@@ -1,6 +1,6 @@
 import type { EventRow, NewEvent, Severity } from '../../db/schema'
-import type { ServiceContext } from '../context'
-import { nowIso } from '../context'
+import type { Actor, ServiceContext } from '../context'
+import { nowIso, ownerOf, seesAll } from '../context'
 import * as repo from '../../db/repositories/events'
 import type { EventDto, Page } from '@shared/dto'
 
@@ -18,6 +18,15 @@ export interface RecordEvent {
 }
 
 export const EVENT_PUSHED = 'event'
+
+/**
+ * Whose events an actor sees: every event (undefined) for the console and admins, else only
+ * those of the account's own products; installation events (no product) are admins' only.
+ */
+export function eventOwnerScope(actor: Actor): string | undefined {
+  // A user account with no id cannot happen; '\u0000' matches no owner if it ever did.
+  return seesAll(actor) ? undefined : (ownerOf(actor) ?? '\u0000')
+}
 
 /** The append-only audit and security log. Every state change that matters goes through here. */
 export function createEventsService(ctx: ServiceContext) {
@@ -66,12 +75,33 @@ export function createEventsService(ctx: ServiceContext) {
       return dto
     },
 
-    async listForLicense(licenseId: string, page: number, limit: number): Promise<Page<EventDto>> {
-      return repo.listEvents(ctx.db, { licenseId }, page, limit)
+    /** One license's events, as far as the actor may see them. */
+    async listForLicense(
+      actor: Actor,
+      licenseId: string,
+      page: number,
+      limit: number,
+    ): Promise<Page<EventDto>> {
+      return repo.listEvents(ctx.db, { licenseId, ownerId: eventOwnerScope(actor) }, page, limit)
     },
 
-    async recent(limit: number): Promise<EventDto[]> {
-      return (await repo.listEvents(ctx.db, {}, 1, limit)).items
+    /** The newest events the actor may see (a `user` account: its own products'). */
+    async recent(actor: Actor, limit: number): Promise<EventDto[]> {
+      return (await repo.listEvents(ctx.db, { ownerId: eventOwnerScope(actor) }, 1, limit)).items
+    },
+
+    /**
+     * Live events as they are recorded, filtered for the actor: the console's push stream.
+     * `actor` is read for every event, so a changed role applies to an open stream.
+     * Returns the unsubscribe function.
+     */
+    subscribe(actor: () => Actor, listener: (e: EventDto) => void): () => void {
+      const onEvent = (e: EventDto) => {
+        const owner = eventOwnerScope(actor())
+        if (owner === undefined || repo.eventOfOwner(ctx.sqlite, e.product_id, owner)) listener(e)
+      }
+      ctx.bus.on(EVENT_PUSHED, onEvent)
+      return () => ctx.bus.off(EVENT_PUSHED, onEvent)
     },
   }
 }

@@ -228,8 +228,9 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
       },
     },
     async (req) => {
-      await load(req, req.params.id)
+      const { p } = await load(req, req.params.id)
       const page = await services.events.listForLicense(
+        p.actor,
         req.params.id,
         req.query.page,
         req.query.limit,
