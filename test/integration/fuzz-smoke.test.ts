@@ -40,7 +40,18 @@ interface Surface {
   headers: () => Record<string, string>
 }
 
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'PROPFIND', 'FOO', 'G ET']
+const METHODS = [
+  'GET',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+  'HEAD',
+  'PROPFIND',
+  'FOO',
+  'G ET',
+]
 const CONTENT_TYPES = [
   'application/json',
   'application/json; charset=utf-8',
@@ -54,7 +65,24 @@ const CONTENT_TYPES = [
   '*/*',
   '',
 ]
-const URL_JUNK = ['%0', '%zz', '%', '%%', '%00', '%2e%2e/%2e%2e', '..', '//', '?a=%', '?__proto__[x]=1', '#x', '%C0%AF', '\u00e9', '~', ';x=1', '?' + 'q'.repeat(3000)]
+const URL_JUNK = [
+  '%0',
+  '%zz',
+  '%',
+  '%%',
+  '%00',
+  '%2e%2e/%2e%2e',
+  '..',
+  '//',
+  '?a=%',
+  '?__proto__[x]=1',
+  '#x',
+  '%C0%AF',
+  '\u00e9',
+  '~',
+  ';x=1',
+  '?' + 'q'.repeat(3000),
+]
 const VALUE_JUNK: (() => unknown)[] = [
   () => null,
   () => -1,
@@ -97,7 +125,17 @@ function mutateBody(r: Rng, s: Surface): string {
     case 0:
       return JSON.stringify(body).slice(0, r.int(40)) // truncated JSON
     case 1:
-      return r.pick(['{bad', '[', '"', 'null', '1', '{"a":1}{"b":2}', '\u0000', 'a=1&b=%zz', '--xyz--'])
+      return r.pick([
+        '{bad',
+        '[',
+        '"',
+        'null',
+        '1',
+        '{"a":1}{"b":2}',
+        '\u0000',
+        'a=1&b=%zz',
+        '--xyz--',
+      ])
     case 2:
       return 'x'.repeat(r.chance(0.3) ? 2 * 1024 * 1024 : 80_000) // over a limit
     case 3:
@@ -120,12 +158,14 @@ function request(r: Rng, s: Surface): Buffer {
   const url = mutateUrl(r, r.pick(s.paths))
   const body = r.chance(0.85) ? mutateBody(r, s) : ''
   const headers: Record<string, string> = { host: '127.0.0.1', ...s.headers() }
-  if (r.chance(0.9)) headers['content-type'] = r.chance(0.6) ? 'application/json' : r.pick(CONTENT_TYPES)
+  if (r.chance(0.9))
+    headers['content-type'] = r.chance(0.6) ? 'application/json' : r.pick(CONTENT_TYPES)
   if (r.chance(0.15)) headers['x-signature'] = r.pick(['00', 'zz', 'a'.repeat(64), ''])
   if (r.chance(0.1)) headers['x-timestamp'] = r.pick(['0', '-1', 'now', '99999999999999'])
   if (r.chance(0.1)) headers['x-api-key'] = r.pick(['kw_live_x', '', 'a'.repeat(500)])
   if (r.chance(0.1)) headers['idempotency-key'] = r.pick(['k', '', 'x'.repeat(1000)])
-  if (r.chance(0.1)) headers.authorization = r.pick(['Bearer x', 'Bearer', 'Basic Og==', 'Bearer ' + 'a.b.c'])
+  if (r.chance(0.1))
+    headers.authorization = r.pick(['Bearer x', 'Bearer', 'Basic Og==', 'Bearer ' + 'a.b.c'])
   if (r.chance(0.05)) headers['x-csrf-token'] = 'nope'
   const bytes = Buffer.from(body)
   const framing = r.int(10)
@@ -140,8 +180,10 @@ function request(r: Rng, s: Surface): Buffer {
       Buffer.from('\r\n0\r\n\r\n'),
     ])
   }
-  if (framing === 1) head += `content-length: ${bytes.length + 1 + r.int(100)}\r\n` // short body
-  else if (framing === 2) head += `content-length: ${Math.max(0, bytes.length - 3)}\r\n` // long body
+  if (framing === 1)
+    head += `content-length: ${bytes.length + 1 + r.int(100)}\r\n` // short body
+  else if (framing === 2)
+    head += `content-length: ${Math.max(0, bytes.length - 3)}\r\n` // long body
   else if (framing === 3) head += `content-length: -1\r\n`
   else if (framing === 4) head += `x-bad header: \u0001\r\n`
   else head += `content-length: ${bytes.length}\r\n`
@@ -167,10 +209,13 @@ beforeAll(async () => {
   const s = srv.runtime.services
   const admin = await firstAdmin(srv)
   // The fuzz is about parsing and mapping, not the rate limiters: lift them.
-  await s.settings.update({ kind: 'console' }, {
-    api_rate_limit_per_minute: 1_000_000,
-    client_validate_per_minute: 100_000,
-  })
+  await s.settings.update(
+    { kind: 'console' },
+    {
+      api_rate_limit_per_minute: 1_000_000,
+      client_validate_per_minute: 100_000,
+    },
+  )
   await s.store.config.update({ kind: 'console' }, { rate_limit_per_minute: 1_000_000 })
   const { product, key } = await seed(srv, {}, { validate_per_minute: 100_000 })
   // Short timeouts: a request the fuzz leaves unfinished is closed within a second.
@@ -198,16 +243,39 @@ beforeAll(async () => {
   surfaces = [
     {
       name: 'LicenseCM client API',
-      paths: ['/api/client/validate', '/api/client/activate', '/api/client/deactivate', '/api/client/heartbeat', '/api/client/verify-challenge', '/api/client/public-key'],
+      paths: [
+        '/api/client/validate',
+        '/api/client/activate',
+        '/api/client/deactivate',
+        '/api/client/heartbeat',
+        '/api/client/verify-challenge',
+        '/api/client/public-key',
+      ],
       methods: ['POST'],
       body: client,
       headers: () => ({}),
     },
     {
       name: 'management API',
-      paths: ['/api/products', '/api/licenses', '/api/licenses/bulk', '/api/auth/login', '/api/admin/settings', '/api/webhooks', '/api/security/blacklist', `/api/products/${product.id}`, '/api/stats/overview'],
+      paths: [
+        '/api/products',
+        '/api/licenses',
+        '/api/licenses/bulk',
+        '/api/auth/login',
+        '/api/admin/settings',
+        '/api/webhooks',
+        '/api/security/blacklist',
+        `/api/products/${product.id}`,
+        '/api/stats/overview',
+      ],
       methods: ['GET', 'POST', 'PUT', 'DELETE'],
-      body: () => ({ name: 'Fuzz', product_id: product.id, email: 'a@b.c', password: 'x', metadata: { a: 1 } }),
+      body: () => ({
+        name: 'Fuzz',
+        product_id: product.id,
+        email: 'a@b.c',
+        password: 'x',
+        metadata: { a: 1 },
+      }),
       headers: () => ({ authorization: `Bearer ${admin.token}` }),
     },
     {
@@ -219,14 +287,30 @@ beforeAll(async () => {
     },
     {
       name: 'SellRealm v1',
-      paths: ['/api/v1/products', '/api/v1/keys', '/api/v1/orders', '/api/v1/orders/1', '/api/v1/orders/1/refund', '/api/v1/customers', '/api/v1/analytics'],
+      paths: [
+        '/api/v1/products',
+        '/api/v1/keys',
+        '/api/v1/orders',
+        '/api/v1/orders/1',
+        '/api/v1/orders/1/refund',
+        '/api/v1/customers',
+        '/api/v1/analytics',
+      ],
       methods: ['GET', 'POST', 'PATCH'],
       body: () => ({ product_id: product.id, email: 'a@b.c', quantity: 1 }),
       headers: () => ({ authorization: 'Bearer sr_store_nope' }),
     },
     {
       name: 'console RPC',
-      paths: ['/console/rpc/products.list', '/console/rpc/licenses.create', '/console/rpc/settings.update', '/console/rpc/nope', '/console/login', '/console/session', '/console/logout'],
+      paths: [
+        '/console/rpc/products.list',
+        '/console/rpc/licenses.create',
+        '/console/rpc/settings.update',
+        '/console/rpc/nope',
+        '/console/login',
+        '/console/session',
+        '/console/logout',
+      ],
       methods: ['POST'],
       body: () => ({ product_id: product.id, name: 'Fuzz', token: 'x' }),
       headers: () => ({ cookie: ownCookie, 'x-csrf-token': ownCsrf }),
@@ -265,7 +349,9 @@ describe('fuzz smoke', () => {
           if (statuses.length > 0) answered++
           for (const x of statuses) byStatus[x] = (byStatus[x] ?? 0) + 1
           if (statuses.some((x) => x >= 500) || raw.includes('FST_')) {
-            failures.push(`${s.name}: ${bytes.toString('latin1').slice(0, 200)} => ${raw.slice(0, 400)}`)
+            failures.push(
+              `${s.name}: ${bytes.toString('latin1').slice(0, 200)} => ${raw.slice(0, 400)}`,
+            )
           }
         }
       }

@@ -120,10 +120,13 @@ describe('timeouts and the connection cap', () => {
   it('caps connections and requests per connection from the settings, applied without a restart', async () => {
     const capped = await createHttpServer({ services: srv.runtime.services, port: 0 })
     const settings = srv.runtime.services.settings
-    await settings.update({ kind: 'console' }, {
-      http_max_connections: 2,
-      http_max_requests_per_connection: 2,
-    })
+    await settings.update(
+      { kind: 'console' },
+      {
+        http_max_connections: 2,
+        http_max_requests_per_connection: 2,
+      },
+    )
     try {
       const get = 'GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'
       const a = await rawConnect(capped.url)
@@ -143,10 +146,13 @@ describe('timeouts and the connection cap', () => {
       a.socket.destroy()
       b.socket.destroy()
     } finally {
-      await settings.update({ kind: 'console' }, {
-        http_max_connections: 1024,
-        http_max_requests_per_connection: 1000,
-      })
+      await settings.update(
+        { kind: 'console' },
+        {
+          http_max_connections: 1024,
+          http_max_requests_per_connection: 1000,
+        },
+      )
       await capped.close()
     }
   })
@@ -185,20 +191,111 @@ describe('framework errors in each protocol shape', () => {
 
   it.each([
     ['LicenseCM bad URL', 'GET', '/api/%0', {}, undefined, licensecm(400, 'VALIDATION_ERROR')],
-    ['client API bad URL', 'GET', '/api/client/%0', {}, undefined, licensecm(400, 'VALIDATION_ERROR')],
-    ['outside any protocol, bad URL', 'GET', '/%0', {}, undefined, licensecm(400, 'VALIDATION_ERROR')],
-    ['SellRealm v0 bad URL', 'GET', '/api/v0/%0', {}, undefined, sellrealm(400, 'Invalid request parameters')],
-    ['SellRealm v1 bad URL', 'GET', '/api/v1/%0', {}, undefined, sellrealm(400, 'Invalid request parameters')],
-    ['SellRealm v0 bad JSON', 'POST', '/api/v0/', json, '{bad', sellrealm(400, 'Invalid request parameters')],
-    ['SellRealm v0 unknown method', 'PROPFIND', '/api/v0/', {}, undefined, sellrealm(404, 'Not found')],
-    ['SellRealm v1 unknown method', 'OPTIONS', '/api/v1/orders', {}, undefined, sellrealm(404, 'Not found')],
-    ['SellRealm v0 over-limit body', 'POST', '/api/v0/', json, huge, sellrealm(413, 'Request body is too large')],
+    [
+      'client API bad URL',
+      'GET',
+      '/api/client/%0',
+      {},
+      undefined,
+      licensecm(400, 'VALIDATION_ERROR'),
+    ],
+    [
+      'outside any protocol, bad URL',
+      'GET',
+      '/%0',
+      {},
+      undefined,
+      licensecm(400, 'VALIDATION_ERROR'),
+    ],
+    [
+      'SellRealm v0 bad URL',
+      'GET',
+      '/api/v0/%0',
+      {},
+      undefined,
+      sellrealm(400, 'Invalid request parameters'),
+    ],
+    [
+      'SellRealm v1 bad URL',
+      'GET',
+      '/api/v1/%0',
+      {},
+      undefined,
+      sellrealm(400, 'Invalid request parameters'),
+    ],
+    [
+      'SellRealm v0 bad JSON',
+      'POST',
+      '/api/v0/',
+      json,
+      '{bad',
+      sellrealm(400, 'Invalid request parameters'),
+    ],
+    [
+      'SellRealm v0 unknown method',
+      'PROPFIND',
+      '/api/v0/',
+      {},
+      undefined,
+      sellrealm(404, 'Not found'),
+    ],
+    [
+      'SellRealm v1 unknown method',
+      'OPTIONS',
+      '/api/v1/orders',
+      {},
+      undefined,
+      sellrealm(404, 'Not found'),
+    ],
+    [
+      'SellRealm v0 over-limit body',
+      'POST',
+      '/api/v0/',
+      json,
+      huge,
+      sellrealm(413, 'Request body is too large'),
+    ],
     ['console bad URL', 'GET', '/console/%0', {}, undefined, console_(400, 'VALIDATION_ERROR')],
-    ['console RPC bad JSON', 'POST', '/console/rpc/products.list', json, '{bad', console_(400, 'VALIDATION_ERROR')],
-    ['console RPC bad content type', 'POST', '/console/rpc/products.list', weird, 'a', console_(415, 'VALIDATION_ERROR')],
-    ['console login over-limit body', 'POST', '/console/login', json, huge, console_(413, 'VALIDATION_ERROR')],
-    ['console unknown route', 'GET', '/console/rpc/products.list', {}, undefined, console_(404, 'NOT_FOUND')],
-    ['LicenseCM unknown route', 'PROPFIND', '/api/products', {}, undefined, licensecm(404, 'NOT_FOUND')],
+    [
+      'console RPC bad JSON',
+      'POST',
+      '/console/rpc/products.list',
+      json,
+      '{bad',
+      console_(400, 'VALIDATION_ERROR'),
+    ],
+    [
+      'console RPC bad content type',
+      'POST',
+      '/console/rpc/products.list',
+      weird,
+      'a',
+      console_(415, 'VALIDATION_ERROR'),
+    ],
+    [
+      'console login over-limit body',
+      'POST',
+      '/console/login',
+      json,
+      huge,
+      console_(413, 'VALIDATION_ERROR'),
+    ],
+    [
+      'console unknown route',
+      'GET',
+      '/console/rpc/products.list',
+      {},
+      undefined,
+      console_(404, 'NOT_FOUND'),
+    ],
+    [
+      'LicenseCM unknown route',
+      'PROPFIND',
+      '/api/products',
+      {},
+      undefined,
+      licensecm(404, 'NOT_FOUND'),
+    ],
     ['health bad JSON', 'POST', '/api/health', json, '{bad', licensecm(400, 'VALIDATION_ERROR')],
   ])('%s', async (_name, method, path, headers, body, expected) => {
     const r = await srv.json(path, { method, headers, body })

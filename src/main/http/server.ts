@@ -14,7 +14,12 @@ import { registerApiVersion } from './middleware/api-version'
 import { registerOpenApi } from './middleware/openapi'
 import { VERSION } from '../version'
 import { clientErrorHandler, protocolErrorHandler, protocolNotFound } from './errors'
-import { currentLimits, enforceConnectionLimits, fastifyLimitOptions, type ConnectionLimits } from './limits'
+import {
+  currentLimits,
+  enforceConnectionLimits,
+  fastifyLimitOptions,
+  type ConnectionLimits,
+} from './limits'
 
 export interface HttpServerOptions {
   services: Services
