@@ -111,6 +111,16 @@ export const settingsSchema = z.object({
   client_validate_per_minute: z.number().int().min(1).max(100_000),
   /** How far an encrypted request's timestamp may be from the server's clock, either way. */
   envelope_window_seconds: z.number().int().min(10).max(3600),
+  /** Longest a client may take to send a whole request (headers and body); then 408 and closed. */
+  http_request_timeout_seconds: z.number().int().min(1).max(3600),
+  /** Longest a client may take to send a request's headers; then 408 and closed. */
+  http_headers_timeout_seconds: z.number().int().min(1).max(600),
+  /** How long an idle keep-alive connection stays open waiting for the next request. */
+  http_keep_alive_timeout_seconds: z.number().int().min(1).max(600),
+  /** Requests one connection may carry before the server closes it (0: no limit). */
+  http_max_requests_per_connection: z.number().int().min(0).max(1_000_000),
+  /** Open connections the server accepts at once; more are closed on arrival. */
+  http_max_connections: z.number().int().min(1).max(100_000),
 })
 export type SettingsDto = z.infer<typeof settingsSchema>
 export const updateSettingsSchema = settingsSchema.partial()
@@ -125,6 +135,11 @@ export const DEFAULT_SETTINGS: SettingsDto = {
   allowed_hosts: [],
   client_validate_per_minute: 10,
   envelope_window_seconds: 300,
+  http_request_timeout_seconds: 30,
+  http_headers_timeout_seconds: 10,
+  http_keep_alive_timeout_seconds: 10,
+  http_max_requests_per_connection: 1000,
+  http_max_connections: 1024,
 }
 
 export interface NotificationDto {

@@ -15,6 +15,13 @@ import { registerOpenApi } from './middleware/openapi'
 import { refuseDeepBodies } from './middleware/json-depth'
 import { registerRequestOrigin } from './middleware/origin'
 import { VERSION } from '../version'
+import { clientErrorHandler, protocolErrorHandler, protocolNotFound } from './errors'
+import {
+  currentLimits,
+  enforceConnectionLimits,
+  fastifyLimitOptions,
+  type ConnectionLimits,
+} from './limits'
 
 export interface HttpServerOptions {
   services: Services
@@ -27,6 +34,8 @@ export interface HttpServerOptions {
   setupToken?: string
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number
+  /** Overrides the `http_*` settings' timeouts and connection caps (tests use small ones). */
+  limits?: Partial<ConnectionLimits>
   logger?: boolean
 }
 
@@ -43,7 +52,13 @@ export const DEFAULT_PORT = 47293
 
 /** Builds the Fastify app with every surface registered, without listening. */
 export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance> {
+  await opts.services.settings.get()
+  const limits = currentLimits(opts.services.settings, opts.limits)
   const app = Fastify({
+    ...fastifyLimitOptions(limits()),
+    // Bad URLs and malformed HTTP answer in the protocol's shape, never with a framework code.
+    frameworkErrors: protocolErrorHandler,
+    clientErrorHandler,
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     trustProxy: false,
@@ -62,24 +77,10 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
   registerApiVersion(app)
   await registerOpenApi(app)
 
-  // The catch-all answer for surfaces without their own: JSON, never a stack trace.
-  app.setErrorHandler(
-    (err: { statusCode?: number; code?: string; message: string }, req, reply) => {
-      const status =
-        err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
-      if (status >= 500) req.log.error(err)
-      void reply.status(status).send({
-        success: false,
-        message: status >= 500 ? 'Internal server error' : err.message,
-        error_code: status >= 500 ? 'INTERNAL_ERROR' : (err.code ?? 'BAD_REQUEST'),
-      })
-    },
-  )
-  app.setNotFoundHandler((req, reply) => {
-    void reply
-      .status(404)
-      .send({ success: false, message: 'Route not found', error_code: 'NOT_FOUND' })
-  })
+  enforceConnectionLimits(app.server, limits)
+  // Errors and 404s outside a protocol's own scope: in the shape of the protocol of the path.
+  app.setErrorHandler(protocolErrorHandler)
+  app.setNotFoundHandler(protocolNotFound)
 
   const started = Date.now()
   app.get('/api/health', async () => ({

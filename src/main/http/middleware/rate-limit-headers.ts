@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { RateLimitPluginOptions } from '@fastify/rate-limit'
 
 /**
@@ -26,16 +26,19 @@ export const RATE_LIMIT_HEADERS = {
 /**
  * The 404 for unknown /api paths, counted by the rate limiter like any other /api answer (so
  * it carries the X-RateLimit-* headers, and scanning for routes uses up the budget). Register
- * inside the rate-limited scope; `body` is the surface's own 404 envelope.
+ * inside the rate-limited scope; `answer` renders the 404 and `onError` its errors (the 429),
+ * each in the shape of the path's protocol (/api/v0 and /api/v1 are SellRealm's).
  */
 export async function registerRateLimitedNotFound(
   app: FastifyInstance,
-  body: () => unknown,
+  answer: (req: FastifyRequest, reply: FastifyReply) => void,
+  onError: (err: unknown, req: FastifyRequest, reply: FastifyReply) => void,
 ): Promise<void> {
   await app.register(
     async (scope) => {
+      scope.setErrorHandler(onError)
       const limited = scope.hasDecorator('rateLimit') ? { preHandler: scope.rateLimit() } : {}
-      scope.setNotFoundHandler(limited, async (_req, reply) => reply.status(404).send(body()))
+      scope.setNotFoundHandler(limited, answer)
     },
     { prefix: '/api' },
   )

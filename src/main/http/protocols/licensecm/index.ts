@@ -5,7 +5,7 @@ import type { Services } from '../../../services'
 import { createAuth, jwtAuthenticator } from '../../middleware/auth'
 import { licensecmErrorHandler } from './errors'
 import { lenientJsonBodies } from './json-body'
-import { failure } from './reply'
+import { protocolErrorHandler, protocolNotFound } from '../../errors'
 import type { RouteDeps } from './context'
 import { securityRoutes } from './security'
 import { webhookRoutes } from './webhooks'
@@ -106,6 +106,7 @@ export async function registerLicensecm(
   await api(webhookRoutes) // /api/webhooks
   // Client API (engine engineer)
   await api(clientRoutes)
-  // Unknown /api paths: LicenseCM's 404 envelope, rate-limited (headers) like every /api answer.
-  await registerRateLimitedNotFound(app, () => failure('NOT_FOUND', 'Route not found'))
+  // Unknown /api paths: the path's protocol's 404 (LicenseCM's envelope, SellRealm's message
+  // under /api/v0 and /api/v1), rate-limited (headers) like every /api answer.
+  await registerRateLimitedNotFound(app, protocolNotFound, protocolErrorHandler)
 }

@@ -64,49 +64,62 @@ export function sendError(reply: FastifyReply, status: number, message: string):
   return reply.status(status).send({ status: 'error', message })
 }
 
+/** A SellRealm wire answer for an error: status and message of `{ status: "error", message }`. */
+export interface SellRealmMapped {
+  status: number
+  message: string
+  /** Unexpected: log it (the client only learns "Internal server error"). */
+  unexpected?: boolean
+}
+
+/** Framework statuses in SellRealm's words (bad URL, JSON, content type, size, route, method). */
+const STATUS_MESSAGES: Record<number, string> = {
+  404: 'Not found',
+  405: 'Method Not Allowed',
+  408: 'Request timeout',
+  413: 'Request body is too large',
+  415: 'Unsupported content type',
+  429: 'Too Many Requests',
+}
+
+/**
+ * Maps anything thrown while serving /api/v0 (`license`) or /api/v1 (`store`) to SellRealm's
+ * answer: the one SellRealm mapping, used by its scopes and by the server for framework errors.
+ */
+export function mapSellRealmError(surface: 'license' | 'store', err: unknown): SellRealmMapped {
+  if (err instanceof SellRealmError) return { status: err.status, message: err.message }
+  if (err instanceof BadCiphertextError) {
+    return {
+      status: 400,
+      message: `Invalid encrypted parameter: ${err.param} (expected enc:v1: AES-256-GCM with this auth_secret)`,
+    }
+  }
+  if (isDomainError(err)) {
+    const row = (surface === 'store' && STORE_OVERRIDES[err.code]) || SELLREALM_ERRORS[err.code]
+    const variant = err.details?.sellrealm
+    const message =
+      (typeof variant === 'string' && row.variants?.[variant]) || row.message || err.message
+    return { status: row.status, message }
+  }
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const first = err.validation[0]
+    const where = first.instancePath.replace(/^\//, '').replace(/\//g, '.')
+    return {
+      status: 400,
+      message: `Invalid request parameters: ${where ? where + ': ' : ''}${first.message}`,
+    }
+  }
+  const e = (err ?? {}) as Partial<FastifyError>
+  const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500
+  if (status === 500) return { status, message: 'Internal server error', unexpected: true }
+  return { status, message: STATUS_MESSAGES[status] ?? 'Invalid request parameters' }
+}
+
 /** The scoped error handler for /api/v0 and /api/v1: SellRealm's shape, never a stack trace. */
 export function sellRealmErrorHandler(surface: 'license' | 'store') {
-  return (
-    err: FastifyError,
-    req: { log: { error: (e: unknown) => void } },
-    reply: FastifyReply,
-  ) => {
-    if (err instanceof SellRealmError) return sendError(reply, err.status, err.message)
-    if (err instanceof BadCiphertextError) {
-      return sendError(
-        reply,
-        400,
-        `Invalid encrypted parameter: ${err.param} (expected enc:v1: AES-256-GCM with this auth_secret)`,
-      )
-    }
-    if (isDomainError(err)) {
-      const row = (surface === 'store' && STORE_OVERRIDES[err.code]) || SELLREALM_ERRORS[err.code]
-      const variant = err.details?.sellrealm
-      const message =
-        (typeof variant === 'string' && row.variants?.[variant]) || row.message || err.message
-      return sendError(reply, row.status, message)
-    }
-    if (hasZodFastifySchemaValidationErrors(err)) {
-      const first = err.validation[0]
-      const where = first.instancePath.replace(/^\//, '').replace(/\//g, '.')
-      return sendError(
-        reply,
-        400,
-        `Invalid request parameters: ${where ? where + ': ' : ''}${first.message}`,
-      )
-    }
-    const status =
-      err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500
-    if (status === 500) {
-      req.log.error(err)
-      return sendError(reply, 500, 'Internal server error')
-    }
-    if (status === 429) return sendError(reply, 429, 'Too Many Requests')
-    if (status === 415) return sendError(reply, 415, 'Unsupported content type')
-    return sendError(
-      reply,
-      status,
-      status === 413 ? 'Request body is too large' : 'Invalid request parameters',
-    )
+  return (err: unknown, req: { log: { error: (e: unknown) => void } }, reply: FastifyReply) => {
+    const m = mapSellRealmError(surface, err)
+    if (m.unexpected) req.log.error(err)
+    return sendError(reply, m.status, m.message)
   }
 }

@@ -1,0 +1,39 @@
+import type { FastifyError } from 'fastify'
+import { ERROR_STATUS, isDomainError } from '@shared/errors'
+
+/** The console's error answer: `{ ok: false, error: { code, message } }`, as the RPC answers. */
+export interface ConsoleMapped {
+  status: number
+  body: { ok: false; error: { code: string; message: string } }
+  /** Unexpected: log it (the client only learns "Internal server error"). */
+  unexpected?: boolean
+}
+
+/** Framework statuses in the console's words (bad URL, JSON, content type, size, route). */
+const STATUS_ANSWERS: Record<number, [code: string, message: string]> = {
+  400: ['VALIDATION_ERROR', 'Malformed request: send a JSON body to a valid URL'],
+  401: ['UNAUTHORIZED', 'Log in to the console'],
+  403: ['FORBIDDEN', 'Forbidden'],
+  404: ['NOT_FOUND', 'Route not found'],
+  405: ['NOT_FOUND', 'Method not allowed'],
+  408: ['VALIDATION_ERROR', 'Request timeout'],
+  413: ['VALIDATION_ERROR', 'Request body is too large'],
+  415: ['VALIDATION_ERROR', 'Unsupported Content-Type: send application/json'],
+  429: ['RATE_LIMITED', 'Too many requests'],
+}
+
+const fail = (status: number, code: string, message: string, unexpected = false) => ({
+  status,
+  body: { ok: false as const, error: { code, message } },
+  ...(unexpected && { unexpected }),
+})
+
+/** Maps anything thrown while serving /console to its answer: the one console mapping. */
+export function mapConsoleError(err: unknown): ConsoleMapped {
+  if (isDomainError(err)) return fail(ERROR_STATUS[err.code] ?? 400, err.code, err.message)
+  const e = (err ?? {}) as Partial<FastifyError>
+  const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500
+  if (status === 500) return fail(500, 'INTERNAL_ERROR', 'Internal server error', true)
+  const [code, message] = STATUS_ANSWERS[status] ?? ['VALIDATION_ERROR', 'Bad request']
+  return fail(status, code, message)
+}

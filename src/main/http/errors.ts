@@ -1,0 +1,92 @@
+import type { Socket } from 'node:net'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { mapError as mapLicensecmError } from './protocols/licensecm/errors'
+import { mapSellRealmError } from './protocols/sellrealm/errors'
+import { mapConsoleError } from './console/errors'
+
+/** The protocols the server speaks, each with its own error shape. */
+export type Surface = 'licensecm' | 'sellrealm-license' | 'sellrealm-store' | 'console'
+
+/**
+ * Which protocol a request target belongs to, by its path prefix: SellRealm's License API
+ * (/api/v0) and Store API (/api/v1), the web console (/console), and LicenseCM for the rest
+ * of /api and for any path outside every protocol (the server's default shape).
+ */
+export function surfaceOf(url: string): Surface {
+  if (/^\/api\/v0(?:[/?#]|$)/.test(url)) return 'sellrealm-license'
+  if (/^\/api\/v1(?:[/?#]|$)/.test(url)) return 'sellrealm-store'
+  if (/^\/console(?:[/?#]|$)/.test(url)) return 'console'
+  return 'licensecm'
+}
+
+export interface RenderedError {
+  status: number
+  body: unknown
+  /** Unexpected: log it (the client only learns "Internal server error"). */
+  unexpected?: boolean
+}
+
+/**
+ * Any error, for a request to `url`, in that protocol's own shape, by that protocol's one
+ * mapping (each protocol's errors module): LicenseCM's `{success:false,message,error_code}`,
+ * SellRealm's `{status:"error",message}`, the console's `{ok:false,error:{code,message}}`.
+ * Framework errors (bad URL, content type, JSON, size, unknown route) never show their code.
+ */
+export function renderError(url: string, err: unknown): RenderedError {
+  const surface = surfaceOf(url)
+  if (surface === 'console') return mapConsoleError(err)
+  if (surface === 'licensecm') return mapLicensecmError(err)
+  const m = mapSellRealmError(surface === 'sellrealm-store' ? 'store' : 'license', err)
+  return {
+    status: m.status,
+    body: { status: 'error', message: m.message },
+    unexpected: m.unexpected,
+  }
+}
+
+/** The error handler and Fastify `frameworkErrors` handler of every route outside a protocol scope. */
+export function protocolErrorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
+  const m = renderError(req.raw.url ?? req.url, err)
+  if (m.unexpected) req.log.error(err)
+  void reply.status(m.status).send(m.body)
+}
+
+const NOT_FOUND = Object.assign(new Error('Route not found'), {
+  statusCode: 404,
+  code: 'NOT_FOUND',
+})
+
+/** The 404 of an unknown route, in the protocol's shape. */
+export function protocolNotFound(req: FastifyRequest, reply: FastifyReply): void {
+  protocolErrorHandler(NOT_FOUND, req, reply)
+}
+
+const CLIENT_ERRORS: Record<string, [status: number, reason: string, message: string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'Request timeout'],
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'Request headers are too large'],
+}
+
+/**
+ * Node's `clientError` (a request that is not HTTP, headers too large, too slow to arrive):
+ * the request target is unknown, so the answer is in the server's default (LicenseCM) shape,
+ * and the connection is closed.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const [status, reason, message] = CLIENT_ERRORS[err.code ?? ''] ?? [
+    400,
+    'Bad Request',
+    'Malformed HTTP request',
+  ]
+  const code = status === 408 ? 'REQUEST_TIMEOUT' : 'VALIDATION_ERROR'
+  const body = JSON.stringify({ success: false, message, error_code: code })
+  if (!socket.writable) {
+    socket.destroy()
+    return
+  }
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    () => socket.destroy(),
+  )
+}
