@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect } from 'node:net'
 import { createHttpServer, type HttpServer } from '../../src/main/http/server'
 import { startTestServer, type TestServer } from '../helpers/server'
-import { firstAdmin } from '../helpers/mgmt'
+import { firstAdmin, PASSWORD } from '../helpers/mgmt'
 import { seed } from '../helpers/licensecm-client'
 
 /**
@@ -222,7 +222,11 @@ beforeAll(async () => {
   own = await createHttpServer({
     services: s,
     port: 0,
-    console: { setupToken: 'fuzz-token' },
+    console: {
+      setupToken: 'fuzz-token',
+      authenticate: (body, meta) => s.accounts.consoleLogin(body, meta),
+      currentActor: (actor) => s.accounts.currentActor(actor),
+    },
     handlers: srv.runtime.handlers,
     limits: { requestTimeoutMs: 1000, headersTimeoutMs: 1000, keepAliveTimeoutMs: 500 },
   })
@@ -230,7 +234,7 @@ beforeAll(async () => {
   const ownLogin = await fetch(own.url + '/console/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: 'fuzz-token' }),
+    body: JSON.stringify({ email: admin.email, password: PASSWORD }),
   })
   const ownCookie = ownLogin.headers.get('set-cookie')!.split(';')[0]
   const ownCsrf = ((await ownLogin.json()) as { data: { csrf: string } }).data.csrf

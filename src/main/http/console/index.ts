@@ -11,7 +11,8 @@ import { ACCOUNT_SESSIONS_ENDED } from '../../services/accounts'
 import { managementDoor } from '../middleware/management-door'
 import type { Actor } from '../../services/context'
 import { safeEqual } from '../../crypto/random'
-import { isDomainError } from '@shared/errors'
+import { DomainError } from '@shared/errors'
+import { mapConsoleError } from './errors'
 import { ConsoleSessions } from './sessions'
 
 export interface ConsoleOptions {
@@ -63,24 +64,15 @@ export async function registerConsole(
   // Login attempts are limited like API logins: per client (origin model) and email.
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_req, c) => ({
-      statusCode: 429,
-      ok: false,
-      error: { code: 'RATE_LIMITED', message: `Too many login attempts: retry in ${c.after}` },
-    }),
+    errorResponseBuilder: (_req, c) =>
+      new DomainError('RATE_LIMITED', `Too many login attempts: retry in ${c.after}`),
   })
-  // Refusals raised before a handler (the limiter's 429, a body nested too deeply) in the
-  // console's RPC shape; anything else goes on to the server's own error handler.
-  app.setErrorHandler((err: unknown, _req, reply) => {
-    const limited = err as { statusCode?: number; error?: unknown }
-    if (limited.statusCode === 429 && limited.error) {
-      return reply.status(429).send({ ok: false, error: limited.error })
-    }
-    if (!isDomainError(err)) throw err
-    return reply.status(err.code === 'VALIDATION_ERROR' ? 400 : 403).send({
-      ok: false,
-      error: { code: err.code, message: err.message },
-    })
+  // Every error under /console (the limiter's 429, a body nested too deeply, bad JSON) in
+  // the console's RPC shape, by the console's one mapping.
+  app.setErrorHandler((err: unknown, req, reply) => {
+    const m = mapConsoleError(err)
+    if (m.unexpected) req.log.error(err)
+    return reply.status(m.status).send(m.body)
   })
 
   function current(req: FastifyRequest) {
