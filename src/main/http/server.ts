@@ -12,6 +12,7 @@ import { registerLicensecm } from './protocols/licensecm'
 import { registerSellRealm } from './protocols/sellrealm'
 import { registerApiVersion } from './middleware/api-version'
 import { registerOpenApi } from './middleware/openapi'
+import { registerSecurityHeaders } from './middleware/security-headers'
 import { VERSION } from '../version'
 
 export interface HttpServerOptions {
@@ -50,6 +51,7 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   await app.register(formbody)
+  await registerSecurityHeaders(app)
   // Before any route: API-Version on every answer; OpenAPI from the zod schemas (onRoute).
   registerApiVersion(app)
   await registerOpenApi(app)
