@@ -6,6 +6,7 @@ import {
   Menu,
   nativeImage,
   screen,
+  session,
   shell,
   Tray,
 } from 'electron'
@@ -14,7 +15,12 @@ import { resolveDataDir, startRuntime, type Runtime } from './runtime'
 import { registerIpc, push } from './ipc'
 import { CONSOLE } from './services/context'
 import { DEFAULT_PORT } from './http/server'
-import { createTrustedSender, hardenWindow } from './shell/security'
+import {
+  createTrustedSender,
+  denyPermissions,
+  hardenWindow,
+  rendererDevUrl,
+} from './shell/security'
 import { buildTrayMenu } from './shell/tray'
 import { fitToDisplays, readWindowState, trackWindowState } from './shell/window-state'
 import { createSecurityNotifier } from './shell/notify'
@@ -33,7 +39,8 @@ let tray: Tray | null = null
 let quitting = false
 let startHidden = process.argv.includes('--hidden')
 
-const rendererUrl = process.env.ELECTRON_RENDERER_URL
+// The dev server only in development: a packaged app never loads a page named by the env.
+const rendererUrl = rendererDevUrl(process.env, app.isPackaged)
 const rendererFile = join(import.meta.dirname, '../renderer/index.html')
 const isTrustedSender = createTrustedSender(rendererUrl, rendererFile)
 
@@ -102,6 +109,7 @@ function refreshTray(status: ServerStatus): void {
 }
 
 async function boot(): Promise<void> {
+  denyPermissions(session.defaultSession, isTrustedSender)
   const dataDir = resolveDataDir(process.env.KEYWARDEN_DATA ? undefined : app.getPath('userData'))
   const desktop = createDesktopHooks(join(app.getPath('userData'), 'desktop.json'))
   boundHeapGrowth()

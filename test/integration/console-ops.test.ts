@@ -358,6 +358,29 @@ describe('transfer.* import and export', () => {
     })
   })
 
+  it('defuses formula cells in a CSV export and restores them on import', async () => {
+    const p = await ok('products.create', { name: '=HYPERLINK("http://evil.example","Pro")' })
+    await ok('licenses.create', { product_id: p.id, notes: '@SUM(1+1)' })
+    const csv = await ok('transfer.export', { kind: 'licenses', format: 'csv' })
+    const row = csv.content.split(/\r?\n/).find((l: string) => l.includes('evil.example'))
+    expect(row).toContain(`"'=HYPERLINK(""http://evil.example"",""Pro"")"`)
+    expect(row).toContain(`'@SUM(1+1)`)
+    const products = await ok('transfer.export', { kind: 'products', format: 'csv' })
+    const again = await ok('transfer.import', {
+      kind: 'products',
+      format: 'csv',
+      content: products.content,
+      dryRun: true,
+    })
+    // Read back as the original name: it is the existing product, not a new "'=..." one.
+    expect(again.rows).toContainEqual(
+      expect.objectContaining({
+        ok: false,
+        error: 'A product named “=HYPERLINK("http://evil.example","Pro")” already exists',
+      }),
+    )
+  })
+
   it('says what is wrong with a file it cannot read', async () => {
     const r = await rpc('transfer.import', {
       kind: 'products',

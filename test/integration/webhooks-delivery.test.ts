@@ -135,7 +135,9 @@ describe('webhooks over real HTTP', () => {
     const bad = await k.json(`/api/webhooks/${w.body.data.id}/test`, {}, token)
     rx.state.status = 200
     expect(bad.body.data).toMatchObject({ delivered: false, status_code: 500 })
-    expect(bad.body.data.error).toContain('HTTP 500')
+    // Status and latency only: the receiver's body ("nope") is never handed back.
+    expect(bad.body.data.error).toBe('HTTP 500')
+    expect(JSON.stringify(bad.body)).not.toContain('nope')
   })
 
   it('refuses bad input, our own address, and private targets for users unless an admin allows them', async () => {
@@ -178,6 +180,13 @@ describe('webhooks over real HTTP', () => {
       token,
     )
     expect(selfByName.status).toBe(400)
+    const selfMapped = await k.json(
+      '/api/webhooks',
+      { url: k.url.replace('127.0.0.1', '[::ffff:127.0.0.1]') + '/x', events: ['license.created'] },
+      token,
+    )
+    expect(selfMapped.status).toBe(400)
+    expect(selfMapped.body.message).toBe('A webhook cannot target Keywarden itself')
 
     await k.s.settings.update(CONSOLE, { registration_open: true })
     const reg = await k.json('/api/auth/register', {
@@ -188,6 +197,18 @@ describe('webhooks over real HTTP', () => {
     const denied = await k.json('/api/webhooks', { url: rx.url, events: ['license.created'] }, user)
     expect(denied.status).toBe(400)
     expect(denied.body.message).toContain('loopback or private')
+    for (const host of ['[::ffff:127.0.0.1]', '[::127.0.0.1]', '[64:ff9b::7f00:1]', '2130706433']) {
+      const r = await k.json(
+        '/api/webhooks',
+        { url: rx.url.replace('127.0.0.1', host), events: ['license.created'] },
+        user,
+      )
+      expect({ host, status: r.status, message: r.body.message }).toEqual({
+        host,
+        status: 400,
+        message: 'Webhook URLs on loopback or private networks need an admin to allow them',
+      })
+    }
     await k.json(
       '/api/security/settings',
       { webhooks: { allow_private_for_users: true } },

@@ -1,17 +1,32 @@
 import { describe, expect, it } from 'vitest'
-import { hashPassword, verifyPassword } from './passwords'
+import { hashPassword, needsRehash, unmatchableHash, verifyPassword } from './passwords'
 
 describe('passwords', () => {
-  it('are stored as salted scrypt and verify only the right password', async () => {
+  it('are stored as salted scrypt at OWASP cost (N=2^17, r=8, p=1) and verify only the right password', async () => {
     const h = await hashPassword('secret123')
-    expect(h).toMatch(/^scrypt\$32768\$8\$1\$/)
+    expect(h).toMatch(/^scrypt\$131072\$8\$1\$/)
     expect(h).not.toContain('secret123')
     expect(await verifyPassword('secret123', h)).toBe(true)
     expect(await verifyPassword('secret124', h)).toBe(false)
-    expect(await hashPassword('secret123')).not.toBe(h)
+    expect(needsRehash(h)).toBe(false)
+  })
+
+  it('still verify a hash made with the older N=2^15 parameters, which asks for a rehash', async () => {
+    // scrypt$32768$8$1 of "secret123" (made by the previous hashPassword).
+    const old =
+      'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$' + 'lcgMmCbdOiwnFvtT5INhKcMSHEDi6SBrX1PUhAY1ZOU'
+    expect(needsRehash(old)).toBe(true)
+    expect(await verifyPassword('secret123', old)).toBe(true)
   })
 
   it('reject a malformed stored hash instead of throwing', async () => {
     expect(await verifyPassword('x', 'not-a-hash')).toBe(false)
+    expect(await verifyPassword('x', 'scrypt$3$8$1$AAAA$AAAA')).toBe(false)
+  })
+
+  it('have an unmatchable hash at the same cost for unknown emails', async () => {
+    const u = unmatchableHash()
+    expect(u).toMatch(/^scrypt\$131072\$8\$1\$/)
+    expect(await verifyPassword('', u)).toBe(false)
   })
 })

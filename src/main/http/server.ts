@@ -14,6 +14,7 @@ import { registerApiVersion } from './middleware/api-version'
 import { registerOpenApi } from './middleware/openapi'
 import { refuseDeepBodies } from './middleware/json-depth'
 import { registerRequestOrigin } from './middleware/origin'
+import { registerSecurityHeaders } from './middleware/security-headers'
 import { VERSION } from '../version'
 import { clientErrorHandler, protocolErrorHandler, protocolNotFound } from './errors'
 import {
@@ -69,6 +70,7 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   await app.register(formbody)
+  await registerSecurityHeaders(app)
   // Where each request comes from (client address, local or not, proxy): before every check.
   registerRequestOrigin(app, opts.services, opts.host ?? '127.0.0.1')
   // Before any route: a body nested too deeply is a 400 on every surface (json-depth.ts).

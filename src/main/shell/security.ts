@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url'
-import type { WebContents } from 'electron'
+import type { Session, WebContents } from 'electron'
 
 /**
  * True for our own renderer only: the dev server's origin in development, the bundled
@@ -51,4 +51,48 @@ export function hardenWindow(
   }
   contents.on('will-navigate', guard)
   contents.on('will-redirect', guard)
+}
+
+/**
+ * The dev server URL the window loads instead of the bundled renderer: honoured only in an
+ * unpackaged (development) run and only for http(s). A packaged app always loads its own
+ * file, whatever ELECTRON_RENDERER_URL says: the page it loads gets the preload and IPC trust.
+ */
+export function rendererDevUrl(
+  env: Record<string, string | undefined>,
+  isPackaged: boolean,
+): string | undefined {
+  const url = env.ELECTRON_RENDERER_URL
+  if (isPackaged || !url) return undefined
+  try {
+    const p = new URL(url).protocol
+    return p === 'http:' || p === 'https:' ? url : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The only permission the console uses (copy buttons); every other one is denied. */
+const ALLOWED_PERMISSIONS = new Set(['clipboard-sanitized-write'])
+
+/** Whether `permission` asked by a page at `requestingUrl` is granted: deny by default. */
+export function permissionAllowed(
+  permission: string,
+  requestingUrl: string | undefined,
+  isTrusted: (url: string) => boolean,
+): boolean {
+  return ALLOWED_PERMISSIONS.has(permission) && !!requestingUrl && isTrusted(requestingUrl)
+}
+
+/** Installs deny-by-default permission request and check handlers on a session. */
+export function denyPermissions(
+  session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>,
+  isTrusted: (url: string) => boolean,
+): void {
+  session.setPermissionRequestHandler((contents, permission, callback, details) =>
+    callback(permissionAllowed(permission, details.requestingUrl ?? contents.getURL(), isTrusted)),
+  )
+  session.setPermissionCheckHandler((contents, permission, _origin, details) =>
+    permissionAllowed(permission, details.requestingUrl ?? contents?.getURL(), isTrusted),
+  )
 }

@@ -36,7 +36,13 @@ import { createSecurityNotifier, notificationFor } from './notify'
 import { createDesktopHooks } from './login-item'
 import { buildTrayMenu } from './tray'
 import { envPort } from './env'
-import { createTrustedSender, hardenWindow } from './security'
+import {
+  createTrustedSender,
+  denyPermissions,
+  hardenWindow,
+  permissionAllowed,
+  rendererDevUrl,
+} from './security'
 
 let dir: string
 beforeEach(() => {
@@ -260,5 +266,54 @@ describe('KEYWARDEN_PORT', () => {
     expect(envPort(undefined, 47293)).toBe(47293)
     expect(envPort('http', 47293)).toBe(47293)
     expect(envPort('70000', 47293)).toBe(47293)
+  })
+})
+
+describe('renderer source', () => {
+  it.each([
+    [{ ELECTRON_RENDERER_URL: 'http://localhost:5173' }, false, 'http://localhost:5173'],
+    [{ ELECTRON_RENDERER_URL: 'http://localhost:5173' }, true, undefined],
+    [{ ELECTRON_RENDERER_URL: 'https://evil.example/' }, true, undefined],
+    [{ ELECTRON_RENDERER_URL: 'file:///tmp/x.html' }, false, undefined],
+    [{ ELECTRON_RENDERER_URL: 'not a url' }, false, undefined],
+    [{}, false, undefined],
+  ])('env %j, packaged %s loads the dev URL %s', (env, packaged, expected) => {
+    expect(rendererDevUrl(env, packaged)).toBe(expected)
+  })
+})
+
+describe('permissions', () => {
+  const trusted = createTrustedSender(undefined, '/app/out/renderer/index.html')
+  const own = 'file:///app/out/renderer/index.html#/licenses'
+  it.each([
+    ['clipboard-sanitized-write', own, true],
+    ['clipboard-sanitized-write', 'https://evil.example/', false],
+    ['clipboard-sanitized-write', undefined, false],
+    ['media', own, false],
+    ['geolocation', own, false],
+    ['notifications', own, false],
+    ['clipboard-read', own, false],
+    ['openExternal', own, false],
+  ])('%s asked by %s is granted: %s', (permission, url, expected) => {
+    expect(permissionAllowed(permission, url, trusted)).toBe(expected)
+  })
+
+  it('installs request and check handlers that deny what is not allowed', () => {
+    let request: ((...a: unknown[]) => void) | undefined
+    let check: ((...a: unknown[]) => boolean) | undefined
+    denyPermissions(
+      {
+        setPermissionRequestHandler: (h: unknown) => (request = h as never),
+        setPermissionCheckHandler: (h: unknown) => (check = h as never),
+      } as never,
+      trusted,
+    )
+    const contents = { getURL: () => own }
+    const answers: boolean[] = []
+    request!(contents, 'media', (ok: boolean) => answers.push(ok), { requestingUrl: own })
+    request!(contents, 'clipboard-sanitized-write', (ok: boolean) => answers.push(ok), {})
+    expect(answers).toEqual([false, true])
+    expect(check!(contents, 'geolocation', 'file://', { requestingUrl: own })).toBe(false)
+    expect(check!(null, 'clipboard-sanitized-write', 'file://', { requestingUrl: own })).toBe(true)
   })
 })

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { DomainError } from '@shared/errors'
 import {
   changePasswordSchema,
@@ -15,7 +14,7 @@ import {
 } from '@shared/accounts'
 import type { Account, Role } from '../../db/schema'
 import * as repo from '../../db/repositories/accounts'
-import { hashPassword, verifyPassword } from '../../crypto/passwords'
+import { hashPassword, needsRehash, unmatchableHash, verifyPassword } from '../../crypto/passwords'
 import { randomAlnum, safeEqual, sha256Hex, uuid } from '../../crypto/random'
 import { signAccessToken, TokenError, verifyAccessToken } from '../../crypto/jwt'
 import { type Actor, nowIso, seesAll, type ServiceContext } from '../context'
@@ -47,18 +46,8 @@ export function createAccountsService(
   ctx: ServiceContext,
   deps: { events: EventsService; settings: SettingsService },
 ) {
-  // A real scrypt hash to verify against when the email is unknown, so that a wrong email
-  // costs as long as a wrong password and logins cannot be used to enumerate accounts.
-  // Random salt and digest with the real parameters: verifying costs a full scrypt, no
-  // password matches, and nothing has to be hashed up front (parameters as crypto/passwords.ts).
-  const dummyHash = [
-    'scrypt',
-    2 ** 15,
-    8,
-    1,
-    randomBytes(16).toString('base64url'),
-    randomBytes(32).toString('base64url'),
-  ].join('$')
+  // Verified when the email is unknown: a wrong email costs as long as a wrong password.
+  const dummyHash = unmatchableHash()
 
   async function issue(a: Account, authTime: number): Promise<string> {
     const { access_token_ttl_minutes: ttl } = await deps.settings.get()
@@ -142,7 +131,13 @@ export function createAccountsService(
   async function checkCredentials(input: LoginInput): Promise<Account | null> {
     const a = await repo.findAccountByEmail(ctx.db, input.email.trim().toLowerCase())
     const ok = await verifyPassword(input.password, a?.password_hash ?? dummyHash)
-    return a && ok ? a : null
+    if (!a || !ok) return null
+    // Transparent upgrade: a hash made with older scrypt parameters is replaced on login.
+    if (needsRehash(a.password_hash)) {
+      const password_hash = await hashPassword(input.password)
+      return (await repo.updateAccount(ctx.db, a.id, { password_hash })) ?? a
+    }
+    return a
   }
 
   return {

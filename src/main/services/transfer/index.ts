@@ -1,4 +1,5 @@
 import Papa from 'papaparse'
+import { csvCellValue, toCsv } from '@shared/csv'
 import { z } from 'zod'
 import type {
   ImportReport,
@@ -117,18 +118,9 @@ function parseFile(format: TransferFormat, content: string): Record<string, unkn
   })
   if (!parsed.meta.fields?.length)
     throw new DomainError('VALIDATION_ERROR', 'The CSV file has no header row')
-  return parsed.data
-}
-
-function toCsv(rows: Record<string, unknown>[], columns: readonly string[]): string {
-  return Papa.unparse({
-    fields: [...columns],
-    data: rows.map((r) =>
-      columns.map((c) =>
-        typeof r[c] === 'object' && r[c] !== null ? JSON.stringify(r[c]) : (r[c] ?? ''),
-      ),
-    ),
-  })
+  return parsed.data.map((row) =>
+    Object.fromEntries(Object.entries(row).map(([k, v]) => [k, csvCellValue(String(v ?? ''))])),
+  )
 }
 
 /**

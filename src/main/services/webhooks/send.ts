@@ -41,7 +41,8 @@ export interface SendResult {
 
 /**
  * POSTs one signed delivery. 2xx is success; anything else (3xx included: redirects are
- * not followed, they could lead anywhere) is a failure with the reason kept for the log.
+ * not followed, they could lead anywhere) is a failure with the status kept for the log;
+ * the receiver's body is drained unread.
  */
 export function send(
   url: string,
@@ -75,16 +76,14 @@ export function send(
       },
       (res) => {
         const status = res.statusCode ?? 0
-        let text = ''
-        res.setEncoding('utf8')
-        res.on('data', (c: string) => {
-          if (text.length < 512) text += c
-        })
+        // The receiver's body is never read back: a webhook must not become a way to read
+        // pages this server can reach (status and latency are all the log keeps).
+        res.resume()
         res.on('end', () => {
           if (status >= 200 && status < 300) {
             resolve({ ok: true, statusCode: status, responseMs: elapsed(), error: null })
           } else {
-            fail(`HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`, status)
+            fail(`HTTP ${status}`, status)
           }
         })
         res.on('error', (e) => fail(e.message, status))

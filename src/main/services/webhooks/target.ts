@@ -1,60 +1,66 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
-import { BlockList, isIP, isIPv4 } from 'node:net'
+import { isIP } from 'node:net'
 import { networkInterfaces } from 'node:os'
+import ipaddr from 'ipaddr.js'
 import { DomainError } from '@shared/errors'
 
 /**
  * SSRF policy for webhook targets. A webhook makes this server send requests wherever its
  * owner says; so:
- * - never to Keywarden's own listening address (a webhook could otherwise drive the
- *   management API from the inside, or loop forever);
- * - loopback, private, link-local and other non-public ranges only when the owner may
- *   (admins always: a vendor's receiver often runs on the same desk; `user` accounts only
- *   when an admin turned `allow_private_for_users` on).
+ * - never to Keywarden's own listening port on any of this machine's addresses (a webhook
+ *   could otherwise drive the management API from the inside, or loop forever);
+ * - anything that is not a public unicast address (loopback, private, link-local,
+ *   unique-local, multicast, 0.0.0.0/8, NAT64, 6to4, documentation ranges, ...) and every
+ *   address of this machine's own interfaces only when the owner may (admins always: a
+ *   vendor's receiver often runs on the same desk; `user` accounts only when an admin turned
+ *   `allow_private_for_users` on).
+ * Every address is normalised first: IPv4-mapped (`::ffff:127.0.0.1`, `::ffff:7f00:1`),
+ * IPv4-compatible (`::/96`) and NAT64 (`64:ff9b::/96`) IPv6 addresses are judged by the IPv4
+ * address they carry; the URL parser already turns decimal/octal/hex IPv4 hosts into dotted
+ * quads and `ipaddr.parse` reads them too.
  * Checked when a webhook is saved and again on every connection, against the addresses the
- * name resolves to at that moment (DNS rebinding cannot slip past the first check).
+ * name resolves to at that moment; the connection uses exactly the addresses checked (the
+ * `lookup` below hands them to the socket), so DNS rebinding cannot slip between the two.
  */
-const PRIVATE = new BlockList()
-for (const [net, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 3],
-] as const) {
-  PRIVATE.addSubnet(net, bits, 'ipv4')
-}
-for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  PRIVATE.addSubnet(net, bits, 'ipv6')
+
+/** The IPv4 address an IPv6 address carries (mapped, compatible, NAT64), else the address. */
+function normalise(ip: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  let a: ipaddr.IPv4 | ipaddr.IPv6
+  try {
+    a = ipaddr.parse(ip.replace(/^\[|\]$/g, '').replace(/%.*$/, ''))
+  } catch {
+    return null
+  }
+  if (a.kind() === 'ipv4') return a
+  const v6 = a as ipaddr.IPv6
+  const parts = v6.parts
+  const embedded = () => ipaddr.fromByteArray(v6.toByteArray().slice(12)) as ipaddr.IPv4
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address()
+  // ::/96 (IPv4-compatible, deprecated) — :: and ::1 themselves stay IPv6.
+  if (parts.slice(0, 6).every((x) => x === 0) && (parts[6] !== 0 || parts[7] > 1)) return embedded()
+  // 64:ff9b::/96 (NAT64 well-known prefix) reaches the IPv4 address it embeds.
+  if (v6.range() === 'rfc6052') return embedded()
+  return v6
 }
 
-function unmap(ip: string): string {
-  const l = ip.toLowerCase()
-  return l.startsWith('::ffff:') && isIPv4(l.slice(7)) ? l.slice(7) : l
-}
-
+/** Not a public unicast address (an unparsable address counts as not public). */
 export function isPrivateAddress(ip: string): boolean {
-  const a = unmap(ip)
-  return PRIVATE.check(a, isIPv4(a) ? 'ipv4' : 'ipv6')
+  const a = normalise(ip)
+  return a === null || a.range() !== 'unicast'
 }
 
-/** This machine's addresses (loopback, unspecified and every interface). */
-function isLocalAddress(ip: string): boolean {
-  const a = unmap(ip)
-  if (a === '0.0.0.0' || a === '::' || a.startsWith('127.') || a === '::1') return true
+/** This machine's addresses: loopback, unspecified and every interface's. */
+export function isLocalAddress(ip: string): boolean {
+  const a = normalise(ip)
+  if (a === null) return false
+  const range = a.range()
+  if (range === 'loopback' || range === 'unspecified') return true
+  const text = a.toNormalizedString()
   for (const list of Object.values(networkInterfaces())) {
-    for (const i of list ?? []) if (unmap(i.address) === a) return true
+    for (const i of list ?? []) {
+      const own = normalise(i.address)
+      if (own && own.kind() === a.kind() && own.toNormalizedString() === text) return true
+    }
   }
   return false
 }
@@ -75,7 +81,7 @@ export function checkAddress(u: URL, address: string, p: TargetPolicy): void {
   if (p.selfPort !== null && portOf(u) === p.selfPort && isLocalAddress(address)) {
     throw new DomainError('VALIDATION_ERROR', 'A webhook cannot target Keywarden itself')
   }
-  if (!p.allowPrivate && isPrivateAddress(address)) {
+  if (!p.allowPrivate && (isPrivateAddress(address) || isLocalAddress(address))) {
     throw new DomainError(
       'VALIDATION_ERROR',
       'Webhook URLs on loopback or private networks need an admin to allow them',

@@ -1,10 +1,10 @@
 import { useState } from 'react'
-import Papa from 'papaparse'
 import { CalendarPlus, Download, Pause, Play, Trash2, X } from 'lucide-react'
 import { useApp } from '../../store'
 import { Button } from '../../components/ui/button'
 import { ExtendDialog } from './extend-dialog'
 import { download } from '../../lib/format'
+import { toCsv } from '@shared/csv'
 
 /** Actions on the selected licenses (across pages). Shown only while something is selected. */
 export function BulkBar() {
@@ -32,7 +32,7 @@ export function BulkBar() {
     }))
     download(
       `licenses-${new Date().toISOString().slice(0, 10)}.csv`,
-      Papa.unparse(rows),
+      toCsv(rows, Object.keys(rows[0])),
       'text/csv',
     )
   }
