@@ -10,6 +10,7 @@ import { dispatch } from '../../rpc/dispatch'
 import { ACCOUNT_SESSIONS_ENDED } from '../../services/accounts'
 import { managementDoor } from '../middleware/management-door'
 import type { Actor } from '../../services/context'
+import type { OutputOf } from '@shared/contract'
 import { safeEqual } from '../../crypto/random'
 import { DomainError } from '@shared/errors'
 import { mapConsoleError } from './errors'
@@ -210,6 +211,12 @@ export async function registerConsole(
     const result = await dispatch(opts.handlers, req.params.channel, req.body, { actor }, (e) =>
       req.log.error(e),
     )
+    if (result.ok && actor.kind === 'console' && req.params.channel === 'accounts.create') {
+      // The setup token made the first account: this session goes on as that admin, and the
+      // token (and every other session it opened) stops working.
+      const first = result.data as OutputOf<'accounts.create'>
+      s.actor = { kind: 'account', accountId: first.id, role: first.role }
+    }
     if (!result.ok) {
       const status =
         result.error.code === 'VALIDATION_ERROR'
