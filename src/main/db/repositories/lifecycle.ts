@@ -116,20 +116,6 @@ export function findMachineOf(
   ) as { id: string; hwid: string } | undefined
 }
 
-/** Ends the open sessions of one machine; returns how many. */
-export function revokeMachineSessions(
-  sqlite: BetterSqlite3.Database,
-  machineId: string,
-  reason: string,
-  now: string,
-): number {
-  return stmt(
-    sqlite,
-    `UPDATE sessions SET revoked_at = ?, revoked_reason = ?
-      WHERE machine_id = ? AND revoked_at IS NULL`,
-  ).run(now, reason, machineId).changes
-}
-
 export function deleteMachine(sqlite: BetterSqlite3.Database, machineId: string): void {
   stmt(sqlite, 'DELETE FROM machines WHERE id = ?').run(machineId)
 }
@@ -152,3 +138,6 @@ export function orderLicenseIds(
     ) as { id: string }[]
   ).map((r) => r.id)
 }
+
+/** Sessions of one machine end the same way wherever a machine goes (one statement). */
+export { revokeMachineSessions } from './sessions'
