@@ -98,5 +98,18 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Shared mechanisms sit below the adapters: they never import one.
+    files: ['src/main/{services,db,crypto,rpc}/**/*.ts', 'src/main/http/{middleware,console}/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...noElectron,
+          patterns: [{ group: ['**/protocols', '**/protocols/**'], message: 'Protocol adapters sit above shared code: move the rule here, not the adapter there.' }],
+        },
+      ],
+    },
+  },
   ...adapterBoundaries,
 )

@@ -28,7 +28,7 @@ import {
   registerRateLimitedNotFound,
 } from '../../middleware/rate-limit-headers'
 import { openApiRoutes } from '../../middleware/openapi'
-import { managementOnLoopback } from '../../middleware/loopback'
+import { managementOnLoopback } from './door'
 
 export interface LicensecmOptions {
   services: Services
