@@ -248,3 +248,33 @@ test('settings: restarting the server on a new port; the web console follows it'
     app.getByRole('status', { name: `Server running on http://127.0.0.1:${port}` }),
   ).toBeVisible()
 })
+
+test('a user account gets its own console: no installation settings, blocks or blacklist', async ({
+  app,
+}, testInfo) => {
+  test.skip(testInfo.project.name === 'electron', 'signing in is the web console’s')
+  await goTo(app, 'Settings')
+  for (const email of ['owner@example.com', 'staff@example.com']) {
+    await app.getByRole('button', { name: 'Invite' }).click()
+    const dialog = app.getByRole('dialog', { name: 'Invite an account' })
+    await dialog.getByLabel('Email').fill(email)
+    await dialog.getByLabel('First password').fill('correct horse battery staple')
+    await dialog.getByRole('button', { name: 'Create account' }).click()
+    await expect(app.getByText(`Account ${email} created`)).toBeVisible()
+  }
+  await app.getByRole('button', { name: 'Log out' }).click()
+  await signIn(app, 'staff@example.com')
+
+  await goTo(app, 'Settings')
+  await expect(app.getByRole('heading', { name: 'Installation settings' })).toBeVisible()
+  await expect(app.getByRole('button', { name: 'Invite' })).toHaveCount(0)
+  await expect(app.getByRole('button', { name: 'Apply and restart' })).toHaveCount(0)
+  await shoot(app, 'user-settings')
+  await goTo(app, 'Security')
+  await expect(app.getByRole('heading', { name: 'Security events' })).toBeVisible()
+  for (const adminOnly of ['Quick block', 'Blacklist'])
+    await expect(app.getByRole('heading', { name: adminOnly, exact: true })).toHaveCount(0)
+  await shoot(app, 'user-security')
+  // Nothing the user was offered was refused: no error toast.
+  await expect(app.locator('[data-sonner-toast][data-type="error"]')).toHaveCount(0)
+})

@@ -28,6 +28,8 @@ export function SecurityScreen() {
   const error = useApp((s) => s.securityError)
   const loadStats = useApp((s) => s.loadSecurityStats)
   const loadEvents = useApp((s) => s.loadSecurityEvents)
+  // Blocks, the blacklist and detection thresholds are installation-wide: admins only.
+  const isAdmin = useApp((s) => s.isAdmin)
   useEffect(() => {
     void loadStats()
     return useApp.getState().watchSecurity()
@@ -72,15 +74,20 @@ export function SecurityScreen() {
           <TrendChart data={stats?.daily_trend} />
         </div>
         <SeverityChart data={stats?.events_by_severity} />
-        <TypeChart data={stats?.events_by_type} />
-        <div className="xl:col-span-2">
-          <QuickActions />
+        {/* Without the quick blocks (admins only) the chart takes the whole row. */}
+        <div className={isAdmin ? undefined : 'xl:col-span-3'}>
+          <TypeChart data={stats?.events_by_type} />
         </div>
+        {isAdmin && (
+          <div className="xl:col-span-2">
+            <QuickActions />
+          </div>
+        )}
       </div>
       <div className="mt-4 flex flex-col gap-4 pb-6">
-        <BlacklistCard />
+        {isAdmin && <BlacklistCard />}
         <EventsCard />
-        <SecuritySettingsCard />
+        {isAdmin && <SecuritySettingsCard />}
       </div>
     </Page>
   )

@@ -1,6 +1,7 @@
 import { useEffect } from 'react'
 import { useApp } from '../../store'
 import { Page, PageHeader } from '../../components/ui/page'
+import { Card, CardHeader } from '../../components/ui/card'
 import { ServerSection } from './server'
 import { AccountsSection } from './accounts'
 import { ClientApiSection } from './client-api'
@@ -10,6 +11,29 @@ import { AboutSection, AppearanceSection, DesktopSection } from './about'
 
 /** Settings: server address, backups, import/export, appearance, about. */
 export function SettingsScreen() {
+  const isAdmin = useApp((s) => s.isAdmin)
+  return isAdmin ? <InstallationSettings /> : <AccountSettings />
+}
+
+/** What a `user` account may set: the console's own look; the installation is its admins'. */
+function AccountSettings() {
+  return (
+    <Page>
+      <PageHeader title="Settings" description="How the console looks for you." />
+      <div className="grid items-start gap-4 xl:grid-cols-2">
+        <AppearanceSection />
+        <Card>
+          <CardHeader
+            title="Installation settings"
+            description="The server address, accounts, limits, backups and imports are managed by this installation's admins."
+          />
+        </Card>
+      </div>
+    </Page>
+  )
+}
+
+function InstallationSettings() {
   const load = useApp((s) => s.loadSystem)
   useEffect(() => {
     void load()

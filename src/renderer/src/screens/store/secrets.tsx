@@ -95,9 +95,12 @@ export function SecretsPanel() {
 export function SellRealmSettings() {
   const cfg = useApp((s) => s.sellRealmConfig)
   const load = useApp((s) => s.loadSellRealmConfig)
+  // The limits are the installation's: its admins set them.
+  const isAdmin = useApp((s) => s.isAdmin)
   useEffect(() => {
     void load()
   }, [load])
+  if (!isAdmin) return null
   return (
     <Card className="max-w-3xl">
       <CardHeader title="License API limits" description="Applies to POST /api/v0/ at once." />
