@@ -5,12 +5,15 @@ import { resolveDataDir, startRuntime } from './runtime'
 import { DEFAULT_PORT } from './http/server'
 import { boundHeapGrowth } from './heap'
 
-const HELP = `Usage: npm run serve -- [--data DIR] [--port N] [--host H] [--console]
+const HELP = `Usage: npm run serve -- [--data DIR] [--port N] [--host H] [--console] [--reset-identity]
 
   --data DIR   data directory (default: $KEYWARDEN_DATA or ~/.keywarden)
   --port N     port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)
   --host H     address to bind (default 127.0.0.1; 0.0.0.0 exposes it on the LAN)
-  --console    serve the web console at /console (login with the printed token)`
+  --console    serve the web console at /console (login with the printed token)
+  --reset-identity
+               replace a missing or damaged RSA key (keys/) with a new one: apps that pinned
+               the old public key stop verifying, so only do this deliberately`
 
 /** The headless server: the same services and HTTP surfaces as the desktop app, no Electron. */
 async function main(): Promise<void> {
@@ -20,6 +23,7 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       host: { type: 'string' },
       console: { type: 'boolean', default: false },
+      'reset-identity': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -38,6 +42,7 @@ async function main(): Promise<void> {
     dataDir: resolveDataDir(values.data),
     host: values.host ?? '127.0.0.1',
     port,
+    resetIdentity: values['reset-identity'],
     console: values.console
       ? { setupToken, staticDir: join(import.meta.dirname, '../renderer') }
       : undefined,
@@ -50,7 +55,13 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     console.log(`${signal} received: closing`)
-    await runtime.close()
+    try {
+      await runtime.close()
+    } catch (e) {
+      // One line, never a stack trace: the data stays as the last commit left it.
+      console.error(`Keywarden closed with an error: ${e instanceof Error ? e.message : String(e)}`)
+      process.exit(1)
+    }
     process.exit(0)
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))

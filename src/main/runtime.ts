@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs'
 import { homedir, networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { openStore, type Store } from './db/connection'
+import { DATABASE_FILE, preflight } from './preflight'
 import { createServices, type Services } from './services'
 import type { Clock } from './services/context'
 import { createHandlers, type Handlers } from './rpc/handlers'
@@ -39,6 +39,8 @@ export interface RuntimeOptions {
   logger?: boolean
   /** Injected clock (tests drive license expiry and webhook retries with it). */
   clock?: Clock
+  /** `--reset-identity`: replace a missing or damaged RSA key with a new one (new public key). */
+  resetIdentity?: boolean
   /** Desktop-only settings the console may change (the Electron shell passes them). */
   desktop?: DesktopHooks
 }
@@ -63,8 +65,9 @@ export interface Runtime {
  * the headless server both start exactly this; neither adds rules of its own.
  */
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
-  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 })
-  const store = await openStore(join(opts.dataDir, 'keywarden.db'))
+  // A damaged data folder refuses here, with one line naming the file and the way out.
+  preflight(opts.dataDir, { resetIdentity: opts.resetIdentity })
+  const store = await openStore(join(opts.dataDir, DATABASE_FILE))
   const services = createServices({ store, dataDir: opts.dataDir, clock: opts.clock })
   await services.ready()
   let server: HttpServer | null = null

@@ -15,14 +15,20 @@ import { join } from 'node:path'
 const FILE = 'master.key'
 const VERSION = 'v1'
 
+/** The key in a master.key file's text; throws naming `path` when it is not one. */
+export function parseMasterKey(text: string, path: string): Buffer {
+  const trimmed = text.trim()
+  const key = Buffer.from(trimmed, 'base64')
+  if (key.length !== 32 || !/^[A-Za-z0-9+/]+=*$/.test(trimmed)) {
+    throw new Error(`${path} is not a 32-byte base64 master key`)
+  }
+  return key
+}
+
 /** Reads the installation master key, creating it (32 random bytes, 0600) on first use. */
 export function loadMasterKey(dataDir: string): Buffer {
   const path = join(dataDir, FILE)
-  if (existsSync(path)) {
-    const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64')
-    if (key.length !== 32) throw new Error(`${path} is not a 32-byte base64 master key`)
-    return key
-  }
+  if (existsSync(path)) return parseMasterKey(readFileSync(path, 'utf8'), path)
   const key = randomBytes(32)
   // 'wx': never overwrite a key another process created a moment ago (that would orphan
   // every secret sealed with it); re-read instead.

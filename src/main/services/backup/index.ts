@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync, rmSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import type { BackupDto } from '@shared/channels/system'
@@ -29,6 +29,7 @@ export function createBackupService(ctx: ServiceContext, deps: { events: EventsS
     mkdirSync(dir, { recursive: true, mode: 0o700 })
     const name = `${prefix}-${stamp(ctx.clock())}.db`
     await ctx.sqlite.backup(join(dir, name))
+    chmodSync(join(dir, name), 0o600)
     return describe(name)
   }
 
