@@ -164,3 +164,21 @@ describe('file modes: the data folder is owner-only', () => {
     }
   })
 })
+
+describe('system.integrityCheck: the full check on demand from the console', () => {
+  it('answers ok with SQLite’s own verdict for a healthy database, and records the check', async () => {
+    const { loginConsole } = await import('../helpers/server')
+    const token = 'integrity-setup-token-1234'
+    const s = await startTestServer({ console: { setupToken: token } })
+    try {
+      const rpc = await loginConsole(s, token)
+      const r = await rpc('system.integrityCheck', {})
+      expect(r.status).toBe(200)
+      expect(r.body.data).toMatchObject({ ok: true, messages: ['ok'] })
+      const events = await s.runtime.services.events.recent(5)
+      expect(events.map((e) => e.type)).toContain('system.integrity_check')
+    } finally {
+      await s.stop()
+    }
+  })
+})

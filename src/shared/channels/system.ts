@@ -28,6 +28,15 @@ export interface BackupDto {
   created_at: string
 }
 
+/** The answer of SQLite's full `PRAGMA integrity_check` on the live database. */
+export interface IntegrityCheckDto {
+  ok: boolean
+  /** `['ok']`, or SQLite's findings (at most 100 lines). */
+  messages: string[]
+  checked_at: string
+  duration_ms: number
+}
+
 const backupName = z
   .string()
   .regex(/^[\w.-]+\.db$/, 'A backup file name from the list')
@@ -56,6 +65,8 @@ export const systemChannels = {
     z.object({ start_at_login: z.boolean().optional(), notify_critical: z.boolean().optional() }),
   ).returns<DesktopSettings>(),
   'system.backups': channel(none).returns<BackupDto[]>(),
+  /** Full `PRAGMA integrity_check` of the live database (a start runs only `quick_check`). */
+  'system.integrityCheck': channel(none).returns<IntegrityCheckDto>(),
   /** SQLite online backup of the live database into <data>/backups/. */
   'system.backup': channel(none).returns<BackupDto>(),
   /**

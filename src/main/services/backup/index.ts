@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
-import type { BackupDto } from '@shared/channels/system'
+import type { BackupDto, IntegrityCheckDto } from '@shared/channels/system'
 import { DomainError } from '@shared/errors'
 import type { ServiceContext } from '../context'
 import type { EventsService } from '../events'
@@ -57,6 +57,26 @@ export function createBackupService(ctx: ServiceContext, deps: { events: EventsS
         .filter((n) => NAME.test(n))
         .map(describe)
         .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.name.localeCompare(a.name))
+    },
+
+    /** SQLite's full integrity check of the live database, on demand (the start runs quick_check). */
+    async integrityCheck(): Promise<IntegrityCheckDto> {
+      const started = performance.now()
+      const rows = ctx.sqlite.pragma('integrity_check(100)') as { integrity_check: string }[]
+      const messages = rows.map((r) => r.integrity_check)
+      const ok = messages.length === 1 && messages[0] === 'ok'
+      const result = {
+        ok,
+        messages,
+        checked_at: ctx.clock().toISOString(),
+        duration_ms: Math.round(performance.now() - started),
+      }
+      await deps.events.record({
+        type: 'system.integrity_check',
+        severity: ok ? 'info' : 'critical',
+        details: { ok, findings: ok ? 0 : messages.length },
+      })
+      return result
     },
 
     async backup(): Promise<BackupDto> {

@@ -1,5 +1,6 @@
-import { useRef } from 'react'
-import { DatabaseBackup, Upload } from 'lucide-react'
+import { useRef, useState } from 'react'
+import { DatabaseBackup, ShieldCheck, Upload } from 'lucide-react'
+import type { IntegrityCheckDto } from '@shared/channels/system'
 import { useApp } from '../../store'
 import { Card, CardHeader } from '../../components/ui/card'
 import { Button } from '../../components/ui/button'
@@ -19,6 +20,9 @@ export function BackupSection() {
   const backupNow = useApp((s) => s.backupNow)
   const restore = useApp((s) => s.restoreBackup)
   const confirm = useApp((s) => s.confirm)
+  const checkIntegrity = useApp((s) => s.checkIntegrity)
+  const [integrity, setIntegrity] = useState<IntegrityCheckDto | null>(null)
+  const [checking, setChecking] = useState(false)
   const fileRef = useRef<HTMLInputElement>(null)
 
   const ask = (what: string) =>
@@ -84,7 +88,43 @@ export function BackupSection() {
           <Button size="sm" onClick={() => fileRef.current?.click()}>
             <Upload aria-hidden="true" size={14} /> Restore from file…
           </Button>
+          <Button
+            size="sm"
+            disabled={checking}
+            onClick={async () => {
+              setChecking(true)
+              try {
+                setIntegrity((await checkIntegrity()) ?? null)
+              } finally {
+                setChecking(false)
+              }
+            }}
+          >
+            <ShieldCheck aria-hidden="true" size={14} />{' '}
+            {checking ? 'Checking…' : 'Check database integrity'}
+          </Button>
         </div>
+        {integrity && (
+          <div role="status" aria-label="Integrity check result" className="mt-2 text-sm">
+            {integrity.ok ? (
+              <p className="text-muted">
+                Integrity check passed ({fmtDateTime(integrity.checked_at)},{' '}
+                {integrity.duration_ms} ms).
+              </p>
+            ) : (
+              <>
+                <p className="text-danger">
+                  The database is damaged: restore a backup. SQLite reports:
+                </p>
+                <ul className="mt-1 max-h-32 overflow-y-auto font-mono text-xs">
+                  {integrity.messages.map((m, i) => (
+                    <li key={i}>{m}</li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </div>
+        )}
       </div>
     </Card>
   )
