@@ -139,6 +139,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       return next
     },
     async close() {
+      // A first start stopped early still leaves its identity: the next start would otherwise
+      // find an installation without keys and refuse.
+      await services.licensing.attestor.ready().catch(() => {})
       await draining
       if (server) await server.close()
       server = null

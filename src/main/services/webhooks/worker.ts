@@ -1,3 +1,4 @@
+import { sealedAad } from '../../crypto/seal'
 import * as outbox from '../../db/repositories/deliveries'
 import { toEventDto } from '../../db/repositories/events'
 import { uuid } from '../../crypto/random'
@@ -133,7 +134,12 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
   /** Sends one claimed delivery and records the outcome (retry, delivered or failed). */
   async function deliver(d: outbox.DueDelivery): Promise<void> {
     const headers = deliveryHeaders(
-      { id: d.id, event: d.event_type, secret: d.secret, body: d.payload },
+      {
+        id: d.id,
+        event: d.event_type,
+        secret: ctx.secrets.open(d.secret, sealedAad.webhookSecret(d.webhook_id)),
+        body: d.payload,
+      },
       ctx.clock().getTime(),
     )
     const r = await send(
