@@ -1,16 +1,22 @@
 import { parseArgs } from 'node:util'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { restoreInstallation } from './services/backup/keys'
 import { randomToken } from './crypto/random'
 import { resolveDataDir, startRuntime } from './runtime'
 import { DEFAULT_PORT } from './http/server'
 import { boundHeapGrowth } from './heap'
 
-const HELP = `Usage: npm run serve -- [--data DIR] [--port N] [--host H] [--console] [--reset-identity]
+const HELP = `Usage: npm run serve -- [--data DIR] [--port N] [--host H] [--console] [--restore FILE] [--reset-identity]
 
   --data DIR   data directory (default: $KEYWARDEN_DATA or ~/.keywarden)
   --port N     port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)
   --host H     address to bind (default 127.0.0.1; 0.0.0.0 exposes it on the LAN)
   --console    serve the web console at /console (login with the printed token)
+  --restore FILE
+               first make the (empty) data folder the installation backup FILE came from:
+               its database, master.key and RSA key (from FILE.keys, opened with the backup
+               key read from --backup-key-file PATH or $KEYWARDEN_BACKUP_KEY)
   --reset-identity
                replace a missing or damaged RSA key (keys/) with a new one: apps that pinned
                the old public key stop verifying, so only do this deliberately`
@@ -24,6 +30,8 @@ async function main(): Promise<void> {
       host: { type: 'string' },
       console: { type: 'boolean', default: false },
       'reset-identity': { type: 'boolean', default: false },
+      restore: { type: 'string' },
+      'backup-key-file': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -38,8 +46,20 @@ async function main(): Promise<void> {
   }
   const setupToken = process.env.KEYWARDEN_CONSOLE_TOKEN || randomToken(24)
   boundHeapGrowth()
+  const dataDir = resolveDataDir(values.data)
+  if (values.restore) {
+    const keyText = values['backup-key-file']
+      ? readFileSync(values['backup-key-file'], 'utf8')
+      : process.env.KEYWARDEN_BACKUP_KEY
+    if (!keyText) {
+      console.error('--restore needs the backup key: --backup-key-file PATH or KEYWARDEN_BACKUP_KEY')
+      process.exit(2)
+    }
+    await restoreInstallation(dataDir, values.restore, keyText)
+    console.log(`Restored ${values.restore} (database, master.key, RSA key) into ${dataDir}`)
+  }
   const runtime = await startRuntime({
-    dataDir: resolveDataDir(values.data),
+    dataDir,
     host: values.host ?? '127.0.0.1',
     port,
     resetIdentity: values['reset-identity'],

@@ -50,7 +50,8 @@ export function tightenDataFolder(dataDir: string): void {
     const p = join(dataDir, dir)
     if (existsSync(p)) chmodSync(p, 0o700)
   }
-  for (const f of [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, 'master.key']) {
+  const files = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, 'master.key', 'backup.key']
+  for (const f of files) {
     const p = join(dataDir, f)
     if (existsSync(p)) chmodOwnerOnly(p)
   }

@@ -121,3 +121,63 @@ describe('secrets at rest: sealed with master.key', () => {
     }
   })
 })
+
+describe('backups carry what a restore on another machine needs, sealed with the backup key', () => {
+  it('system.backup writes <name>.keys sealed; a restore into a fresh data folder is the same installation', async () => {
+    const { loginConsole } = await import('../helpers/server')
+    const { restoreInstallation } = await import('../../src/main/services/backup/keys')
+    const { readFileSync, statSync } = await import('node:fs')
+    const { createHmac } = await import('node:crypto')
+    const token = 'backup-setup-token-123456'
+    const s = await startTestServer({ console: { setupToken: token } })
+    dirs.push(s.dataDir)
+    await s.runtime.services.licensing.attestor.ready()
+    const publicKey = s.runtime.services.licensing.publicKeyPem()!
+    const product = await s.runtime.services.products.create(CONSOLE, { name: 'Moved App' })
+    const key = await s.runtime.services.apiKeys.create(CONSOLE, {
+      name: 'ci',
+      scopes: ['products:read'],
+      require_signature: true,
+    })
+    const rpc = await loginConsole(s, token)
+    const b = await rpc('system.backup', {})
+    expect(b.status).toBe(200)
+    expect(b.body.data).toMatchObject({ keys_included: true })
+    const backupFile = join(s.dataDir, 'backups', b.body.data.name)
+    const keysText = readFileSync(`${backupFile}.keys`, 'utf8')
+    const masterKey = readFileSync(join(s.dataDir, 'master.key'), 'utf8').trim()
+    const rsaPem = readFileSync(join(s.dataDir, 'keys', 'rsa-private.pem'), 'utf8')
+    // Sealed: neither key appears in the file.
+    expect(keysText.trim()).toMatch(SEALED)
+    expect(keysText.includes(masterKey) || keysText.includes('PRIVATE KEY')).toBe(false)
+    expect(statSync(`${backupFile}.keys`).mode & 0o777).toBe(0o600)
+    expect(statSync(join(s.dataDir, 'backup.key')).mode & 0o777).toBe(0o600)
+    const backupKey = readFileSync(join(s.dataDir, 'backup.key'), 'utf8')
+    await s.runtime.close()
+
+    const fresh = mkdtempSync(join(tmpdir(), 'kw-restored-'))
+    dirs.push(fresh)
+    await expect(restoreInstallation(fresh, backupFile, Buffer.alloc(32, 1).toString('base64'))).rejects.toThrow(
+      /\.keys does not open with that backup key/,
+    )
+    await restoreInstallation(fresh, backupFile, backupKey)
+    expect(readFileSync(join(fresh, 'keys', 'rsa-private.pem'), 'utf8')).toBe(rsaPem)
+    const restored = await startRuntime({ dataDir: fresh, host: '127.0.0.1', port: 0 })
+    try {
+      await restored.services.licensing.attestor.ready()
+      expect(restored.services.licensing.publicKeyPem()).toBe(publicKey)
+      expect((await restored.services.products.get(CONSOLE, product.id)).secret_key).toBe(product.secret_key)
+      // The API key's sealed signing secret still verifies a signed request.
+      const ts = String(Math.floor(Date.now() / 1000))
+      const path = '/api/products'
+      const sig = createHmac('sha256', key.secret).update(`GET\n${path}\n${ts}\n`).digest('base64')
+      const r = await fetch(restored.server!.url + path, {
+        headers: { 'x-api-key': key.key, 'x-timestamp': ts, 'x-signature': sig },
+      })
+      expect(r.status).toBe(200)
+      expect(((await r.json()) as { data: { name: string }[] }).data.map((p) => p.name)).toEqual(['Moved App'])
+    } finally {
+      await restored.close()
+    }
+  })
+})

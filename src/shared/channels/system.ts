@@ -26,6 +26,11 @@ export interface BackupDto {
   name: string
   bytes: number
   created_at: string
+  /**
+   * `<name>.keys` lies beside it: master.key and the RSA key, sealed with the installation's
+   * backup key (<data>/backup.key), for a restore on another machine (`serve --restore`).
+   */
+  keys_included: boolean
 }
 
 /** The answer of SQLite's full `PRAGMA integrity_check` on the live database. */

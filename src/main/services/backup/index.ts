@@ -5,6 +5,9 @@ import type { BackupDto, IntegrityCheckDto } from '@shared/channels/system'
 import { DomainError } from '@shared/errors'
 import type { ServiceContext } from '../context'
 import type { EventsService } from '../events'
+import { rsaPrivateKeyPath } from '../../crypto/keys'
+import { migrate } from '../../db/connection'
+import { writeKeysBundle } from './keys'
 
 const NAME = /^[\w.-]+\.db$/
 
@@ -22,7 +25,12 @@ export function createBackupService(ctx: ServiceContext, deps: { events: EventsS
 
   function describe(name: string): BackupDto {
     const st = statSync(join(dir, name))
-    return { name, bytes: st.size, created_at: st.mtime.toISOString() }
+    return {
+      name,
+      bytes: st.size,
+      created_at: st.mtime.toISOString(),
+      keys_included: existsSync(join(dir, `${name}.keys`)),
+    }
   }
 
   async function backupTo(prefix: string): Promise<BackupDto> {
@@ -30,6 +38,8 @@ export function createBackupService(ctx: ServiceContext, deps: { events: EventsS
     const name = `${prefix}-${stamp(ctx.clock())}.db`
     await ctx.sqlite.backup(join(dir, name))
     chmodSync(join(dir, name), 0o600)
+    // What a restore on another machine needs (master.key, the RSA key), sealed with backup.key.
+    if (existsSync(rsaPrivateKeyPath(ctx.dataDir))) writeKeysBundle(ctx.dataDir, join(dir, name))
     return describe(name)
   }
 
@@ -112,6 +122,8 @@ export function createBackupService(ctx: ServiceContext, deps: { events: EventsS
         } finally {
           src.close()
         }
+        // A backup made by an older release is brought to this schema (its secrets sealed).
+        await migrate(ctx.db)
         const restored = 'name' in source ? source.name : source.file
         await deps.events.record({
           type: 'system.restored',
