@@ -52,7 +52,9 @@ async function main(): Promise<void> {
       ? readFileSync(values['backup-key-file'], 'utf8')
       : process.env.KEYWARDEN_BACKUP_KEY
     if (!keyText) {
-      console.error('--restore needs the backup key: --backup-key-file PATH or KEYWARDEN_BACKUP_KEY')
+      console.error(
+        '--restore needs the backup key: --backup-key-file PATH or KEYWARDEN_BACKUP_KEY',
+      )
       process.exit(2)
     }
     await restoreInstallation(dataDir, values.restore, keyText)

@@ -50,7 +50,13 @@ export function tightenDataFolder(dataDir: string): void {
     const p = join(dataDir, dir)
     if (existsSync(p)) chmodSync(p, 0o700)
   }
-  const files = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, 'master.key', 'backup.key']
+  const files = [
+    DATABASE_FILE,
+    `${DATABASE_FILE}-wal`,
+    `${DATABASE_FILE}-shm`,
+    'master.key',
+    'backup.key',
+  ]
   for (const f of files) {
     const p = join(dataDir, f)
     if (existsSync(p)) chmodOwnerOnly(p)
@@ -81,15 +87,19 @@ function inspectDatabase(file: string): DatabaseFacts {
     const check = db.pragma('quick_check', { simple: true })
     if (check !== 'ok') {
       // One line: quick_check lists every damaged page; the first names the damage.
-      const lines = String(check).split('\n').filter((l) => l && !l.startsWith('***'))
+      const lines = String(check)
+        .split('\n')
+        .filter((l) => l && !l.startsWith('***'))
       throw new Error(
         `quick_check: ${lines[0] ?? 'failed'}${lines.length > 1 ? ` and ${lines.length - 1} more` : ''}`,
       )
     }
     const tables = new Set(
-      (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map(
-        (r) => r.name,
-      ),
+      (
+        db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as {
+          name: string
+        }[]
+      ).map((r) => r.name),
     )
     const count = (t: string) =>
       tables.has(t) ? (db!.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n : 0
@@ -123,7 +133,8 @@ function checkRsaKey(dataDir: string, facts: DatabaseFacts, opts: PreflightOptio
     if (privateKey.asymmetricKeyType !== 'rsa') throw new Error('not an RSA key')
     const probe = Buffer.from('keywarden preflight')
     const sig = sign('sha512', probe, privateKey)
-    if (!verify('sha512', probe, createPublicKey(privateKey), sig)) throw new Error('test signature does not verify')
+    if (!verify('sha512', probe, createPublicKey(privateKey), sig))
+      throw new Error('test signature does not verify')
   } catch (e) {
     if (opts.resetIdentity) {
       // Kept beside, not deleted: a reset by mistake can still be undone by hand.
@@ -174,7 +185,8 @@ export function preflight(dataDir: string, opts: PreflightOptions = {}): void {
       )
     }
     if (statSync(file).size === 0) {
-      const keysExist = existsSync(rsaPrivateKeyPath(dataDir)) || existsSync(join(dataDir, 'master.key'))
+      const keysExist =
+        existsSync(rsaPrivateKeyPath(dataDir)) || existsSync(join(dataDir, 'master.key'))
       if (keysExist) {
         throw new DataFolderError(
           `${file} is empty (0 bytes) but the keys of an installation are beside it: the data is lost, not new; ${RESTORE}`,

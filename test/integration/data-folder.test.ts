@@ -74,17 +74,20 @@ describe('damaged data folders refuse to start with one line naming the file and
     {
       name: 'a garbage RSA private key',
       damage: (d) => writeFileSync(join(d, 'keys', 'rsa-private.pem'), 'not a key at all\n'),
-      message: /rsa-private\.pem is not a usable RSA private key .*restore a backup.*--reset-identity/,
+      message:
+        /rsa-private\.pem is not a usable RSA private key .*restore a backup.*--reset-identity/,
     },
     {
       name: 'a deleted keys/ folder next to an installation',
       damage: (d) => rmSync(join(d, 'keys'), { recursive: true }),
-      message: /rsa-private\.pem is missing but .*keywarden\.db holds an installation.*--reset-identity/,
+      message:
+        /rsa-private\.pem is missing but .*keywarden\.db holds an installation.*--reset-identity/,
     },
     {
       name: 'a garbage master.key',
       damage: (d) => writeFileSync(join(d, 'master.key'), 'garbage\n'),
-      message: /master\.key is not a 32-byte base64 master key: restore master\.key from the backup/,
+      message:
+        /master\.key is not a 32-byte base64 master key: restore master\.key from the backup/,
     },
     {
       name: 'a missing master.key while sealed secrets exist',
@@ -106,7 +109,9 @@ describe('damaged data folders refuse to start with one line naming the file and
     it(`refuses ${c.name}`, async () => {
       const dir = copyOfInstallation()
       c.damage(dir)
-      await expect(startRuntime({ dataDir: dir, host: '127.0.0.1', port: 0 })).rejects.toThrow(c.message)
+      await expect(startRuntime({ dataDir: dir, host: '127.0.0.1', port: 0 })).rejects.toThrow(
+        c.message,
+      )
     })
   }
 
@@ -132,7 +137,9 @@ describe('damaged data folders refuse to start with one line naming the file and
     writeFileSync(join(dir, 'keys', 'rsa-private.pem'), 'garbage')
     const r = await starts(dir, { resetIdentity: true })
     expect(r.key).toMatch(/^-----BEGIN PUBLIC KEY-----/)
-    const kept = (await import('node:fs')).readdirSync(join(dir, 'keys')).filter((n) => n.includes('.replaced-'))
+    const kept = (await import('node:fs'))
+      .readdirSync(join(dir, 'keys'))
+      .filter((n) => n.includes('.replaced-'))
     expect(kept).toHaveLength(1)
     expect(readFileSync(join(dir, 'keys', kept[0]), 'utf8')).toBe('garbage')
   })

@@ -37,23 +37,36 @@ async function folderMadeBy0003(): Promise<string> {
   })
   const upTo3 = Object.fromEntries(Object.entries(migrations).slice(0, 3))
   expect(Object.keys(upTo3).at(-1)).toBe('0003_license_search_rows_written_by_inserts')
-  const r = await new Migrator({ db, provider: { getMigrations: async () => upTo3 } }).migrateToLatest()
+  const r = await new Migrator({
+    db,
+    provider: { getMigrations: async () => upTo3 },
+  }).migrateToLatest()
   expect(r.error).toBeUndefined()
   const now = new Date().toISOString()
   const hash = (s: string) => createHash('sha256').update(s).digest('hex')
   await sql`INSERT INTO accounts (id, email, display_name, password_hash, role, auth_secret, auth_secret_hash, store_secret, store_secret_hash, created_at, updated_at)
-    VALUES ('acc1', 'old@example.com', 'Old', 'x', 'admin', ${CLEAR.auth}, ${hash(CLEAR.auth)}, ${CLEAR.store}, ${hash(CLEAR.store)}, ${now}, ${now})`.execute(db)
+    VALUES ('acc1', 'old@example.com', 'Old', 'x', 'admin', ${CLEAR.auth}, ${hash(CLEAR.auth)}, ${CLEAR.store}, ${hash(CLEAR.store)}, ${now}, ${now})`.execute(
+    db,
+  )
   await sql`INSERT INTO products (id, owner_id, name, secret_key, secret_key_hash, created_at, updated_at)
-    VALUES ('prod1', 'acc1', 'Old App', ${CLEAR.product}, ${hash(CLEAR.product)}, ${now}, ${now})`.execute(db)
+    VALUES ('prod1', 'acc1', 'Old App', ${CLEAR.product}, ${hash(CLEAR.product)}, ${now}, ${now})`.execute(
+    db,
+  )
   await sql`INSERT INTO webhooks (id, owner_id, url, events, secret, is_active, created_at, updated_at)
-    VALUES ('wh1', 'acc1', 'https://example.com/hook', '["license.created"]', ${CLEAR.webhook}, 1, ${now}, ${now})`.execute(db)
-  await sql`INSERT INTO settings (key, value, updated_at) VALUES ('secret.jwt_hs256', ${JSON.stringify(CLEAR.jwt)}, ${now})`.execute(db)
-  await sql`INSERT INTO settings (key, value, updated_at) VALUES ('sellrealm.installation_secrets', ${JSON.stringify({
-    auth_secret: CLEAR.instAuth,
-    auth_secret_hash: hash(CLEAR.instAuth),
-    store_secret: CLEAR.instStore,
-    store_secret_hash: hash(CLEAR.instStore),
-  })}, ${now})`.execute(db)
+    VALUES ('wh1', 'acc1', 'https://example.com/hook', '["license.created"]', ${CLEAR.webhook}, 1, ${now}, ${now})`.execute(
+    db,
+  )
+  await sql`INSERT INTO settings (key, value, updated_at) VALUES ('secret.jwt_hs256', ${JSON.stringify(CLEAR.jwt)}, ${now})`.execute(
+    db,
+  )
+  await sql`INSERT INTO settings (key, value, updated_at) VALUES ('sellrealm.installation_secrets', ${JSON.stringify(
+    {
+      auth_secret: CLEAR.instAuth,
+      auth_secret_hash: hash(CLEAR.instAuth),
+      store_secret: CLEAR.instStore,
+      store_secret_hash: hash(CLEAR.instStore),
+    },
+  )}, ${now})`.execute(db)
   await db.destroy()
   return dir
 }
@@ -62,7 +75,9 @@ function rawSecrets(dir: string) {
   const db = new BetterSqlite3(join(dir, 'keywarden.db'), { readonly: true })
   try {
     const one = (q: string) => db.prepare(q).pluck().get() as string
-    const inst = JSON.parse(one(`SELECT value FROM settings WHERE key = 'sellrealm.installation_secrets'`))
+    const inst = JSON.parse(
+      one(`SELECT value FROM settings WHERE key = 'sellrealm.installation_secrets'`),
+    )
     return {
       product: one(`SELECT secret_key FROM products WHERE id = 'prod1'`),
       auth: one(`SELECT auth_secret FROM accounts WHERE id = 'acc1'`),
@@ -96,7 +111,9 @@ describe('secrets at rest: sealed with master.key', () => {
         auth_secret: CLEAR.instAuth,
         store_secret: CLEAR.instStore,
       })
-      expect(Buffer.from(await s.settings.secret('jwt_hs256')).toString('base64url')).toBe(CLEAR.jwt)
+      expect(Buffer.from(await s.settings.secret('jwt_hs256')).toString('base64url')).toBe(
+        CLEAR.jwt,
+      )
     } finally {
       await runtime.close()
     }
@@ -106,13 +123,21 @@ describe('secrets at rest: sealed with master.key', () => {
     const s = await startTestServer()
     dirs.push(s.dataDir)
     const p = await s.runtime.services.products.create(CONSOLE, { name: 'Fresh' })
-    await s.json('/api/auth/register', { body: { email: 'a@example.com', password: 'correct horse battery staple' } })
+    await s.json('/api/auth/register', {
+      body: { email: 'a@example.com', password: 'correct horse battery staple' },
+    })
     const db = new BetterSqlite3(join(s.dataDir, 'keywarden.db'), { readonly: true })
     try {
-      const stored = db.prepare(`SELECT secret_key FROM products WHERE id = ?`).pluck().get(p.id) as string
+      const stored = db
+        .prepare(`SELECT secret_key FROM products WHERE id = ?`)
+        .pluck()
+        .get(p.id) as string
       expect(stored).toMatch(SEALED)
       expect(p.secret_key).toMatch(/^sk_live_\w{16,}$/)
-      const secrets = db.prepare(`SELECT auth_secret || ' ' || store_secret FROM accounts`).pluck().all() as string[]
+      const secrets = db
+        .prepare(`SELECT auth_secret || ' ' || store_secret FROM accounts`)
+        .pluck()
+        .all() as string[]
       expect(secrets).toHaveLength(1)
       for (const pair of secrets) for (const v of pair.split(' ')) expect(v).toMatch(SEALED)
     } finally {
@@ -157,16 +182,18 @@ describe('backups carry what a restore on another machine needs, sealed with the
 
     const fresh = mkdtempSync(join(tmpdir(), 'kw-restored-'))
     dirs.push(fresh)
-    await expect(restoreInstallation(fresh, backupFile, Buffer.alloc(32, 1).toString('base64'))).rejects.toThrow(
-      /\.keys does not open with that backup key/,
-    )
+    await expect(
+      restoreInstallation(fresh, backupFile, Buffer.alloc(32, 1).toString('base64')),
+    ).rejects.toThrow(/\.keys does not open with that backup key/)
     await restoreInstallation(fresh, backupFile, backupKey)
     expect(readFileSync(join(fresh, 'keys', 'rsa-private.pem'), 'utf8')).toBe(rsaPem)
     const restored = await startRuntime({ dataDir: fresh, host: '127.0.0.1', port: 0 })
     try {
       await restored.services.licensing.attestor.ready()
       expect(restored.services.licensing.publicKeyPem()).toBe(publicKey)
-      expect((await restored.services.products.get(CONSOLE, product.id)).secret_key).toBe(product.secret_key)
+      expect((await restored.services.products.get(CONSOLE, product.id)).secret_key).toBe(
+        product.secret_key,
+      )
       // The API key's sealed signing secret still verifies a signed request.
       const ts = String(Math.floor(Date.now() / 1000))
       const path = '/api/products'
@@ -175,7 +202,9 @@ describe('backups carry what a restore on another machine needs, sealed with the
         headers: { 'x-api-key': key.key, 'x-timestamp': ts, 'x-signature': sig },
       })
       expect(r.status).toBe(200)
-      expect(((await r.json()) as { data: { name: string }[] }).data.map((p) => p.name)).toEqual(['Moved App'])
+      expect(((await r.json()) as { data: { name: string }[] }).data.map((p) => p.name)).toEqual([
+        'Moved App',
+      ])
     } finally {
       await restored.close()
     }

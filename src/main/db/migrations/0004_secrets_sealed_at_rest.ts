@@ -12,9 +12,9 @@ import { isSealed, loadMasterKey, seal, sealedAad } from '../../crypto/seal'
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations must not depend on the current schema type
 export async function up(db: Kysely<any>): Promise<void> {
-  const file = (await sql<{ name: string; file: string }>`PRAGMA database_list`.execute(db)).rows.find(
-    (r) => r.name === 'main',
-  )?.file
+  const file = (
+    await sql<{ name: string; file: string }>`PRAGMA database_list`.execute(db)
+  ).rows.find((r) => r.name === 'main')?.file
   let master: Buffer | null = null
   const key = () => {
     if (master) return master
@@ -24,10 +24,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   }
   const sealed = (v: string, aad: string) => (isSealed(v) ? v : seal(key(), v, aad))
 
-  const products = await sql<{ id: string; secret_key: string }>`SELECT id, secret_key FROM products`.execute(db)
+  const products = await sql<{
+    id: string
+    secret_key: string
+  }>`SELECT id, secret_key FROM products`.execute(db)
   for (const p of products.rows) {
     const v = sealed(p.secret_key, sealedAad.productSecret(p.id))
-    if (v !== p.secret_key) await sql`UPDATE products SET secret_key = ${v} WHERE id = ${p.id}`.execute(db)
+    if (v !== p.secret_key)
+      await sql`UPDATE products SET secret_key = ${v} WHERE id = ${p.id}`.execute(db)
   }
 
   const accounts = await sql<{ id: string; auth_secret: string; store_secret: string }>`
@@ -36,18 +40,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     const auth = sealed(a.auth_secret, sealedAad.authSecret(a.id))
     const store = sealed(a.store_secret, sealedAad.storeSecret(a.id))
     if (auth !== a.auth_secret || store !== a.store_secret) {
-      await sql`UPDATE accounts SET auth_secret = ${auth}, store_secret = ${store} WHERE id = ${a.id}`.execute(db)
+      await sql`UPDATE accounts SET auth_secret = ${auth}, store_secret = ${store} WHERE id = ${a.id}`.execute(
+        db,
+      )
     }
   }
 
-  const webhooks = await sql<{ id: string; secret: string }>`SELECT id, secret FROM webhooks`.execute(db)
+  const webhooks = await sql<{
+    id: string
+    secret: string
+  }>`SELECT id, secret FROM webhooks`.execute(db)
   for (const w of webhooks.rows) {
     const v = sealed(w.secret, sealedAad.webhookSecret(w.id))
     if (v !== w.secret) await sql`UPDATE webhooks SET secret = ${v} WHERE id = ${w.id}`.execute(db)
   }
 
   const settings = await sql<{ key: string; value: string }>`
-    SELECT key, value FROM settings WHERE key LIKE 'secret.%' OR key = 'sellrealm.installation_secrets'`.execute(db)
+    SELECT key, value FROM settings WHERE key LIKE 'secret.%' OR key = 'sellrealm.installation_secrets'`.execute(
+    db,
+  )
   for (const s of settings.rows) {
     let value: string
     if (s.key === 'sellrealm.installation_secrets') {
@@ -60,6 +71,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     } else {
       value = JSON.stringify(sealed(JSON.parse(s.value) as string, sealedAad.setting(s.key)))
     }
-    if (value !== s.value) await sql`UPDATE settings SET value = ${value} WHERE key = ${s.key}`.execute(db)
+    if (value !== s.value)
+      await sql`UPDATE settings SET value = ${value} WHERE key = ${s.key}`.execute(db)
   }
 }

@@ -294,7 +294,9 @@ export function createAccountsService(
     /** The account owning a SellRealm License API `auth_secret` (constant-time confirmed). */
     async byAuthSecret(secret: string): Promise<Account | null> {
       const a = await repo.findAccountByAuthSecretHash(ctx.db, sha256Hex(secret))
-      return a && a.is_active === 1 && safeEqual(ctx.secrets.open(a.auth_secret, sealedAad.authSecret(a.id)), secret)
+      return a &&
+        a.is_active === 1 &&
+        safeEqual(ctx.secrets.open(a.auth_secret, sealedAad.authSecret(a.id)), secret)
         ? a
         : null
     },
@@ -302,7 +304,9 @@ export function createAccountsService(
     /** The account owning a SellRealm Store API `store_secret` (constant-time confirmed). */
     async byStoreSecret(secret: string): Promise<Account | null> {
       const a = await repo.findAccountByStoreSecretHash(ctx.db, sha256Hex(secret))
-      return a && a.is_active === 1 && safeEqual(ctx.secrets.open(a.store_secret, sealedAad.storeSecret(a.id)), secret)
+      return a &&
+        a.is_active === 1 &&
+        safeEqual(ctx.secrets.open(a.store_secret, sealedAad.storeSecret(a.id)), secret)
         ? a
         : null
     },

@@ -67,7 +67,9 @@ export async function restoreInstallation(
   }
   const keysFile = `${backupFile}.keys`
   if (!existsSync(keysFile)) {
-    throw new Error(`${keysFile} is missing: a restore on another machine needs the keys file beside the backup`)
+    throw new Error(
+      `${keysFile} is missing: a restore on another machine needs the keys file beside the backup`,
+    )
   }
   let bundle: KeysBundle
   try {
@@ -77,11 +79,14 @@ export async function restoreInstallation(
     parseMasterKey(bundle.master_key, 'master key')
     createPublicKey(bundle.rsa_private_pem)
   } catch {
-    throw new Error(`${keysFile} does not open with that backup key (the content of backup.key of the installation that made it)`)
+    throw new Error(
+      `${keysFile} does not open with that backup key (the content of backup.key of the installation that made it)`,
+    )
   }
   const src = new BetterSqlite3(backupFile, { readonly: true, fileMustExist: true })
   try {
-    if (src.pragma('quick_check', { simple: true }) !== 'ok') throw new Error(`${backupFile} is damaged`)
+    if (src.pragma('quick_check', { simple: true }) !== 'ok')
+      throw new Error(`${backupFile} is damaged`)
   } catch (e) {
     src.close()
     throw e

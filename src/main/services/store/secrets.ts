@@ -85,7 +85,14 @@ export function createSecretsService(
       const pair = newPair()
       const now = nowIso(ctx)
       if (actor.kind === 'account') {
-        if (!(await repo.setAccountSecrets(ctx.db, actor.accountId, sealPair(pair, actor.accountId), now))) {
+        if (
+          !(await repo.setAccountSecrets(
+            ctx.db,
+            actor.accountId,
+            sealPair(pair, actor.accountId),
+            now,
+          ))
+        ) {
           throw new DomainError('NOT_FOUND', 'Account not found')
         }
       } else {

@@ -132,7 +132,10 @@ export function createWebhooksService(
         owner_id: ownerOf(actor),
         url: i.url,
         events: JSON.stringify([...new Set(i.events)]),
-        secret: ctx.secrets.seal(i.secret ?? `whsec_${randomToken(24)}`, sealedAad.webhookSecret(id)),
+        secret: ctx.secrets.seal(
+          i.secret ?? `whsec_${randomToken(24)}`,
+          sealedAad.webhookSecret(id),
+        ),
         is_active: i.is_active === false ? 0 : 1,
         created_at: now,
         updated_at: now,

@@ -38,7 +38,7 @@ export function BackupSection() {
     <Card>
       <CardHeader
         title="Backups"
-        description="Consistent copies of the live database, taken while the server keeps running."
+        description="Consistent copies of the live database, taken while the server keeps running. Each comes with a .keys file: master.key and the signing key, sealed with the backup key (backup.key in the data folder). Keep a copy of backup.key apart from your backups: a restore on another machine needs it (npm run serve -- --restore FILE --backup-key-file PATH)."
         actions={
           <Button size="sm" variant="primary" onClick={() => void backupNow()}>
             <DatabaseBackup aria-hidden="true" size={14} /> Back up now
@@ -58,6 +58,7 @@ export function BackupSection() {
                   <div className="truncate font-mono text-[13px]">{b.name}</div>
                   <div className="text-xs text-muted">
                     {fmtDateTime(b.created_at)} · {fmtBytes(b.bytes)}
+                    {b.keys_included ? ' · keys sealed beside it' : ' · database only'}
                   </div>
                 </div>
                 <Button
@@ -108,8 +109,8 @@ export function BackupSection() {
           <div role="status" aria-label="Integrity check result" className="mt-2 text-sm">
             {integrity.ok ? (
               <p className="text-muted">
-                Integrity check passed ({fmtDateTime(integrity.checked_at)},{' '}
-                {integrity.duration_ms} ms).
+                Integrity check passed ({fmtDateTime(integrity.checked_at)}, {integrity.duration_ms}{' '}
+                ms).
               </p>
             ) : (
               <>
