@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { restoreInstallation } from './services/backup/keys'
 import { randomToken } from './crypto/random'
-import { resolveDataDir, startRuntime } from './runtime'
+import { resolveDataDir, shutdown, startRuntime } from './runtime'
 import { DEFAULT_PORT } from './http/server'
 import { boundHeapGrowth } from './heap'
 
@@ -76,15 +76,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
-    console.log(`${signal} received: closing`)
-    try {
-      await runtime.close()
-    } catch (e) {
-      // One line, never a stack trace: the data stays as the last commit left it.
-      console.error(`Keywarden closed with an error: ${e instanceof Error ? e.message : String(e)}`)
-      process.exit(1)
-    }
-    process.exit(0)
+    process.exit(await shutdown(runtime, signal))
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))

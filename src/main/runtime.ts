@@ -159,3 +159,23 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   await services.webhooks.start()
   return runtime
 }
+
+/**
+ * Closes on a signal and says so in one line; returns the exit code. A failing close (a
+ * database gone read-only or broken underneath) is reported as one line, never a stack trace.
+ */
+export async function shutdown(
+  runtime: Pick<Runtime, 'close'>,
+  signal: string,
+  out: Pick<Console, 'log' | 'error'> = console,
+): Promise<number> {
+  out.log(`${signal} received: closing`)
+  try {
+    await runtime.close()
+    return 0
+  } catch (e) {
+    const msg = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ')
+    out.error(`Keywarden closed with an error: ${msg}`)
+    return 1
+  }
+}

@@ -189,3 +189,34 @@ describe('system.integrityCheck: the full check on demand from the console', () 
     }
   })
 })
+
+describe('shutdown never prints a stack trace', () => {
+  it('a SIGTERM with the database broken underneath closes with one line and exit code 1', async () => {
+    const { shutdown } = await import('../../src/main/runtime')
+    const dir = copyOfInstallation()
+    const runtime = await startRuntime({ dataDir: dir, host: '127.0.0.1', port: 0 })
+    // The database connection dies under the running server (what a vanished disk looks like).
+    runtime.store.sqlite.close()
+    const lines: string[] = []
+    const out = { log: (m: string) => lines.push(m), error: (m: string) => lines.push(m) }
+    expect(await shutdown(runtime, 'SIGTERM', out)).toBe(1)
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toBe('SIGTERM received: closing')
+    expect(lines[1]).toMatch(/^Keywarden closed with an error: [^\n]+$/)
+    expect(lines.join('\n').includes('    at ')).toBe(false)
+  })
+
+  it('a healthy shutdown says one line and exits 0', async () => {
+    const { shutdown } = await import('../../src/main/runtime')
+    const runtime = await startRuntime({
+      dataDir: copyOfInstallation(),
+      host: '127.0.0.1',
+      port: 0,
+    })
+    const lines: string[] = []
+    expect(
+      await shutdown(runtime, 'SIGINT', { log: (m) => lines.push(m), error: (m) => lines.push(m) }),
+    ).toBe(0)
+    expect(lines).toEqual(['SIGINT received: closing'])
+  })
+})

@@ -186,7 +186,13 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
   function schedule(): void {
     if (!running) return
     if (timer) clearTimeout(timer)
-    const next = outbox.nextDueAt(ctx.sqlite)
+    let next: string | null = null
+    try {
+      next = outbox.nextDueAt(ctx.sqlite)
+    } catch {
+      // A database closing or broken underneath: look again after the idle wait, never throw
+      // out of a timer (that would end the process with a stack trace).
+    }
     const wait =
       next === null
         ? IDLE_MS
