@@ -210,3 +210,28 @@ describe('backups carry what a restore on another machine needs, sealed with the
     }
   })
 })
+
+describe('a console restore refuses a backup of another installation', () => {
+  it('answers a validation error naming `serve --restore`, and keeps the current data', async () => {
+    const { loginConsole } = await import('../helpers/server')
+    const { readFileSync } = await import('node:fs')
+    const token = 'foreign-setup-token-123456'
+    const a = await startTestServer()
+    const b = await startTestServer({ console: { setupToken: token } })
+    dirs.push(a.dataDir, b.dataDir)
+    try {
+      await a.runtime.services.products.create(CONSOLE, { name: 'Other installation' })
+      const backup = await a.runtime.services.backup.backup()
+      const bytes = readFileSync(join(a.dataDir, 'backups', backup.name)).toString('base64')
+      await b.runtime.services.products.create(CONSOLE, { name: 'Mine' })
+      const rpc = await loginConsole(b, token)
+      const r = await rpc('system.restore', { file: 'foreign.db', bytesBase64: bytes })
+      expect(r.status).toBe(400)
+      expect(r.body.error.message).toMatch(/belongs to another installation .*serve -- --restore/)
+      expect((await b.runtime.services.products.list(CONSOLE)).map((p) => p.name)).toEqual(['Mine'])
+    } finally {
+      await a.runtime.close()
+      await b.runtime.close()
+    }
+  })
+})

@@ -16,6 +16,7 @@ import type { EventsService } from '../events'
 import { rsaPrivateKeyPath } from '../../crypto/keys'
 import { migrate } from '../../db/connection'
 import { writeKeysBundle } from './keys'
+import { sealedAad } from '../../crypto/seal'
 
 const NAME = /^[\w.-]+\.db$/
 
@@ -62,7 +63,26 @@ export function createBackupService(ctx: ServiceContext, deps: { events: EventsS
         .get()
       if (ok !== 'ok' || !hasLicenses) throw new Error('not a Keywarden database')
     } catch {
+      db?.close()
       throw new DomainError('VALIDATION_ERROR', 'That file is not a Keywarden database backup')
+    }
+    try {
+      // Its sealed secrets must open with this installation's master.key: a backup of another
+      // installation would leave every product secret and API-key signature unreadable.
+      const p = db
+        .prepare(`SELECT id, secret_key FROM products WHERE secret_key LIKE 'v1.%' LIMIT 1`)
+        .get() as { id: string; secret_key: string } | undefined
+      if (p) {
+        try {
+          ctx.secrets.open(p.secret_key, sealedAad.productSecret(p.id))
+        } catch {
+          throw new DomainError(
+            'VALIDATION_ERROR',
+            'That backup belongs to another installation (its secrets are sealed with another master.key): ' +
+              'restore it into an empty data folder with `npm run serve -- --restore FILE --backup-key-file PATH`',
+          )
+        }
+      }
     } finally {
       db?.close()
     }
