@@ -1,13 +1,16 @@
 import { parseArgs } from 'node:util'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { restoreInstallation } from './services/backup/keys'
 import { randomToken } from './crypto/random'
-import { resolveDataDir, startRuntime } from './runtime'
+import { resolveDataDir, shutdown, startRuntime } from './runtime'
 import { DEFAULT_PORT } from './http/server'
 import { boundHeapGrowth } from './heap'
 import { isAddressOrCidr, isHostName, splitList } from './services/settings/trust'
 
 const HELP = `Usage: npm run serve -- [--data DIR] [--port N] [--host H] [--console]
                         [--trusted-proxy IP/CIDR ...] [--allowed-host NAME ...]
+                        [--restore FILE --backup-key-file PATH] [--reset-identity]
 
   --data DIR            data directory (default: $KEYWARDEN_DATA or ~/.keywarden)
   --port N              port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)
@@ -17,6 +20,12 @@ const HELP = `Usage: npm run serve -- [--data DIR] [--port N] [--host H] [--cons
                         are believed; repeat or comma-separate ($KEYWARDEN_TRUSTED_PROXIES)
   --allowed-host NAME   a host name the management API and console answer to besides this
                         machine's own; repeat or comma-separate ($KEYWARDEN_ALLOWED_HOSTS)
+  --restore FILE        first make the (empty) data folder the installation backup FILE came
+                        from: its database, master.key and RSA key (from FILE.keys, opened
+                        with the backup key read from --backup-key-file PATH or
+                        $KEYWARDEN_BACKUP_KEY)
+  --reset-identity      replace a missing or damaged RSA key (keys/) with a new one: apps that
+                        pinned the old public key stop verifying, so only do this deliberately
 
   $KEYWARDEN_SETUP_TOKEN (or $KEYWARDEN_CONSOLE_TOKEN) sets the setup token that creates the
   first admin; otherwise a random one is printed while no admin exists.`
@@ -31,6 +40,9 @@ async function main(): Promise<void> {
       console: { type: 'boolean', default: false },
       'trusted-proxy': { type: 'string', multiple: true },
       'allowed-host': { type: 'string', multiple: true },
+      'reset-identity': { type: 'boolean', default: false },
+      restore: { type: 'string' },
+      'backup-key-file': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -64,13 +76,28 @@ async function main(): Promise<void> {
   const setupToken =
     process.env.KEYWARDEN_SETUP_TOKEN || process.env.KEYWARDEN_CONSOLE_TOKEN || randomToken(24)
   boundHeapGrowth()
+  const dataDir = resolveDataDir(values.data)
+  if (values.restore) {
+    const keyText = values['backup-key-file']
+      ? readFileSync(values['backup-key-file'], 'utf8')
+      : process.env.KEYWARDEN_BACKUP_KEY
+    if (!keyText) {
+      console.error(
+        '--restore needs the backup key: --backup-key-file PATH or KEYWARDEN_BACKUP_KEY',
+      )
+      process.exit(2)
+    }
+    await restoreInstallation(dataDir, values.restore, keyText)
+    console.log(`Restored ${values.restore} (database, master.key, RSA key) into ${dataDir}`)
+  }
   const runtime = await startRuntime({
-    dataDir: resolveDataDir(values.data),
+    dataDir,
     host: values.host ?? '127.0.0.1',
     port,
     setupToken,
     trustedProxies,
     allowedHosts,
+    resetIdentity: values['reset-identity'],
     console: values.console
       ? { setupToken, staticDir: join(import.meta.dirname, '../renderer') }
       : undefined,
@@ -90,9 +117,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
-    console.log(`${signal} received: closing`)
-    await runtime.close()
-    process.exit(0)
+    process.exit(await shutdown(runtime, signal))
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs'
 import { homedir, networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { openStore, type Store } from './db/connection'
+import { DATABASE_FILE, preflight } from './preflight'
 import { createServices, type Services } from './services'
 import type { Clock } from './services/context'
 import { createHandlers, type Handlers } from './rpc/handlers'
@@ -40,6 +40,8 @@ export interface RuntimeOptions {
   logger?: boolean
   /** Injected clock (tests drive license expiry and webhook retries with it). */
   clock?: Clock
+  /** `--reset-identity`: replace a missing or damaged RSA key with a new one (new public key). */
+  resetIdentity?: boolean
   /** Desktop-only settings the console may change (the Electron shell passes them). */
   desktop?: DesktopHooks
   /**
@@ -75,8 +77,9 @@ export interface Runtime {
  * the headless server both start exactly this; neither adds rules of its own.
  */
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
-  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 })
-  const store = await openStore(join(opts.dataDir, 'keywarden.db'))
+  // A damaged data folder refuses here, with one line naming the file and the way out.
+  preflight(opts.dataDir, { resetIdentity: opts.resetIdentity })
+  const store = await openStore(join(opts.dataDir, DATABASE_FILE))
   const services = createServices({ store, dataDir: opts.dataDir, clock: opts.clock })
   await services.ready()
   services.settings.addStartupTrust({
@@ -156,6 +159,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       return next
     },
     async close() {
+      // A first start stopped early still leaves its identity: the next start would otherwise
+      // find an installation without keys and refuse.
+      await services.licensing.attestor.ready().catch(() => {})
       await draining
       if (server) await server.close()
       server = null
@@ -172,4 +178,24 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // The webhook outbox worker and the license-expiry sweep; stopped by close().
   await services.webhooks.start()
   return runtime
+}
+
+/**
+ * Closes on a signal and says so in one line; returns the exit code. A failing close (a
+ * database gone read-only or broken underneath) is reported as one line, never a stack trace.
+ */
+export async function shutdown(
+  runtime: Pick<Runtime, 'close'>,
+  signal: string,
+  out: Pick<Console, 'log' | 'error'> = console,
+): Promise<number> {
+  out.log(`${signal} received: closing`)
+  try {
+    await runtime.close()
+    return 0
+  } catch (e) {
+    const msg = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ')
+    out.error(`Keywarden closed with an error: ${msg}`)
+    return 1
+  }
 }

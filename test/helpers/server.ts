@@ -19,7 +19,7 @@ import { rsaPrivateKeyPath } from '../../src/main/crypto/keys'
  * server does not spend ~1 s of CPU generating its own. (First-start generation itself is
  * tested in client-envelope.test.ts with a bare data directory.)
  */
-function seedServerKey(dataDir: string): void {
+export function seedServerKey(dataDir: string): void {
   const cached = join(tmpdir(), 'keywarden-test-rsa-4096.pem')
   if (!existsSync(cached)) {
     const { privateKey } = generateKeyPairSync('rsa', {

@@ -70,6 +70,7 @@ describe('installation channels refuse a user account', () => {
       'system.desktop': {},
       'system.setDesktop': { notify_critical: true },
       'system.backups': {},
+      'system.integrityCheck': {},
       'system.backup': {},
       'system.restore': { name: backup.name },
       'settings.get': {},

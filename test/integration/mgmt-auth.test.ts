@@ -34,19 +34,27 @@ describe('management API: accounts and JWT auth', () => {
     expect(me.body.data).not.toHaveProperty('password_hash')
   })
 
-  it('gives every account 48-char SellRealm secrets, stored with their SHA-256', async () => {
+  // Issue 11.6: the secrets are stored sealed under master.key (no longer in clear).
+  it('gives every account 48-char SellRealm secrets, stored sealed with their SHA-256', async () => {
     const row = await s.runtime.store.db
       .selectFrom('accounts')
       .selectAll()
       .where('id', '=', admin.id)
       .executeTakeFirstOrThrow()
-    expect(row.auth_secret).toMatch(/^[A-Za-z0-9]{48}$/)
-    expect(row.store_secret).toMatch(/^[A-Za-z0-9]{48}$/)
-    expect(row.auth_secret).not.toBe(row.store_secret)
+    expect(row.auth_secret).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/)
+    expect(row.store_secret).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/)
+    const pair = await s.runtime.services.store.secrets.get({
+      kind: 'account',
+      accountId: admin.id,
+      role: 'admin',
+    })
+    expect(pair.auth_secret).toMatch(/^[A-Za-z0-9]{48}$/)
+    expect(pair.store_secret).toMatch(/^[A-Za-z0-9]{48}$/)
+    expect(pair.auth_secret).not.toBe(pair.store_secret)
     expect(row.password_hash).toMatch(/^scrypt\$/)
-    expect((await s.runtime.services.accounts.byAuthSecret(row.auth_secret))?.id).toBe(admin.id)
+    expect((await s.runtime.services.accounts.byAuthSecret(pair.auth_secret))?.id).toBe(admin.id)
     expect(
-      await s.runtime.services.accounts.byAuthSecret(row.auth_secret.slice(0, -1) + 'x'),
+      await s.runtime.services.accounts.byAuthSecret(pair.auth_secret.slice(0, -1) + 'x'),
     ).toBeNull()
   })
 

@@ -15,14 +15,20 @@ import { join } from 'node:path'
 const FILE = 'master.key'
 const VERSION = 'v1'
 
+/** The key in a master.key file's text; throws naming `path` when it is not one. */
+export function parseMasterKey(text: string, path: string): Buffer {
+  const trimmed = text.trim()
+  const key = Buffer.from(trimmed, 'base64')
+  if (key.length !== 32 || !/^[A-Za-z0-9+/]+=*$/.test(trimmed)) {
+    throw new Error(`${path} is not a 32-byte base64 master key`)
+  }
+  return key
+}
+
 /** Reads the installation master key, creating it (32 random bytes, 0600) on first use. */
 export function loadMasterKey(dataDir: string): Buffer {
   const path = join(dataDir, FILE)
-  if (existsSync(path)) {
-    const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64')
-    if (key.length !== 32) throw new Error(`${path} is not a 32-byte base64 master key`)
-    return key
-  }
+  if (existsSync(path)) return parseMasterKey(readFileSync(path, 'utf8'), path)
   const key = randomBytes(32)
   // 'wx': never overwrite a key another process created a moment ago (that would orphan
   // every secret sealed with it); re-read instead.
@@ -59,4 +65,54 @@ export function unseal(masterKey: Buffer, sealed: string, aad: string): string {
   d.setAAD(Buffer.from(aad, 'utf8'))
   d.setAuthTag(Buffer.from(tag, 'base64url'))
   return Buffer.concat([d.update(Buffer.from(ct, 'base64url')), d.final()]).toString('utf8')
+}
+
+/** True for a value made by `seal` (`v1.<iv>.<tag>.<ciphertext>`). */
+export function isSealed(value: string): boolean {
+  const parts = value.split('.')
+  return parts.length === 4 && parts[0] === VERSION
+}
+
+/**
+ * The secrets in the database that the server must read back (product secret keys, SellRealm
+ * secrets, webhook signing secrets, the JWT signing secret), sealed under master.key. Each is
+ * bound (`aad`) to its table, column and row, so a sealed value copied elsewhere does not open.
+ */
+export interface SecretBox {
+  seal(plaintext: string, aad: string): string
+  /** Opens a sealed value; a value stored in clear by a release before 0004 is read as it is. */
+  open(stored: string, aad: string): string
+}
+
+const OPEN_CACHE = 10_000
+
+export function createSecretBox(dataDir: string): SecretBox {
+  let master: Buffer | null = null
+  const key = () => (master ??= loadMasterKey(dataDir))
+  // Hot paths (every signed client request opens its product's secret) read from here.
+  const opened = new Map<string, string>()
+  return {
+    seal: (plaintext, aad) => seal(key(), plaintext, aad),
+    open(stored, aad) {
+      if (!isSealed(stored)) return stored
+      const id = `${aad}\u0000${stored}`
+      const known = opened.get(id)
+      if (known !== undefined) return known
+      const plain = unseal(key(), stored, aad)
+      if (opened.size >= OPEN_CACHE) opened.clear()
+      opened.set(id, plain)
+      return plain
+    },
+  }
+}
+
+/** The `aad` each sealed database secret is bound to. */
+export const sealedAad = {
+  productSecret: (productId: string) => `products.secret_key:${productId}`,
+  authSecret: (accountId: string) => `accounts.auth_secret:${accountId}`,
+  storeSecret: (accountId: string) => `accounts.store_secret:${accountId}`,
+  installationAuthSecret: 'settings.sellrealm.installation_secrets:auth_secret',
+  installationStoreSecret: 'settings.sellrealm.installation_secrets:store_secret',
+  webhookSecret: (webhookId: string) => `webhooks.secret:${webhookId}`,
+  setting: (key: string) => `settings:${key}`,
 }

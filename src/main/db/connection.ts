@@ -1,3 +1,4 @@
+import { chmodSync, existsSync } from 'node:fs'
 import BetterSqlite3 from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
 import { Migrator } from 'kysely/migration'
@@ -32,8 +33,17 @@ const SAFETY_AUTOCHECKPOINT = 10_000
  * durable across process crashes in WAL mode (only an OS crash may lose the last commit).
  */
 export async function openStore(file: string): Promise<Store> {
-  const sqlite = new BetterSqlite3(file)
-  sqlite.pragma('journal_mode = WAL')
+  // Owner-only from the first byte: SQLite creates the -wal and -shm files with the mode of the
+  // database file, and the umask covers a database it creates itself.
+  const umask = process.umask(0o077)
+  let sqlite: BetterSqlite3.Database
+  try {
+    sqlite = new BetterSqlite3(file)
+    sqlite.pragma('journal_mode = WAL')
+  } finally {
+    process.umask(umask)
+  }
+  if (file !== ':memory:') ownerOnly(file)
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
@@ -74,6 +84,13 @@ export async function openStore(file: string): Promise<Store> {
         await db.destroy()
       }
     },
+  }
+}
+
+/** chmod 0600 the database and its -wal/-shm files (those that exist). */
+export function ownerOnly(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(f)) chmodSync(f, 0o600)
   }
 }
 

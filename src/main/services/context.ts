@@ -3,6 +3,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import type { Db } from '../db/connection'
 import type { GroupCommit } from '../db/group-commit'
 import type { Role } from '../db/schema'
+import type { SecretBox } from '../crypto/seal'
 
 /** Who is asking. Services scope what an actor may see and change; adapters build actors. */
 export type Actor =
@@ -32,6 +33,8 @@ export interface ServiceContext {
   /** Hot-path writes (licensing, events, replay guard) share one COMMIT per event-loop turn. */
   writes: GroupCommit
   dataDir: string
+  /** Seals and opens the secrets the database keeps (under master.key). */
+  secrets: SecretBox
   clock: Clock
   /** In-process pushes (new events, status changes) for the console and webhooks. */
   bus: EventEmitter

@@ -25,6 +25,7 @@ import { createSessionsService } from './sessions'
 import { createLicensingService } from './licensing'
 import { createReplayGuard } from './replay'
 import { createGroupCommit } from '../db/group-commit'
+import { createSecretBox } from '../crypto/seal'
 import type { SettingsDto } from '@shared/accounts'
 
 export interface ServicesOptions {
@@ -45,6 +46,7 @@ export function createServices(opts: ServicesOptions) {
     sqlite: opts.store.sqlite,
     writes: createGroupCommit(opts.store.sqlite),
     dataDir: opts.dataDir,
+    secrets: createSecretBox(opts.dataDir),
     clock: opts.clock ?? (() => new Date()),
     bus,
   }

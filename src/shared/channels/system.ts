@@ -26,6 +26,20 @@ export interface BackupDto {
   name: string
   bytes: number
   created_at: string
+  /**
+   * `<name>.keys` lies beside it: master.key and the RSA key, sealed with the installation's
+   * backup key (<data>/backup.key), for a restore on another machine (`serve --restore`).
+   */
+  keys_included: boolean
+}
+
+/** The answer of SQLite's full `PRAGMA integrity_check` on the live database. */
+export interface IntegrityCheckDto {
+  ok: boolean
+  /** `['ok']`, or SQLite's findings (at most 100 lines). */
+  messages: string[]
+  checked_at: string
+  duration_ms: number
 }
 
 const backupName = z
@@ -60,6 +74,8 @@ export const systemChannels = {
     .for('admin')
     .returns<DesktopSettings>(),
   'system.backups': channel(none).for('admin').returns<BackupDto[]>(),
+  /** Full `PRAGMA integrity_check` of the live database (a start runs only `quick_check`). */
+  'system.integrityCheck': channel(none).for('admin').returns<IntegrityCheckDto>(),
   /** SQLite online backup of the live database into <data>/backups/. */
   'system.backup': channel(none).for('admin').returns<BackupDto>(),
   /**

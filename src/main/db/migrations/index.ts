@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely/migration'
 import * as m0001 from './0001_initial'
 import * as m0002 from './0002_time_ordered_replay_guard'
 import * as m0003 from './0003_license_search_rows_written_by_inserts'
+import * as m0004 from './0004_secrets_sealed_at_rest'
 
 /**
  * Every migration, in order. A static list (not a folder scan) because the main process is
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_time_ordered_replay_guard': m0002,
   '0003_license_search_rows_written_by_inserts': m0003,
+  '0004_secrets_sealed_at_rest': m0004,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -92,6 +92,7 @@ export function consoleHandlers({
     },
     'system.backups': async () => s.backup.list(),
     'system.backup': async () => s.backup.backup(),
+    'system.integrityCheck': async () => s.backup.integrityCheck(),
     'system.restore': async (i) =>
       s.backup.restore(
         'name' in i

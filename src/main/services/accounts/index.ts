@@ -1,3 +1,4 @@
+import { sealedAad } from '../../crypto/seal'
 import { DomainError } from '@shared/errors'
 import {
   changePasswordSchema,
@@ -89,16 +90,17 @@ export function createAccountsService(
         if (!first && role === null && !settings.registration_open) {
           throw new DomainError('FORBIDDEN', 'Registration is closed; ask an admin for an account')
         }
+        const id = uuid()
         return repo.insertAccount(trx, {
-          id: uuid(),
+          id,
           email: input.email,
           display_name: input.display_name ?? input.email.split('@')[0],
           password_hash: passwordHash,
           role: first ? 'admin' : (role ?? 'user'),
           is_active: 1,
-          auth_secret: authSecret,
+          auth_secret: ctx.secrets.seal(authSecret, sealedAad.authSecret(id)),
           auth_secret_hash: sha256Hex(authSecret),
-          store_secret: storeSecret,
+          store_secret: ctx.secrets.seal(storeSecret, sealedAad.storeSecret(id)),
           store_secret_hash: sha256Hex(storeSecret),
           created_at: now,
           updated_at: now,
@@ -313,13 +315,21 @@ export function createAccountsService(
     /** The account owning a SellRealm License API `auth_secret` (constant-time confirmed). */
     async byAuthSecret(secret: string): Promise<Account | null> {
       const a = await repo.findAccountByAuthSecretHash(ctx.db, sha256Hex(secret))
-      return a && a.is_active === 1 && safeEqual(a.auth_secret, secret) ? a : null
+      return a &&
+        a.is_active === 1 &&
+        safeEqual(ctx.secrets.open(a.auth_secret, sealedAad.authSecret(a.id)), secret)
+        ? a
+        : null
     },
 
     /** The account owning a SellRealm Store API `store_secret` (constant-time confirmed). */
     async byStoreSecret(secret: string): Promise<Account | null> {
       const a = await repo.findAccountByStoreSecretHash(ctx.db, sha256Hex(secret))
-      return a && a.is_active === 1 && safeEqual(a.store_secret, secret) ? a : null
+      return a &&
+        a.is_active === 1 &&
+        safeEqual(ctx.secrets.open(a.store_secret, sealedAad.storeSecret(a.id)), secret)
+        ? a
+        : null
     },
   }
 }

@@ -1,10 +1,22 @@
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync, rmSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+  rmSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
-import type { BackupDto } from '@shared/channels/system'
+import type { BackupDto, IntegrityCheckDto } from '@shared/channels/system'
 import { DomainError } from '@shared/errors'
 import type { ServiceContext } from '../context'
 import type { EventsService } from '../events'
+import { rsaPrivateKeyPath } from '../../crypto/keys'
+import { migrate } from '../../db/connection'
+import { writeKeysBundle } from './keys'
+import { sealedAad } from '../../crypto/seal'
 
 const NAME = /^[\w.-]+\.db$/
 
@@ -22,13 +34,21 @@ export function createBackupService(ctx: ServiceContext, deps: { events: EventsS
 
   function describe(name: string): BackupDto {
     const st = statSync(join(dir, name))
-    return { name, bytes: st.size, created_at: st.mtime.toISOString() }
+    return {
+      name,
+      bytes: st.size,
+      created_at: st.mtime.toISOString(),
+      keys_included: existsSync(join(dir, `${name}.keys`)),
+    }
   }
 
   async function backupTo(prefix: string): Promise<BackupDto> {
     mkdirSync(dir, { recursive: true, mode: 0o700 })
     const name = `${prefix}-${stamp(ctx.clock())}.db`
     await ctx.sqlite.backup(join(dir, name))
+    chmodSync(join(dir, name), 0o600)
+    // What a restore on another machine needs (master.key, the RSA key), sealed with backup.key.
+    if (existsSync(rsaPrivateKeyPath(ctx.dataDir))) writeKeysBundle(ctx.dataDir, join(dir, name))
     return describe(name)
   }
 
@@ -43,7 +63,26 @@ export function createBackupService(ctx: ServiceContext, deps: { events: EventsS
         .get()
       if (ok !== 'ok' || !hasLicenses) throw new Error('not a Keywarden database')
     } catch {
+      db?.close()
       throw new DomainError('VALIDATION_ERROR', 'That file is not a Keywarden database backup')
+    }
+    try {
+      // Its sealed secrets must open with this installation's master.key: a backup of another
+      // installation would leave every product secret and API-key signature unreadable.
+      const p = db
+        .prepare(`SELECT id, secret_key FROM products WHERE secret_key LIKE 'v1.%' LIMIT 1`)
+        .get() as { id: string; secret_key: string } | undefined
+      if (p) {
+        try {
+          ctx.secrets.open(p.secret_key, sealedAad.productSecret(p.id))
+        } catch {
+          throw new DomainError(
+            'VALIDATION_ERROR',
+            'That backup belongs to another installation (its secrets are sealed with another master.key): ' +
+              'restore it into an empty data folder with `npm run serve -- --restore FILE --backup-key-file PATH`',
+          )
+        }
+      }
     } finally {
       db?.close()
     }
@@ -56,6 +95,26 @@ export function createBackupService(ctx: ServiceContext, deps: { events: EventsS
         .filter((n) => NAME.test(n))
         .map(describe)
         .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.name.localeCompare(a.name))
+    },
+
+    /** SQLite's full integrity check of the live database, on demand (the start runs quick_check). */
+    async integrityCheck(): Promise<IntegrityCheckDto> {
+      const started = performance.now()
+      const rows = ctx.sqlite.pragma('integrity_check(100)') as { integrity_check: string }[]
+      const messages = rows.map((r) => r.integrity_check)
+      const ok = messages.length === 1 && messages[0] === 'ok'
+      const result = {
+        ok,
+        messages,
+        checked_at: ctx.clock().toISOString(),
+        duration_ms: Math.round(performance.now() - started),
+      }
+      await deps.events.record({
+        type: 'system.integrity_check',
+        severity: ok ? 'info' : 'critical',
+        details: { ok, findings: ok ? 0 : messages.length },
+      })
+      return result
     },
 
     async backup(): Promise<BackupDto> {
@@ -91,6 +150,8 @@ export function createBackupService(ctx: ServiceContext, deps: { events: EventsS
         } finally {
           src.close()
         }
+        // A backup made by an older release is brought to this schema (its secrets sealed).
+        await migrate(ctx.db)
         const restored = 'name' in source ? source.name : source.file
         await deps.events.record({
           type: 'system.restored',

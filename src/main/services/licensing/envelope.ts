@@ -1,3 +1,4 @@
+import { sealedAad } from '../../crypto/seal'
 import { DomainError } from '@shared/errors'
 import {
   openEnvelope,
@@ -73,7 +74,7 @@ export function createEnvelopeService(
     async open(env: EnvelopeIn, meta: EnvelopeMeta): Promise<OpenedRequest> {
       const product = findProductSecret(ctx.sqlite, env.product_id)
       if (!product) throw new DomainError('PRODUCT_NOT_FOUND', 'Product not found')
-      const secret = product.secret_key
+      const secret = ctx.secrets.open(product.secret_key, sealedAad.productSecret(product.id))
       if (!verifyEnvelopeSignature(secret, env, env.timestamp, env.signature)) {
         return refuse(
           'tamper_detected',

@@ -1,3 +1,4 @@
+import { sealedAad } from '../../crypto/seal'
 import { z } from 'zod'
 import { DomainError } from '@shared/errors'
 import type { LicenseDefaults, ProductDto, ProductPolicy } from '@shared/dto'
@@ -73,27 +74,34 @@ export function createProductsService(
     return p
   }
 
+  /** The DTO with the secret key opened (it is stored sealed under master.key). */
+  const dto = (p: Product & { license_count?: number }): ProductDto => ({
+    ...toProductDto(p),
+    secret_key: ctx.secrets.open(p.secret_key, sealedAad.productSecret(p.id)),
+  })
+
   return {
     load,
 
     async list(actor: Actor, q?: string): Promise<ProductDto[]> {
       const owner = seesAll(actor) ? undefined : (ownerOf(actor) ?? undefined)
-      return (await repo.listProducts(ctx.db, { ownerId: owner, q })).map(toProductDto)
+      return (await repo.listProducts(ctx.db, { ownerId: owner, q })).map(dto)
     },
 
     async get(actor: Actor, id: string): Promise<ProductDto> {
-      return toProductDto(await load(actor, id))
+      return dto(await load(actor, id))
     },
 
     async create(actor: Actor, input: CreateProductInput): Promise<ProductDto> {
       const now = nowIso(ctx)
       const secret = newSecretKey()
+      const id = uuid()
       const row = await repo.insertProduct(ctx.db, {
-        id: uuid(),
+        id,
         owner_id: ownerOf(actor),
         name: input.name,
         description: input.description ?? '',
-        secret_key: secret,
+        secret_key: ctx.secrets.seal(secret, sealedAad.productSecret(id)),
         secret_key_hash: sha256Hex(secret),
         is_active: input.is_active === false ? 0 : 1,
         price_cents: input.price_cents ?? 0,
@@ -117,7 +125,7 @@ export function createProductsService(
         productId: row.id,
         details: { name: row.name },
       })
-      return toProductDto(row)
+      return dto(row)
     },
 
     async update(actor: Actor, id: string, input: UpdateProductInput): Promise<ProductDto> {
@@ -147,7 +155,7 @@ export function createProductsService(
         productId: id,
         details: { fields: Object.keys(input) },
       })
-      return toProductDto(row)
+      return dto(row)
     },
 
     /** A new secret key; the old one stops working at once (lookups go by the new hash). */
@@ -155,7 +163,7 @@ export function createProductsService(
       await load(actor, id)
       const secret = newSecretKey()
       await repo.updateProduct(ctx.db, id, {
-        secret_key: secret,
+        secret_key: ctx.secrets.seal(secret, sealedAad.productSecret(id)),
         secret_key_hash: sha256Hex(secret),
         updated_at: nowIso(ctx),
       })

@@ -1,3 +1,4 @@
+import { sealedAad } from '../../crypto/seal'
 import { randomBytes } from 'node:crypto'
 import { DomainError } from '@shared/errors'
 import {
@@ -124,13 +125,16 @@ export function createSettingsService(ctx: ServiceContext) {
     async secret(name: string, bytes = 64): Promise<Uint8Array> {
       const known = secrets.get(name)
       if (known) return known
+      // Stored sealed under master.key (bound to its settings key), never in clear.
+      const aad = sealedAad.setting(SECRET_PREFIX + name)
       const stored = await repo.putSettingIfAbsent(
         ctx.db,
         SECRET_PREFIX + name,
-        JSON.stringify(randomBytes(bytes).toString('base64url')),
+        JSON.stringify(ctx.secrets.seal(randomBytes(bytes).toString('base64url'), aad)),
         nowIso(ctx),
       )
-      const value = new Uint8Array(Buffer.from(JSON.parse(stored) as string, 'base64url'))
+      const opened = ctx.secrets.open(JSON.parse(stored) as string, aad)
+      const value = new Uint8Array(Buffer.from(opened, 'base64url'))
       secrets.set(name, value)
       return value
     },

@@ -8,6 +8,7 @@ import { openStore, type Store } from '../../db/connection'
 import { DEFAULT_SETTINGS } from '@shared/accounts'
 import { createSettingsService } from '.'
 import type { ServiceContext } from '../context'
+import { createSecretBox } from '../../crypto/seal'
 
 describe('settings service', () => {
   let store: Store
@@ -25,6 +26,7 @@ describe('settings service', () => {
       sqlite: store.sqlite,
       writes: createGroupCommit(store.sqlite),
       dataDir: dir,
+      secrets: createSecretBox(dir),
       clock: () => new Date(),
       bus: new EventEmitter(),
     }

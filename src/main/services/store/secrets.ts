@@ -1,3 +1,4 @@
+import { sealedAad } from '../../crypto/seal'
 import { DomainError } from '@shared/errors'
 import * as repo from '../../db/repositories/store'
 import { randomAlnum, safeEqual, sha256Hex } from '../../crypto/random'
@@ -42,10 +43,26 @@ export function createSecretsService(
 ) {
   let installationCache: repo.SecretPair | null = null
 
+  // Stored sealed under master.key, bound to their account (or to the installation's setting).
+  const aadOf = (accountId: string | null) =>
+    accountId === null
+      ? { auth: sealedAad.installationAuthSecret, store: sealedAad.installationStoreSecret }
+      : { auth: sealedAad.authSecret(accountId), store: sealedAad.storeSecret(accountId) }
+  const sealPair = (p: repo.SecretPair, accountId: string | null): repo.SecretPair => ({
+    ...p,
+    auth_secret: ctx.secrets.seal(p.auth_secret, aadOf(accountId).auth),
+    store_secret: ctx.secrets.seal(p.store_secret, aadOf(accountId).store),
+  })
+  const openPair = (p: repo.SecretPair, accountId: string | null): repo.SecretPair => ({
+    ...p,
+    auth_secret: ctx.secrets.open(p.auth_secret, aadOf(accountId).auth),
+    store_secret: ctx.secrets.open(p.store_secret, aadOf(accountId).store),
+  })
+
   async function installation(): Promise<repo.SecretPair> {
     if (installationCache) return installationCache
-    await repo.initInstallationSecrets(ctx.db, newPair(), nowIso(ctx))
-    installationCache = (await repo.getInstallationSecrets(ctx.db))!
+    await repo.initInstallationSecrets(ctx.db, sealPair(newPair(), null), nowIso(ctx))
+    installationCache = openPair((await repo.getInstallationSecrets(ctx.db))!, null)
     return installationCache
   }
 
@@ -53,7 +70,7 @@ export function createSecretsService(
     if (actor.kind !== 'account') return installation()
     const s = await repo.getAccountSecrets(ctx.db, actor.accountId)
     if (!s) throw new DomainError('NOT_FOUND', 'Account not found')
-    return s
+    return openPair(s, actor.accountId)
   }
 
   return {
@@ -68,11 +85,18 @@ export function createSecretsService(
       const pair = newPair()
       const now = nowIso(ctx)
       if (actor.kind === 'account') {
-        if (!(await repo.setAccountSecrets(ctx.db, actor.accountId, pair, now))) {
+        if (
+          !(await repo.setAccountSecrets(
+            ctx.db,
+            actor.accountId,
+            sealPair(pair, actor.accountId),
+            now,
+          ))
+        ) {
           throw new DomainError('NOT_FOUND', 'Account not found')
         }
       } else {
-        await repo.setInstallationSecrets(ctx.db, pair, now)
+        await repo.setInstallationSecrets(ctx.db, sealPair(pair, null), now)
         installationCache = pair
       }
       await deps.events.record({

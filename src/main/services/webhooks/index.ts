@@ -12,6 +12,7 @@ import {
 import * as repo from '../../db/repositories/webhooks'
 import * as outbox from '../../db/repositories/deliveries'
 import { randomToken, uuid } from '../../crypto/random'
+import { sealedAad } from '../../crypto/seal'
 import { type Actor, nowIso, ownerOf, seesAll, type ServiceContext } from '../context'
 import type { EventsService } from '../events'
 import type { SecurityService } from '../security'
@@ -75,6 +76,9 @@ export function createWebhooksService(
   ctx: ServiceContext,
   deps: { events: EventsService; security: SecurityService; random?: () => number },
 ) {
+  /** The DTO with the signing secret opened (stored sealed under master.key). */
+  const view = (r: Parameters<typeof toDto>[0], reveal = false) =>
+    toDto({ ...r, secret: ctx.secrets.open(r.secret, sealedAad.webhookSecret(r.id)) }, reveal)
   let selfPort: number | null = null
   let allowPrivateForUsers = false
 
@@ -110,11 +114,11 @@ export function createWebhooksService(
 
     async list(actor: Actor): Promise<WebhookDto[]> {
       const rows = await repo.listWebhooks(ctx.db, seesAll(actor) ? undefined : ownerOf(actor))
-      return rows.map((r) => toDto(r))
+      return rows.map((r) => view(r))
     },
 
     async get(actor: Actor, id: string): Promise<WebhookDto> {
-      return toDto(await load(actor, id))
+      return view(await load(actor, id))
     },
 
     /** Creates an endpoint; the answer carries the full secret (generated when not given). */
@@ -128,7 +132,10 @@ export function createWebhooksService(
         owner_id: ownerOf(actor),
         url: i.url,
         events: JSON.stringify([...new Set(i.events)]),
-        secret: i.secret ?? `whsec_${randomToken(24)}`,
+        secret: ctx.secrets.seal(
+          i.secret ?? `whsec_${randomToken(24)}`,
+          sealedAad.webhookSecret(id),
+        ),
         is_active: i.is_active === false ? 0 : 1,
         created_at: now,
         updated_at: now,
@@ -137,7 +144,7 @@ export function createWebhooksService(
         type: 'webhook.created',
         details: { webhook_id: id, url: i.url, events: i.events },
       })
-      return toDto((await repo.findWebhook(ctx.db, id))!, true)
+      return view((await repo.findWebhook(ctx.db, id))!, true)
     },
 
     async update(actor: Actor, id: string, input: unknown): Promise<WebhookDto> {
@@ -147,7 +154,9 @@ export function createWebhooksService(
       await repo.updateWebhook(ctx.db, id, {
         ...(p.url !== undefined && { url: p.url }),
         ...(p.events !== undefined && { events: JSON.stringify([...new Set(p.events)]) }),
-        ...(p.secret !== undefined && { secret: p.secret }),
+        ...(p.secret !== undefined && {
+          secret: ctx.secrets.seal(p.secret, sealedAad.webhookSecret(id)),
+        }),
         ...(p.is_active !== undefined && { is_active: p.is_active ? 1 : 0 }),
         updated_at: nowIso(ctx),
       })
@@ -155,7 +164,7 @@ export function createWebhooksService(
         type: 'webhook.updated',
         details: { webhook_id: id, fields: Object.keys(p) },
       })
-      return toDto((await repo.findWebhook(ctx.db, id))!, p.secret !== undefined)
+      return view((await repo.findWebhook(ctx.db, id))!, p.secret !== undefined)
     },
 
     /** Deletes an endpoint with its delivery log (pending deliveries are dropped). */
@@ -181,7 +190,12 @@ export function createWebhooksService(
         data: { webhook_id: w.id, message: 'Test delivery from Keywarden' },
       })
       const headers = deliveryHeaders(
-        { id: deliveryId, event: 'webhook.test', secret: w.secret, body },
+        {
+          id: deliveryId,
+          event: 'webhook.test',
+          secret: ctx.secrets.open(w.secret, sealedAad.webhookSecret(w.id)),
+          body,
+        },
         ctx.clock().getTime(),
       )
       const r = await send(w.url, headers, body, policyFor(w.owner_role))

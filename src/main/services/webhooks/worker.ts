@@ -1,3 +1,4 @@
+import { sealedAad } from '../../crypto/seal'
 import * as outbox from '../../db/repositories/deliveries'
 import { toEventDto } from '../../db/repositories/events'
 import { uuid } from '../../crypto/random'
@@ -133,7 +134,12 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
   /** Sends one claimed delivery and records the outcome (retry, delivered or failed). */
   async function deliver(d: outbox.DueDelivery): Promise<void> {
     const headers = deliveryHeaders(
-      { id: d.id, event: d.event_type, secret: d.secret, body: d.payload },
+      {
+        id: d.id,
+        event: d.event_type,
+        secret: ctx.secrets.open(d.secret, sealedAad.webhookSecret(d.webhook_id)),
+        body: d.payload,
+      },
       ctx.clock().getTime(),
     )
     const r = await send(
@@ -180,7 +186,13 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
   function schedule(): void {
     if (!running) return
     if (timer) clearTimeout(timer)
-    const next = outbox.nextDueAt(ctx.sqlite)
+    let next: string | null = null
+    try {
+      next = outbox.nextDueAt(ctx.sqlite)
+    } catch {
+      // A database closing or broken underneath: look again after the idle wait, never throw
+      // out of a timer (that would end the process with a stack trace).
+    }
     const wait =
       next === null
         ? IDLE_MS

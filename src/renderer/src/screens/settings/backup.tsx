@@ -1,5 +1,6 @@
-import { useRef } from 'react'
-import { DatabaseBackup, Upload } from 'lucide-react'
+import { useRef, useState } from 'react'
+import { DatabaseBackup, ShieldCheck, Upload } from 'lucide-react'
+import type { IntegrityCheckDto } from '@shared/channels/system'
 import { useApp } from '../../store'
 import { Card, CardHeader } from '../../components/ui/card'
 import { Button } from '../../components/ui/button'
@@ -19,6 +20,9 @@ export function BackupSection() {
   const backupNow = useApp((s) => s.backupNow)
   const restore = useApp((s) => s.restoreBackup)
   const confirm = useApp((s) => s.confirm)
+  const checkIntegrity = useApp((s) => s.checkIntegrity)
+  const [integrity, setIntegrity] = useState<IntegrityCheckDto | null>(null)
+  const [checking, setChecking] = useState(false)
   const fileRef = useRef<HTMLInputElement>(null)
 
   const ask = (what: string) =>
@@ -34,7 +38,7 @@ export function BackupSection() {
     <Card>
       <CardHeader
         title="Backups"
-        description="Consistent copies of the live database, taken while the server keeps running."
+        description="Consistent copies of the live database, taken while the server keeps running. Each comes with a .keys file: master.key and the signing key, sealed with the backup key (backup.key in the data folder). Keep a copy of backup.key apart from your backups: a restore on another machine needs it (npm run serve -- --restore FILE --backup-key-file PATH)."
         actions={
           <Button size="sm" variant="primary" onClick={() => void backupNow()}>
             <DatabaseBackup aria-hidden="true" size={14} /> Back up now
@@ -54,6 +58,7 @@ export function BackupSection() {
                   <div className="truncate font-mono text-[13px]">{b.name}</div>
                   <div className="text-xs text-muted">
                     {fmtDateTime(b.created_at)} · {fmtBytes(b.bytes)}
+                    {b.keys_included ? ' · keys sealed beside it' : ' · database only'}
                   </div>
                 </div>
                 <Button
@@ -84,7 +89,43 @@ export function BackupSection() {
           <Button size="sm" onClick={() => fileRef.current?.click()}>
             <Upload aria-hidden="true" size={14} /> Restore from file…
           </Button>
+          <Button
+            size="sm"
+            disabled={checking}
+            onClick={async () => {
+              setChecking(true)
+              try {
+                setIntegrity((await checkIntegrity()) ?? null)
+              } finally {
+                setChecking(false)
+              }
+            }}
+          >
+            <ShieldCheck aria-hidden="true" size={14} />{' '}
+            {checking ? 'Checking…' : 'Check database integrity'}
+          </Button>
         </div>
+        {integrity && (
+          <div role="status" aria-label="Integrity check result" className="mt-2 text-sm">
+            {integrity.ok ? (
+              <p className="text-muted">
+                Integrity check passed ({fmtDateTime(integrity.checked_at)}, {integrity.duration_ms}{' '}
+                ms).
+              </p>
+            ) : (
+              <>
+                <p className="text-danger">
+                  The database is damaged: restore a backup. SQLite reports:
+                </p>
+                <ul className="mt-1 max-h-32 overflow-y-auto font-mono text-xs">
+                  {integrity.messages.map((m, i) => (
+                    <li key={i}>{m}</li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </div>
+        )}
       </div>
     </Card>
   )

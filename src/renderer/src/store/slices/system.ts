@@ -1,4 +1,9 @@
-import type { BackupDto, DesktopSettings, SystemInfo } from '@shared/channels/system'
+import type {
+  BackupDto,
+  DesktopSettings,
+  IntegrityCheckDto,
+  SystemInfo,
+} from '@shared/channels/system'
 import type { ImportReport, TransferFormat, TransferKind } from '@shared/channels/settings-console'
 import { act, call } from '../api'
 import type { Slice } from '../types'
@@ -13,6 +18,8 @@ export interface SystemSlice {
   /** Rebinds the server (host/port); the console follows it to the new address. */
   restartServer(host: string, port: number): Promise<boolean>
   backupNow(): Promise<BackupDto | undefined>
+  /** Full integrity check of the live database (Settings → Backups). */
+  checkIntegrity(): Promise<IntegrityCheckDto | undefined>
   restoreBackup(source: { name: string } | { file: string; bytesBase64: string }): Promise<boolean>
   exportData(
     kind: TransferKind,
@@ -69,6 +76,9 @@ export const createSystemSlice: Slice<SystemSlice> = (set, get) => ({
     const b = await act(call('system.backup', {}), (x) => `Backup saved: ${x.name}`)
     if (b) set({ backups: [b, ...get().backups] })
     return b
+  },
+  async checkIntegrity() {
+    return act(call('system.integrityCheck', {}))
   },
   async restoreBackup(source) {
     const r = await act(

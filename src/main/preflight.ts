@@ -1,0 +1,201 @@
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+} from 'node:fs'
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto'
+import { join } from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
+import { rsaPrivateKeyPath } from './crypto/keys'
+import { parseMasterKey } from './crypto/seal'
+
+/**
+ * A data folder that cannot be served as it is. The message is one line: the file, what is
+ * wrong with it, and the way out. `npm run serve` prints it and exits 1; nothing else is tried.
+ */
+export class DataFolderError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'DataFolderError'
+  }
+}
+
+export const DATABASE_FILE = 'keywarden.db'
+const RESTORE =
+  'restore a backup (copy a file from backups/ and the keys of that installation into the data folder)'
+const RESET = 'or start with `npm run serve -- --reset-identity` to deliberately make new keys'
+
+export interface PreflightOptions {
+  /** Deliberately replace a missing or damaged RSA identity with a new one. */
+  resetIdentity?: boolean
+}
+
+interface DatabaseFacts {
+  /** The database held an installation (accounts, products or API keys). */
+  installed: boolean
+  /** Rows sealed with master.key exist (API key secrets, secrets sealed by migration 0004). */
+  sealed: boolean
+}
+
+/** Owner-only: the data folder 0700, every file Keywarden keeps in it 0600. */
+export function tightenDataFolder(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  chmodSync(dataDir, 0o700)
+  for (const dir of ['keys', 'backups']) {
+    const p = join(dataDir, dir)
+    if (existsSync(p)) chmodSync(p, 0o700)
+  }
+  const files = [
+    DATABASE_FILE,
+    `${DATABASE_FILE}-wal`,
+    `${DATABASE_FILE}-shm`,
+    'master.key',
+    'backup.key',
+  ]
+  for (const f of files) {
+    const p = join(dataDir, f)
+    if (existsSync(p)) chmodOwnerOnly(p)
+  }
+}
+
+/** chmod 0600, keeping a file the owner marked read-only read-only (the write check reports it). */
+function chmodOwnerOnly(path: string): void {
+  const mode = statSync(path).mode & 0o777
+  chmodSync(path, mode & 0o200 ? 0o600 : 0o400)
+}
+
+function isWritable(path: string): boolean {
+  // The owner's write bit as well as access(2): root passes access(2) for a read-only file.
+  if ((statSync(path).mode & 0o200) === 0) return false
+  try {
+    accessSync(path, constants.W_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function inspectDatabase(file: string): DatabaseFacts {
+  let db: BetterSqlite3.Database | null = null
+  try {
+    db = new BetterSqlite3(file, { fileMustExist: true })
+    const check = db.pragma('quick_check', { simple: true })
+    if (check !== 'ok') {
+      // One line: quick_check lists every damaged page; the first names the damage.
+      const lines = String(check)
+        .split('\n')
+        .filter((l) => l && !l.startsWith('***'))
+      throw new Error(
+        `quick_check: ${lines[0] ?? 'failed'}${lines.length > 1 ? ` and ${lines.length - 1} more` : ''}`,
+      )
+    }
+    const tables = new Set(
+      (
+        db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as {
+          name: string
+        }[]
+      ).map((r) => r.name),
+    )
+    const count = (t: string) =>
+      tables.has(t) ? (db!.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n : 0
+    const migrated =
+      tables.has('kysely_migration') &&
+      db.prepare(`SELECT 1 FROM kysely_migration WHERE name LIKE '0004%'`).get() !== undefined
+    const installed = count('accounts') + count('products') + count('api_keys') > 0
+    return { installed, sealed: count('api_keys') > 0 || (migrated && installed) }
+  } catch (e) {
+    throw new DataFolderError(
+      `${file} is damaged (${(e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ')}): ${RESTORE}`,
+    )
+  } finally {
+    db?.close()
+  }
+}
+
+function checkRsaKey(dataDir: string, facts: DatabaseFacts, opts: PreflightOptions): void {
+  const path = rsaPrivateKeyPath(dataDir)
+  if (!existsSync(path)) {
+    if (facts.installed && !opts.resetIdentity) {
+      throw new DataFolderError(
+        `${path} is missing but ${join(dataDir, DATABASE_FILE)} holds an installation: ` +
+          `every app that pinned the old public key would stop verifying; ${RESTORE}, ${RESET}`,
+      )
+    }
+    return // a fresh install (or a deliberate reset) makes a new key
+  }
+  try {
+    const privateKey = createPrivateKey(readFileSync(path, 'utf8'))
+    if (privateKey.asymmetricKeyType !== 'rsa') throw new Error('not an RSA key')
+    const probe = Buffer.from('keywarden preflight')
+    const sig = sign('sha512', probe, privateKey)
+    if (!verify('sha512', probe, createPublicKey(privateKey), sig))
+      throw new Error('test signature does not verify')
+  } catch (e) {
+    if (opts.resetIdentity) {
+      // Kept beside, not deleted: a reset by mistake can still be undone by hand.
+      renameSync(path, `${path}.replaced-${Date.now()}`)
+      return
+    }
+    throw new DataFolderError(
+      `${path} is not a usable RSA private key (${e instanceof Error ? e.message : String(e)}): ${RESTORE}, ${RESET}`,
+    )
+  }
+}
+
+function checkMasterKey(dataDir: string, facts: DatabaseFacts): void {
+  const path = join(dataDir, 'master.key')
+  if (!existsSync(path)) {
+    if (facts.sealed) {
+      throw new DataFolderError(
+        `${path} is missing but the database holds secrets sealed with it: ` +
+          `restore master.key from the backup of this installation (it cannot be made anew)`,
+      )
+    }
+    return
+  }
+  try {
+    parseMasterKey(readFileSync(path, 'utf8'), path)
+  } catch (e) {
+    throw new DataFolderError(
+      `${e instanceof Error ? e.message : String(e)}: restore master.key from the backup of this installation (it cannot be made anew)`,
+    )
+  }
+}
+
+/**
+ * Everything a start checks before it serves, so that a damaged data folder refuses to start
+ * with one clear line instead of answering 500s: write access to the database, SQLite's
+ * quick_check, a 0-byte database next to existing keys, the RSA key (loaded and test-signed),
+ * master.key. Something that existed before and is missing or damaged is never silently
+ * replaced (except the RSA key with `resetIdentity`).
+ */
+export function preflight(dataDir: string, opts: PreflightOptions = {}): void {
+  tightenDataFolder(dataDir)
+  const file = join(dataDir, DATABASE_FILE)
+  let facts: DatabaseFacts = { installed: false, sealed: false }
+  if (existsSync(file)) {
+    if (!isWritable(file)) {
+      throw new DataFolderError(
+        `${file} is read-only: make it writable by the user running Keywarden (chmod u+w) and start again`,
+      )
+    }
+    if (statSync(file).size === 0) {
+      const keysExist =
+        existsSync(rsaPrivateKeyPath(dataDir)) || existsSync(join(dataDir, 'master.key'))
+      if (keysExist) {
+        throw new DataFolderError(
+          `${file} is empty (0 bytes) but the keys of an installation are beside it: the data is lost, not new; ${RESTORE}`,
+        )
+      }
+    } else {
+      facts = inspectDatabase(file)
+    }
+  }
+  checkRsaKey(dataDir, facts, opts)
+  checkMasterKey(dataDir, facts)
+}

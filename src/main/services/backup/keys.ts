@@ -1,0 +1,111 @@
+import { createPublicKey, randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
+import { rsaPrivateKeyPath } from '../../crypto/keys'
+import { loadMasterKey, parseMasterKey, seal, unseal } from '../../crypto/seal'
+
+/**
+ * What a restore on another machine needs besides the database: master.key (which opens every
+ * sealed secret in it) and the RSA private key (the identity apps pinned). Each backup
+ * `backup-X.db` gets them beside it as `backup-X.db.keys`, sealed (AES-256-GCM) under the
+ * installation's backup key: 32 random bytes in `<data>/backup.key` (0600), made with the
+ * first backup. The vendor keeps a copy of backup.key apart from the backups: backups alone
+ * (a synced folder, a lost disk) open nothing.
+ */
+
+export const BACKUP_KEY_FILE = 'backup.key'
+const FORMAT = 'keywarden-backup-keys/1'
+const AAD = 'keywarden backup keys'
+
+interface KeysBundle {
+  format: typeof FORMAT
+  master_key: string
+  rsa_private_pem: string
+}
+
+/** The backup key of the installation in `dataDir`, made on first use (same file format as master.key). */
+export function loadOrCreateBackupKey(dataDir: string): Buffer {
+  const path = join(dataDir, BACKUP_KEY_FILE)
+  if (!existsSync(path)) {
+    writeFileSync(path, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' })
+    chmodSync(path, 0o600)
+  }
+  return parseMasterKey(readFileSync(path, 'utf8'), path)
+}
+
+/** Writes `<backup>.keys` beside a backup database; returns its path. */
+export function writeKeysBundle(dataDir: string, backupFile: string): string {
+  const rsa = rsaPrivateKeyPath(dataDir)
+  const bundle: KeysBundle = {
+    format: FORMAT,
+    master_key: loadMasterKey(dataDir).toString('base64'),
+    rsa_private_pem: readFileSync(rsa, 'utf8'),
+  }
+  const out = `${backupFile}.keys`
+  writeFileSync(out, seal(loadOrCreateBackupKey(dataDir), JSON.stringify(bundle), AAD) + '\n', {
+    mode: 0o600,
+  })
+  chmodSync(out, 0o600)
+  return out
+}
+
+/**
+ * Makes `dataDir` (empty, or absent) the installation a backup came from: its database, its
+ * master.key and its RSA key, opened with the backup key text (the content of backup.key).
+ * Refuses, touching nothing, when the folder already holds an installation, the keys file is
+ * missing, or the backup key does not open it.
+ */
+export async function restoreInstallation(
+  dataDir: string,
+  backupFile: string,
+  backupKeyText: string,
+): Promise<void> {
+  const db = join(dataDir, 'keywarden.db')
+  if ((existsSync(db) && statSync(db).size > 0) || existsSync(join(dataDir, 'master.key'))) {
+    throw new Error(`${dataDir} already holds an installation: restore into an empty data folder`)
+  }
+  const keysFile = `${backupFile}.keys`
+  if (!existsSync(keysFile)) {
+    throw new Error(
+      `${keysFile} is missing: a restore on another machine needs the keys file beside the backup`,
+    )
+  }
+  let bundle: KeysBundle
+  try {
+    const key = parseMasterKey(backupKeyText, 'the backup key')
+    bundle = JSON.parse(unseal(key, readFileSync(keysFile, 'utf8').trim(), AAD)) as KeysBundle
+    if (bundle.format !== FORMAT) throw new Error('unknown format')
+    parseMasterKey(bundle.master_key, 'master key')
+    createPublicKey(bundle.rsa_private_pem)
+  } catch {
+    throw new Error(
+      `${keysFile} does not open with that backup key (the content of backup.key of the installation that made it)`,
+    )
+  }
+  const src = new BetterSqlite3(backupFile, { readonly: true, fileMustExist: true })
+  try {
+    if (src.pragma('quick_check', { simple: true }) !== 'ok')
+      throw new Error(`${backupFile} is damaged`)
+  } catch (e) {
+    src.close()
+    throw e
+  }
+  mkdirSync(join(dataDir, 'keys'), { recursive: true, mode: 0o700 })
+  chmodSync(dataDir, 0o700)
+  writeFileSync(join(dataDir, 'master.key'), bundle.master_key + '\n', { mode: 0o600 })
+  writeFileSync(rsaPrivateKeyPath(dataDir), bundle.rsa_private_pem, { mode: 0o600 })
+  writeFileSync(
+    join(dataDir, 'keys', 'rsa-public.pem'),
+    createPublicKey(bundle.rsa_private_pem).export({ type: 'spki', format: 'pem' }).toString(),
+    { mode: 0o600 },
+  )
+  // The backup key goes along: later backups of the restored installation open with the same one.
+  writeFileSync(join(dataDir, BACKUP_KEY_FILE), backupKeyText.trim() + '\n', { mode: 0o600 })
+  try {
+    await src.backup(db)
+  } finally {
+    src.close()
+  }
+  chmodSync(db, 0o600)
+}
