@@ -192,7 +192,7 @@ describe('the key authentication and route scopes, reused by another adapter', (
 
   const get = async (path: string, key?: string) => {
     const r = await fetch(base + path, { headers: key ? { 'X-API-KEY': key } : {} })
-    return { status: r.status, body: await r.json() }
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> }
   }
 
   it('authenticates X-API-KEY and enforces the declared scope, with the same answers', async () => {
