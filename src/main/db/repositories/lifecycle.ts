@@ -116,23 +116,9 @@ export function findMachineOf(
   ) as { id: string; hwid: string } | undefined
 }
 
-/** Ends the open sessions of one machine; returns how many. */
-export function revokeMachineSessions(
-  sqlite: BetterSqlite3.Database,
-  machineId: string,
-  reason: string,
-  now: string,
-): number {
-  return stmt(
-    sqlite,
-    `UPDATE sessions SET revoked_at = ?, revoked_reason = ?
-      WHERE machine_id = ? AND revoked_at IS NULL`,
-  ).run(now, reason, machineId).changes
-}
-
-export function deleteMachine(sqlite: BetterSqlite3.Database, machineId: string): void {
-  stmt(sqlite, 'DELETE FROM machines WHERE id = ?').run(machineId)
-}
+// One function per write: the machine row's in machines.ts, the machine's sessions' in sessions.ts.
+export { deleteMachine } from './machines'
+export { revokeMachineSessions } from './sessions'
 
 /** Deletes the license (its machines, sessions and challenges go with it, by foreign key). */
 export function deleteLicense(sqlite: BetterSqlite3.Database, id: string): void {
