@@ -112,4 +112,17 @@ export default tseslint.config(
     },
   },
   ...adapterBoundaries,
+  {
+    // The machine row is written by one repository function (upsertMachine) that every path calls.
+    files: ['src/main/**/*.ts'],
+    ignores: ['src/main/db/repositories/machines.ts', 'src/main/db/migrations/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['TemplateElement[value.raw=/INSERT\\s+(OR\\s+\\w+\\s+)?INTO\\s+machines\\b/i]', 'Literal[value=/INSERT\\s+(OR\\s+\\w+\\s+)?INTO\\s+machines\\b/i]', "CallExpression[callee.property.name='insertInto'][arguments.0.value='machines']"].map(
+          (selector) => ({ selector, message: 'Write the machine row with upsertMachine (db/repositories/machines.ts).' }),
+        ),
+      ],
+    },
+  },
 )

@@ -110,7 +110,7 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
       body: { name: 'x', scopes: ['nope'] },
     })
     expect([400, 401]).toContain(r.status)
-    // Access and retry-safety, from the scope table and the idempotency opt-in.
+    // Access and retry-safety, from the route's declared access and the idempotency opt-in.
     expect(create.security).toEqual([{ bearer: [] }, { apiKey: [] }])
     expect(create.description).toMatch(/scope `admin`/)
     expect(create.parameters).toContainEqual(

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { LicenseStatus, LicenseType, Severity } from '@shared/dto'
 
 /**
  * The whole store, one interface per table. Times are UTC ISO-8601 strings
@@ -29,10 +30,8 @@ export interface Database {
 }
 
 export type Role = 'owner' | 'admin' | 'user'
-export type LicenseType = 'trial' | 'subscription' | 'lifetime'
-/** Stored status; `expired` is also derived from `expires_at` at read time. */
-export type LicenseStatus = 'active' | 'suspended' | 'banned' | 'expired'
-export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical'
+// One definition each, in src/shared/dto.ts (the wire's); the columns store the same values.
+export type { LicenseStatus, LicenseType, Severity } from '@shared/dto'
 
 export interface AccountsTable {
   id: string

@@ -85,7 +85,7 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
   app.setNotFoundHandler(protocolNotFound)
 
   const started = Date.now()
-  app.get('/api/health', async () => ({
+  app.get('/api/health', { config: { access: 'public' } }, async () => ({
     status: 'ok',
     version: VERSION,
     uptime_seconds: Math.round((Date.now() - started) / 1000),

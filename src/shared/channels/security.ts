@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { EventDto, Page } from '../dto'
+import type { EventDto, Page, Severity } from '../dto'
 import { channel, none } from './channel'
 
 /** Every security event type LicenseCM names; the security log lists these by default. */
@@ -137,7 +137,7 @@ export interface BlacklistEntryDto {
   type: BlacklistType
   value: string
   reason: string
-  severity: 'low' | 'medium' | 'high' | 'critical'
+  severity: Exclude<Severity, 'info'>
   /** Active and not expired now. */
   is_active: boolean
   expires_at: string | null

@@ -1,18 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3'
+import type { MachineDto } from '@shared/channels/console-licenses'
 
-/** A machine bound to a license, with how many open sessions it holds (console drawer). */
-export interface MachineListRow {
-  id: string
-  hwid: string
-  name: string | null
-  platform: string | null
-  os_version: string | null
-  ip: string | null
-  first_seen_at: string
-  last_seen_at: string
-  last_heartbeat_at: string | null
-  open_sessions: number
-}
+/** A machine bound to a license, with how many open sessions it holds: its DTO less what is derived. */
+export type MachineListRow = Omit<MachineDto, 'heartbeat'>
 
 export function listLicenseMachines(
   sqlite: BetterSqlite3.Database,

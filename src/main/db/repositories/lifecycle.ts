@@ -116,9 +116,9 @@ export function findMachineOf(
   ) as { id: string; hwid: string } | undefined
 }
 
-export function deleteMachine(sqlite: BetterSqlite3.Database, machineId: string): void {
-  stmt(sqlite, 'DELETE FROM machines WHERE id = ?').run(machineId)
-}
+// One function per write: the machine row's in machines.ts, the machine's sessions' in sessions.ts.
+export { deleteMachine } from './machines'
+export { revokeMachineSessions } from './sessions'
 
 /** Deletes the license (its machines, sessions and challenges go with it, by foreign key). */
 export function deleteLicense(sqlite: BetterSqlite3.Database, id: string): void {
@@ -138,6 +138,3 @@ export function orderLicenseIds(
     ) as { id: string }[]
   ).map((r) => r.id)
 }
-
-/** Sessions of one machine end the same way wherever a machine goes (one statement). */
-export { revokeMachineSessions } from './sessions'

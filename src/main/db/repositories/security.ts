@@ -1,14 +1,13 @@
 import { sql } from 'kysely'
 import type { Db } from '../connection'
+import type { SecurityStatsDto, SessionDto } from '@shared/channels/security'
 
-export interface OverviewCounts {
-  today_events: number
-  critical_events: number
-  blocked_attempts: number
-  events_by_type: { type: string; count: number }[]
-  events_by_severity: { severity: string; count: number }[]
-  daily_trend: { date: string; total: number; blocked: number; critical: number }[]
-}
+/** The security center's counts as its DTO has them (less the two the service adds). */
+export type OverviewCounts = Omit<
+  SecurityStatsDto['overview'],
+  'active_blacklist' | 'active_sessions'
+> &
+  Omit<SecurityStatsDto, 'overview'>
 
 /**
  * Counts for the security overview over security event types. `since` bounds the
@@ -77,23 +76,8 @@ export async function securityOverview(
   }
 }
 
-/** A session as the security center shows it (never the token or its hash). */
-export interface SessionView {
-  id: string
-  license_id: string
-  license_key: string | null
-  product_id: string | null
-  machine_id: string | null
-  protocol: string
-  hwid: string | null
-  ip: string | null
-  user_agent: string | null
-  created_at: string
-  expires_at: string
-  last_seen_at: string
-  revoked_at: string | null
-  revoked_reason: string | null
-}
+/** A session as the security center shows it (never the token or its hash): its DTO less what is derived. */
+export type SessionView = Omit<SessionDto, 'is_active'>
 
 export interface SessionFilter {
   licenseId?: string

@@ -1,80 +1,52 @@
-import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { DomainError } from '@shared/errors'
 import type { ApiKeyScope } from '@shared/apikeys'
 import type { Services } from '../../services'
-import type { AuthGuards, Authenticator } from './auth'
-import { checkRequestSignature } from './signature'
+import { createAuth, type AuthGuards, type Authenticator } from './auth'
+import { captureRawBody, checkRequestSignature } from './signature'
 
 type Hook = (req: FastifyRequest, reply: FastifyReply) => Promise<void>
 
 /**
- * THE scope table: which scope each management route family needs, for reading (GET/HEAD)
- * and for changing (every other method). One place, enforced on every route of a family by
- * `enforceScopes` below; the first matching prefix wins. JWT principals (a logged-in account)
- * hold every scope their role allows; API keys hold only what they were given, and `admin`
- * grants everything. Routes no prefix matches (sign-in, /api/auth/me, the client API, health,
- * the OpenAPI document) need no scope.
+ * Who may call a route, declared by the route itself in its config (`config: { access }`):
+ *   - 'public': no credential (sign-in and registration, the client API, which proves itself
+ *     with the license key, health, the OpenAPI document);
+ *   - 'authenticated': any valid credential, no scope (the caller's own account);
+ *   - `{ scope, productAware }`: a credential granting `scope`. JWT principals (a logged-in
+ *     account) hold every scope their role allows; API keys only what they were given, and
+ *     `admin` grants everything. `productAware` routes narrow themselves to one product for a
+ *     product-bound key (they check the product of every id they are given); the others are
+ *     closed to product-bound keys: what they touch (a blacklist entry, a webhook, the
+ *     settings) is installation-wide.
+ * In an adapter scope that registers `registerKeyAccess`, a route without a declaration does
+ * not register: the server refuses to start, naming the route.
  */
-export interface ScopeRow {
-  prefix: string
-  read: ApiKeyScope
-  write: ApiKeyScope
-  /**
-   * The family narrows itself to one product for a product-bound key (it checks the product
-   * of every id it is given). Families that are not are closed to product-bound keys: their
-   * operations (a blacklist entry, a webhook, the settings) are installation-wide.
-   */
-  productAware: boolean
-}
+export type RouteAccess =
+  'public' | 'authenticated' | { readonly scope: ApiKeyScope; readonly productAware: boolean }
 
-/** The table itself (see above); first matching prefix wins. */
-export const SCOPE_TABLE: readonly ScopeRow[] = [
-  { prefix: '/api/licenses', read: 'licenses:read', write: 'licenses:write', productAware: true },
-  { prefix: '/api/products', read: 'products:read', write: 'products:write', productAware: true },
-  { prefix: '/api/variables', read: 'products:read', write: 'products:write', productAware: false },
-  { prefix: '/api/security', read: 'security:read', write: 'security:write', productAware: false },
-  { prefix: '/api/blacklist', read: 'security:read', write: 'security:write', productAware: false },
-  { prefix: '/api/webhooks', read: 'webhooks:read', write: 'webhooks:write', productAware: false },
-  { prefix: '/api/orders', read: 'store:read', write: 'store:write', productAware: false },
-  { prefix: '/api/customers', read: 'store:read', write: 'store:write', productAware: false },
-  { prefix: '/api/store', read: 'store:read', write: 'store:write', productAware: false },
-  { prefix: '/api/stats', read: 'stats:read', write: 'stats:read', productAware: false },
-  { prefix: '/api/dashboard', read: 'stats:read', write: 'stats:read', productAware: false },
-  {
-    prefix: '/api/notifications',
-    read: 'notifications:read',
-    write: 'notifications:write',
-    productAware: false,
-  },
-  { prefix: '/api/admin', read: 'admin', write: 'admin', productAware: false },
-  { prefix: '/api/accounts', read: 'admin', write: 'admin', productAware: false },
-  // api-keys.ts binds keys minted by a product-bound key to the same product.
-  { prefix: '/api/api-keys', read: 'admin', write: 'admin', productAware: true },
-  // Account secrets (SellRealm auth_secret / store_secret): whoever reads them can act as the account.
-  { prefix: '/api/account', read: 'admin', write: 'admin', productAware: false },
-]
-
-/** The table row for a route URL (pattern or concrete path), or null when none applies. */
-export function scopeRow(url: string): ScopeRow | null {
-  const path = url.split('?')[0]
-  for (const row of SCOPE_TABLE) {
-    if (path === row.prefix || path.startsWith(row.prefix + '/')) return row
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call the route (see RouteAccess in middleware/api-key.ts). */
+    access?: RouteAccess
   }
-  return null
 }
 
-/** The scope a request needs (null = none), from the route's URL pattern and method. */
-export function scopeFor(method: string, url: string): ApiKeyScope | null {
-  const row = scopeRow(url)
-  if (!row) return null
-  return method === 'GET' || method === 'HEAD' ? row.read : row.write
+/** A scoped declaration: `config: { access: needsScope('licenses:read', { productAware: true }) }`. */
+export function needsScope(scope: ApiKeyScope, opts: { productAware?: boolean } = {}): RouteAccess {
+  return { scope, productAware: opts.productAware ?? false }
+}
+
+/** The scope a route declares (null: public or any credential), for documents and tests. */
+export function declaredScope(access: RouteAccess | undefined): ApiKeyScope | null {
+  return typeof access === 'object' ? access.scope : null
 }
 
 /**
- * `X-API-Key: <key>` for the management auth chain. No header: not ours (null). A bad,
- * revoked or expired key, or an address outside the key's allow-list: UNAUTHORIZED. A key
- * with `require_signature` then has its request signature checked (FORBIDDEN when wrong,
- * stale or replayed). Runs in preValidation, after captureRawBody kept the raw body.
+ * `X-API-Key: <key>` (any spelling: `X-API-KEY` is the same header). No header: not ours
+ * (null). A bad, revoked or expired key, or an address outside the key's allow-list:
+ * UNAUTHORIZED. A key with `require_signature` then has its request signature checked
+ * (FORBIDDEN when wrong, stale or replayed). Runs in preValidation, after captureRawBody
+ * kept the raw body.
  */
 export function apiKeyAuthenticator(services: Pick<Services, 'apiKeys'>): Authenticator {
   return async (req: FastifyRequest) => {
@@ -95,13 +67,16 @@ export function apiKeyAuthenticator(services: Pick<Services, 'apiKeys'>): Authen
   }
 }
 
+/** The family a route belongs to, as refusals name it: `/api/stats/dashboard` -> `/api/stats`. */
+const familyOf = (url: string) => url.split('/').slice(0, 3).join('/')
+
 /**
- * onRoute hook: gives every route the table names a guard in front of the route's own hooks,
- * so that no route family can forget it: `requireScope(<the table's scope>)`, then, for a
- * product-bound API key, a refusal on families that are not product-aware. Register it in
- * the management API's scope before the route families.
+ * onRoute hook: puts in front of each route's own hooks the guard its `config.access`
+ * declares (nothing for 'public'; the auth chain for 'authenticated'; `requireScope` and the
+ * product-bound refusal for a scope), and throws for a route that declares nothing, so no
+ * route can forget its access rule.
  */
-export function enforceScopes(auth: AuthGuards) {
+export function enforceRouteAccess(auth: AuthGuards) {
   const guards = new Map<ApiKeyScope, Hook>()
   const guard = (scope: ApiKeyScope) => {
     let g = guards.get(scope)
@@ -109,19 +84,52 @@ export function enforceScopes(auth: AuthGuards) {
     return g
   }
   return (route: RouteOptions) => {
-    const row = scopeRow(route.url)
-    if (!row) return
-    const check: Hook = async (req, reply) => {
-      await guard(scopeFor(req.method, route.url)!)(req, reply)
-      const p = req.principal
-      if (p?.via === 'api_key' && p.productId && !row.productAware) {
-        throw new DomainError(
-          'FORBIDDEN',
-          `This API key is bound to one product and cannot use ${row.prefix}`,
-        )
+    const access = route.config?.access
+    if (access === undefined) {
+      const methods = [route.method].flat().join(',')
+      throw new Error(
+        `Route ${methods} ${route.url} declares no access: add config.access ` +
+          `('public', 'authenticated' or needsScope(...)); see middleware/api-key.ts`,
+      )
+    }
+    if (access === 'public') return
+    let check: Hook
+    if (access === 'authenticated') {
+      check = auth.requireAuth
+    } else {
+      const family = familyOf(route.url)
+      check = async (req, reply) => {
+        await guard(access.scope)(req, reply)
+        const p = req.principal
+        if (p?.via === 'api_key' && p.productId && !access.productAware) {
+          throw new DomainError(
+            'FORBIDDEN',
+            `This API key is bound to one product and cannot use ${family}`,
+          )
+        }
       }
     }
     const own = route.preValidation === undefined ? [] : [route.preValidation].flat()
     route.preValidation = [check, ...own] as RouteOptions['preValidation']
   }
+}
+
+/**
+ * Backend-key access for an adapter's scope: the X-API-Key authenticator (after the
+ * adapter's own `before` authenticators, e.g. LicenseCM's JWT Bearer), the raw body kept for
+ * signed requests, `req.principal`, and the route-access hook enforcing each route's
+ * `config.access`. Call it inside the adapter's encapsulated scope before its routes
+ * register; the guards it returns are the scope's auth chain. Any adapter (a DevPayr one
+ * with `X-API-KEY`) reuses it as is.
+ */
+export function registerKeyAccess(
+  app: FastifyInstance,
+  services: Pick<Services, 'apiKeys'>,
+  opts: { before?: Authenticator[] } = {},
+): AuthGuards {
+  const auth = createAuth([...(opts.before ?? []), apiKeyAuthenticator(services)])
+  if (!app.hasRequestDecorator('principal')) app.decorateRequest('principal', null)
+  app.addHook('preParsing', captureRawBody)
+  app.addHook('onRoute', enforceRouteAccess(auth))
+  return auth
 }

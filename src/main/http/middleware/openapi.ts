@@ -4,25 +4,38 @@ import { createJsonSchemaTransform } from 'fastify-type-provider-zod'
 import { SIGNATURE_WINDOW_SECONDS } from '@shared/apikeys'
 import { VERSION } from '../../version'
 import { API_VERSION } from './api-version'
-import { scopeFor } from './api-key'
+import type { RouteAccess } from './api-key'
 
 const zodTransform = createJsonSchemaTransform({})
 
 type Transformed = { schema: FastifySchema & Record<string, unknown>; url: string }
 
 /**
- * Adds what the zod schemas cannot say: which credentials and scope a route needs (from THE
- * scope table, the same one that enforces it), and the Idempotency-Key header on routes
- * that honour it.
+ * Adds what the zod schemas cannot say: which credentials and scope a route needs (from the
+ * route's own `config.access`, the same declaration that enforces it), and the
+ * Idempotency-Key header on routes that honour it. `x-keywarden-scope` names the scope, or
+ * `public` / `authenticated`; `x-keywarden-product-aware` says whether a product-bound key
+ * may call a scoped route.
  */
 function describeAccess(route: RouteOptions, t: Transformed): Transformed {
-  const method = [route.method].flat()[0]
-  const scope = scopeFor(method, route.url)
+  const access = route.config?.access
   const notes: string[] = []
-  if (scope) {
+  if (access !== undefined) {
+    t.schema ??= {}
+    t.schema['x-keywarden-scope'] = accessName(access)
+  }
+  if (access === 'authenticated') {
     t.schema.security = [{ bearer: [] }, { apiKey: [] }]
+    notes.push('Needs a JWT or an API key (any scope).')
+  } else if (typeof access === 'object') {
+    const { scope, productAware } = access
+    t.schema.security = [{ bearer: [] }, { apiKey: [] }]
+    t.schema['x-keywarden-product-aware'] = productAware
     notes.push(
-      `Needs a JWT, or an API key with scope \`${scope}\`${scope === 'admin' ? '' : ' (or `admin`)'}.`,
+      `Needs a JWT, or an API key with scope \`${scope}\`${scope === 'admin' ? '' : ' (or `admin`)'}` +
+        (productAware
+          ? '; a product-bound key only for its product.'
+          : '; not a product-bound key.'),
     )
   }
   if (route.config?.idempotent) {
@@ -45,9 +58,16 @@ function describeAccess(route: RouteOptions, t: Transformed): Transformed {
   return t
 }
 
+/** How the document names a route's access: its scope, `public` or `authenticated`. */
+export function accessName(access: RouteAccess): string {
+  return typeof access === 'object' ? access.scope : access
+}
+
 export interface RegisteredRoute {
   method: string
   url: string
+  /** The route's declared access (`config.access`); undefined outside an access-checked scope. */
+  access?: RouteAccess
   /** Deliberately left out of the document (`schema.hide`: 405 catch-alls, duplicate aliases). */
   hidden: boolean
 }
@@ -81,7 +101,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   app.addHook('onRoute', (r: RouteOptions) => {
     const hidden = (r.schema as { hide?: boolean } | undefined)?.hide === true
     for (const m of Array.isArray(r.method) ? r.method : [r.method]) {
-      routes.push({ method: m, url: r.url, hidden })
+      routes.push({ method: m, url: r.url, hidden, access: r.config?.access })
     }
   })
 
@@ -115,7 +135,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
 export async function openApiRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/openapi.json',
-    { schema: { tags: ['meta'], summary: 'This OpenAPI 3.1 document' } },
+    {
+      schema: { tags: ['meta'], summary: 'This OpenAPI 3.1 document' },
+      config: { access: 'public' },
+    },
     async () => app.swagger(),
   )
 }

@@ -16,6 +16,7 @@ import { signatureMatches } from '../../crypto/signature'
 import { CONSOLE, type Actor, nowIso, ownerOf, seesAll, type ServiceContext } from '../context'
 import type { EventsService } from '../events'
 import type { ProductsService } from '../products'
+import type { SecurityService } from '../security'
 import { ipAllowed, normalizeIp } from './ip'
 
 /** `kw_live_` + 40 alphanumerics (~238 bits); the first 16 characters are shown as its prefix. */
@@ -49,14 +50,7 @@ export interface SignatureInput {
 }
 
 /** The one security-center call this service makes (the security service, passed lazily). */
-interface ReplayReporter {
-  reportReplay(r: {
-    kind: string
-    ip?: string | null
-    productId?: string | null
-    protocol?: string
-  }): Promise<void>
-}
+type ReplayReporter = Pick<SecurityService, 'reportReplay'>
 
 export function toApiKeyDto(k: ApiKey): ApiKeyDto {
   return {

@@ -10,43 +10,14 @@ import { decideIndicators, decideProduct, decideStatus, toLicenseView } from './
 import { parsePolicy } from './policy'
 import type { Attestor } from './attest'
 import type { LicenseRequest } from './types'
+import type { SecurityService } from '../security'
 
-/** The part of services.security the engine calls (see services/security). */
-export interface SecurityHooks {
-  /** IP / HWID / fingerprint blocks, checked before the key is looked up. */
-  screenCaller?(i: {
-    ip?: string | null
-    hwid?: string | null
-    fingerprint?: string | null
-    userAgent?: string | null
-  }): Promise<{ reason: string; type: string } | null>
-  screen(i: {
-    ip?: string | null
-    hwid?: string | null
-    licenseKey?: string | null
-    fingerprint?: string | null
-    productId?: string | null
-    licenseId?: string | null
-    userAgent?: string | null
-  }): Promise<{ reason: string; type: string } | null>
-  noteFailure(f: {
-    ip?: string | null
-    hwid?: string | null
-    licenseKey?: string | null
-    reason: string
-    productId?: string | null
-    userAgent?: string | null
-  }): Promise<unknown>
-  reportReplay?(r: {
-    kind: string
-    ip?: string | null
-    hwid?: string | null
-    productId?: string | null
-    licenseId?: string | null
-    userAgent?: string | null
-    protocol?: string
-  }): Promise<void>
-}
+/**
+ * The part of services.security the engine calls, typed by the security service's own
+ * methods (screenCaller and reportReplay optional: a bare engine may run without them).
+ */
+export type SecurityHooks = Pick<SecurityService, 'screen' | 'noteFailure'> &
+  Partial<Pick<SecurityService, 'screenCaller' | 'reportReplay'>>
 
 export interface EngineDeps {
   events: EventsService

@@ -1,4 +1,5 @@
 import type { LicenseStatus, LicenseType } from '@shared/dto'
+import type { OpenedSession } from '../sessions'
 
 /** The wire protocols that reach the engine; recorded with every event and session. */
 export type Protocol = 'licensecm' | 'sellrealm' | 'devpayr' | 'hirez'
@@ -57,14 +58,8 @@ export interface IssuedChallenge {
   expires_at: string
 }
 
-export interface SessionView {
-  id: string
-  /** The bearer token, returned once; only its SHA-256 is stored. */
-  token: string
-  expires_at: string
-  /** Rotating nonce for protocols that use one (SellRealm), else null. */
-  nonce: string | null
-}
+/** The session an activation or heartbeat hands out: what the sessions service opened. */
+export type SessionView = OpenedSession
 
 interface Outcome {
   license: LicenseView

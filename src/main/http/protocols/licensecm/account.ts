@@ -1,5 +1,4 @@
-import { DomainError } from '@shared/errors'
-import { hasScope } from '../../middleware/auth'
+import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
 import { ok } from './reply'
 
@@ -8,14 +7,9 @@ import { ok } from './reply'
  * `auth_secret` (License API v0) and `store_secret` (Store API v1). Whoever holds them acts
  * as the account on those surfaces, so an API key needs the `admin` scope here.
  */
-export const accountRoutes: RouteFamily = async (app, { services, auth }) => {
+export const accountRoutes: RouteFamily = async (app, { services }) => {
   const r = typed(app)
-  const guard = async (req: Parameters<typeof auth.requireAuth>[0]) => {
-    const p = await auth.authenticate(req)
-    if (p.via === 'api_key' && !hasScope(p, 'admin')) {
-      throw new DomainError('FORBIDDEN', 'This API key lacks the admin scope')
-    }
-  }
+  const admin = needsScope('admin')
 
   r.get(
     '/account/secrets',
@@ -24,7 +18,7 @@ export const accountRoutes: RouteFamily = async (app, { services, auth }) => {
         tags: ['account'],
         summary: "The account's SellRealm auth_secret and store_secret",
       },
-      preValidation: guard,
+      config: { access: admin },
     },
     async (req) => ok(await services.store.secrets.get(principalOf(req).actor)),
   )
@@ -36,7 +30,7 @@ export const accountRoutes: RouteFamily = async (app, { services, auth }) => {
         tags: ['account'],
         summary: 'New SellRealm secrets; the old ones stop working at once',
       },
-      preValidation: guard,
+      config: { access: admin },
     },
     async (req) => ok(await services.store.secrets.regenerate(principalOf(req).actor)),
   )

@@ -2,6 +2,7 @@ import { updateAccountSchema, updateSettingsSchema } from '@shared/accounts'
 import { principalOf, typed, type RouteFamily } from './context'
 import { idParams } from './products'
 import { ok } from './reply'
+import { needsScope } from '../../middleware/api-key'
 
 /**
  * GET /api/admin/users, PUT /api/admin/users/:id (role user/admin, is_active), and
@@ -9,7 +10,8 @@ import { ok } from './reply'
  */
 export const adminRoutes: RouteFamily = async (app, { services, auth }) => {
   const r = typed(app)
-  const admin = { preValidation: auth.requireAdmin }
+  // The scope is declared; the account's role (admin or owner) is the route's own check.
+  const admin = { config: { access: needsScope('admin') }, preValidation: auth.requireAdmin }
   const tags = ['admin']
 
   r.get('/admin/users', { ...admin, schema: { summary: 'List accounts', tags } }, async (req) =>

@@ -3,17 +3,20 @@ import { apiKeyDtoSchema, createApiKeySchema, createdApiKeyDtoSchema } from '@sh
 import { DomainError } from '@shared/errors'
 import { principalOf, typed, type RouteFamily } from './context'
 import { ok } from './reply'
+import { needsScope } from '../../middleware/api-key'
 
 const envelope = <T extends z.ZodType>(data: T) => z.object({ success: z.literal(true), data })
 const idParam = z.object({ id: z.string().min(1).max(64) })
 
 /**
  * POST /api/api-keys, GET /api/api-keys, GET/DELETE /api/api-keys/:id: backend credentials.
- * Needs the `admin` scope (see SCOPE_TABLE in middleware/api-key.ts). Creating answers the
+ * Needs the `admin` scope (each route's config.access). Creating answers the
  * key and its signing secret once; nothing can show them again.
  */
-export const apiKeyRoutes: RouteFamily = async (app, { services, auth }) => {
+export const apiKeyRoutes: RouteFamily = async (app, { services }) => {
   const r = typed(app)
+  // Product-aware: a product-bound key mints only keys bound to the same product (below).
+  const admin = needsScope('admin', { productAware: true })
 
   r.post(
     '/api-keys',
@@ -24,8 +27,7 @@ export const apiKeyRoutes: RouteFamily = async (app, { services, auth }) => {
         body: createApiKeySchema,
         response: { 201: envelope(createdApiKeyDtoSchema) },
       },
-      preValidation: auth.requireAuth,
-      config: { idempotent: true },
+      config: { access: admin, idempotent: true },
     },
     async (req, reply) => {
       const p = principalOf(req)
@@ -47,7 +49,7 @@ export const apiKeyRoutes: RouteFamily = async (app, { services, auth }) => {
         summary: 'List API keys',
         response: { 200: envelope(z.array(apiKeyDtoSchema)) },
       },
-      preValidation: auth.requireAuth,
+      config: { access: admin },
     },
     async (req) => ok(await services.apiKeys.list(principalOf(req).actor)),
   )
@@ -61,7 +63,7 @@ export const apiKeyRoutes: RouteFamily = async (app, { services, auth }) => {
         params: idParam,
         response: { 200: envelope(apiKeyDtoSchema) },
       },
-      preValidation: auth.requireAuth,
+      config: { access: admin },
     },
     async (req) => ok(await services.apiKeys.get(principalOf(req).actor, req.params.id)),
   )
@@ -75,7 +77,7 @@ export const apiKeyRoutes: RouteFamily = async (app, { services, auth }) => {
         params: idParam,
         response: { 200: envelope(apiKeyDtoSchema) },
       },
-      preValidation: auth.requireAuth,
+      config: { access: admin },
     },
     async (req) => ok(await services.apiKeys.revoke(principalOf(req).actor, req.params.id)),
   )

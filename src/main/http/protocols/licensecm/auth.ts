@@ -24,7 +24,7 @@ const authLimit = {
 }
 
 /** POST /api/auth/register, /login, /refresh; GET /api/auth/me. */
-export const authRoutes: RouteFamily = async (app, { services, auth, setupToken }) => {
+export const authRoutes: RouteFamily = async (app, { services, setupToken }) => {
   const r = typed(app)
 
   r.post(
@@ -36,7 +36,7 @@ export const authRoutes: RouteFamily = async (app, { services, auth, setupToken 
         body: registerSchema,
         tags: ['auth'],
       },
-      config: authLimit,
+      config: { ...authLimit, access: 'public' },
     },
     async (req, reply) => {
       const sent = req.headers['x-setup-token']
@@ -58,7 +58,7 @@ export const authRoutes: RouteFamily = async (app, { services, auth, setupToken 
     '/auth/login',
     {
       schema: { summary: 'Log in with email and password', body: loginSchema, tags: ['auth'] },
-      config: authLimit,
+      config: { ...authLimit, access: 'public' },
     },
     async (req) => ok(await services.accounts.login(req.body, { ip: req.origin.clientIp })),
   )
@@ -71,6 +71,8 @@ export const authRoutes: RouteFamily = async (app, { services, auth, setupToken 
         body: z.object({ token: z.string().max(4096).optional() }).nullish(),
         tags: ['auth'],
       },
+      // The token travels as the credential but may have expired: refresh checks it itself.
+      config: { access: 'public' },
     },
     async (req) => {
       // The current (or recently expired) token, from the header or the body.
@@ -88,7 +90,7 @@ export const authRoutes: RouteFamily = async (app, { services, auth, setupToken 
     '/auth/me',
     {
       schema: { summary: 'The logged-in account', tags: ['auth'] },
-      preValidation: auth.requireAuth,
+      config: { access: 'authenticated' },
     },
     async (req) => ok(await services.accounts.me(principalOf(req).actor)),
   )
@@ -102,8 +104,7 @@ export const authRoutes: RouteFamily = async (app, { services, auth, setupToken 
         body: changePasswordSchema,
         tags: ['auth'],
       },
-      preValidation: auth.requireAuth,
-      config: authLimit,
+      config: { ...authLimit, access: 'authenticated' },
     },
     async (req) => {
       const p = principalOf(req)

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import { DomainError } from '@shared/errors'
 import type { Services } from '../../../services'
-import { createAuth, jwtAuthenticator } from '../../middleware/auth'
+import { jwtAuthenticator } from '../../middleware/auth'
 import { licensecmErrorHandler } from './errors'
 import { lenientJsonBodies } from './json-body'
 import { protocolErrorHandler, protocolNotFound } from '../../errors'
@@ -20,8 +20,7 @@ import { apiKeyRoutes } from './api-keys'
 import { accountRoutes } from './account'
 import { variableRoutes } from './variables'
 import { storeRoutes } from './store'
-import { apiKeyAuthenticator, enforceScopes } from '../../middleware/api-key'
-import { captureRawBody } from '../../middleware/signature'
+import { registerKeyAccess } from '../../middleware/api-key'
 import { idempotencyOnRoute } from '../../middleware/idempotency'
 import {
   RATE_LIMIT_HEADERS,
@@ -47,15 +46,15 @@ export interface LicensecmOptions {
  * apply to every route family registered here and to nothing else on the server.
  *
  * Adding a route family: write `<family>.ts` exporting a `RouteFamily` (see context.ts),
- * and add ONE `await api(<family>Routes)` line below. Paths inside a family are relative
- * to /api (e.g. '/security/blacklist').
+ * each route declaring its `config.access` (middleware/api-key.ts), and add ONE
+ * `await api(<family>Routes)` line below. Paths inside a family are relative to /api
+ * (e.g. '/security/blacklist').
  */
 export async function registerLicensecm(
   app: FastifyInstance,
   opts: LicensecmOptions,
 ): Promise<void> {
   const { services } = opts
-  app.decorateRequest('principal', null)
   app.setErrorHandler(licensecmErrorHandler)
   lenientJsonBodies(app)
 
@@ -76,14 +75,12 @@ export async function registerLicensecm(
     })
   }
 
-  // The authenticator chain, tried in order (first to recognise its credential decides):
-  // JWT Bearer, then X-API-Key. A new way to authenticate is one more Authenticator here.
-  const auth = createAuth([jwtAuthenticator(services.accounts), apiKeyAuthenticator(services)])
-  // API keys: raw body for signed requests, THE scope table on every route, Idempotency-Key
-  // on routes with config.idempotent (all three before the families register their routes).
   app.addHook('onRequest', managementOnLoopback(services))
-  app.addHook('preParsing', captureRawBody)
-  app.addHook('onRoute', enforceScopes(auth))
+  // The authenticator chain, tried in order (first to recognise its credential decides):
+  // JWT Bearer, then X-API-Key; every route's declared `config.access` enforced (a route
+  // without one does not register). Then Idempotency-Key on routes with config.idempotent.
+  // Both before the families register their routes.
+  const auth = registerKeyAccess(app, services, { before: [jwtAuthenticator(services.accounts)] })
   app.addHook('onRoute', idempotencyOnRoute(services))
   const deps: RouteDeps = { services, auth, setupToken: opts.setupToken }
   const api = (family: (a: FastifyInstance, d: RouteDeps) => Promise<void>) =>

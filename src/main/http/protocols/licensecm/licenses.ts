@@ -7,6 +7,7 @@ import {
   listLicensesSchema,
   updateLicenseSchema,
 } from '@shared/schemas'
+import { needsScope } from '../../middleware/api-key'
 import { assertProductAllowed, principalOf, typed, type RouteFamily } from './context'
 import { idParams } from './products'
 import { ok, pagination } from './reply'
@@ -41,10 +42,10 @@ const pageQuery = z.object({
 })
 
 /** The license routes of LicenseCM's management API. */
-export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
+export const licenseRoutes: RouteFamily = async (app, { services }) => {
   const r = typed(app)
-  const read = { preValidation: auth.requireScope('licenses:read') }
-  const write = { preValidation: auth.requireScope('licenses:write') }
+  const read = needsScope('licenses:read', { productAware: true })
+  const write = needsScope('licenses:write', { productAware: true })
   const tags = ['licenses']
 
   /** The license, if the principal may touch it (a product-bound key: only that product's). */
@@ -61,7 +62,7 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
   r.get(
     '/licenses',
     {
-      ...read,
+      config: { access: read },
       schema: {
         summary: 'List licenses (filters, pagination)',
         querystring: listLicensesSchema,
@@ -83,8 +84,7 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
   r.post(
     '/licenses',
     {
-      ...write,
-      config: { idempotent: true },
+      config: { access: write, idempotent: true },
       schema: { summary: 'Create a license', body: createLicenseSchema, tags },
     },
     async (req, reply) => {
@@ -97,8 +97,7 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
   r.post(
     '/licenses/bulk',
     {
-      ...write,
-      config: { idempotent: true },
+      config: { access: write, idempotent: true },
       schema: {
         summary: 'Create 1-100 licenses in one transaction',
         body: bulkCreateLicensesSchema,
@@ -114,14 +113,14 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.get(
     '/licenses/:id',
-    { ...read, schema: { summary: 'Get a license', params: idParams, tags } },
+    { config: { access: read }, schema: { summary: 'Get a license', params: idParams, tags } },
     async (req) => ok((await load(req, req.params.id)).l),
   )
 
   r.put(
     '/licenses/:id',
     {
-      ...write,
+      config: { access: write },
       schema: { summary: 'Update a license', params: idParams, body: updateLicenseSchema, tags },
     },
     async (req) => {
@@ -132,7 +131,7 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.delete(
     '/licenses/:id',
-    { ...write, schema: { summary: 'Delete a license', params: idParams, tags } },
+    { config: { access: write }, schema: { summary: 'Delete a license', params: idParams, tags } },
     async (req) => {
       const { p } = await load(req, req.params.id)
       await services.licenses.remove(p.actor, req.params.id)
@@ -143,7 +142,7 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
   r.post(
     '/licenses/:id/reset-hwid',
     {
-      ...write,
+      config: { access: write },
       schema: { summary: 'Reset the HWID (frees every machine binding)', params: idParams, tags },
     },
     async (req) => {
@@ -163,7 +162,7 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
   r.post(
     '/licenses/:id/ban',
     {
-      ...write,
+      config: { access: write },
       schema: {
         summary: 'Ban the license for good (ends its sessions)',
         params: idParams,
@@ -182,7 +181,7 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
   r.post(
     '/licenses/:id/unban',
     {
-      ...write,
+      config: { access: write },
       schema: { summary: 'Lift a ban (ended sessions stay ended)', params: idParams, tags },
     },
     async (req) => {
@@ -200,7 +199,7 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
   r.post(
     '/licenses/:id/revoke-sessions',
     {
-      ...write,
+      config: { access: write },
       schema: {
         summary: 'End every session of the license (machines stay bound)',
         params: idParams,
@@ -219,7 +218,7 @@ export const licenseRoutes: RouteFamily = async (app, { services, auth }) => {
   r.get(
     '/licenses/:id/logs',
     {
-      ...read,
+      config: { access: read },
       schema: {
         summary: "The license's activity log",
         params: idParams,

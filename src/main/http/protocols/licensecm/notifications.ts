@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
 import { idParams } from './products'
 import { ok } from './reply'
@@ -10,17 +11,17 @@ const listQuery = z.object({
 })
 
 /** GET /api/notifications (+ /unread-count), PUT /api/notifications/:id/read, PUT /read-all. */
-export const notificationRoutes: RouteFamily = async (app, { services, auth }) => {
+export const notificationRoutes: RouteFamily = async (app, { services }) => {
   const r = typed(app)
-  const read = { preValidation: auth.requireScope('notifications:read') }
-  const write = { preValidation: auth.requireScope('notifications:write') }
+  const read = needsScope('notifications:read')
+  const write = needsScope('notifications:write')
   const tags = ['notifications']
 
   // LicenseCM answers a plain array here (newest first).
   r.get(
     '/notifications',
     {
-      ...read,
+      config: { access: read },
       schema: { summary: 'List notifications (newest first)', querystring: listQuery, tags },
     },
     async (req) => {
@@ -35,20 +36,23 @@ export const notificationRoutes: RouteFamily = async (app, { services, auth }) =
 
   r.get(
     '/notifications/unread-count',
-    { ...read, schema: { summary: 'Number of unread notifications', tags } },
+    { config: { access: read }, schema: { summary: 'Number of unread notifications', tags } },
     async (req) => ok(await services.notifications.unreadCount(principalOf(req).actor)),
   )
 
   // Registered before '/:id/read' reads better; Fastify matches the static segment first anyway.
   r.put(
     '/notifications/read-all',
-    { ...write, schema: { summary: 'Mark every notification read', tags } },
+    { config: { access: write }, schema: { summary: 'Mark every notification read', tags } },
     async (req) => ok(await services.notifications.markAllRead(principalOf(req).actor)),
   )
 
   r.put(
     '/notifications/:id/read',
-    { ...write, schema: { summary: 'Mark one notification read', params: idParams, tags } },
+    {
+      config: { access: write },
+      schema: { summary: 'Mark one notification read', params: idParams, tags },
+    },
     async (req) => {
       await services.notifications.markRead(principalOf(req).actor, req.params.id)
       return ok({ id: req.params.id, is_read: true })

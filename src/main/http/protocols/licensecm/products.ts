@@ -1,29 +1,33 @@
 import { z } from 'zod'
 import { DomainError } from '@shared/errors'
 import { createProductSchema, updateProductSchema } from '@shared/schemas'
+import { needsScope } from '../../middleware/api-key'
 import { assertProductAllowed, principalOf, typed, type RouteFamily } from './context'
 import { ok } from './reply'
 
 export const idParams = z.object({ id: z.string().min(1).max(100) })
 
 /** GET|POST /api/products, GET|PUT|DELETE /api/products/:id, POST /api/products/:id/regenerate-key. */
-export const productRoutes: RouteFamily = async (app, { services, auth }) => {
+export const productRoutes: RouteFamily = async (app, { services }) => {
   const r = typed(app)
-  const read = { preValidation: auth.requireScope('products:read') }
-  const write = { preValidation: auth.requireScope('products:write') }
+  const read = needsScope('products:read', { productAware: true })
+  const write = needsScope('products:write', { productAware: true })
   const tags = ['products']
 
-  r.get('/products', { ...read, schema: { summary: 'List products', tags } }, async (req) => {
-    const p = principalOf(req)
-    const all = await services.products.list(p.actor)
-    return ok(p.productId ? all.filter((x) => x.id === p.productId) : all)
-  })
+  r.get(
+    '/products',
+    { config: { access: read }, schema: { summary: 'List products', tags } },
+    async (req) => {
+      const p = principalOf(req)
+      const all = await services.products.list(p.actor)
+      return ok(p.productId ? all.filter((x) => x.id === p.productId) : all)
+    },
+  )
 
   r.post(
     '/products',
     {
-      ...write,
-      config: { idempotent: true },
+      config: { access: write, idempotent: true },
       schema: { summary: 'Create a product', body: createProductSchema, tags },
     },
     async (req, reply) => {
@@ -35,7 +39,7 @@ export const productRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.get(
     '/products/:id',
-    { ...read, schema: { summary: 'Get a product', params: idParams, tags } },
+    { config: { access: read }, schema: { summary: 'Get a product', params: idParams, tags } },
     async (req) => {
       const p = principalOf(req)
       assertProductAllowed(p, req.params.id)
@@ -46,7 +50,7 @@ export const productRoutes: RouteFamily = async (app, { services, auth }) => {
   r.put(
     '/products/:id',
     {
-      ...write,
+      config: { access: write },
       schema: { summary: 'Update a product', params: idParams, body: updateProductSchema, tags },
     },
     async (req) => {
@@ -58,7 +62,10 @@ export const productRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.delete(
     '/products/:id',
-    { ...write, schema: { summary: 'Delete a product and its licenses', params: idParams, tags } },
+    {
+      config: { access: write },
+      schema: { summary: 'Delete a product and its licenses', params: idParams, tags },
+    },
     async (req) => {
       const p = principalOf(req)
       assertProductAllowed(p, req.params.id)
@@ -70,7 +77,7 @@ export const productRoutes: RouteFamily = async (app, { services, auth }) => {
   r.post(
     '/products/:id/regenerate-key',
     {
-      ...write,
+      config: { access: write },
       schema: {
         summary: 'Regenerate the secret key (the old one stops working)',
         params: idParams,

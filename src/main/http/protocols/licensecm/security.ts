@@ -10,6 +10,7 @@ import {
   requiredReasonSchema,
   updateSecuritySettingsSchema,
 } from '@shared/channels/security'
+import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
 import { ok, pagination } from './reply'
 
@@ -21,16 +22,16 @@ const idParams = z.object({ id: z.string().min(1).max(64) })
  * the blacklist, quick blocks and thresholds are admin-only and answer FORBIDDEN otherwise).
  * Temporary blocks from detection never apply here: they screen client surfaces only.
  */
-export const securityRoutes: RouteFamily = async (app, { services, auth }) => {
+export const securityRoutes: RouteFamily = async (app, { services }) => {
   const r = typed(app)
-  const read = { preValidation: auth.requireScope('security:read') }
-  const write = { preValidation: auth.requireScope('security:write') }
+  const read = needsScope('security:read')
+  const write = needsScope('security:write')
   const sec = services.security
   const tags = ['security']
 
   r.get(
     '/security/blacklist',
-    { ...read, schema: { querystring: listBlacklistSchema, tags } },
+    { config: { access: read }, schema: { querystring: listBlacklistSchema, tags } },
     async (req) => {
       const p = await sec.listBlacklist(principalOf(req).actor, req.query)
       return ok({ blacklist: p.items, pagination: pagination(p.page, p.limit, p.total) })
@@ -39,14 +40,14 @@ export const securityRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.post(
     '/security/blacklist',
-    { ...write, schema: { body: addBlacklistSchema, tags } },
+    { config: { access: write }, schema: { body: addBlacklistSchema, tags } },
     async (req, reply) =>
       reply.status(201).send(ok(await sec.addBlacklist(principalOf(req).actor, req.body))),
   )
 
   r.delete(
     '/security/blacklist/:id',
-    { ...write, schema: { params: idParams, tags } },
+    { config: { access: write }, schema: { params: idParams, tags } },
     async (req) => {
       await sec.removeBlacklist(principalOf(req).actor, req.params.id)
       return ok({ deleted: true })
@@ -56,27 +57,30 @@ export const securityRoutes: RouteFamily = async (app, { services, auth }) => {
   // Deactivate (or re-activate) an entry without losing it.
   r.patch(
     '/security/blacklist/:id',
-    { ...write, schema: { params: idParams, body: z.object({ is_active: z.boolean() }), tags } },
+    {
+      config: { access: write },
+      schema: { params: idParams, body: z.object({ is_active: z.boolean() }), tags },
+    },
     async (req) =>
       ok(await sec.setBlacklistActive(principalOf(req).actor, req.params.id, req.body.is_active)),
   )
 
   r.get(
     '/security/events',
-    { ...read, schema: { querystring: listSecurityEventsSchema, tags } },
+    { config: { access: read }, schema: { querystring: listSecurityEventsSchema, tags } },
     async (req) => {
       const p = await sec.events(principalOf(req).actor, req.query)
       return ok({ events: p.items, pagination: pagination(p.page, p.limit, p.total) })
     },
   )
 
-  r.get('/security/stats', { ...read, schema: { tags } }, async (req) =>
+  r.get('/security/stats', { config: { access: read }, schema: { tags } }, async (req) =>
     ok(await sec.stats(principalOf(req).actor)),
   )
 
   r.get(
     '/security/sessions',
-    { ...read, schema: { querystring: listSessionsSchema, tags } },
+    { config: { access: read }, schema: { querystring: listSessionsSchema, tags } },
     async (req) => {
       const p = await sec.sessions(principalOf(req).actor, req.query)
       return ok({ sessions: p.items, pagination: pagination(p.page, p.limit, p.total) })
@@ -85,39 +89,42 @@ export const securityRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.post(
     '/security/sessions/:id/revoke',
-    { ...write, schema: { params: idParams, body: reasonSchema.optional(), tags } },
+    {
+      config: { access: write },
+      schema: { params: idParams, body: reasonSchema.optional(), tags },
+    },
     async (req) =>
       ok(await sec.revokeSession(principalOf(req).actor, req.params.id, req.body?.reason)),
   )
 
   r.post(
     '/security/licenses/:id/suspend',
-    { ...write, schema: { params: idParams, body: requiredReasonSchema, tags } },
+    { config: { access: write }, schema: { params: idParams, body: requiredReasonSchema, tags } },
     async (req) =>
       ok(await sec.suspendLicense(principalOf(req).actor, req.params.id, req.body.reason)),
   )
 
   r.post(
     '/security/block-ip',
-    { ...write, schema: { body: blockIpSchema, tags } },
+    { config: { access: write }, schema: { body: blockIpSchema, tags } },
     async (req, reply) =>
       reply.status(201).send(ok(await sec.blockIp(principalOf(req).actor, req.body))),
   )
 
   r.post(
     '/security/block-hwid',
-    { ...write, schema: { body: blockHwidSchema, tags } },
+    { config: { access: write }, schema: { body: blockHwidSchema, tags } },
     async (req, reply) =>
       reply.status(201).send(ok(await sec.blockHwid(principalOf(req).actor, req.body))),
   )
 
-  r.get('/security/settings', { ...read, schema: { tags } }, async (req) =>
+  r.get('/security/settings', { config: { access: read }, schema: { tags } }, async (req) =>
     ok(await sec.settings(principalOf(req).actor)),
   )
 
   r.put(
     '/security/settings',
-    { ...write, schema: { body: updateSecuritySettingsSchema, tags } },
+    { config: { access: write }, schema: { body: updateSecuritySettingsSchema, tags } },
     async (req) => ok(await sec.updateSettings(principalOf(req).actor, req.body)),
   )
 }

@@ -1,17 +1,18 @@
+import { needsScope } from '../../middleware/api-key'
 import { assertProductAllowed, principalOf, typed, type RouteFamily } from './context'
 import { toLogEntry } from './licenses'
 import { idParams } from './products'
 import { ok } from './reply'
 
 /** GET /api/stats/dashboard, GET /api/stats/products/:id. */
-export const statsRoutes: RouteFamily = async (app, { services, auth }) => {
+export const statsRoutes: RouteFamily = async (app, { services }) => {
   const r = typed(app)
-  const read = { preValidation: auth.requireScope('stats:read') }
+  const read = needsScope('stats:read')
   const tags = ['stats']
 
   r.get(
     '/stats/dashboard',
-    { ...read, schema: { summary: 'Totals and recent activity', tags } },
+    { config: { access: read }, schema: { summary: 'Totals and recent activity', tags } },
     async (req) => {
       const p = principalOf(req)
       const d = await services.stats.dashboard(p.actor, { productId: p.productId ?? undefined })
@@ -29,7 +30,7 @@ export const statsRoutes: RouteFamily = async (app, { services, auth }) => {
   r.get(
     '/stats/products/:id',
     {
-      ...read,
+      config: { access: read },
       schema: { summary: 'License counts and activations of one product', params: idParams, tags },
     },
     async (req) => {

@@ -6,6 +6,7 @@ import {
   orderStatusSchema,
 } from '@shared/channels/store'
 import { scopeOf } from '../../../services/store'
+import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
 import { ok, pagination } from './reply'
 
@@ -20,57 +21,78 @@ const customersQuery = z.object({
 })
 
 /**
- * The store over the management API (scopes store:read / store:write; see SCOPE_TABLE):
+ * The store over the management API (scopes store:read / store:write, declared per route):
  *   GET|POST /api/orders, GET|PATCH /api/orders/:id, POST /api/orders/:id/refund,
  *   GET /api/customers[/:id], GET /api/store/analytics.
  * POST /api/orders honours Idempotency-Key (the shared mechanism, config.idempotent).
  */
-export const storeRoutes: RouteFamily = async (app, { services, auth }) => {
+export const storeRoutes: RouteFamily = async (app, { services }) => {
   const r = typed(app)
   const tags = ['store']
-  const guard = { preValidation: auth.requireAuth }
+  const read = needsScope('store:read')
+  const write = needsScope('store:write')
   const scope = (req: Parameters<typeof principalOf>[0]) => scopeOf(principalOf(req).actor)
 
-  r.get('/orders', { ...guard, schema: { tags, querystring: ordersQuery } }, async (req) => {
-    const page = await services.store.orders.list(scope(req), req.query)
-    return ok({ orders: page.items, pagination: pagination(page.page, page.limit, page.total) })
-  })
+  r.get(
+    '/orders',
+    { config: { access: read }, schema: { tags, querystring: ordersQuery } },
+    async (req) => {
+      const page = await services.store.orders.list(scope(req), req.query)
+      return ok({ orders: page.items, pagination: pagination(page.page, page.limit, page.total) })
+    },
+  )
 
   r.post(
     '/orders',
-    { ...guard, config: { idempotent: true }, schema: { tags, body: createOrderSchema } },
+    { config: { access: write, idempotent: true }, schema: { tags, body: createOrderSchema } },
     async (req, reply) =>
       reply.status(201).send(ok(await services.store.orders.create(scope(req), req.body))),
   )
 
-  r.get('/orders/:id', { ...guard, schema: { tags, params: idParams } }, async (req) =>
-    ok(await services.store.orders.get(scope(req), req.params.id)),
+  r.get(
+    '/orders/:id',
+    { config: { access: read }, schema: { tags, params: idParams } },
+    async (req) => ok(await services.store.orders.get(scope(req), req.params.id)),
   )
 
   r.patch(
     '/orders/:id',
-    { ...guard, schema: { tags, params: idParams, body: z.object({ status: orderStatusSchema }) } },
+    {
+      config: { access: write },
+      schema: { tags, params: idParams, body: z.object({ status: orderStatusSchema }) },
+    },
     async (req) =>
       ok(await services.store.orders.setStatus(scope(req), req.params.id, req.body.status)),
   )
 
-  r.post('/orders/:id/refund', { ...guard, schema: { tags, params: idParams } }, async (req) =>
-    ok(await services.store.orders.refund(scope(req), req.params.id)),
+  r.post(
+    '/orders/:id/refund',
+    { config: { access: write }, schema: { tags, params: idParams } },
+    async (req) => ok(await services.store.orders.refund(scope(req), req.params.id)),
   )
 
-  r.get('/customers', { ...guard, schema: { tags, querystring: customersQuery } }, async (req) => {
-    const page = await services.store.customers(scope(req), req.query)
-    return ok({ customers: page.items, pagination: pagination(page.page, page.limit, page.total) })
-  })
+  r.get(
+    '/customers',
+    { config: { access: read }, schema: { tags, querystring: customersQuery } },
+    async (req) => {
+      const page = await services.store.customers(scope(req), req.query)
+      return ok({
+        customers: page.items,
+        pagination: pagination(page.page, page.limit, page.total),
+      })
+    },
+  )
 
-  r.get('/customers/:id', { ...guard, schema: { tags, params: idParams } }, async (req) =>
-    ok(await services.store.customer(scope(req), req.params.id)),
+  r.get(
+    '/customers/:id',
+    { config: { access: read }, schema: { tags, params: idParams } },
+    async (req) => ok(await services.store.customer(scope(req), req.params.id)),
   )
 
   r.get(
     '/store/analytics',
     {
-      ...guard,
+      config: { access: read },
       schema: {
         tags,
         querystring: analyticsQuerySchema.extend({ product_id: productRef.optional() }),

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify'
 import type { Services } from '../../../services'
 import { assertProductAllowed, principalOf, typed, type RouteFamily } from './context'
 import { ok } from './reply'
+import { needsScope } from '../../middleware/api-key'
 
 const idParam = z.object({ id: z.string().min(1).max(64) })
 const nameParam = idParam.extend({ name: z.string().min(1).max(64) })
@@ -32,30 +33,26 @@ async function scopeOf(
  *   GET    /api/{products|licenses}/:id/variables/:name    one variable (files with data)
  *   DELETE /api/{products|licenses}/:id/variables/:name    delete (by name or id)
  */
-export const variableRoutes: RouteFamily = async (app, { services, auth }) => {
+export const variableRoutes: RouteFamily = async (app, { services }) => {
   const r = typed(app)
   for (const kind of ['product', 'license'] as const) {
-    const base = `/${kind}s/:id/variables`
+    const base = `/${kind}s/:id/variables` as const
     const tags = ['variables']
+    const read = needsScope(`${kind}s:read`, { productAware: true })
+    const write = needsScope(`${kind}s:write`, { productAware: true })
 
-    r.get(
-      base,
-      { schema: { tags, params: idParam }, preValidation: auth.requireAuth },
-      async (req) =>
-        ok(
-          await services.variables.list(
-            principalOf(req).actor,
-            await scopeOf(services, req, kind, req.params.id),
-          ),
+    r.get(base, { config: { access: read }, schema: { tags, params: idParam } }, async (req) =>
+      ok(
+        await services.variables.list(
+          principalOf(req).actor,
+          await scopeOf(services, req, kind, req.params.id),
         ),
+      ),
     )
 
     r.post(
       base,
-      {
-        schema: { tags, params: idParam, body: upsertVariableSchema },
-        preValidation: auth.requireAuth,
-      },
+      { config: { access: write }, schema: { tags, params: idParam, body: upsertVariableSchema } },
       async (req) => {
         const scope = await scopeOf(services, req, kind, req.params.id)
         return ok(await services.variables.upsert(principalOf(req).actor, scope, req.body))
@@ -64,7 +61,7 @@ export const variableRoutes: RouteFamily = async (app, { services, auth }) => {
 
     r.get(
       `${base}/:name`,
-      { schema: { tags, params: nameParam }, preValidation: auth.requireAuth },
+      { config: { access: read }, schema: { tags, params: nameParam } },
       async (req) => {
         const scope = await scopeOf(services, req, kind, req.params.id)
         return ok(await services.variables.get(principalOf(req).actor, scope, req.params.name))
@@ -73,7 +70,7 @@ export const variableRoutes: RouteFamily = async (app, { services, auth }) => {
 
     r.delete(
       `${base}/:name`,
-      { schema: { tags, params: nameParam }, preValidation: auth.requireAuth },
+      { config: { access: write }, schema: { tags, params: nameParam } },
       async (req) => {
         await services.variables.remove(
           principalOf(req).actor,

@@ -4,6 +4,7 @@ import {
   listDeliveriesSchema,
   updateWebhookSchema,
 } from '@shared/channels/webhooks'
+import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
 import { ok, pagination } from './reply'
 
@@ -13,47 +14,58 @@ const idParams = z.object({ id: z.string().min(1).max(64) })
  * /api/webhooks: endpoints (CRUD), a real signed test send, the delivery log and manual
  * redelivery. A `user` account sees only its own webhooks; admins see all.
  */
-export const webhookRoutes: RouteFamily = async (app, { services, auth }) => {
+export const webhookRoutes: RouteFamily = async (app, { services }) => {
   const r = typed(app)
-  const read = { preValidation: auth.requireScope('webhooks:read') }
-  const write = { preValidation: auth.requireScope('webhooks:write') }
+  const read = needsScope('webhooks:read')
+  const write = needsScope('webhooks:write')
   const wh = services.webhooks
   const tags = ['webhooks']
 
-  r.get('/webhooks', { ...read, schema: { tags } }, async (req) =>
+  r.get('/webhooks', { config: { access: read }, schema: { tags } }, async (req) =>
     ok(await wh.list(principalOf(req).actor)),
   )
 
   r.post(
     '/webhooks',
-    { ...write, config: { idempotent: true }, schema: { body: createWebhookSchema, tags } },
+    { config: { access: write, idempotent: true }, schema: { body: createWebhookSchema, tags } },
     async (req, reply) =>
       reply.status(201).send(ok(await wh.create(principalOf(req).actor, req.body))),
   )
 
-  r.get('/webhooks/:id', { ...read, schema: { params: idParams, tags } }, async (req) =>
-    ok(await wh.get(principalOf(req).actor, req.params.id)),
+  r.get(
+    '/webhooks/:id',
+    { config: { access: read }, schema: { params: idParams, tags } },
+    async (req) => ok(await wh.get(principalOf(req).actor, req.params.id)),
   )
 
   r.put(
     '/webhooks/:id',
-    { ...write, schema: { params: idParams, body: updateWebhookSchema, tags } },
+    { config: { access: write }, schema: { params: idParams, body: updateWebhookSchema, tags } },
     async (req) => ok(await wh.update(principalOf(req).actor, req.params.id, req.body)),
   )
 
-  r.delete('/webhooks/:id', { ...write, schema: { params: idParams, tags } }, async (req) => {
-    await wh.remove(principalOf(req).actor, req.params.id)
-    return ok({ deleted: true })
-  })
+  r.delete(
+    '/webhooks/:id',
+    { config: { access: write }, schema: { params: idParams, tags } },
+    async (req) => {
+      await wh.remove(principalOf(req).actor, req.params.id)
+      return ok({ deleted: true })
+    },
+  )
 
   // Sends a real signed `webhook.test` event and reports the receiver's status and latency.
-  r.post('/webhooks/:id/test', { ...write, schema: { params: idParams, tags } }, async (req) =>
-    ok(await wh.test(principalOf(req).actor, req.params.id)),
+  r.post(
+    '/webhooks/:id/test',
+    { config: { access: write }, schema: { params: idParams, tags } },
+    async (req) => ok(await wh.test(principalOf(req).actor, req.params.id)),
   )
 
   r.get(
     '/webhooks/:id/deliveries',
-    { ...read, schema: { params: idParams, querystring: listDeliveriesSchema, tags } },
+    {
+      config: { access: read },
+      schema: { params: idParams, querystring: listDeliveriesSchema, tags },
+    },
     async (req) => {
       const p = await wh.deliveries(principalOf(req).actor, req.params.id, req.query)
       return ok({ deliveries: p.items, pagination: pagination(p.page, p.limit, p.total) })
@@ -62,7 +74,7 @@ export const webhookRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.post(
     '/webhooks/deliveries/:id/redeliver',
-    { ...write, schema: { params: idParams, tags } },
+    { config: { access: write }, schema: { params: idParams, tags } },
     async (req) => ok(await wh.redeliver(principalOf(req).actor, req.params.id)),
   )
 }

@@ -111,6 +111,8 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
   const passThrough = () => (data: unknown) => ({ value: data })
   const route = (body: z.ZodType) => ({
     schema: { body: docBody(body), tags: ['client'] },
+    // The license key (and the session token) in the body are the client's proof.
+    config: { access: 'public' as const },
     validatorCompiler: passThrough,
     bodyLimit: CLIENT_BODY_LIMIT,
   })
@@ -118,7 +120,7 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
   r.post(
     '/client/validate',
     // Validation has its own per-license-per-IP limit in the engine (policy.validate_per_minute).
-    { ...route(validateBody), config: { rateLimit: false } },
+    { ...route(validateBody), config: { access: 'public', rateLimit: false } },
     (req) =>
       serve(req, validateBody, async (i, meta) => {
         const v = await engine.validate(request(i, meta))
@@ -241,7 +243,7 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
 
   r.get(
     '/client/public-key',
-    { schema: { tags: ['client'] }, config: { rateLimit: false } },
+    { schema: { tags: ['client'] }, config: { access: 'public', rateLimit: false } },
     async () =>
       ok({
         public_key: await engine.attestor.publicKey(),
