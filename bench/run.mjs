@@ -130,17 +130,18 @@ async function main() {
 
   let peakRss = 0
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(kw.pid).rss_mb)), 250)
-  const consoleApi = await consoleClient(url, token)
   const fx = await setupFixtures({
     url,
     refUrl,
     seeded,
-    consoleApi,
+    consoleApi: await consoleClient(url, token),
     config: CONFIG,
     log,
     setupToken: token,
   })
 
+  // From here on the console is the bench account's (the setup token retired with it).
+  const consoleApi = fx.consoleApi
   const load = startLoadGenerator()
   procs.push({ stop: async () => load.stop() })
   const out = { reference: { rps: null }, scenarios: {}, rss_mb: null }

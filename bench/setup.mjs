@@ -2,7 +2,7 @@
 // sessions to heartbeat, SellRealm session chains), made through the same public endpoints a
 // vendor and their apps use. A scenario whose endpoint is not there (yet) is reported as
 // skipped with the reason, never faked.
-import { call, pool } from './lib/http.mjs'
+import { call, consoleClient, pool } from './lib/http.mjs'
 import { customerEmail } from './seed.mjs'
 
 /** True when the server answered with its catch-all 404 (the route is not registered). */
@@ -70,12 +70,27 @@ export async function setupFixtures({ url, refUrl, seeded, consoleApi, config, l
     }
   }
 
-  // Management API token: the first account, registered with the setup token.
+  // SellRealm chains log in with the installation's auth_secret (the seeded products belong to
+  // the installation): read it while the setup token's console session is the installation,
+  // that is, before the first account exists.
+  let authSecret = null
+  for (const ch of ['account.secrets']) {
+    try {
+      authSecret = (await consoleApi.rpc(ch, {}))?.auth_secret ?? null
+      if (authSecret) break
+    } catch {
+      /* try the next name */
+    }
+  }
+  // Management API token: the first account, registered with the setup token. The token
+  // logs no one in after that: the console is then the bench account's (an admin sees all).
+  const bench = { email: 'bench@example.com', password: 'bench-password-123' }
   const reg = await call(`${url}/api/auth/register`, {
-    json: { email: 'bench@example.com', password: 'bench-password-123', display_name: 'Bench' },
+    json: { ...bench, display_name: 'Bench' },
     headers: { 'x-setup-token': setupToken },
   })
   fx.jwt = reg.body?.data?.token ?? null
+  fx.consoleApi = fx.jwt ? await consoleClient(url, bench) : consoleApi
   if (!fx.jwt) missing.search = `could not register the first account: ${reg.status}`
   else {
     const probeSearch = await call(`${url}/api/licenses?limit=1`, {
@@ -95,17 +110,6 @@ export async function setupFixtures({ url, refUrl, seeded, consoleApi, config, l
       )
   }
 
-  // SellRealm chains: one login per license of the sellrealm pool, with the installation's
-  // auth_secret (the seeded products were made in the console, so they belong to it).
-  let authSecret = null
-  for (const ch of ['account.secrets']) {
-    try {
-      authSecret = (await consoleApi.rpc(ch, {}))?.auth_secret ?? null
-      if (authSecret) break
-    } catch {
-      /* try the next name */
-    }
-  }
   if (!authSecret)
     missing.sellrealm_check_session = 'no console channel returns the installation auth_secret yet'
   else {

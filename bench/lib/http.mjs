@@ -21,9 +21,14 @@ export async function call(url, { method, json, form, headers = {} } = {}) {
   return { status: res.status, body, headers: res.headers }
 }
 
-/** A logged-in headless console (setup token): `rpc(channel, input)` returns the data. */
-export async function consoleClient(base, token) {
-  const login = await call(`${base}/console/login`, { json: { token } })
+/**
+ * A logged-in headless console: `rpc(channel, input)` returns the data. `as` is the setup
+ * token (only while no account exists) or an account's `{ email, password }`.
+ */
+export async function consoleClient(base, as) {
+  const login = await call(`${base}/console/login`, {
+    json: typeof as === 'string' ? { token: as } : as,
+  })
   if (login.status !== 200)
     throw new Error(`console login failed: ${login.status} ${JSON.stringify(login.body)}`)
   const cookie = login.headers.get('set-cookie').split(';')[0]

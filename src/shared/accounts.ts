@@ -138,7 +138,9 @@ export const DEFAULT_SETTINGS: SettingsDto = {
   http_request_timeout_seconds: 30,
   http_headers_timeout_seconds: 10,
   http_keep_alive_timeout_seconds: 10,
-  http_max_requests_per_connection: 1000,
+  // 0: no limit. A limit makes Node answer 503 to requests a keep-alive client already sent
+  // past it (autocannon showed it); idle connections end by the keep-alive timeout instead.
+  http_max_requests_per_connection: 0,
   http_max_connections: 1024,
 }
 

@@ -150,7 +150,7 @@ describe('timeouts and the connection cap', () => {
         { kind: 'console' },
         {
           http_max_connections: 1024,
-          http_max_requests_per_connection: 1000,
+          http_max_requests_per_connection: 0,
         },
       )
       await capped.close()
@@ -163,7 +163,7 @@ describe('timeouts and the connection cap', () => {
       http_request_timeout_seconds: 30,
       http_headers_timeout_seconds: 10,
       http_keep_alive_timeout_seconds: 10,
-      http_max_requests_per_connection: 1000,
+      http_max_requests_per_connection: 0,
       http_max_connections: 1024,
     })
     const bad = await api(srv, admin.token).put('/api/admin/settings', { http_max_connections: 0 })
