@@ -2,6 +2,7 @@ import {
   app,
   BrowserWindow,
   clipboard,
+  dialog,
   ipcMain,
   Menu,
   nativeImage,
@@ -165,7 +166,10 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(boot)
     .catch((e: unknown) => {
-      console.error('Keywarden could not start:', e)
+      // A damaged data folder (preflight) or a taken port: one line, shown, never a stack.
+      const why = e instanceof Error ? e.message : String(e)
+      console.error(`Keywarden could not start: ${why}`)
+      dialog.showErrorBox('Keywarden could not start', why)
       app.exit(1)
     })
 }
