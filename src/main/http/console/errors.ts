@@ -1,5 +1,6 @@
 import type { FastifyError } from 'fastify'
 import { type ErrorCode, isDomainError } from '@shared/errors'
+import { describeZodError, isZodError } from '../../validation/zod-error'
 
 /** The console's error answer: `{ ok: false, error: { code, message } }`, as the RPC answers. */
 export interface ConsoleMapped {
@@ -52,6 +53,7 @@ const fail = (status: number, code: string, message: string, unexpected = false)
 /** Maps anything thrown while serving /console to its answer: the one console mapping. */
 export function mapConsoleError(err: unknown): ConsoleMapped {
   if (isDomainError(err)) return fail(CONSOLE_STATUS[err.code] ?? 400, err.code, err.message)
+  if (isZodError(err)) return fail(400, 'VALIDATION_ERROR', describeZodError(err))
   const e = (err ?? {}) as Partial<FastifyError>
   const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500
   if (status === 500) return fail(500, 'INTERNAL_ERROR', 'Internal server error', true)

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { type ErrorCode, isDomainError } from '@shared/errors'
+import { describeZodError, isZodError } from '../../../validation/zod-error'
 import { failure, type Failure } from './reply'
 
 /** A wire answer for an error: status and LicenseCM body. */
@@ -48,6 +49,9 @@ type ErrLike = Partial<FastifyError> & { message: string; validationContext?: st
 export function mapError(err: unknown): MappedError {
   if (isDomainError(err)) {
     return { status: LICENSECM_STATUS[err.code] ?? 400, body: failure(err.code, err.message) }
+  }
+  if (isZodError(err)) {
+    return { status: 400, body: failure('VALIDATION_ERROR', describeZodError(err)) }
   }
   const e = (err ?? {}) as ErrLike
   if (hasZodFastifySchemaValidationErrors(e)) {

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { type ErrorCode, isDomainError } from '@shared/errors'
+import { describeZodError, isZodError } from '../../../validation/zod-error'
 import { BadCiphertextError } from './encryption'
 
 /**
@@ -104,6 +105,9 @@ export function mapSellRealmError(surface: 'license' | 'store', err: unknown): S
       row.message ||
       err.message
     return { status: row.status, message }
+  }
+  if (isZodError(err)) {
+    return { status: 400, message: `Invalid request parameters: ${describeZodError(err, 1)}` }
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
     const first = err.validation[0]
