@@ -12,6 +12,7 @@ import { managementDoor } from '../middleware/management-door'
 import type { Actor } from '../../services/context'
 import { safeEqual } from '../../crypto/random'
 import { DomainError } from '@shared/errors'
+import { loginSchema, type LoginInput } from '@shared/accounts'
 import { mapConsoleError } from './errors'
 import { ConsoleSessions } from './sessions'
 
@@ -21,7 +22,7 @@ export interface ConsoleOptions {
   /** The built renderer (out/renderer); served at /console when present. */
   staticDir?: string
   /** Extra ways to log in (accounts); returns the actor or null. */
-  authenticate?: (body: unknown, meta: { ip: string }) => Promise<Actor | null>
+  authenticate?: (body: LoginInput, meta: { ip: string }) => Promise<Actor | null>
   /**
    * Re-reads a logged-in actor on every call: the current one (a changed role applies at
    * once), or null for a deactivated account, which logs the session out.
@@ -30,10 +31,8 @@ export interface ConsoleOptions {
 }
 
 const COOKIE = 'kw_console'
-const loginBody = z.union([
-  z.object({ token: z.string().min(1).max(200) }),
-  z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1000) }),
-])
+/** The console's login edge: the setup token, or the accounts' own login schema. */
+const loginBody = z.union([z.object({ token: z.string().min(1).max(200) }), loginSchema])
 
 /**
  * The headless web console: the same contract handlers as the desktop IPC, over HTTP.

@@ -141,7 +141,8 @@ export function createSellRealmService(
       i: { sessionId: string; nonce: string; productNum: number },
     ): Promise<CheckResult> {
       const s = deps.sessions.findByToken(i.sessionId)
-      if (!s || s.protocol !== 'sellrealm')
+      // Only a session opened with a rotating nonce (login) can be continued by its nonce.
+      if (!s || s.nonce === null)
         throw new DomainError('SESSION_EXPIRED', 'Invalid session', {
           reason: 'session_unknown',
         })
