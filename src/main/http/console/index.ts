@@ -43,7 +43,7 @@ export async function registerConsole(
   app: FastifyInstance,
   opts: ConsoleOptions & { handlers: Handlers; services: Services },
 ): Promise<void> {
-  const sessions = new ConsoleSessions()
+  const sessions = new ConsoleSessions(() => opts.services.ctx.clock().getTime())
   await app.register(cookie)
   // The console's door is the management API's (Host, Origin, this machine unless opened, JSON).
   app.addHook('onRequest', async (req, reply) => {
