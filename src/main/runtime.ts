@@ -10,6 +10,7 @@ import { createHttpServer, DEFAULT_PORT, type HttpServer } from './http/server'
 import type { ConsoleOptions } from './http/console'
 import type { Actor } from './services/context'
 import type { ServerStatus } from '@shared/dto'
+import type { LoginInput } from '@shared/accounts'
 import { VERSION } from './version'
 import { randomToken } from './crypto/random'
 
@@ -132,7 +133,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       }
       // Email/password console logins go to the accounts service unless the caller chose otherwise.
       const consoleOpts = opts.console && {
-        authenticate: (body: unknown, meta: { ip: string }) =>
+        authenticate: (body: LoginInput, meta: { ip: string }) =>
           services.accounts.consoleLogin(body, meta),
         currentActor: (actor: Actor) => services.accounts.currentActor(actor),
         ...opts.console,

@@ -55,11 +55,17 @@ export interface TestServer {
 
 /** A real Keywarden on 127.0.0.1, port 0, with a fresh SQLite data directory. */
 export async function startTestServer(
-  opts: { console?: { setupToken: string; staticDir?: string } } = {},
+  opts: { console?: { setupToken: string; staticDir?: string }; clock?: () => Date } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kw-test-'))
   seedServerKey(dataDir)
-  const runtime = await startRuntime({ dataDir, host: '127.0.0.1', port: 0, console: opts.console })
+  const runtime = await startRuntime({
+    dataDir,
+    host: '127.0.0.1',
+    port: 0,
+    console: opts.console,
+    clock: opts.clock,
+  })
   const url = runtime.server!.url
   return {
     runtime,

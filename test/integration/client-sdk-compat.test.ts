@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CONSOLE } from '../../src/main/services/context'
 import { startTestServer, type TestServer } from '../helpers/server'
 import { WireClient, seed } from '../helpers/licensecm-client'
+import { listLicensesSchema } from '@shared/schemas'
 
 /** Python's `json.dumps(str)` (ensure_ascii=True): non-ASCII as \\uXXXX, the rest as JSON. */
 function pythonJsonDumps(s: string): string {
@@ -178,7 +179,7 @@ describe.runIf(pythonWithCryptography() || process.env.CI === 'true')(
       const { product, key } = await seed(srv)
       await srv.runtime.services.licenses.update(
         CONSOLE,
-        (await srv.runtime.services.licenses.list(CONSOLE, { q: key })).items[0].id,
+        (await srv.runtime.services.licenses.list(CONSOLE, listLicensesSchema.parse({ q: key }))).items[0].id,
         {
           metadata: { note: 'Ünïcode <b> & ✓' },
         },

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../helpers/server'
 import { vendor, v0 } from './sellrealm-helpers'
 import { encryptParam } from '../../src/main/http/protocols/sellrealm/encryption'
+import { listLicensesSchema } from '@shared/schemas'
 
 describe('account secrets, encrypted parameters and variables over HTTP', () => {
   let s: TestServer
@@ -116,7 +117,7 @@ describe('account secrets, encrypted parameters and variables over HTTP', () => 
     })
     expect(banned.status).toBe(200)
     expect(
-      (await s.runtime.services.licenses.list(v.actor, { q: l.license_key })).items[0]
+      (await s.runtime.services.licenses.list(v.actor, listLicensesSchema.parse({ q: l.license_key }))).items[0]
         .status_reason,
     ).toBe('fraud')
   })

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../helpers/server'
 import { vendor, v0 } from './sellrealm-helpers'
 import { CONSOLE } from '../../src/main/services/context'
+import { listLicensesSchema } from '@shared/schemas'
 
 /**
  * SellRealm License API v0 over real HTTP: every operation, form-encoded and JSON, and every
@@ -117,7 +118,7 @@ describe('SellRealm License API v0', () => {
 
   it('returns string, boolean and file variables, license ones overriding the product ones', async () => {
     const key = await newKey()
-    const lic = (await s.runtime.services.licenses.list(actor, { q: key })).items[0]
+    const lic = (await s.runtime.services.licenses.list(actor, listLicensesSchema.parse({ q: key }))).items[0]
     const post = (path: string, body: unknown) => s.json(path, { body, headers: auth })
     expect(
       (
@@ -403,7 +404,7 @@ describe('SellRealm License API v0', () => {
     })
     expect(cm.status).toBe(403)
     expect(cm.body.error_code).toBe('LICENSE_BANNED')
-    const lic = (await s.runtime.services.licenses.list(actor, { q: key })).items[0]
+    const lic = (await s.runtime.services.licenses.list(actor, listLicensesSchema.parse({ q: key }))).items[0]
     expect(lic).toMatchObject({ status: 'banned', status_reason: 'chargeback' })
     const live = s.runtime.store.sqlite
       .prepare('SELECT COUNT(*) AS n FROM sessions WHERE license_id = ? AND revoked_at IS NULL')

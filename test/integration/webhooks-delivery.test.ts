@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { CONSOLE } from '../../src/main/services/context'
 import { RETRY_BASE_MS } from '../../src/main/services/webhooks/backoff'
 import { ManualClock, freePort, startClocked, startReceiver, until } from '../helpers/webhooks'
+import { blockHwidSchema } from '@shared/channels/security'
 
 const SECRET = 'whsec_test_secret_0123456789'
 type Clocked = Awaited<ReturnType<typeof startClocked>>
@@ -259,7 +260,7 @@ describe('flood control', () => {
       events: ['security.blocked'],
       secret: SECRET,
     })
-    await k.s.security.blockHwid(CONSOLE, { hwid: 'HAMMER' })
+    await k.s.security.blockHwid(CONSOLE, blockHwidSchema.parse({ hwid: 'HAMMER' }))
     for (let i = 0; i < 5; i++)
       expect(await k.s.security.screen({ hwid: 'HAMMER', ip: '10.9.9.9' })).not.toBeNull()
     await k.s.webhooks.kick()

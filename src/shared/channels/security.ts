@@ -55,6 +55,7 @@ export const listBlacklistSchema = z.object({
   ...pageFields,
 })
 export type ListBlacklistInput = z.input<typeof listBlacklistSchema>
+export type ListBlacklistQuery = z.output<typeof listBlacklistSchema>
 
 export const addBlacklistSchema = z.object({
   type: blacklistTypeSchema,
@@ -64,6 +65,7 @@ export const addBlacklistSchema = z.object({
   expires_at: isoDate.nullable().optional(),
 })
 export type AddBlacklistInput = z.input<typeof addBlacklistSchema>
+export type AddBlacklistParsed = z.output<typeof addBlacklistSchema>
 
 export const listSecurityEventsSchema = z.object({
   event_type: z.string().max(64).optional(),
@@ -77,6 +79,7 @@ export const listSecurityEventsSchema = z.object({
   ...pageFields,
 })
 export type ListSecurityEventsInput = z.input<typeof listSecurityEventsSchema>
+export type ListSecurityEventsQuery = z.output<typeof listSecurityEventsSchema>
 
 export const listSessionsSchema = z.object({
   license_id: z.string().max(64).optional(),
@@ -84,6 +87,7 @@ export const listSessionsSchema = z.object({
   ...pageFields,
 })
 export type ListSessionsInput = z.input<typeof listSessionsSchema>
+export type ListSessionsQuery = z.output<typeof listSessionsSchema>
 
 export const reasonSchema = z.object({ reason: z.string().trim().min(1).max(500).optional() })
 export const requiredReasonSchema = z.object({
@@ -102,6 +106,8 @@ export const blockHwidSchema = z.object({
   reason: z.string().max(500).optional(),
   duration_hours: z.number().int().min(1).max(87_600).default(720),
 })
+export type BlockIpParsed = z.output<typeof blockIpSchema>
+export type BlockHwidParsed = z.output<typeof blockHwidSchema>
 
 /** Detection thresholds (setting `security`). */
 export const securitySettingsSchema = z.object({
@@ -131,6 +137,7 @@ export const updateSecuritySettingsSchema = z.object({
   hwid_spoof: securitySettingsSchema.shape.hwid_spoof.partial().optional(),
   webhooks: securitySettingsSchema.shape.webhooks.partial().optional(),
 })
+export type UpdateSecuritySettingsInput = z.output<typeof updateSecuritySettingsSchema>
 
 export interface BlacklistEntryDto {
   id: string

@@ -45,14 +45,17 @@ export const createWebhookSchema = z.object({
   is_active: z.boolean().optional(),
 })
 export type CreateWebhookInput = z.input<typeof createWebhookSchema>
+export type CreateWebhookParsed = z.output<typeof createWebhookSchema>
 export const updateWebhookSchema = createWebhookSchema.partial()
 export type UpdateWebhookInput = z.input<typeof updateWebhookSchema>
+export type UpdateWebhookParsed = z.output<typeof updateWebhookSchema>
 
 export const listDeliveriesSchema = z.object({
   status: z.enum(['pending', 'delivered', 'failed']).optional(),
   page: intish(1, 1_000_000).default(1),
   limit: intish(1, 200).default(50),
 })
+export type ListDeliveriesQuery = z.output<typeof listDeliveriesSchema>
 
 export interface WebhookDto {
   id: string

@@ -13,6 +13,7 @@ import type { Actor } from '../../services/context'
 import type { OutputOf } from '@shared/contract'
 import { safeEqual } from '../../crypto/random'
 import { DomainError } from '@shared/errors'
+import { loginSchema, type LoginInput } from '@shared/accounts'
 import { mapConsoleError } from './errors'
 import { ConsoleSessions } from './sessions'
 
@@ -22,7 +23,7 @@ export interface ConsoleOptions {
   /** The built renderer (out/renderer); served at /console when present. */
   staticDir?: string
   /** Extra ways to log in (accounts); returns the actor or null. */
-  authenticate?: (body: unknown, meta: { ip: string }) => Promise<Actor | null>
+  authenticate?: (body: LoginInput, meta: { ip: string }) => Promise<Actor | null>
   /**
    * Re-reads a logged-in actor on every call: the current one (a changed role applies at
    * once), or null for a deactivated account, which logs the session out.
@@ -31,10 +32,8 @@ export interface ConsoleOptions {
 }
 
 const COOKIE = 'kw_console'
-const loginBody = z.union([
-  z.object({ token: z.string().min(1).max(200) }),
-  z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1000) }),
-])
+/** The console's login edge: the setup token, or the accounts' own login schema. */
+const loginBody = z.union([z.object({ token: z.string().min(1).max(200) }), loginSchema])
 
 /**
  * The headless web console: the same contract handlers as the desktop IPC, over HTTP.
@@ -45,7 +44,7 @@ export async function registerConsole(
   app: FastifyInstance,
   opts: ConsoleOptions & { handlers: Handlers; services: Services },
 ): Promise<void> {
-  const sessions = new ConsoleSessions()
+  const sessions = new ConsoleSessions(() => opts.services.ctx.clock().getTime())
   await app.register(cookie)
   // The console's door is the management API's (Host, Origin, this machine unless opened, JSON).
   app.addHook('onRequest', async (req, reply) => {

@@ -13,12 +13,15 @@ export class ConsoleSessions {
   static readonly TTL_MS = 12 * 60 * 60 * 1000
   private readonly byId = new Map<string, ConsoleSession>()
 
+  /** `now`: the services' clock in ms (one time for every surface; tests fix it). */
+  constructor(private readonly now: () => number = () => Date.now()) {}
+
   create(actor: Actor): ConsoleSession {
     const s = {
       id: randomToken(32),
       csrf: randomToken(24),
       actor,
-      expiresAt: Date.now() + ConsoleSessions.TTL_MS,
+      expiresAt: this.now() + ConsoleSessions.TTL_MS,
     }
     this.byId.set(s.id, s)
     return s
@@ -26,7 +29,7 @@ export class ConsoleSessions {
 
   get(id: string): ConsoleSession | undefined {
     const s = this.byId.get(id)
-    if (s && s.expiresAt < Date.now()) {
+    if (s && s.expiresAt < this.now()) {
       this.byId.delete(id)
       return undefined
     }

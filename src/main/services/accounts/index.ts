@@ -1,11 +1,6 @@
 import { sealedAad } from '../../crypto/seal'
 import { DomainError } from '@shared/errors'
 import {
-  changePasswordSchema,
-  createAccountSchema,
-  loginSchema,
-  registerSchema,
-  updateAccountSchema,
   type AccountDto,
   type ChangePasswordInput,
   type CreateAccountInput,
@@ -144,8 +139,7 @@ export function createAccountsService(
 
   return {
     /** Self-registration over the API (or the console's first-run form). */
-    async register(raw: RegisterInput, origin: RegistrationOrigin): Promise<AuthResult> {
-      const input = registerSchema.parse(raw)
+    async register(input: RegisterInput, origin: RegistrationOrigin): Promise<AuthResult> {
       const mayBeFirst =
         origin.via === 'console' ? true : origin.setupToken === 'valid' ? true : origin.setupToken
       const a = await insert(input, null, mayBeFirst)
@@ -161,8 +155,7 @@ export function createAccountsService(
     },
 
     /** Email + password. The same answer, and about the same time, for an unknown email. */
-    async login(raw: LoginInput, meta: { ip?: string | null } = {}): Promise<AuthResult> {
-      const input = loginSchema.parse(raw)
+    async login(input: LoginInput, meta: { ip?: string | null } = {}): Promise<AuthResult> {
       const a = await checkCredentials(input)
       if (!a) {
         await loginFailed(input.email, meta.ip ?? null, 'api')
@@ -181,11 +174,12 @@ export function createAccountsService(
      * The console's email/password login: the account's actor, or null. A failure is a
      * security event like a failed API login.
      */
-    async consoleLogin(raw: unknown, meta: { ip?: string | null } = {}): Promise<Actor | null> {
-      const parsed = loginSchema.safeParse(raw)
-      if (!parsed.success) return null
-      const a = await checkCredentials(parsed.data)
-      if (!a) await loginFailed(parsed.data.email, meta.ip ?? null, 'console')
+    async consoleLogin(
+      input: LoginInput,
+      meta: { ip?: string | null } = {},
+    ): Promise<Actor | null> {
+      const a = await checkCredentials(input)
+      if (!a) await loginFailed(input.email, meta.ip ?? null, 'console')
       return a && a.is_active === 1 ? actorOf(a) : null
     },
 
@@ -253,8 +247,7 @@ export function createAccountsService(
      * A new password, given the current one. Every token issued before stops working
      * (token_version); the answer carries a fresh token for the caller.
      */
-    async changePassword(actor: Actor, raw: ChangePasswordInput): Promise<{ token: string }> {
-      const input = changePasswordSchema.parse(raw)
+    async changePassword(actor: Actor, input: ChangePasswordInput): Promise<{ token: string }> {
       if (actor.kind !== 'account')
         throw new DomainError('FORBIDDEN', 'Only an account has a password')
       const a = await loadActive(actor.accountId)
@@ -293,9 +286,8 @@ export function createAccountsService(
     },
 
     /** An admin (or the console) creates an account directly, whether registration is open or not. */
-    async create(actor: Actor, raw: CreateAccountInput): Promise<AccountDto> {
+    async create(actor: Actor, input: CreateAccountInput): Promise<AccountDto> {
       requireAdmin(actor)
-      const input = createAccountSchema.parse(raw)
       // The console is the installation itself: it may create the very first account.
       const a = await insert(input, input.role, actor.kind === 'console')
       await deps.events.record({
@@ -306,9 +298,8 @@ export function createAccountsService(
     },
 
     /** Role (user/admin), active flag, display name. Deactivation revokes every token. */
-    async update(actor: Actor, id: string, raw: UpdateAccountInput): Promise<AccountDto> {
+    async update(actor: Actor, id: string, input: UpdateAccountInput): Promise<AccountDto> {
       requireAdmin(actor)
-      const input = updateAccountSchema.parse(raw)
       return applyAccountUpdate(ctx, actor, id, input)
     },
 

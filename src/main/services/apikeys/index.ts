@@ -1,6 +1,5 @@
 import { DomainError } from '@shared/errors'
 import {
-  createApiKeySchema,
   SIGNATURE_WINDOW_SECONDS,
   type ApiKeyDto,
   type ApiKeyScope,
@@ -127,8 +126,7 @@ export function createApiKeysService(
      * key is stored as its SHA-256 (the server only needs to recognise it), the secret is
      * sealed (the server needs it back to verify HMAC signatures; see crypto/seal.ts).
      */
-    async create(actor: Actor, raw: CreateApiKeyInput): Promise<CreatedApiKeyDto> {
-      const input = createApiKeySchema.parse(raw)
+    async create(actor: Actor, input: CreateApiKeyInput): Promise<CreatedApiKeyDto> {
       const now = nowIso(ctx)
       if (input.expires_at && new Date(input.expires_at).toISOString() <= now) {
         throw new DomainError('VALIDATION_ERROR', 'expires_at must be in the future')

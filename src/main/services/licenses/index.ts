@@ -1,10 +1,9 @@
 import { DomainError } from '@shared/errors'
 import type { LicenseDto, LicenseStatus, Page } from '@shared/dto'
 import {
-  listLicensesSchema,
   type BulkCreateLicensesInput,
   type CreateLicenseInput,
-  type ListLicensesInput,
+  type ListLicensesQuery,
   type UpdateLicenseInput,
 } from '@shared/schemas'
 import type { NewLicense } from '../../db/schema'
@@ -174,8 +173,7 @@ export function createLicensesService(
       return { created: rows.length, licenses }
     },
 
-    async list(actor: Actor, input: ListLicensesInput): Promise<Page<LicenseDto>> {
-      const f = listLicensesSchema.parse(input)
+    async list(actor: Actor, f: ListLicensesQuery): Promise<Page<LicenseDto>> {
       const now = nowIso(ctx)
       const owner = seesAll(actor) ? undefined : (ownerOf(actor) ?? '\u0000none')
       const { rows, total } = await repo.listLicenses(ctx.db, f, now, owner)

@@ -26,7 +26,10 @@ export interface EnvelopeMeta {
 }
 
 export interface OpenedRequest {
-  /** The decrypted request body (JSON, not yet validated). */
+  /**
+   * The decrypted request body (JSON, not yet validated); an object body carries the
+   * envelope's `product_id` (the one its HMAC and key were checked against).
+   */
   body: unknown
   productId: string
   /** Needed to seal the answer; never leaves main otherwise. */
@@ -39,9 +42,23 @@ export interface EnvelopeOptions {
 }
 
 /**
+ * The envelope names the product whose key sealed it: an encrypted body naming another product
+ * is refused, and an object body without one gets the envelope's.
+ */
+function bindProduct(body: unknown, productId: string): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body
+  const inner = body as Record<string, unknown>
+  if ('product_id' in inner && inner.product_id !== productId) {
+    throw new DomainError('SECURITY_VIOLATION', 'Encrypted product_id does not match the envelope')
+  }
+  return { ...inner, product_id: productId }
+}
+
+/**
  * Opens LicenseCM encrypted requests and seals their answers. Checks, in order: the product
  * exists, the HMAC (constant time), the timestamp window, one use per envelope (replay_guard),
- * then the GCM tag. Each refusal is recorded as a security event.
+ * then the GCM tag, then the body's product_id. The signature, window, replay and tag
+ * refusals are recorded as security events.
  */
 export function createEnvelopeService(
   ctx: ServiceContext,
@@ -129,7 +146,7 @@ export function createEnvelopeService(
       } catch {
         throw new DomainError('VALIDATION_ERROR', 'Encrypted payload is not valid JSON')
       }
-      return { body, productId: product.id, secretKey: secret }
+      return { body: bindProduct(body, env.product_id), productId: product.id, secretKey: secret }
     },
 
     /** `{ encrypted, iv, data, tag, timestamp, signature }` around the JSON of `response`. */

@@ -172,7 +172,7 @@ export function createLicensingService(
           ip: req.ip,
           userAgent: req.userAgent,
           minutes: d.policy.session_minutes,
-          withNonce: req.protocol === 'sellrealm',
+          withNonce: req.withNonce === true,
           now: d.now,
         })
         return {

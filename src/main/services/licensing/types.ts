@@ -26,6 +26,8 @@ export interface LicenseRequest {
   userAgent: string | null
   clientData?: ClientData | null
   protocol: Protocol
+  /** Activation: open the session with a rotating nonce (for adapters whose protocol uses one). */
+  withNonce?: boolean
 }
 
 export interface HeartbeatRequest extends LicenseRequest {

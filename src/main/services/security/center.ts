@@ -2,12 +2,13 @@ import { DomainError } from '@shared/errors'
 import type { EventDto, Page } from '@shared/dto'
 import {
   SECURITY_EVENT_TYPES,
-  addBlacklistSchema,
-  blockHwidSchema,
-  blockIpSchema,
-  listBlacklistSchema,
-  listSecurityEventsSchema,
-  listSessionsSchema,
+  type AddBlacklistParsed,
+  type BlockHwidParsed,
+  type BlockIpParsed,
+  type ListBlacklistQuery,
+  type ListSecurityEventsQuery,
+  type ListSessionsQuery,
+  type UpdateSecuritySettingsInput,
   type BlacklistEntryDto,
   type BlacklistType,
   type SecuritySettings,
@@ -136,8 +137,7 @@ export function createSecurityCenter(
     },
 
     /** The security event log; without `event_type`, every security type of the reference. */
-    async events(actor: Actor, input: unknown): Promise<Page<EventDto>> {
-      const f = listSecurityEventsSchema.parse(input)
+    async events(actor: Actor, f: ListSecurityEventsQuery): Promise<Page<EventDto>> {
       return eventsRepo.listEvents(
         ctx.db,
         {
@@ -157,9 +157,8 @@ export function createSecurityCenter(
       )
     },
 
-    async listBlacklist(actor: Actor, input: unknown): Promise<Page<BlacklistEntryDto>> {
+    async listBlacklist(actor: Actor, f: ListBlacklistQuery): Promise<Page<BlacklistEntryDto>> {
       requireAdmin(actor)
-      const f = listBlacklistSchema.parse(input)
       const now = nowIso(ctx)
       const { rows, total } = await blacklistRepo.listBlacklist(
         ctx.db,
@@ -171,8 +170,7 @@ export function createSecurityCenter(
       return { items: rows.map((r) => toBlacklistDto(r, now)), page: f.page, limit: f.limit, total }
     },
 
-    async addBlacklist(actor: Actor, input: unknown): Promise<BlacklistEntryDto> {
-      const i = addBlacklistSchema.parse(input)
+    async addBlacklist(actor: Actor, i: AddBlacklistParsed): Promise<BlacklistEntryDto> {
       const expires = i.expires_at ? new Date(i.expires_at).toISOString() : null
       if (expires !== null && expires <= nowIso(ctx)) {
         throw new DomainError('VALIDATION_ERROR', 'expires_at must be in the future')
@@ -212,8 +210,7 @@ export function createSecurityCenter(
     },
 
     /** Quick action: block an IP (or CIDR) for `duration_hours` (default 24). */
-    async blockIp(actor: Actor, input: unknown): Promise<BlacklistEntryDto> {
-      const i = blockIpSchema.parse(input)
+    async blockIp(actor: Actor, i: BlockIpParsed): Promise<BlacklistEntryDto> {
       return addEntry(
         actor,
         {
@@ -228,8 +225,7 @@ export function createSecurityCenter(
     },
 
     /** Quick action: block a HWID for `duration_hours` (default 720 = 30 days). */
-    async blockHwid(actor: Actor, input: unknown): Promise<BlacklistEntryDto> {
-      const i = blockHwidSchema.parse(input)
+    async blockHwid(actor: Actor, i: BlockHwidParsed): Promise<BlacklistEntryDto> {
       return addEntry(
         actor,
         {
@@ -243,8 +239,7 @@ export function createSecurityCenter(
       )
     },
 
-    async sessions(actor: Actor, input: unknown): Promise<Page<SessionDto>> {
-      const f = listSessionsSchema.parse(input)
+    async sessions(actor: Actor, f: ListSessionsQuery): Promise<Page<SessionDto>> {
       const now = nowIso(ctx)
       const { rows, total } = await repo.listSessions(
         ctx.db,
@@ -289,7 +284,7 @@ export function createSecurityCenter(
       return deps.thresholds.get()
     },
 
-    async updateSettings(actor: Actor, patch: unknown): Promise<SecuritySettings> {
+    async updateSettings(actor: Actor, patch: UpdateSecuritySettingsInput): Promise<SecuritySettings> {
       requireAdmin(actor)
       const next = await deps.thresholds.update(patch)
       await deps.events.record({

@@ -53,6 +53,8 @@ export interface ReplayInput {
   licenseId?: string | null
   userAgent?: string | null
   protocol?: string
+  /** A neutral reason code (e.g. `nonce_replayed`); each adapter words it for its clients. */
+  reason?: string
 }
 
 /**
@@ -317,7 +319,11 @@ export function createSecurityService(
         ip: r.ip,
         userAgent: r.userAgent,
         blocked: true,
-        details: { kind: r.kind, ...(r.protocol && { protocol: r.protocol }) },
+        details: {
+          kind: r.kind,
+          ...(r.protocol && { protocol: r.protocol }),
+          ...(r.reason && { reason: r.reason }),
+        },
       })
     },
 

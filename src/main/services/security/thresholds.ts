@@ -1,7 +1,7 @@
 import {
   securitySettingsSchema,
-  updateSecuritySettingsSchema,
   type SecuritySettings,
+  type UpdateSecuritySettingsInput,
 } from '@shared/channels/security'
 import * as settingsRepo from '../../db/repositories/settings'
 import { nowIso, type ServiceContext } from '../context'
@@ -48,9 +48,8 @@ export function createThresholds(ctx: ServiceContext) {
 
   return {
     get,
-    async update(patch: unknown): Promise<SecuritySettings> {
-      const p = updateSecuritySettingsSchema.parse(patch)
-      const next = merge(await get(), p)
+    async update(patch: UpdateSecuritySettingsInput): Promise<SecuritySettings> {
+      const next = merge(await get(), patch)
       await settingsRepo.putSetting(
         ctx.db,
         SECURITY_SETTINGS_KEY,

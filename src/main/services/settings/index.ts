@@ -4,7 +4,6 @@ import { DomainError } from '@shared/errors'
 import {
   DEFAULT_SETTINGS,
   settingsSchema,
-  updateSettingsSchema,
   type SettingsDto,
   type UpdateSettingsInput,
 } from '@shared/accounts'
@@ -80,9 +79,8 @@ export function createSettingsService(ctx: ServiceContext) {
       return cache ?? DEFAULT_SETTINGS
     },
 
-    async update(actor: Actor, input: UpdateSettingsInput): Promise<SettingsDto> {
+    async update(actor: Actor, patch: UpdateSettingsInput): Promise<SettingsDto> {
       requireAdmin(actor)
-      const patch = updateSettingsSchema.parse(input)
       const now = nowIso(ctx)
       await ctx.db.transaction().execute(async (trx) => {
         for (const [k, v] of Object.entries(patch)) {

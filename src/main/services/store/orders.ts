@@ -1,9 +1,7 @@
 import { DomainError } from '@shared/errors'
 import {
-  createOrderSchema,
-  listOrdersSchema,
-  type CreateOrderInput,
-  type ListOrdersInput,
+  type CreateOrderParsed,
+  type ListOrdersQuery,
   type OrderDto,
   type OrderPage,
   type OrderStatus,
@@ -209,8 +207,7 @@ export function createOrdersService(
     refund,
     cancel,
 
-    async create(scope: OwnerScope, raw: CreateOrderInput): Promise<OrderDto> {
-      const input = createOrderSchema.parse(raw)
+    async create(scope: OwnerScope, input: CreateOrderParsed): Promise<OrderDto> {
       const p = await product(scope, input.product_id)
       if (p.is_active !== 1) throw new DomainError('PRODUCT_NOT_FOUND', 'Product is not active')
       if (p.stock !== null && p.stock < input.quantity) {
@@ -255,8 +252,7 @@ export function createOrdersService(
       return input.status === 'paid' ? pay(scope, id) : get(scope, id)
     },
 
-    async list(scope: OwnerScope, raw: ListOrdersInput): Promise<OrderPage> {
-      const f = listOrdersSchema.parse(raw)
+    async list(scope: OwnerScope, f: ListOrdersQuery): Promise<OrderPage> {
       const productId =
         f.product_id === undefined ? undefined : (await product(scope, f.product_id)).id
       const { rows, total } = await repo.listOrders(

@@ -100,9 +100,10 @@ export function createSellRealmService(
       licenseId: row.id,
       userAgent: c.userAgent,
       protocol: 'sellrealm',
+      reason: 'nonce_replayed',
     })
     throw new DomainError('SECURITY_VIOLATION', 'Invalid nonce (replayed or out of order)', {
-      sellrealm: 'replay',
+      reason: 'nonce_replayed',
     })
   }
 
@@ -120,6 +121,7 @@ export function createSellRealmService(
         ip: c.ip,
         userAgent: c.userAgent,
         protocol: 'sellrealm',
+        withNonce: true,
       })
       return {
         sessionId: r.session.token,
@@ -139,14 +141,15 @@ export function createSellRealmService(
       i: { sessionId: string; nonce: string; productNum: number },
     ): Promise<CheckResult> {
       const s = deps.sessions.findByToken(i.sessionId)
-      if (!s || s.protocol !== 'sellrealm')
+      // Only a session opened with a rotating nonce (login) can be continued by its nonce.
+      if (!s || s.nonce === null)
         throw new DomainError('SESSION_EXPIRED', 'Invalid session', {
-          sellrealm: 'invalid_session',
+          reason: 'session_unknown',
         })
       const key = storeRepo.licenseKeyById(ctx.sqlite, s.license_id)
       if (!key)
         throw new DomainError('SESSION_EXPIRED', 'Invalid session', {
-          sellrealm: 'invalid_session',
+          reason: 'session_unknown',
         })
       const row = owned(c, key)
       // The engine's verdict first: a banned key answers "Key has been banned", not "expired".
@@ -161,7 +164,7 @@ export function createSellRealmService(
       const now = ctx.clock()
       if (s.revoked_at !== null)
         throw new DomainError('SESSION_EXPIRED', 'Session has been terminated', {
-          sellrealm: 'terminated',
+          reason: 'session_terminated',
         })
       if (!isLive(s, now.toISOString(), ''))
         throw new DomainError('SESSION_EXPIRED', 'Session has expired')
@@ -204,11 +207,11 @@ export function createSellRealmService(
       const s = deps.sessions.findByToken(i.sessionId)
       if (!s || s.license_id !== row.id)
         throw new DomainError('SESSION_EXPIRED', 'Invalid session', {
-          sellrealm: 'invalid_session',
+          reason: 'session_unknown',
         })
       if (s.revoked_at !== null)
         throw new DomainError('SESSION_EXPIRED', 'Session has been terminated', {
-          sellrealm: 'terminated',
+          reason: 'session_terminated',
         })
       if (s.nonce !== i.nonce) {
         return refuseNonce(c, row, s.hwid)

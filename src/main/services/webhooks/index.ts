@@ -1,9 +1,9 @@
 import { DomainError } from '@shared/errors'
 import type { Page } from '@shared/dto'
 import {
-  createWebhookSchema,
-  listDeliveriesSchema,
-  updateWebhookSchema,
+  type CreateWebhookParsed,
+  type ListDeliveriesQuery,
+  type UpdateWebhookParsed,
   type DeliveryDto,
   type WebhookDto,
   type WebhookEvent,
@@ -122,8 +122,7 @@ export function createWebhooksService(
     },
 
     /** Creates an endpoint; the answer carries the full secret (generated when not given). */
-    async create(actor: Actor, input: unknown): Promise<WebhookDto> {
-      const i = createWebhookSchema.parse(input)
+    async create(actor: Actor, i: CreateWebhookParsed): Promise<WebhookDto> {
       await checkTarget(i.url, await policyForActor(actor))
       const now = nowIso(ctx)
       const id = uuid()
@@ -147,9 +146,8 @@ export function createWebhooksService(
       return view((await repo.findWebhook(ctx.db, id))!, true)
     },
 
-    async update(actor: Actor, id: string, input: unknown): Promise<WebhookDto> {
+    async update(actor: Actor, id: string, p: UpdateWebhookParsed): Promise<WebhookDto> {
       await load(actor, id)
-      const p = updateWebhookSchema.parse(input)
       if (p.url !== undefined) await checkTarget(p.url, await policyForActor(actor))
       await repo.updateWebhook(ctx.db, id, {
         ...(p.url !== undefined && { url: p.url }),
@@ -223,9 +221,8 @@ export function createWebhooksService(
       }
     },
 
-    async deliveries(actor: Actor, id: string, input: unknown): Promise<Page<DeliveryDto>> {
+    async deliveries(actor: Actor, id: string, f: ListDeliveriesQuery): Promise<Page<DeliveryDto>> {
       await load(actor, id)
-      const f = listDeliveriesSchema.parse(input)
       const { rows, total } = await outbox.listDeliveries(ctx.db, id, f.status, f.page, f.limit)
       return { items: rows.map(toDeliveryDto), page: f.page, limit: f.limit, total }
     },

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
-import { ERROR_STATUS, isDomainError } from '@shared/errors'
+import { type ErrorCode, isDomainError } from '@shared/errors'
+import { describeZodError, isZodError } from '../../../validation/zod-error'
 import { failure, type Failure } from './reply'
 
 /** A wire answer for an error: status and LicenseCM body. */
@@ -9,6 +10,27 @@ export interface MappedError {
   body: Failure
   /** Unexpected: log it (the client only learns "Internal server error"). */
   unexpected?: boolean
+}
+
+/** The HTTP status LicenseCM answers each service refusal with (its `error_code` is the code). */
+export const LICENSECM_STATUS: Record<ErrorCode, number> = {
+  LICENSE_NOT_FOUND: 404,
+  LICENSE_EXPIRED: 403,
+  LICENSE_SUSPENDED: 403,
+  LICENSE_BANNED: 403,
+  HWID_MISMATCH: 403,
+  MAX_USES_EXCEEDED: 403,
+  PRODUCT_NOT_FOUND: 404,
+  BLACKLISTED: 403,
+  SESSION_EXPIRED: 401,
+  SECURITY_VIOLATION: 403,
+  VALIDATION_ERROR: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
 }
 
 const FIELD_CONTEXT: Record<string, string> = {
@@ -26,7 +48,10 @@ type ErrLike = Partial<FastifyError> & { message: string; validationContext?: st
  */
 export function mapError(err: unknown): MappedError {
   if (isDomainError(err)) {
-    return { status: ERROR_STATUS[err.code] ?? 400, body: failure(err.code, err.message) }
+    return { status: LICENSECM_STATUS[err.code] ?? 400, body: failure(err.code, err.message) }
+  }
+  if (isZodError(err)) {
+    return { status: 400, body: failure('VALIDATION_ERROR', describeZodError(err)) }
   }
   const e = (err ?? {}) as ErrLike
   if (hasZodFastifySchemaValidationErrors(e)) {

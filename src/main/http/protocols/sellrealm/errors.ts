@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { type ErrorCode, isDomainError } from '@shared/errors'
+import { describeZodError, isZodError } from '../../../validation/zod-error'
 import { BadCiphertextError } from './encryption'
 
 /**
@@ -12,8 +13,16 @@ import { BadCiphertextError } from './encryption'
 export interface ErrorRow {
   status: number
   message: string | null
-  /** Finer wording keyed by the refusal's `details.sellrealm` (set by services/store/sellrealm). */
-  variants?: Record<string, string>
+}
+
+/**
+ * Finer wording keyed by a refusal's neutral `details.reason` (services name the reason, this
+ * adapter words it): the reference's "Invalid nonce", "Invalid session", "terminated".
+ */
+export const SELLREALM_REASONS: Record<string, string> = {
+  nonce_replayed: 'Invalid nonce',
+  session_unknown: 'Invalid session',
+  session_terminated: 'Session has been terminated',
 }
 
 export const SELLREALM_ERRORS: Record<ErrorCode, ErrorRow> = {
@@ -26,16 +35,8 @@ export const SELLREALM_ERRORS: Record<ErrorCode, ErrorRow> = {
   LICENSE_EXPIRED: { status: 403, message: 'Key has expired' },
   HWID_MISMATCH: { status: 403, message: 'HWID does not match' },
   MAX_USES_EXCEEDED: { status: 403, message: 'Key has reached its maximum number of devices' },
-  SESSION_EXPIRED: {
-    status: 403,
-    message: 'Session has expired',
-    variants: { invalid_session: 'Invalid session', terminated: 'Session has been terminated' },
-  },
-  SECURITY_VIOLATION: {
-    status: 403,
-    message: 'Request blocked by security policy',
-    variants: { replay: 'Invalid nonce' },
-  },
+  SESSION_EXPIRED: { status: 403, message: 'Session has expired' },
+  SECURITY_VIOLATION: { status: 403, message: 'Request blocked by security policy' },
   FORBIDDEN: { status: 403, message: null },
   VALIDATION_ERROR: { status: 400, message: null },
   NOT_FOUND: { status: 404, message: null },
@@ -96,10 +97,17 @@ export function mapSellRealmError(surface: 'license' | 'store', err: unknown): S
   }
   if (isDomainError(err)) {
     const row = (surface === 'store' && STORE_OVERRIDES[err.code]) || SELLREALM_ERRORS[err.code]
-    const variant = err.details?.sellrealm
+    const reason = err.details?.reason
     const message =
-      (typeof variant === 'string' && row.variants?.[variant]) || row.message || err.message
+      (typeof reason === 'string' && Object.hasOwn(SELLREALM_REASONS, reason)
+        ? SELLREALM_REASONS[reason]
+        : null) ||
+      row.message ||
+      err.message
     return { status: row.status, message }
+  }
+  if (isZodError(err)) {
+    return { status: 400, message: `Invalid request parameters: ${describeZodError(err, 1)}` }
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
     const first = err.validation[0]

@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify'
 import type { z } from 'zod'
-import { DomainError } from '@shared/errors'
 import type { LicenseView, Protocol } from '../../../../services/licensing'
 import { refuseDeepJson } from '../../../middleware/json-depth'
 import { typed, type RouteFamily } from '../context'
@@ -61,19 +60,7 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
       secret = opened.secretKey
       // The decrypted body is JSON parsed here, not by the server: the same depth bound.
       refuseDeepJson(opened.body, 'data')
-      const inner = opened.body as Record<string, unknown> | null
-      if (
-        inner &&
-        typeof inner === 'object' &&
-        'product_id' in inner &&
-        inner.product_id !== env.product_id
-      ) {
-        throw new DomainError(
-          'SECURITY_VIOLATION',
-          'Encrypted product_id does not match the envelope',
-        )
-      }
-      body = inner && typeof inner === 'object' ? { ...inner, product_id: env.product_id } : inner
+      body = opened.body
     }
     const input = parseOrRefuse(schema, body)
     const answer = ok(await op(input, meta))

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { ERROR_STATUS, isDomainError } from '@shared/errors'
-import { mapError } from '../errors'
+import { isDomainError } from '@shared/errors'
+import { LICENSECM_STATUS, mapError } from '../errors'
 import { failure, ok } from '../reply'
 
 /**
@@ -18,7 +18,7 @@ export function clientErrorHandler(err: unknown, req: FastifyRequest, reply: Fas
     const extra = d.security_blocked
       ? { security_blocked: true, security_details: d.security_details }
       : undefined
-    void reply.status(ERROR_STATUS[err.code] ?? 400).send(failure(err.code, err.message, extra))
+    void reply.status(LICENSECM_STATUS[err.code] ?? 400).send(failure(err.code, err.message, extra))
     return
   }
   const m = mapError(err)
