@@ -167,6 +167,16 @@ test('settings: back up now, restore it after a change, and import with a dry ru
   await expect(app.getByRole('row', { name: 'Imported One' })).toBeVisible()
 })
 
+/** Invites an account from Settings → Accounts (role user; the first becomes admin). */
+async function inviteAccount(app: Page, email: string): Promise<void> {
+  await app.getByRole('button', { name: 'Invite' }).click()
+  const dialog = app.getByRole('dialog', { name: 'Invite an account' })
+  await dialog.getByLabel('Email').fill(email)
+  await dialog.getByLabel('First password').fill('correct horse battery staple')
+  await dialog.getByRole('button', { name: 'Create account' }).click()
+  await expect(app.getByText(`Account ${email} created`)).toBeVisible()
+}
+
 /** Signs in on the login screen with an account (the Account tab). */
 async function signIn(app: Page, email: string): Promise<void> {
   await app.getByRole('tab', { name: 'Account' }).click()
@@ -179,14 +189,7 @@ async function signIn(app: Page, email: string): Promise<void> {
 test('accounts: invite, make admin, sign in with it, deactivate it', async ({ app }, testInfo) => {
   test.skip(testInfo.project.name === 'electron', 'signing in is the web console’s')
   await goTo(app, 'Settings')
-  const invite = async (email: string) => {
-    await app.getByRole('button', { name: 'Invite' }).click()
-    const dialog = app.getByRole('dialog', { name: 'Invite an account' })
-    await dialog.getByLabel('Email').fill(email)
-    await dialog.getByLabel('First password').fill('correct horse battery staple')
-    await dialog.getByRole('button', { name: 'Create account' }).click()
-    await expect(app.getByText(`Account ${email} created`)).toBeVisible()
-  }
+  const invite = (email: string) => inviteAccount(app, email)
   // The setup token is for the first account only: the session it opened goes on as that
   // account (issue 11), so the second invitation is the owner's.
   await invite('owner@example.com')
@@ -254,14 +257,7 @@ test('a user account gets its own console: no installation settings, blocks or b
 }, testInfo) => {
   test.skip(testInfo.project.name === 'electron', 'signing in is the web console’s')
   await goTo(app, 'Settings')
-  for (const email of ['owner@example.com', 'staff@example.com']) {
-    await app.getByRole('button', { name: 'Invite' }).click()
-    const dialog = app.getByRole('dialog', { name: 'Invite an account' })
-    await dialog.getByLabel('Email').fill(email)
-    await dialog.getByLabel('First password').fill('correct horse battery staple')
-    await dialog.getByRole('button', { name: 'Create account' }).click()
-    await expect(app.getByText(`Account ${email} created`)).toBeVisible()
-  }
+  for (const email of ['owner@example.com', 'staff@example.com']) await inviteAccount(app, email)
   await app.getByRole('button', { name: 'Log out' }).click()
   await signIn(app, 'staff@example.com')
 
