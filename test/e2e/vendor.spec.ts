@@ -127,6 +127,28 @@ test('settings: client API limits refuse a bad value, are saved, and apply to ne
   await expect(app.getByLabel('Validations per minute', { exact: true })).toHaveValue('25')
 })
 
+test('settings: connection limits refuse a bad value and are saved', async ({ app }) => {
+  await goTo(app, 'Settings')
+  const form = app.getByRole('form', { name: 'Connection limits' })
+  const headers = form.getByLabel('Headers timeout (seconds)')
+  await expect(headers).toHaveValue('10')
+  await expect(form.getByLabel('Requests per connection (0: no limit)')).toHaveValue('0')
+  await headers.fill('0')
+  await form.getByRole('button', { name: 'Save' }).click()
+  await expect(headers).toHaveAttribute('aria-invalid', 'true')
+  await headers.fill('5')
+  await form.getByLabel('Open connections at most').fill('200')
+  await form.getByRole('button', { name: 'Save' }).click()
+  await expect(app.getByText('Settings saved')).toBeVisible()
+  await form.scrollIntoViewIfNeeded()
+  await shoot(app, 'settings-connections')
+
+  await app.reload()
+  await goTo(app, 'Settings')
+  await expect(form.getByLabel('Headers timeout (seconds)')).toHaveValue('5')
+  await expect(form.getByLabel('Open connections at most')).toHaveValue('200')
+})
+
 test('settings: back up now, restore it after a change, and import with a dry run', async ({
   app,
 }) => {

@@ -5,6 +5,7 @@ import { Card, CardHeader } from '../../components/ui/card'
 import { ServerSection } from './server'
 import { AccountsSection } from './accounts'
 import { ClientApiSection } from './client-api'
+import { ConnectionsSection } from './connections'
 import { BackupSection } from './backup'
 import { TransferSection } from './transfer'
 import { AboutSection, AppearanceSection, DesktopSection } from './about'
@@ -50,6 +51,7 @@ function InstallationSettings() {
         <DesktopSection />
         <AccountsSection />
         <ClientApiSection />
+        <ConnectionsSection />
         <BackupSection />
         <TransferSection />
         <AboutSection />
