@@ -36,7 +36,11 @@ async function folderMadeBy0003(): Promise<string> {
   const db = new Kysely({
     dialect: new SqliteDialect({ database: new BetterSqlite3(join(dir, 'keywarden.db')) }),
   })
-  const upTo3 = Object.fromEntries(Object.entries(migrations).slice(0, 3))
+  const upTo3 = Object.fromEntries(
+    Object.entries(migrations)
+      .slice(0, 3)
+      .map(([name, m]) => [name, m.sqlite]),
+  )
   expect(Object.keys(upTo3).at(-1)).toBe('0003_license_search_rows_written_by_inserts')
   const r = await new Migrator({
     db,

@@ -1,105 +1,50 @@
-import { chmodSync, existsSync } from 'node:fs'
-import BetterSqlite3 from 'better-sqlite3'
-import { Kysely, SqliteDialect } from 'kysely'
+import type BetterSqlite3 from 'better-sqlite3'
 import { Migrator } from 'kysely/migration'
-import type { Database } from './schema'
+import type { Checkpointer } from './sqlite/checkpointer'
+import type { GroupCommit as LegacyGroupCommit } from './group-commit'
 import { migrationProvider } from './migrations'
-import { startCheckpointer, type Checkpointer } from './checkpointer'
+import type { ChangeFeed, Db, DialectName, TxRunner } from './types'
+import { openSqlite } from './sqlite/open'
+import { openPostgres, isPostgresUrl } from './postgres/open'
 
-export type Db = Kysely<Database>
+export type { Db, Trx, Executor, TxRunner, DialectName, ChangeFeed } from './types'
 
+/** The database behind the services: the only way they reach it (see DESIGN.md, data boundary). */
 export interface Store {
+  dialect: DialectName
   db: Db
-  /** The raw connection, for the few hot paths that use prepared statements directly. */
-  sqlite: BetterSqlite3.Database
-  /** Path of the SQLite file (':memory:' in some tests). */
+  /** One transaction (see TxRunner). */
+  tx: TxRunner
+  changes: ChangeFeed
+  /** The SQLite file (':memory:' in some tests), or the PostgreSQL URL without its password. */
   file: string
-  /** The background WAL checkpointer (null for ':memory:'); exposed for tests and diagnostics. */
+  /** Transactions committed and COMMITs spent on them (group commit on SQLite). */
+  stats(): { writes: number; commits: number; retries: number }
+  /** The background WAL checkpointer (SQLite files only); exposed for tests and diagnostics. */
   checkpointer: Checkpointer | null
+  /** @deprecated the raw SQLite handle, until every service is on `tx` (issue #13). */
+  sqlite: BetterSqlite3.Database
+  /** @deprecated the synchronous group commit, until every service is on `tx` (issue #13). */
+  writes: LegacyGroupCommit
   close(): Promise<void>
 }
 
-/** SQLite's default: checkpoint from the committing connection once the WAL has this many pages. */
-const DEFAULT_AUTOCHECKPOINT = 1000
 /**
- * With the worker checkpointing, the main connection only checkpoints if the WAL reaches ~40 MB
- * (4 KiB pages): a safety net that keeps the WAL bounded should the worker fall behind.
+ * Opens the store at `target`: a `postgres://` (or `postgresql://`) URL selects PostgreSQL,
+ * anything else is a SQLite file (created if needed). Either way the schema is brought up to date.
  */
-const SAFETY_AUTOCHECKPOINT = 10_000
-
-/**
- * Opens (creating if needed) the SQLite store and brings its schema up to date.
- * WAL keeps readers and the writer from blocking each other; `synchronous = NORMAL` is
- * durable across process crashes in WAL mode (only an OS crash may lose the last commit).
- */
-export async function openStore(file: string): Promise<Store> {
-  // Owner-only from the first byte: SQLite creates the -wal and -shm files with the mode of the
-  // database file, and the umask covers a database it creates itself.
-  const umask = process.umask(0o077)
-  let sqlite: BetterSqlite3.Database
-  try {
-    sqlite = new BetterSqlite3(file)
-    sqlite.pragma('journal_mode = WAL')
-  } finally {
-    process.umask(umask)
-  }
-  if (file !== ':memory:') ownerOnly(file)
-  sqlite.pragma('synchronous = NORMAL')
-  sqlite.pragma('foreign_keys = ON')
-  sqlite.pragma('busy_timeout = 5000')
-  sqlite.pragma('cache_size = -32000')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
-  await migrate(db)
-  // Checkpoints (page copies + fsync) run on a worker thread, not inside the COMMIT of whichever
-  // request crossed the autocheckpoint threshold. Started after migrate so the file exists.
-  let closed = false
-  let checkpointer: Checkpointer | null = null
-  if (file !== ':memory:') {
-    sqlite.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT}`)
-    checkpointer = startCheckpointer(file, {
-      onFailure(err) {
-        if (closed) return
-        sqlite.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`)
-        console.warn(
-          `SQLite checkpoint worker stopped (${err instanceof Error ? err.message : String(err)}); ` +
-            'checkpointing on the main connection again',
-        )
-      },
-    })
-  }
-  return {
-    db,
-    sqlite,
-    file,
-    checkpointer,
-    async close() {
-      if (closed) return
-      closed = true
-      try {
-        // The worker's connection must be gone before TRUNCATE, which needs the WAL to itself.
-        await checkpointer?.stop()
-        sqlite.pragma('optimize')
-        if (file !== ':memory:') sqlite.pragma('wal_checkpoint(TRUNCATE)')
-      } finally {
-        await db.destroy()
-      }
-    },
-  }
-}
-
-/** chmod 0600 the database and its -wal/-shm files (those that exist). */
-export function ownerOnly(file: string): void {
-  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
-    if (existsSync(f)) chmodSync(f, 0o600)
-  }
+export async function openStore(target: string): Promise<Store> {
+  return isPostgresUrl(target) ? openPostgres(target) : openSqlite(target)
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
-export async function migrate(db: Db): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider })
+export async function migrate(db: Db, dialect: DialectName): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider(dialect) })
   const { error, results } = await migrator.migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
     throw new Error(`database migration ${failed} failed: ${String(error)}`)
   }
 }
+
+export { ownerOnly } from './sqlite/open'

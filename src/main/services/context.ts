@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events'
 import type BetterSqlite3 from 'better-sqlite3'
-import type { Db } from '../db/connection'
+import type { ChangeFeed, Db, TxRunner } from '../db/connection'
 import type { GroupCommit } from '../db/group-commit'
 import type { Role } from '../db/schema'
 import type { SecretBox } from '../crypto/seal'
@@ -28,9 +28,15 @@ export type Clock = () => Date
 
 /** What every service is built from. No Electron, no globals: the server can move threads. */
 export interface ServiceContext {
+  /** Reads and single statements outside a transaction; repositories take it (or `trx`) first. */
   db: Db
+  /** Every write that must be atomic: `ctx.tx(async (trx) => ...)`. Work may run again (TxRunner). */
+  tx: TxRunner
+  /** Tells whether anything was written since a row was read (see ChangeFeed). */
+  changes: ChangeFeed
+  /** @deprecated the raw SQLite handle: being replaced by `db`/`tx` (issue #13). */
   sqlite: BetterSqlite3.Database
-  /** Hot-path writes (licensing, events, replay guard) share one COMMIT per event-loop turn. */
+  /** @deprecated the synchronous group commit: being replaced by `tx` (issue #13). */
   writes: GroupCommit
   dataDir: string
   /** Seals and opens the secrets the database keeps (under master.key). */

@@ -24,7 +24,6 @@ import { createWebhooksService } from './webhooks'
 import { createSessionsService } from './sessions'
 import { createLicensingService } from './licensing'
 import { createReplayGuard } from './replay'
-import { createGroupCommit } from '../db/group-commit'
 import { createSecretBox } from '../crypto/seal'
 import type { SettingsDto } from '@shared/accounts'
 
@@ -34,22 +33,30 @@ export interface ServicesOptions {
   clock?: Clock
 }
 
-/**
- * Builds every service over one store. The single place where services are wired together;
- * no service reaches another except through what is passed in here.
- */
-export function createServices(opts: ServicesOptions) {
+/** The context every service is built from, over one store. */
+export function createContext(opts: ServicesOptions): ServiceContext {
   const bus = new EventEmitter()
   bus.setMaxListeners(100)
-  const ctx: ServiceContext = {
+  return {
     db: opts.store.db,
+    tx: opts.store.tx,
+    changes: opts.store.changes,
     sqlite: opts.store.sqlite,
-    writes: createGroupCommit(opts.store.sqlite),
+    writes: opts.store.writes,
     dataDir: opts.dataDir,
     secrets: createSecretBox(opts.dataDir),
     clock: opts.clock ?? (() => new Date()),
     bus,
   }
+}
+
+/**
+ * Builds every service over one store. The single place where services are wired together;
+ * no service reaches another except through what is passed in here.
+ */
+export function createServices(opts: ServicesOptions) {
+  const ctx = createContext(opts)
+  const bus = ctx.bus
   const events = createEventsService(ctx)
   const settings = createSettingsService(ctx)
   const products = createProductsService(ctx, { events, settings })

@@ -1,3 +1,4 @@
+import type { Migration } from 'kysely/migration'
 import { sql, type Kysely } from 'kysely'
 
 /**
@@ -5,7 +6,7 @@ import { sql, type Kysely } from 'kysely'
  * schema with a new migration file, never by editing this one.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function up(db: Kysely<any>): Promise<void> {
+async function upSqlite(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('accounts')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -427,4 +428,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('replay_guard')
     .column('expires_at')
     .execute()
+}
+
+export const sqlite: Migration = { up: upSqlite }
+export const postgres: Migration = {
+  up: async () => {
+    throw new Error('PostgreSQL body pending')
+  },
 }

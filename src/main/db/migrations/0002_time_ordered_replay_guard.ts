@@ -1,3 +1,4 @@
+import type { Migration } from 'kysely/migration'
 import { sql, type Kysely } from 'kysely'
 
 /**
@@ -10,7 +11,7 @@ import { sql, type Kysely } from 'kysely'
  * Challenges became self-contained (a MAC, no row per issued challenge): their table goes.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations must not depend on the current schema type
-export async function up(db: Kysely<any>): Promise<void> {
+async function upSqlite(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('replay_guard').ifExists().execute()
   await sql`CREATE TABLE replay_guard (
     until INTEGER NOT NULL,
@@ -18,4 +19,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     PRIMARY KEY (until, digest)
   ) WITHOUT ROWID`.execute(db)
   await db.schema.dropTable('challenges').ifExists().execute()
+}
+
+export const sqlite: Migration = { up: upSqlite }
+export const postgres: Migration = {
+  up: async () => {
+    throw new Error('PostgreSQL body pending')
+  },
 }

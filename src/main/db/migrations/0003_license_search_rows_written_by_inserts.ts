@@ -1,3 +1,4 @@
+import type { Migration } from 'kysely/migration'
 import { sql, type Kysely } from 'kysely'
 
 /**
@@ -8,6 +9,13 @@ import { sql, type Kysely } from 'kysely'
  * delete triggers stay.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations must not depend on the current schema type
-export async function up(db: Kysely<any>): Promise<void> {
+async function upSqlite(db: Kysely<any>): Promise<void> {
   await sql`DROP TRIGGER IF EXISTS licenses_fts_ai`.execute(db)
+}
+
+export const sqlite: Migration = { up: upSqlite }
+export const postgres: Migration = {
+  up: async () => {
+    throw new Error('PostgreSQL body pending')
+  },
 }

@@ -1,3 +1,4 @@
+import type { Migration } from 'kysely/migration'
 import { dirname } from 'node:path'
 import { sql, type Kysely } from 'kysely'
 import { isSealed, loadMasterKey, seal, sealedAad } from '../../crypto/seal'
@@ -11,7 +12,7 @@ import { isSealed, loadMasterKey, seal, sealedAad } from '../../crypto/seal'
  * Values already sealed are left alone.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations must not depend on the current schema type
-export async function up(db: Kysely<any>): Promise<void> {
+async function upSqlite(db: Kysely<any>): Promise<void> {
   const file = (
     await sql<{ name: string; file: string }>`PRAGMA database_list`.execute(db)
   ).rows.find((r) => r.name === 'main')?.file
@@ -74,4 +75,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     if (value !== s.value)
       await sql`UPDATE settings SET value = ${value} WHERE key = ${s.key}`.execute(db)
   }
+}
+
+export const sqlite: Migration = { up: upSqlite }
+export const postgres: Migration = {
+  up: async () => {
+    throw new Error('PostgreSQL body pending')
+  },
 }

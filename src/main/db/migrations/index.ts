@@ -1,21 +1,28 @@
 import type { Migration, MigrationProvider } from 'kysely/migration'
+import type { DialectName } from '../types'
 import * as m0001 from './0001_initial'
 import * as m0002 from './0002_time_ordered_replay_guard'
 import * as m0003 from './0003_license_search_rows_written_by_inserts'
 import * as m0004 from './0004_secrets_sealed_at_rest'
+
+/** A migration has one body per dialect; both bring the schema to the same shape. */
+export type DialectMigration = Record<DialectName, Migration>
 
 /**
  * Every migration, in order. A static list (not a folder scan) because the main process is
  * bundled: there is no migrations folder at run time. Add new files at the end; never
  * rename or edit a released one.
  */
-export const migrations: Record<string, Migration> = {
+export const migrations: Record<string, DialectMigration> = {
   '0001_initial': m0001,
   '0002_time_ordered_replay_guard': m0002,
   '0003_license_search_rows_written_by_inserts': m0003,
   '0004_secrets_sealed_at_rest': m0004,
 }
 
-export const migrationProvider: MigrationProvider = {
-  getMigrations: async () => migrations,
+export function migrationProvider(dialect: DialectName): MigrationProvider {
+  return {
+    getMigrations: async () =>
+      Object.fromEntries(Object.entries(migrations).map(([name, m]) => [name, m[dialect]])),
+  }
 }

@@ -85,7 +85,7 @@ describe('migrations', () => {
     try {
       const file = join(dir, 'k.db')
       const old = new Kysely({ dialect: new SqliteDialect({ database: new BetterSqlite3(file) }) })
-      const first = { '0001_initial': migrations['0001_initial'] }
+      const first = { '0001_initial': migrations['0001_initial'].sqlite }
       await new Migrator({
         db: old,
         provider: { getMigrations: async () => first },

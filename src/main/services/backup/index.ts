@@ -151,7 +151,7 @@ export function createBackupService(ctx: ServiceContext, deps: { events: EventsS
           src.close()
         }
         // A backup made by an older release is brought to this schema (its secrets sealed).
-        await migrate(ctx.db)
+        await migrate(ctx.db, 'sqlite')
         const restored = 'name' in source ? source.name : source.file
         await deps.events.record({
           type: 'system.restored',

@@ -1,14 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { EventEmitter } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createGroupCommit } from '../../db/group-commit'
+import { createContext } from '..'
 import { openStore, type Store } from '../../db/connection'
 import { DEFAULT_SETTINGS, updateSettingsSchema } from '@shared/accounts'
 import { createSettingsService } from '.'
-import type { ServiceContext } from '../context'
-import { createSecretBox } from '../../crypto/seal'
 
 describe('settings service', () => {
   let store: Store
@@ -21,15 +18,7 @@ describe('settings service', () => {
   async function make() {
     dir = mkdtempSync(join(tmpdir(), 'kw-settings-'))
     store = await openStore(join(dir, 'keywarden.db'))
-    const ctx: ServiceContext = {
-      db: store.db,
-      sqlite: store.sqlite,
-      writes: createGroupCommit(store.sqlite),
-      dataDir: dir,
-      secrets: createSecretBox(dir),
-      clock: () => new Date(),
-      bus: new EventEmitter(),
-    }
+    const ctx = createContext({ store, dataDir: dir })
     return { ctx, settings: createSettingsService(ctx) }
   }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openStore } from './connection'
+import { openStore } from '../connection'
 import { startCheckpointer } from './checkpointer'
 
 /** Polls `cond` until it holds; gives up (returning false) after a bounded number of tries. */

@@ -1,0 +1,104 @@
+import { chmodSync, existsSync } from 'node:fs'
+import BetterSqlite3 from 'better-sqlite3'
+import { Kysely } from 'kysely'
+import type { Database } from '../schema'
+import type { Store } from '../connection'
+import { migrate } from '../connection'
+import { createGroupCommit as createLegacyGroupCommit } from '../group-commit'
+import { startCheckpointer, type Checkpointer } from './checkpointer'
+import { ConnectionLock, LockedSqliteDialect } from './dialect'
+import { createGroupCommit } from './group-commit'
+
+/** SQLite's default: checkpoint from the committing connection once the WAL has this many pages. */
+const DEFAULT_AUTOCHECKPOINT = 1000
+/**
+ * With the worker checkpointing, the main connection only checkpoints if the WAL reaches ~40 MB
+ * (4 KiB pages): a safety net that keeps the WAL bounded should the worker fall behind.
+ */
+const SAFETY_AUTOCHECKPOINT = 10_000
+
+/**
+ * Opens (creating if needed) the SQLite store and brings its schema up to date.
+ * WAL keeps readers and the writer from blocking each other; `synchronous = NORMAL` is
+ * durable across process crashes in WAL mode (only an OS crash may lose the last commit).
+ */
+export async function openSqlite(file: string): Promise<Store> {
+  // Owner-only from the first byte: SQLite creates the -wal and -shm files with the mode of the
+  // database file, and the umask covers a database it creates itself.
+  const umask = process.umask(0o077)
+  let sqlite: BetterSqlite3.Database
+  try {
+    sqlite = new BetterSqlite3(file)
+    sqlite.pragma('journal_mode = WAL')
+  } finally {
+    process.umask(umask)
+  }
+  if (file !== ':memory:') ownerOnly(file)
+  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma('cache_size = -32000')
+  const lock = new ConnectionLock()
+  const db = new Kysely<Database>({ dialect: new LockedSqliteDialect(sqlite, lock) })
+  await migrate(db, 'sqlite')
+  // Checkpoints (page copies + fsync) run on a worker thread, not inside the COMMIT of whichever
+  // request crossed the autocheckpoint threshold. Started after migrate so the file exists.
+  let closed = false
+  let checkpointer: Checkpointer | null = null
+  if (file !== ':memory:') {
+    sqlite.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT}`)
+    checkpointer = startCheckpointer(file, {
+      onFailure(err) {
+        if (closed) return
+        sqlite.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`)
+        console.warn(
+          `SQLite checkpoint worker stopped (${err instanceof Error ? err.message : String(err)}); ` +
+            'checkpointing on the main connection again',
+        )
+      },
+    })
+  }
+  const group = createGroupCommit(db, sqlite, lock)
+  const legacy = createLegacyGroupCommit(sqlite)
+  // Own row changes (uncommitted and trigger writes included) and other connections' commits.
+  const changeMark = sqlite.prepare(
+    "SELECT total_changes() || ':' || data_version FROM pragma_data_version()",
+  )
+  return {
+    dialect: 'sqlite',
+    db,
+    tx: group.tx,
+    changes: {
+      // Inside a transaction what was read may still roll back: no mark.
+      mark: () => (sqlite.inTransaction ? null : (changeMark.pluck().get() as string)),
+    },
+    file,
+    stats: () => {
+      const a = group.stats()
+      const b = legacy.stats()
+      return { writes: a.writes + b.writes, commits: a.commits + b.commits, retries: a.retries + b.retries }
+    },
+    checkpointer,
+    sqlite,
+    writes: legacy,
+    async close() {
+      if (closed) return
+      closed = true
+      try {
+        // The worker's connection must be gone before TRUNCATE, which needs the WAL to itself.
+        await checkpointer?.stop()
+        sqlite.pragma('optimize')
+        if (file !== ':memory:') sqlite.pragma('wal_checkpoint(TRUNCATE)')
+      } finally {
+        await db.destroy()
+      }
+    },
+  }
+}
+
+/** chmod 0600 the database and its -wal/-shm files (those that exist). */
+export function ownerOnly(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(f)) chmodSync(f, 0o600)
+  }
+}
