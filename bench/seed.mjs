@@ -57,7 +57,13 @@ export function poolNums(total, size, offset) {
  * Seeds `dir`. `pool` is the size of each scenario pool (validate, activate, session,
  * sellrealm); the pool licenses are active subscriptions that expire well in the future.
  */
-export async function seed({ dir, licenses: total, products: productCount = 10, pool = 20_000 }) {
+export async function seed({
+  dir,
+  database,
+  licenses: total,
+  products: productCount = 10,
+  pool = 20_000,
+}) {
   const t0 = performance.now()
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   const { openStore } = await importSource('src/main/db/connection.ts')
@@ -66,7 +72,7 @@ export async function seed({ dir, licenses: total, products: productCount = 10, 
   const tLoaded = performance.now()
   const cpu0 = process.cpuUsage()
 
-  const store = await openStore(join(dir, 'keywarden.db'))
+  const store = await openStore(database ?? join(dir, 'keywarden.db'))
   const services = createServices({ store, dataDir: dir })
   const CONSOLE = { kind: 'console' }
   // Rate limits raised for the run, the way an admin would: the installation setting (the
@@ -87,133 +93,43 @@ export async function seed({ dir, licenses: total, products: productCount = 10, 
     products.push({ id: dto.id, num: dto.num, secret_key: dto.secret_key })
   }
 
-  const db = store.sqlite
-  // Seeding-only connection settings: a larger page cache for the random-order index inserts.
-  db.pragma('cache_size = -400000')
   const now = Date.now()
-  const nowIso = new Date(now).toISOString()
   const customerCount = Math.max(10, Math.floor(total / 10))
-  const customers = new Array(customerCount)
-  const insCustomer = db.prepare(
-    'INSERT INTO customers (id, owner_id, email, name, created_at) VALUES (?, NULL, ?, ?, ?)',
-  )
-  const insLicense =
-    db.prepare(`INSERT INTO licenses (num, id, product_id, key, type, status, level,
-    max_uses, hwid_locked, max_sessions, expires_at, metadata, notes, status_reason, customer_id,
-    order_id, expired_notified_at, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, '', ?, ?, NULL, ?, ?, ?)`)
-  const insMachine =
-    db.prepare(`INSERT INTO machines (id, license_id, hwid, name, platform, os_version,
-    ip, first_seen_at, last_seen_at, last_heartbeat_at) VALUES (?, ?, ?, ?, 'win32', '10.0.19045', '127.0.0.1', ?, ?, NULL)`)
-
   const pools = {
     validate: poolNums(total, pool, 1),
     activate: poolNums(total, pool, 2),
     session: poolNums(total, pool, 3),
     sellrealm: poolNums(total, pool, 4),
   }
-  const poolOf = new Map()
-  for (const [name, nums] of Object.entries(pools)) for (const n of nums) poolOf.set(n, name)
-  const out = { validate: [], activate: [], session: [], sellrealm: [] }
-  const farFuture = new Date(now + 4 * 365 * DAY).toISOString()
-
-  // Secondary indexes are rebuilt after the load (one sort each instead of 1M random inserts),
-  // and so is the full-text index the insert trigger would feed row by row (FTS5 'rebuild'
-  // reads the content table in one pass). The SQL comes from the migrated schema itself, so
-  // the result is the same schema with the same contents.
-  const indexes = db
-    .prepare(
-      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses' AND sql IS NOT NULL",
-    )
-    .all()
-  const insertTriggers = db
-    .prepare(
-      "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'licenses' AND sql LIKE '%AFTER INSERT%'",
-    )
-    .all()
-  const ftsTables = db
-    .prepare(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%content=''licenses''%'",
-    )
-    .all()
+  const rows = generateRows({
+    total,
+    pools,
+    products,
+    productCount,
+    customerCount,
+    now,
+    uuid,
+    generateLicenseKey,
+  })
   const tInsert = performance.now()
-  db.transaction(() => {
-    for (const ix of indexes) db.exec(`DROP INDEX "${ix.name}"`)
-    for (const tr of insertTriggers) db.exec(`DROP TRIGGER "${tr.name}"`)
-    for (let c = 0; c < customerCount; c++) {
-      const f = FIRST[c % 10]
-      const l = LAST[Math.floor(c / 10) % 10]
-      const email = customerEmail(c)
-      const id = uuid()
-      customers[c] = id
-      insCustomer.run(id, email, `${f} ${l}`, nowIso)
-    }
-    for (let n = 1; n <= total; n++) {
-      const product = products[(n - 1) % productCount]
-      const created = now - Math.floor(Math.random() * 730 * DAY)
-      const r = Math.random()
-      let type = r < 0.6 ? 'subscription' : r < 0.85 ? 'lifetime' : 'trial'
-      let expires =
-        type === 'lifetime'
-          ? null
-          : new Date(created + (type === 'trial' ? 14 : 365) * DAY).toISOString()
-      const s = Math.random()
-      let status = s < 0.97 ? 'active' : s < 0.99 ? 'suspended' : 'banned'
-      const role = poolOf.get(n)
-      let maxUses = 1 + (n % 3)
-      if (role) {
-        type = 'subscription'
-        status = 'active'
-        expires = farFuture
-        // Activate pool: each license takes many new machines during the run.
-        maxUses = role === 'activate' ? 10_000 : 1
-      }
-      const id = uuid()
-      const key = generateLicenseKey()
-      const plan = PLANS[n % PLANS.length]
-      const metadata = `{"plan":"${plan}","seats":${1 + (n % 25)},"channel":"${n % 7 === 0 ? 'reseller' : 'direct'}"}`
-      const customer = n % 3 === 0 ? customers[n % customerCount] : null
-      const createdIso = new Date(created).toISOString()
-      insLicense.run(
-        n,
-        id,
-        product.id,
-        key,
-        type,
-        status,
-        1 + (n % 3),
-        maxUses,
-        1,
-        expires,
-        metadata,
-        status === 'active' ? null : 'seeded',
-        customer,
-        // An installation with history has announced its past expiries already; without this
-        // the expiry sweep would spend the run catching up on ~500k license.expired events.
-        expires !== null && expires <= nowIso ? expires : null,
-        createdIso,
-        createdIso,
-      )
-      if (role === 'validate') {
-        const hwid = `bench-hwid-${n}`
-        insMachine.run(uuid(), id, hwid, `PC-${n}`, createdIso, createdIso)
-      }
-      if (role) out[role].push({ key, product: (n - 1) % productCount, hwid: `bench-hwid-${n}` })
-    }
-    for (const ix of indexes) db.exec(ix.sql)
-    for (const t of ftsTables) db.exec(`INSERT INTO "${t.name}"("${t.name}") VALUES ('rebuild')`)
-    for (const tr of insertTriggers) db.exec(tr.sql)
-  })()
+  if (store.dialect === 'postgres') await insertPostgres(store.db, rows)
+  else {
+    // The bulk load goes straight to the file (prepared statements, one transaction): the
+    // services are done with it.
+    await store.close()
+    const { default: BetterSqlite3 } = await import('better-sqlite3')
+    const db = new BetterSqlite3(join(dir, 'keywarden.db'))
+    insertSqlite(db, rows)
+    db.close()
+  }
   const tInserted = performance.now()
-  db.pragma('cache_size = -32000')
-  db.exec('ANALYZE')
-  await store.close()
+  if (store.dialect === 'postgres') await store.close()
   const tEnd = performance.now()
   return {
     licenses: total,
     customers: customerCount,
     products,
-    pools: out,
+    pools: rows.pools,
     timing: {
       load_code_s: (tLoaded - t0) / 1000,
       insert_s: (tInserted - tInsert) / 1000,
@@ -229,6 +145,173 @@ export async function seed({ dir, licenses: total, products: productCount = 10, 
   }
 }
 
+/**
+ * The seeded rows, drawn once and inserted by either dialect: customers, licenses (pool
+ * licenses are active subscriptions far from expiry) and the machines the validate pool is
+ * bound to; `pools` lists what the scenarios use.
+ */
+function generateRows({
+  total,
+  pools,
+  products,
+  productCount,
+  customerCount,
+  now,
+  uuid,
+  generateLicenseKey,
+}) {
+  const nowIso = new Date(now).toISOString()
+  const poolOf = new Map()
+  for (const [name, nums] of Object.entries(pools)) for (const n of nums) poolOf.set(n, name)
+  const out = { validate: [], activate: [], session: [], sellrealm: [] }
+  const farFuture = new Date(now + 4 * 365 * DAY).toISOString()
+  const customers = []
+  for (let c = 0; c < customerCount; c++) {
+    customers.push({
+      id: uuid(),
+      owner_id: null,
+      email: customerEmail(c),
+      name: `${FIRST[c % 10]} ${LAST[Math.floor(c / 10) % 10]}`,
+      created_at: nowIso,
+    })
+  }
+  const licenses = []
+  const machines = []
+  for (let n = 1; n <= total; n++) {
+    const product = products[(n - 1) % productCount]
+    const created = now - Math.floor(Math.random() * 730 * DAY)
+    const r = Math.random()
+    let type = r < 0.6 ? 'subscription' : r < 0.85 ? 'lifetime' : 'trial'
+    let expires =
+      type === 'lifetime'
+        ? null
+        : new Date(created + (type === 'trial' ? 14 : 365) * DAY).toISOString()
+    const s = Math.random()
+    let status = s < 0.97 ? 'active' : s < 0.99 ? 'suspended' : 'banned'
+    const role = poolOf.get(n)
+    let maxUses = 1 + (n % 3)
+    if (role) {
+      type = 'subscription'
+      status = 'active'
+      expires = farFuture
+      // Activate pool: each license takes many new machines during the run.
+      maxUses = role === 'activate' ? 10_000 : 1
+    }
+    const id = uuid()
+    const key = generateLicenseKey()
+    const plan = PLANS[n % PLANS.length]
+    const createdIso = new Date(created).toISOString()
+    licenses.push({
+      num: n,
+      id,
+      product_id: product.id,
+      key,
+      type,
+      status,
+      level: 1 + (n % 3),
+      max_uses: maxUses,
+      hwid_locked: 1,
+      max_sessions: null,
+      expires_at: expires,
+      metadata: `{"plan":"${plan}","seats":${1 + (n % 25)},"channel":"${n % 7 === 0 ? 'reseller' : 'direct'}"}`,
+      notes: '',
+      status_reason: status === 'active' ? null : 'seeded',
+      customer_id: n % 3 === 0 ? customers[n % customerCount].id : null,
+      order_id: null,
+      // An installation with history has announced its past expiries already; without this
+      // the expiry sweep would spend the run catching up on ~500k license.expired events.
+      expired_notified_at: expires !== null && expires <= nowIso ? expires : null,
+      created_at: createdIso,
+      updated_at: createdIso,
+    })
+    if (role === 'validate') {
+      machines.push({
+        id: uuid(),
+        license_id: id,
+        hwid: `bench-hwid-${n}`,
+        name: `PC-${n}`,
+        platform: 'win32',
+        os_version: '10.0.19045',
+        ip: '127.0.0.1',
+        first_seen_at: createdIso,
+        last_seen_at: createdIso,
+        last_heartbeat_at: null,
+      })
+    }
+    if (role) out[role].push({ key, product: (n - 1) % productCount, hwid: `bench-hwid-${n}` })
+  }
+  return { customers, licenses, machines, pools: out }
+}
+
+const insertSql = (table, row) =>
+  `INSERT INTO ${table} (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row)
+    .map((k) => '@' + k)
+    .join(', ')})`
+
+/**
+ * SQLite: one transaction of prepared statements. Secondary indexes are rebuilt after the load
+ * (one sort each instead of 1M random inserts), and so is the full-text index the insert
+ * trigger would feed row by row (FTS5 'rebuild' reads the content table in one pass). The SQL
+ * comes from the migrated schema itself, so the result is the same schema with the same contents.
+ */
+function insertSqlite(db, rows) {
+  // Seeding-only connection settings: a larger page cache for the random-order index inserts.
+  db.pragma('cache_size = -400000')
+  const indexes = db
+    .prepare(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses' AND sql IS NOT NULL",
+    )
+    .all()
+  const insertTriggers = db
+    .prepare(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'licenses' AND sql LIKE '%AFTER INSERT%'",
+    )
+    .all()
+  const ftsTables = db
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%content=''licenses''%'",
+    )
+    .all()
+  const ins = {}
+  const insert = (table, row) => (ins[table] ??= db.prepare(insertSql(table, row))).run(row)
+  db.transaction(() => {
+    for (const ix of indexes) db.exec(`DROP INDEX "${ix.name}"`)
+    for (const tr of insertTriggers) db.exec(`DROP TRIGGER "${tr.name}"`)
+    for (const c of rows.customers) insert('customers', c)
+    for (const l of rows.licenses) insert('licenses', l)
+    for (const m of rows.machines) insert('machines', m)
+    for (const ix of indexes) db.exec(ix.sql)
+    for (const t of ftsTables) db.exec(`INSERT INTO "${t.name}"("${t.name}") VALUES ('rebuild')`)
+    for (const tr of insertTriggers) db.exec(tr.sql)
+  })()
+  db.pragma('cache_size = -32000')
+  db.exec('ANALYZE')
+}
+
+/** PostgreSQL: multi-row inserts (500 rows a statement) in one transaction, then ANALYZE. */
+async function insertPostgres(db, rows) {
+  const { sql } = await import('kysely')
+  await db.transaction().execute(async (trx) => {
+    for (const [table, list] of [
+      ['customers', rows.customers],
+      ['licenses', rows.licenses],
+      ['machines', rows.machines],
+    ]) {
+      for (let i = 0; i < list.length; i += 500) {
+        await trx
+          .insertInto(table)
+          .values(list.slice(i, i + 500))
+          .execute()
+      }
+    }
+    // `num` was given explicitly: move its identity sequence past the seeded rows.
+    await sql`SELECT setval(pg_get_serial_sequence('licenses', 'num'), (SELECT max(num) FROM licenses))`.execute(
+      trx,
+    )
+  })
+  await sql`ANALYZE`.execute(db)
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
     options: {
@@ -236,11 +319,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       licenses: { type: 'string', default: '1000000' },
       pool: { type: 'string', default: '20000' },
       out: { type: 'string' },
+      database: { type: 'string' },
     },
   })
   if (!values.data) throw new Error('--data DIR is required')
   const result = await seed({
     dir: values.data,
+    database: values.database,
     licenses: Number(values.licenses),
     pool: Number(values.pool),
   })
