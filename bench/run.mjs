@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--profile] [--only a,b] [--keep]`
+// `npm run bench [-- --quick] [--profile] [--only a,b] [--keep] [--database postgres://...]`
 //
 // Seeds a fresh data directory, starts the headless Keywarden and the reference server as
 // separate processes on 127.0.0.1, drives them from a third process (autocannon, bench/load.mjs)
@@ -15,6 +15,7 @@ import { consoleClient, percentile } from './lib/http.mjs'
 import { setupFixtures } from './setup.mjs'
 import { bulkCreate } from './bulk.mjs'
 import { printTable } from './table.mjs'
+import { postgresPhase } from './postgres.mjs'
 
 const { values: args } = parseArgs({
   options: {
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     licenses: { type: 'string' },
     bulk: { type: 'string' },
     duration: { type: 'string' },
+    database: { type: 'string' },
   },
 })
 
@@ -218,6 +220,18 @@ async function main() {
   clearInterval(sampler)
   const { hwm_mb } = rssOf(kw.pid)
   out.rss_mb = Math.round(Math.max(peakRss, hwm_mb))
+  if (args.database) {
+    // The SQLite phase's processes go first: the PostgreSQL nodes get the machine to themselves.
+    for (const p of procs.splice(0).reverse()) await p.stop().catch(() => {})
+    out.postgres = await postgresPhase({
+      databaseUrl: args.database,
+      entry,
+      config: CONFIG,
+      log,
+      referenceRps: out.reference.rps,
+      procs,
+    })
+  }
   out.seed_seconds = round(seeded.timing.seed_seconds)
   out.seed_cpu_seconds = round(seeded.timing.seed_cpu_seconds)
   out.meta = {

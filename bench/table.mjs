@@ -33,6 +33,39 @@ export function printTable(out) {
   console.log(widths.map((w) => '-'.repeat(w)).join('  '))
   for (const r of rows.slice(1)) console.log(line(r))
   console.log('')
+  if (out.postgres) {
+    const pg = [
+      [
+        'postgres (same run)',
+        'sqlite x ref',
+        '1 node req/s',
+        'x ref',
+        '2 nodes req/s',
+        'x ref',
+        '2-node p99 ms',
+      ],
+    ]
+    for (const name of Object.keys(out.postgres.one_node)) {
+      const one = out.postgres.one_node[name]
+      const two = out.postgres.two_nodes[name]
+      pg.push([
+        name,
+        fmt(out.scenarios[name]?.ratio, 2),
+        fmt(one.rps, 0),
+        fmt(one.ratio, 2),
+        fmt(two.rps, 0),
+        fmt(two.ratio, 2),
+        fmt(two.p99_ms),
+      ])
+    }
+    const w = pg[0].map((_, i) => Math.max(...pg.map((r) => String(r[i]).length)))
+    const pgLine = (r) =>
+      r.map((c, i) => (i === 0 ? String(c).padEnd(w[i]) : String(c).padStart(w[i]))).join('  ')
+    console.log(pgLine(pg[0]))
+    console.log(w.map((x) => '-'.repeat(x)).join('  '))
+    for (const r of pg.slice(1)) console.log(pgLine(r))
+    console.log('')
+  }
   const facts = [
     ['seed (wall)', out.seed_seconds, 's'],
     ['seed (CPU of the seeding process)', out.seed_cpu_seconds, 's'],
