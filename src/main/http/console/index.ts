@@ -16,6 +16,7 @@ import { DomainError } from '@shared/errors'
 import { loginSchema, type LoginInput } from '@shared/accounts'
 import { mapConsoleError } from './errors'
 import { ConsoleSessions } from './sessions'
+import { sharedRateLimitStore } from '../middleware/shared-rate-limit'
 
 export interface ConsoleOptions {
   /** The setup token printed by `serve`: logs in only while no account exists. */
@@ -63,9 +64,12 @@ export async function registerConsole(
   app.addHook('onClose', async () => {
     opts.services.bus.off(ACCOUNT_SESSIONS_ENDED, endAccount)
   })
-  // Login attempts are limited like API logins: per client (origin model) and email.
+  // Login attempts are limited like API logins: per client (origin model) and email. Counted
+  // in the database, so the limit holds across nodes (guesses spread over N nodes get no
+  // more tries); a login is rare enough for the write.
   await app.register(rateLimit, {
     global: false,
+    store: sharedRateLimitStore(opts.services.ctx, 'console-login'),
     errorResponseBuilder: (_req, c) =>
       new DomainError('RATE_LIMITED', `Too many login attempts: retry in ${c.after}`),
   })
