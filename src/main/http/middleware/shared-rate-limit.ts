@@ -1,5 +1,6 @@
 import { hitCounter, purgeExpiredCounters } from '../../db/repositories/counters'
 import type { ServiceContext } from '../../services/context'
+import { sha256Hex } from '../../crypto/random'
 
 interface StoreAnswer {
   current: number
@@ -32,7 +33,8 @@ export function sharedRateLimitStore(ctx: Pick<ServiceContext, 'db' | 'clock'>, 
       const start = now - (now % timeWindow)
       hitCounter(
         ctx.db,
-        `http:${namespace}\u0000${key}`,
+        // Hashed: the key carries what the client sent (PostgreSQL's text refuses a NUL).
+        `http:${namespace}:${sha256Hex(key)}`,
         new Date(start).toISOString(),
         new Date(start + timeWindow).toISOString(),
       )

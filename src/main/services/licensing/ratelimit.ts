@@ -1,6 +1,7 @@
 import { dialectOf } from '../../db/dialects'
 import { hitCounter, purgeExpiredCounters } from '../../db/repositories/counters'
 import type { ServiceContext } from '../context'
+import { sha256Hex } from '../../crypto/random'
 
 /** What a hit answers: null when allowed, else when the window reopens. */
 export type RateLimitHit = { retryAfter: number; first: boolean } | null
@@ -63,7 +64,13 @@ export function createSharedRateLimiter(ctx: Pick<ServiceContext, 'db' | 'clock'
       const now = clock()
       const start = now - (now % 60_000)
       const end = new Date(start + 60_000).toISOString()
-      const n = await hitCounter(ctx.db, `validate\u0000${key}`, new Date(start).toISOString(), end)
+      // Hashed: the key carries what the client sent (PostgreSQL's text refuses a NUL in it).
+      const n = await hitCounter(
+        ctx.db,
+        `validate:${sha256Hex(key)}`,
+        new Date(start).toISOString(),
+        end,
+      )
       if (now - lastPurge >= 60_000) {
         lastPurge = now
         await purgeExpiredCounters(ctx.db, new Date(now).toISOString())

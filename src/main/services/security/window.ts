@@ -1,5 +1,6 @@
 import type { ServiceContext } from '../context'
 import * as counters from '../../db/repositories/counters'
+import { sha256Hex } from '../../crypto/random'
 
 /**
  * Distinct members seen per key within a sliding time window, in memory and bounded: one
@@ -66,6 +67,8 @@ export class Throttle {
  * Each `add` is one transaction (an upsert and a count by primary-key prefix). Under
  * concurrency on PostgreSQL (read committed) two adds in flight at once may each miss the
  * other's row: the count lags by at most the adds in flight and catches up at the next one.
+ * Keys and members are stored as SHA-256: they carry what clients sent (HWIDs, key guesses),
+ * which may hold a NUL that PostgreSQL's text refuses, and a guess need not be kept in clear.
  */
 export class SharedWindowCounter {
   static readonly PURGE_EVERY_MS = 60_000
@@ -78,8 +81,8 @@ export class SharedWindowCounter {
     const iso = (ms: number) => new Date(ms).toISOString()
     const n = await this.ctx.tx((trx) =>
       counters.addWindowMember(trx, {
-        key,
-        member,
+        key: sha256Hex(key),
+        member: sha256Hex(member),
         now: iso(nowMs),
         expiresAt: iso(nowMs + windowMs),
         since: iso(nowMs - windowMs),
@@ -95,6 +98,6 @@ export class SharedWindowCounter {
 
   /** Forgets a key on every node (after it has triggered, so one burst triggers once). */
   async reset(key: string): Promise<void> {
-    await this.ctx.tx((trx) => counters.resetWindow(trx, key))
+    await this.ctx.tx((trx) => counters.resetWindow(trx, sha256Hex(key)))
   }
 }
