@@ -1,18 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { openStore, type Store } from '../../src/main/db/connection'
 import { createServices, type Services } from '../../src/main/services'
 import { CONSOLE } from '../../src/main/services/context'
 import { ConsoleSessions } from '../../src/main/http/console/sessions'
 import { blockIpSchema } from '@shared/channels/security'
+import { SQLITE_FOREIGN_WRITE_MS } from '../../src/main/services/settings/versions'
+import { SETTINGS_STALE_MS } from '../../src/main/services/settings'
 
 /**
  * Two service stacks on ONE database stand for two nodes behind a load balancer: what one
  * decides, the other must see at its next request, without a restart or a cache expiry.
  * (Two stores on one SQLite file are two connections that see each other's commits only
- * through the database, as two PostgreSQL nodes do.)
+ * through the database, as two PostgreSQL nodes do.) On SQLite, where one process owns the
+ * database in production, another process's write is noticed within SQLITE_FOREIGN_WRITE_MS,
+ * so the tests move the monotonic clock past it (`later()`); on PostgreSQL nothing waits.
  */
 describe('two nodes on one database', () => {
   let dir: string
@@ -21,7 +25,12 @@ describe('two nodes on one database', () => {
   let b: Services
   const now = Date.parse('2026-03-01T09:00:00.000Z')
 
+  const later = (ms = SQLITE_FOREIGN_WRITE_MS) => {
+    if (stores[0].dialect === 'sqlite') vi.advanceTimersByTime(ms)
+  }
+
   beforeEach(async () => {
+    vi.useFakeTimers({ toFake: ['performance'] })
     dir = mkdtempSync(join(tmpdir(), 'kw-nodes-'))
     const file = join(dir, 'kw.db')
     const first = await openStore(file)
@@ -31,6 +40,7 @@ describe('two nodes on one database', () => {
     b = createServices({ store: second, dataDir: dir, clock: () => new Date(now) })
   })
   afterEach(async () => {
+    vi.useRealTimers()
     for (const s of stores) await s.close()
     rmSync(dir, { recursive: true, force: true })
   })
@@ -39,6 +49,7 @@ describe('two nodes on one database', () => {
     // B has loaded (and cached) the blacklist before the ban.
     expect(await b.security.screen({ ip: '198.51.100.7' })).toBeNull()
     await a.security.blockIp(CONSOLE, blockIpSchema.parse({ ip: '198.51.100.7', reason: 'abuse' }))
+    later()
     expect(await b.security.screen({ ip: '198.51.100.7' })).toMatchObject({
       reason: 'blacklist_hit',
       type: 'ip',
@@ -49,6 +60,7 @@ describe('two nodes on one database', () => {
       limit: 10,
     } as Parameters<Services['security']['listBlacklist']>[1])
     await b.security.setBlacklistActive(CONSOLE, entries.items[0].id, false)
+    later()
     expect(await a.security.screen({ ip: '198.51.100.7' })).toBeNull()
   })
 
@@ -94,9 +106,17 @@ describe('two nodes on one database', () => {
         reason: 'LICENSE_NOT_FOUND',
       }),
     ).toMatchObject({ reason: 'temporary_block', type: 'ip' })
-    // The block is a blacklist entry: A refuses the caller at once too.
+    // The block is a blacklist entry: A refuses the caller too.
+    later()
     expect(await a.security.screen({ ip: '203.0.113.9' })).toMatchObject({
       reason: 'temporary_block',
     })
+  })
+
+  it('a settings change made on node A applies on node B within SETTINGS_STALE_MS', async () => {
+    expect((await b.settings.get()).registration_open).toBe(false)
+    await a.settings.update(CONSOLE, { registration_open: true })
+    later(SETTINGS_STALE_MS)
+    expect((await b.settings.get()).registration_open).toBe(true)
   })
 })

@@ -100,7 +100,9 @@ export function createSecurityService(
   async function getMatcher(): Promise<BlacklistMatcher> {
     // The version is read before the rows: a change landing in between moves the version
     // again, so the next screen reloads.
-    const version = await blacklistVersion.current()
+    // After this process's own change (invalidate) the version is read afresh, so the
+    // rebuilt matcher is tagged with it rather than with one the watch remembered.
+    const version = await blacklistVersion.current(matcher === null)
     if (matcher && matcherVersion === version) return matcher
     if (!loading || loading.version !== version) {
       const gen = generation
