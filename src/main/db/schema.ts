@@ -27,6 +27,10 @@ export interface Database {
   replay_guard: ReplayGuardTable
   customers: CustomersTable
   orders: OrdersTable
+  console_sessions: ConsoleSessionsTable
+  change_versions: ChangeVersionsTable
+  counters: CountersTable
+  window_members: WindowMembersTable
 }
 
 export type Role = 'owner' | 'admin' | 'user'
@@ -305,3 +309,39 @@ export type EventRow = Selectable<EventsTable>
 export type NewEvent = Insertable<EventsTable>
 export type ApiKey = Selectable<ApiKeysTable>
 export type NewApiKey = Insertable<ApiKeysTable>
+
+/** Web-console logins (0006): shared by every node, so a logout or revocation ends it everywhere. */
+export interface ConsoleSessionsTable {
+  /** SHA-256 of the cookie's token: a leaked database row cannot be replayed as a cookie. */
+  token_hash: string
+  csrf: string
+  /** The Actor as JSON. */
+  actor: string
+  /** The account's id for "log this account out everywhere" (null for the setup token). */
+  account_id: string | null
+  created_at: string
+  expires_at: string
+  last_seen_at: string
+}
+
+/** One version per cached topic (0006), bumped in the transaction that changes it. */
+export interface ChangeVersionsTable {
+  topic: string
+  version: number
+}
+
+/** Fixed-window hit counters shared by every node (0006). `window_start` is ISO text. */
+export interface CountersTable {
+  key: string
+  window_start: string
+  n: number
+  expires_at: string
+}
+
+/** Distinct members seen per key within a sliding window (0006): brute-force detection. */
+export interface WindowMembersTable {
+  key: string
+  member: string
+  seen_at: string
+  expires_at: string
+}

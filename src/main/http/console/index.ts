@@ -16,6 +16,7 @@ import { DomainError } from '@shared/errors'
 import { loginSchema, type LoginInput } from '@shared/accounts'
 import { mapConsoleError } from './errors'
 import { ConsoleSessions } from './sessions'
+import { sharedRateLimitStore } from '../middleware/shared-rate-limit'
 
 export interface ConsoleOptions {
   /** The setup token printed by `serve`: logs in only while no account exists. */
@@ -44,7 +45,7 @@ export async function registerConsole(
   app: FastifyInstance,
   opts: ConsoleOptions & { handlers: Handlers; services: Services },
 ): Promise<void> {
-  const sessions = new ConsoleSessions(() => opts.services.ctx.clock().getTime())
+  const sessions = new ConsoleSessions(opts.services.ctx)
   await app.register(cookie)
   // The console's door is the management API's (Host, Origin, this machine unless opened, JSON).
   app.addHook('onRequest', async (req, reply) => {
@@ -56,14 +57,19 @@ export async function registerConsole(
     }
   })
   // A changed password logs the account's console sessions out (its JWTs end by token_version).
-  const endAccount = (accountId: string) => sessions.endAccount(accountId)
+  const endAccount = (accountId: string) => {
+    sessions.endAccount(accountId).catch((e: unknown) => app.log.error(e))
+  }
   opts.services.bus.on(ACCOUNT_SESSIONS_ENDED, endAccount)
   app.addHook('onClose', async () => {
     opts.services.bus.off(ACCOUNT_SESSIONS_ENDED, endAccount)
   })
-  // Login attempts are limited like API logins: per client (origin model) and email.
+  // Login attempts are limited like API logins: per client (origin model) and email. Counted
+  // in the database, so the limit holds across nodes (guesses spread over N nodes get no
+  // more tries); a login is rare enough for the write.
   await app.register(rateLimit, {
     global: false,
+    store: sharedRateLimitStore(opts.services.ctx, 'console-login'),
     errorResponseBuilder: (_req, c) =>
       new DomainError('RATE_LIMITED', `Too many login attempts: retry in ${c.after}`),
   })
@@ -75,13 +81,13 @@ export async function registerConsole(
     return reply.status(m.status).send(m.body)
   })
 
-  function current(req: FastifyRequest) {
+  async function current(req: FastifyRequest) {
     const sid = req.cookies[COOKIE]
     return sid ? sessions.get(sid) : undefined
   }
 
-  function requireSession(req: FastifyRequest, reply: FastifyReply, csrf: boolean) {
-    const s = current(req)
+  async function requireSession(req: FastifyRequest, reply: FastifyReply, csrf: boolean) {
+    const s = await current(req)
     if (!s) {
       void reply
         .status(401)
@@ -147,7 +153,7 @@ export async function registerConsole(
           error: { code: 'UNAUTHORIZED', message: 'Wrong token or credentials' },
         })
       }
-      const s = sessions.create(actor)
+      const s = await sessions.create(actor)
       void reply.setCookie(COOKIE, s.id, {
         path: '/console',
         httpOnly: true,
@@ -176,10 +182,10 @@ export async function registerConsole(
   }
 
   app.get('/console/session', async (req, reply) => {
-    const s = current(req)
+    const s = await current(req)
     const live = s ? await liveActor(s.actor) : { ended: 'Not logged in' }
     if (!s || 'ended' in live) {
-      if (s) sessions.delete(s.id)
+      if (s) await sessions.delete(s.id)
       return reply.status(401).send({
         ok: false,
         error: { code: 'UNAUTHORIZED', message: 'ended' in live ? live.ended : '' },
@@ -189,19 +195,19 @@ export async function registerConsole(
   })
 
   app.post('/console/logout', async (req, reply) => {
-    const s = requireSession(req, reply, true)
+    const s = await requireSession(req, reply, true)
     if (!s) return reply
-    sessions.delete(s.id)
+    await sessions.delete(s.id)
     void reply.clearCookie(COOKIE, { path: '/console' })
     return { ok: true, data: null }
   })
 
   app.post<{ Params: { channel: string } }>('/console/rpc/:channel', async (req, reply) => {
-    const s = requireSession(req, reply, true)
+    const s = await requireSession(req, reply, true)
     if (!s) return reply
     const live = await liveActor(s.actor)
     if ('ended' in live) {
-      sessions.delete(s.id)
+      await sessions.delete(s.id)
       return reply
         .status(401)
         .send({ ok: false, error: { code: 'UNAUTHORIZED', message: live.ended } })
@@ -214,7 +220,7 @@ export async function registerConsole(
       // The setup token made the first account: this session goes on as that admin, and the
       // token (and every other session it opened) stops working.
       const first = result.data as OutputOf<'accounts.create'>
-      s.actor = { kind: 'account', accountId: first.id, role: first.role }
+      await sessions.setActor(s.id, { kind: 'account', accountId: first.id, role: first.role })
     }
     if (!result.ok) {
       const status =
@@ -237,7 +243,7 @@ export async function registerConsole(
     for (const end of streams) end()
   })
   app.get('/console/events', async (req, reply) => {
-    const s = requireSession(req, reply, false)
+    const s = await requireSession(req, reply, false)
     if (!s) return reply
     // Each push is filtered for this session's actor (a `user` account gets its own products'
     // events only). A session that ends (logout, password change, the setup token retired)
@@ -245,7 +251,7 @@ export async function registerConsole(
     // role or a deactivation reaches an open stream within one.
     const opened = await liveActor(s.actor)
     if ('ended' in opened) {
-      sessions.delete(s.id)
+      await sessions.delete(s.id)
       return reply
         .status(401)
         .send({ ok: false, error: { code: 'UNAUTHORIZED', message: opened.ended } })
@@ -258,21 +264,34 @@ export async function registerConsole(
       connection: 'keep-alive',
     })
     reply.raw.write(': connected\n\n')
+    // The session is re-read from the database before each push (pushes are rare next to
+    // requests), so a logout on any node ends this stream before it sends anything more.
+    // Pushes are chained so that they keep their order across the reads.
+    let pushes: Promise<unknown> = Promise.resolve()
     const unsubscribe = opts.services.events.subscribe(
       () => actor,
       (payload) => {
-        if (!sessions.get(s.id)) return end()
-        reply.raw.write(`event: events.new\ndata: ${JSON.stringify(payload)}\n\n`)
+        pushes = pushes.then(async () => {
+          if (closed) return
+          if (!(await sessions.get(s.id).catch(() => undefined))) return end()
+          if (closed) return
+          reply.raw.write(`event: events.new\ndata: ${JSON.stringify(payload)}\n\n`)
+        })
       },
     )
     const ping = setInterval(() => {
       reply.raw.write(': ping\n\n')
-      void liveActor(s.actor).then(
-        (now) => ('ended' in now || !sessions.get(s.id) ? end() : (actor = now.actor)),
-        () => end(),
-      )
+      void sessions
+        .get(s.id)
+        .then(async (now) => (now ? { now, live: await liveActor(now.actor) } : undefined))
+        .then(
+          (r) => (closed ? undefined : !r || 'ended' in r.live ? end() : (actor = r.live.actor)),
+          () => (closed ? undefined : end()),
+        )
     }, 25_000)
+    let closed = false
     const stop = () => {
+      closed = true
       clearInterval(ping)
       unsubscribe()
       streams.delete(end)

@@ -1,7 +1,16 @@
+import { dialectOf } from '../../db/dialects'
+import { hitCounter, purgeExpiredCounters } from '../../db/repositories/counters'
+import type { ServiceContext } from '../context'
+import { sha256Hex } from '../../crypto/random'
+
+/** What a hit answers: null when allowed, else when the window reopens. */
+export type RateLimitHit = { retryAfter: number; first: boolean } | null
+
 /**
- * Fixed one-minute windows per (license key, IP), in memory: validation is the hot path and a
- * counter per window needs no database write. A restart forgets the counts, which only ever
- * errs towards letting a client through.
+ * Fixed one-minute windows per key, in memory: one node's count. Exact where one process
+ * serves every request (SQLite); behind a balancer a per-client flood limiter that errs
+ * towards letting a client through: with N nodes a client may make up to N times the limit
+ * per window (each node counts only what it received), and a restart forgets the counts.
  */
 export function createRateLimiter(clock: () => number) {
   const windows = new Map<string, { start: number; count: number }>()
@@ -18,7 +27,7 @@ export function createRateLimiter(clock: () => number) {
      * Counts one hit; returns null when allowed, else the seconds until the window reopens.
      * `first` tells whether this is the first refusal in the window (log it once, not per hit).
      */
-    hit(key: string, perMinute: number): { retryAfter: number; first: boolean } | null {
+    hit(key: string, perMinute: number): RateLimitHit {
       const now = clock()
       sweep(now)
       let w = windows.get(key)
@@ -28,6 +37,48 @@ export function createRateLimiter(clock: () => number) {
       return {
         retryAfter: Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000)),
         first: w.count === perMinute + 1,
+      }
+    },
+  }
+}
+
+/**
+ * The per-license validate limit, which must hold however many nodes serve the license:
+ * - PostgreSQL (several nodes): one counter row per key and minute in `counters`, counted by
+ *   one atomic upsert per hit, so the limit is exact across nodes. Windows are aligned to the
+ *   minute (every node agrees where one starts). Ended windows are purged once a minute.
+ * - SQLite (one process serves every request): the in-memory limiter above, which is then
+ *   exact too and keeps validate free of a write.
+ * `hit` is async either way so the engine has one call site.
+ */
+export function createSharedRateLimiter(ctx: Pick<ServiceContext, 'db' | 'clock'>) {
+  const clock = () => ctx.clock().getTime()
+  if (dialectOf(ctx.db) === 'sqlite') {
+    const local = createRateLimiter(clock)
+    return { hit: async (key: string, perMinute: number) => local.hit(key, perMinute) }
+  }
+  let lastPurge = 0
+  return {
+    /** As createRateLimiter's `hit`, counted in the database. */
+    async hit(key: string, perMinute: number): Promise<RateLimitHit> {
+      const now = clock()
+      const start = now - (now % 60_000)
+      const end = new Date(start + 60_000).toISOString()
+      // Hashed: the key carries what the client sent (PostgreSQL's text refuses a NUL in it).
+      const n = await hitCounter(
+        ctx.db,
+        `validate:${sha256Hex(key)}`,
+        new Date(start).toISOString(),
+        end,
+      )
+      if (now - lastPurge >= 60_000) {
+        lastPurge = now
+        await purgeExpiredCounters(ctx.db, new Date(now).toISOString())
+      }
+      if (n <= perMinute) return null
+      return {
+        retryAfter: Math.max(1, Math.ceil((start + 60_000 - now) / 1000)),
+        first: n === perMinute + 1,
       }
     },
   }

@@ -16,6 +16,7 @@ import {
   type SessionDto,
 } from '@shared/channels/security'
 import * as blacklistRepo from '../../db/repositories/blacklist'
+import { bumpVersion } from '../../db/repositories/change-versions'
 import * as repo from '../../db/repositories/security'
 import * as eventsRepo from '../../db/repositories/events'
 import { uuid } from '../../crypto/random'
@@ -63,38 +64,47 @@ export function createSecurityCenter(
     requireAdmin(actor)
     const now = nowIso(ctx)
     const value = normalizeValue(e.type, e.value)
-    const existing = await blacklistRepo.findActiveEntry(ctx.db, e.type, value, now)
-    if (existing && existing.source === 'manual') {
-      if (!extendExisting)
-        throw new DomainError('CONFLICT', `This ${e.type} is already blacklisted`)
-      const later =
-        existing.expires_at === null ||
-        (e.expires_at !== null && existing.expires_at > e.expires_at)
-          ? existing.expires_at
-          : e.expires_at
-      await blacklistRepo.extendBlacklistEntry(
-        ctx.db,
-        existing.id,
-        later,
-        e.reason || existing.reason,
-      )
-      deps.invalidate()
-      return toBlacklistDto((await blacklistRepo.findBlacklistEntry(ctx.db, existing.id))!, now)
-    }
-    const id = uuid()
-    await blacklistRepo.insertBlacklistEntry(ctx.db, {
-      id,
-      type: e.type,
-      value,
-      reason: e.reason,
-      severity: e.severity,
-      is_active: 1,
-      expires_at: e.expires_at,
-      created_by: ownerOf(actor) ?? actor.kind,
-      source: 'manual',
-      created_at: now,
+    const r = await ctx.tx(async (trx) => {
+      // The `blacklist` version row is bumped first: its row lock (PostgreSQL) serializes
+      // blacklist writers across nodes, so the "already blacklisted" check below decides on
+      // what no other node is changing meanwhile; the bump commits with the change, so every
+      // node's matcher reloads at its next screen.
+      await bumpVersion(trx, 'blacklist')
+      const existing = await blacklistRepo.findActiveEntry(trx, e.type, value, now)
+      if (existing && existing.source === 'manual') {
+        if (!extendExisting)
+          throw new DomainError('CONFLICT', `This ${e.type} is already blacklisted`)
+        const later =
+          existing.expires_at === null ||
+          (e.expires_at !== null && existing.expires_at > e.expires_at)
+            ? existing.expires_at
+            : e.expires_at
+        await blacklistRepo.extendBlacklistEntry(
+          trx,
+          existing.id,
+          later,
+          e.reason || existing.reason,
+        )
+        return { id: existing.id, added: false }
+      }
+      const id = uuid()
+      await blacklistRepo.insertBlacklistEntry(trx, {
+        id,
+        type: e.type,
+        value,
+        reason: e.reason,
+        severity: e.severity,
+        is_active: 1,
+        expires_at: e.expires_at,
+        created_by: ownerOf(actor) ?? actor.kind,
+        source: 'manual',
+        created_at: now,
+      })
+      return { id, added: true }
     })
     deps.invalidate()
+    const id = r.id
+    if (!r.added) return toBlacklistDto((await blacklistRepo.findBlacklistEntry(ctx.db, id))!, now)
     await deps.events.record({
       type: 'security.blacklist_added',
       severity: 'low',
@@ -184,10 +194,14 @@ export function createSecurityCenter(
 
     async removeBlacklist(actor: Actor, id: string): Promise<void> {
       requireAdmin(actor)
-      const row = await blacklistRepo.findBlacklistEntry(ctx.db, id)
-      if (!row || (await blacklistRepo.deleteBlacklistEntry(ctx.db, id)) === 0) {
-        throw new DomainError('NOT_FOUND', 'Blacklist entry not found')
-      }
+      const row = await ctx.tx(async (trx) => {
+        const found = await blacklistRepo.findBlacklistEntry(trx, id)
+        if (!found || (await blacklistRepo.deleteBlacklistEntry(trx, id)) === 0) {
+          throw new DomainError('NOT_FOUND', 'Blacklist entry not found')
+        }
+        await bumpVersion(trx, 'blacklist')
+        return found
+      })
       deps.invalidate()
       await deps.events.record({
         type: 'security.blacklist_removed',
@@ -202,9 +216,12 @@ export function createSecurityCenter(
       active: boolean,
     ): Promise<BlacklistEntryDto> {
       requireAdmin(actor)
-      if ((await blacklistRepo.setBlacklistActive(ctx.db, id, active)) === 0) {
-        throw new DomainError('NOT_FOUND', 'Blacklist entry not found')
-      }
+      await ctx.tx(async (trx) => {
+        if ((await blacklistRepo.setBlacklistActive(trx, id, active)) === 0) {
+          throw new DomainError('NOT_FOUND', 'Blacklist entry not found')
+        }
+        await bumpVersion(trx, 'blacklist')
+      })
       deps.invalidate()
       return toBlacklistDto((await blacklistRepo.findBlacklistEntry(ctx.db, id))!, nowIso(ctx))
     },
@@ -284,7 +301,10 @@ export function createSecurityCenter(
       return deps.thresholds.get()
     },
 
-    async updateSettings(actor: Actor, patch: UpdateSecuritySettingsInput): Promise<SecuritySettings> {
+    async updateSettings(
+      actor: Actor,
+      patch: UpdateSecuritySettingsInput,
+    ): Promise<SecuritySettings> {
       requireAdmin(actor)
       const next = await deps.thresholds.update(patch)
       await deps.events.record({

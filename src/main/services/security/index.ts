@@ -1,5 +1,7 @@
 import type { BlacklistType } from '@shared/channels/security'
 import * as blacklistRepo from '../../db/repositories/blacklist'
+import { bumpVersion } from '../../db/repositories/change-versions'
+import { createVersionWatch } from '../settings/versions'
 import { uuid } from '../../crypto/random'
 import { nowIso, type ServiceContext } from '../context'
 import type { EventsService } from '../events'
@@ -8,7 +10,7 @@ import type { ProductsService } from '../products'
 import { implausibleHwid } from './hwid'
 import { BlacklistMatcher, normalizeIp, normalizeValue } from './matcher'
 import { createThresholds } from './thresholds'
-import { Throttle, WindowCounter } from './window'
+import { SharedWindowCounter, Throttle, WindowCounter } from './window'
 import { createSecurityCenter } from './center'
 
 /** What a client request presents; every field is optional because protocols differ. */
@@ -74,30 +76,54 @@ export function createSecurityService(
   },
 ) {
   let matcher: BlacklistMatcher | null = null
-  let loading: Promise<BlacklistMatcher> | null = null
+  // The `blacklist` change version the matcher was built at: checked before every screen, so
+  // a ban committed on any node refuses here from the next request on (see VersionWatch for
+  // the cost: nothing on SQLite while nothing was written, one primary-key read on PostgreSQL).
+  let matcherVersion = -1
+  let loading: { version: number; matcher: Promise<BlacklistMatcher> } | null = null
   // Bumped by every change, so that a load started before the change cannot install stale data.
   let generation = 0
-  const failures = new WindowCounter()
+  const blacklistVersion = createVersionWatch(ctx, 'blacklist')
+  // Brute-force detection must hold across nodes (a sweep split over N nodes would otherwise
+  // get N times the failures): its windows are in the database. Failures are rare next to
+  // requests, so the write per failure costs little.
+  const failures = new SharedWindowCounter(ctx)
+  // HWID-spoof heuristics run on every request that presents a HWID: a database write per
+  // request would cost the hot path a transaction, so these windows stay per node. Error
+  // bound: with N nodes behind a balancer spreading one client's requests, a heuristic may
+  // need up to N times its threshold (in the worst case; a balancer with client affinity
+  // keeps it at 1x), and a restart starts the counts from zero, which only delays a finding.
   const spoof = new WindowCounter()
   const flagged = new Throttle()
   const thresholds = createThresholds(ctx)
 
-  function getMatcher(): Promise<BlacklistMatcher> {
-    if (matcher) return Promise.resolve(matcher)
-    if (!loading) {
+  async function getMatcher(): Promise<BlacklistMatcher> {
+    // The version is read before the rows: a change landing in between moves the version
+    // again, so the next screen reloads.
+    // After this process's own change (invalidate) the version is read afresh, so the
+    // rebuilt matcher is tagged with it rather than with one the watch remembered.
+    const version = await blacklistVersion.current(matcher === null)
+    if (matcher && matcherVersion === version) return matcher
+    if (!loading || loading.version !== version) {
       const gen = generation
-      loading = blacklistRepo
-        .listActiveBlacklist(ctx.db, nowIso(ctx))
-        .then((rows) => {
+      const mine = {
+        version,
+        matcher: blacklistRepo.listActiveBlacklist(ctx.db, nowIso(ctx)).then((rows) => {
           const m = new BlacklistMatcher(rows)
-          if (gen === generation) matcher = m
+          if (gen === generation) {
+            matcher = m
+            matcherVersion = version
+          }
           return m
-        })
-        .finally(() => {
-          if (gen === generation) loading = null
-        })
+        }),
+      }
+      loading = mine
+      void mine.matcher.then(
+        () => (loading === mine ? (loading = null) : undefined),
+        () => (loading === mine ? (loading = null) : undefined),
+      )
     }
-    return loading
+    return loading.matcher
   }
 
   /** Drops the in-memory blacklist; the next screen reloads it. Called after every change. */
@@ -120,16 +146,20 @@ export function createSecurityService(
     const now = nowIso(ctx)
     const v = normalizeValue(type, value)
     const until = new Date(ctx.clock().getTime() + minutes * 60_000).toISOString()
-    const existing = await blacklistRepo.findActiveEntry(ctx.db, type, v, now)
-    let id: string
-    if (existing && existing.source === 'detection') {
-      id = existing.id
-      await blacklistRepo.extendBlacklistEntry(ctx.db, id, until, reason)
-    } else if (existing) {
-      return existing.id // a manual entry already blocks it for at least as long
-    } else {
-      id = uuid()
-      await blacklistRepo.insertBlacklistEntry(ctx.db, {
+    const r = await ctx.tx(async (trx) => {
+      // Bumped first: the update takes the `blacklist` version row's lock (PostgreSQL), which
+      // serializes blacklist writers across nodes, so two nodes detecting one attacker at
+      // once extend one entry instead of inserting two. Blacklist writes are rare.
+      await bumpVersion(trx, 'blacklist')
+      const existing = await blacklistRepo.findActiveEntry(trx, type, v, now)
+      if (existing && existing.source === 'detection') {
+        await blacklistRepo.extendBlacklistEntry(trx, existing.id, until, reason)
+        return { id: existing.id, changed: true }
+      }
+      // A manual entry already blocks it for at least as long.
+      if (existing) return { id: existing.id, changed: false }
+      const id = uuid()
+      await blacklistRepo.insertBlacklistEntry(trx, {
         id,
         type,
         value: v,
@@ -141,9 +171,10 @@ export function createSecurityService(
         source: 'detection',
         created_at: now,
       })
-    }
-    invalidate()
-    return id
+      return { id, changed: true }
+    })
+    if (r.changed) invalidate()
+    return r.id
   }
 
   /**
@@ -210,7 +241,7 @@ export function createSecurityService(
 
   /** The first blacklist entry matching what the request presents, recorded as a hit. */
   async function firstHit(i: ScreenInput, types: BlacklistType[]): Promise<SecurityBlock | null> {
-    const m = matcher ?? (await getMatcher())
+    const m = await getMatcher()
     const now = nowIso(ctx)
     const values: Record<BlacklistType, string | null | undefined> = {
       ip: i.ip,
@@ -282,9 +313,9 @@ export function createSecurityService(
       if (f.hwid) subjects.push(['hwid', f.hwid.trim()])
       for (const [type, value] of subjects) {
         const k = `${type}\u0000${value}`
-        const n = failures.add(k, member, nowMs, t.window_seconds * 1000)
+        const n = await failures.add(k, member, nowMs, t.window_seconds * 1000)
         if (n < t.max_failures) continue
-        failures.reset(k)
+        await failures.reset(k)
         const entryId = await temporaryBlock(type, value, t.block_minutes, 'Brute force detected')
         await deps.events.record({
           type: 'brute_force',

@@ -4,6 +4,9 @@ import {
   type UpdateSecuritySettingsInput,
 } from '@shared/channels/security'
 import * as settingsRepo from '../../db/repositories/settings'
+import { bumpVersion } from '../../db/repositories/change-versions'
+import { createVersionWatch } from '../settings/versions'
+import { SETTINGS_STALE_MS } from '../settings'
 import { nowIso, type ServiceContext } from '../context'
 
 /** Settings row holding the detection thresholds and the webhook target policy. */
@@ -28,12 +31,19 @@ export const DEFAULT_SECURITY_SETTINGS: SecuritySettings = {
   webhooks: { allow_private_for_users: false },
 }
 
-/** The thresholds, cached in memory (every write goes through `update`). */
+/**
+ * The thresholds, cached in memory and reloaded when the `settings` change version moves (it
+ * is bumped with every settings write, on any node): another node's change applies here
+ * within SETTINGS_STALE_MS, like every other setting.
+ */
 export function createThresholds(ctx: ServiceContext) {
   let cache: SecuritySettings | null = null
+  let cacheVersion = -1
+  const version = createVersionWatch(ctx, 'settings', SETTINGS_STALE_MS)
 
   async function get(): Promise<SecuritySettings> {
-    if (cache) return cache
+    const v = await version.current()
+    if (cache && cacheVersion === v) return cache
     const raw = await settingsRepo.getSetting(ctx.db, SECURITY_SETTINGS_KEY)
     let stored: Partial<SecuritySettings> = {}
     try {
@@ -43,6 +53,7 @@ export function createThresholds(ctx: ServiceContext) {
       // A corrupt row falls back to the defaults rather than disabling detection.
     }
     cache = merge(DEFAULT_SECURITY_SETTINGS, stored)
+    cacheVersion = v
     return cache
   }
 
@@ -50,13 +61,12 @@ export function createThresholds(ctx: ServiceContext) {
     get,
     async update(patch: UpdateSecuritySettingsInput): Promise<SecuritySettings> {
       const next = merge(await get(), patch)
-      await settingsRepo.putSetting(
-        ctx.db,
-        SECURITY_SETTINGS_KEY,
-        JSON.stringify(next),
-        nowIso(ctx),
-      )
+      await ctx.tx(async (trx) => {
+        await settingsRepo.putSetting(trx, SECURITY_SETTINGS_KEY, JSON.stringify(next), nowIso(ctx))
+        await bumpVersion(trx, 'settings')
+      })
       cache = next
+      cacheVersion = await version.current(true)
       return next
     },
   }

@@ -1,7 +1,13 @@
+import type { ServiceContext } from '../context'
+import * as counters from '../../db/repositories/counters'
+import { sha256Hex } from '../../crypto/random'
+
 /**
- * Distinct members seen per key within a sliding time window, in memory and bounded.
- * Detection counts here rather than in SQLite because it runs on every client request; the
- * price is that counts start from zero after a restart, which only delays a detection.
+ * Distinct members seen per key within a sliding time window, in memory and bounded: one
+ * node's view (see SharedWindowCounter for the one every node shares). Used where counting
+ * runs on every client request and a database write per request would cost too much; the
+ * price is that counts start from zero after a restart, which only delays a detection, and
+ * that with several nodes each counts only the requests it received.
  */
 export class WindowCounter {
   private readonly keys = new Map<string, Map<string, number>>()
@@ -52,5 +58,46 @@ export class Throttle {
     this.last.set(key, nowMs)
     if (this.last.size > this.maxKeys) this.last.delete(this.last.keys().next().value as string)
     return true
+  }
+}
+
+/**
+ * Distinct members seen per key within a sliding window, in the database (`window_members`):
+ * every node adds to and counts the same rows, so N nodes see one client's failures together.
+ * Each `add` is one transaction (an upsert and a count by primary-key prefix). Under
+ * concurrency on PostgreSQL (read committed) two adds in flight at once may each miss the
+ * other's row: the count lags by at most the adds in flight and catches up at the next one.
+ * Keys and members are stored as SHA-256: they carry what clients sent (HWIDs, key guesses),
+ * which may hold a NUL that PostgreSQL's text refuses, and a guess need not be kept in clear.
+ */
+export class SharedWindowCounter {
+  static readonly PURGE_EVERY_MS = 60_000
+  private lastPurge = 0
+
+  constructor(private readonly ctx: Pick<ServiceContext, 'tx'>) {}
+
+  /** Notes `member` under `key` at `nowMs`; returns the distinct members seen within `windowMs`. */
+  async add(key: string, member: string, nowMs: number, windowMs: number): Promise<number> {
+    const iso = (ms: number) => new Date(ms).toISOString()
+    const n = await this.ctx.tx((trx) =>
+      counters.addWindowMember(trx, {
+        key: sha256Hex(key),
+        member: sha256Hex(member),
+        now: iso(nowMs),
+        expiresAt: iso(nowMs + windowMs),
+        since: iso(nowMs - windowMs),
+      }),
+    )
+    // Rows outlive their window until a purge: at most once a minute per node, no timer.
+    if (nowMs - this.lastPurge >= SharedWindowCounter.PURGE_EVERY_MS) {
+      this.lastPurge = nowMs
+      await this.ctx.tx((trx) => counters.purgeExpiredCounters(trx, iso(nowMs)))
+    }
+    return n
+  }
+
+  /** Forgets a key on every node (after it has triggered, so one burst triggers once). */
+  async reset(key: string): Promise<void> {
+    await this.ctx.tx((trx) => counters.resetWindow(trx, sha256Hex(key)))
   }
 }

@@ -8,8 +8,10 @@ import {
   type UpdateSettingsInput,
 } from '@shared/accounts'
 import * as repo from '../../db/repositories/settings'
+import { bumpVersion } from '../../db/repositories/change-versions'
 import { type Actor, nowIso, seesAll, type ServiceContext } from '../context'
 import { AddressList, isLoopbackIp } from './trust'
+import { createVersionWatch } from './versions'
 
 /** Where requests may come from and through: the settings plus what the command line added. */
 export interface Trust {
@@ -24,20 +26,34 @@ const PREFIX = 'setting.'
 const SECRET_PREFIX = 'secret.'
 
 /**
+ * How stale a node's settings may be: a change committed on one node applies on every other
+ * node from its first request (or new connection) that starts more than this long after the
+ * commit. Settings are read on every request (trust lists, connection limits), so each node
+ * checks the `settings` change version at most once per this interval instead of per request.
+ */
+export const SETTINGS_STALE_MS = 1000
+
+/**
  * The installation's settings (registration, token lifetime, API rate limit) and its
- * internal secrets (the JWT signing key). Values are cached in memory: one process owns the
- * database, and every write goes through here.
+ * internal secrets (the JWT signing key). Values are cached in memory and reloaded when the
+ * `settings` change version moves (bumped in every settings transaction, on any node; see
+ * SETTINGS_STALE_MS). A reload that finds another node's change tells the `onChange`
+ * listeners too, so derived state (the client API's limits) follows.
  */
 export function createSettingsService(ctx: ServiceContext) {
   let cache: SettingsDto | null = null
+  let cacheVersion = -1
+  const version = createVersionWatch(ctx, 'settings', SETTINGS_STALE_MS)
   const secrets = new Map<string, Uint8Array>()
   const listeners: ((s: SettingsDto) => void)[] = []
   // Added at start by `--trusted-proxy` / `--allowed-host` and their environment variables.
   let startup = { trustedProxies: [] as string[], allowedHosts: [] as string[] }
   let trust: Trust | null = null
 
-  async function load(): Promise<SettingsDto> {
-    if (cache) return cache
+  async function load(fresh = false): Promise<SettingsDto> {
+    const v = await version.current(fresh)
+    if (cache && cacheVersion === v) return cache
+    const changedElsewhere = cache !== null
     const stored = await repo.allSettings(ctx.db)
     const raw: Record<string, unknown> = {}
     for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof SettingsDto)[]) {
@@ -50,13 +66,17 @@ export function createSettingsService(ctx: ServiceContext) {
       }
     }
     const parsed = settingsSchema.partial().safeParse(raw)
-    cache = { ...DEFAULT_SETTINGS, ...(parsed.success ? parsed.data : {}) }
-    return cache
+    const next: SettingsDto = { ...DEFAULT_SETTINGS, ...(parsed.success ? parsed.data : {}) }
+    cache = next
+    cacheVersion = v
+    trust = null
+    if (changedElsewhere) for (const l of listeners) l(next)
+    return next
   }
 
   async function currentTrust(): Promise<Trust> {
-    if (trust) return trust
     const s = await load()
+    if (trust) return trust
     trust = {
       trustedProxies: new AddressList([...s.trusted_proxies, ...startup.trustedProxies]),
       allowedHosts: new Set(
@@ -72,24 +92,30 @@ export function createSettingsService(ctx: ServiceContext) {
 
   return {
     /** Current settings (defaults for what was never set). */
-    get: load,
+    get: () => load(),
 
-    /** The cached value when loaded (for hot paths such as the rate limiter), else defaults. */
+    /**
+     * The cached value when loaded (for hot paths such as the rate limiter), else defaults.
+     * Also starts a reload in the background when the cache may be stale, so a change on
+     * another node reaches synchronous readers within SETTINGS_STALE_MS plus one read.
+     */
     peek(): SettingsDto {
+      void load().catch(() => undefined)
       return cache ?? DEFAULT_SETTINGS
     },
 
     async update(actor: Actor, patch: UpdateSettingsInput): Promise<SettingsDto> {
       requireAdmin(actor)
       const now = nowIso(ctx)
-      await ctx.db.transaction().execute(async (trx) => {
+      await ctx.tx(async (trx) => {
         for (const [k, v] of Object.entries(patch)) {
           if (v !== undefined) await repo.putSetting(trx, PREFIX + k, JSON.stringify(v), now)
         }
+        await bumpVersion(trx, 'settings')
       })
       cache = null
       trust = null
-      const next = await load()
+      const next = await load(true)
       for (const l of listeners) l(next)
       return next
     },

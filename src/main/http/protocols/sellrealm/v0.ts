@@ -85,6 +85,8 @@ export async function registerLicenseApi(
   const limiter = createRateLimiter(() => s.ctx.clock().getTime())
 
   // Per client IP, before the body is even parsed: a flood costs the server next to nothing.
+  // Per node (in memory, no write per request): with N nodes a client may make up to N times
+  // the limit per minute; brute-force detection behind it is shared (security windows).
   app.addHook('onRequest', async (req, reply) => {
     const { rate_limit_per_minute } = await s.store.config.get()
     const hit = limiter.hit(req.origin.clientIp, rate_limit_per_minute)

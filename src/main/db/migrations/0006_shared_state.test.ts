@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
+import { Kysely, SqliteDialect, sql } from 'kysely'
+import { Migrator } from 'kysely/migration'
+import { describe, expect, it } from 'vitest'
+import { openStore } from '../connection'
+import { migrations } from './index'
+import { bumpVersion, readVersion } from '../repositories/change-versions'
+import { hitCounter } from '../repositories/counters'
+
+describe('0006_shared_state', () => {
+  it('brings a database made by the migrations before it forward, keeping its data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kw-mig6-'))
+    try {
+      const file = join(dir, 'k.db')
+      const old = new Kysely({ dialect: new SqliteDialect({ database: new BetterSqlite3(file) }) })
+      const before = Object.fromEntries(
+        Object.entries(migrations)
+          .filter(([name]) => name < '0006')
+          .map(([name, m]) => [name, m.sqlite]),
+      )
+      const { error } = await new Migrator({
+        db: old,
+        provider: { getMigrations: async () => before },
+      }).migrateToLatest()
+      expect(error).toBeUndefined()
+      await sql`insert into settings (key, value, updated_at) values ('setting.x', '1', 'now')`.execute(
+        old,
+      )
+      await old.destroy()
+
+      const store = await openStore(file)
+      try {
+        const tables = store.sqlite
+          .prepare("select name from sqlite_master where type = 'table'")
+          .pluck()
+          .all()
+        for (const t of ['console_sessions', 'change_versions', 'counters', 'window_members']) {
+          expect(tables).toContain(t)
+        }
+        const kept = await sql<{
+          value: string
+        }>`select value from settings where key = 'setting.x'`.execute(store.db)
+        expect(kept.rows).toEqual([{ value: '1' }])
+        // The new tables work as their repositories use them.
+        expect(await readVersion(store.db, 'blacklist')).toBe(0)
+        await bumpVersion(store.db, 'blacklist')
+        await bumpVersion(store.db, 'blacklist')
+        expect(await readVersion(store.db, 'blacklist')).toBe(2)
+        const w = ['2026-01-01T00:00:00.000Z', '2026-01-01T00:01:00.000Z'] as const
+        expect(await hitCounter(store.db, 'k', ...w)).toBe(1)
+        expect(await hitCounter(store.db, 'k', ...w)).toBe(2)
+      } finally {
+        await store.close()
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
