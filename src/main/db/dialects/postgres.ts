@@ -95,6 +95,24 @@ export async function claimExpiredLicenses(
   return r.rows
 }
 
+// backup (logical copy, db/logical.ts)
+
+/**
+ * After rows were copied in with their ids: moves every serial/identity sequence of `tables`
+ * past the largest id restored, or the next insert would collide with a restored row.
+ */
+export async function afterBulkRestore(ex: Executor, tables: string[]): Promise<void> {
+  const r = await sql<{ table_name: string; column_name: string }>`
+    SELECT table_name, column_name FROM information_schema.columns
+     WHERE table_schema = current_schema()
+       AND (column_default LIKE 'nextval(%' OR is_identity = 'YES')`.execute(ex)
+  for (const c of r.rows.filter((x) => tables.includes(x.table_name))) {
+    await sql`SELECT setval(pg_get_serial_sequence(${c.table_name}, ${c.column_name}),
+        COALESCE((SELECT MAX(${sql.ref(c.column_name)}) FROM ${sql.table(c.table_name)}), 1),
+        (SELECT MAX(${sql.ref(c.column_name)}) FROM ${sql.table(c.table_name)}) IS NOT NULL)`.execute(ex)
+  }
+}
+
 // -- search (pg_trgm / FTS5), migrations --
 
 // -- shared state (console sessions, counters, change versions) --

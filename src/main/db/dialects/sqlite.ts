@@ -79,6 +79,11 @@ export async function claimExpiredLicenses(
   return r.rows
 }
 
+// backup (logical copy, db/logical.ts)
+
+/** After rows were copied in with their ids: nothing to do (AUTOINCREMENT follows inserted ids). */
+export async function afterBulkRestore(_ex: Executor, _tables: string[]): Promise<void> {}
+
 // -- search (pg_trgm / FTS5), migrations --
 
 // -- shared state (console sessions, counters, change versions) --
