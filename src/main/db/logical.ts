@@ -67,7 +67,8 @@ async function insertRows(ex: Executor, table: string, cols: string[], rows: unk
 
 /**
  * Copies every table of `order` from `src` into `dst` (both stores of the current schema,
- * `dst` empty), the columns both have. `src` should be read in one snapshot (a repeatable-read
+ * `dst` empty), the columns both have, then lets `dst` rebuild what derives from them (search
+ * index, id sequences). `src` should be read in one snapshot (a repeatable-read
  * transaction on PostgreSQL): the backup is then consistent while the nodes keep serving.
  */
 export async function copyTables(src: Executor, dst: Executor, order: string[]): Promise<number> {
@@ -86,19 +87,17 @@ export async function copyTables(src: Executor, dst: Executor, order: string[]):
       if (r.rows.length < PAGE) break
     }
   }
+  await dialectSql(dst).afterBulkRestore(dst, order)
   return copied
 }
 
 /**
  * Replaces every table of `order` in `dst` with the rows of `src`, in one transaction of `dst`:
- * children emptied first, parents filled first; then the id sequences are moved past the
- * restored ids. A failure leaves `dst` as it was.
+ * children emptied first, parents filled first. A failure leaves `dst` as it was.
  */
 export async function replaceTables(dst: Db, src: Executor, order: string[]): Promise<number> {
   return dst.transaction().execute(async (trx) => {
     for (const table of [...order].reverse()) await sql`DELETE FROM ${sql.table(table)}`.execute(trx)
-    const n = await copyTables(src, trx, order)
-    await dialectSql(trx).afterBulkRestore(trx, order)
-    return n
+    return copyTables(src, trx, order)
   })
 }

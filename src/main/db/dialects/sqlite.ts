@@ -81,8 +81,14 @@ export async function claimExpiredLicenses(
 
 // backup (logical copy, db/logical.ts)
 
-/** After rows were copied in with their ids: nothing to do (AUTOINCREMENT follows inserted ids). */
-export async function afterBulkRestore(_ex: Executor, _tables: string[]): Promise<void> {}
+/**
+ * After rows were copied in with their ids: the search index is rebuilt from licenses (no
+ * insert trigger feeds it, migration 0003). AUTOINCREMENT already follows the inserted ids.
+ */
+export async function afterBulkRestore(ex: Executor, tables: string[]): Promise<void> {
+  if (tables.includes('licenses'))
+    await sql`INSERT INTO licenses_fts(licenses_fts) VALUES ('rebuild')`.execute(ex)
+}
 
 // -- search (pg_trgm / FTS5), migrations --
 
