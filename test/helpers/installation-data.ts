@@ -21,7 +21,12 @@ export async function fillInstallation(k: Clocked): Promise<void> {
     url: 'https://example.com/hook',
     events: ['license.created'],
     secret: 'whsec_fill_0123456789',
+    // Inactive: nothing is sent, so no delivery row changes while two copies are compared.
+    is_active: false,
   })
+  // The outbox moves its cursor as events arrive: stopped, the rows hold still for comparing.
+  await k.s.webhooks.kick()
+  await k.s.webhooks.stop()
 }
 
 /** Every row of `tables`, in a stable order, as JSON (the comparison of two databases). */

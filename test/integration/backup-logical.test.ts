@@ -51,5 +51,5 @@ describe('logical backup and restore (every table through the query builder)', (
       await k.runtime.close()
       rmSync(k.dataDir, { recursive: true, force: true })
     }
-  })
+  }, 60_000)
 })

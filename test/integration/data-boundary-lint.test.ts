@@ -27,7 +27,8 @@ describe('the data boundary lint rule (only src/main/db/ imports a driver or Kys
       'src/main/http/protocols/native/example.ts',
       'src/main/preflight.ts',
     ]) {
-      for (const code of imports) expect(await broken(code, path), `${path}: ${code}`).toContain(BOUNDARY)
+      for (const code of imports)
+        expect(await broken(code, path), `${path}: ${code}`).toContain(BOUNDARY)
     }
   })
 

@@ -29,9 +29,9 @@ export interface DatabaseInfo {
 export async function databaseInfo(db: Db): Promise<DatabaseInfo> {
   if (dialectOf(db) === 'sqlite') {
     const v = await sql<{ v: string }>`SELECT sqlite_version() AS v`.execute(db)
-    const f = (await sql<{ name: string; file: string }>`PRAGMA database_list`.execute(db)).rows.find(
-      (r) => r.name === 'main',
-    )?.file
+    const f = (
+      await sql<{ name: string; file: string }>`PRAGMA database_list`.execute(db)
+    ).rows.find((r) => r.name === 'main')?.file
     return { dialect: 'sqlite', version: v.rows[0].v, location: f || null }
   }
   const r = await sql<{ v: string; host: string | null; port: number | null; db: string }>`

@@ -32,7 +32,11 @@ export function tablesInCopyOrder(sqliteFile: string): string[] {
     const parents = new Map(
       names.map((n) => [
         n,
-        (db.prepare(`SELECT "table" AS t FROM pragma_foreign_key_list(?)`).all(n) as { t: string }[])
+        (
+          db.prepare(`SELECT "table" AS t FROM pragma_foreign_key_list(?)`).all(n) as {
+            t: string
+          }[]
+        )
           .map((r) => r.t)
           .filter((t) => t !== n && names.includes(t)),
       ]),
@@ -82,7 +86,12 @@ export async function copyTables(src: Executor, dst: Executor, order: string[]):
       const r = await sql<Record<string, unknown>>`SELECT ${list} FROM ${sql.table(table)}
         ORDER BY ${list} LIMIT ${PAGE} OFFSET ${offset}`.execute(src)
       if (r.rows.length === 0) break
-      await insertRows(dst, table, cols, r.rows.map((row) => cols.map((c) => row[c])))
+      await insertRows(
+        dst,
+        table,
+        cols,
+        r.rows.map((row) => cols.map((c) => row[c])),
+      )
       copied += r.rows.length
       if (r.rows.length < PAGE) break
     }
@@ -97,7 +106,8 @@ export async function copyTables(src: Executor, dst: Executor, order: string[]):
  */
 export async function replaceTables(dst: Db, src: Executor, order: string[]): Promise<number> {
   return dst.transaction().execute(async (trx) => {
-    for (const table of [...order].reverse()) await sql`DELETE FROM ${sql.table(table)}`.execute(trx)
+    for (const table of [...order].reverse())
+      await sql`DELETE FROM ${sql.table(table)}`.execute(trx)
     return copyTables(src, trx, order)
   })
 }

@@ -109,7 +109,9 @@ export async function afterBulkRestore(ex: Executor, tables: string[]): Promise<
   for (const c of r.rows.filter((x) => tables.includes(x.table_name))) {
     await sql`SELECT setval(pg_get_serial_sequence(${c.table_name}, ${c.column_name}),
         COALESCE((SELECT MAX(${sql.ref(c.column_name)}) FROM ${sql.table(c.table_name)}), 1),
-        (SELECT MAX(${sql.ref(c.column_name)}) FROM ${sql.table(c.table_name)}) IS NOT NULL)`.execute(ex)
+        (SELECT MAX(${sql.ref(c.column_name)}) FROM ${sql.table(c.table_name)}) IS NOT NULL)`.execute(
+      ex,
+    )
   }
 }
 

@@ -37,9 +37,11 @@ export function inspectDatabaseFile(file: string): DatabaseFileFacts {
   const db = new BetterSqlite3(file, { fileMustExist: true })
   try {
     const tables = new Set(
-      (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map(
-        (r) => r.name,
-      ),
+      (
+        db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as {
+          name: string
+        }[]
+      ).map((r) => r.name),
     )
     const count = (t: string) =>
       tables.has(t) ? (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n : 0
