@@ -115,6 +115,16 @@ export async function afterBulkRestore(ex: Executor, tables: string[]): Promise<
   }
 }
 
+// notifications
+
+/**
+ * The tie-break among same-millisecond notifications. PostgreSQL has no insert-ordered row id
+ * (ctid and xmin move when a notification is marked read): their id, which is stable at least.
+ */
+export function notificationInsertOrder(): RawBuilder<unknown> {
+  return sql`notifications.id`
+}
+
 // -- search (pg_trgm / FTS5), migrations --
 
 // -- shared state (console sessions, counters, change versions) --

@@ -90,6 +90,13 @@ export async function afterBulkRestore(ex: Executor, tables: string[]): Promise<
     await sql`INSERT INTO licenses_fts(licenses_fts) VALUES ('rebuild')`.execute(ex)
 }
 
+// notifications
+
+/** The tie-break among same-millisecond notifications: newest insert first (rowid grows with inserts). */
+export function notificationInsertOrder(): RawBuilder<unknown> {
+  return sql`notifications.rowid`
+}
+
 // -- search (pg_trgm / FTS5), migrations --
 
 // -- shared state (console sessions, counters, change versions) --
