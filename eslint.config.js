@@ -30,6 +30,28 @@ const adapterBoundaries = PROTOCOLS.map((p) => ({
   },
 }))
 
+/**
+ * The data boundary (issue #13): only src/main/db/ reaches a database driver or the query
+ * builder; everything else calls its repositories with `ctx.db` / `trx`. Kept on the
+ * typescript-eslint twin of no-restricted-imports so that the folder blocks above and below,
+ * which each set the core rule's whole list, cannot switch it off. Type-only imports count too:
+ * a Selectable<...> in a service is a schema type leaking out.
+ */
+const DATA_BOUNDARY = 'Only src/main/db/ imports a database driver or Kysely: call a repository with ctx.db or trx.'
+const dataBoundary = {
+  files: ['src/**/*.{ts,tsx}'],
+  ignores: ['src/main/db/**', 'src/**/*.test.ts'],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        paths: ['kysely', 'better-sqlite3', 'pg'].map((name) => ({ name, message: DATA_BOUNDARY })),
+        patterns: [{ group: ['kysely/*', 'better-sqlite3/*', 'pg/*', 'pg-*'], message: DATA_BOUNDARY }],
+      },
+    ],
+  },
+}
+
 /** What no renderer file may import: main, preload, Node, Electron. */
 const rendererPaths = [{ name: 'electron', message: 'The renderer talks to main only through the bridge.' }]
 const rendererPatterns = [
@@ -112,6 +134,7 @@ export default tseslint.config(
     },
   },
   ...adapterBoundaries,
+  dataBoundary,
   {
     // The machine row is written by one repository function (upsertMachine) that every path calls.
     files: ['src/main/**/*.ts'],

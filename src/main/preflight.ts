@@ -10,7 +10,7 @@ import {
 } from 'node:fs'
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto'
 import { join } from 'node:path'
-import BetterSqlite3 from 'better-sqlite3'
+import { inspectDatabaseFile, type DatabaseFileFacts } from './db/backup'
 import { rsaPrivateKeyPath } from './crypto/keys'
 import { parseMasterKey } from './crypto/seal'
 
@@ -33,14 +33,16 @@ const RESET = 'or start with `npm run serve -- --reset-identity` to deliberately
 export interface PreflightOptions {
   /** Deliberately replace a missing or damaged RSA identity with a new one. */
   resetIdentity?: boolean
+  /**
+   * The database when it is not the data folder's SQLite file (a postgres:// URL): the file
+   * checks do not apply. The keys are then checked for soundness only, not against what the
+   * database holds (that would need the database open): a missing key passes as on a fresh
+   * install.
+   */
+  database?: string
 }
 
-interface DatabaseFacts {
-  /** The database held an installation (accounts, products or API keys). */
-  installed: boolean
-  /** Rows sealed with master.key exist (API key secrets, secrets sealed by migration 0004). */
-  sealed: boolean
-}
+type DatabaseFacts = DatabaseFileFacts
 
 /** Owner-only: the data folder 0700, every file Keywarden keeps in it 0600. */
 export function tightenDataFolder(dataDir: string): void {
@@ -81,39 +83,12 @@ function isWritable(path: string): boolean {
 }
 
 function inspectDatabase(file: string): DatabaseFacts {
-  let db: BetterSqlite3.Database | null = null
   try {
-    db = new BetterSqlite3(file, { fileMustExist: true })
-    const check = db.pragma('quick_check', { simple: true })
-    if (check !== 'ok') {
-      // One line: quick_check lists every damaged page; the first names the damage.
-      const lines = String(check)
-        .split('\n')
-        .filter((l) => l && !l.startsWith('***'))
-      throw new Error(
-        `quick_check: ${lines[0] ?? 'failed'}${lines.length > 1 ? ` and ${lines.length - 1} more` : ''}`,
-      )
-    }
-    const tables = new Set(
-      (
-        db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as {
-          name: string
-        }[]
-      ).map((r) => r.name),
-    )
-    const count = (t: string) =>
-      tables.has(t) ? (db!.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n : 0
-    const migrated =
-      tables.has('kysely_migration') &&
-      db.prepare(`SELECT 1 FROM kysely_migration WHERE name LIKE '0004%'`).get() !== undefined
-    const installed = count('accounts') + count('products') + count('api_keys') > 0
-    return { installed, sealed: count('api_keys') > 0 || (migrated && installed) }
+    return inspectDatabaseFile(file)
   } catch (e) {
     throw new DataFolderError(
       `${file} is damaged (${(e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ')}): ${RESTORE}`,
     )
-  } finally {
-    db?.close()
   }
 }
 
@@ -178,7 +153,7 @@ export function preflight(dataDir: string, opts: PreflightOptions = {}): void {
   tightenDataFolder(dataDir)
   const file = join(dataDir, DATABASE_FILE)
   let facts: DatabaseFacts = { installed: false, sealed: false }
-  if (existsSync(file)) {
+  if (!opts.database && existsSync(file)) {
     if (!isWritable(file)) {
       throw new DataFolderError(
         `${file} is read-only: make it writable by the user running Keywarden (chmod u+w) and start again`,

@@ -357,10 +357,10 @@ describe('retries and restarts', () => {
       product_id: product.id,
       expires_at: new Date(clock.t + 3_600_000).toISOString(),
     })
-    expect(a.s.webhooks.sweepExpired()).toBe(0)
+    expect(await a.s.webhooks.sweepExpired()).toBe(0)
     clock.advance(3_600_000 + 1000)
-    expect(a.s.webhooks.sweepExpired()).toBe(1)
-    expect(a.s.webhooks.sweepExpired()).toBe(0)
+    expect(await a.s.webhooks.sweepExpired()).toBe(1)
+    expect(await a.s.webhooks.sweepExpired()).toBe(0)
     await a.s.webhooks.kick()
     await until(() => rx.received.length === 1)
     await a.runtime.close()
@@ -371,7 +371,7 @@ describe('retries and restarts', () => {
       await b.runtime.close()
       rmSync(b.dataDir, { recursive: true, force: true })
     })
-    expect(b.s.webhooks.sweepExpired()).toBe(0)
+    expect(await b.s.webhooks.sweepExpired()).toBe(0)
     await b.s.webhooks.kick()
     expect(rx.received).toHaveLength(1)
     expect(rx.received[0].body).toMatchObject({

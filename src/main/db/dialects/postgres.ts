@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely'
+import type { Executor } from '../types'
 
 /*
  * Postgres's side of the SQL that differs between dialects (see ./index.ts). Every export here has
@@ -13,6 +14,116 @@ export function ilike(column: RawBuilder<unknown>, pattern: string): RawBuilder<
 // -- engine (licensing, sessions, machines, replay guard, events) --
 
 // -- store, webhooks, dashboard --
+
+// webhooks outbox
+
+/**
+ * Locks the outbox cursor row for the drain: two nodes draining at once take turns, so the
+ * second reads the cursor the first committed and moves no event twice.
+ */
+export function outboxCursorLock(): RawBuilder<unknown> {
+  return sql`FOR UPDATE`
+}
+
+/**
+ * The highest event id the outbox may move past: every event at or below it is committed.
+ * Sequence ids commit out of order on PostgreSQL (id 11 may commit before id 10), so a cursor
+ * moved past 11 would skip 10 forever. SHARE on events waits for every transaction that is
+ * inserting events (they hold ROW EXCLUSIVE, which SHARE conflicts with) and is released at
+ * once; any id taken later is above the max read here. Event writers wait only that moment.
+ */
+export async function outboxHorizon(ex: Executor): Promise<number | null> {
+  return ex.transaction().execute(async (trx) => {
+    // A long transaction holding events would queue every event writer behind this lock:
+    // give up instead (the worker tries again at its next tick).
+    await sql`SET LOCAL lock_timeout = '2s'`.execute(trx)
+    await sql`LOCK TABLE events IN SHARE MODE`.execute(trx)
+    const r = await sql<{ n: number }>`SELECT COALESCE(MAX(id), 0) AS n FROM events`.execute(trx)
+    return Number(r.rows[0].n)
+  })
+}
+
+/**
+ * Claims up to `limit` due deliveries by pushing their next_attempt_at to `leaseUntil` (the
+ * lease: a node that dies mid-send leaves them due again once it ends). FOR UPDATE SKIP LOCKED:
+ * rows another node is claiming right now are skipped, not waited for and not taken twice;
+ * READ COMMITTED re-checks the WHERE on the locked rows. Returns the claimed ids.
+ */
+export async function claimDueDeliveries(
+  ex: Executor,
+  now: string,
+  leaseUntil: string,
+  limit: number,
+): Promise<string[]> {
+  const r = await sql<{ id: string }>`
+    UPDATE webhook_deliveries SET next_attempt_at = ${leaseUntil}
+     WHERE id IN (SELECT id FROM webhook_deliveries
+                   WHERE status = 'pending' AND next_attempt_at <= ${now}
+                   ORDER BY next_attempt_at LIMIT ${limit}
+                   FOR UPDATE SKIP LOCKED)
+     RETURNING id`.execute(ex)
+  return r.rows.map((x) => x.id)
+}
+
+/** One expired, unannounced license as the sweep claims it. */
+export interface ExpiringLicense {
+  id: string
+  product_id: string
+  key: string
+  expires_at: string
+}
+
+/**
+ * Marks up to `limit` licenses that reached expires_at as announced and returns them. SKIP
+ * LOCKED lets two nodes' sweeps split the work; `expired_notified_at IS NULL`, re-checked on
+ * the locked row, makes each announce once.
+ */
+export async function claimExpiredLicenses(
+  ex: Executor,
+  now: string,
+  limit: number,
+): Promise<ExpiringLicense[]> {
+  const r = await sql<ExpiringLicense>`
+    UPDATE licenses SET expired_notified_at = ${now}
+     WHERE expired_notified_at IS NULL
+       AND id IN (SELECT id FROM licenses
+                   WHERE expired_notified_at IS NULL AND status = 'active'
+                     AND expires_at IS NOT NULL AND expires_at <= ${now}
+                   ORDER BY expires_at LIMIT ${limit}
+                   FOR UPDATE SKIP LOCKED)
+     RETURNING id, product_id, key, expires_at`.execute(ex)
+  return r.rows
+}
+
+// backup (logical copy, db/logical.ts)
+
+/**
+ * After rows were copied in with their ids: moves every serial/identity sequence of `tables`
+ * past the largest id restored, or the next insert would collide with a restored row.
+ */
+export async function afterBulkRestore(ex: Executor, tables: string[]): Promise<void> {
+  const r = await sql<{ table_name: string; column_name: string }>`
+    SELECT table_name, column_name FROM information_schema.columns
+     WHERE table_schema = current_schema()
+       AND (column_default LIKE 'nextval(%' OR is_identity = 'YES')`.execute(ex)
+  for (const c of r.rows.filter((x) => tables.includes(x.table_name))) {
+    await sql`SELECT setval(pg_get_serial_sequence(${c.table_name}, ${c.column_name}),
+        COALESCE((SELECT MAX(${sql.ref(c.column_name)}) FROM ${sql.table(c.table_name)}), 1),
+        (SELECT MAX(${sql.ref(c.column_name)}) FROM ${sql.table(c.table_name)}) IS NOT NULL)`.execute(
+      ex,
+    )
+  }
+}
+
+// notifications
+
+/**
+ * The tie-break among same-millisecond notifications. PostgreSQL has no insert-ordered row id
+ * (ctid and xmin move when a notification is marked read): their id, which is stable at least.
+ */
+export function notificationInsertOrder(): RawBuilder<unknown> {
+  return sql`notifications.id`
+}
 
 // -- search (pg_trgm / FTS5), migrations --
 

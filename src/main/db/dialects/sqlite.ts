@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely'
+import type { Executor } from '../types'
 
 /*
  * Sqlite's side of the SQL that differs between dialects (see ./index.ts). Every export here has
@@ -13,6 +14,88 @@ export function ilike(column: RawBuilder<unknown>, pattern: string): RawBuilder<
 // -- engine (licensing, sessions, machines, replay guard, events) --
 
 // -- store, webhooks, dashboard --
+
+// webhooks outbox
+
+/** Locks the outbox cursor row for the drain (a no-op: the one connection already serializes). */
+export function outboxCursorLock(): RawBuilder<unknown> {
+  return sql``
+}
+
+/**
+ * The highest event id the outbox may move past: every event at or below it is committed.
+ * SQLite has one writer, so an id is visible only once everything before it is: no limit.
+ */
+export async function outboxHorizon(_ex: Executor): Promise<number | null> {
+  return null
+}
+
+/**
+ * Claims up to `limit` due deliveries by pushing their next_attempt_at to `leaseUntil` (the
+ * lease: a node that dies mid-send leaves them due again once it ends). The caller's
+ * transaction holds the one connection, so no other claim interleaves. Returns the claimed ids.
+ */
+export async function claimDueDeliveries(
+  ex: Executor,
+  now: string,
+  leaseUntil: string,
+  limit: number,
+): Promise<string[]> {
+  const r = await sql<{ id: string }>`
+    UPDATE webhook_deliveries SET next_attempt_at = ${leaseUntil}
+     WHERE id IN (SELECT id FROM webhook_deliveries
+                   WHERE status = 'pending' AND next_attempt_at <= ${now}
+                   ORDER BY next_attempt_at LIMIT ${limit})
+     RETURNING id`.execute(ex)
+  return r.rows.map((x) => x.id)
+}
+
+/** One expired, unannounced license as the sweep claims it. */
+export interface ExpiringLicense {
+  id: string
+  product_id: string
+  key: string
+  expires_at: string
+}
+
+/**
+ * Marks up to `limit` licenses that reached expires_at as announced and returns them; the
+ * `expired_notified_at IS NULL` guard makes each announce once. INDEXED BY: the planner
+ * otherwise scans licenses by status.
+ */
+export async function claimExpiredLicenses(
+  ex: Executor,
+  now: string,
+  limit: number,
+): Promise<ExpiringLicense[]> {
+  const r = await sql<ExpiringLicense>`
+    UPDATE licenses SET expired_notified_at = ${now}
+     WHERE expired_notified_at IS NULL
+       AND id IN (SELECT id FROM licenses INDEXED BY licenses_expiry_due
+                   WHERE expired_notified_at IS NULL AND status = 'active'
+                     AND expires_at IS NOT NULL AND expires_at <= ${now}
+                   ORDER BY expires_at LIMIT ${limit})
+     RETURNING id, product_id, key, expires_at`.execute(ex)
+  return r.rows
+}
+
+// backup (logical copy, db/logical.ts)
+
+/**
+ * After rows were copied in with their ids: the search index is rebuilt from licenses (no
+ * insert trigger feeds it, migration 0003). AUTOINCREMENT already follows the inserted ids.
+ */
+export async function afterBulkRestore(ex: Executor, tables: string[]): Promise<void> {
+  if (tables.includes('licenses'))
+    await sql`INSERT INTO licenses_fts(licenses_fts) VALUES ('rebuild')`.execute(ex)
+}
+
+// notifications
+
+/** The tie-break among same-millisecond notifications: newest insert first (rowid grows with inserts). */
+export function notificationInsertOrder(): RawBuilder<unknown> {
+  return sql`notifications.rowid`
+}
 
 // -- search (pg_trgm / FTS5), migrations --
 

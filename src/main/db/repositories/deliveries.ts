@@ -1,47 +1,69 @@
-import type BetterSqlite3 from 'better-sqlite3'
 import type { Selectable } from 'kysely'
-import type { Db } from '../connection'
-import type { EventRow, Role, WebhookDeliveriesTable } from '../schema'
-import { stmt } from './statements'
+import type { Executor } from '../types'
+import type { EventRow, NewEvent, Role, WebhookDeliveriesTable } from '../schema'
+import { dialectSql } from '../dialects'
 
 /**
  * The webhook outbox. Deliveries are derived from the events table through a cursor (the
  * last event id turned into deliveries), advanced in the same transaction that inserts the
  * deliveries: an event committed is an event delivered, whatever crashes in between.
- * The worker's statements are synchronous better-sqlite3 ones, so each step is atomic.
+ * Claims go through the dialect (FOR UPDATE SKIP LOCKED on PostgreSQL), so with several nodes
+ * on one database each delivery is sent by one node.
  */
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>
 
 const CURSOR_KEY = 'webhooks.event_cursor'
 
-export function maxEventId(sqlite: BetterSqlite3.Database): number {
-  return (stmt(sqlite, 'SELECT COALESCE(MAX(id), 0) AS n FROM events').get() as { n: number }).n
+export async function maxEventId(ex: Executor): Promise<number> {
+  const r = await ex
+    .selectFrom('events')
+    .select((eb) => eb.fn.coalesce(eb.fn.max('id'), eb.lit(0)).as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(r.n)
 }
 
-/** The outbox cursor, or null when it was never set (a new installation). */
-export function readCursor(sqlite: BetterSqlite3.Database): number | null {
-  const r = stmt(sqlite, 'SELECT value FROM settings WHERE key = ?').get(CURSOR_KEY) as
-    { value: string } | undefined
+/**
+ * The outbox cursor, or null when it was never set (a new installation). With `lock` (inside
+ * the drain's transaction) the row stays locked until commit: concurrent drains take turns.
+ */
+export async function readCursor(ex: Executor, lock = false): Promise<number | null> {
+  const r = await ex
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', CURSOR_KEY)
+    .$if(lock, (q) => q.modifyEnd(dialectSql(ex).outboxCursorLock()))
+    .executeTakeFirst()
   return r ? Number(JSON.parse(r.value)) : null
 }
 
-export function writeCursor(sqlite: BetterSqlite3.Database, id: number, now: string): void {
-  stmt(
-    sqlite,
-    `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-     ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-  ).run(CURSOR_KEY, JSON.stringify(id), now)
+export async function writeCursor(ex: Executor, id: number, now: string): Promise<void> {
+  await ex
+    .insertInto('settings')
+    .values({ key: CURSOR_KEY, value: JSON.stringify(id), updated_at: now })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet((eb) => ({
+        value: eb.ref('excluded.value'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute()
 }
 
-export function eventsAfter(
-  sqlite: BetterSqlite3.Database,
+/** Events after `afterId` (and at most `upTo` when given), oldest first. */
+export async function eventsAfter(
+  ex: Executor,
   afterId: number,
   limit: number,
-): EventRow[] {
-  return stmt(sqlite, 'SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?').all(
-    afterId,
-    limit,
-  ) as EventRow[]
+  upTo: number | null = null,
+): Promise<EventRow[]> {
+  return ex
+    .selectFrom('events')
+    .selectAll()
+    .where('id', '>', afterId)
+    .$if(upTo !== null, (q) => q.where('id', '<=', upTo!))
+    .orderBy('id')
+    .limit(limit)
+    .execute()
 }
 
 export interface ActiveWebhook {
@@ -53,88 +75,95 @@ export interface ActiveWebhook {
   url: string
 }
 
-export function activeWebhooks(sqlite: BetterSqlite3.Database): ActiveWebhook[] {
-  return stmt(
-    sqlite,
-    `SELECT w.id, w.owner_id, a.role AS owner_role, w.events, w.secret, w.url
-       FROM webhooks w LEFT JOIN accounts a ON a.id = w.owner_id WHERE w.is_active = 1`,
-  ).all() as ActiveWebhook[]
+export async function activeWebhooks(ex: Executor): Promise<ActiveWebhook[]> {
+  return ex
+    .selectFrom('webhooks as w')
+    .leftJoin('accounts as a', 'a.id', 'w.owner_id')
+    .select(['w.id', 'w.owner_id', 'a.role as owner_role', 'w.events', 'w.secret', 'w.url'])
+    .where('w.is_active', '=', 1)
+    .execute()
 }
 
-export function productOwner(
-  sqlite: BetterSqlite3.Database,
+export async function productOwner(
+  ex: Executor,
   productId: string,
-): string | null | undefined {
-  const r = stmt(sqlite, 'SELECT owner_id FROM products WHERE id = ?').get(productId) as
-    { owner_id: string | null } | undefined
+): Promise<string | null | undefined> {
+  const r = await ex
+    .selectFrom('products')
+    .select('owner_id')
+    .where('id', '=', productId)
+    .executeTakeFirst()
   return r?.owner_id
 }
 
 /** Inserts a delivery unless this webhook already has one for this event; true if inserted. */
-export function enqueue(
-  sqlite: BetterSqlite3.Database,
+export async function enqueue(
+  ex: Executor,
   d: Pick<
     DeliveryRow,
     'id' | 'webhook_id' | 'event_id' | 'event_type' | 'payload' | 'created_at'
   > & {
     next_attempt_at: string
   },
-): boolean {
-  return (
-    stmt(
-      sqlite,
-      `INSERT OR IGNORE INTO webhook_deliveries
-         (id, webhook_id, event_id, event_type, payload, status, attempts, next_attempt_at, created_at)
-       VALUES (@id, @webhook_id, @event_id, @event_type, @payload, 'pending', 0, @next_attempt_at, @created_at)`,
-    ).run(d).changes === 1
-  )
+): Promise<boolean> {
+  // Untargeted DO NOTHING: the (webhook_id, event_id) index is partial, and both dialects
+  // accept this form.
+  const r = await ex
+    .insertInto('webhook_deliveries')
+    .values({ ...d, status: 'pending', attempts: 0 })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst()
+  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1
 }
 
-/** A delivery with what sending it needs. */
+/** A delivery with what sending it needs, and the lease its claim set. */
 export type DueDelivery = DeliveryRow & {
   url: string
   secret: string
   owner_role: Role | null
   owner_id: string | null
+  lease: string
 }
 
 /**
- * Claims up to `limit` due deliveries: pushes their next_attempt_at to `leaseUntil` so that
- * no other tick (or process after a crash, before the lease ends) picks them up meanwhile.
+ * Claims up to `limit` due deliveries (run it in a transaction): pushes their next_attempt_at
+ * to `leaseUntil` so that no other tick or node picks them up before the lease ends; after it
+ * (a node died mid-send) they are due again.
  */
-export function claimDue(
-  sqlite: BetterSqlite3.Database,
+export async function claimDue(
+  ex: Executor,
   now: string,
   leaseUntil: string,
   limit: number,
-): DueDelivery[] {
-  return sqlite.transaction(() => {
-    const rows = stmt(
-      sqlite,
-      `SELECT d.*, w.url, w.secret, w.owner_id, a.role AS owner_role
-         FROM webhook_deliveries d
-         JOIN webhooks w ON w.id = d.webhook_id
-         LEFT JOIN accounts a ON a.id = w.owner_id
-        WHERE d.status = 'pending' AND d.next_attempt_at <= ?
-        ORDER BY d.next_attempt_at LIMIT ?`,
-    ).all(now, limit) as DueDelivery[]
-    const lease = stmt(sqlite, 'UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?')
-    for (const r of rows) lease.run(leaseUntil, r.id)
-    return rows
-  })()
+): Promise<DueDelivery[]> {
+  const ids = await dialectSql(ex).claimDueDeliveries(ex, now, leaseUntil, limit)
+  if (ids.length === 0) return []
+  const rows = await ex
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+    .leftJoin('accounts as a', 'a.id', 'w.owner_id')
+    .selectAll('d')
+    .select(['w.url', 'w.secret', 'w.owner_id', 'a.role as owner_role'])
+    .where('d.id', 'in', ids)
+    .orderBy('d.created_at')
+    .execute()
+  return rows.map((r) => ({ ...r, lease: leaseUntil }))
 }
 
 /** The earliest pending next_attempt_at, or null when nothing waits. */
-export function nextDueAt(sqlite: BetterSqlite3.Database): string | null {
-  const r = stmt(
-    sqlite,
-    `SELECT MIN(next_attempt_at) AS t FROM webhook_deliveries WHERE status = 'pending'`,
-  ).get() as { t: string | null }
-  return r.t
+export async function nextDueAt(ex: Executor): Promise<string | null> {
+  const r = await ex
+    .selectFrom('webhook_deliveries')
+    .select((eb) => eb.fn.min('next_attempt_at').as('t'))
+    .where('status', '=', 'pending')
+    .executeTakeFirst()
+  return (r?.t as string | null | undefined) ?? null
 }
 
 export interface AttemptOutcome {
   id: string
+  /** The lease the claim set: the outcome is recorded only while the delivery still holds it. */
+  lease: string
   status: 'pending' | 'delivered' | 'failed'
   nextAttemptAt: string | null
   statusCode: number | null
@@ -143,51 +172,56 @@ export interface AttemptOutcome {
   now: string
 }
 
-export function recordAttempt(sqlite: BetterSqlite3.Database, o: AttemptOutcome): void {
-  stmt(
-    sqlite,
-    `UPDATE webhook_deliveries
-        SET status = @status, attempts = attempts + 1, next_attempt_at = @nextAttemptAt,
-            last_status_code = @statusCode, last_response_ms = @responseMs, last_error = @error,
-            delivered_at = CASE WHEN @status = 'delivered' THEN @now ELSE delivered_at END
-      WHERE id = @id`,
-  ).run(o)
+/**
+ * Records one attempt. A send that outlived its lease (another node re-claimed the delivery,
+ * or it was queued again by hand) records nothing: the newer claim owns the row. False then.
+ */
+export async function recordAttempt(ex: Executor, o: AttemptOutcome): Promise<boolean> {
+  const r = await ex
+    .updateTable('webhook_deliveries')
+    .set((eb) => ({
+      status: o.status,
+      attempts: eb('attempts', '+', 1),
+      next_attempt_at: o.nextAttemptAt,
+      last_status_code: o.statusCode,
+      last_response_ms: o.responseMs,
+      last_error: o.error,
+      ...(o.status === 'delivered' && { delivered_at: o.now }),
+    }))
+    .where('id', '=', o.id)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '=', o.lease)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) === 1
 }
 
 /** A delivery row inserted already sent (test sends): the log shows them too. */
-export function insertSent(sqlite: BetterSqlite3.Database, d: DeliveryRow): void {
-  stmt(
-    sqlite,
-    `INSERT INTO webhook_deliveries
-       (id, webhook_id, event_id, event_type, payload, status, attempts, next_attempt_at,
-        last_status_code, last_response_ms, last_error, created_at, delivered_at)
-     VALUES (@id, @webhook_id, @event_id, @event_type, @payload, @status, @attempts, @next_attempt_at,
-        @last_status_code, @last_response_ms, @last_error, @created_at, @delivered_at)`,
-  ).run(d)
+export async function insertSent(ex: Executor, d: DeliveryRow): Promise<void> {
+  await ex.insertInto('webhook_deliveries').values(d).execute()
 }
 
 /** Puts a delivery back in the queue to be sent at `at` (manual redelivery). */
-export function requeue(sqlite: BetterSqlite3.Database, id: string, at: string): boolean {
-  return (
-    stmt(
-      sqlite,
-      `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, attempts = 0 WHERE id = ?`,
-    ).run(at, id).changes === 1
-  )
+export async function requeue(ex: Executor, id: string, at: string): Promise<boolean> {
+  const r = await ex
+    .updateTable('webhook_deliveries')
+    .set({ status: 'pending', next_attempt_at: at, attempts: 0 })
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) === 1
 }
 
-export async function findDelivery(db: Db, id: string): Promise<DeliveryRow | undefined> {
-  return db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst()
+export async function findDelivery(ex: Executor, id: string): Promise<DeliveryRow | undefined> {
+  return ex.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
 export async function listDeliveries(
-  db: Db,
+  ex: Executor,
   webhookId: string,
   status: DeliveryRow['status'] | undefined,
   page: number,
   limit: number,
 ): Promise<{ rows: DeliveryRow[]; total: number }> {
-  let q = db.selectFrom('webhook_deliveries').where('webhook_id', '=', webhookId)
+  let q = ex.selectFrom('webhook_deliveries').where('webhook_id', '=', webhookId)
   if (status) q = q.where('status', '=', status)
   const [rows, count] = await Promise.all([
     q
@@ -203,36 +237,20 @@ export async function listDeliveries(
 }
 
 /**
- * Licenses that reached `expires_at` and were never announced, claimed atomically: the
- * UPDATE only succeeds while expired_notified_at IS NULL, so a license is announced once
- * even if two sweeps race or the process restarts. Returns the claimed rows.
+ * Licenses that reached `expires_at` and were never announced, claimed atomically (see the
+ * dialect's claimExpiredLicenses): each is announced once even if two sweeps or two nodes race.
  */
-export function claimExpiredLicenses(
-  sqlite: BetterSqlite3.Database,
-  now: string,
-  limit: number,
-): { id: string; product_id: string; key: string; expires_at: string }[] {
-  const rows = stmt(
-    sqlite,
-    `SELECT id, product_id, key, expires_at FROM licenses INDEXED BY licenses_expiry_due
-      WHERE expired_notified_at IS NULL AND status = 'active'
-        AND expires_at IS NOT NULL AND expires_at <= ?
-      ORDER BY expires_at LIMIT ?`,
-  ).all(now, limit) as { id: string; product_id: string; key: string; expires_at: string }[]
-  const claim = stmt(
-    sqlite,
-    'UPDATE licenses SET expired_notified_at = ? WHERE id = ? AND expired_notified_at IS NULL',
-  )
-  return rows.filter((r) => claim.run(now, r.id).changes === 1)
+export async function claimExpiredLicenses(ex: Executor, now: string, limit: number) {
+  return dialectSql(ex).claimExpiredLicenses(ex, now, limit)
 }
 
-/** Inserts an event row inside the caller's transaction; returns its id. */
-export function insertEventSync(sqlite: BetterSqlite3.Database, e: Omit<EventRow, 'id'>): number {
-  return Number(
-    stmt(
-      sqlite,
-      `INSERT INTO events (type, severity, product_id, license_id, machine_id, hwid, ip, user_agent, details, blocked, created_at)
-       VALUES (@type, @severity, @product_id, @license_id, @machine_id, @hwid, @ip, @user_agent, @details, @blocked, @created_at)`,
-    ).run(e).lastInsertRowid,
-  )
+/** Inserts an event row (inside the caller's transaction); returns its id. */
+export async function insertEvent(ex: Executor, e: NewEvent): Promise<number> {
+  const r = await ex.insertInto('events').values(e).returning('id').executeTakeFirstOrThrow()
+  return Number(r.id)
+}
+
+/** The highest event id a drain may move the cursor past (see the dialect's outboxHorizon). */
+export async function eventHorizon(ex: Executor): Promise<number | null> {
+  return dialectSql(ex).outboxHorizon(ex)
 }

@@ -1,4 +1,5 @@
-import { sql, type ExpressionBuilder, type Insertable } from 'kysely'
+import type { ExpressionBuilder, Insertable } from 'kysely'
+import { dialectSql } from '../dialects'
 import type { Db } from '../connection'
 import type { Database, NotificationsTable } from '../schema'
 
@@ -38,8 +39,7 @@ export async function listNotifications(
     q
       .selectAll()
       .orderBy('created_at', 'desc')
-      // Same-millisecond notifications: newest insert first (rowid grows with inserts).
-      .orderBy(sql`rowid`, 'desc')
+      .orderBy(dialectSql(db).notificationInsertOrder(), 'desc')
       .limit(o.limit)
       .offset(o.offset)
       .execute(),

@@ -8,6 +8,7 @@ import { createGroupCommit as createLegacyGroupCommit } from '../group-commit'
 import { startCheckpointer, type Checkpointer } from './checkpointer'
 import { ConnectionLock, LockedSqliteDialect } from './dialect'
 import { createGroupCommit } from './group-commit'
+import { registerHandle } from './handles'
 
 /** SQLite's default: checkpoint from the committing connection once the WAL has this many pages. */
 const DEFAULT_AUTOCHECKPOINT = 1000
@@ -40,6 +41,7 @@ export async function openSqlite(file: string): Promise<Store> {
   sqlite.pragma('cache_size = -32000')
   const lock = new ConnectionLock()
   const db = new Kysely<Database>({ dialect: new LockedSqliteDialect(sqlite, lock) })
+  registerHandle(db, sqlite)
   await migrate(db, 'sqlite')
   // Checkpoints (page copies + fsync) run on a worker thread, not inside the COMMIT of whichever
   // request crossed the autocheckpoint threshold. Started after migrate so the file exists.

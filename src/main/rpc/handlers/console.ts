@@ -4,7 +4,7 @@ import type { dashboardChannels } from '@shared/channels/dashboard'
 import type { systemChannels } from '@shared/channels/system'
 import type { transferChannels } from '@shared/channels/settings-console'
 import { DomainError } from '@shared/errors'
-import { sqliteVersion } from '../../db/repositories/dashboard'
+import { databaseInfo } from '../../db/backup'
 import { VERSION } from '../../version'
 import type { HandlerDeps, HandlersFor } from './types'
 
@@ -31,10 +31,11 @@ export function consoleHandlers({
 
     'system.info': async () => {
       const st = serverStatus()
-      const file = s.ctx.sqlite.name
+      const db = await databaseInfo(s.ctx.db)
+      const file = db.location ?? ':memory:'
       let bytes = 0
       try {
-        bytes = statSync(file).size
+        if (db.dialect === 'sqlite') bytes = statSync(file).size
       } catch {
         // an in-memory database has no file
       }
@@ -43,7 +44,7 @@ export function consoleHandlers({
         node: process.versions.node,
         electron: process.versions.electron ?? null,
         chrome: process.versions.chrome ?? null,
-        sqlite: sqliteVersion(s.ctx.sqlite),
+        sqlite: db.version,
         platform: `${process.platform} ${process.arch}`,
         data_dir: s.ctx.dataDir,
         database_file: file,

@@ -8,13 +8,12 @@ import {
   rmSync,
 } from 'node:fs'
 import { join } from 'node:path'
-import BetterSqlite3 from 'better-sqlite3'
 import type { BackupDto, IntegrityCheckDto } from '@shared/channels/system'
 import { DomainError } from '@shared/errors'
 import type { ServiceContext } from '../context'
 import type { EventsService } from '../events'
 import { rsaPrivateKeyPath } from '../../crypto/keys'
-import { migrate } from '../../db/connection'
+import * as database from '../../db/backup'
 import { writeKeysBundle } from './keys'
 import { sealedAad } from '../../crypto/seal'
 
@@ -25,9 +24,10 @@ function stamp(d: Date): string {
 }
 
 /**
- * Backups of the live SQLite database with SQLite's online backup API (consistent while the
- * server keeps serving), kept in <data>/backups. Restoring first backs up the current file,
- * so a restore never loses the data it replaces.
+ * Backups of the live database, kept in <data>/backups as SQLite files whatever the dialect
+ * (db/backup.ts: the online backup API on SQLite, a logical copy in one snapshot on
+ * PostgreSQL), so a backup restores anywhere. Restoring first backs up the current data, so a
+ * restore never loses what it replaces.
  */
 export function createBackupService(ctx: ServiceContext, deps: { events: EventsService }) {
   const dir = join(ctx.dataDir, 'backups')
@@ -45,7 +45,7 @@ export function createBackupService(ctx: ServiceContext, deps: { events: EventsS
   async function backupTo(prefix: string): Promise<BackupDto> {
     mkdirSync(dir, { recursive: true, mode: 0o700 })
     const name = `${prefix}-${stamp(ctx.clock())}.db`
-    await ctx.sqlite.backup(join(dir, name))
+    await database.backupDatabase(ctx.db, join(dir, name))
     chmodSync(join(dir, name), 0o600)
     // What a restore on another machine needs (master.key, the RSA key), sealed with backup.key.
     if (existsSync(rsaPrivateKeyPath(ctx.dataDir))) writeKeysBundle(ctx.dataDir, join(dir, name))
@@ -54,37 +54,24 @@ export function createBackupService(ctx: ServiceContext, deps: { events: EventsS
 
   /** Refuses a file that is not a readable Keywarden database before anything is replaced. */
   function checkDatabase(file: string): void {
-    let db: BetterSqlite3.Database | null = null
+    let p: { id: string; secret_key: string } | null
     try {
-      db = new BetterSqlite3(file, { readonly: true, fileMustExist: true })
-      const ok = db.pragma('quick_check', { simple: true })
-      const hasLicenses = db
-        .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'licenses'`)
-        .get()
-      if (ok !== 'ok' || !hasLicenses) throw new Error('not a Keywarden database')
+      p = database.checkBackupFile(file)
     } catch {
-      db?.close()
       throw new DomainError('VALIDATION_ERROR', 'That file is not a Keywarden database backup')
     }
-    try {
-      // Its sealed secrets must open with this installation's master.key: a backup of another
-      // installation would leave every product secret and API-key signature unreadable.
-      const p = db
-        .prepare(`SELECT id, secret_key FROM products WHERE secret_key LIKE 'v1.%' LIMIT 1`)
-        .get() as { id: string; secret_key: string } | undefined
-      if (p) {
-        try {
-          ctx.secrets.open(p.secret_key, sealedAad.productSecret(p.id))
-        } catch {
-          throw new DomainError(
-            'VALIDATION_ERROR',
-            'That backup belongs to another installation (its secrets are sealed with another master.key): ' +
-              'restore it into an empty data folder with `npm run serve -- --restore FILE --backup-key-file PATH`',
-          )
-        }
+    // Its sealed secrets must open with this installation's master.key: a backup of another
+    // installation would leave every product secret and API-key signature unreadable.
+    if (p) {
+      try {
+        ctx.secrets.open(p.secret_key, sealedAad.productSecret(p.id))
+      } catch {
+        throw new DomainError(
+          'VALIDATION_ERROR',
+          'That backup belongs to another installation (its secrets are sealed with another master.key): ' +
+            'restore it into an empty data folder with `npm run serve -- --restore FILE --backup-key-file PATH`',
+        )
       }
-    } finally {
-      db?.close()
     }
   }
 
@@ -97,11 +84,10 @@ export function createBackupService(ctx: ServiceContext, deps: { events: EventsS
         .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.name.localeCompare(a.name))
     },
 
-    /** SQLite's full integrity check of the live database, on demand (the start runs quick_check). */
+    /** The full integrity check of the live database, on demand (the start runs quick_check). */
     async integrityCheck(): Promise<IntegrityCheckDto> {
       const started = performance.now()
-      const rows = ctx.sqlite.pragma('integrity_check(100)') as { integrity_check: string }[]
-      const messages = rows.map((r) => r.integrity_check)
+      const messages = await database.integrityCheck(ctx.db)
       const ok = messages.length === 1 && messages[0] === 'ok'
       const result = {
         ok,
@@ -142,16 +128,13 @@ export function createBackupService(ctx: ServiceContext, deps: { events: EventsS
       try {
         checkDatabase(file)
         const previous = await backupTo('pre-restore')
-        // Copy the backup into the live file through SQLite (locks held, WAL respected), so the
-        // open connection reads the restored data on its next statement.
-        const src = new BetterSqlite3(file, { readonly: true })
-        try {
-          await src.backup(ctx.sqlite.name)
-        } finally {
-          src.close()
-        }
-        // A backup made by an older release is brought to this schema (its secrets sealed).
-        await migrate(ctx.db, 'sqlite')
+        // The live data replaced by the backup's, brought to this schema when an older release
+        // made it (its secrets sealed); the open store reads the restored data at once.
+        await database.restoreDatabase(
+          ctx.db,
+          file,
+          join(ctx.dataDir, `.restore-${stamp(ctx.clock())}.db`),
+        )
         const restored = 'name' in source ? source.name : source.file
         await deps.events.record({
           type: 'system.restored',

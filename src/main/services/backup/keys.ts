@@ -1,7 +1,7 @@
 import { createPublicKey, randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import BetterSqlite3 from 'better-sqlite3'
+import { copyDatabaseFile, quickCheck } from '../../db/backup'
 import { rsaPrivateKeyPath } from '../../crypto/keys'
 import { loadMasterKey, parseMasterKey, seal, unseal } from '../../crypto/seal'
 
@@ -83,14 +83,7 @@ export async function restoreInstallation(
       `${keysFile} does not open with that backup key (the content of backup.key of the installation that made it)`,
     )
   }
-  const src = new BetterSqlite3(backupFile, { readonly: true, fileMustExist: true })
-  try {
-    if (src.pragma('quick_check', { simple: true }) !== 'ok')
-      throw new Error(`${backupFile} is damaged`)
-  } catch (e) {
-    src.close()
-    throw e
-  }
+  if (quickCheck(backupFile) !== 'ok') throw new Error(`${backupFile} is damaged`)
   mkdirSync(join(dataDir, 'keys'), { recursive: true, mode: 0o700 })
   chmodSync(dataDir, 0o700)
   writeFileSync(join(dataDir, 'master.key'), bundle.master_key + '\n', { mode: 0o600 })
@@ -102,10 +95,6 @@ export async function restoreInstallation(
   )
   // The backup key goes along: later backups of the restored installation open with the same one.
   writeFileSync(join(dataDir, BACKUP_KEY_FILE), backupKeyText.trim() + '\n', { mode: 0o600 })
-  try {
-    await src.backup(db)
-  } finally {
-    src.close()
-  }
+  await copyDatabaseFile(backupFile, db)
   chmodSync(db, 0o600)
 }

@@ -197,7 +197,7 @@ export function createWebhooksService(
         ctx.clock().getTime(),
       )
       const r = await send(w.url, headers, body, policyFor(w.owner_role))
-      outbox.insertSent(ctx.sqlite, {
+      await outbox.insertSent(ctx.db, {
         id: deliveryId,
         webhook_id: w.id,
         event_id: null,
@@ -234,7 +234,7 @@ export function createWebhooksService(
       await load(actor, d.webhook_id).catch(() => {
         throw new DomainError('NOT_FOUND', 'Delivery not found')
       })
-      outbox.requeue(ctx.sqlite, deliveryId, nowIso(ctx))
+      await outbox.requeue(ctx.db, deliveryId, nowIso(ctx))
       await worker.kick()
       return toDeliveryDto((await outbox.findDelivery(ctx.db, deliveryId))!)
     },
@@ -242,7 +242,7 @@ export function createWebhooksService(
     /** Starts the delivery worker and the expiry sweep (the runtime calls this). */
     async start(): Promise<void> {
       await refreshPolicy()
-      worker.start()
+      await worker.start()
     },
     stop: () => worker.stop(),
     /** Runs the outbox now (tests with an injected clock; redelivery). */

@@ -70,14 +70,20 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
    * the server).
    */
   async function drainEvents(): Promise<void> {
+    // Only events whose every predecessor has committed (see outboxHorizon): read once, as
+    // events recorded meanwhile are picked up by the next tick.
+    const horizon = await outbox.eventHorizon(ctx.db)
     for (;;) {
-      const moved = ctx.sqlite.transaction(() => {
-        const cursor = outbox.readCursor(ctx.sqlite) ?? 0
-        const events = outbox.eventsAfter(ctx.sqlite, cursor, 500)
+      const moved = await ctx.tx(async (trx) => {
+        // The cursor row stays locked until commit: another node's drain waits, then starts
+        // from the cursor this one wrote.
+        const cursor = (await outbox.readCursor(trx, true)) ?? 0
+        const events = await outbox.eventsAfter(trx, cursor, 500, horizon)
         if (events.length === 0) return 0
-        const hooks = outbox
-          .activeWebhooks(ctx.sqlite)
-          .map((h) => ({ ...h, list: JSON.parse(h.events) as string[] }))
+        const hooks = (await outbox.activeWebhooks(trx)).map((h) => ({
+          ...h,
+          list: JSON.parse(h.events) as string[],
+        }))
         const owners = new Map<string, string | null | undefined>()
         const t = now()
         for (const row of events) {
@@ -91,7 +97,7 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
             if (h.owner_id && h.owner_role === 'user') {
               if (!e.product_id) continue
               if (!owners.has(e.product_id))
-                owners.set(e.product_id, outbox.productOwner(ctx.sqlite, e.product_id))
+                owners.set(e.product_id, await outbox.productOwner(trx, e.product_id))
               if (owners.get(e.product_id) !== h.owner_id) continue
             }
             const id = uuid()
@@ -112,7 +118,7 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
                 details: e.details,
               },
             })
-            outbox.enqueue(ctx.sqlite, {
+            await outbox.enqueue(trx, {
               id,
               webhook_id: h.id,
               event_id: e.id,
@@ -123,9 +129,9 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
             })
           }
         }
-        outbox.writeCursor(ctx.sqlite, events[events.length - 1].id, t)
+        await outbox.writeCursor(trx, events[events.length - 1].id, t)
         return events.length
-      })()
+      })
       if (moved < 500 || !running) return
       await new Promise((r) => setImmediate(r))
     }
@@ -151,8 +157,9 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
     )
     const attempts = d.attempts + 1
     const giveUp = !r.ok && attempts >= MAX_ATTEMPTS
-    outbox.recordAttempt(ctx.sqlite, {
+    await outbox.recordAttempt(ctx.db, {
       id: d.id,
+      lease: d.lease,
       status: r.ok ? 'delivered' : giveUp ? 'failed' : 'pending',
       nextAttemptAt:
         r.ok || giveUp
@@ -170,7 +177,8 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
     await drainEvents()
     for (;;) {
       const leaseUntil = new Date(ctx.clock().getTime() + LEASE_MS).toISOString()
-      const due = outbox.claimDue(ctx.sqlite, now(), leaseUntil, PARALLEL)
+      const t = now()
+      const due = await ctx.tx((trx) => outbox.claimDue(trx, t, leaseUntil, PARALLEL))
       if (due.length === 0) break
       await Promise.all(
         due.map((d) => {
@@ -183,16 +191,17 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
     }
   }
 
-  function schedule(): void {
+  async function schedule(): Promise<void> {
     if (!running) return
-    if (timer) clearTimeout(timer)
     let next: string | null = null
     try {
-      next = outbox.nextDueAt(ctx.sqlite)
+      next = await outbox.nextDueAt(ctx.db)
     } catch {
       // A database closing or broken underneath: look again after the idle wait, never throw
       // out of a timer (that would end the process with a stack trace).
     }
+    if (!running) return
+    if (timer) clearTimeout(timer)
     const wait =
       next === null
         ? IDLE_MS
@@ -218,7 +227,7 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
         // A locked or closing database: try again at the next tick.
       } finally {
         ticking = null
-        schedule()
+        await schedule()
       }
     })()
     return ticking
@@ -228,10 +237,11 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
    * Announces every license that reached its expiry and was not announced yet: claim, event
    * row and (after commit) the live push, exactly once per license and expiry date.
    */
-  function sweepExpired(): number {
+  async function sweepExpired(): Promise<number> {
     const t = now()
-    const events = ctx.sqlite.transaction(() =>
-      outbox.claimExpiredLicenses(ctx.sqlite, t, 500).map((l) => {
+    const events = await ctx.tx(async (trx) => {
+      const out = []
+      for (const l of await outbox.claimExpiredLicenses(trx, t, 500)) {
         const row = {
           type: 'license.expired',
           severity: 'low' as const,
@@ -245,9 +255,10 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
           blocked: 0,
           created_at: t,
         }
-        return toEventDto({ ...row, id: outbox.insertEventSync(ctx.sqlite, row) })
-      }),
-    )()
+        out.push(toEventDto({ ...row, id: await outbox.insertEvent(trx, row) }))
+      }
+      return out
+    })
     for (const e of events) ctx.bus.emit(EVENT_PUSHED, e)
     return events.length
   }
@@ -265,21 +276,21 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
   }
 
   return {
-    start(): void {
+    async start(): Promise<void> {
       if (running) return
       running = true
       aborter.current = new AbortController()
       // A new installation starts after its history: only what happens from now on is sent.
-      if (outbox.readCursor(ctx.sqlite) === null)
-        outbox.writeCursor(ctx.sqlite, outbox.maxEventId(ctx.sqlite), now())
+      // In one transaction with the cursor locked: a second node starting at once keeps it.
+      await ctx.tx(async (trx) => {
+        if ((await outbox.readCursor(trx, true)) === null)
+          await outbox.writeCursor(trx, await outbox.maxEventId(trx), now())
+      })
       ctx.bus.on(EVENT_PUSHED, onEvent)
-      sweepExpired()
+      await sweepExpired()
       sweepTimer = setInterval(() => {
-        try {
-          sweepExpired()
-        } catch {
-          // retried at the next interval
-        }
+        // retried at the next interval
+        sweepExpired().catch(() => {})
       }, SWEEP_MS)
       sweepTimer.unref?.()
       void kick()
