@@ -332,7 +332,7 @@ describe('retries and restarts', () => {
     const rx = await startReceiver(SECRET, port)
     cleanup.push(rx.close)
     clock.advance(3_600_000)
-    const b = await startClocked(clock, a.dataDir)
+    const b = await startClocked(clock, a.dataDir, a.database)
     cleanup.push(async () => {
       await b.runtime.close()
       rmSync(b.dataDir, { recursive: true, force: true })
@@ -366,7 +366,7 @@ describe('retries and restarts', () => {
     await a.runtime.close()
 
     clock.advance(86_400_000)
-    const b = await startClocked(clock, a.dataDir)
+    const b = await startClocked(clock, a.dataDir, a.database)
     cleanup.push(async () => {
       await b.runtime.close()
       rmSync(b.dataDir, { recursive: true, force: true })

@@ -284,7 +284,10 @@ export function createSecurityCenter(
       return deps.thresholds.get()
     },
 
-    async updateSettings(actor: Actor, patch: UpdateSecuritySettingsInput): Promise<SecuritySettings> {
+    async updateSettings(
+      actor: Actor,
+      patch: UpdateSecuritySettingsInput,
+    ): Promise<SecuritySettings> {
       requireAdmin(actor)
       const next = await deps.thresholds.update(patch)
       await deps.events.record({

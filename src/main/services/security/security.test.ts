@@ -35,7 +35,10 @@ describe('security service over a real store', () => {
     await s.security.blockIp(CONSOLE, blockIpSchema.parse({ ip: '10.0.0.5', reason: 'test' }))
     const block = await s.security.screen({ ip: '::ffff:10.0.0.5', hwid: 'H1' })
     expect(block).toMatchObject({ reason: 'blacklist_hit', type: 'ip' })
-    const ev = await s.security.events(CONSOLE, listSecurityEventsSchema.parse({ event_type: 'blacklist_hit' }))
+    const ev = await s.security.events(
+      CONSOLE,
+      listSecurityEventsSchema.parse({ event_type: 'blacklist_hit' }),
+    )
     expect(ev.total).toBe(1)
     expect(ev.items[0]).toMatchObject({ blocked: true, hwid: 'H1' })
     // 24 h later the quick block has expired on its own.
@@ -51,16 +54,25 @@ describe('security service over a real store', () => {
     })
     expect(await s.security.screen({ ip: '192.168.7.200' })).toMatchObject({ type: 'ip' })
     expect(await s.security.screen({ ip: '192.168.8.1' })).toBeNull()
-    await s.security.addBlacklist(CONSOLE, addBlacklistSchema.parse({ type: 'license', value: 'abcd-efgh' }))
+    await s.security.addBlacklist(
+      CONSOLE,
+      addBlacklistSchema.parse({ type: 'license', value: 'abcd-efgh' }),
+    )
     expect(await s.security.screen({ licenseKey: 'ABCD-EFGH' })).toMatchObject({ type: 'license' })
     await expect(
-      s.security.addBlacklist(CONSOLE, addBlacklistSchema.parse({ type: 'license', value: 'ABCD-EFGH' })),
+      s.security.addBlacklist(
+        CONSOLE,
+        addBlacklistSchema.parse({ type: 'license', value: 'ABCD-EFGH' }),
+      ),
     ).rejects.toMatchObject({
       code: 'CONFLICT',
     })
     await s.security.removeBlacklist(CONSOLE, e.id)
     expect(await s.security.screen({ ip: '192.168.7.200' })).toBeNull()
-    const list = await s.security.listBlacklist(CONSOLE, listBlacklistSchema.parse({ is_active: 'true' }))
+    const list = await s.security.listBlacklist(
+      CONSOLE,
+      listBlacklistSchema.parse({ is_active: 'true' }),
+    )
     expect(list.items.map((i) => i.type)).toEqual(['license'])
   })
 
@@ -92,7 +104,10 @@ describe('security service over a real store', () => {
     })
     expect(block).toMatchObject({ reason: 'temporary_block', type: 'ip' })
     expect(await s.security.screen({ ip: '1.2.3.4' })).toMatchObject({ reason: 'temporary_block' })
-    const bf = await s.security.events(CONSOLE, listSecurityEventsSchema.parse({ event_type: 'brute_force' }))
+    const bf = await s.security.events(
+      CONSOLE,
+      listSecurityEventsSchema.parse({ event_type: 'brute_force' }),
+    )
     expect(bf.items[0]).toMatchObject({ severity: 'high', blocked: true, ip: '1.2.3.4' })
     now += 10 * 60_000 + 1
     expect(await s.security.screen({ ip: '1.2.3.4' })).toBeNull()
@@ -108,7 +123,10 @@ describe('security service over a real store', () => {
     expect(b).toMatchObject({ reason: 'temporary_block', type: 'hwid' })
     await s.security.screen({ hwid: '00000000-0000-0000-0000-000000000000', ip: '1.1.1.1' })
     await s.security.screen({ hwid: '00000000-0000-0000-0000-000000000000', ip: '1.1.1.1' })
-    const ev = await s.security.events(CONSOLE, listSecurityEventsSchema.parse({ event_type: 'hwid_spoof_attempt' }))
+    const ev = await s.security.events(
+      CONSOLE,
+      listSecurityEventsSchema.parse({ event_type: 'hwid_spoof_attempt' }),
+    )
     expect(ev.total).toBe(2)
     expect(implausibleHwid('a1b2c3d4e5f6')).toBeNull()
     expect(implausibleHwid('ffffffffffffffff')).toBe('repeated_character')
@@ -116,7 +134,10 @@ describe('security service over a real store', () => {
 
   it('records a reported replay as a blocked, high replay_attack with what was replayed', async () => {
     await s.security.reportReplay({ kind: 'nonce', ip: '5.6.7.8', protocol: 'sellrealm' })
-    const ev = await s.security.events(CONSOLE, listSecurityEventsSchema.parse({ event_type: 'replay_attack' }))
+    const ev = await s.security.events(
+      CONSOLE,
+      listSecurityEventsSchema.parse({ event_type: 'replay_attack' }),
+    )
     expect(ev.items[0]).toMatchObject({
       severity: 'high',
       blocked: true,
