@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Under KEYWARDEN_TEST_DATABASE_URL: one migrated PostgreSQL template for the run.
+    globalSetup: ['test/helpers/postgres-setup.ts'],
   },
 })

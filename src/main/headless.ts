@@ -3,16 +3,19 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { restoreInstallation } from './services/backup/keys'
 import { randomToken } from './crypto/random'
-import { resolveDataDir, shutdown, startRuntime } from './runtime'
+import { databaseLabel, resolveDataDir, resolveDatabase, shutdown, startRuntime } from './runtime'
 import { DEFAULT_PORT } from './http/server'
 import { boundHeapGrowth } from './heap'
 import { isAddressOrCidr, isHostName, splitList } from './services/settings/trust'
 
-const HELP = `Usage: npm run serve -- [--data DIR] [--port N] [--host H] [--console]
+const HELP = `Usage: npm run serve -- [--data DIR] [--database URL] [--port N] [--host H] [--console]
                         [--trusted-proxy IP/CIDR ...] [--allowed-host NAME ...]
                         [--restore FILE --backup-key-file PATH] [--reset-identity]
 
   --data DIR            data directory (default: $KEYWARDEN_DATA or ~/.keywarden)
+  --database URL        a PostgreSQL database, postgres://user:pass@host/db, instead of the
+                        SQLite file in the data directory ($KEYWARDEN_DATABASE_URL); nodes
+                        sharing one database need the same keys in their data directories
   --port N              port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)
   --host H              address to bind (default 127.0.0.1; 0.0.0.0 exposes it on the LAN)
   --console             serve the web console at /console
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       data: { type: 'string' },
+      database: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
       console: { type: 'boolean', default: false },
@@ -77,6 +81,19 @@ async function main(): Promise<void> {
     process.env.KEYWARDEN_SETUP_TOKEN || process.env.KEYWARDEN_CONSOLE_TOKEN || randomToken(24)
   boundHeapGrowth()
   const dataDir = resolveDataDir(values.data)
+  let database: string | undefined
+  try {
+    database = resolveDatabase(values.database)
+  } catch (e) {
+    console.error((e as Error).message)
+    process.exit(2)
+  }
+  if (values.restore && database) {
+    console.error(
+      '--restore brings back a SQLite installation; a PostgreSQL database is restored with its own tools (pg_restore)',
+    )
+    process.exit(2)
+  }
   if (values.restore) {
     const keyText = values['backup-key-file']
       ? readFileSync(values['backup-key-file'], 'utf8')
@@ -92,6 +109,7 @@ async function main(): Promise<void> {
   }
   const runtime = await startRuntime({
     dataDir,
+    database,
     host: values.host ?? '127.0.0.1',
     port,
     setupToken,
@@ -103,6 +121,7 @@ async function main(): Promise<void> {
       : undefined,
   })
   console.log(`Keywarden listening on ${runtime.server!.url}`)
+  console.log(`Database: ${databaseLabel({ dataDir, database })}`)
   if (values.console) console.log(`Console: ${runtime.server!.url}/console/`)
   if (await runtime.services.accounts.isEmpty()) {
     console.log(

@@ -1,6 +1,7 @@
 import { homedir, networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { openStore, type Store } from './db/connection'
+import { isPostgresUrl, redactedUrl } from './db/postgres/open'
 import { DATABASE_FILE, preflight } from './preflight'
 import { createServices, type Services } from './services'
 import type { Clock } from './services/context'
@@ -19,6 +20,25 @@ export function resolveDataDir(flag?: string, env = process.env): string {
   return flag || env.KEYWARDEN_DATA || join(homedir(), '.keywarden')
 }
 
+/**
+ * `--database URL`, else `KEYWARDEN_DATABASE_URL`: a PostgreSQL URL (several nodes on one
+ * database). Undefined means the SQLite file in the data directory, the default.
+ */
+export function resolveDatabase(flag?: string, env = process.env): string | undefined {
+  const url = flag || env.KEYWARDEN_DATABASE_URL || undefined
+  if (url !== undefined && !isPostgresUrl(url)) {
+    throw new Error(
+      `--database / KEYWARDEN_DATABASE_URL takes a postgres:// URL (got ${redactedUrl(url)}); without it the database is the SQLite file in the data directory`,
+    )
+  }
+  return url
+}
+
+/** Where the store of `opts` lives, as it may be printed (a URL without its password). */
+export function databaseLabel(opts: Pick<RuntimeOptions, 'dataDir' | 'database'>): string {
+  return opts.database ? redactedUrl(opts.database) : join(opts.dataDir, DATABASE_FILE)
+}
+
 /** Every URL a client can reach a server bound to `host` on `port` with. */
 export function listeningUrls(host: string, port: number): string[] {
   if (host !== '0.0.0.0' && host !== '::') {
@@ -35,6 +55,11 @@ export function listeningUrls(host: string, port: number): string[] {
 
 export interface RuntimeOptions {
   dataDir: string
+  /**
+   * A `postgres://` URL selects PostgreSQL (see resolveDatabase); default: the SQLite file in
+   * `dataDir`. The data directory still holds the keys (RSA identity, master.key) either way.
+   */
+  database?: string
   host?: string
   port?: number
   console?: ConsoleOptions
@@ -80,7 +105,7 @@ export interface Runtime {
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // A damaged data folder refuses here, with one line naming the file and the way out.
   preflight(opts.dataDir, { resetIdentity: opts.resetIdentity })
-  const store = await openStore(join(opts.dataDir, DATABASE_FILE))
+  const store = await openStore(opts.database ?? join(opts.dataDir, DATABASE_FILE))
   const services = createServices({ store, dataDir: opts.dataDir, clock: opts.clock })
   await services.ready()
   services.settings.addStartupTrust({

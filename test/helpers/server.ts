@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { startRuntime, type Runtime } from '../../src/main/runtime'
 import { rsaPrivateKeyPath } from '../../src/main/crypto/keys'
+import { freshPostgresDatabase, onPostgres } from './store'
 
 /**
  * Gives a fresh data directory the machine's shared RSA-4096 test key, so that each test
@@ -41,6 +42,8 @@ export interface TestServer {
   runtime: Runtime
   url: string
   dataDir: string
+  /** The PostgreSQL database under the switch (a restart on `dataDir` passes it again). */
+  database: string | undefined
   /** fetch against the server with a JSON body, returning status, headers and parsed JSON. */
   json(
     path: string,
@@ -53,14 +56,20 @@ export interface TestServer {
   stop(): Promise<void>
 }
 
-/** A real Keywarden on 127.0.0.1, port 0, with a fresh SQLite data directory. */
+/**
+ * A real Keywarden on 127.0.0.1, port 0, with a fresh data directory and a fresh database: the
+ * SQLite file in it, or under KEYWARDEN_TEST_DATABASE_URL a new PostgreSQL database (see
+ * ./store.ts) that stop() drops.
+ */
 export async function startTestServer(
   opts: { console?: { setupToken: string; staticDir?: string }; clock?: () => Date } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kw-test-'))
   seedServerKey(dataDir)
+  const database = onPostgres ? await freshPostgresDatabase() : null
   const runtime = await startRuntime({
     dataDir,
+    database: database?.url,
     host: '127.0.0.1',
     port: 0,
     console: opts.console,
@@ -71,6 +80,7 @@ export async function startTestServer(
     runtime,
     url,
     dataDir,
+    database: database?.url,
     async json(path, init = {}) {
       const res = await fetch(url + path, {
         method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
@@ -96,6 +106,7 @@ export async function startTestServer(
     },
     async stop() {
       await runtime.close()
+      await database?.drop()
       rmSync(dataDir, { recursive: true, force: true })
     },
   }

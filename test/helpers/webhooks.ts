@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startRuntime, type Runtime } from '../../src/main/runtime'
+import { freshPostgresDatabase, onPostgres } from './store'
 
 /** A clock tests move by hand: webhook retries and license expiry follow it, not the wall. */
 export class ManualClock {
@@ -64,13 +65,19 @@ export async function freePort(): Promise<number> {
   return r.port
 }
 
-/** A runtime on a given data dir with a manual clock, plus a JSON fetch helper. */
+/**
+ * A runtime on a given data dir (and, under KEYWARDEN_TEST_DATABASE_URL, database: a fresh one
+ * unless given, dropped at the end of the run) with a manual clock, plus a JSON fetch helper.
+ */
 export async function startClocked(
   clock: ManualClock,
   dataDir = mkdtempSync(join(tmpdir(), 'kw-wh-')),
+  database?: string,
 ) {
+  database ??= onPostgres ? (await freshPostgresDatabase()).url : undefined
   const runtime: Runtime = await startRuntime({
     dataDir,
+    database,
     host: '127.0.0.1',
     port: 0,
     clock: clock.now,
@@ -79,6 +86,7 @@ export async function startClocked(
   return {
     runtime,
     dataDir,
+    database,
     url,
     s: runtime.services,
     async json(path: string, body?: unknown, token?: string, method?: string) {

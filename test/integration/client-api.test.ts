@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CONSOLE } from '../../src/main/services/context'
 import { startTestServer, type TestServer } from '../helpers/server'
 import { WireClient, seed } from '../helpers/licensecm-client'
+import { dbOf } from '../helpers/db'
 
 let srv: TestServer
 beforeAll(async () => {
@@ -18,15 +19,15 @@ afterAll(async () => {
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   srv.json(`/api/client${path}`, { body, headers: { 'user-agent': 'kw-test/1.0', ...headers } })
-const sql = () => srv.runtime.store.sqlite
+const db = () => dbOf(srv.runtime.store)
 const eventsOf = (licenseId: string) =>
-  sql().prepare('SELECT * FROM events WHERE license_id = ? ORDER BY id').all(licenseId) as {
+  db().all<{
     type: string
     ip: string
     user_agent: string
     details: string
     blocked: number
-  }[]
+  }>`SELECT * FROM events WHERE license_id = ${licenseId} ORDER BY id`
 
 function plain(
   product: { id: string },
@@ -56,7 +57,7 @@ describe('validation outcomes, each in the fixed order', () => {
     const c = new WireClient(srv.url, product.id, product.secret_key)
     await c.fetchPublicKey()
     expect(c.verifySignature(r.body.data.data, r.body.data.signature)).toBe(true)
-    const [ev] = eventsOf(license.id).filter((e) => e.type === 'license_validation')
+    const [ev] = (await eventsOf(license.id)).filter((e) => e.type === 'license_validation')
     expect(ev).toMatchObject({ ip: '127.0.0.1', user_agent: 'kw-test/1.0', blocked: 0 })
     expect(JSON.parse(ev.details)).toMatchObject({ success: true, client_data: cd })
   })
@@ -74,7 +75,7 @@ describe('validation outcomes, each in the fixed order', () => {
 
   it('PRODUCT_NOT_FOUND for an inactive product (before banned)', async () => {
     const { product, license, key } = await seed(srv)
-    sql().prepare("UPDATE licenses SET status = 'banned' WHERE id = ?").run(license.id)
+    await db().run`UPDATE licenses SET status = 'banned' WHERE id = ${license.id}`
     await srv.runtime.services.products.update(CONSOLE, product.id, { is_active: false })
     const r = await post('/validate', plain(product, key))
     expect(r.status).toBe(404)
@@ -113,7 +114,7 @@ describe('validation outcomes, each in the fixed order', () => {
     const { product, license, key } = await seed(srv, {
       expires_at: new Date(Date.now() - 1000).toISOString(),
     })
-    sql().prepare("UPDATE licenses SET status = 'banned' WHERE id = ?").run(license.id)
+    await db().run`UPDATE licenses SET status = 'banned' WHERE id = ${license.id}`
     for (const path of ['/validate', '/activate', '/deactivate']) {
       const r = await post(path, plain(product, key))
       expect(r.status).toBe(403)
@@ -134,9 +135,8 @@ describe('validation outcomes, each in the fixed order', () => {
   it('LICENSE_EXPIRED by date alone, no sweep (before HWID mismatch)', async () => {
     const { product, license, key } = await seed(srv)
     expect((await post('/activate', plain(product, key, 'hw-1'))).status).toBe(200)
-    sql()
-      .prepare('UPDATE licenses SET expires_at = ? WHERE id = ?')
-      .run(new Date(Date.now() - 1000).toISOString(), license.id)
+    await db().run`UPDATE licenses SET expires_at = ${new Date(Date.now() - 1000).toISOString()}
+      WHERE id = ${license.id}`
     const r = await post('/validate', plain(product, key, 'hw-other'))
     expect(r.status).toBe(403)
     expect(r.body).toMatchObject({ error_code: 'LICENSE_EXPIRED', message: 'License has expired' })
@@ -151,7 +151,7 @@ describe('validation outcomes, each in the fixed order', () => {
     expect((await post('/activate', plain(product, key, 'hw-2'))).body.error_code).toBe(
       'HWID_MISMATCH',
     )
-    expect(eventsOf(license.id).filter((e) => e.type === 'hwid_mismatch')).toHaveLength(2)
+    expect((await eventsOf(license.id)).filter((e) => e.type === 'hwid_mismatch')).toHaveLength(2)
     // The bound machine still validates.
     expect((await post('/validate', plain(product, key, 'hw-1'))).status).toBe(200)
   })
@@ -167,7 +167,7 @@ describe('validation outcomes, each in the fixed order', () => {
     })
     // hw-a misses two heartbeats (default heartbeat_seconds 300): its session is dead at read time.
     const past = new Date(Date.now() - 601_000).toISOString()
-    sql().prepare('UPDATE sessions SET last_seen_at = ? WHERE hwid = ?').run(past, 'hw-a')
+    await db().run`UPDATE sessions SET last_seen_at = ${past} WHERE hwid = 'hw-a'`
     expect((await post('/activate', plain(product, key, 'hw-b'))).status).toBe(200)
   })
 
@@ -215,14 +215,13 @@ describe('sessions and heartbeat', () => {
     await post('/activate', plain(product, key, 'hw-2'))
     const hijack = await post('/heartbeat', plain(product, key, 'hw-2', { session_token: t2 }))
     expect(hijack.status).toBe(401)
-    expect(eventsOf(license.id).some((e) => e.type === 'session_hijack')).toBe(true)
+    expect((await eventsOf(license.id)).some((e) => e.type === 'session_hijack')).toBe(true)
     expect(
       (await post('/heartbeat', plain(product, key, 'hw-1', { session_token: t2 }))).status,
     ).toBe(401)
     // Only the SHA-256 of a token is stored.
-    const rows = sql()
-      .prepare('SELECT token_hash FROM sessions WHERE license_id = ?')
-      .all(license.id) as { token_hash: string }[]
+    const rows = await db().all<{ token_hash: string }>`
+      SELECT token_hash FROM sessions WHERE license_id = ${license.id}`
     expect(
       rows.every(
         (r) => r.token_hash !== t1 && r.token_hash !== t2 && /^[0-9a-f]{64}$/.test(r.token_hash),
@@ -233,9 +232,9 @@ describe('sessions and heartbeat', () => {
   it('a session that missed its heartbeats is dead', async () => {
     const { product, key } = await seed(srv, {}, { heartbeat_seconds: 60 })
     const a = await post('/activate', plain(product, key, 'hw-1'))
-    sql()
-      .prepare('UPDATE sessions SET last_seen_at = ? WHERE hwid = ?')
-      .run(new Date(Date.now() - 121_000).toISOString(), 'hw-1')
+    await db()
+      .run`UPDATE sessions SET last_seen_at = ${new Date(Date.now() - 121_000).toISOString()}
+      WHERE hwid = 'hw-1'`
     const r = await post(
       '/heartbeat',
       plain(product, key, 'hw-1', { session_token: a.body.data.session.token }),
@@ -270,7 +269,7 @@ describe('sessions and heartbeat', () => {
     const again = await post('/deactivate', plain(product, key, 'hw-1'))
     expect(again.status).toBe(403)
     expect(again.body.error_code).toBe('HWID_MISMATCH')
-    expect(eventsOf(license.id).map((e) => e.type)).toContain('license_deactivation')
+    expect((await eventsOf(license.id)).map((e) => e.type)).toContain('license_deactivation')
   })
 })
 
@@ -295,7 +294,7 @@ describe('challenges', () => {
       error_code: 'SECURITY_VIOLATION',
       message: 'Challenge already used',
     })
-    expect(eventsOf(license.id).some((e) => e.type === 'replay_attack')).toBe(true)
+    expect((await eventsOf(license.id)).some((e) => e.type === 'replay_attack')).toBe(true)
   })
 
   it('a wrong answer burns the challenge; unknown, foreign and expired challenges are refused', async () => {
@@ -364,7 +363,9 @@ describe('VM / debugger indicator policy', () => {
       security_details: { reason: 'vm_detected' },
     })
     expect((await srv.runtime.services.licenses.get(CONSOLE, license.id)).current_uses).toBe(0)
-    expect(eventsOf(license.id).some((e) => e.type === 'vm_detected' && e.blocked === 1)).toBe(true)
+    expect(
+      (await eventsOf(license.id)).some((e) => e.type === 'vm_detected' && e.blocked === 1),
+    ).toBe(true)
   })
 
   it('flag: passes and the event carries the flags; ignore: passes unflagged', async () => {
@@ -373,14 +374,14 @@ describe('VM / debugger indicator policy', () => {
       (await post('/validate', plain(flagged.product, flagged.key, 'hw', { client_data: cd })))
         .status,
     ).toBe(200)
-    const ev = eventsOf(flagged.license.id).find((e) => e.type === 'license_validation')!
+    const ev = (await eventsOf(flagged.license.id)).find((e) => e.type === 'license_validation')!
     expect(JSON.parse(ev.details).flags).toEqual(['vm_detected', 'debug_detected'])
     const ignored = await seed(srv, {}, { vm_policy: 'ignore', debug_policy: 'ignore' })
     expect(
       (await post('/validate', plain(ignored.product, ignored.key, 'hw', { client_data: cd })))
         .status,
     ).toBe(200)
-    const ev2 = eventsOf(ignored.license.id).find((e) => e.type === 'license_validation')!
+    const ev2 = (await eventsOf(ignored.license.id)).find((e) => e.type === 'license_validation')!
     expect(JSON.parse(ev2.details).flags).toBeUndefined()
   })
 })

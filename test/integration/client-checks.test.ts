@@ -4,6 +4,7 @@ import { CONSOLE } from '../../src/main/services/context'
 import { startTestServer, type TestServer } from '../helpers/server'
 import { WireClient, seed } from '../helpers/licensecm-client'
 import { vendor, v0 } from './sellrealm-helpers'
+import { dbOf, jsonText } from '../helpers/db'
 
 /**
  * Issue 11.5: client checks that cannot be stripped. A machine-bound license is never
@@ -17,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => srv.stop())
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex')
-const sql = () => srv.runtime.store.sqlite
+const db = () => dbOf(srv.runtime.store)
 
 /** Python's json.dumps(str) with ensure_ascii (as the Python SDK hashes `data["data"]`). */
 function pythonJsonDumps(s: string): string {
@@ -44,12 +45,9 @@ describe('hwid is required to validate a machine-bound license, on every protoco
       message: HWID_REQUIRED,
       error_code: 'VALIDATION_ERROR',
     })
-    const ev = sql()
-      .prepare(
-        `SELECT blocked, json_extract(details, '$.error_code') AS code FROM events
-          WHERE license_id = ? AND type = 'license_validation'`,
-      )
-      .all(license.id)
+    const ev = await db().all`SELECT blocked,
+        ${jsonText(srv.runtime.store, 'details', 'error_code')} AS code FROM events
+      WHERE license_id = ${license.id} AND type = 'license_validation'`
     expect(ev).toEqual([{ blocked: 1, code: 'VALIDATION_ERROR' }])
     // The bound machine, named, still validates.
     expect((await c.request('/validate', { license_key: key, hwid: 'machine-A' })).valid).toBe(true)
@@ -70,7 +68,7 @@ describe('hwid is required to validate a machine-bound license, on every protoco
 
   it('LicenseCM: the status decides first — a banned key without hwid reads as banned', async () => {
     const { product, license, key } = await seed(srv)
-    sql().prepare("UPDATE licenses SET status = 'banned' WHERE id = ?").run(license.id)
+    await db().run`UPDATE licenses SET status = 'banned' WHERE id = ${license.id}`
     const r = await srv.json('/api/client/validate', {
       body: { license_key: key, product_id: product.id },
     })
@@ -118,7 +116,7 @@ describe('hwid is required to validate a machine-bound license, on every protoco
       })
       expect(login.status).toBe(200)
       // A session row without its machine (as a stripped or legacy session would be).
-      sql().prepare('UPDATE sessions SET hwid = NULL').run()
+      await db().run`UPDATE sessions SET hwid = NULL`
       const r = await v0(srv, {
         type: 'check_session',
         session_id: login.body.session_id,

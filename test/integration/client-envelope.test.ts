@@ -9,6 +9,7 @@ import { CONSOLE } from '../../src/main/services/context'
 import { startRuntime } from '../../src/main/runtime'
 import { startTestServer, type TestServer } from '../helpers/server'
 import { WireClient, seed } from '../helpers/licensecm-client'
+import { dbOf } from '../helpers/db'
 
 let srv: TestServer
 beforeAll(async () => {
@@ -31,18 +32,11 @@ const raw = (path: string, body: string, contentType = 'application/json') =>
     headers: r.headers,
     body: (await r.json()) as Record<string, unknown>,
   }))
-const typesSince = (id: number) =>
-  (
-    srv.runtime.store.sqlite.prepare('SELECT type FROM events WHERE id > ?').all(id) as {
-      type: string
-    }[]
-  ).map((e) => e.type)
-const lastEventId = () =>
-  (
-    srv.runtime.store.sqlite.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM events').get() as {
-      n: number
-    }
-  ).n
+const db = () => dbOf(srv.runtime.store)
+const typesSince = async (id: number) =>
+  (await db().all<{ type: string }>`SELECT type FROM events WHERE id > ${id}`).map((e) => e.type)
+const lastEventId = async () =>
+  Number((await db().one<{ n: number }>`SELECT COALESCE(MAX(id), 0) AS n FROM events`)!.n)
 
 describe('encrypted envelope', () => {
   it('an encrypted request gets an encrypted answer (12-byte nonce every SDK opens)', async () => {
@@ -104,7 +98,7 @@ describe('encrypted envelope', () => {
     const c = new WireClient(srv.url, product.id, product.secret_key)
     const env = c.envelope(c.body({ license_key: key, hwid: 'h' }))
     env.signature = createHmac('sha256', 'sk_live_wrong').update('x').digest('hex')
-    const before = lastEventId()
+    const before = await lastEventId()
     const res = await raw('/validate', JSON.stringify(env))
     expect(res.status).toBe(403)
     expect(res.body).toEqual({
@@ -112,21 +106,21 @@ describe('encrypted envelope', () => {
       message: 'Invalid request signature',
       error_code: 'SECURITY_VIOLATION',
     })
-    expect(typesSince(before)).toContain('tamper_detected')
+    expect(await typesSince(before)).toContain('tamper_detected')
   })
 
   it('stale and future timestamps → 403 + replay_attack; the window is configurable', async () => {
     const { product, key } = await seed(srv)
     const c = new WireClient(srv.url, product.id, product.secret_key)
     for (const ts of [Date.now() - 6 * 60_000, Date.now() + 6 * 60_000]) {
-      const before = lastEventId()
+      const before = await lastEventId()
       const res = await raw(
         '/validate',
         JSON.stringify(c.envelope(c.body({ license_key: key, hwid: 'h' }), ts)),
       )
       expect(res.status).toBe(403)
       expect(res.body.message).toBe('Request timestamp outside the allowed window')
-      expect(typesSince(before)).toContain('replay_attack')
+      expect(await typesSince(before)).toContain('replay_attack')
     }
     srv.runtime.services.licensing.configure({ envelopeWindowMs: 10 * 60_000 })
     try {
@@ -284,12 +278,9 @@ describe('validation rate limit', () => {
         )
       ).status,
     ).toBe(200)
-    const limited = srv.runtime.store.sqlite
-      .prepare(
-        "SELECT COUNT(*) AS n FROM events WHERE license_id = ? AND type = 'rate_limit_exceeded'",
-      )
-      .get(license.id) as { n: number }
-    expect(limited.n).toBe(1)
+    const limited = await db().one<{ n: number }>`SELECT COUNT(*) AS n FROM events
+      WHERE license_id = ${license.id} AND type = 'rate_limit_exceeded'`
+    expect(limited!.n).toBe(1)
   })
 })
 

@@ -179,7 +179,8 @@ describe.runIf(pythonWithCryptography() || process.env.CI === 'true')(
       const { product, key } = await seed(srv)
       await srv.runtime.services.licenses.update(
         CONSOLE,
-        (await srv.runtime.services.licenses.list(CONSOLE, listLicensesSchema.parse({ q: key }))).items[0].id,
+        (await srv.runtime.services.licenses.list(CONSOLE, listLicensesSchema.parse({ q: key })))
+          .items[0].id,
         {
           metadata: { note: 'Ünïcode <b> & ✓' },
         },

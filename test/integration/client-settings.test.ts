@@ -71,7 +71,12 @@ describe('client API settings', () => {
     await srv.runtime.close()
     let again: Runtime | null = null
     try {
-      again = await startRuntime({ dataDir: srv.dataDir, host: '127.0.0.1', port: 0 })
+      again = await startRuntime({
+        dataDir: srv.dataDir,
+        database: srv.database,
+        host: '127.0.0.1',
+        port: 0,
+      })
       const product = await again.services.products.create({ kind: 'console' }, { name: 'After' })
       expect(product.policy).toMatchObject({ validate_per_minute: 2 })
       const statuses: number[] = []

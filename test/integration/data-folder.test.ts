@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import { startRuntime } from '../../src/main/runtime'
 import { CONSOLE } from '../../src/main/services/context'
 import { startTestServer } from '../helpers/server'
+import { onPostgres } from '../helpers/store'
 
 /** A data folder of a real installation (a product, an API key), closed cleanly. */
 let golden: string
@@ -52,100 +53,105 @@ afterAll(() => {
   for (const d of scratch) rmSync(d, { recursive: true, force: true })
 })
 
-describe('damaged data folders refuse to start with one line naming the file and the way out', () => {
-  const cases: { name: string; damage: (dir: string) => void; message: RegExp }[] = [
-    {
-      name: 'a read-only database file in a writable folder',
-      damage: (d) => chmodSync(join(d, 'keywarden.db'), 0o444),
-      message: /keywarden\.db is read-only: make it writable/,
-    },
-    {
-      name: 'page corruption in the middle of the database',
-      damage: (d) => {
-        const file = join(d, 'keywarden.db')
-        const size = statSync(file).size
-        const fd = openSync(file, 'r+')
-        // Pages 2.. (after the header page) overwritten with garbage.
-        writeSync(fd, Buffer.alloc(Math.min(size - 4096, 8 * 4096), 0xa5), 0, undefined, 4096)
-        closeSync(fd)
+// The data folder's SQLite file (read-only, 0 bytes, damaged, file modes, SQLite's
+// integrity_check, a broken file at shutdown): SQLite-only, skipped in the PostgreSQL run.
+describe.skipIf(onPostgres)(
+  'damaged data folders refuse to start with one line naming the file and the way out',
+  () => {
+    const cases: { name: string; damage: (dir: string) => void; message: RegExp }[] = [
+      {
+        name: 'a read-only database file in a writable folder',
+        damage: (d) => chmodSync(join(d, 'keywarden.db'), 0o444),
+        message: /keywarden\.db is read-only: make it writable/,
       },
-      message: /^\S+keywarden\.db is damaged \(quick_check: .+\): restore a backup[^\n]*$/,
-    },
-    {
-      name: 'a garbage RSA private key',
-      damage: (d) => writeFileSync(join(d, 'keys', 'rsa-private.pem'), 'not a key at all\n'),
-      message:
-        /rsa-private\.pem is not a usable RSA private key .*restore a backup.*--reset-identity/,
-    },
-    {
-      name: 'a deleted keys/ folder next to an installation',
-      damage: (d) => rmSync(join(d, 'keys'), { recursive: true }),
-      message:
-        /rsa-private\.pem is missing but .*keywarden\.db holds an installation.*--reset-identity/,
-    },
-    {
-      name: 'a garbage master.key',
-      damage: (d) => writeFileSync(join(d, 'master.key'), 'garbage\n'),
-      message:
-        /master\.key is not a 32-byte base64 master key: restore master\.key from the backup/,
-    },
-    {
-      name: 'a missing master.key while sealed secrets exist',
-      damage: (d) => rmSync(join(d, 'master.key')),
-      message: /master\.key is missing but the database holds secrets sealed with it/,
-    },
-    {
-      name: 'a 0-byte keywarden.db next to existing keys',
-      damage: (d) => {
-        writeFileSync(join(d, 'keywarden.db'), '')
-        rmSync(join(d, 'keywarden.db-wal'), { force: true })
-        rmSync(join(d, 'keywarden.db-shm'), { force: true })
+      {
+        name: 'page corruption in the middle of the database',
+        damage: (d) => {
+          const file = join(d, 'keywarden.db')
+          const size = statSync(file).size
+          const fd = openSync(file, 'r+')
+          // Pages 2.. (after the header page) overwritten with garbage.
+          writeSync(fd, Buffer.alloc(Math.min(size - 4096, 8 * 4096), 0xa5), 0, undefined, 4096)
+          closeSync(fd)
+        },
+        message: /^\S+keywarden\.db is damaged \(quick_check: .+\): restore a backup[^\n]*$/,
       },
-      message: /keywarden\.db is empty \(0 bytes\) but the keys of an installation are beside it/,
-    },
-  ]
+      {
+        name: 'a garbage RSA private key',
+        damage: (d) => writeFileSync(join(d, 'keys', 'rsa-private.pem'), 'not a key at all\n'),
+        message:
+          /rsa-private\.pem is not a usable RSA private key .*restore a backup.*--reset-identity/,
+      },
+      {
+        name: 'a deleted keys/ folder next to an installation',
+        damage: (d) => rmSync(join(d, 'keys'), { recursive: true }),
+        message:
+          /rsa-private\.pem is missing but .*keywarden\.db holds an installation.*--reset-identity/,
+      },
+      {
+        name: 'a garbage master.key',
+        damage: (d) => writeFileSync(join(d, 'master.key'), 'garbage\n'),
+        message:
+          /master\.key is not a 32-byte base64 master key: restore master\.key from the backup/,
+      },
+      {
+        name: 'a missing master.key while sealed secrets exist',
+        damage: (d) => rmSync(join(d, 'master.key')),
+        message: /master\.key is missing but the database holds secrets sealed with it/,
+      },
+      {
+        name: 'a 0-byte keywarden.db next to existing keys',
+        damage: (d) => {
+          writeFileSync(join(d, 'keywarden.db'), '')
+          rmSync(join(d, 'keywarden.db-wal'), { force: true })
+          rmSync(join(d, 'keywarden.db-shm'), { force: true })
+        },
+        message: /keywarden\.db is empty \(0 bytes\) but the keys of an installation are beside it/,
+      },
+    ]
 
-  for (const c of cases) {
-    it(`refuses ${c.name}`, async () => {
-      const dir = copyOfInstallation()
-      c.damage(dir)
-      await expect(startRuntime({ dataDir: dir, host: '127.0.0.1', port: 0 })).rejects.toThrow(
-        c.message,
-      )
+    for (const c of cases) {
+      it(`refuses ${c.name}`, async () => {
+        const dir = copyOfInstallation()
+        c.damage(dir)
+        await expect(startRuntime({ dataDir: dir, host: '127.0.0.1', port: 0 })).rejects.toThrow(
+          c.message,
+        )
+      })
+    }
+
+    it('starts a healthy copy with the same identity and data', async () => {
+      const r = await starts(copyOfInstallation())
+      expect(r.key).toBe(publicKey)
+      expect(r.products.map((p) => p.name)).toEqual(['Damage Test App'])
     })
-  }
 
-  it('starts a healthy copy with the same identity and data', async () => {
-    const r = await starts(copyOfInstallation())
-    expect(r.key).toBe(publicKey)
-    expect(r.products.map((p) => p.name)).toEqual(['Damage Test App'])
-  })
+    it('--reset-identity deliberately makes a new key for a deleted keys/ folder, keeping the data', async () => {
+      const dir = copyOfInstallation()
+      rmSync(join(dir, 'keys'), { recursive: true })
+      const r = await starts(dir, { resetIdentity: true })
+      expect(r.key).toMatch(/^-----BEGIN PUBLIC KEY-----/)
+      expect(r.key === publicKey).toBe(false)
+      expect(r.products.map((p) => p.name)).toEqual(['Damage Test App'])
+      // The next plain start keeps the new identity.
+      expect((await starts(dir)).key).toBe(r.key)
+    })
 
-  it('--reset-identity deliberately makes a new key for a deleted keys/ folder, keeping the data', async () => {
-    const dir = copyOfInstallation()
-    rmSync(join(dir, 'keys'), { recursive: true })
-    const r = await starts(dir, { resetIdentity: true })
-    expect(r.key).toMatch(/^-----BEGIN PUBLIC KEY-----/)
-    expect(r.key === publicKey).toBe(false)
-    expect(r.products.map((p) => p.name)).toEqual(['Damage Test App'])
-    // The next plain start keeps the new identity.
-    expect((await starts(dir)).key).toBe(r.key)
-  })
+    it('--reset-identity replaces a garbage key and keeps the old file beside it', async () => {
+      const dir = copyOfInstallation()
+      writeFileSync(join(dir, 'keys', 'rsa-private.pem'), 'garbage')
+      const r = await starts(dir, { resetIdentity: true })
+      expect(r.key).toMatch(/^-----BEGIN PUBLIC KEY-----/)
+      const kept = (await import('node:fs'))
+        .readdirSync(join(dir, 'keys'))
+        .filter((n) => n.includes('.replaced-'))
+      expect(kept).toHaveLength(1)
+      expect(readFileSync(join(dir, 'keys', kept[0]), 'utf8')).toBe('garbage')
+    })
+  },
+)
 
-  it('--reset-identity replaces a garbage key and keeps the old file beside it', async () => {
-    const dir = copyOfInstallation()
-    writeFileSync(join(dir, 'keys', 'rsa-private.pem'), 'garbage')
-    const r = await starts(dir, { resetIdentity: true })
-    expect(r.key).toMatch(/^-----BEGIN PUBLIC KEY-----/)
-    const kept = (await import('node:fs'))
-      .readdirSync(join(dir, 'keys'))
-      .filter((n) => n.includes('.replaced-'))
-    expect(kept).toHaveLength(1)
-    expect(readFileSync(join(dir, 'keys', kept[0]), 'utf8')).toBe('garbage')
-  })
-})
-
-describe('file modes: the data folder is owner-only', () => {
+describe.skipIf(onPostgres)('file modes: the data folder is owner-only', () => {
   it('tightens a pre-existing 0755 folder to 0700 and makes database, WAL, SHM, keys, master.key and backups 0600', async () => {
     const dir = copyOfInstallation()
     chmodSync(dir, 0o755)
@@ -172,25 +178,28 @@ describe('file modes: the data folder is owner-only', () => {
   })
 })
 
-describe('system.integrityCheck: the full check on demand from the console', () => {
-  it('answers ok with SQLite’s own verdict for a healthy database, and records the check', async () => {
-    const { loginConsole } = await import('../helpers/server')
-    const token = 'integrity-setup-token-1234'
-    const s = await startTestServer({ console: { setupToken: token } })
-    try {
-      const rpc = await loginConsole(s, token)
-      const r = await rpc('system.integrityCheck', {})
-      expect(r.status).toBe(200)
-      expect(r.body.data).toMatchObject({ ok: true, messages: ['ok'] })
-      const events = await s.runtime.services.events.recent({ kind: 'console' }, 5)
-      expect(events.map((e) => e.type)).toContain('system.integrity_check')
-    } finally {
-      await s.stop()
-    }
-  })
-})
+describe.skipIf(onPostgres)(
+  'system.integrityCheck: the full check on demand from the console',
+  () => {
+    it('answers ok with SQLite’s own verdict for a healthy database, and records the check', async () => {
+      const { loginConsole } = await import('../helpers/server')
+      const token = 'integrity-setup-token-1234'
+      const s = await startTestServer({ console: { setupToken: token } })
+      try {
+        const rpc = await loginConsole(s, token)
+        const r = await rpc('system.integrityCheck', {})
+        expect(r.status).toBe(200)
+        expect(r.body.data).toMatchObject({ ok: true, messages: ['ok'] })
+        const events = await s.runtime.services.events.recent({ kind: 'console' }, 5)
+        expect(events.map((e) => e.type)).toContain('system.integrity_check')
+      } finally {
+        await s.stop()
+      }
+    })
+  },
+)
 
-describe('shutdown never prints a stack trace', () => {
+describe.skipIf(onPostgres)('shutdown never prints a stack trace', () => {
   it('a SIGTERM with the database broken underneath closes with one line and exit code 1', async () => {
     const { shutdown } = await import('../../src/main/runtime')
     const dir = copyOfInstallation()

@@ -3,6 +3,8 @@ import { startTestServer, type TestServer } from '../helpers/server'
 import { PASSWORD, firstAdmin } from '../helpers/mgmt'
 import { createKey } from '../helpers/apikeys'
 import { WireClient, seed } from '../helpers/licensecm-client'
+import { sql } from 'kysely'
+import { dbOf, failEventInserts, jsonText } from '../helpers/db'
 
 /**
  * Issue 12.1: deep JSON is refused as a 400 in each protocol's shape (never a 500), free-form
@@ -221,27 +223,26 @@ describe('free-form fields are bounded at their schema (32 levels, 16 KiB), nami
       error_code: 'VALIDATION_ERROR',
       message: 'client_data: must not nest objects or arrays more than 32 levels deep',
     })
-    const rows = srv.runtime.store.sqlite
-      .prepare('SELECT COUNT(*) AS n FROM machines WHERE license_id = ?')
-      .get(license.id) as { n: number }
-    expect(rows.n).toBe(0)
+    const rows = await dbOf(srv.runtime.store).one<{ n: number }>`
+      SELECT COUNT(*) AS n FROM machines WHERE license_id = ${license.id}`
+    expect(rows!.n).toBe(0)
   })
 })
 
 describe('an activation’s answer, rows and event are committed together or not at all', () => {
-  const count = (table: string, licenseId: string) =>
-    (
-      srv.runtime.store.sqlite
-        .prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE license_id = ?`)
-        .get(licenseId) as { n: number }
-    ).n
+  const count = async (table: 'machines' | 'sessions', licenseId: string) =>
+    (await dbOf(srv.runtime.store).one<{ n: number }>`
+      SELECT COUNT(*) AS n FROM ${sql.table(table)} WHERE license_id = ${licenseId}`)!.n
 
   it('a failure after the machine and session writes leaves no rows, and the client gets a LicenseCM error', async () => {
     const { product, license, key } = await seed(srv)
     // Forced: the activation's event cannot be written (after its machine and session rows).
-    srv.runtime.store.sqlite.exec(`CREATE TRIGGER refuse_activation_event BEFORE INSERT ON events
-      WHEN NEW.type = 'license_activation' AND NEW.license_id = '${license.id}'
-      BEGIN SELECT RAISE(ABORT, 'forced failure'); END`)
+    const restore = await failEventInserts(
+      srv.runtime.store,
+      'refuse_activation_event',
+      { type: 'license_activation', license_id: license.id },
+      'forced failure',
+    )
     try {
       const r = await srv.json('/api/client/activate', {
         body: { license_key: key, product_id: product.id, hwid: 'h-fail' },
@@ -253,26 +254,23 @@ describe('an activation’s answer, rows and event are committed together or not
         error_code: 'INTERNAL_ERROR',
       })
       expect({
-        machines: count('machines', license.id),
-        sessions: count('sessions', license.id),
+        machines: await count('machines', license.id),
+        sessions: await count('sessions', license.id),
       }).toEqual({ machines: 0, sessions: 0 })
     } finally {
-      srv.runtime.store.sqlite.exec('DROP TRIGGER refuse_activation_event')
+      await restore()
     }
     // Once the fault is gone the same activation succeeds, with all three.
     const ok = await srv.json('/api/client/activate', {
       body: { license_key: key, product_id: product.id, hwid: 'h-fail' },
     })
     expect(ok.status).toBe(200)
-    const session = srv.runtime.store.sqlite
-      .prepare('SELECT id, machine_id FROM sessions WHERE license_id = ?')
-      .get(license.id) as { id: string; machine_id: string }
-    const event = srv.runtime.store.sqlite
-      .prepare(
-        `SELECT machine_id, json_extract(details, '$.session_id') AS session_id FROM events
-          WHERE license_id = ? AND type = 'license_activation'`,
-      )
-      .all(license.id)
+    const db = dbOf(srv.runtime.store)
+    const session = (await db.one<{ id: string; machine_id: string }>`
+      SELECT id, machine_id FROM sessions WHERE license_id = ${license.id}`)!
+    const event = await db.all`SELECT machine_id,
+        ${jsonText(srv.runtime.store, 'details', 'session_id')} AS session_id FROM events
+      WHERE license_id = ${license.id} AND type = 'license_activation'`
     expect(event).toEqual([{ machine_id: session.machine_id, session_id: session.id }])
   })
 })

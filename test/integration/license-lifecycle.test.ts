@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CONSOLE } from '../../src/main/services/context'
 import { loginConsole, startTestServer, type ConsoleRpc, type TestServer } from '../helpers/server'
 import { v0, vendor } from './sellrealm-helpers'
+import { dbOf, failEventInserts } from '../helpers/db'
 
 /**
  * One license lifecycle (issue 11 item 4): each transition, from every surface that offers it,
@@ -48,7 +49,7 @@ interface Fresh {
   orderId: string | null
 }
 
-const sql = () => s.runtime.store.sqlite
+const db = () => dbOf(s.runtime.store)
 
 /** A license with machine hw-A and a live session; from a paid order when `viaOrder`. */
 async function fresh(viaOrder = false): Promise<Fresh> {
@@ -84,18 +85,14 @@ const heartbeat = (l: Fresh) =>
   })
 
 /** What a user can observe of the license after a transition. */
-function observe(l: Fresh, sinceEvent: number) {
-  const lic = sql().prepare('SELECT status FROM licenses WHERE id = ?').get(l.id) as
-    { status: string } | undefined
-  const sessions = sql()
-    .prepare('SELECT revoked_at FROM sessions WHERE license_id = ?')
-    .all(l.id) as { revoked_at: string | null }[]
-  const machines = sql()
-    .prepare('SELECT hwid FROM machines WHERE license_id = ? ORDER BY hwid')
-    .all(l.id) as { hwid: string }[]
-  const events = sql()
-    .prepare('SELECT type, details FROM events WHERE license_id = ? AND id > ? ORDER BY id')
-    .all(l.id, sinceEvent) as { type: string; details: string }[]
+async function observe(l: Fresh, sinceEvent: number) {
+  const lic = await db().one<{ status: string }>`SELECT status FROM licenses WHERE id = ${l.id}`
+  const sessions = await db().all<{ revoked_at: string | null }>`
+    SELECT revoked_at FROM sessions WHERE license_id = ${l.id}`
+  const machines = await db().all<{ hwid: string }>`
+    SELECT hwid FROM machines WHERE license_id = ${l.id} ORDER BY hwid`
+  const events = await db().all<{ type: string; details: string }>`
+    SELECT type, details FROM events WHERE license_id = ${l.id} AND id > ${sinceEvent} ORDER BY id`
   return {
     status: lic?.status ?? 'deleted',
     sessions:
@@ -112,8 +109,8 @@ function observe(l: Fresh, sinceEvent: number) {
   }
 }
 
-const lastEventId = () =>
-  (sql().prepare('SELECT COALESCE(MAX(id), 0) AS n FROM events').get() as { n: number }).n
+const lastEventId = async () =>
+  Number((await db().one<{ n: number }>`SELECT COALESCE(MAX(id), 0) AS n FROM events`)!.n)
 
 type Act = (l: Fresh) => Promise<{ status: number; body: unknown }>
 
@@ -332,12 +329,12 @@ describe('every transition has the same effect from every surface', () => {
       it(`${t.name} via ${surface}`, async () => {
         const l = await fresh(t.viaOrder)
         await t.before?.(l)
-        const mark = lastEventId()
+        const mark = await lastEventId()
         const r = await act(l)
         expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(200)
         // A bulk action reports per key: this one must have gone through.
         if (surface.includes('bulk')) expect(r.body).toMatchObject({ data: { failed: [] } })
-        expect(observe(l, mark)).toEqual({
+        expect(await observe(l, mark)).toEqual({
           status: t.expected.status,
           sessions: t.expected.sessions,
           machines: t.expected.machines,
@@ -354,10 +351,8 @@ describe('every transition has the same effect from every surface', () => {
 
 describe('a transition is one transaction', () => {
   /** Makes every insert of an event of `type` fail, as a full disk would mid-transition. */
-  function failEvents(type: string): () => void {
-    sql().exec(`CREATE TRIGGER fail_${type.replace(/\W/g, '_')} BEFORE INSERT ON events
-      WHEN NEW.type = '${type}' BEGIN SELECT RAISE(ABORT, 'event log unavailable'); END`)
-    return () => sql().exec(`DROP TRIGGER fail_${type.replace(/\W/g, '_')}`)
+  function failEvents(type: string): Promise<() => Promise<void>> {
+    return failEventInserts(s.runtime.store, `fail_${type}`, { type }, 'event log unavailable')
   }
 
   const cases: { name: string; event: string; act: Act }[] = [
@@ -385,14 +380,14 @@ describe('a transition is one transaction', () => {
   for (const c of cases) {
     it(`${c.name}: when its event cannot be written, nothing of it is written`, async () => {
       const l = await fresh()
-      const mark = lastEventId()
-      const restore = failEvents(c.event)
+      const mark = await lastEventId()
+      const restore = await failEvents(c.event)
       try {
         await c.act(l)
       } finally {
-        restore()
+        await restore()
       }
-      expect(observe(l, mark)).toEqual({
+      expect(await observe(l, mark)).toEqual({
         status: 'active',
         sessions: 'live',
         machines: ['hw-A'],
@@ -404,18 +399,18 @@ describe('a transition is one transaction', () => {
 
   it('a refund suspends its keys and returns stock with the order, or not at all', async () => {
     const l = await fresh(true)
-    const mark = lastEventId()
-    const restore = failEvents('license.suspended')
+    const mark = await lastEventId()
+    const restore = await failEvents('license.suspended')
     let r
     try {
       r = await post(`/api/orders/${l.orderId}/refund`)
     } finally {
-      restore()
+      await restore()
     }
     expect(r.status).toBe(500)
     const order = await s.json(`/api/orders/${l.orderId}`, { headers: auth })
     expect(order.body.data.status).toBe('paid')
-    expect(observe(l, mark)).toMatchObject({ status: 'active', sessions: 'live', events: [] })
+    expect(await observe(l, mark)).toMatchObject({ status: 'active', sessions: 'live', events: [] })
   })
 })
 
@@ -433,7 +428,7 @@ describe('refusals the lifecycle decides once', () => {
     expect(viaRest.body).toMatchObject({ error_code: 'LICENSE_BANNED' })
     const again = await rpc('licenses.ban', { id: l.id, reason: 'again' })
     expect(again.body).toMatchObject({ ok: false, error: { code: 'LICENSE_BANNED' } })
-    expect(observe(l, 0).status).toBe('banned')
+    expect((await observe(l, 0)).status).toBe('banned')
   })
 
   it("another account's key is not found by the new REST routes, keeps its session", async () => {
@@ -449,6 +444,10 @@ describe('refusals the lifecycle decides once', () => {
       expect(r.status).toBe(404)
       expect(r.body).toMatchObject({ success: false, error_code: 'LICENSE_NOT_FOUND' })
     }
-    expect(observe(l, 0)).toMatchObject({ status: 'active', sessions: 'live', machines: ['hw-A'] })
+    expect(await observe(l, 0)).toMatchObject({
+      status: 'active',
+      sessions: 'live',
+      machines: ['hw-A'],
+    })
   })
 })

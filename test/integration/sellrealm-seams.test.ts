@@ -3,6 +3,7 @@ import { startTestServer, type TestServer } from '../helpers/server'
 import { vendor, v0 } from './sellrealm-helpers'
 import { mapSellRealmError } from '../../src/main/http/protocols/sellrealm/errors'
 import { DomainError } from '../../src/shared/errors'
+import { dbOf } from '../helpers/db'
 
 /**
  * SellRealm over the services' seams: the adapter reads the services' clock (a fixed clock is
@@ -68,9 +69,8 @@ describe('SellRealm v0 on the services seams', () => {
       status: 403,
       body: { status: 'error', message: 'Invalid nonce' },
     })
-    const rows = s.runtime.store.sqlite
-      .prepare("SELECT details FROM events WHERE type = 'replay_attack'")
-      .all() as { details: string }[]
+    const rows = await dbOf(s.runtime.store).all<{ details: string }>`
+      SELECT details FROM events WHERE type = 'replay_attack'`
     expect(rows.map((r) => JSON.parse(r.details))).toEqual([
       { kind: 'nonce', protocol: 'sellrealm', reason: 'nonce_replayed' },
     ])

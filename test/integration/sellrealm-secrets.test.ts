@@ -117,8 +117,12 @@ describe('account secrets, encrypted parameters and variables over HTTP', () => 
     })
     expect(banned.status).toBe(200)
     expect(
-      (await s.runtime.services.licenses.list(v.actor, listLicensesSchema.parse({ q: l.license_key }))).items[0]
-        .status_reason,
+      (
+        await s.runtime.services.licenses.list(
+          v.actor,
+          listLicensesSchema.parse({ q: l.license_key }),
+        )
+      ).items[0].status_reason,
     ).toBe('fraud')
   })
 

@@ -3,6 +3,7 @@ import { startTestServer, type TestServer } from '../helpers/server'
 import { vendor, v0 } from './sellrealm-helpers'
 import { CONSOLE } from '../../src/main/services/context'
 import { listLicensesSchema } from '@shared/schemas'
+import { dbOf } from '../helpers/db'
 
 /**
  * SellRealm License API v0 over real HTTP: every operation, form-encoded and JSON, and every
@@ -118,7 +119,9 @@ describe('SellRealm License API v0', () => {
 
   it('returns string, boolean and file variables, license ones overriding the product ones', async () => {
     const key = await newKey()
-    const lic = (await s.runtime.services.licenses.list(actor, listLicensesSchema.parse({ q: key }))).items[0]
+    const lic = (
+      await s.runtime.services.licenses.list(actor, listLicensesSchema.parse({ q: key }))
+    ).items[0]
     const post = (path: string, body: unknown) => s.json(path, { body, headers: auth })
     expect(
       (
@@ -256,9 +259,8 @@ describe('SellRealm License API v0', () => {
     const old = [...seen][10]
     const replay = await check(old)
     expect(replay).toEqual({ status: 403, body: { status: 'error', message: 'Invalid nonce' } })
-    const events = s.runtime.store.sqlite
-      .prepare("SELECT details FROM events WHERE type = 'replay_attack'")
-      .all() as { details: string }[]
+    const events = await dbOf(s.runtime.store).all<{ details: string }>`
+      SELECT details FROM events WHERE type = 'replay_attack'`
     expect(events.some((e) => JSON.parse(e.details).kind === 'nonce')).toBe(true)
     // The replay did not consume the current nonce: the rightful client carries on.
     expect((await check(nonce)).status).toBe(200)
@@ -267,11 +269,8 @@ describe('SellRealm License API v0', () => {
   it('answers "Session has expired" once a session is past its expiry, and "Invalid session" for an unknown one', async () => {
     const key = await newKey()
     const l = await login(key, 'HWID-E')
-    s.runtime.store.sqlite
-      .prepare(
-        "UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z' WHERE revoked_at IS NULL AND hwid = 'HWID-E'",
-      )
-      .run()
+    await dbOf(s.runtime.store).run`UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'
+      WHERE revoked_at IS NULL AND hwid = 'HWID-E'`
     const r = await v0(s, {
       type: 'check_session',
       session_id: l.body.session_id,
@@ -364,9 +363,8 @@ describe('SellRealm License API v0', () => {
       auth_secret: secret,
     })
     expect(r.body).toEqual({ status: 'success', message: 'Action logged successfully' })
-    const row = s.runtime.store.sqlite
-      .prepare("SELECT details FROM events WHERE type = 'custom_action' ORDER BY id DESC")
-      .get() as { details: string }
+    const row = (await dbOf(s.runtime.store).one<{ details: string }>`
+      SELECT details FROM events WHERE type = 'custom_action' ORDER BY id DESC`)!
     expect(JSON.parse(row.details)).toMatchObject({
       action_type: 'export',
       action_details: 'csv, 30 rows',
@@ -404,11 +402,12 @@ describe('SellRealm License API v0', () => {
     })
     expect(cm.status).toBe(403)
     expect(cm.body.error_code).toBe('LICENSE_BANNED')
-    const lic = (await s.runtime.services.licenses.list(actor, listLicensesSchema.parse({ q: key }))).items[0]
+    const lic = (
+      await s.runtime.services.licenses.list(actor, listLicensesSchema.parse({ q: key }))
+    ).items[0]
     expect(lic).toMatchObject({ status: 'banned', status_reason: 'chargeback' })
-    const live = s.runtime.store.sqlite
-      .prepare('SELECT COUNT(*) AS n FROM sessions WHERE license_id = ? AND revoked_at IS NULL')
-      .get(lic.id) as { n: number }
+    const live = (await dbOf(s.runtime.store).one<{ n: number }>`
+      SELECT COUNT(*) AS n FROM sessions WHERE license_id = ${lic.id} AND revoked_at IS NULL`)!
     expect(live.n).toBe(0)
   })
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loginConsole, startTestServer, type ConsoleRpc, type TestServer } from '../helpers/server'
+import { dbOf } from '../helpers/db'
 
 /** The console's store, variables and secrets channels, over the headless console's HTTP RPC. */
 describe('console channels: store, variables, SellRealm secrets', () => {
@@ -30,9 +31,8 @@ describe('console channels: store, variables, SellRealm secrets', () => {
     })
     const paid = await rpc('store.orders.setStatus', { id: o.body.data.id, status: 'paid' })
     expect(paid.body.data.keys).toHaveLength(2)
-    const created = s.runtime.store.sqlite
-      .prepare("SELECT COUNT(*) AS n FROM events WHERE type = 'license.created' AND details LIKE ?")
-      .get(`%${o.body.data.id}%`) as { n: number }
+    const created = (await dbOf(s.runtime.store).one<{ n: number }>`SELECT COUNT(*) AS n
+      FROM events WHERE type = 'license.created' AND details LIKE ${`%${o.body.data.id}%`}`)!
     expect(created.n).toBe(2)
     expect((await rpc('products.get', { id: p.id })).body.data.stock).toBe(8)
     const refunded = await rpc('store.orders.refund', { id: o.body.data.id })
@@ -41,9 +41,8 @@ describe('console channels: store, variables, SellRealm secrets', () => {
       'suspended',
     ])
     // Each suspended key gets a license.suspended event (webhooks, the key's timeline).
-    const suspendedEvents = s.runtime.store.sqlite
-      .prepare("SELECT license_id FROM events WHERE type = 'license.suspended'")
-      .all() as { license_id: string }[]
+    const suspendedEvents = await dbOf(s.runtime.store).all<{ license_id: string }>`
+      SELECT license_id FROM events WHERE type = 'license.suspended'`
     expect(suspendedEvents.map((e) => e.license_id).sort()).toEqual(
       refunded.body.data.keys.map((k: { id: string }) => k.id).sort(),
     )

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../helpers/server'
 import { vendor } from './sellrealm-helpers'
+import { dbOf } from '../helpers/db'
 
 /** Store API v1: products, keys, orders (exactly-once key issue, idempotency), customers, analytics. */
 describe('SellRealm Store API v1', () => {
@@ -162,11 +163,8 @@ describe('SellRealm Store API v1', () => {
       ),
     )
     expect(results.every((r) => r.status === 200)).toBe(true)
-    const row = s.runtime.store.sqlite
-      .prepare(
-        'SELECT COUNT(*) AS n FROM licenses l JOIN orders o ON o.id = l.order_id WHERE o.num = ?',
-      )
-      .get(id) as { n: number }
+    const row = (await dbOf(s.runtime.store).one<{ n: number }>`SELECT COUNT(*) AS n
+      FROM licenses l JOIN orders o ON o.id = l.order_id WHERE o.num = ${id}`)!
     expect(row.n).toBe(3)
   })
 

@@ -4,6 +4,7 @@ import { CONSOLE } from '../../src/main/services/context'
 import { RETRY_BASE_MS } from '../../src/main/services/webhooks/backoff'
 import { ManualClock, freePort, startClocked, startReceiver, until } from '../helpers/webhooks'
 import { blockHwidSchema } from '@shared/channels/security'
+import { dbOf } from '../helpers/db'
 
 const SECRET = 'whsec_test_secret_0123456789'
 type Clocked = Awaited<ReturnType<typeof startClocked>>
@@ -24,15 +25,13 @@ async function register(k: Clocked): Promise<string> {
 }
 
 const deliveriesOf = (k: Clocked, webhookId: string) =>
-  k.runtime.store.sqlite
-    .prepare('SELECT * FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at')
-    .all(webhookId) as {
+  dbOf(k.runtime.store).all<{
     id: string
     status: string
     attempts: number
     next_attempt_at: string | null
     last_error: string | null
-  }[]
+  }>`SELECT * FROM webhook_deliveries WHERE webhook_id = ${webhookId} ORDER BY created_at`
 
 describe('webhooks over real HTTP', () => {
   let k: Clocked
@@ -293,7 +292,7 @@ describe('retries and restarts', () => {
     const product = await k.s.products.create(CONSOLE, { name: 'Down' })
     await k.s.licenses.create(CONSOLE, { product_id: product.id })
     await k.s.webhooks.kick()
-    const [d1] = deliveriesOf(k, hook.id)
+    const [d1] = await deliveriesOf(k, hook.id)
     expect(d1).toMatchObject({ status: 'pending', attempts: 1 })
     expect(d1.last_error).toContain('ECONNREFUSED')
     const wait = Date.parse(d1.next_attempt_at!) - clock.t
@@ -309,7 +308,7 @@ describe('retries and restarts', () => {
     await k.s.webhooks.kick()
     expect(rx.received).toHaveLength(1)
     expect(rx.received[0].signatureValid).toBe(true)
-    expect(deliveriesOf(k, hook.id)[0]).toMatchObject({ status: 'delivered', attempts: 2 })
+    expect((await deliveriesOf(k, hook.id))[0]).toMatchObject({ status: 'delivered', attempts: 2 })
   })
 
   it('a restart in the middle of the retry schedule still delivers exactly once', async () => {
@@ -326,13 +325,13 @@ describe('retries and restarts', () => {
     await a.s.webhooks.kick()
     clock.advance(60_000)
     await a.s.webhooks.kick()
-    expect(deliveriesOf(a, hook.id)).toMatchObject([{ status: 'pending', attempts: 2 }])
+    expect(await deliveriesOf(a, hook.id)).toMatchObject([{ status: 'pending', attempts: 2 }])
     await a.runtime.close()
 
     const rx = await startReceiver(SECRET, port)
     cleanup.push(rx.close)
     clock.advance(3_600_000)
-    const b = await startClocked(clock, a.dataDir)
+    const b = await startClocked(clock, a.dataDir, a.database)
     cleanup.push(async () => {
       await b.runtime.close()
       rmSync(b.dataDir, { recursive: true, force: true })
@@ -343,7 +342,7 @@ describe('retries and restarts', () => {
     await b.s.webhooks.kick()
     expect(rx.received).toHaveLength(1)
     expect(rx.received[0].signatureValid).toBe(true)
-    expect(deliveriesOf(b, hook.id)).toMatchObject([{ status: 'delivered', attempts: 3 }])
+    expect(await deliveriesOf(b, hook.id)).toMatchObject([{ status: 'delivered', attempts: 3 }])
   })
 
   it('a license reaching expires_at produces one license.expired and one notification, across restarts', async () => {
@@ -366,7 +365,7 @@ describe('retries and restarts', () => {
     await a.runtime.close()
 
     clock.advance(86_400_000)
-    const b = await startClocked(clock, a.dataDir)
+    const b = await startClocked(clock, a.dataDir, a.database)
     cleanup.push(async () => {
       await b.runtime.close()
       rmSync(b.dataDir, { recursive: true, force: true })
@@ -378,13 +377,12 @@ describe('retries and restarts', () => {
       event: 'license.expired',
       data: { license_id: lic.id },
     })
-    const events = b.runtime.store.sqlite
-      .prepare(`SELECT count(*) AS n FROM events WHERE type = 'license.expired' AND license_id = ?`)
-      .get(lic.id) as { n: number }
-    expect(events.n).toBe(1)
-    const notes = b.runtime.store.sqlite
-      .prepare(`SELECT count(*) AS n FROM notifications WHERE type = 'license_expired'`)
-      .get() as { n: number }
-    expect(notes.n).toBe(1)
+    const db = dbOf(b.runtime.store)
+    const events = await db.one<{ n: number }>`SELECT count(*) AS n FROM events
+      WHERE type = 'license.expired' AND license_id = ${lic.id}`
+    expect(events!.n).toBe(1)
+    const notes = await db.one<{ n: number }>`SELECT count(*) AS n FROM notifications
+      WHERE type = 'license_expired'`
+    expect(notes!.n).toBe(1)
   })
 })

@@ -1,6 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
-import { loginConsoleAs, startTestServer, type ConsoleRpc, type TestServer } from '../helpers/server'
+import {
+  loginConsoleAs,
+  startTestServer,
+  type ConsoleRpc,
+  type TestServer,
+} from '../helpers/server'
 import { vendor, v0 } from './sellrealm-helpers'
 import { dispatch } from '../../src/main/rpc/dispatch'
 import type { Handlers } from '../../src/main/rpc/handlers'
@@ -62,7 +67,12 @@ describe('a ZodError thrown by a service answers 400 on every surface', () => {
       name: 'SellRealm License API v0 (get_hwid)',
       stub: () => vi.spyOn(services().sellrealm, 'getHwid').mockImplementation(throwZod),
       call: () =>
-        v0(s, { type: 'get_hwid', key: 'KEY-1', auth_secret: v.authSecret, product_id: productNum }),
+        v0(s, {
+          type: 'get_hwid',
+          key: 'KEY-1',
+          auth_secret: v.authSecret,
+          product_id: productNum,
+        }),
       body: { status: 'error', message: `Invalid request parameters: ${ZOD_MESSAGE}` },
     },
     {

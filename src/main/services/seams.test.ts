@@ -39,9 +39,7 @@ const STORED_DATA_READS = [
 
 describe('service seams', () => {
   it('no service branches on a wire protocol name', () => {
-    expect(find(/protocol\s*[!=]==?\s*['"](?:licensecm|sellrealm|devpayr|hirez)['"]/gi)).toEqual(
-      [],
-    )
+    expect(find(/protocol\s*[!=]==?\s*['"](?:licensecm|sellrealm|devpayr|hirez)['"]/gi)).toEqual([])
   })
 
   it('no service parses its input with a schema again (only stored data is read with one)', () => {

@@ -99,4 +99,52 @@ export function notificationInsertOrder(): RawBuilder<unknown> {
 
 // -- search (pg_trgm / FTS5), migrations --
 
+/**
+ * The license search box's terms, OR-ed by the caller: customer email substring, key prefix
+ * (when `text` can be part of a key) and metadata/notes substring. Each runs on its own index
+ * and SQLite unions them, so a million licenses are never scanned. `like` is `%text%`, escaped.
+ */
+export function licenseSearchTerms(text: string, like: string): RawBuilder<boolean>[] {
+  const upper = text.toUpperCase()
+  const terms = [
+    // A substring LIKE reads every customer; reading the email index instead of the table
+    // reads a third of the pages (~9 -> ~5.5 ms per pass at 100,000 customers, measured with
+    // `npm run bench`; the page and the count each make one pass).
+    sql<boolean>`licenses.customer_id IN (SELECT id FROM customers INDEXED BY customers_email
+      WHERE email LIKE ${like} ESCAPE '\\')`,
+  ]
+  if (KEY_CHARS.test(upper) && upper.length >= 4) {
+    // GLOB is case-sensitive, so SQLite can walk the unique key index.
+    terms.push(sql<boolean>`licenses.key GLOB ${upper.replace(/[*?[\]]/g, '') + '*'}`)
+  }
+  // The trigram full-text index licenses_fts (substring, any case) needs 3 characters.
+  terms.push(
+    text.length >= 3
+      ? sql<boolean>`licenses.num IN (SELECT rowid FROM licenses_fts WHERE licenses_fts MATCH ${`"${text.replace(/"/g, '""')}"`})`
+      : sql<boolean>`(licenses.metadata LIKE ${like} ESCAPE '\\' OR licenses.notes LIKE ${like} ESCAPE '\\')`,
+  )
+  return terms
+}
+
+/**
+ * Writes new licenses' rows of the FTS5 index licenses_fts, which no insert trigger feeds
+ * (migration 0003): the one insert path calls it with the rows it inserted, set-based. Rows with
+ * metadata '{}' and notes '' are left out (they could never match).
+ */
+export async function indexLicensesForSearch(
+  ex: Executor,
+  rows: { num: number; metadata: string; notes: string }[],
+): Promise<void> {
+  const indexed = rows.filter((r) => r.metadata !== '{}' || r.notes !== '')
+  for (let i = 0; i < indexed.length; i += 100) {
+    const chunk = indexed.slice(i, i + 100).map((r) => sql`(${r.num}, ${r.metadata}, ${r.notes})`)
+    await sql`INSERT INTO licenses_fts (rowid, metadata, notes) VALUES ${sql.join(chunk)}`.execute(
+      ex,
+    )
+  }
+}
+
+/** Characters a license key is made of: a search of only these may be a key prefix. */
+const KEY_CHARS = /^[A-Z0-9-]+$/
+
 // -- shared state (console sessions, counters, change versions) --

@@ -21,9 +21,21 @@ async function upSqlite(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('challenges').ifExists().execute()
 }
 
-export const sqlite: Migration = { up: upSqlite }
-export const postgres: Migration = {
-  up: async () => {
-    throw new Error('PostgreSQL body pending')
-  },
+/**
+ * The same on PostgreSQL: `until` is the expiry in epoch milliseconds (bigint), `digest` the
+ * value's hash (bytea). A heap table with the (until, digest) primary key: inserts of one moment
+ * land at the right edge of the key's B-tree, and expired values are one range delete on it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations must not depend on the current schema type
+async function upPostgres(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('replay_guard').ifExists().execute()
+  await sql`CREATE TABLE replay_guard (
+    until bigint NOT NULL,
+    digest bytea NOT NULL,
+    PRIMARY KEY (until, digest)
+  )`.execute(db)
+  await db.schema.dropTable('challenges').ifExists().execute()
 }
+
+export const sqlite: Migration = { up: upSqlite }
+export const postgres: Migration = { up: upPostgres }

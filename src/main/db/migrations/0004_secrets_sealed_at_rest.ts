@@ -17,12 +17,32 @@ async function upSqlite(db: Kysely<any>): Promise<void> {
     await sql<{ name: string; file: string }>`PRAGMA database_list`.execute(db)
   ).rows.find((r) => r.name === 'main')?.file
   let master: Buffer | null = null
-  const key = () => {
+  await sealSecrets(db, () => {
     if (master) return master
     // An in-memory database (tests) has no folder and nothing to seal yet.
     if (!file) throw new Error('secrets to seal but the database has no data folder for master.key')
     return (master = loadMasterKey(dirname(file)))
-  }
+  })
+}
+
+/**
+ * On PostgreSQL the same pass finds nothing to seal: PostgreSQL support arrived with this
+ * migration, and every secret written since is sealed by the services. The migration has no
+ * data folder to take master.key from, so a clear secret (written by hand) stops it with the
+ * reason instead of staying in clear.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations must not depend on the current schema type
+async function upPostgres(db: Kysely<any>): Promise<void> {
+  await sealSecrets(db, () => {
+    throw new Error(
+      'a secret in clear in the PostgreSQL database: seal it with the master key first',
+    )
+  })
+}
+
+/** Seals every secret still in clear with `key()` (called only when there is one to seal). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations must not depend on the current schema type
+async function sealSecrets(db: Kysely<any>, key: () => Buffer): Promise<void> {
   const sealed = (v: string, aad: string) => (isSealed(v) ? v : seal(key(), v, aad))
 
   const products = await sql<{
@@ -78,8 +98,4 @@ async function upSqlite(db: Kysely<any>): Promise<void> {
 }
 
 export const sqlite: Migration = { up: upSqlite }
-export const postgres: Migration = {
-  up: async () => {
-    throw new Error('PostgreSQL body pending')
-  },
-}
+export const postgres: Migration = { up: upPostgres }

@@ -1,6 +1,8 @@
 import type { Db } from '../connection'
 import type { BlacklistTable } from '../schema'
 import type { Selectable, Insertable } from 'kysely'
+import { sql } from 'kysely'
+import { dialectSql } from '../dialects'
 
 export type BlacklistRow = Selectable<BlacklistTable>
 export type NewBlacklistRow = Insertable<BlacklistTable>
@@ -27,7 +29,10 @@ export async function listBlacklist(
   if (f.type) q = q.where('type', '=', f.type)
   if (f.severity) q = q.where('severity', '=', f.severity)
   if (f.source) q = q.where('source', '=', f.source)
-  if (f.q) q = q.where('value', 'like', `%${f.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`)
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`
+    q = q.where(dialectSql(db).ilike(sql.ref('value'), like))
+  }
   if (f.isActive === true) {
     q = q
       .where('is_active', '=', 1)

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../connection'
 import { ownerCondition, type OwnerScope } from './store'
+import { dialectSql } from '../dialects'
 
 /** The customer with this email for this owner, created on first sight. */
 export async function findOrCreateCustomer(
@@ -76,12 +77,15 @@ export async function listCustomers(
 ): Promise<{ rows: CustomerRow[]; total: number }> {
   let base = db.selectFrom('customers').where(ownerCondition(scope, 'customers.owner_id'))
   if (q?.trim()) {
+    const { ilike } = dialectSql(db)
     const like = `%${q
       .trim()
       .toLowerCase()
       .replace(/[\\%_]/g, (c) => '\\' + c)}%`
     base = base.where(
-      sql<boolean>`(customers.email LIKE ${like} ESCAPE '\\' OR lower(customers.name) LIKE ${like} ESCAPE '\\')`,
+      // Any case on both dialects (PostgreSQL's LIKE is case-sensitive).
+      (eb) =>
+        eb.or([ilike(sql.ref('customers.email'), like), ilike(sql.ref('customers.name'), like)]),
     )
   }
   const ids = base.select('customers.id')

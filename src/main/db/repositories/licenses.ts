@@ -1,16 +1,11 @@
-import {
-  sql,
-  type Expression,
-  type ExpressionBuilder,
-  type SelectQueryBuilder,
-  type SqlBool,
-} from 'kysely'
+import { type ExpressionBuilder, type SelectQueryBuilder } from 'kysely'
 import type { Db } from '../connection'
 import type { Database, License, NewLicense } from '../schema'
 import type BetterSqlite3 from 'better-sqlite3'
 import type { ListLicensesQuery } from '@shared/schemas'
 import { escapeLike } from './products'
 import { stmt } from './statements'
+import { dialectSql } from '../dialects'
 
 export type LicenseRow = License & {
   current_uses: number
@@ -176,9 +171,13 @@ function statusFilter(status: string, now: string) {
   }
 }
 
-const KEY_LIKE = /^[A-Z0-9-]+$/
-
-function applyFilters(q: LicQuery, f: ListLicensesQuery, now: string, ownerId?: string): LicQuery {
+function applyFilters(
+  db: Db,
+  q: LicQuery,
+  f: ListLicensesQuery,
+  now: string,
+  ownerId?: string,
+): LicQuery {
   if (ownerId) {
     q = q.where((eb) =>
       eb(
@@ -195,32 +194,10 @@ function applyFilters(q: LicQuery, f: ListLicensesQuery, now: string, ownerId?: 
   if (f.expires_to) q = q.where('licenses.expires_at', '<=', f.expires_to)
   const text = f.q?.trim()
   if (text) {
-    // One search box, three indexed paths OR-ed together (SQLite runs each on its own index
-    // and unions them, so a million rows are never scanned): key prefix on the unique key
-    // index, customer email through licenses_customer, and metadata/notes through the
-    // trigram full-text index licenses_fts (substring match, any case).
-    const upper = text.toUpperCase()
-    const like = `%${escapeLike(text)}%`
-    q = q.where((eb) => {
-      const terms: Expression<SqlBool>[] = [
-        // A substring LIKE reads every customer; reading the email index instead of the table
-        // reads a third of the pages (~9 -> ~5.5 ms per pass at 100,000 customers, measured with
-        // `npm run bench`; the page and the count each make one pass).
-        sql<boolean>`licenses.customer_id IN (SELECT id FROM customers INDEXED BY customers_email
-          WHERE email LIKE ${like} ESCAPE '\\')`,
-      ]
-      if (KEY_LIKE.test(upper) && upper.length >= 4) {
-        // GLOB is case-sensitive, so SQLite can walk the unique key index.
-        terms.push(sql<boolean>`licenses.key GLOB ${upper.replace(/[*?[\]]/g, '') + '*'}`)
-      }
-      const phrase = `"${text.replace(/"/g, '""')}"`
-      terms.push(
-        text.length >= 3
-          ? sql<boolean>`licenses.num IN (SELECT rowid FROM licenses_fts WHERE licenses_fts MATCH ${phrase})`
-          : sql<boolean>`(licenses.metadata LIKE ${like} ESCAPE '\\' OR licenses.notes LIKE ${like} ESCAPE '\\')`,
-      )
-      return eb.or(terms)
-    })
+    // One search box, three indexed paths OR-ed together: key prefix, customer email,
+    // metadata/notes substring (the SQL of each dialect is in db/dialects, search section).
+    const terms = dialectSql(db).licenseSearchTerms(text, `%${escapeLike(text)}%`)
+    q = q.where((eb) => eb.or(terms))
   }
   return q
 }
@@ -231,7 +208,7 @@ export async function listLicenses(
   now: string,
   ownerId?: string,
 ): Promise<{ rows: LicenseRow[]; total: number }> {
-  const base = applyFilters(db.selectFrom('licenses'), f, now, ownerId)
+  const base = applyFilters(db, db.selectFrom('licenses'), f, now, ownerId)
   const sortCol = `licenses.${f.sort}` as const
   // Two steps: pick the page's rowids first, then compute the derived columns (machine count,
   // first HWID, customer, product) for those rows only. In one query SQLite would evaluate

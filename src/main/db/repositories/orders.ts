@@ -5,6 +5,7 @@ import type { Db } from '../connection'
 import type { OrdersTable } from '../schema'
 import { stmt } from './statements'
 import { ownerCondition, usedFlag, type OwnerScope } from './store'
+import { dialectSql } from '../dialects'
 
 export type OrderStatus = OrdersTable['status']
 
@@ -84,7 +85,7 @@ export async function listOrders(
     q = q.where((eb) =>
       eb.or([
         eb('orders.customer_id', '=', f.customer!),
-        sql<boolean>`customers.email LIKE ${like} ESCAPE '\\'`,
+        dialectSql(db).ilike(sql.ref('customers.email'), like),
       ]),
     )
   }

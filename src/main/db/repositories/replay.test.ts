@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openStore, type Store } from '../connection'
+import type { Store } from '../connection'
+import { openTestStore } from '../../../../test/helpers/store'
 import { purgeReplayGuard, rememberOnce } from './replay'
 
 describe('replay guard', () => {
   let store: Store
   beforeEach(async () => {
-    store = await openStore(':memory:')
+    store = await openTestStore()
   })
   afterEach(() => store.close())
 

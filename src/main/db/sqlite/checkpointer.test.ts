@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openStore } from '../connection'
 import { startCheckpointer } from './checkpointer'
+import { onPostgres } from '../../../../test/helpers/store'
 
 /** Polls `cond` until it holds; gives up (returning false) after a bounded number of tries. */
 async function eventually(cond: () => boolean, tries = 400): Promise<boolean> {
@@ -14,7 +15,8 @@ async function eventually(cond: () => boolean, tries = 400): Promise<boolean> {
   return cond()
 }
 
-describe('WAL checkpoint worker', () => {
+// SQLite's WAL and its checkpointer: nothing of it exists on PostgreSQL (the file stays SQLite).
+describe.skipIf(onPostgres)('WAL checkpoint worker (SQLite only)', () => {
   let dir: string
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'kw-ckpt-'))

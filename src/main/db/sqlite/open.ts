@@ -78,7 +78,11 @@ export async function openSqlite(file: string): Promise<Store> {
     stats: () => {
       const a = group.stats()
       const b = legacy.stats()
-      return { writes: a.writes + b.writes, commits: a.commits + b.commits, retries: a.retries + b.retries }
+      return {
+        writes: a.writes + b.writes,
+        commits: a.commits + b.commits,
+        retries: a.retries + b.retries,
+      }
     },
     checkpointer,
     sqlite,

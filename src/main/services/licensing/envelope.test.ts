@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openStore, type Store } from '../../db/connection'
+import type { Store } from '../../db/connection'
+import { openTestStore } from '../../../../test/helpers/store'
 import { envelopeSignature, sealEnvelope } from '../../crypto/envelope'
 import { createServices, type Services } from '..'
 import { CONSOLE } from '../context'
@@ -29,7 +30,7 @@ describe('envelope service: the body names the envelope product', () => {
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kw-env-'))
-    store = await openStore(join(dir, 'kw.db'))
+    store = await openTestStore(join(dir, 'kw.db'))
     s = createServices({ store, dataDir: dir, clock: () => new Date(NOW) })
     product = await s.products.create(CONSOLE, { name: 'Game' })
   })

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openStore, type Store } from '../../db/connection'
+import type { Store } from '../../db/connection'
+import { openTestStore } from '../../../../test/helpers/store'
 import { createServices, type Services } from '..'
 import { CONSOLE } from '../context'
 import {
@@ -21,7 +22,7 @@ describe('security service over a real store', () => {
   let now = Date.parse('2026-01-10T12:00:00.000Z')
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kw-sec-'))
-    store = await openStore(join(dir, 'kw.db'))
+    store = await openTestStore(join(dir, 'kw.db'))
     now = Date.parse('2026-01-10T12:00:00.000Z')
     s = createServices({ store, dataDir: dir, clock: () => new Date(now) })
   })

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createContext } from '..'
-import { openStore, type Store } from '../../db/connection'
+import type { Store } from '../../db/connection'
+import { openTestStore } from '../../../../test/helpers/store'
+import { dbOf } from '../../../../test/helpers/db'
 import { DEFAULT_SETTINGS, updateSettingsSchema } from '@shared/accounts'
 import { createSettingsService } from '.'
 
@@ -17,7 +19,7 @@ describe('settings service', () => {
 
   async function make() {
     dir = mkdtempSync(join(tmpdir(), 'kw-settings-'))
-    store = await openStore(join(dir, 'keywarden.db'))
+    store = await openTestStore(join(dir, 'keywarden.db'))
     const ctx = createContext({ store, dataDir: dir })
     return { ctx, settings: createSettingsService(ctx) }
   }
@@ -48,11 +50,8 @@ describe('settings service', () => {
 
   it('falls back to the default for a corrupt stored value instead of failing', async () => {
     const { ctx } = await make()
-    store.sqlite
-      .prepare(
-        "insert into settings (key, value, updated_at) values ('setting.registration_open', '{oops', '')",
-      )
-      .run()
+    await dbOf(store)
+      .run`insert into settings (key, value, updated_at) values ('setting.registration_open', '{oops', '')`
     expect((await createSettingsService(ctx).get()).registration_open).toBe(false)
   })
 
