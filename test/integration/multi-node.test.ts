@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startRuntime, type Runtime } from '../../src/main/runtime'
+import { CONSOLE } from '../../src/main/services/context'
+import { startTestServer, type TestServer } from '../helpers/server'
+import { onPostgres } from '../helpers/store'
+import { dbOf } from '../helpers/db'
+import { seed } from '../helpers/licensecm-client'
+import { firstAdmin } from '../helpers/mgmt'
+import { startReceiver, until } from '../helpers/webhooks'
+import { vendor, v0 } from './sellrealm-helpers'
+import { createWebhookSchema } from '@shared/channels/webhooks'
+
+/**
+ * Issue 13.3: two headless nodes on one PostgreSQL database, as behind a load balancer. Node A
+ * is a test server on a fresh database; node B is a second runtime (its own pool, services,
+ * caches and webhook worker) on the same database and the same data folder's keys. Nothing is
+ * shared between them but the database.
+ */
+describe.skipIf(!onPostgres)('two nodes on one PostgreSQL database', () => {
+  let a: TestServer
+  let b: Runtime
+  let urlB: string
+  let admin: { token: string }
+  beforeAll(async () => {
+    a = await startTestServer()
+    admin = await firstAdmin(a)
+    b = await startRuntime({ dataDir: a.dataDir, database: a.database, host: '127.0.0.1', port: 0 })
+    urlB = b.server!.url
+  })
+  afterAll(async () => {
+    await b?.close()
+    await a?.stop()
+  })
+
+  const post = async (base: string, path: string, body: unknown) => {
+    const res = await fetch(base + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    return { status: res.status, body: (await res.json()) as any } // eslint-disable-line @typescript-eslint/no-explicit-any
+  }
+
+  it('100 concurrent activations of one license (max 3 machines), split across both nodes, bind exactly 3', async () => {
+    const { product, license, key } = await seed(a, { max_uses: 3, hwid_locked: true })
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        post(i % 2 === 0 ? a.url : urlB, '/api/client/activate', {
+          license_key: key,
+          product_id: product.id,
+          hwid: `machine-${i}`,
+        }),
+      ),
+    )
+    const ok = answers.filter((r) => r.status === 200)
+    expect(ok).toHaveLength(3)
+    const refused = answers.filter((r) => r.status !== 200)
+    expect(new Set(refused.map((r) => r.body.error_code))).toEqual(new Set(['MAX_USES_EXCEEDED']))
+    const rows = await dbOf(a.runtime.store).all<{ n: number }>`
+      SELECT count(*) AS n FROM machines WHERE license_id = ${license.id}`
+    expect(rows[0].n).toBe(3)
+  })
+
+  it('a SellRealm nonce used on node A is refused on node B', async () => {
+    const acct = await vendor(a, `mn-${randomBytes(3).toString('hex')}@example.com`)
+    const product = await a.runtime.services.products.create(acct.actor, { name: 'Nonce App' })
+    const lic = await a.runtime.services.licenses.create(acct.actor, { product_id: product.id })
+    const login = await v0(a, {
+      type: 'login',
+      key: lic.license_key,
+      auth_secret: acct.authSecret,
+      hwid: 'hw-nonce',
+      product_id: product.num,
+    })
+    expect(login.body.status).toBe('success')
+    const nodeB = { url: urlB } as TestServer
+    const check = (s: TestServer, nonce: string) =>
+      v0(s, {
+        type: 'check_session',
+        session_id: login.body.session_id,
+        nonce,
+        auth_secret: acct.authSecret,
+        product_id: product.num,
+      })
+    const first = await check(a, login.body.nonce)
+    expect(first.body.status).toBe('success')
+    const replayed = await check(nodeB, login.body.nonce)
+    expect(replayed.body.status).not.toBe('success')
+    // The nonce node A rotated to is the one node B accepts.
+    const next = await check(nodeB, first.body.nonce)
+    expect(next.body.status).toBe('success')
+  })
+
+  it('a ban on node A refuses on node B at once', async () => {
+    const { product, key } = await seed(a, { max_uses: 2 })
+    const hwid = 'hw-' + randomBytes(4).toString('hex')
+    const activated = await post(urlB, '/api/client/activate', {
+      license_key: key,
+      product_id: product.id,
+      hwid,
+    })
+    expect(activated.status).toBe(200)
+    const ban = await a.json('/api/security/blacklist', {
+      body: { type: 'hwid', value: hwid, reason: 'shared key', severity: 'critical' },
+      headers: { authorization: `Bearer ${admin.token}` },
+    })
+    expect(ban.status).toBe(201)
+    const refused = await post(urlB, '/api/client/validate', {
+      license_key: key,
+      product_id: product.id,
+      hwid,
+    })
+    expect(refused.status).toBe(403)
+    expect(refused.body).toMatchObject({ error_code: 'BLACKLISTED', security_blocked: true })
+  })
+
+  it('a webhook event is delivered once, with both nodes delivering', async () => {
+    const secret = 'whsec_multi_node_0123456789'
+    const rx = await startReceiver(secret)
+    try {
+      await a.runtime.services.webhooks.create(
+        CONSOLE,
+        createWebhookSchema.parse({ url: rx.url, events: ['license.created'], secret }),
+      )
+      const product = await b.services.products.create(CONSOLE, { name: 'Hooked twice' })
+      const made = []
+      for (let i = 0; i < 10; i++) {
+        made.push(await b.services.licenses.create(CONSOLE, { product_id: product.id }))
+      }
+      // Both nodes' workers look at the outbox at the same moments.
+      for (let i = 0; i < 5; i++) {
+        await Promise.all([a.runtime.services.webhooks.kick(), b.services.webhooks.kick()])
+      }
+      await until(() => rx.received.length >= made.length)
+      // Give a duplicate every chance to arrive.
+      for (let i = 0; i < 3; i++) {
+        await Promise.all([a.runtime.services.webhooks.kick(), b.services.webhooks.kick()])
+      }
+      await new Promise((r) => setTimeout(r, 300))
+      const ids = rx.received.map((r) => r.body.data.license_id)
+      expect(ids.sort()).toEqual(made.map((l) => l.id).sort())
+    } finally {
+      await rx.close()
+    }
+  })
+})
