@@ -4,7 +4,7 @@ import type { dashboardChannels } from '@shared/channels/dashboard'
 import type { systemChannels } from '@shared/channels/system'
 import type { transferChannels } from '@shared/channels/settings-console'
 import { DomainError } from '@shared/errors'
-import { sqliteVersion } from '../../db/repositories/dashboard'
+import { databaseVersion } from '../../db/repositories/dashboard'
 import { VERSION } from '../../version'
 import type { HandlerDeps, HandlersFor } from './types'
 
@@ -43,7 +43,7 @@ export function consoleHandlers({
         node: process.versions.node,
         electron: process.versions.electron ?? null,
         chrome: process.versions.chrome ?? null,
-        sqlite: sqliteVersion(s.ctx.sqlite),
+        sqlite: await databaseVersion(s.ctx.db),
         platform: `${process.platform} ${process.arch}`,
         data_dir: s.ctx.dataDir,
         database_file: file,
