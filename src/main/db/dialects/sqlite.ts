@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely'
+import { CompiledQuery, sql, type RawBuilder } from 'kysely'
 import type { Executor } from '../types'
 
 /*
@@ -53,10 +53,21 @@ export async function indexNewLicenses(
 ): Promise<void> {
   const indexed = rows.filter((r) => r.metadata !== '{}' || r.notes !== '')
   if (indexed.length === 0) return
-  await sql`INSERT INTO licenses_fts (rowid, metadata, notes) VALUES ${sql.join(
-    indexed.map((r) => sql`(${r.num}, ${r.metadata}, ${r.notes})`),
-  )}`.execute(ex)
+  // The text is made once per size: bulk creation writes 100 rows a statement.
+  const n = indexed.length
+  let text = ftsInserts.get(n)
+  if (!text) {
+    text = `INSERT INTO licenses_fts (rowid, metadata, notes) VALUES ${Array<string>(n).fill('(?, ?, ?)').join(', ')}`
+    ftsInserts.set(n, text)
+  }
+  await ex.executeQuery(
+    CompiledQuery.raw(
+      text,
+      indexed.flatMap((r) => [r.num, r.metadata, r.notes]),
+    ),
+  )
 }
+const ftsInserts = new Map<number, string>()
 
 /** The database engine's version, for the console's About box. */
 export async function serverVersion(ex: Executor): Promise<string> {

@@ -1,4 +1,5 @@
 import {
+  CompiledQuery,
   sql,
   type Expression,
   type ExpressionBuilder,
@@ -9,7 +10,7 @@ import type { Db, Executor } from '../connection'
 import type { Database, License, NewLicense } from '../schema'
 import type { ListLicensesQuery } from '@shared/schemas'
 import { escapeLike } from './products'
-import { dialectSql } from '../dialects'
+import { dialectOf, dialectSql } from '../dialects'
 
 export type LicenseRow = License & {
   current_uses: number
@@ -54,8 +55,49 @@ function normalize(r: LicenseRow): LicenseRow {
   return { ...r, current_uses: Number(r.current_uses ?? 0) }
 }
 
+const INSERT_COLUMNS = [
+  'id',
+  'product_id',
+  'key',
+  'type',
+  'status',
+  'level',
+  'max_uses',
+  'hwid_locked',
+  'max_sessions',
+  'expires_at',
+  'metadata',
+  'notes',
+  'status_reason',
+  'customer_id',
+  'order_id',
+  'expired_notified_at',
+  'created_at',
+  'updated_at',
+] as const
+
 /** Rows per INSERT statement (x 18 columns = 1,800 bound parameters, far under either limit). */
 const CHUNK = 100
+
+const insertTexts = new Map<string, string>()
+
+/**
+ * The INSERT of `rows` licenses in the executor's dialect, compiled once per size: building and
+ * compiling 1,800 values through the query builder cost ~13 µs a key, a sixth of bulk creation.
+ */
+function insertText(ex: Executor, rows: number): string {
+  const cacheKey = `${dialectOf(ex)}:${rows}`
+  let text = insertTexts.get(cacheKey)
+  if (!text) {
+    const tuple = sql`(${sql.join(INSERT_COLUMNS.map(() => null))})`
+    text = sql`INSERT INTO licenses (${sql.join(INSERT_COLUMNS.map((c) => sql.ref(c)))})
+      VALUES ${sql.join(Array.from({ length: rows }, () => tuple))} RETURNING id, num`.compile(
+      ex,
+    ).sql
+    insertTexts.set(cacheKey, text)
+  }
+  return text
+}
 
 /**
  * Inserts `rows` inside the caller's transaction (`trx` of ctx.tx: all or none) and returns each
@@ -73,9 +115,12 @@ export async function insertLicenses(trx: Executor, rows: NewLicense[]): Promise
   const index = dialectSql(trx).indexNewLicenses
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK)
-    const out = await trx.insertInto('licenses').values(chunk).returning(['id', 'num']).execute()
+    const params = chunk.flatMap((r) => INSERT_COLUMNS.map((c) => r[c] ?? null))
+    const out = await trx.executeQuery<{ id: string; num: number }>(
+      CompiledQuery.raw(insertText(trx, chunk.length), params),
+    )
     // RETURNING rows come in no promised order: match them to the input by id.
-    for (const o of out) numOf.set(o.id, Number(o.num))
+    for (const o of out.rows) numOf.set(o.id, Number(o.num))
     await index(
       trx,
       chunk.map((r) => ({
