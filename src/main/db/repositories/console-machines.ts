@@ -1,21 +1,38 @@
-import type BetterSqlite3 from 'better-sqlite3'
 import type { MachineDto } from '@shared/channels/console-licenses'
+import type { Executor } from '../connection'
 
 /** A machine bound to a license, with how many open sessions it holds: its DTO less what is derived. */
 export type MachineListRow = Omit<MachineDto, 'heartbeat'>
 
-export function listLicenseMachines(
-  sqlite: BetterSqlite3.Database,
+export async function listLicenseMachines(
+  ex: Executor,
   licenseId: string,
   now: string,
-): MachineListRow[] {
-  return sqlite
-    .prepare(
-      `SELECT m.id, m.hwid, m.name, m.platform, m.os_version, m.ip, m.first_seen_at, m.last_seen_at,
-              m.last_heartbeat_at,
-              (SELECT count(*) FROM sessions s
-                WHERE s.machine_id = m.id AND s.revoked_at IS NULL AND s.expires_at > ?) AS open_sessions
-         FROM machines m WHERE m.license_id = ? ORDER BY m.last_seen_at DESC`,
+): Promise<MachineListRow[]> {
+  const rows = await ex
+    .selectFrom('machines as m')
+    .select([
+      'm.id',
+      'm.hwid',
+      'm.name',
+      'm.platform',
+      'm.os_version',
+      'm.ip',
+      'm.first_seen_at',
+      'm.last_seen_at',
+      'm.last_heartbeat_at',
+    ])
+    .select((eb) =>
+      eb
+        .selectFrom('sessions as s')
+        .whereRef('s.machine_id', '=', 'm.id')
+        .where('s.revoked_at', 'is', null)
+        .where('s.expires_at', '>', now)
+        .select(eb.fn.countAll<number>().as('n'))
+        .as('open_sessions'),
     )
-    .all(now, licenseId) as MachineListRow[]
+    .where('m.license_id', '=', licenseId)
+    .orderBy('m.last_seen_at', 'desc')
+    .execute()
+  return rows.map((r) => ({ ...r, open_sessions: Number(r.open_sessions ?? 0) }))
 }

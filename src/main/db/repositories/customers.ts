@@ -16,11 +16,16 @@ export async function findOrCreateCustomer(
   q = ownerId === null ? q.where('owner_id', 'is', null) : q.where('owner_id', '=', ownerId)
   const existing = await q.executeTakeFirst()
   if (existing) return existing.id
-  await db
+  // Two first orders of one email (on two nodes) may both get here: the unique
+  // (owner_id, email) index lets one insert win, and the other reads the winner's row.
+  // Products without an owner (null) have no such index to meet; they come from one console.
+  const r = await db
     .insertInto('customers')
     .values({ id, owner_id: ownerId, email: normalized, name: null, created_at: now })
-    .execute()
-  return id
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst()
+  if (Number(r.numInsertedOrUpdatedRows ?? 1) > 0) return id
+  return (await q.executeTakeFirstOrThrow()).id
 }
 
 export interface CustomerRow {

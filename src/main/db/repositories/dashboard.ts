@@ -1,20 +1,24 @@
-import type BetterSqlite3 from 'better-sqlite3'
+import { sql, type RawBuilder } from 'kysely'
+import type { Executor } from '../connection'
+import { dialectSql, type DialectSql } from '../dialects'
 import type { Severity } from '../schema'
 
 /**
- * Aggregates for the console dashboard. Prepared statements on the raw connection: these run
- * on every dashboard refresh and scan big tables, so they stay as plain, index-friendly SQL.
+ * Aggregates for the console dashboard. These run on every dashboard refresh and scan big
+ * tables, so they stay as plain, index-friendly SQL (the `sql` template; what differs between
+ * dialects, JSON fields, day grouping and SQLite's index hints, comes from dialectSql).
  */
 
 // The engine records every activation and validation, on every protocol, as `license_activation`
 // and `license_validation` (blocked = 1 when refused); a refused validation may instead carry its
-// own type (hwid_mismatch) with the operation in its details. Exact types let SQLite count from
-// the (type, created_at) index instead of scanning the event log.
-const ACTIVATION = `(type = 'license_activation' AND blocked = 0)`
-const VALIDATION = `(type = 'license_validation' OR (type = 'hwid_mismatch' AND json_extract(details, '$.operation') = 'license_validation'))`
+// own type (hwid_mismatch) with the operation in its details. Exact types let the database count
+// from the (type, created_at) index instead of scanning the event log.
+const ACTIVATION = sql`(type = 'license_activation' AND blocked = 0)`
+const validation = (d: DialectSql) =>
+  sql`(type = 'license_validation' OR (type = 'hwid_mismatch' AND ${d.jsonText(sql.ref('details'), 'operation')} = 'license_validation'))`
 // Security events: what the security module records (detections, blacklist hits, failed
 // logins, rejected signatures) and anything blocked; not routine notices such as license.expired.
-const SECURITY = `(blocked = 1 OR (type >= 'security' AND type < 'securitz') OR type IN ('blacklist_hit', 'brute_force',
+const SECURITY = sql`(blocked = 1 OR (type >= 'security' AND type < 'securitz') OR type IN ('blacklist_hit', 'brute_force',
   'hwid_spoof_attempt', 'replay_attack', 'vm_detected', 'debugger_detected', 'session_hijack',
   'security_alert', 'hwid_mismatch', 'auth.login_failed', 'api_key.signature_rejected'))`
 
@@ -24,14 +28,19 @@ const SECURITY = `(blocked = 1 OR (type >= 'security' AND type < 'securitz') OR 
  */
 export type DashboardScope = { all: true } | { ownerId: string }
 
-/** `AND <column> IN (the owner's products)` and its parameter; nothing for the whole installation. */
-function ofOwner(scope: DashboardScope, column = 'product_id'): { sql: string; args: string[] } {
+/** `AND <column> IN (the owner's products)`; nothing for the whole installation. */
+function ofOwner(scope: DashboardScope, column = 'product_id'): RawBuilder<unknown> {
   return 'ownerId' in scope
-    ? {
-        sql: ` AND ${column} IN (SELECT id FROM products WHERE owner_id = ?)`,
-        args: [scope.ownerId],
-      }
-    : { sql: '', args: [] }
+    ? sql` AND ${sql.ref(column)} IN (SELECT id FROM products WHERE owner_id = ${scope.ownerId})`
+    : sql``
+}
+
+async function rows<T>(ex: Executor, q: RawBuilder<T>): Promise<T[]> {
+  return (await q.execute(ex)).rows
+}
+
+async function count(ex: Executor, q: RawBuilder<{ n: number }>): Promise<number> {
+  return Number((await rows(ex, q))[0]?.n ?? 0)
 }
 
 export interface LicenseTotals {
@@ -42,31 +51,29 @@ export interface LicenseTotals {
   banned: number
 }
 
-export function licenseTotals(
-  sqlite: BetterSqlite3.Database,
+export async function licenseTotals(
+  ex: Executor,
   now: string,
   scope: DashboardScope,
-): LicenseTotals {
+): Promise<LicenseTotals> {
   const o = ofOwner(scope)
   // Both read the (status, expires_at) index only: ~0.1 s at a million licenses, where one
   // pass over the table took over a second. "Expired" is stored or derived (active, past expiry).
   const byStatus = new Map(
     (
-      sqlite
-        .prepare(`SELECT status, count(*) AS n FROM licenses WHERE 1 = 1${o.sql} GROUP BY status`)
-        .all(...o.args) as {
-        status: string
-        n: number
-      }[]
-    ).map((r) => [r.status, r.n]),
-  )
-  const lapsed = (
-    sqlite
-      .prepare(
-        `SELECT count(*) AS n FROM licenses WHERE status = 'active' AND expires_at <= ?${o.sql}`,
+      await rows(
+        ex,
+        sql<{
+          status: string
+          n: number
+        }>`SELECT status, count(*) AS n FROM licenses WHERE 1 = 1${o} GROUP BY status`,
       )
-      .get(now, ...o.args) as { n: number }
-  ).n
+    ).map((r) => [r.status, Number(r.n)]),
+  )
+  const lapsed = await count(
+    ex,
+    sql`SELECT count(*) AS n FROM licenses WHERE status = 'active' AND expires_at <= ${now}${o}`,
+  )
   const n = (s: string) => byStatus.get(s) ?? 0
   return {
     licenses: [...byStatus.values()].reduce((a, b) => a + b, 0),
@@ -77,100 +84,90 @@ export function licenseTotals(
   }
 }
 
-export function productCount(sqlite: BetterSqlite3.Database, scope: DashboardScope): number {
-  const o = ofOwner(scope, 'id')
-  return (
-    sqlite.prepare(`SELECT count(*) AS n FROM products WHERE 1 = 1${o.sql}`).get(...o.args) as {
-      n: number
-    }
-  ).n
+export async function productCount(ex: Executor, scope: DashboardScope): Promise<number> {
+  return count(ex, sql`SELECT count(*) AS n FROM products WHERE 1 = 1${ofOwner(scope, 'id')}`)
 }
 
-export function countActivationsSince(
-  sqlite: BetterSqlite3.Database,
+export async function countActivationsSince(
+  ex: Executor,
   since: string,
   scope: DashboardScope,
-): number {
-  const o = ofOwner(scope)
-  return (
-    sqlite
-      .prepare(`SELECT count(*) AS n FROM events WHERE created_at >= ? AND ${ACTIVATION}${o.sql}`)
-      .get(since, ...o.args) as {
-      n: number
-    }
-  ).n
+): Promise<number> {
+  return count(
+    ex,
+    sql`SELECT count(*) AS n FROM events WHERE created_at >= ${since} AND ${ACTIVATION}${ofOwner(scope)}`,
+  )
 }
 
-export function countValidationsSince(
-  sqlite: BetterSqlite3.Database,
+export async function countValidationsSince(
+  ex: Executor,
   since: string,
   scope: DashboardScope,
-): number {
-  const o = ofOwner(scope)
-  return (
-    sqlite
-      .prepare(`SELECT count(*) AS n FROM events WHERE created_at >= ? AND ${VALIDATION}${o.sql}`)
-      .get(since, ...o.args) as {
-      n: number
-    }
-  ).n
+): Promise<number> {
+  const v = validation(dialectSql(ex))
+  return count(
+    ex,
+    sql`SELECT count(*) AS n FROM events WHERE created_at >= ${since} AND ${v}${ofOwner(scope)}`,
+  )
 }
 
-export function dailyActivity(
-  sqlite: BetterSqlite3.Database,
+export async function dailyActivity(
+  ex: Executor,
   since: string,
   scope: DashboardScope,
-): { date: string; activations: number; validations: number }[] {
+): Promise<{ date: string; activations: number; validations: number }[]> {
+  const d = dialectSql(ex)
   const o = ofOwner(scope)
+  const date = d.utcDay(sql.ref('created_at'))
   // Two grouped counts, each walking only its own types in the (type, created_at) index.
-  const perDay = (where: string) =>
-    sqlite
-      .prepare(
-        `SELECT substr(created_at, 1, 10) AS date, count(*) AS n FROM events
-         WHERE created_at >= ? AND ${where}${o.sql} GROUP BY date`,
-      )
-      .all(since, ...o.args) as { date: string; n: number }[]
+  const perDay = (where: RawBuilder<unknown>) =>
+    rows(
+      ex,
+      sql<{ date: string; n: number }>`SELECT ${date} AS date, count(*) AS n FROM events
+         WHERE created_at >= ${since} AND ${where}${o} GROUP BY date`,
+    )
   const days = new Map<string, { date: string; activations: number; validations: number }>()
   const day = (date: string) =>
     days.get(date) ?? days.set(date, { date, activations: 0, validations: 0 }).get(date)!
-  for (const r of perDay(ACTIVATION)) day(r.date).activations = r.n
-  for (const r of perDay(VALIDATION)) day(r.date).validations = r.n
+  for (const r of await perDay(ACTIVATION)) day(r.date).activations = Number(r.n)
+  for (const r of await perDay(validation(d))) day(r.date).validations = Number(r.n)
   return [...days.values()].sort((x, y) => x.date.localeCompare(y.date))
 }
 
-export function validationOutcomes(
-  sqlite: BetterSqlite3.Database,
+export async function validationOutcomes(
+  ex: Executor,
   since: string,
   scope: DashboardScope,
-): { outcome: string; count: number }[] {
+): Promise<{ outcome: string; count: number }[]> {
+  const d = dialectSql(ex)
   const o = ofOwner(scope)
-  // Refusals come from the small partial index of blocked events (named: grouping by type would
-  // otherwise tempt SQLite into walking the type index);
+  const details = sql.ref('details')
+  const type = d.unindexed(sql.ref('type'))
+  const outcome = sql`coalesce(${d.jsonText(details, 'error_code')}, ${d.jsonText(details, 'code')}, 'refused')`
+  // Refusals come from the small partial index of blocked events (named on SQLite: grouping by
+  // type would otherwise tempt it into walking the type index);
   // "valid" is every license_validation (counted from the type index) minus the refused ones.
-  const refused = sqlite
-    .prepare(
-      `SELECT +type AS type,
-         coalesce(json_extract(details, '$.error_code'), json_extract(details, '$.code'), 'refused') AS outcome,
+  const refused = await rows(
+    ex,
+    sql<{ type: string; outcome: string; count: number }>`SELECT ${type} AS type,
+         ${outcome} AS outcome,
          count(*) AS count
-       FROM events INDEXED BY events_blocked
-       WHERE blocked = 1 AND created_at >= ?
-         AND (+type = 'license_validation'
-              OR (+type = 'hwid_mismatch' AND json_extract(details, '$.operation') = 'license_validation'))${o.sql}
+       FROM ${d.tableVia('events', 'events_blocked')}
+       WHERE blocked = 1 AND created_at >= ${since}
+         AND (${type} = 'license_validation'
+              OR (${type} = 'hwid_mismatch' AND ${d.jsonText(details, 'operation')} = 'license_validation'))${o}
        GROUP BY type, outcome`,
-    )
-    .all(since, ...o.args) as { type: string; outcome: string; count: number }[]
-  const all = (
-    sqlite
-      .prepare(
-        `SELECT count(*) AS n FROM events WHERE type = 'license_validation' AND created_at >= ?${o.sql}`,
-      )
-      .get(since, ...o.args) as { n: number }
-  ).n
+  )
+  const all = await count(
+    ex,
+    sql`SELECT count(*) AS n FROM events WHERE type = 'license_validation' AND created_at >= ${since}${o}`,
+  )
   const byOutcome = new Map<string, number>()
-  for (const r of refused) byOutcome.set(r.outcome, (byOutcome.get(r.outcome) ?? 0) + r.count)
+  for (const r of refused)
+    byOutcome.set(r.outcome, (byOutcome.get(r.outcome) ?? 0) + Number(r.count))
   const refusedAsValidation = refused
     .filter((r) => r.type === 'license_validation')
-    .reduce((n, r) => n + r.count, 0)
+    .reduce((n, r) => n + Number(r.count), 0)
   const valid = all - refusedAsValidation
   return [
     ...(valid > 0 ? [{ outcome: 'valid', count: valid }] : []),
@@ -180,34 +177,36 @@ export function validationOutcomes(
     .slice(0, 12)
 }
 
-export function severityCounts(
-  sqlite: BetterSqlite3.Database,
+export async function severityCounts(
+  ex: Executor,
   since: string,
   scope: DashboardScope,
-): { severity: Severity; count: number }[] {
-  const o = ofOwner(scope)
-  return sqlite
-    .prepare(
-      `SELECT severity, count(*) AS count FROM events
-       WHERE created_at >= ? AND severity <> 'info' AND ${SECURITY}${o.sql} GROUP BY severity`,
-    )
-    .all(since, ...o.args) as { severity: Severity; count: number }[]
+): Promise<{ severity: Severity; count: number }[]> {
+  const r = await rows(
+    ex,
+    sql<{ severity: Severity; count: number }>`SELECT severity, count(*) AS count FROM events
+       WHERE created_at >= ${since} AND severity <> 'info' AND ${SECURITY}${ofOwner(scope)}
+       GROUP BY severity`,
+  )
+  return r.map((x) => ({ severity: x.severity, count: Number(x.count) }))
 }
 
-export function paidRevenue(
-  sqlite: BetterSqlite3.Database,
+export async function paidRevenue(
+  ex: Executor,
   scope: DashboardScope,
-): { cents: number; currency: string; orders: number } | null {
-  const o = ofOwner(scope)
-  const row = sqlite
-    .prepare(
-      `SELECT currency, sum(amount_cents) AS cents, count(*) AS orders FROM orders
-       WHERE status = 'paid'${o.sql} GROUP BY currency ORDER BY cents DESC LIMIT 1`,
-    )
-    .get(...o.args) as { currency: string; cents: number; orders: number } | undefined
-  return row ?? null
+): Promise<{ cents: number; currency: string; orders: number } | null> {
+  const [row] = await rows(
+    ex,
+    sql<{ currency: string; cents: number; orders: number }>`SELECT currency,
+         sum(amount_cents) AS cents, count(*) AS orders FROM orders
+       WHERE status = 'paid'${ofOwner(scope)} GROUP BY currency ORDER BY cents DESC LIMIT 1`,
+  )
+  return row
+    ? { currency: row.currency, cents: Number(row.cents), orders: Number(row.orders) }
+    : null
 }
 
-export function sqliteVersion(sqlite: BetterSqlite3.Database): string {
-  return (sqlite.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v
+/** The database engine and its version, for the console's About box. */
+export function databaseVersion(ex: Executor): Promise<string> {
+  return dialectSql(ex).serverVersion(ex)
 }

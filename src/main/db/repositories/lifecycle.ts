@@ -1,10 +1,10 @@
-import type BetterSqlite3 from 'better-sqlite3'
+import type { Executor } from '../connection'
+import { dialectSql } from '../dialects'
 import type { LicenseStatus } from '../schema'
-import { stmt } from './statements'
 
 /**
- * The synchronous writes of the license lifecycle (services/licenses/lifecycle.ts). Each is
- * one statement; the lifecycle composes them into one transaction per transition.
+ * The writes of the license lifecycle (services/licenses/lifecycle.ts). Each is one statement;
+ * the lifecycle composes them into one transaction (ctx.tx) per transition.
  */
 
 /** What a transition decides on: the license's stored state. */
@@ -17,42 +17,53 @@ export interface LicenseState {
   expires_at: string | null
 }
 
-export function findLicenseState(
-  sqlite: BetterSqlite3.Database,
+/**
+ * The license's state, its row locked until the transaction ends (FOR UPDATE on PostgreSQL):
+ * a transition decides on the status it read, so a concurrent one on another node (a ban while
+ * a refund suspends, an activation while machines are reset) waits for this one's COMMIT and
+ * then reads the new state, instead of overwriting it with a decision made on the old one.
+ */
+export async function lockLicenseState(
+  trx: Executor,
   id: string,
-): LicenseState | undefined {
-  return stmt(
-    sqlite,
-    'SELECT id, product_id, key, status, status_reason, expires_at FROM licenses WHERE id = ?',
-  ).get(id) as LicenseState | undefined
+): Promise<LicenseState | undefined> {
+  return dialectSql(trx)
+    .forUpdate(
+      trx
+        .selectFrom('licenses')
+        .select(['id', 'product_id', 'key', 'status', 'status_reason', 'expires_at'])
+        .where('id', '=', id),
+    )
+    .executeTakeFirst()
 }
 
-export function setStatus(
-  sqlite: BetterSqlite3.Database,
+export async function setStatus(
+  trx: Executor,
   id: string,
   status: LicenseStatus,
   reason: string | null,
   now: string,
-): void {
-  stmt(
-    sqlite,
-    'UPDATE licenses SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?',
-  ).run(status, reason, now, id)
+): Promise<void> {
+  await trx
+    .updateTable('licenses')
+    .set({ status, status_reason: reason, updated_at: now })
+    .where('id', '=', id)
+    .execute()
 }
 
 /** A new expiry re-arms the one-time license.expired notice. */
-export function setExpiry(
-  sqlite: BetterSqlite3.Database,
+export async function setExpiry(
+  trx: Executor,
   id: string,
   expiresAt: string | null,
   status: LicenseStatus,
   now: string,
-): void {
-  stmt(
-    sqlite,
-    `UPDATE licenses SET expires_at = ?, status = ?, expired_notified_at = NULL, updated_at = ?
-      WHERE id = ?`,
-  ).run(expiresAt, status, now, id)
+): Promise<void> {
+  await trx
+    .updateTable('licenses')
+    .set({ expires_at: expiresAt, status, expired_notified_at: null, updated_at: now })
+    .where('id', '=', id)
+    .execute()
 }
 
 /** The plain (non-lifecycle) columns a license edit may change. */
@@ -69,72 +80,95 @@ export const EDITABLE_COLUMNS = [
 export type EditableColumn = (typeof EDITABLE_COLUMNS)[number]
 
 /** Writes the given plain columns (names from EDITABLE_COLUMNS only). */
-export function updateColumns(
-  sqlite: BetterSqlite3.Database,
+export async function updateColumns(
+  trx: Executor,
   id: string,
   patch: Partial<Record<EditableColumn, string | number | null>>,
   now: string,
-): void {
+): Promise<void> {
   const cols = EDITABLE_COLUMNS.filter((c) => c in patch)
   if (cols.length === 0) return
-  const set = cols.map((c) => `${c} = @${c}`).join(', ')
-  stmt(sqlite, `UPDATE licenses SET ${set}, updated_at = @now WHERE id = @id`).run({
-    ...Object.fromEntries(cols.map((c) => [c, patch[c] ?? null])),
-    now,
-    id,
-  })
+  const set = Object.fromEntries(cols.map((c) => [c, patch[c] ?? null]))
+  await trx
+    .updateTable('licenses')
+    .set({ ...set, updated_at: now })
+    .where('id', '=', id)
+    .execute()
 }
 
 /** Ends every open session of the license; returns how many. */
-export function revokeSessionsOf(
-  sqlite: BetterSqlite3.Database,
+export async function revokeSessionsOf(
+  trx: Executor,
   licenseId: string,
   reason: string,
   now: string,
-): number {
-  return stmt(
-    sqlite,
-    `UPDATE sessions SET revoked_at = ?, revoked_reason = ?
-      WHERE license_id = ? AND revoked_at IS NULL`,
-  ).run(now, reason, licenseId).changes
+): Promise<number> {
+  const r = await trx
+    .updateTable('sessions')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('license_id', '=', licenseId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows)
+}
+
+/** Ends every open session of one machine; returns how many. */
+export async function revokeMachineSessions(
+  trx: Executor,
+  machineId: string,
+  reason: string,
+  now: string,
+): Promise<number> {
+  const r = await trx
+    .updateTable('sessions')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('machine_id', '=', machineId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows)
 }
 
 /** Unbinds every machine of the license; returns how many. */
-export function deleteMachinesOf(sqlite: BetterSqlite3.Database, licenseId: string): number {
-  return stmt(sqlite, 'DELETE FROM machines WHERE license_id = ?').run(licenseId).changes
+export async function deleteMachinesOf(trx: Executor, licenseId: string): Promise<number> {
+  const r = await trx.deleteFrom('machines').where('license_id', '=', licenseId).executeTakeFirst()
+  return Number(r.numDeletedRows)
 }
 
 /** One machine of the license, if it is bound to it. */
-export function findMachineOf(
-  sqlite: BetterSqlite3.Database,
+export async function findMachineOf(
+  trx: Executor,
   licenseId: string,
   machineId: string,
-): { id: string; hwid: string } | undefined {
-  return stmt(sqlite, 'SELECT id, hwid FROM machines WHERE id = ? AND license_id = ?').get(
-    machineId,
-    licenseId,
-  ) as { id: string; hwid: string } | undefined
+): Promise<{ id: string; hwid: string } | undefined> {
+  return trx
+    .selectFrom('machines')
+    .select(['id', 'hwid'])
+    .where('id', '=', machineId)
+    .where('license_id', '=', licenseId)
+    .executeTakeFirst()
 }
 
-// One function per write: the machine row's in machines.ts, the machine's sessions' in sessions.ts.
-export { deleteMachine } from './machines'
-export { revokeMachineSessions } from './sessions'
+export async function deleteMachine(trx: Executor, id: string): Promise<void> {
+  await trx.deleteFrom('machines').where('id', '=', id).execute()
+}
 
 /** Deletes the license (its machines, sessions and challenges go with it, by foreign key). */
-export function deleteLicense(sqlite: BetterSqlite3.Database, id: string): void {
-  stmt(sqlite, 'DELETE FROM licenses WHERE id = ?').run(id)
+export async function deleteLicense(trx: Executor, id: string): Promise<void> {
+  await trx.deleteFrom('licenses').where('id', '=', id).execute()
 }
 
 /** The keys an order issued that are in `status` (a refund suspends the active ones). */
-export function orderLicenseIds(
-  sqlite: BetterSqlite3.Database,
+export async function orderLicenseIds(
+  ex: Executor,
   orderId: string,
   status: LicenseStatus,
-): string[] {
-  return (
-    stmt(sqlite, 'SELECT id FROM licenses WHERE order_id = ? AND status = ? ORDER BY num').all(
-      orderId,
-      status,
-    ) as { id: string }[]
-  ).map((r) => r.id)
+): Promise<string[]> {
+  const rows = await ex
+    .selectFrom('licenses')
+    .select('id')
+    .where('order_id', '=', orderId)
+    .where('status', '=', status)
+    .orderBy('num')
+    .execute()
+  return rows.map((r) => r.id)
 }

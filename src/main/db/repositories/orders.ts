@@ -1,9 +1,7 @@
 import { sql } from 'kysely'
 import type { Insertable, Selectable } from 'kysely'
-import type BetterSqlite3 from 'better-sqlite3'
-import type { Db } from '../connection'
+import type { Db, Executor } from '../connection'
 import type { OrdersTable } from '../schema'
-import { stmt } from './statements'
 import { ownerCondition, usedFlag, type OwnerScope } from './store'
 import { dialectSql } from '../dialects'
 
@@ -102,51 +100,60 @@ export async function listOrders(
 }
 
 /*
- * The writes of pay / refund / cancel run synchronously inside one better-sqlite3
- * transaction (see services/store/orders.ts): nothing else can run on the shared connection
- * between BEGIN and COMMIT, so a rollback never takes another request's writes with it.
+ * The writes of pay / refund / cancel run in one ctx.tx each (see services/store/orders.ts);
+ * the conditional UPDATEs below are what decide between racing requests, on any node.
  */
 
 /**
  * Moves an order from one status to another only if it is still in `from`: the conditional
- * UPDATE is what makes "pay" happen once even when two requests race.
+ * UPDATE is what makes "pay" happen once even when two requests race. Under READ COMMITTED on
+ * PostgreSQL the second UPDATE waits for the first one's row lock, then re-checks its WHERE on
+ * the committed row, finds the status changed and updates nothing (on SQLite the transactions
+ * do not overlap at all).
  */
-export function transitionOrder(
-  sqlite: BetterSqlite3.Database,
+export async function transitionOrder(
+  trx: Executor,
   id: string,
   from: OrderStatus,
   to: OrderStatus,
   now: string,
-): boolean {
-  return (
-    stmt(
-      sqlite,
-      `UPDATE orders SET status = @to, updated_at = @now,
-              paid_at = CASE WHEN @to = 'paid' THEN @now ELSE paid_at END,
-              refunded_at = CASE WHEN @to = 'refunded' THEN @now ELSE refunded_at END
-        WHERE id = @id AND status = @from`,
-    ).run({ id, from, to, now }).changes === 1
-  )
+): Promise<boolean> {
+  const r = await trx
+    .updateTable('orders')
+    .set({
+      status: to,
+      updated_at: now,
+      ...(to === 'paid' && { paid_at: now }),
+      ...(to === 'refunded' && { refunded_at: now }),
+    })
+    .where('id', '=', id)
+    .where('status', '=', from)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) === 1
 }
 
-/** Takes `qty` from a product's stock; false when it has fewer left (null stock = unlimited). */
-export function takeStock(sqlite: BetterSqlite3.Database, productId: string, qty: number): boolean {
-  return (
-    stmt(
-      sqlite,
-      'UPDATE products SET stock = stock - @qty WHERE id = @productId AND (stock IS NULL OR stock >= @qty)',
-    ).run({ productId, qty }).changes === 1
-  )
+/**
+ * Takes `qty` from a product's stock; false when it has fewer left (null stock = unlimited).
+ * Concurrent takes queue on the product row's lock and each re-checks `stock >= qty` on the
+ * value the previous one committed, so stock never goes below zero.
+ */
+export async function takeStock(trx: Executor, productId: string, qty: number): Promise<boolean> {
+  const r = await trx
+    .updateTable('products')
+    .set((eb) => ({ stock: eb('stock', '-', qty) }))
+    .where('id', '=', productId)
+    .where((eb) => eb.or([eb('stock', 'is', null), eb('stock', '>=', qty)]))
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) === 1
 }
 
-export function returnStock(sqlite: BetterSqlite3.Database, productId: string, qty: number): void {
-  stmt(
-    sqlite,
-    'UPDATE products SET stock = stock + @qty WHERE id = @productId AND stock IS NOT NULL',
-  ).run({
-    productId,
-    qty,
-  })
+export async function returnStock(trx: Executor, productId: string, qty: number): Promise<void> {
+  await trx
+    .updateTable('products')
+    .set((eb) => ({ stock: eb('stock', '+', qty) }))
+    .where('id', '=', productId)
+    .where('stock', 'is not', null)
+    .execute()
 }
 
 export async function countOrderKeys(db: Db, orderId: string): Promise<number> {

@@ -1,7 +1,7 @@
-import type { Db } from '../connection'
-import type { NewProduct, Product, ProductUpdate } from '../schema'
 import { sql } from 'kysely'
 import { dialectSql } from '../dialects'
+import type { Db } from '../connection'
+import type { NewProduct, Product, ProductUpdate } from '../schema'
 
 export async function insertProduct(db: Db, row: NewProduct): Promise<Product> {
   return db.insertInto('products').values(row).returningAll().executeTakeFirstOrThrow()
@@ -43,7 +43,8 @@ export async function listProducts(
         .as('license_count'),
     )
   if (f.ownerId) q = q.where('owner_id', '=', f.ownerId)
-  if (f.q) q = q.where(dialectSql(db).ilike(sql.ref('name'), `%${escapeLike(f.q)}%`))
+  // Any case on both dialects (SQLite's LIKE already ignores ASCII case; PostgreSQL's does not).
+  if (f.q) q = q.where(dialectSql(db).ilike(sql.ref('products.name'), `%${escapeLike(f.q)}%`))
   const rows = await q.orderBy('created_at', 'desc').orderBy('num', 'desc').execute()
   return rows.map((r) => ({ ...r, license_count: Number(r.license_count ?? 0) }))
 }

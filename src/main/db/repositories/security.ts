@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../connection'
+import { dialectSql } from '../dialects'
 import type { SecurityStatsDto, SessionDto } from '@shared/channels/security'
 
 /** The security center's counts as its DTO has them (less the two the service adds). */
@@ -25,6 +26,7 @@ export async function securityOverview(
     if (productIds) q = q.where('product_id', 'in', productIds.length ? productIds : [''])
     return q
   }
+  const day = dialectSql(db).utcDay(sql.ref('created_at'))
   const [today, byType, bySeverity, trend] = await Promise.all([
     base()
       .where('created_at', '>=', todayStart)
@@ -50,14 +52,14 @@ export async function securityOverview(
     base()
       .where('created_at', '>=', since)
       .select((eb) => [
-        sql<string>`substr(created_at, 1, 10)`.as('date'),
+        day.as('date'),
         eb.fn.countAll<number>().as('total'),
         sql<number>`coalesce(sum(blocked), 0)`.as('blocked'),
         sql<number>`coalesce(sum(case when severity = 'critical' then 1 else 0 end), 0)`.as(
           'critical',
         ),
       ])
-      .groupBy(sql`substr(created_at, 1, 10)`)
+      .groupBy(day)
       .orderBy('date')
       .execute(),
   ])

@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely'
 import type BetterSqlite3 from 'better-sqlite3'
 import type { Db } from '../connection'
+import { dialectSql } from '../dialects'
 import type { Database } from '../schema'
 import { stmt } from './statements'
 
@@ -10,14 +11,20 @@ import { stmt } from './statements'
  */
 /** `used`: 1 when the license has ever been bound to a machine (SellRealm's Used/Unused). */
 export function usedFlag(eb: ExpressionBuilder<Database, 'licenses'>) {
+  // CASE, not a bare EXISTS: PostgreSQL would answer a boolean, and flags are 0/1 everywhere.
   return eb
-    .exists(
-      eb
-        .selectFrom('machines')
-        .whereRef('machines.license_id', '=', 'licenses.id')
-        .select('machines.id'),
+    .case()
+    .when(
+      eb.exists(
+        eb
+          .selectFrom('machines')
+          .whereRef('machines.license_id', '=', 'licenses.id')
+          .select('machines.id'),
+      ),
     )
-    .$castTo<number>()
+    .then(1)
+    .else(0)
+    .end()
     .as('used')
 }
 
@@ -158,7 +165,7 @@ export interface MoneyRow {
  * orders paid, money in (by paid day), money back (by refund day), new machine bindings.
  */
 export async function analyticsRows(db: Db, scope: OwnerScope, r: AnalyticsRange) {
-  const day = (col: string) => sql<string>`substr(${sql.ref(col)}, 1, 10)`
+  const day = (col: string) => dialectSql(db).utcDay(sql.ref(col))
   const orders = (col: 'orders.created_at' | 'orders.paid_at' | 'orders.refunded_at') => {
     let q = db
       .selectFrom('orders')

@@ -1,6 +1,5 @@
-import type BetterSqlite3 from 'better-sqlite3'
-import type { Db } from '../connection'
-import type { Insertable, Selectable, Updateable } from 'kysely'
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely'
+import type { Db, Executor } from '../connection'
 import type { VariablesTable } from '../schema'
 
 export type VariableRow = Selectable<VariablesTable>
@@ -74,24 +73,18 @@ export async function deleteVariable(db: Db, id: string): Promise<boolean> {
   return Number(r.numDeletedRows) > 0
 }
 
-/**
- * Every variable a license sees, with file bytes: its product's and its own. Prepared
- * statement, because it runs on every login.
- */
-export function variablesForLicense(
-  sqlite: BetterSqlite3.Database,
+/** Every variable a license sees, with file bytes: its product's and its own (runs on every login). */
+export async function variablesForLicense(
+  ex: Executor,
   productId: string,
   licenseId: string,
-): VariableRow[] {
-  let stmt = prepared.get(sqlite)
-  if (!stmt) {
-    // Product rows first, so a license row of the same name is read last and wins.
-    stmt = sqlite.prepare(
-      'select * from variables where product_id = ? or license_id = ? order by (license_id is not null), name',
-    )
-    prepared.set(sqlite, stmt)
-  }
-  return stmt.all(productId, licenseId) as VariableRow[]
+): Promise<VariableRow[]> {
+  // Product rows first, so a license row of the same name is read last and wins.
+  return ex
+    .selectFrom('variables')
+    .selectAll()
+    .where((eb) => eb.or([eb('product_id', '=', productId), eb('license_id', '=', licenseId)]))
+    .orderBy(sql`(license_id is not null)`)
+    .orderBy('name')
+    .execute()
 }
-
-const prepared = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>()

@@ -24,47 +24,46 @@ function scopeOf(actor: Actor): repo.DashboardScope {
  */
 export function createDashboardService(ctx: ServiceContext) {
   return {
-    summary(actor: Actor): DashboardStats {
+    async summary(actor: Actor): Promise<DashboardStats> {
       const scope = scopeOf(actor)
       const now = ctx.clock()
       const nowIso = now.toISOString()
       const today = dayStart(now)
       const week = new Date(today.getTime() - ((today.getUTCDay() + 6) % 7) * DAY)
       const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))
-      const from30 = new Date(today.getTime() - 29 * DAY)
-
-      const byDate = new Map(
-        repo.dailyActivity(ctx.sqlite, from30.toISOString(), scope).map((d) => [d.date, d]),
-      )
+      const from30 = new Date(today.getTime() - 29 * DAY).toISOString()
+      const db = ctx.db
+      const minuteAgo = new Date(now.getTime() - 60_000).toISOString()
+      // Independent reads: on PostgreSQL they run side by side on pooled connections; on
+      // SQLite they queue for the one connection as before.
+      const [activity, severities, products, licenses, acts, perMinute, revenue, outcomes] =
+        await Promise.all([
+          repo.dailyActivity(db, from30, scope),
+          repo.severityCounts(db, from30, scope),
+          repo.productCount(db, scope),
+          repo.licenseTotals(db, nowIso, scope),
+          Promise.all(
+            [today, week, month].map((d) => repo.countActivationsSince(db, d.toISOString(), scope)),
+          ),
+          repo.countValidationsSince(db, minuteAgo, scope),
+          repo.paidRevenue(db, scope),
+          repo.validationOutcomes(db, from30, scope),
+        ])
+      const byDate = new Map(activity.map((d) => [d.date, d]))
       const daily = Array.from({ length: 30 }, (_, i) => {
-        const date = new Date(from30.getTime() + i * DAY).toISOString().slice(0, 10)
+        const date = new Date(Date.parse(from30) + i * DAY).toISOString().slice(0, 10)
         const d = byDate.get(date)
         return { date, activations: d?.activations ?? 0, validations: d?.validations ?? 0 }
       })
-      const bySeverity = new Map(
-        repo
-          .severityCounts(ctx.sqlite, from30.toISOString(), scope)
-          .map((s) => [s.severity, s.count]),
-      )
+      const bySeverity = new Map(severities.map((s) => [s.severity, s.count]))
 
       return {
-        totals: {
-          products: repo.productCount(ctx.sqlite, scope),
-          ...repo.licenseTotals(ctx.sqlite, nowIso, scope),
-        },
-        activations: {
-          today: repo.countActivationsSince(ctx.sqlite, today.toISOString(), scope),
-          week: repo.countActivationsSince(ctx.sqlite, week.toISOString(), scope),
-          month: repo.countActivationsSince(ctx.sqlite, month.toISOString(), scope),
-        },
-        validations_per_minute: repo.countValidationsSince(
-          ctx.sqlite,
-          new Date(now.getTime() - 60_000).toISOString(),
-          scope,
-        ),
-        revenue: repo.paidRevenue(ctx.sqlite, scope),
+        totals: { products, ...licenses },
+        activations: { today: acts[0], week: acts[1], month: acts[2] },
+        validations_per_minute: perMinute,
+        revenue,
         daily,
-        outcomes: repo.validationOutcomes(ctx.sqlite, from30.toISOString(), scope),
+        outcomes,
         security: SEVERITIES.map((severity) => ({
           severity,
           count: bySeverity.get(severity) ?? 0,

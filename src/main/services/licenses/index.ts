@@ -119,9 +119,7 @@ export function createLicensesService(
 
   async function insertAll(rows: NewLicense[]): Promise<number[]> {
     // One transaction: all keys or none. A key collision (p ~ 2^-78) aborts the whole batch.
-    // Not inside someone else's open transaction: wait it out, as Kysely's lock would.
-    while (ctx.sqlite.inTransaction) await new Promise((r) => setImmediate(r))
-    return repo.insertLicensesSync(ctx.sqlite, rows)
+    return ctx.tx((trx) => repo.insertLicenses(trx, rows))
   }
 
   return {

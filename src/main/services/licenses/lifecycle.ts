@@ -3,7 +3,8 @@ import { DomainError } from '@shared/errors'
 import type { UpdateLicenseInput } from '@shared/schemas'
 import * as repo from '../../db/repositories/lifecycle'
 import type { LicenseState } from '../../db/repositories/lifecycle'
-import { upsertMachine } from '../../db/repositories/machines'
+import type { Trx } from '../../db/connection'
+import { upsertMachine, type MachineSeen } from '../../db/repositories/machines'
 import { uuid } from '../../crypto/random'
 import type { ServiceContext } from '../context'
 import type { EventsService, RecordEvent } from '../events'
@@ -77,15 +78,45 @@ const NOTHING: Omit<Outcome, 'events'> = {
   machines_released: 0,
 }
 
-export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: EventsService }) {
-  const db = ctx.sqlite
+/**
+ * Writes one event in `trx`'s transaction, to be published after its COMMIT.
+ *
+ * Bridge until the engine's `events.insert(trx, e): Promise<EventDto>` is merged: today's
+ * `insert(e)` writes on the raw SQLite handle, which is the one connection `trx` holds, so the
+ * row is part of the transaction. After the merge this body is `events.insert(trx, e)`.
+ */
+export function eventWriter(events: EventsService) {
+  return async (trx: Trx, e: RecordEvent): Promise<EventDto> => {
+    void trx
+    return events.insert(e)
+  }
+}
 
-  /** One transition on a license already read, inside the caller's open transaction. */
-  function step(l: LicenseState, t: Transition, origin: Origin, now: string): Outcome {
+export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: EventsService }) {
+  const insertEvent = eventWriter(deps.events)
+
+  /**
+   * Binds a machine in `trx`'s transaction through the one machine-row writer. Bridge until the
+   * engine's async `upsertMachine(trx, m)` is merged: today's writes on the raw SQLite handle,
+   * the connection `trx` holds. After the merge this body is `upsertMachine(trx, m)`.
+   */
+  async function bindMachine(trx: Trx, m: MachineSeen): Promise<void> {
+    void trx
+    upsertMachine(ctx.sqlite, m)
+  }
+
+  /** One transition on a license already read (and locked), inside the caller's transaction. */
+  async function step(
+    trx: Trx,
+    l: LicenseState,
+    t: Transition,
+    origin: Origin,
+    now: string,
+  ): Promise<Outcome> {
     const events: EventDto[] = []
-    const record = (e: Omit<RecordEvent, 'productId' | 'licenseId' | 'ip' | 'userAgent'>) =>
+    const record = async (e: Omit<RecordEvent, 'productId' | 'licenseId' | 'ip' | 'userAgent'>) => {
       events.push(
-        deps.events.insert({
+        await insertEvent(trx, {
           ...e,
           productId: l.product_id,
           licenseId: l.id,
@@ -94,16 +125,17 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
           details: { ...origin.details, ...e.details },
         }),
       )
-    const endSessions = (why: string) => repo.revokeSessionsOf(db, l.id, why, now)
+    }
+    const endSessions = (why: string) => repo.revokeSessionsOf(trx, l.id, why, now)
 
     switch (t.kind) {
       case 'suspend': {
         if (l.status === 'banned')
           throw new DomainError('LICENSE_BANNED', 'A banned license is not suspended; unban it')
         if (l.status === 'suspended') return { ...NOTHING, events }
-        repo.setStatus(db, l.id, 'suspended', t.reason, now)
-        const revoked = endSessions('license_suspended')
-        record({
+        await repo.setStatus(trx, l.id, 'suspended', t.reason, now)
+        const revoked = await endSessions('license_suspended')
+        await record({
           type: 'license.suspended',
           severity: 'medium',
           details: { reason: t.reason, sessions_revoked: revoked },
@@ -114,16 +146,16 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
         if (l.status === 'banned')
           throw new DomainError('LICENSE_BANNED', 'A banned license is not resumed; unban it')
         if (l.status !== 'suspended') return { ...NOTHING, events }
-        repo.setStatus(db, l.id, 'active', null, now)
-        record({ type: 'license.resumed', details: { sessions_revoked: 0 } })
+        await repo.setStatus(trx, l.id, 'active', null, now)
+        await record({ type: 'license.resumed', details: { sessions_revoked: 0 } })
         return { ...NOTHING, changed: true, events }
       }
       case 'ban': {
         if (l.status === 'banned')
           throw new DomainError('LICENSE_BANNED', 'This license is already banned')
-        repo.setStatus(db, l.id, 'banned', t.reason, now)
-        const revoked = endSessions('license_banned')
-        record({
+        await repo.setStatus(trx, l.id, 'banned', t.reason, now)
+        const revoked = await endSessions('license_banned')
+        await record({
           type: 'license.banned',
           severity: 'high',
           details: { reason: t.reason, sessions_revoked: revoked },
@@ -132,40 +164,43 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
       }
       case 'unban': {
         if (l.status !== 'banned') return { ...NOTHING, events }
-        repo.setStatus(db, l.id, 'active', null, now)
-        record({ type: 'license.unbanned', details: { sessions_revoked: 0 } })
+        await repo.setStatus(trx, l.id, 'active', null, now)
+        await record({ type: 'license.unbanned', details: { sessions_revoked: 0 } })
         return { ...NOTHING, changed: true, events }
       }
       case 'expire': {
         if (l.status === 'expired') return { ...NOTHING, events }
         if (l.status === 'banned')
           throw new DomainError('LICENSE_BANNED', 'A banned license is not expired; unban it')
-        repo.setStatus(db, l.id, 'expired', l.status_reason, now)
-        const revoked = endSessions('license_expired')
-        record({ type: 'license.expired', details: { manual: true, sessions_revoked: revoked } })
+        await repo.setStatus(trx, l.id, 'expired', l.status_reason, now)
+        const revoked = await endSessions('license_expired')
+        await record({
+          type: 'license.expired',
+          details: { manual: true, sessions_revoked: revoked },
+        })
         return { changed: true, sessions_revoked: revoked, machines_released: 0, events }
       }
       case 'revoke': {
-        const revoked = endSessions('license_revoked')
-        record({
+        const revoked = await endSessions('license_revoked')
+        await record({
           type: 'license.sessions_revoked',
           details: { reason: t.reason ?? null, sessions_revoked: revoked },
         })
         return { changed: true, sessions_revoked: revoked, machines_released: 0, events }
       }
       case 'reset_hwid': {
-        const revoked = endSessions('hwid_reset')
-        const freed = repo.deleteMachinesOf(db, l.id)
-        record({
+        const revoked = await endSessions('hwid_reset')
+        const freed = await repo.deleteMachinesOf(trx, l.id)
+        await record({
           type: 'license.hwid_reset',
           details: { machines_released: freed, sessions_revoked: revoked },
         })
         return { changed: true, sessions_revoked: revoked, machines_released: freed, events }
       }
       case 'restore_hwid': {
-        const revoked = endSessions('hwid_restored')
-        const freed = repo.deleteMachinesOf(db, l.id)
-        upsertMachine(db, {
+        const revoked = await endSessions('hwid_restored')
+        const freed = await repo.deleteMachinesOf(trx, l.id)
+        await bindMachine(trx, {
           id: uuid(),
           licenseId: l.id,
           hwid: t.hwid,
@@ -174,18 +209,18 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
           ip: origin.ip ?? null,
           now,
         })
-        record({
+        await record({
           type: 'license.hwid_restored',
           details: { hwid: t.hwid, machines_released: freed, sessions_revoked: revoked },
         })
         return { changed: true, sessions_revoked: revoked, machines_released: freed, events }
       }
       case 'release_machine': {
-        const m = repo.findMachineOf(db, l.id, t.machineId)
+        const m = await repo.findMachineOf(trx, l.id, t.machineId)
         if (!m) throw new DomainError('NOT_FOUND', 'This machine is not bound to the license')
-        const revoked = repo.revokeMachineSessions(db, m.id, 'machine_released', now)
-        repo.deleteMachine(db, m.id)
-        record({
+        const revoked = await repo.revokeMachineSessions(trx, m.id, 'machine_released', now)
+        await repo.deleteMachine(trx, m.id)
+        await record({
           type: 'machine.released',
           machineId: m.id,
           hwid: m.hwid,
@@ -204,18 +239,18 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
           next = t.expiresAt === null ? null : new Date(t.expiresAt).toISOString()
         }
         const revived = l.status === 'expired' && (next === null || next > now)
-        repo.setExpiry(db, l.id, next, revived ? 'active' : l.status, now)
-        record({
+        await repo.setExpiry(trx, l.id, next, revived ? 'active' : l.status, now)
+        await record({
           type: 'license.extended',
           details: { expires_at: next, previous_expires_at: l.expires_at, sessions_revoked: 0 },
         })
         return { ...NOTHING, changed: true, events }
       }
       case 'delete': {
-        const revoked = endSessions('license_deleted')
-        const freed = repo.deleteMachinesOf(db, l.id)
-        repo.deleteLicense(db, l.id)
-        record({
+        const revoked = await endSessions('license_deleted')
+        const freed = await repo.deleteMachinesOf(trx, l.id)
+        await repo.deleteLicense(trx, l.id)
+        await record({
           type: 'license.deleted',
           severity: 'low',
           details: {
@@ -229,14 +264,20 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
     }
   }
 
-  function stateOf(licenseId: string): LicenseState {
-    const l = repo.findLicenseState(db, licenseId)
+  async function stateOf(trx: Trx, licenseId: string): Promise<LicenseState> {
+    const l = await repo.lockLicenseState(trx, licenseId)
     if (!l) throw new DomainError('LICENSE_NOT_FOUND', 'License not found')
     return l
   }
 
   /** A license edit (PUT /api/licenses/:id, console licenses.update) as transitions. */
-  function editStep(licenseId: string, patch: UpdateLicenseInput, origin: Origin, now: string) {
+  async function editStep(
+    trx: Trx,
+    licenseId: string,
+    patch: UpdateLicenseInput,
+    origin: Origin,
+    now: string,
+  ): Promise<Outcome> {
     const plain: Partial<Record<repo.EditableColumn, string | number | null>> = {}
     if (patch.type !== undefined) plain.type = patch.type
     if (patch.max_uses !== undefined) plain.max_uses = patch.max_uses
@@ -259,10 +300,12 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
       out.events.push(...o.events)
     }
     // Status and expiry first: a reason given with the new status is written after them.
-    if (patch.expires_at !== undefined)
-      add(step(stateOf(licenseId), { kind: 'extend', expiresAt: patch.expires_at }, origin, now))
+    if (patch.expires_at !== undefined) {
+      const s = await stateOf(trx, licenseId)
+      add(await step(trx, s, { kind: 'extend', expiresAt: patch.expires_at }, origin, now))
+    }
     if (patch.status !== undefined) {
-      const s = stateOf(licenseId)
+      const s = await stateOf(trx, licenseId)
       const t: Transition =
         patch.status === 'suspended'
           ? { kind: 'suspend', reason: patch.status_reason ?? 'Suspended' }
@@ -271,17 +314,17 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
             : s.status === 'banned'
               ? { kind: 'unban' }
               : { kind: 'resume' }
-      add(step(s, t, origin, now))
+      add(await step(trx, s, t, origin, now))
     }
-    const l = stateOf(licenseId)
+    const l = await stateOf(trx, licenseId)
     const fields = Object.keys(plain)
     if (fields.length > 0) {
-      repo.updateColumns(db, licenseId, plain, now)
+      await repo.updateColumns(trx, licenseId, plain, now)
       add({
         ...NOTHING,
         changed: true,
         events: [
-          deps.events.insert({
+          await insertEvent(trx, {
             type: 'license.updated',
             productId: l.product_id,
             licenseId,
@@ -295,9 +338,9 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
     return out
   }
 
-  /** Runs a write in the shared group commit, then pushes the events it committed. */
-  async function commit(write: () => Outcome): Promise<Outcome> {
-    const out = await ctx.writes.run(write)
+  /** Runs `work` in its own transaction, then pushes the events it committed. */
+  async function commit(work: (trx: Trx) => Promise<Outcome>): Promise<Outcome> {
+    const out = await ctx.tx(work)
     deps.events.publish(...out.events)
     return out
   }
@@ -308,21 +351,28 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
      * its actor may touch this license (each surface authorizes in its own terms).
      */
     apply(licenseId: string, t: Transition, origin: Origin = {}): Promise<Outcome> {
-      return commit(() => step(stateOf(licenseId), t, origin, ctx.clock().toISOString()))
+      return commit(async (trx) =>
+        step(trx, await stateOf(trx, licenseId), t, origin, ctx.clock().toISOString()),
+      )
     },
 
     /** A license edit: plain fields plus the transitions its status and expiry imply, at once. */
     edit(licenseId: string, patch: UpdateLicenseInput, origin: Origin = {}): Promise<Outcome> {
-      return commit(() => editStep(licenseId, patch, origin, ctx.clock().toISOString()))
+      return commit((trx) => editStep(trx, licenseId, patch, origin, ctx.clock().toISOString()))
     },
 
     /**
-     * The same transition inside the caller's open synchronous transaction (a refund suspends
-     * its keys in the transaction that refunds the order). The caller publishes the events
-     * after its COMMIT with events.publish.
+     * The same transition inside the caller's transaction `trx` (a refund suspends its keys in
+     * the transaction that refunds the order). The caller publishes the events after its COMMIT
+     * with events.publish.
      */
-    applyInTransaction(licenseId: string, t: Transition, origin: Origin = {}): Outcome {
-      return step(stateOf(licenseId), t, origin, ctx.clock().toISOString())
+    async applyIn(
+      trx: Trx,
+      licenseId: string,
+      t: Transition,
+      origin: Origin = {},
+    ): Promise<Outcome> {
+      return step(trx, await stateOf(trx, licenseId), t, origin, ctx.clock().toISOString())
     },
   }
 }

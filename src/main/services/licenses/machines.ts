@@ -31,7 +31,7 @@ export function createLicenseMachineOps(
       const l = await deps.licenses.load(actor, licenseId)
       const policy = toProductDto(await deps.products.load(actor, l.product_id)).policy
       const now = ctx.clock().getTime()
-      return repo.listLicenseMachines(ctx.sqlite, licenseId, nowIso(ctx)).map((m) => ({
+      return (await repo.listLicenseMachines(ctx.db, licenseId, nowIso(ctx))).map((m) => ({
         ...m,
         heartbeat: heartbeatState(m.last_heartbeat_at, policy.heartbeat_seconds, now),
       }))

@@ -19,12 +19,24 @@ export const DEFAULT_SELLREALM_CONFIG: SellRealmConfig = {
 
 const KEY = 'sellrealm.config'
 
-/** Read on every v0 request, so cached in memory; every write goes through `update`. */
+/**
+ * How long a node answers from its copy of shared settings before reading them again: a change
+ * saved on another node (same database) applies on this one within this time.
+ */
+export const SHARED_SETTING_TTL_MS = 10_000
+
+/**
+ * Read on every v0 request, so cached in memory. A write through `update` applies at once on
+ * this node, and on every other node within SHARED_SETTING_TTL_MS.
+ */
 export function createSellRealmConfig(ctx: ServiceContext) {
   let cache: SellRealmConfig | null = null
+  let readAt = 0
 
   async function get(): Promise<SellRealmConfig> {
-    if (cache) return cache
+    const t = ctx.clock().getTime()
+    if (cache && Math.abs(t - readAt) < SHARED_SETTING_TTL_MS) return cache
+    readAt = t
     const text = await getSetting(ctx.db, KEY)
     let stored: unknown = {}
     try {
@@ -45,6 +57,7 @@ export function createSellRealmConfig(ctx: ServiceContext) {
       const next = sellRealmConfigSchema.parse({ ...(await get()), ...patch })
       await putSetting(ctx.db, KEY, JSON.stringify(next), nowIso(ctx))
       cache = next
+      readAt = ctx.clock().getTime()
       return next
     },
   }

@@ -1,3 +1,4 @@
+import type { EventDto } from '@shared/dto'
 import { DomainError } from '@shared/errors'
 import {
   type CreateOrderParsed,
@@ -9,13 +10,13 @@ import {
 import * as repo from '../../db/repositories/orders'
 import { findOrCreateCustomer, nameCustomerIfUnnamed } from '../../db/repositories/customers'
 import { findProduct, findProductByNum } from '../../db/repositories/products'
-import { insertLicensesSync } from '../../db/repositories/licenses'
+import { insertLicenses } from '../../db/repositories/licenses'
 import type { OwnerScope } from '../../db/repositories/store'
 import type { Product } from '../../db/schema'
 import { uuid } from '../../crypto/random'
 import { nowIso, type ServiceContext } from '../context'
 import type { EventsService } from '../events'
-import type { LicenseLifecycle } from '../licenses/lifecycle'
+import { eventWriter, type LicenseLifecycle } from '../licenses/lifecycle'
 import { orderLicenseIds } from '../../db/repositories/lifecycle'
 import { boundary, keyRows, toIssuedKeyDto } from './issue'
 
@@ -31,6 +32,8 @@ export function createOrdersService(
   ctx: ServiceContext,
   deps: { events: EventsService; lifecycle: LicenseLifecycle },
 ) {
+  const insertEvent = eventWriter(deps.events)
+
   async function product(scope: OwnerScope, ref: number | string): Promise<Product> {
     const p =
       typeof ref === 'number' ? await findProductByNum(ctx.db, ref) : await findProduct(ctx.db, ref)
@@ -82,24 +85,47 @@ export function createOrdersService(
     const p = (await findProduct(ctx.db, o.product_id))!
     const clock = ctx.clock()
     const rows = keyRows(p, o, clock)
-    // Synchronous better-sqlite3 transaction: the conditional UPDATE decides who pays (a
-    // racing second pay changes no row and issues nothing), and nothing else can interleave
-    // on the shared connection before COMMIT.
-    const outcome = ctx.sqlite.transaction((): 'paid' | 'raced' | 'out_of_stock' => {
-      if (!repo.transitionOrder(ctx.sqlite, o.id, 'pending', 'paid', clock.toISOString()))
-        return 'raced'
-      if (!repo.takeStock(ctx.sqlite, p.id, o.quantity)) throw new OutOfStock()
-      insertLicensesSync(ctx.sqlite, rows)
-      return 'paid'
-    })
-    let result: 'paid' | 'raced' | 'out_of_stock'
+    const now = clock.toISOString()
+    // One transaction on any dialect: order paid, stock taken, keys and their events written,
+    // or none of it. The conditional UPDATE on the order row decides who pays: under READ
+    // COMMITTED a racing second pay (this node or another) waits for the first one's row lock,
+    // then finds the status no longer 'pending', changes no row and issues nothing. Running out
+    // of stock throws, which undoes the order's transition with everything else.
+    let outcome: { result: 'raced' } | { result: 'paid'; events: EventDto[] }
     try {
-      result = outcome()
+      outcome = await ctx.tx(async (trx) => {
+        if (!(await repo.transitionOrder(trx, o.id, 'pending', 'paid', now)))
+          return { result: 'raced' as const }
+        if (!(await repo.takeStock(trx, p.id, o.quantity))) throw new OutOfStock()
+        await insertLicenses(trx, rows)
+        const events = [
+          await insertEvent(trx, {
+            type: 'order.paid',
+            productId: p.id,
+            details: {
+              order_id: o.id,
+              order_num: o.num,
+              keys_issued: rows.length,
+              amount_cents: o.amount_cents,
+              currency: o.currency,
+            },
+          }),
+        ]
+        // As licenses.create does, one license.created per key (webhooks, the key's timeline).
+        for (const r of rows) {
+          events.push(
+            await insertEvent(trx, {
+              type: 'license.created',
+              productId: p.id,
+              licenseId: r.id,
+              details: { key_prefix: r.key.slice(0, 4), order_id: o.id, order_num: o.num },
+            }),
+          )
+        }
+        return { result: 'paid' as const, events }
+      })
     } catch (e) {
       if (!(e instanceof OutOfStock)) throw e
-      result = 'out_of_stock'
-    }
-    if (result === 'out_of_stock') {
       const left = (await findProduct(ctx.db, p.id))?.stock ?? 0
       throw new DomainError(
         'CONFLICT',
@@ -109,32 +135,13 @@ export function createOrdersService(
         },
       )
     }
-    if (result === 'raced') {
-      const now = await load(scope, o.id)
-      if (now.status !== 'paid')
-        throw new DomainError('CONFLICT', `A ${now.status} order cannot be paid`)
+    if (outcome.result === 'raced') {
+      const current = await load(scope, o.id)
+      if (current.status !== 'paid')
+        throw new DomainError('CONFLICT', `A ${current.status} order cannot be paid`)
       return get(scope, o.id)
     }
-    await deps.events.record({
-      type: 'order.paid',
-      productId: p.id,
-      details: {
-        order_id: o.id,
-        order_num: o.num,
-        keys_issued: rows.length,
-        amount_cents: o.amount_cents,
-        currency: o.currency,
-      },
-    })
-    // As licenses.create does, one license.created per key (webhooks, the key's timeline).
-    for (const r of rows) {
-      await deps.events.record({
-        type: 'license.created',
-        productId: p.id,
-        licenseId: r.id,
-        details: { key_prefix: r.key.slice(0, 4), order_id: o.id, order_num: o.num },
-      })
-    }
+    deps.events.publish(...outcome.events)
     return get(scope, o.id)
   }
 
@@ -151,21 +158,25 @@ export function createOrdersService(
         `Only a paid order can be refunded (this one is ${o.status})`,
       )
     const reason = `Order #${o.num} refunded`
-    const events = await ctx.writes.run(() => {
+    // The conditional UPDATE decides a racing second refund, as for pay; each key's suspend
+    // locks its license row (the lifecycle), so a concurrent transition of a key waits for it.
+    const events = await ctx.tx(async (trx) => {
       const now = nowIso(ctx)
-      if (!repo.transitionOrder(ctx.sqlite, o.id, 'paid', 'refunded', now)) return null
-      repo.returnStock(ctx.sqlite, o.product_id, o.quantity)
-      const keys = orderLicenseIds(ctx.sqlite, o.id, 'active')
+      if (!(await repo.transitionOrder(trx, o.id, 'paid', 'refunded', now))) return null
+      await repo.returnStock(trx, o.product_id, o.quantity)
+      const keys = await orderLicenseIds(trx, o.id, 'active')
       // One license.suspended per key, so webhooks and each key's timeline say why.
-      const suspended = keys.flatMap(
-        (id) =>
-          deps.lifecycle.applyInTransaction(
-            id,
-            { kind: 'suspend', reason },
-            { details: { order_id: o.id } },
-          ).events,
-      )
-      const refunded = deps.events.insert({
+      const suspended: EventDto[] = []
+      for (const id of keys) {
+        const out = await deps.lifecycle.applyIn(
+          trx,
+          id,
+          { kind: 'suspend', reason },
+          { details: { order_id: o.id } },
+        )
+        suspended.push(...out.events)
+      }
+      const refunded = await insertEvent(trx, {
         type: 'order.refunded',
         severity: 'low',
         productId: o.product_id,
@@ -190,7 +201,7 @@ export function createOrdersService(
         'CONFLICT',
         `Only a pending order can be cancelled (this one is ${o.status})`,
       )
-    if (repo.transitionOrder(ctx.sqlite, o.id, 'pending', 'cancelled', nowIso(ctx))) {
+    if (await repo.transitionOrder(ctx.db, o.id, 'pending', 'cancelled', nowIso(ctx))) {
       await deps.events.record({
         type: 'order.cancelled',
         productId: o.product_id,

@@ -5,6 +5,7 @@ import { randomAlnum, safeEqual, sha256Hex } from '../../crypto/random'
 import { type Actor, CONSOLE, nowIso, type ServiceContext } from '../context'
 import type { EventsService } from '../events'
 import { actorOf, type AccountsService } from '../accounts'
+import { SHARED_SETTING_TTL_MS } from './config'
 
 /** Whose SellRealm surface a secret opens: an account's products, or the installation's. */
 export interface SecretOwner {
@@ -41,7 +42,10 @@ export function createSecretsService(
   ctx: ServiceContext,
   deps: { events: EventsService; accounts: AccountsService },
 ) {
+  // Another node may regenerate the pair: re-read it after SHARED_SETTING_TTL_MS, so an old
+  // installation secret stops opening this node's SellRealm surface within that time.
   let installationCache: repo.SecretPair | null = null
+  let readAt = 0
 
   // Stored sealed under master.key, bound to their account (or to the installation's setting).
   const aadOf = (accountId: string | null) =>
@@ -60,9 +64,15 @@ export function createSecretsService(
   })
 
   async function installation(): Promise<repo.SecretPair> {
-    if (installationCache) return installationCache
-    await repo.initInstallationSecrets(ctx.db, sealPair(newPair(), null), nowIso(ctx))
-    installationCache = openPair((await repo.getInstallationSecrets(ctx.db))!, null)
+    const t = ctx.clock().getTime()
+    if (installationCache && Math.abs(t - readAt) < SHARED_SETTING_TTL_MS) return installationCache
+    readAt = t
+    let stored = await repo.getInstallationSecrets(ctx.db)
+    if (!stored) {
+      await repo.initInstallationSecrets(ctx.db, sealPair(newPair(), null), nowIso(ctx))
+      stored = (await repo.getInstallationSecrets(ctx.db))!
+    }
+    installationCache = openPair(stored, null)
     return installationCache
   }
 
@@ -98,6 +108,7 @@ export function createSecretsService(
       } else {
         await repo.setInstallationSecrets(ctx.db, sealPair(pair, null), now)
         installationCache = pair
+        readAt = ctx.clock().getTime()
       }
       await deps.events.record({
         type: 'account.secrets_regenerated',

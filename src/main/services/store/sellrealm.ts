@@ -128,7 +128,7 @@ export function createSellRealmService(
         sessionExpiresAt: r.session.expires_at,
         nonce: r.session.nonce!,
         license: r.license,
-        variables: deps.variables.forLicense(r.license.product_id, r.license.id),
+        variables: await deps.variables.forLicense(r.license.product_id, r.license.id),
       }
     },
 

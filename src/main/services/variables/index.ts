@@ -109,7 +109,7 @@ export function createVariablesService(
         fields = { type: input.type, value, file_data: null, size: Buffer.byteLength(value) }
       }
       const now = nowIso(ctx)
-      const id = await ctx.db.transaction().execute(async (trx) => {
+      const id = await ctx.tx(async (trx) => {
         const existing = await repo.findVariable(trx, o, input.name)
         if (existing && existing.name === input.name) {
           await repo.updateVariable(trx, existing.id, { ...fields, updated_at: now })
@@ -170,9 +170,9 @@ export function createVariablesService(
      * Every variable a license's client receives, by name: its product's, overridden by its
      * own. No actor: called by the protocol adapters after the engine accepted the key.
      */
-    forLicense(productId: string, licenseId: string): Record<string, VariableValue> {
+    async forLicense(productId: string, licenseId: string): Promise<Record<string, VariableValue>> {
       const out: Record<string, VariableValue> = {}
-      for (const v of repo.variablesForLicense(ctx.sqlite, productId, licenseId))
+      for (const v of await repo.variablesForLicense(ctx.db, productId, licenseId))
         out[v.name] = clientValue(v)
       return out
     },
