@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely'
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely'
 
 /*
  * Sqlite's side of the SQL that differs between dialects (see ./index.ts). Every export here has
@@ -11,6 +11,16 @@ export function ilike(column: RawBuilder<unknown>, pattern: string): RawBuilder<
 }
 
 // -- engine (licensing, sessions, machines, replay guard, events) --
+
+/**
+ * The row lock a writing licensing operation takes on the license it decides on: none here, since
+ * SQLite's one connection already runs one transaction at a time (see postgres.ts for the lock).
+ */
+export function forUpdate<DB, TB extends keyof DB, O>(
+  qb: SelectQueryBuilder<DB, TB, O>,
+): SelectQueryBuilder<DB, TB, O> {
+  return qb
+}
 
 // -- store, webhooks, dashboard --
 
