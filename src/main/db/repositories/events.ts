@@ -1,11 +1,35 @@
 import type { Db, Executor } from '../types'
+import { prepared } from '../prepared'
 import type { EventRow, NewEvent, Severity } from '../schema'
 import type { EventDto, Page } from '@shared/dto'
 
+const EVENT_COLUMNS = [
+  'type',
+  'severity',
+  'product_id',
+  'license_id',
+  'machine_id',
+  'hwid',
+  'ip',
+  'user_agent',
+  'details',
+  'blocked',
+  'created_at',
+] as const satisfies readonly (keyof NewEvent)[]
+type EventValues = { [K in (typeof EVENT_COLUMNS)[number]]-?: NewEvent[K] }
+
+// Every client request records an event: built and compiled once (see prepared).
+const insertRow = prepared((ex: Executor, ...values: EventValues[keyof EventValues][]) =>
+  ex
+    .insertInto('events')
+    .values(Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, values[i]])) as NewEvent)
+    .returning('id'),
+)
+
 /** Appends one event; returns its id. */
-export async function insertEvent(ex: Executor, row: NewEvent): Promise<number> {
-  const r = await ex.insertInto('events').values(row).returning('id').executeTakeFirstOrThrow()
-  return r.id
+export async function insertEvent(ex: Executor, row: EventValues): Promise<number> {
+  const r = await insertRow(ex, ...EVENT_COLUMNS.map((c) => row[c]))
+  return r.rows[0].id
 }
 
 /** Filters of the event log (every filter LicenseCM's security events name). */

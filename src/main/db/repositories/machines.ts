@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import type { Executor } from '../types'
 import type { LicenseStatus, LicenseType } from '../schema'
 import { dialectSql } from '../dialects'
+import { prepared } from '../prepared'
 import { deleteMachineSync, isRawSqlite } from './legacy-sync'
 import { stmt } from './statements'
 
@@ -29,17 +30,14 @@ export interface LicenseCheckRow {
 /**
  * Two primary-key lookups rather than one JOIN: on a 1M-license table the JOIN costs ~4x as
  * much per call (measured with `npm run bench`, where this read was a quarter of validate's
- * CPU). Same result: undefined unless both the license and its product exist.
+ * CPU; still ~4x in SQLite alone). Same result: undefined unless both the license and its
+ * product exist.
  *
  * `lock` (inside a writing operation's transaction): the license row is locked for the rest of
  * the transaction, so that the decisions of one license run one at a time (dialect `forUpdate`).
  */
-export async function findLicenseForCheck(
-  ex: Executor,
-  key: string,
-  opts: { lock?: boolean } = {},
-): Promise<LicenseCheckRow | undefined> {
-  let q = ex
+const licenseForCheck = (ex: Executor, key: string) =>
+  ex
     .selectFrom('licenses')
     .select([
       'id',
@@ -56,10 +54,12 @@ export async function findLicenseForCheck(
       'level',
     ])
     .where('key', '=', key)
-  if (opts.lock) q = dialectSql(ex).forUpdate(q)
-  const license = await q.executeTakeFirst()
-  if (!license) return undefined
-  const product = await ex
+const findLicense = prepared(licenseForCheck)
+const findLicenseLocked = prepared((ex: Executor, key: string) =>
+  dialectSql(ex).forUpdate(licenseForCheck(ex, key)),
+)
+const findProductForCheck = prepared((ex: Executor, id: string) =>
+  ex
     .selectFrom('products')
     .select([
       'num as product_num',
@@ -68,8 +68,17 @@ export async function findLicenseForCheck(
       'secret_key as product_secret',
       'owner_id as product_owner',
     ])
-    .where('id', '=', license.product_id)
-    .executeTakeFirst()
+    .where('id', '=', id),
+)
+
+export async function findLicenseForCheck(
+  ex: Executor,
+  key: string,
+  opts: { lock?: boolean } = {},
+): Promise<LicenseCheckRow | undefined> {
+  const license = (await (opts.lock ? findLicenseLocked : findLicense)(ex, key)).rows[0]
+  if (!license) return undefined
+  const product = (await findProductForCheck(ex, license.product_id)).rows[0]
   return product ? { ...license, ...product } : undefined
 }
 
@@ -81,15 +90,18 @@ export interface ProductSecretRow {
   policy: string
 }
 
+const productSecret = prepared((ex: Executor, id: string) =>
+  ex
+    .selectFrom('products')
+    .select(['id', 'num', 'is_active', 'secret_key', 'policy'])
+    .where('id', '=', id),
+)
+
 export async function findProductSecret(
   ex: Executor,
   id: string,
 ): Promise<ProductSecretRow | undefined> {
-  return ex
-    .selectFrom('products')
-    .select(['id', 'num', 'is_active', 'secret_key', 'policy'])
-    .where('id', '=', id)
-    .executeTakeFirst()
+  return (await productSecret(ex, id)).rows[0]
 }
 
 /** How many machines a license has bound. */
@@ -222,18 +234,28 @@ function upsertMachineSync(
   return row.id
 }
 
+const machineOf = prepared((ex: Executor, licenseId: string, hwid: string) =>
+  ex
+    .selectFrom('machines')
+    .select('id')
+    .where('license_id', '=', licenseId)
+    .where('hwid', '=', hwid),
+)
+
 export async function findMachine(
   ex: Executor,
   licenseId: string,
   hwid: string,
 ): Promise<{ id: string } | undefined> {
-  return ex
-    .selectFrom('machines')
-    .select('id')
-    .where('license_id', '=', licenseId)
-    .where('hwid', '=', hwid)
-    .executeTakeFirst()
+  return (await machineOf(ex, licenseId, hwid)).rows[0]
 }
+
+const touch = prepared((ex: Executor, id: string, ip: string | null, now: string) =>
+  ex
+    .updateTable('machines')
+    .set({ last_seen_at: now, last_heartbeat_at: now, ip })
+    .where('id', '=', id),
+)
 
 export async function touchMachine(
   ex: Executor,
@@ -241,11 +263,7 @@ export async function touchMachine(
   ip: string | null,
   now: string,
 ): Promise<void> {
-  await ex
-    .updateTable('machines')
-    .set({ last_seen_at: now, last_heartbeat_at: now, ip })
-    .where('id', '=', id)
-    .execute()
+  await touch(ex, id, ip, now)
 }
 
 export function deleteMachine(ex: Executor, id: string): Promise<void>

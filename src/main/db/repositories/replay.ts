@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Executor } from '../types'
+import { prepared } from '../prepared'
 
 function digest(kind: string, value: string): Buffer {
   return createHash('sha256').update(`${kind}\u0000${value}`).digest().subarray(0, 16)
@@ -19,13 +20,16 @@ export async function rememberOnce(
   value: string,
   untilMs: number,
 ): Promise<boolean> {
-  const r = await ex
-    .insertInto('replay_guard')
-    .values({ until: Math.trunc(untilMs), digest: digest(kind, value) })
-    .onConflict((oc) => oc.doNothing())
-    .executeTakeFirst()
-  return Number(r.numInsertedOrUpdatedRows) === 1
+  const r = await insertOnce(ex, Math.trunc(untilMs), digest(kind, value))
+  return Number(r.numAffectedRows) === 1
 }
+
+const insertOnce = prepared((ex: Executor, until: number, digest: Buffer) =>
+  ex
+    .insertInto('replay_guard')
+    .values({ until, digest })
+    .onConflict((oc) => oc.doNothing()),
+)
 
 /** Forgets the values that stopped mattering before `nowMs` (a range at the start of the key). */
 export async function purgeReplayGuard(ex: Executor, nowMs: number): Promise<number> {

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import type { Executor } from '../types'
 import type { Session } from '../schema'
+import { prepared } from '../prepared'
 import { isRawSqlite, revokeMachineSessionsSync } from './legacy-sync'
 
 export async function insertSession(
@@ -25,6 +26,25 @@ export async function findSessionById(ex: Executor, id: string): Promise<Session
   return ex.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
+const rotate = prepared(
+  (
+    ex: Executor,
+    id: string,
+    oldHash: string,
+    newHash: string,
+    nonce: string | null,
+    ip: string | null,
+    now: string,
+    expiresAt: string,
+  ) =>
+    ex
+      .updateTable('sessions')
+      .set({ token_hash: newHash, nonce, ip, last_seen_at: now, expires_at: expiresAt })
+      .where('id', '=', id)
+      .where('token_hash', '=', oldHash)
+      .where('revoked_at', 'is', null),
+)
+
 /** Swaps the token (and nonce) and extends the session; false when it was revoked meanwhile. */
 export async function rotateSession(
   ex: Executor,
@@ -38,20 +58,8 @@ export async function rotateSession(
     expiresAt: string
   },
 ): Promise<boolean> {
-  const res = await ex
-    .updateTable('sessions')
-    .set({
-      token_hash: r.newHash,
-      nonce: r.nonce,
-      ip: r.ip,
-      last_seen_at: r.now,
-      expires_at: r.expiresAt,
-    })
-    .where('id', '=', r.id)
-    .where('token_hash', '=', r.oldHash)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
-  return Number(res.numUpdatedRows) === 1
+  const res = await rotate(ex, r.id, r.oldHash, r.newHash, r.nonce, r.ip, r.now, r.expiresAt)
+  return Number(res.numAffectedRows) === 1
 }
 
 /**
@@ -71,15 +79,27 @@ export async function rotateNonce(
     expiresAt: string
   },
 ): Promise<boolean> {
-  const res = await ex
-    .updateTable('sessions')
-    .set({ nonce: r.nonce, ip: r.ip, last_seen_at: r.now, expires_at: r.expiresAt })
-    .where('id', '=', r.id)
-    .where('nonce', '=', r.expected)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
-  return Number(res.numUpdatedRows) === 1
+  const res = await swapNonce(ex, r.id, r.expected, r.nonce, r.ip, r.now, r.expiresAt)
+  return Number(res.numAffectedRows) === 1
 }
+
+const swapNonce = prepared(
+  (
+    ex: Executor,
+    id: string,
+    expected: string,
+    nonce: string,
+    ip: string | null,
+    now: string,
+    expiresAt: string,
+  ) =>
+    ex
+      .updateTable('sessions')
+      .set({ nonce, ip, last_seen_at: now, expires_at: expiresAt })
+      .where('id', '=', id)
+      .where('nonce', '=', expected)
+      .where('revoked_at', 'is', null),
+)
 
 export async function revokeSession(
   ex: Executor,
