@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely'
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely'
 import type { Executor } from '../types'
 
 /*
@@ -12,6 +12,19 @@ export function ilike(column: RawBuilder<unknown>, pattern: string): RawBuilder<
 }
 
 // -- engine (licensing, sessions, machines, replay guard, events) --
+
+/**
+ * The row lock a writing licensing operation takes on the license it decides on: FOR NO KEY
+ * UPDATE, held to the end of the (READ COMMITTED) transaction, serializes the decisions of one
+ * license across connections and nodes (the next waits, then reads the row and the machines as
+ * committed), while other licenses never wait. NO KEY: the foreign-key checks of inserts that
+ * name the license (events, sessions, machines) take KEY SHARE, which it does not block.
+ */
+export function forUpdate<DB, TB extends keyof DB, O>(
+  qb: SelectQueryBuilder<DB, TB, O>,
+): SelectQueryBuilder<DB, TB, O> {
+  return qb.forNoKeyUpdate()
+}
 
 // -- store, webhooks, dashboard --
 
@@ -145,14 +158,6 @@ export function unindexed(column: RawBuilder<unknown>): RawBuilder<unknown> {
 export function tableVia(table: string, index: string): RawBuilder<unknown> {
   void index
   return sql`${sql.table(table)}`
-}
-
-/**
- * Locks the rows a transaction decides on until it ends (PostgreSQL's FOR UPDATE). Nothing on
- * SQLite: a transaction holds the one connection, so nobody else reads or writes meanwhile.
- */
-export function forUpdate<Q extends { forUpdate(): Q }>(q: Q): Q {
-  return q.forUpdate()
 }
 
 /**

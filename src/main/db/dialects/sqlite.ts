@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type RawBuilder } from 'kysely'
+import { CompiledQuery, sql, type RawBuilder, type SelectQueryBuilder } from 'kysely'
 import type { Executor } from '../types'
 
 /*
@@ -12,6 +12,16 @@ export function ilike(column: RawBuilder<unknown>, pattern: string): RawBuilder<
 }
 
 // -- engine (licensing, sessions, machines, replay guard, events) --
+
+/**
+ * The row lock a writing licensing operation takes on the license it decides on: none here, since
+ * SQLite's one connection already runs one transaction at a time (see postgres.ts for the lock).
+ */
+export function forUpdate<DB, TB extends keyof DB, O>(
+  qb: SelectQueryBuilder<DB, TB, O>,
+): SelectQueryBuilder<DB, TB, O> {
+  return qb
+}
 
 // -- store, webhooks, dashboard --
 
@@ -115,14 +125,6 @@ export function unindexed(column: RawBuilder<unknown>): RawBuilder<unknown> {
 /** `table`, read through `index` (SQLite's INDEXED BY; PostgreSQL chooses for itself). */
 export function tableVia(table: string, index: string): RawBuilder<unknown> {
   return sql`${sql.table(table)} INDEXED BY ${sql.id(index)}`
-}
-
-/**
- * Locks the rows a transaction decides on until it ends (PostgreSQL's FOR UPDATE). Nothing on
- * SQLite: a transaction holds the one connection, so nobody else reads or writes meanwhile.
- */
-export function forUpdate<Q extends { forUpdate(): Q }>(q: Q): Q {
-  return q
 }
 
 /**

@@ -1,6 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3'
-import type { Db } from '../connection'
-import { stmt } from './statements'
+import type { Db, Executor } from '../types'
 import type { ApiKey, NewApiKey, Role } from '../schema'
 
 export async function insertApiKey(db: Db, row: NewApiKey): Promise<ApiKey> {
@@ -54,20 +52,28 @@ export async function revokeApiKey(db: Db, id: string, at: string): Promise<bool
   return Number(r.numUpdatedRows) > 0
 }
 
-const touchSql = `UPDATE api_keys SET last_used_at = ?, last_used_ip = ?
-  WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ? OR last_used_ip IS NOT ?)`
-
 /**
- * Records that a key was used. Kept cheap for a key used thousands of times a minute: one
- * prepared statement, and the row is only written when the IP changed or the last write is
- * older than `staleBefore` (so a busy key costs one write per interval, not per request).
+ * Records that a key was used. Kept cheap for a key used thousands of times a minute: the row is
+ * only written when the IP changed or the last write is older than `staleBefore` (so a busy key
+ * costs one write per interval, not per request). One statement: atomic on its own.
  */
-export function touchApiKey(
-  sqlite: BetterSqlite3.Database,
+export async function touchApiKey(
+  ex: Executor,
   id: string,
   at: string,
   ip: string,
   staleBefore: string,
-): void {
-  stmt(sqlite, touchSql).run(at, ip, id, staleBefore, ip)
+): Promise<void> {
+  await ex
+    .updateTable('api_keys')
+    .set({ last_used_at: at, last_used_ip: ip })
+    .where('id', '=', id)
+    .where((eb) =>
+      eb.or([
+        eb('last_used_at', 'is', null),
+        eb('last_used_at', '<', staleBefore),
+        eb('last_used_ip', 'is distinct from', ip),
+      ]),
+    )
+    .execute()
 }

@@ -1,27 +1,35 @@
-import type BetterSqlite3 from 'better-sqlite3'
-import type { Db } from '../connection'
+import type { Db, Executor } from '../types'
+import { prepared } from '../prepared'
 import type { EventRow, NewEvent, Severity } from '../schema'
 import type { EventDto, Page } from '@shared/dto'
-import { stmt } from './statements'
 
-export async function insertEvent(db: Db, row: NewEvent): Promise<number> {
-  const r = await db.insertInto('events').values(row).returning('id').executeTakeFirstOrThrow()
-  return r.id
-}
+const EVENT_COLUMNS = [
+  'type',
+  'severity',
+  'product_id',
+  'license_id',
+  'machine_id',
+  'hwid',
+  'ip',
+  'user_agent',
+  'details',
+  'blocked',
+  'created_at',
+] as const satisfies readonly (keyof NewEvent)[]
+type EventValues = { [K in (typeof EVENT_COLUMNS)[number]]-?: NewEvent[K] }
 
-/**
- * The same insert through a cached prepared statement: every client request records an event,
- * and Kysely would rebuild, recompile and re-prepare the INSERT each time (~10% of a validate's
- * CPU in `npm run bench`). The caller makes sure no transaction is open on the connection.
- */
-export function insertEventRow(sqlite: BetterSqlite3.Database, row: Omit<EventRow, 'id'>): number {
-  return Number(
-    stmt(
-      sqlite,
-      `INSERT INTO events (type, severity, product_id, license_id, machine_id, hwid, ip, user_agent, details, blocked, created_at)
-       VALUES (@type, @severity, @product_id, @license_id, @machine_id, @hwid, @ip, @user_agent, @details, @blocked, @created_at)`,
-    ).run(row).lastInsertRowid,
-  )
+// Every client request records an event: built and compiled once (see prepared).
+const insertRow = prepared((ex: Executor, ...values: EventValues[keyof EventValues][]) =>
+  ex
+    .insertInto('events')
+    .values(Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, values[i]])) as NewEvent)
+    .returning('id'),
+)
+
+/** Appends one event; returns its id. */
+export async function insertEvent(ex: Executor, row: EventValues): Promise<number> {
+  const r = await insertRow(ex, ...EVENT_COLUMNS.map((c) => row[c]))
+  return r.rows[0].id
 }
 
 /** Filters of the event log (every filter LicenseCM's security events name). */
@@ -78,16 +86,19 @@ export async function listEvents(
 }
 
 /** True when the event concerns a product `ownerId` owns (one indexed lookup, for live pushes). */
-export function eventOfOwner(
-  sqlite: BetterSqlite3.Database,
+export async function eventOfOwner(
+  ex: Executor,
   productId: string | null,
   ownerId: string,
-): boolean {
+): Promise<boolean> {
   if (!productId) return false
-  return (
-    stmt(sqlite, 'SELECT 1 FROM products WHERE id = ? AND owner_id = ?').get(productId, ownerId) !==
-    undefined
-  )
+  const r = await ex
+    .selectFrom('products')
+    .select('id')
+    .where('id', '=', productId)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst()
+  return r !== undefined
 }
 
 export function toEventDto(r: EventRow): EventDto {

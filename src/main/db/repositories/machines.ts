@@ -1,5 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3'
+import type { Executor } from '../types'
 import type { LicenseStatus, LicenseType } from '../schema'
+import { dialectSql } from '../dialects'
+import { prepared } from '../prepared'
+import { deleteMachineSync, isRawSqlite } from './legacy-sync'
 import { stmt } from './statements'
 
 /** A license with what the engine decides on: its product's state and policy, in one read. */
@@ -26,38 +30,56 @@ export interface LicenseCheckRow {
 /**
  * Two primary-key lookups rather than one JOIN: on a 1M-license table the JOIN costs ~4x as
  * much per call (measured with `npm run bench`, where this read was a quarter of validate's
- * CPU). Same result: undefined unless both the license and its product exist.
+ * CPU; still ~4x in SQLite alone). Same result: undefined unless both the license and its
+ * product exist.
+ *
+ * `lock` (inside a writing operation's transaction): the license row is locked for the rest of
+ * the transaction, so that the decisions of one license run one at a time (dialect `forUpdate`).
  */
-export function findLicenseForCheck(
-  sqlite: BetterSqlite3.Database,
-  key: string,
-): LicenseCheckRow | undefined {
-  const license = stmt(
-    sqlite,
-    `SELECT id, product_id, key, type, status, status_reason, max_uses, hwid_locked,
-            max_sessions, expires_at, metadata, level
-       FROM licenses WHERE key = ?`,
-  ).get(key) as (Omit<LicenseCheckRow, `product_${string}`> & { product_id: string }) | undefined
-  if (!license) return undefined
-  const product = stmt(
-    sqlite,
-    `SELECT num AS product_num, is_active AS product_active, policy AS product_policy,
-            secret_key AS product_secret, owner_id AS product_owner
-       FROM products WHERE id = ?`,
-  ).get(license.product_id) as Omit<LicenseCheckRow, keyof typeof license> | undefined
-  return product ? { ...license, ...product } : undefined
-}
+const licenseForCheck = (ex: Executor, key: string) =>
+  ex
+    .selectFrom('licenses')
+    .select([
+      'id',
+      'product_id',
+      'key',
+      'type',
+      'status',
+      'status_reason',
+      'max_uses',
+      'hwid_locked',
+      'max_sessions',
+      'expires_at',
+      'metadata',
+      'level',
+    ])
+    .where('key', '=', key)
+const findLicense = prepared(licenseForCheck)
+const findLicenseLocked = prepared((ex: Executor, key: string) =>
+  dialectSql(ex).forUpdate(licenseForCheck(ex, key)),
+)
+const findProductForCheck = prepared((ex: Executor, id: string) =>
+  ex
+    .selectFrom('products')
+    .select([
+      'num as product_num',
+      'is_active as product_active',
+      'policy as product_policy',
+      'secret_key as product_secret',
+      'owner_id as product_owner',
+    ])
+    .where('id', '=', id),
+)
 
-/**
- * What this connection can tell about writes since some earlier moment: its own row changes
- * (`total_changes()`, uncommitted and trigger writes included) and commits by other connections
- * (`PRAGMA data_version`). Equal marks mean the database it reads is unchanged (~0.6 µs, against
- * two index lookups on the license table for a re-read).
- */
-export function changeMark(sqlite: BetterSqlite3.Database): string {
-  return stmt(sqlite, "SELECT total_changes() || ':' || data_version FROM pragma_data_version()")
-    .pluck()
-    .get() as string
+export async function findLicenseForCheck(
+  ex: Executor,
+  key: string,
+  opts: { lock?: boolean } = {},
+): Promise<LicenseCheckRow | undefined> {
+  const license = (await (opts.lock ? findLicenseLocked : findLicense)(ex, key)).rows[0]
+  if (!license) return undefined
+  const product = (await findProductForCheck(ex, license.product_id)).rows[0]
+  return product ? { ...license, ...product } : undefined
 }
 
 export interface ProductSecretRow {
@@ -68,60 +90,78 @@ export interface ProductSecretRow {
   policy: string
 }
 
-export function findProductSecret(
-  sqlite: BetterSqlite3.Database,
+const productSecret = prepared((ex: Executor, id: string) =>
+  ex
+    .selectFrom('products')
+    .select(['id', 'num', 'is_active', 'secret_key', 'policy'])
+    .where('id', '=', id),
+)
+
+export async function findProductSecret(
+  ex: Executor,
   id: string,
-): ProductSecretRow | undefined {
-  return stmt(
-    sqlite,
-    'SELECT id, num, is_active, secret_key, policy FROM products WHERE id = ?',
-  ).get(id) as ProductSecretRow | undefined
+): Promise<ProductSecretRow | undefined> {
+  return (await productSecret(ex, id)).rows[0]
 }
 
 /** How many machines a license has bound. */
-export function countMachines(sqlite: BetterSqlite3.Database, licenseId: string): number {
-  return (
-    stmt(sqlite, 'SELECT COUNT(*) AS n FROM machines WHERE license_id = ?').get(licenseId) as {
-      n: number
-    }
-  ).n
+export async function countMachines(ex: Executor, licenseId: string): Promise<number> {
+  const r = await ex
+    .selectFrom('machines')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('license_id', '=', licenseId)
+    .executeTakeFirstOrThrow()
+  return Number(r.n)
 }
 
 /**
  * How many machines other than `hwid` hold a live session at `now` (not revoked, not expired,
  * heard from since `silentSince`). Walks the license's sessions through sessions_license.
  */
-export function countLiveMachines(
-  sqlite: BetterSqlite3.Database,
+export async function countLiveMachines(
+  ex: Executor,
   licenseId: string,
   now: string,
   silentSince: string,
   exceptHwid: string,
-): number {
-  return (
-    stmt(
-      sqlite,
-      `SELECT COUNT(DISTINCT machine_id) AS n FROM sessions
-        WHERE license_id = ? AND expires_at > ? AND revoked_at IS NULL AND last_seen_at > ?
-          AND machine_id IS NOT NULL AND hwid IS NOT ?`,
-    ).get(licenseId, now, silentSince, exceptHwid) as { n: number }
-  ).n
+): Promise<number> {
+  const r = await ex
+    .selectFrom('sessions')
+    .select((eb) => eb.fn.count<number>('machine_id').distinct().as('n'))
+    .where('license_id', '=', licenseId)
+    .where('expires_at', '>', now)
+    .where('revoked_at', 'is', null)
+    .where('last_seen_at', '>', silentSince)
+    .where('machine_id', 'is not', null)
+    .where('hwid', 'is distinct from', exceptHwid)
+    .executeTakeFirstOrThrow()
+  return Number(r.n)
 }
 
 /** Machines of a license without a live session (their slot may be reclaimed). */
-export function silentMachines(
-  sqlite: BetterSqlite3.Database,
+export async function silentMachines(
+  ex: Executor,
   licenseId: string,
   now: string,
   silentSince: string,
-): { id: string }[] {
-  return stmt(
-    sqlite,
-    `SELECT m.id FROM machines m
-      WHERE m.license_id = ? AND NOT EXISTS (
-        SELECT 1 FROM sessions s WHERE s.machine_id = m.id AND s.revoked_at IS NULL
-           AND s.expires_at > ? AND s.last_seen_at > ?)`,
-  ).all(licenseId, now, silentSince) as { id: string }[]
+): Promise<{ id: string }[]> {
+  return ex
+    .selectFrom('machines as m')
+    .select('m.id')
+    .where('m.license_id', '=', licenseId)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('sessions as s')
+            .select('s.id')
+            .whereRef('s.machine_id', '=', 'm.id')
+            .where('s.revoked_at', 'is', null)
+            .where('s.expires_at', '>', now)
+            .where('s.last_seen_at', '>', silentSince),
+        ),
+      ),
+    )
+    .execute()
 }
 
 export interface MachineSeen {
@@ -135,7 +175,52 @@ export interface MachineSeen {
 }
 
 /** Binds the machine (or refreshes it when already bound); returns its id. */
-export function upsertMachine(sqlite: BetterSqlite3.Database, m: MachineSeen): string {
+export function upsertMachine(ex: Executor, m: MachineSeen): Promise<string>
+/** @deprecated the raw handle, for services not yet on `ctx.tx` (see legacy-sync.ts). */
+export function upsertMachine(sqlite: BetterSqlite3.Database, m: MachineSeen): string
+export function upsertMachine(
+  ex: Executor | BetterSqlite3.Database,
+  m: MachineSeen,
+): Promise<string> | string {
+  if (isRawSqlite(ex)) return upsertMachineSync(ex, m)
+  return ex
+    .insertInto('machines')
+    .values({
+      id: m.id,
+      license_id: m.licenseId,
+      hwid: m.hwid,
+      platform: m.platform,
+      os_version: m.osVersion,
+      ip: m.ip,
+      first_seen_at: m.now,
+      last_seen_at: m.now,
+    })
+    .onConflict((oc) =>
+      oc.columns(['license_id', 'hwid']).doUpdateSet((eb) => ({
+        platform: eb.fn.coalesce('excluded.platform', 'machines.platform'),
+        os_version: eb.fn.coalesce('excluded.os_version', 'machines.os_version'),
+        ip: eb.ref('excluded.ip'),
+        last_seen_at: eb.ref('excluded.last_seen_at'),
+      })),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow()
+    .then((r) => r.id)
+}
+
+/** @deprecated see upsertMachine and legacy-sync.ts. */
+function upsertMachineSync(
+  sqlite: BetterSqlite3.Database,
+  m: {
+    id: string
+    licenseId: string
+    hwid: string
+    platform: string | null
+    osVersion: string | null
+    ip: string | null
+    now: string
+  },
+): string {
   const row = stmt(
     sqlite,
     `INSERT INTO machines (id, license_id, hwid, platform, os_version, ip, first_seen_at, last_seen_at)
@@ -149,29 +234,49 @@ export function upsertMachine(sqlite: BetterSqlite3.Database, m: MachineSeen): s
   return row.id
 }
 
-export function findMachine(
-  sqlite: BetterSqlite3.Database,
+const machineOf = prepared((ex: Executor, licenseId: string, hwid: string) =>
+  ex
+    .selectFrom('machines')
+    .select('id')
+    .where('license_id', '=', licenseId)
+    .where('hwid', '=', hwid),
+)
+
+export async function findMachine(
+  ex: Executor,
   licenseId: string,
   hwid: string,
-): { id: string } | undefined {
-  return stmt(sqlite, 'SELECT id FROM machines WHERE license_id = ? AND hwid = ?').get(
-    licenseId,
-    hwid,
-  ) as { id: string } | undefined
+): Promise<{ id: string } | undefined> {
+  return (await machineOf(ex, licenseId, hwid)).rows[0]
 }
 
-export function touchMachine(
-  sqlite: BetterSqlite3.Database,
+const touch = prepared((ex: Executor, id: string, ip: string | null, now: string) =>
+  ex
+    .updateTable('machines')
+    .set({ last_seen_at: now, last_heartbeat_at: now, ip })
+    .where('id', '=', id),
+)
+
+export async function touchMachine(
+  ex: Executor,
   id: string,
   ip: string | null,
   now: string,
-): void {
-  stmt(
-    sqlite,
-    'UPDATE machines SET last_seen_at = ?, last_heartbeat_at = ?, ip = ? WHERE id = ?',
-  ).run(now, now, ip, id)
+): Promise<void> {
+  await touch(ex, id, ip, now)
 }
 
-export function deleteMachine(sqlite: BetterSqlite3.Database, id: string): void {
-  stmt(sqlite, 'DELETE FROM machines WHERE id = ?').run(id)
+export function deleteMachine(ex: Executor, id: string): Promise<void>
+/** @deprecated the raw handle, for services not yet on `ctx.tx` (see legacy-sync.ts). */
+export function deleteMachine(sqlite: BetterSqlite3.Database, id: string): void
+export function deleteMachine(
+  ex: Executor | BetterSqlite3.Database,
+  id: string,
+): Promise<void> | void {
+  if (isRawSqlite(ex)) return deleteMachineSync(ex, id)
+  return ex
+    .deleteFrom('machines')
+    .where('id', '=', id)
+    .execute()
+    .then(() => undefined)
 }

@@ -10,16 +10,27 @@ describe('replay guard', () => {
   })
   afterEach(() => store.close())
 
-  it('remembers a value once per kind, until it stops mattering', () => {
-    const db = store.sqlite
-    expect(rememberOnce(db, 'envelope', 'sig-1', 2_000)).toBe(true)
-    expect(rememberOnce(db, 'envelope', 'sig-1', 2_000)).toBe(false)
+  it('remembers a value once per kind, until it stops mattering', async () => {
+    const db = store.db
+    expect(await rememberOnce(db, 'envelope', 'sig-1', 2_000)).toBe(true)
+    expect(await rememberOnce(db, 'envelope', 'sig-1', 2_000)).toBe(false)
     // Another kind, another value: not a replay.
-    expect(rememberOnce(db, 'challenge', 'sig-1', 2_000)).toBe(true)
-    expect(rememberOnce(db, 'envelope', 'sig-2', 3_000)).toBe(true)
+    expect(await rememberOnce(db, 'challenge', 'sig-1', 2_000)).toBe(true)
+    expect(await rememberOnce(db, 'envelope', 'sig-2', 3_000)).toBe(true)
     // Only what stopped mattering is forgotten.
-    expect(purgeReplayGuard(db, 2_500)).toBe(2)
-    expect(rememberOnce(db, 'envelope', 'sig-2', 3_000)).toBe(false)
-    expect(rememberOnce(db, 'envelope', 'sig-1', 2_000)).toBe(true)
+    expect(await purgeReplayGuard(db, 2_500)).toBe(2)
+    expect(await rememberOnce(db, 'envelope', 'sig-2', 3_000)).toBe(false)
+    expect(await rememberOnce(db, 'envelope', 'sig-1', 2_000)).toBe(true)
+  })
+
+  it('counts a value remembered by a transaction that rolled back as unseen', async () => {
+    await expect(
+      store.tx(async (trx) => {
+        expect(await rememberOnce(trx, 'envelope', 'sig-3', 2_000)).toBe(true)
+        throw new Error('refused after remembering')
+      }),
+    ).rejects.toThrow('refused after remembering')
+    expect(await store.tx((trx) => rememberOnce(trx, 'envelope', 'sig-3', 2_000))).toBe(true)
+    expect(await store.tx((trx) => rememberOnce(trx, 'envelope', 'sig-3', 2_000))).toBe(false)
   })
 })

@@ -1,35 +1,53 @@
 import type BetterSqlite3 from 'better-sqlite3'
+import type { Executor } from '../types'
 import type { Session } from '../schema'
-import { stmt } from './statements'
+import { prepared } from '../prepared'
+import { isRawSqlite, revokeMachineSessionsSync } from './legacy-sync'
 
-export function insertSession(
-  sqlite: BetterSqlite3.Database,
+export async function insertSession(
+  ex: Executor,
   s: Omit<Session, 'revoked_at' | 'revoked_reason'>,
-): void {
-  stmt(
-    sqlite,
-    `INSERT INTO sessions (id, license_id, machine_id, token_hash, nonce, protocol, hwid, ip, user_agent,
-                           created_at, expires_at, last_seen_at)
-     VALUES (@id, @license_id, @machine_id, @token_hash, @nonce, @protocol, @hwid, @ip, @user_agent,
-             @created_at, @expires_at, @last_seen_at)`,
-  ).run(s)
+): Promise<void> {
+  await ex.insertInto('sessions').values(s).execute()
 }
 
-export function findSessionByTokenHash(
-  sqlite: BetterSqlite3.Database,
+export async function findSessionByTokenHash(
+  ex: Executor,
   tokenHash: string,
-): Session | undefined {
-  return stmt(sqlite, 'SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as
-    Session | undefined
+): Promise<Session | undefined> {
+  return ex
+    .selectFrom('sessions')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst()
 }
 
-export function findSessionById(sqlite: BetterSqlite3.Database, id: string): Session | undefined {
-  return stmt(sqlite, 'SELECT * FROM sessions WHERE id = ?').get(id) as Session | undefined
+export async function findSessionById(ex: Executor, id: string): Promise<Session | undefined> {
+  return ex.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst()
 }
+
+const rotate = prepared(
+  (
+    ex: Executor,
+    id: string,
+    oldHash: string,
+    newHash: string,
+    nonce: string | null,
+    ip: string | null,
+    now: string,
+    expiresAt: string,
+  ) =>
+    ex
+      .updateTable('sessions')
+      .set({ token_hash: newHash, nonce, ip, last_seen_at: now, expires_at: expiresAt })
+      .where('id', '=', id)
+      .where('token_hash', '=', oldHash)
+      .where('revoked_at', 'is', null),
+)
 
 /** Swaps the token (and nonce) and extends the session; false when it was revoked meanwhile. */
-export function rotateSession(
-  sqlite: BetterSqlite3.Database,
+export async function rotateSession(
+  ex: Executor,
   r: {
     id: string
     oldHash: string
@@ -39,22 +57,19 @@ export function rotateSession(
     now: string
     expiresAt: string
   },
-): boolean {
-  const res = stmt(
-    sqlite,
-    `UPDATE sessions SET token_hash = @newHash, nonce = @nonce, ip = @ip, last_seen_at = @now, expires_at = @expiresAt
-      WHERE id = @id AND token_hash = @oldHash AND revoked_at IS NULL`,
-  ).run(r)
-  return res.changes === 1
+): Promise<boolean> {
+  const res = await rotate(ex, r.id, r.oldHash, r.newHash, r.nonce, r.ip, r.now, r.expiresAt)
+  return Number(res.numAffectedRows) === 1
 }
 
 /**
  * SellRealm check_session: swaps the nonce and extends the session only if `expected` is still
  * the current nonce, so a replayed (old) nonce changes nothing and two racing checks with the
- * same nonce cannot both succeed.
+ * same nonce cannot both succeed (on PostgreSQL the second UPDATE waits for the first's row
+ * lock, then finds the nonce changed and matches nothing).
  */
-export function rotateNonce(
-  sqlite: BetterSqlite3.Database,
+export async function rotateNonce(
+  ex: Executor,
   r: {
     id: string
     expected: string
@@ -63,56 +78,90 @@ export function rotateNonce(
     now: string
     expiresAt: string
   },
-): boolean {
-  return (
-    stmt(
-      sqlite,
-      `UPDATE sessions SET nonce = @nonce, ip = @ip, last_seen_at = @now, expires_at = @expiresAt
-        WHERE id = @id AND nonce = @expected AND revoked_at IS NULL`,
-    ).run(r).changes === 1
-  )
+): Promise<boolean> {
+  const res = await swapNonce(ex, r.id, r.expected, r.nonce, r.ip, r.now, r.expiresAt)
+  return Number(res.numAffectedRows) === 1
 }
 
-export function revokeSession(
-  sqlite: BetterSqlite3.Database,
+const swapNonce = prepared(
+  (
+    ex: Executor,
+    id: string,
+    expected: string,
+    nonce: string,
+    ip: string | null,
+    now: string,
+    expiresAt: string,
+  ) =>
+    ex
+      .updateTable('sessions')
+      .set({ nonce, ip, last_seen_at: now, expires_at: expiresAt })
+      .where('id', '=', id)
+      .where('nonce', '=', expected)
+      .where('revoked_at', 'is', null),
+)
+
+export async function revokeSession(
+  ex: Executor,
   id: string,
   reason: string,
   now: string,
-): boolean {
-  return (
-    stmt(
-      sqlite,
-      'UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL',
-    ).run(now, reason, id).changes === 1
-  )
+): Promise<boolean> {
+  const res = await ex
+    .updateTable('sessions')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(res.numUpdatedRows) === 1
 }
 
 /** Closes every open session of a machine (deactivation, re-activation); returns how many. */
+export function revokeMachineSessions(
+  ex: Executor,
+  machineId: string,
+  reason: string,
+  now: string,
+): Promise<number>
+/** @deprecated the raw handle, for services not yet on `ctx.tx` (see legacy-sync.ts). */
 export function revokeMachineSessions(
   sqlite: BetterSqlite3.Database,
   machineId: string,
   reason: string,
   now: string,
-): number {
-  return stmt(
-    sqlite,
-    'UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE machine_id = ? AND revoked_at IS NULL',
-  ).run(now, reason, machineId).changes
+): number
+export function revokeMachineSessions(
+  ex: Executor | BetterSqlite3.Database,
+  machineId: string,
+  reason: string,
+  now: string,
+): Promise<number> | number {
+  if (isRawSqlite(ex)) return revokeMachineSessionsSync(ex, machineId, reason, now)
+  return ex
+    .updateTable('sessions')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('machine_id', '=', machineId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+    .then((r) => Number(r.numUpdatedRows))
 }
 
 /** Live sessions of a license at `now` (not revoked, not expired, heard from since `silentSince`). */
-export function countLiveSessions(
-  sqlite: BetterSqlite3.Database,
+export async function countLiveSessions(
+  ex: Executor,
   licenseId: string,
   now: string,
   silentSince: string,
   exceptMachineId: string | null,
-): number {
-  const r = stmt(
-    sqlite,
-    `SELECT COUNT(*) AS n FROM sessions
-      WHERE license_id = ? AND revoked_at IS NULL AND expires_at > ? AND last_seen_at > ?
-        AND (? IS NULL OR machine_id IS NOT ?)`,
-  ).get(licenseId, now, silentSince, exceptMachineId, exceptMachineId) as { n: number }
-  return r.n
+): Promise<number> {
+  let q = ex
+    .selectFrom('sessions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('license_id', '=', licenseId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where('last_seen_at', '>', silentSince)
+  if (exceptMachineId !== null) q = q.where('machine_id', 'is distinct from', exceptMachineId)
+  const r = await q.executeTakeFirstOrThrow()
+  return Number(r.n)
 }

@@ -1,8 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3'
 
 /**
- * Prepared better-sqlite3 statements for the client hot path (validate/activate/heartbeat),
- * compiled once per connection. Kysely would rebuild and recompile each query per call.
+ * @deprecated Prepared better-sqlite3 statements on the raw handle, for the repositories not yet
+ * on Kysely (issue #13). The client hot path now builds each query once per dialect instead
+ * (db/prepared.ts) and runs it through the dialect's statement cache.
  */
 const caches = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>()
 

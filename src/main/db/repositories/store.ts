@@ -1,9 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely'
-import type BetterSqlite3 from 'better-sqlite3'
-import type { Db } from '../connection'
+import type { Db, Executor } from '../connection'
 import { dialectSql } from '../dialects'
 import type { Database } from '../schema'
-import { stmt } from './statements'
 
 /**
  * Whose store data a query reads: one owner's (an account, or `null` for the installation's
@@ -234,21 +232,24 @@ export async function productLabels(
 }
 
 /** A license's key by id (SellRealm check_session goes from a session to its key). */
-export function licenseKeyById(
-  sqlite: BetterSqlite3.Database,
-  licenseId: string,
-): string | undefined {
-  return (
-    stmt(sqlite, 'SELECT key FROM licenses WHERE id = ?').get(licenseId) as
-      { key: string } | undefined
-  )?.key
+export async function licenseKeyById(ex: Executor, licenseId: string): Promise<string | undefined> {
+  const r = await ex
+    .selectFrom('licenses')
+    .select('key')
+    .where('id', '=', licenseId)
+    .executeTakeFirst()
+  return r?.key
 }
 
 /** The HWID of a license's first bound machine (SellRealm get_hwid), or null. */
-export function firstHwid(sqlite: BetterSqlite3.Database, licenseId: string): string | null {
-  const r = stmt(
-    sqlite,
-    'SELECT hwid FROM machines WHERE license_id = ? ORDER BY first_seen_at, id LIMIT 1',
-  ).get(licenseId) as { hwid: string } | undefined
+export async function firstHwid(ex: Executor, licenseId: string): Promise<string | null> {
+  const r = await ex
+    .selectFrom('machines')
+    .select('hwid')
+    .where('license_id', '=', licenseId)
+    .orderBy('first_seen_at')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst()
   return r?.hwid ?? null
 }

@@ -101,17 +101,6 @@ export function createApiKeysService(
     return secret
   }
 
-  /**
-   * The raw-connection writes below (last use, replay guard) are synchronous statements on
-   * the one SQLite connection. While another request's Kysely transaction is open on it, they
-   * would run inside that transaction and vanish with its rollback (a replay guard that
-   * forgets a signature), so they wait for it to end first; the wait and the write then run
-   * without yielding, so nothing can open a transaction in between.
-   */
-  async function outsideTransactions(): Promise<void> {
-    while (ctx.sqlite.inTransaction) await new Promise((r) => setImmediate(r))
-  }
-
   async function load(actor: Actor, id: string): Promise<ApiKey> {
     const k = await repo.findApiKey(ctx.db, id)
     if (!k || (!seesAll(actor) && k.account_id !== ownerOf(actor))) {
@@ -201,8 +190,7 @@ export function createApiKeysService(
         throw new DomainError('UNAUTHORIZED', `API key is not allowed from IP ${normalizeIp(ip)}`)
       }
       const stale = new Date(ctx.clock().getTime() - TOUCH_INTERVAL_MS).toISOString()
-      await outsideTransactions()
-      repo.touchApiKey(ctx.sqlite, k.id, now, normalizeIp(ip), stale)
+      await repo.touchApiKey(ctx.db, k.id, now, normalizeIp(ip), stale)
       return {
         keyId: k.id,
         prefix: k.prefix,
@@ -262,8 +250,11 @@ export function createApiKeysService(
         throw new DomainError('FORBIDDEN', 'Invalid request signature')
       }
       const until = (ts + windowSeconds) * 1000 + 1000
-      await outsideTransactions()
-      if (!deps.replay.remember('api_signature', `${key.keyId}:${r.signature.trim()}`, until)) {
+      // Committed before the request runs (its own transaction: the turn's batch on SQLite), so
+      // the same signature sent to another node meanwhile finds it taken.
+      const used = `${key.keyId}:${r.signature.trim()}`
+      const fresh = await ctx.tx((trx) => deps.replay.remember(trx, 'api_signature', used, until))
+      if (!fresh) {
         // A captured request sent again: the security center logs it as a replay attack.
         await deps.security?.().reportReplay({
           kind: 'api_signature',

@@ -72,7 +72,8 @@ export function createAttestor(dataDir: string) {
     },
     /**
      * Claims of a challenge this server issued to this license and machine, else null.
-     * Synchronous (it runs inside a transaction): await `ready()` before calling it.
+     * Synchronous, so a decision inside a transaction need not wait for the key: await `ready()`
+     * before the transaction instead.
      */
     openChallenge(licenseId: string, hwid: string, value: string) {
       if (!chKey) throw new Error('The signing key is not loaded yet')

@@ -1,5 +1,6 @@
 import { DomainError, isDomainError, type ErrorCode } from '@shared/errors'
 import type { ProductPolicy, Severity } from '@shared/dto'
+import type { Executor } from '../../db/connection'
 import * as machines from '../../db/repositories/machines'
 import type { LicenseCheckRow } from '../../db/repositories/machines'
 import type { ServiceContext } from '../context'
@@ -27,8 +28,12 @@ export interface EngineDeps {
   security?: () => SecurityHooks | undefined
 }
 
-/** What one decided operation hands its body: the re-read row, its policy and the time. */
+/**
+ * What one decided operation hands its body: where to read and write (the transaction's `trx`,
+ * or `db` for a read-only operation), the row as decided on, its policy and the time.
+ */
 export interface Decided {
+  ex: Executor
   row: LicenseCheckRow
   policy: ProductPolicy
   now: Date
@@ -91,31 +96,27 @@ const FAILURES_TO_NOTE = new Set<ErrorCode>([
   'HWID_MISMATCH',
 ])
 
-/** A license as first read by an operation, with the change mark taken at the read. */
+/** A license as first read by an operation, with the change mark taken before the read. */
 export interface LicenseRead {
   row: LicenseCheckRow | undefined
-  /** null when read inside an open transaction (what it saw may still roll back). */
+  /** ctx.changes' mark before the read; null when the dialect cannot tell (re-read). */
   mark: string | null
 }
 
 /**
  * Runs one licensing operation: decision steps 1–2, the security screen (3), then steps 4–7
- * plus the operation's writes — in one better-sqlite3 transaction when the operation writes, so
- * two racing activations cannot both take the last slot. Records the outcome as one event.
- * The license is read once; it is read again only if something was written in between.
+ * plus the operation's writes — in one transaction (`ctx.tx`) when the operation writes, on
+ * the license row locked for it, so two racing activations cannot both take the last slot
+ * (on any node). Records the outcome as one event. The license is read once; it is read again
+ * only if something may have been written in between.
  */
 export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
-  /** Waits out a Kysely transaction left open across an await (ours are synchronous). */
-  async function whenIdle(): Promise<void> {
-    while (ctx.sqlite.inTransaction) await new Promise((r) => setImmediate(r))
-  }
-
   /** Reads the license for an operation (pass the result to `run` as `opts.read`). */
-  function read(licenseKey: string): LicenseRead {
-    return {
-      row: machines.findLicenseForCheck(ctx.sqlite, licenseKey),
-      mark: ctx.sqlite.inTransaction ? null : machines.changeMark(ctx.sqlite),
-    }
+  async function read(licenseKey: string): Promise<LicenseRead> {
+    // Marked before the read: whatever is written after the mark moves it, so an equal mark
+    // later means the row read is still current (a write between the two only re-reads).
+    const mark = ctx.changes.mark()
+    return { row: await machines.findLicenseForCheck(ctx.db, licenseKey), mark }
   }
 
   type Outcome =
@@ -175,9 +176,10 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
 
   /**
    * @param op the event type recorded on success
-   * @param body the operation's decision steps 4–7 and writes, run inside the transaction. It
-   *   throws a DomainError to refuse and roll back, or returns one to refuse and still commit
-   *   what it wrote (a consumed challenge, a revoked hijacked session).
+   * @param body the operation's decision steps 4–7 and writes, run inside the transaction (on
+   *   `d.ex`). It throws a DomainError to refuse and roll back, or returns one to refuse and
+   *   still commit what it wrote (a consumed challenge, a revoked hijacked session). It may run
+   *   more than once (see TxRunner): only the run that commits counts.
    * @param opts.read the license as the caller already read it (read once per operation).
    * @param opts.readOnly the body only reads: no transaction is opened (see below).
    */
@@ -186,7 +188,7 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
   >(
     op: Op,
     req: LicenseRequest,
-    body: (d: Decided) => T | DomainError,
+    body: (d: Decided) => Promise<T | DomainError>,
     opts: {
       allowExpired?: boolean
       skipIndicators?: boolean
@@ -194,7 +196,7 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
       read?: LicenseRead
     } = {},
   ): Promise<T & { flags: string[] }> {
-    const first = opts.read ?? read(req.licenseKey)
+    const first = opts.read ?? (await read(req.licenseKey))
     let row = first.row
     let flags: string[] = []
     // A writing operation writes its event in its own transaction, so an answer, its rows and
@@ -226,39 +228,41 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
         })
         if (block) throw blacklisted(block)
       }
-      await whenIdle()
       const inTransaction = !opts.readOnly
-      const writeEvent = (outcome: Outcome) => {
+      const writeEvent = async (ex: Executor, outcome: Outcome) => {
         const event = eventOf(op, req, row, outcome, flags)
-        if (event && inTransaction) written = deps.events.insert(event)
+        if (event && inTransaction) written = await deps.events.insert(ex, event)
       }
-      const decide = () => {
-        written = null // a group-commit batch may run this again (with savepoints)
+      const decide = async (ex: Executor) => {
+        written = null // the transaction may run this again (group-commit savepoints, retries)
+        flags = []
         // The screens above awaited: if anything wrote since the first read (an admin's ban,
-        // another request, another process), decide on the license as it is now. Otherwise
-        // the row read before is exactly what a re-read would return.
-        if (first.mark === null || first.mark !== machines.changeMark(ctx.sqlite)) {
-          row = machines.findLicenseForCheck(ctx.sqlite, req.licenseKey)
+        // another request, another node), decide on the license as it is now. Otherwise the
+        // row read before is exactly what a re-read would return. A writing operation's re-read
+        // locks the license row (forUpdate: a no-op on SQLite, whose one connection runs one
+        // transaction at a time; on PostgreSQL, whose mark is always null, the row lock that
+        // makes the decisions of one license take turns across connections and nodes).
+        if (first.mark === null || first.mark !== ctx.changes.mark()) {
+          row = await machines.findLicenseForCheck(ex, req.licenseKey, { lock: inTransaction })
         }
         decideProduct(row, req)
         const now = ctx.clock()
         const nowIso = now.toISOString()
         decideStatus(row, nowIso, opts)
         const policy = parsePolicy(row.product_policy)
-        const out = body({ row, policy, now, nowIso, flags })
+        const out = await body({ ex, row, policy, now, nowIso, flags })
         if (out instanceof DomainError) {
-          writeEvent({ ok: false, error: out })
+          await writeEvent(ex, { ok: false, error: out })
           return out
         }
         if (!opts.skipIndicators) flags = decideIndicators(policy, req.clientData)
-        writeEvent({ ok: true, machineId: out.machineId, details: out.eventDetails })
+        await writeEvent(ex, { ok: true, machineId: out.machineId, details: out.eventDetails })
         return out
       }
-      // A read-only decision needs no BEGIN/COMMIT (a sixth of validate's CPU): better-sqlite3
-      // is synchronous, so no other request reads or writes on this connection while `decide`
-      // runs; the server's connection is the database's one writer (only another process
-      // committing between two of these back-to-back reads could tell the difference).
-      const result = opts.readOnly ? decide() : await ctx.writes.run(decide)
+      // A read-only decision needs no BEGIN/COMMIT (a sixth of validate's CPU): it reads on
+      // `db`, statement by statement, each seeing what was committed (its event is recorded
+      // after, in a transaction of its own).
+      const result = opts.readOnly ? await decide(ctx.db) : await ctx.tx(decide)
       if (result instanceof DomainError) throw result
       if (written) deps.events.publish(written)
       else
@@ -294,7 +298,6 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
     run,
     read,
     record,
-    whenIdle,
     view: toLicenseView,
     policyOf: (r: LicenseCheckRow) => parsePolicy(r.product_policy),
   }

@@ -89,7 +89,7 @@ export function createEnvelopeService(
     options: opts,
 
     async open(env: EnvelopeIn, meta: EnvelopeMeta): Promise<OpenedRequest> {
-      const product = findProductSecret(ctx.sqlite, env.product_id)
+      const product = await findProductSecret(ctx.db, env.product_id)
       if (!product) throw new DomainError('PRODUCT_NOT_FOUND', 'Product not found')
       const secret = ctx.secrets.open(product.secret_key, sealedAad.productSecret(product.id))
       if (!verifyEnvelopeSignature(secret, env, env.timestamp, env.signature)) {
@@ -113,12 +113,13 @@ export function createEnvelopeService(
           product.id,
         )
       }
-      // Remember the signature until it would be stale anyway; a second use is a replay. (Group
-      // commit: never inside someone's open transaction, whose rollback would forget this use.)
+      // Remember the signature until it would be stale anyway; a second use is a replay. Its own
+      // transaction (shared with its turn's others on SQLite): committed before the request it
+      // lets through runs, so no other node can let the same envelope through meanwhile.
       const until = env.timestamp + opts.windowMs + 1000
       const signature = env.signature.toLowerCase()
-      const first = await ctx.writes.run(() =>
-        deps.replay.remember('licensecm_envelope', signature, until),
+      const first = await ctx.tx((trx) =>
+        deps.replay.remember(trx, 'licensecm_envelope', signature, until),
       )
       if (!first) {
         return refuse(

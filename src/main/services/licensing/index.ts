@@ -78,24 +78,26 @@ export function createLicensingService(
     return { value, expires_at: new Date(Math.ceil(expires / 1000) * 1000).toISOString() }
   }
 
-  /** Lazy, memoised answers for the machine decision (most checks need one indexed lookup). */
-  function factsOf(d: Decided, hwid: string): MachineFacts {
-    let bound: { id: string } | undefined | null = null
-    let live: number | null = null
-    return {
-      boundId: () =>
-        (bound === null ? (bound = machines.findMachine(ctx.sqlite, d.row.id, hwid)) : bound)?.id,
-      machineCount: () => machines.countMachines(ctx.sqlite, d.row.id),
-      liveOthers: () =>
-        live ??
-        (live = machines.countLiveMachines(
-          ctx.sqlite,
-          d.row.id,
-          d.nowIso,
-          silentSince(d.policy, d.now),
-          hwid,
-        )),
-    }
+  /**
+   * Loads what decideMachine will ask about, and only that (it asks in this order: the bound
+   * machine; for a new machine the bound count when HWID-locked, else the live others; the live
+   * others again when sessions are capped). A validate on a bound machine costs one lookup.
+   */
+  async function factsOf(d: Decided, hwid: string): Promise<MachineFacts> {
+    const bound = await machines.findMachine(d.ex, d.row.id, hwid)
+    const locked = d.row.hwid_locked === 1
+    const count = !bound && locked ? await machines.countMachines(d.ex, d.row.id) : 0
+    const live =
+      (!bound && !locked) || d.row.max_sessions !== null
+        ? await machines.countLiveMachines(
+            d.ex,
+            d.row.id,
+            d.nowIso,
+            silentSince(d.policy, d.now),
+            hwid,
+          )
+        : 0
+    return { boundId: () => bound?.id, machineCount: () => count, liveOthers: () => live }
   }
 
   async function finish<T>(r: T & { flags: string[] }, licenseId: string) {
@@ -112,7 +114,7 @@ export function createLicensingService(
      * license is bound to no machine (decideHwid).
      */
     async validate(req: LicenseRequest): Promise<ValidateResult> {
-      const first = runner.read(req.licenseKey)
+      const first = await runner.read(req.licenseKey)
       const row = first.row
       // The product's policy sets the pace; an unknown key gets the global default.
       const perMinute = row ? runner.policyOf(row).validate_per_minute : settings.validatePerMinute
@@ -129,10 +131,10 @@ export function createLicensingService(
       const r = await runner.run(
         'license_validation',
         req,
-        (d) => {
+        async (d) => {
           let machineId: string | null = null
           const hwid = decideHwid(d.row, req.hwid)
-          if (hwid) machineId = decideMachine(d.row, factsOf(d, hwid)).boundId ?? null
+          if (hwid) machineId = decideMachine(d.row, await factsOf(d, hwid)).boundId ?? null
           return { machineId, license: runner.view(d.row, d.nowIso) }
         },
         { read: first, readOnly: true },
@@ -143,19 +145,19 @@ export function createLicensingService(
     /** Binds the machine (if a slot is free), opens a session and issues a challenge. */
     async activate(req: LicenseRequest): Promise<ActivateResult> {
       const hwid = requireHwid(req)
-      const r = await runner.run('license_activation', req, (d) => {
-        const { boundId } = decideMachine(d.row, factsOf(d, hwid))
+      const r = await runner.run('license_activation', req, async (d) => {
+        const { boundId } = decideMachine(d.row, await factsOf(d, hwid))
         // An unlocked license reclaims the rows of silent machines when a new one takes a slot.
         const stale =
           boundId || d.row.hwid_locked === 1
             ? []
-            : machines.silentMachines(ctx.sqlite, d.row.id, d.nowIso, silentSince(d.policy, d.now))
+            : await machines.silentMachines(d.ex, d.row.id, d.nowIso, silentSince(d.policy, d.now))
         for (const s of stale) {
-          deps.sessions.revokeMachine(s.id, 'slot_reclaimed', d.now)
-          machines.deleteMachine(ctx.sqlite, s.id)
+          await deps.sessions.revokeMachine(d.ex, s.id, 'slot_reclaimed', d.now)
+          await machines.deleteMachine(d.ex, s.id)
         }
         const cd = req.clientData
-        const machineId = machines.upsertMachine(ctx.sqlite, {
+        const machineId = await machines.upsertMachine(d.ex, {
           id: uuid(),
           licenseId: d.row.id,
           hwid,
@@ -164,7 +166,7 @@ export function createLicensingService(
           ip: req.ip,
           now: d.nowIso,
         })
-        const session = deps.sessions.open({
+        const session = await deps.sessions.open(d.ex, {
           licenseId: d.row.id,
           machineId,
           hwid,
@@ -189,28 +191,28 @@ export function createLicensingService(
     /** Keeps a session alive: rotates its token, extends it, issues a new challenge. */
     async heartbeat(req: HeartbeatRequest): Promise<HeartbeatResult> {
       const hwid = requireHwid(req)
-      const r = await runner.run('session_heartbeat', req, (d) => {
-        const s = deps.sessions.findByToken(req.sessionToken)
+      const r = await runner.run('session_heartbeat', req, async (d) => {
+        const s = await deps.sessions.findByToken(d.ex, req.sessionToken)
         if (!s || s.license_id !== d.row.id || !isLive(s, d.nowIso, silentSince(d.policy, d.now))) {
           throw new DomainError('SESSION_EXPIRED', 'Session expired or invalid')
         }
         if (s.hwid !== null && s.hwid !== hwid) {
           // A token presented from another machine: end it, the rightful client re-activates.
-          deps.sessions.revoke(s.id, 'session_hijack', d.now)
+          await deps.sessions.revoke(d.ex, s.id, 'session_hijack', d.now)
           return new DomainError('SESSION_EXPIRED', 'Session expired or invalid', {
             event: 'session_hijack',
           })
         }
         // The machine must still be bound (a HWID reset or deactivation ends its sessions).
-        const bound = machines.findMachine(ctx.sqlite, d.row.id, hwid)
+        const bound = await machines.findMachine(d.ex, d.row.id, hwid)
         if (!bound) throw new DomainError('SESSION_EXPIRED', 'Session expired or invalid')
-        const session = deps.sessions.rotate(s, {
+        const session = await deps.sessions.rotate(d.ex, s, {
           ip: req.ip,
           minutes: d.policy.session_minutes,
           now: d.now,
         })
         if (!session) throw new DomainError('SESSION_EXPIRED', 'Session expired or invalid')
-        machines.touchMachine(ctx.sqlite, bound.id, req.ip, d.nowIso)
+        await machines.touchMachine(d.ex, bound.id, req.ip, d.nowIso)
         return {
           machineId: bound.id,
           session,
@@ -228,12 +230,12 @@ export function createLicensingService(
       const r = await runner.run(
         'license_deactivation',
         req,
-        (d) => {
-          const m = machines.findMachine(ctx.sqlite, d.row.id, hwid)
+        async (d) => {
+          const m = await machines.findMachine(d.ex, d.row.id, hwid)
           if (!m)
             throw new DomainError('HWID_MISMATCH', 'This machine is not activated for this license')
-          const sessionsClosed = deps.sessions.revokeMachine(m.id, 'deactivated', d.now)
-          machines.deleteMachine(ctx.sqlite, m.id)
+          const sessionsClosed = await deps.sessions.revokeMachine(d.ex, m.id, 'deactivated', d.now)
+          await machines.deleteMachine(d.ex, m.id)
           return {
             machineId: m.id,
             sessionsClosed,
@@ -253,7 +255,7 @@ export function createLicensingService(
     async verifyChallenge(req: ChallengeRequest): Promise<ChallengeResult> {
       const hwid = requireHwid(req)
       await attestor.ready()
-      const r = await runner.run('challenge_verification', req, (d) => {
+      const r = await runner.run('challenge_verification', req, async (d) => {
         const c = attestor.openChallenge(d.row.id, hwid, req.challenge)
         if (!c) {
           throw new DomainError('SECURITY_VIOLATION', 'Unknown challenge', {
@@ -262,7 +264,9 @@ export function createLicensingService(
         }
         // Answered once: remembered until it could not be answered anyway (plus a minute).
         const until = c.expiresAt + 60_000
-        if (!replay.remember('licensecm_challenge', req.challenge.toLowerCase(), until)) {
+        if (
+          !(await replay.remember(d.ex, 'licensecm_challenge', req.challenge.toLowerCase(), until))
+        ) {
           throw new DomainError('SECURITY_VIOLATION', 'Challenge already used', {
             event: 'replay_attack',
           })
@@ -279,7 +283,7 @@ export function createLicensingService(
           })
         }
         return {
-          machineId: machines.findMachine(ctx.sqlite, d.row.id, hwid)?.id ?? null,
+          machineId: (await machines.findMachine(d.ex, d.row.id, hwid))?.id ?? null,
           license: runner.view(d.row, d.nowIso),
         }
       })

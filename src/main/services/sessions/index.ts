@@ -1,3 +1,4 @@
+import type { Executor } from '../../db/connection'
 import type { Session } from '../../db/schema'
 import * as repo from '../../db/repositories/sessions'
 import { randomToken, sha256Hex, uuid } from '../../crypto/random'
@@ -35,16 +36,16 @@ export function isLive(
 
 /**
  * Sessions: bearer tokens bound to a license and a machine. Only a token's SHA-256 is stored, so
- * a copied database opens no session. Every function is synchronous so that the licensing engine
- * can compose it into one better-sqlite3 transaction with the decision that allowed it.
+ * a copied database opens no session. Every function takes the executor first: the licensing
+ * engine passes its `trx`, so a session opens or rotates in the transaction of the decision
+ * that allowed it.
  */
-export function createSessionsService(ctx: ServiceContext) {
-  const db = ctx.sqlite
+export function createSessionsService(_ctx: ServiceContext) {
   return {
     /** Opens a session, closing the machine's previous ones (one live session per machine). */
-    open(o: OpenSession): OpenedSession {
+    async open(ex: Executor, o: OpenSession): Promise<OpenedSession> {
       const now = o.now.toISOString()
-      if (o.machineId) repo.revokeMachineSessions(db, o.machineId, 'replaced', now)
+      if (o.machineId) await repo.revokeMachineSessions(ex, o.machineId, 'replaced', now)
       const token = randomToken(32)
       const s = {
         id: uuid(),
@@ -60,24 +61,28 @@ export function createSessionsService(ctx: ServiceContext) {
         expires_at: new Date(o.now.getTime() + o.minutes * 60_000).toISOString(),
         last_seen_at: now,
       }
-      repo.insertSession(db, s)
+      await repo.insertSession(ex, s)
       return { id: s.id, token, expires_at: s.expires_at, nonce: s.nonce }
     },
 
     /** The session a bearer token names, whatever its state (callers check `isLive`). */
-    findByToken(token: string): Session | undefined {
-      return repo.findSessionByTokenHash(db, sha256Hex(token))
+    findByToken(ex: Executor, token: string): Promise<Session | undefined> {
+      return repo.findSessionByTokenHash(ex, sha256Hex(token))
     },
 
     /**
      * Keeps a session alive: a new token (the old one stops working at once), a new nonce when
      * it has one, and a new expiry `minutes` from now. Null when it was revoked meanwhile.
      */
-    rotate(s: Session, o: { ip: string | null; minutes: number; now: Date }): OpenedSession | null {
+    async rotate(
+      ex: Executor,
+      s: Session,
+      o: { ip: string | null; minutes: number; now: Date },
+    ): Promise<OpenedSession | null> {
       const token = randomToken(32)
       const nonce = s.nonce === null ? null : randomToken(16)
       const expiresAt = new Date(o.now.getTime() + o.minutes * 60_000).toISOString()
-      const ok = repo.rotateSession(db, {
+      const ok = await repo.rotateSession(ex, {
         id: s.id,
         oldHash: s.token_hash,
         newHash: sha256Hex(token),
@@ -92,15 +97,17 @@ export function createSessionsService(ctx: ServiceContext) {
     /**
      * SellRealm nonce rotation: the presented nonce must be the current one; the session gets
      * a new nonce (returned) and a new expiry `minutes` from now. Null for a stale (replayed)
-     * nonce or a revoked session; the token (SellRealm's session_id) stays the same.
+     * nonce or a revoked session; the token (SellRealm's session_id) stays the same. One
+     * conditional UPDATE: call it inside `ctx.tx`.
      */
-    rotateNonce(
+    async rotateNonce(
+      ex: Executor,
       s: Session,
       presented: string,
       o: { ip: string | null; minutes: number; now: Date },
-    ): string | null {
+    ): Promise<string | null> {
       const nonce = randomToken(16)
-      const ok = repo.rotateNonce(db, {
+      const ok = await repo.rotateNonce(ex, {
         id: s.id,
         expected: presented,
         nonce,
@@ -111,21 +118,22 @@ export function createSessionsService(ctx: ServiceContext) {
       return ok ? nonce : null
     },
 
-    revoke(id: string, reason: string, now: Date): boolean {
-      return repo.revokeSession(db, id, reason, now.toISOString())
+    revoke(ex: Executor, id: string, reason: string, now: Date): Promise<boolean> {
+      return repo.revokeSession(ex, id, reason, now.toISOString())
     },
 
-    revokeMachine(machineId: string, reason: string, now: Date): number {
-      return repo.revokeMachineSessions(db, machineId, reason, now.toISOString())
+    revokeMachine(ex: Executor, machineId: string, reason: string, now: Date): Promise<number> {
+      return repo.revokeMachineSessions(ex, machineId, reason, now.toISOString())
     },
 
     countLive(
+      ex: Executor,
       licenseId: string,
       now: Date,
       silentSince: string,
       exceptMachineId: string | null = null,
-    ): number {
-      return repo.countLiveSessions(db, licenseId, now.toISOString(), silentSince, exceptMachineId)
+    ): Promise<number> {
+      return repo.countLiveSessions(ex, licenseId, now.toISOString(), silentSince, exceptMachineId)
     },
   }
 }

@@ -3,7 +3,7 @@ import * as machines from '../../db/repositories/machines'
 import type { LicenseCheckRow } from '../../db/repositories/machines'
 import * as storeRepo from '../../db/repositories/store'
 import { nowIso, type ServiceContext } from '../context'
-import type { EventsService } from '../events'
+import type { EventsService, RecordEvent } from '../events'
 import type { LicenseLifecycle, Origin } from '../licenses/lifecycle'
 import type { LicensingService, LicenseView } from '../licensing'
 import { decideStatus } from '../licensing/decide'
@@ -51,16 +51,16 @@ export function createSellRealmService(
   },
 ) {
   /** The key's row when the caller owns it; else LICENSE_NOT_FOUND ("Invalid key or auth secret"). */
-  function owned(c: Caller, key: string): LicenseCheckRow {
-    const row = machines.findLicenseForCheck(ctx.sqlite, key)
+  async function owned(c: Caller, key: string): Promise<LicenseCheckRow> {
+    const row = await machines.findLicenseForCheck(ctx.db, key)
     if (!row || row.product_owner !== c.ownerId)
       throw new DomainError('LICENSE_NOT_FOUND', 'Invalid license key')
     return row
   }
 
   /** Key operations refuse a banned or suspended key, as the engine decides it. */
-  function usable(c: Caller, key: string): LicenseCheckRow {
-    const row = owned(c, key)
+  async function usable(c: Caller, key: string): Promise<LicenseCheckRow> {
+    const row = await owned(c, key)
     decideStatus(row, nowIso(ctx), { allowExpired: true })
     return row
   }
@@ -72,22 +72,21 @@ export function createSellRealmService(
     details: { protocol: 'sellrealm' },
   })
 
-  function record(
+  function eventOf(
     type: string,
     c: Caller,
     row: LicenseCheckRow,
     details: Record<string, unknown>,
-    severity: 'info' | 'low' | 'medium' | 'high' = 'info',
-  ) {
-    return deps.events.record({
+  ): RecordEvent {
+    return {
       type,
-      severity,
+      severity: 'info',
       productId: row.product_id,
       licenseId: row.id,
       ip: c.ip,
       userAgent: c.userAgent,
       details: { protocol: 'sellrealm', ...details },
-    })
+    }
   }
 
   /** A nonce that is not the session's current one: a replay, reported and refused. */
@@ -113,7 +112,7 @@ export function createSellRealmService(
       c: Caller,
       i: { key: string; hwid: string; productNum: number },
     ): Promise<LoginResult> {
-      owned(c, i.key)
+      await owned(c, i.key)
       const r = await deps.licensing.activate({
         licenseKey: i.key,
         productNum: i.productNum,
@@ -140,18 +139,18 @@ export function createSellRealmService(
       c: Caller,
       i: { sessionId: string; nonce: string; productNum: number },
     ): Promise<CheckResult> {
-      const s = deps.sessions.findByToken(i.sessionId)
+      const s = await deps.sessions.findByToken(ctx.db, i.sessionId)
       // Only a session opened with a rotating nonce (login) can be continued by its nonce.
       if (!s || s.nonce === null)
         throw new DomainError('SESSION_EXPIRED', 'Invalid session', {
           reason: 'session_unknown',
         })
-      const key = storeRepo.licenseKeyById(ctx.sqlite, s.license_id)
+      const key = await storeRepo.licenseKeyById(ctx.db, s.license_id)
       if (!key)
         throw new DomainError('SESSION_EXPIRED', 'Invalid session', {
           reason: 'session_unknown',
         })
-      const row = owned(c, key)
+      const row = await owned(c, key)
       // The engine's verdict first: a banned key answers "Key has been banned", not "expired".
       const v = await deps.licensing.validate({
         licenseKey: key,
@@ -169,7 +168,11 @@ export function createSellRealmService(
       if (!isLive(s, now.toISOString(), ''))
         throw new DomainError('SESSION_EXPIRED', 'Session has expired')
       const minutes = parsePolicy(row.product_policy).session_minutes
-      const next = deps.sessions.rotateNonce(s, i.nonce, { ip: c.ip, minutes, now })
+      // One conditional UPDATE in a transaction (the turn's batch on SQLite): of two checks
+      // presenting the same nonce, on any node, exactly one finds it current.
+      const next = await ctx.tx((trx) =>
+        deps.sessions.rotateNonce(trx, s, i.nonce, { ip: c.ip, minutes, now }),
+      )
       if (!next) {
         return refuseNonce(c, row, s.hwid)
       }
@@ -181,20 +184,20 @@ export function createSellRealmService(
     },
 
     /** The HWID the key is bound to (its first machine), or null. */
-    getHwid(c: Caller, key: string): string | null {
-      const row = usable(c, key)
-      return storeRepo.firstHwid(ctx.sqlite, row.id)
+    async getHwid(c: Caller, key: string): Promise<string | null> {
+      const row = await usable(c, key)
+      return storeRepo.firstHwid(ctx.db, row.id)
     },
 
     /** Frees every machine binding and ends the key's sessions (the lifecycle's reset). */
     async resetHwid(c: Caller, key: string): Promise<void> {
-      const row = usable(c, key)
+      const row = await usable(c, key)
       await deps.lifecycle.apply(row.id, { kind: 'reset_hwid' }, origin(c))
     },
 
     /** Binds the key to exactly this HWID (replacing any other binding), in one transaction. */
     async restoreHwid(c: Caller, key: string, hwid: string): Promise<void> {
-      const row = usable(c, key)
+      const row = await usable(c, key)
       await deps.lifecycle.apply(row.id, { kind: 'restore_hwid', hwid }, origin(c))
     },
 
@@ -203,8 +206,8 @@ export function createSellRealmService(
       c: Caller,
       i: { key: string; sessionId: string; nonce: string },
     ): Promise<void> {
-      const row = usable(c, i.key)
-      const s = deps.sessions.findByToken(i.sessionId)
+      const row = await usable(c, i.key)
+      const s = await deps.sessions.findByToken(ctx.db, i.sessionId)
       if (!s || s.license_id !== row.id)
         throw new DomainError('SESSION_EXPIRED', 'Invalid session', {
           reason: 'session_unknown',
@@ -216,8 +219,12 @@ export function createSellRealmService(
       if (s.nonce !== i.nonce) {
         return refuseNonce(c, row, s.hwid)
       }
-      deps.sessions.revoke(s.id, 'terminated', ctx.clock())
-      await record('session.terminated', c, row, { session_id: s.id })
+      // The revocation and its event commit together.
+      const event = await ctx.tx(async (trx) => {
+        await deps.sessions.revoke(trx, s.id, 'terminated', ctx.clock())
+        return deps.events.insert(trx, eventOf('session.terminated', c, row, { session_id: s.id }))
+      })
+      deps.events.publish(event)
     },
 
     /** A custom audit entry from the vendor's app. */
@@ -225,16 +232,18 @@ export function createSellRealmService(
       c: Caller,
       i: { key: string; actionType: string; actionDetails: string | null },
     ): Promise<void> {
-      const row = usable(c, i.key)
-      await record('custom_action', c, row, {
-        action_type: i.actionType,
-        action_details: i.actionDetails,
-      })
+      const row = await usable(c, i.key)
+      await deps.events.record(
+        eventOf('custom_action', c, row, {
+          action_type: i.actionType,
+          action_details: i.actionDetails,
+        }),
+      )
     },
 
     /** Bans the key for good and ends all its sessions; every surface then refuses it. */
     async ban(c: Caller, i: { key: string; reason: string | null }): Promise<void> {
-      const row = owned(c, i.key)
+      const row = await owned(c, i.key)
       if (row.status === 'banned') throw new DomainError('LICENSE_BANNED', 'Key has been banned')
       await deps.lifecycle.apply(
         row.id,

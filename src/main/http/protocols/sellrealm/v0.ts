@@ -164,7 +164,7 @@ export async function registerLicenseApi(
         })
       }
       case 'get_hwid':
-        return ok('HWID retrieved', { hwid: s.sellrealm.getHwid(c, key) })
+        return ok('HWID retrieved', { hwid: await s.sellrealm.getHwid(c, key) })
       case 'reset_hwid':
         await s.sellrealm.resetHwid(c, key)
         return ok('HWID reset successfully')
