@@ -13,6 +13,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { handleOf } from '../../src/main/db/sqlite/handles'
 import { startRuntime } from '../../src/main/runtime'
 import { CONSOLE } from '../../src/main/services/context'
 import { startTestServer } from '../helpers/server'
@@ -205,7 +206,7 @@ describe.skipIf(onPostgres)('shutdown never prints a stack trace', () => {
     const dir = copyOfInstallation()
     const runtime = await startRuntime({ dataDir: dir, host: '127.0.0.1', port: 0 })
     // The database connection dies under the running server (what a vanished disk looks like).
-    runtime.store.sqlite.close()
+    handleOf(runtime.store.db).close()
     const lines: string[] = []
     const out = { log: (m: string) => lines.push(m), error: (m: string) => lines.push(m) }
     expect(await shutdown(runtime, 'SIGTERM', out)).toBe(1)

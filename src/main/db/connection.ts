@@ -1,7 +1,5 @@
-import type BetterSqlite3 from 'better-sqlite3'
 import { Migrator } from 'kysely/migration'
 import type { Checkpointer } from './sqlite/checkpointer'
-import type { GroupCommit as LegacyGroupCommit } from './group-commit'
 import { migrationProvider } from './migrations'
 import type { ChangeFeed, Db, DialectName, TxRunner } from './types'
 import { openSqlite } from './sqlite/open'
@@ -22,10 +20,6 @@ export interface Store {
   stats(): { writes: number; commits: number; retries: number }
   /** The background WAL checkpointer (SQLite files only); exposed for tests and diagnostics. */
   checkpointer: Checkpointer | null
-  /** @deprecated the raw SQLite handle, until every service is on `tx` (issue #13). */
-  sqlite: BetterSqlite3.Database
-  /** @deprecated the synchronous group commit, until every service is on `tx` (issue #13). */
-  writes: LegacyGroupCommit
   close(): Promise<void>
 }
 

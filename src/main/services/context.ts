@@ -1,7 +1,5 @@
 import type { EventEmitter } from 'node:events'
-import type BetterSqlite3 from 'better-sqlite3'
 import type { ChangeFeed, Db, TxRunner } from '../db/connection'
-import type { GroupCommit } from '../db/group-commit'
 import type { Role } from '../db/schema'
 import type { SecretBox } from '../crypto/seal'
 
@@ -34,10 +32,6 @@ export interface ServiceContext {
   tx: TxRunner
   /** Tells whether anything was written since a row was read (see ChangeFeed). */
   changes: ChangeFeed
-  /** @deprecated the raw SQLite handle: being replaced by `db`/`tx` (issue #13). */
-  sqlite: BetterSqlite3.Database
-  /** @deprecated the synchronous group commit: being replaced by `tx` (issue #13). */
-  writes: GroupCommit
   dataDir: string
   /** Seals and opens the secrets the database keeps (under master.key). */
   secrets: SecretBox

@@ -41,8 +41,6 @@ export function createContext(opts: ServicesOptions): ServiceContext {
     db: opts.store.db,
     tx: opts.store.tx,
     changes: opts.store.changes,
-    sqlite: opts.store.sqlite,
-    writes: opts.store.writes,
     dataDir: opts.dataDir,
     secrets: createSecretBox(opts.dataDir),
     clock: opts.clock ?? (() => new Date()),

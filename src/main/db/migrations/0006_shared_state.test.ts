@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
 import { Migrator } from 'kysely/migration'
+import { handleOf } from '../sqlite/handles'
 import { describe, expect, it } from 'vitest'
 import { openStore } from '../connection'
 import { migrations } from './index'
@@ -33,7 +34,7 @@ describe('0006_shared_state', () => {
 
       const store = await openStore(file)
       try {
-        const tables = store.sqlite
+        const tables = handleOf(store.db)
           .prepare("select name from sqlite_master where type = 'table'")
           .pluck()
           .all()

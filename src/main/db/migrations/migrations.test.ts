@@ -6,6 +6,7 @@ import BetterSqlite3 from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import { Migrator } from 'kysely/migration'
 import pg from 'pg'
+import { handleOf } from '../sqlite/handles'
 import { afterEach, describe, expect, it } from 'vitest'
 import { freshPostgresDatabase, onPostgres } from '../../../../test/helpers/store'
 import { isSealed, seal, sealedAad } from '../../crypto/seal'
@@ -246,8 +247,8 @@ describe('migrations on sqlite only', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kw-mig-'))
     try {
       const a = await openStore(join(dir, 'k.db'))
-      expect(a.sqlite.pragma('journal_mode', { simple: true })).toBe('wal')
-      expect(a.sqlite.pragma('foreign_keys', { simple: true })).toBe(1)
+      expect(handleOf(a.db).pragma('journal_mode', { simple: true })).toBe('wal')
+      expect(handleOf(a.db).pragma('foreign_keys', { simple: true })).toBe(1)
       await a.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })

@@ -56,8 +56,6 @@ export async function openPostgres(url: string): Promise<Store> {
     file: redactedUrl(url),
     stats: () => ({ writes, commits: writes, retries }),
     checkpointer: null,
-    sqlite: undefined as never,
-    writes: undefined as never,
     async close() {
       await db.destroy()
     },

@@ -1,10 +1,8 @@
 import {
   CompiledQuery,
   sql,
-  type Expression,
   type ExpressionBuilder,
   type SelectQueryBuilder,
-  type SqlBool,
 } from 'kysely'
 import type { Db, Executor } from '../connection'
 import type { Database, License, NewLicense } from '../schema'

@@ -1,10 +1,7 @@
-import type BetterSqlite3 from 'better-sqlite3'
 import type { Executor } from '../types'
 import type { LicenseStatus, LicenseType } from '../schema'
 import { dialectSql } from '../dialects'
 import { prepared } from '../prepared'
-import { deleteMachineSync, isRawSqlite } from './legacy-sync'
-import { stmt } from './statements'
 
 /** A license with what the engine decides on: its product's state and policy, in one read. */
 export interface LicenseCheckRow {
@@ -175,14 +172,7 @@ export interface MachineSeen {
 }
 
 /** Binds the machine (or refreshes it when already bound); returns its id. */
-export function upsertMachine(ex: Executor, m: MachineSeen): Promise<string>
-/** @deprecated the raw handle, for services not yet on `ctx.tx` (see legacy-sync.ts). */
-export function upsertMachine(sqlite: BetterSqlite3.Database, m: MachineSeen): string
-export function upsertMachine(
-  ex: Executor | BetterSqlite3.Database,
-  m: MachineSeen,
-): Promise<string> | string {
-  if (isRawSqlite(ex)) return upsertMachineSync(ex, m)
+export async function upsertMachine(ex: Executor, m: MachineSeen): Promise<string> {
   return ex
     .insertInto('machines')
     .values({
@@ -206,32 +196,6 @@ export function upsertMachine(
     .returning('id')
     .executeTakeFirstOrThrow()
     .then((r) => r.id)
-}
-
-/** @deprecated see upsertMachine and legacy-sync.ts. */
-function upsertMachineSync(
-  sqlite: BetterSqlite3.Database,
-  m: {
-    id: string
-    licenseId: string
-    hwid: string
-    platform: string | null
-    osVersion: string | null
-    ip: string | null
-    now: string
-  },
-): string {
-  const row = stmt(
-    sqlite,
-    `INSERT INTO machines (id, license_id, hwid, platform, os_version, ip, first_seen_at, last_seen_at)
-     VALUES (@id, @licenseId, @hwid, @platform, @osVersion, @ip, @now, @now)
-     ON CONFLICT (license_id, hwid) DO UPDATE SET
-       platform = COALESCE(excluded.platform, platform),
-       os_version = COALESCE(excluded.os_version, os_version),
-       ip = excluded.ip, last_seen_at = excluded.last_seen_at
-     RETURNING id`,
-  ).get(m) as { id: string }
-  return row.id
 }
 
 const machineOf = prepared((ex: Executor, licenseId: string, hwid: string) =>
@@ -266,17 +230,6 @@ export async function touchMachine(
   await touch(ex, id, ip, now)
 }
 
-export function deleteMachine(ex: Executor, id: string): Promise<void>
-/** @deprecated the raw handle, for services not yet on `ctx.tx` (see legacy-sync.ts). */
-export function deleteMachine(sqlite: BetterSqlite3.Database, id: string): void
-export function deleteMachine(
-  ex: Executor | BetterSqlite3.Database,
-  id: string,
-): Promise<void> | void {
-  if (isRawSqlite(ex)) return deleteMachineSync(ex, id)
-  return ex
-    .deleteFrom('machines')
-    .where('id', '=', id)
-    .execute()
-    .then(() => undefined)
+export async function deleteMachine(ex: Executor, id: string): Promise<void> {
+  await ex.deleteFrom('machines').where('id', '=', id).execute()
 }

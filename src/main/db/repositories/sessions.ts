@@ -1,8 +1,6 @@
-import type BetterSqlite3 from 'better-sqlite3'
 import type { Executor } from '../types'
 import type { Session } from '../schema'
 import { prepared } from '../prepared'
-import { isRawSqlite, revokeMachineSessionsSync } from './legacy-sync'
 
 export async function insertSession(
   ex: Executor,
@@ -117,26 +115,12 @@ export async function revokeSession(
 }
 
 /** Closes every open session of a machine (deactivation, re-activation); returns how many. */
-export function revokeMachineSessions(
+export async function revokeMachineSessions(
   ex: Executor,
   machineId: string,
   reason: string,
   now: string,
-): Promise<number>
-/** @deprecated the raw handle, for services not yet on `ctx.tx` (see legacy-sync.ts). */
-export function revokeMachineSessions(
-  sqlite: BetterSqlite3.Database,
-  machineId: string,
-  reason: string,
-  now: string,
-): number
-export function revokeMachineSessions(
-  ex: Executor | BetterSqlite3.Database,
-  machineId: string,
-  reason: string,
-  now: string,
-): Promise<number> | number {
-  if (isRawSqlite(ex)) return revokeMachineSessionsSync(ex, machineId, reason, now)
+): Promise<number> {
   return ex
     .updateTable('sessions')
     .set({ revoked_at: now, revoked_reason: reason })

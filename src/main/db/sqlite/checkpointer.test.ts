@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { handleOf } from './handles'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openStore } from '../connection'
 import { startCheckpointer } from './checkpointer'
@@ -28,14 +29,14 @@ describe.skipIf(onPostgres)('WAL checkpoint worker (SQLite only)', () => {
     const store = await openStore(file)
     try {
       // The main connection only checkpoints itself as a safety net, far above what we write here.
-      expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000)
+      expect(handleOf(store.db).pragma('wal_autocheckpoint', { simple: true })).toBe(10_000)
       expect(store.checkpointer?.running()).toBe(true)
       await eventually(() => (store.checkpointer?.stats().runs ?? 0) > 0)
       const before = statSync(file).size
 
-      store.sqlite.exec('CREATE TABLE bulk (id INTEGER PRIMARY KEY, data BLOB NOT NULL)')
-      const insert = store.sqlite.prepare('INSERT INTO bulk (data) VALUES (randomblob(4000))')
-      store.sqlite.transaction(() => {
+      handleOf(store.db).exec('CREATE TABLE bulk (id INTEGER PRIMARY KEY, data BLOB NOT NULL)')
+      const insert = handleOf(store.db).prepare('INSERT INTO bulk (data) VALUES (randomblob(4000))')
+      handleOf(store.db).transaction(() => {
         for (let i = 0; i < 500; i++) insert.run()
       })()
       // Committed rows first live only in the -wal file; the worker copies them over.
@@ -52,8 +53,8 @@ describe.skipIf(onPostgres)('WAL checkpoint worker (SQLite only)', () => {
   it('close() stops the worker before truncating the WAL; data survives a reopen', async () => {
     const file = join(dir, 'k.db')
     const a = await openStore(file)
-    a.sqlite.exec('CREATE TABLE notes (body TEXT NOT NULL)')
-    a.sqlite.prepare('INSERT INTO notes (body) VALUES (?)').run('kept')
+    handleOf(a.db).exec('CREATE TABLE notes (body TEXT NOT NULL)')
+    handleOf(a.db).prepare('INSERT INTO notes (body) VALUES (?)').run('kept')
     await a.close()
     expect(a.checkpointer?.running()).toBe(false)
     // TRUNCATE ran with the WAL to itself: nothing is left in it.
@@ -61,7 +62,7 @@ describe.skipIf(onPostgres)('WAL checkpoint worker (SQLite only)', () => {
 
     const b = await openStore(file)
     try {
-      expect(b.sqlite.prepare('SELECT body FROM notes').pluck().all()).toEqual(['kept'])
+      expect(handleOf(b.db).prepare('SELECT body FROM notes').pluck().all()).toEqual(['kept'])
       expect(b.checkpointer?.running()).toBe(true)
     } finally {
       await b.close()
@@ -69,9 +70,9 @@ describe.skipIf(onPostgres)('WAL checkpoint worker (SQLite only)', () => {
     // The file is free again: it can be removed and a fresh store opened at the same path.
     rmSync(file)
     const c = await openStore(file)
-    expect(c.sqlite.prepare(`SELECT name FROM sqlite_master WHERE name = 'notes'`).get()).toBe(
-      undefined,
-    )
+    expect(
+      handleOf(c.db).prepare(`SELECT name FROM sqlite_master WHERE name = 'notes'`).get(),
+    ).toBe(undefined)
     await c.close()
   })
 

@@ -1,7 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import { sql } from 'kysely'
 import type { Db, Trx, TxRunner } from '../types'
-import type { ConnectionLock } from './dialect'
 
 /**
  * `ctx.tx` on SQLite: the transactions that arrive within one turn of the event loop share one
@@ -37,11 +36,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
 /** Thrown inside the batch transaction to roll it back and run it again with savepoints. */
 class PartialWrite extends Error {}
 
-export function createGroupCommit(
-  db: Db,
-  sqlite: BetterSqlite3.Database,
-  lock: ConnectionLock,
-): GroupCommit {
+export function createGroupCommit(db: Db, sqlite: BetterSqlite3.Database): GroupCommit {
   let queue: Queued[] = []
   let flushing = false
   let writes = 0
@@ -52,33 +47,31 @@ export function createGroupCommit(
   /** Runs the batch in one transaction; throws PartialWrite (rolled back) to ask for savepoints. */
   async function attempt(batch: Queued[], savepoints: boolean): Promise<Outcome[]> {
     const outcomes: Outcome[] = []
-    await db.transaction().execute((trx) =>
-      lock.inside(async () => {
-        for (const q of batch) {
-          if (savepoints) {
-            await sql`SAVEPOINT unit`.execute(trx)
-            try {
-              outcomes.push({ ok: true, value: await q.work(trx) })
-              await sql`RELEASE unit`.execute(trx)
-            } catch (error) {
-              await sql`ROLLBACK TO unit`.execute(trx)
-              await sql`RELEASE unit`.execute(trx)
-              outcomes.push({ ok: false, error })
-            }
-            continue
-          }
-          // The connection is ours alone until the COMMIT (the lock), so the counter moves only
-          // for this unit's statements.
-          const before = totalChanges.get()
+    await db.transaction().execute(async (trx) => {
+      for (const q of batch) {
+        if (savepoints) {
+          await sql`SAVEPOINT unit`.execute(trx)
           try {
             outcomes.push({ ok: true, value: await q.work(trx) })
+            await sql`RELEASE unit`.execute(trx)
           } catch (error) {
-            if (totalChanges.get() !== before) throw new PartialWrite()
+            await sql`ROLLBACK TO unit`.execute(trx)
+            await sql`RELEASE unit`.execute(trx)
             outcomes.push({ ok: false, error })
           }
+          continue
         }
-      }),
-    )
+        // The connection is ours alone until the COMMIT (Kysely's connection mutex), so the
+        // counter moves only for this unit's statements.
+        const before = totalChanges.get()
+        try {
+          outcomes.push({ ok: true, value: await q.work(trx) })
+        } catch (error) {
+          if (totalChanges.get() !== before) throw new PartialWrite()
+          outcomes.push({ ok: false, error })
+        }
+      }
+    })
     return outcomes
   }
 
@@ -114,9 +107,6 @@ export function createGroupCommit(
 
   return {
     tx<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
-      if (lock.insideTransaction) {
-        return Promise.reject(new Error('ctx.tx inside ctx.tx: pass trx to the inner work'))
-      }
       return new Promise<T>((resolve, reject) => {
         queue.push({
           work,

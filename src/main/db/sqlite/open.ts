@@ -4,9 +4,8 @@ import { Kysely } from 'kysely'
 import type { Database } from '../schema'
 import type { Store } from '../connection'
 import { migrate } from '../connection'
-import { createGroupCommit as createLegacyGroupCommit } from '../group-commit'
 import { startCheckpointer, type Checkpointer } from './checkpointer'
-import { ConnectionLock, LockedSqliteDialect } from './dialect'
+import { CachingSqliteDialect } from './dialect'
 import { createGroupCommit } from './group-commit'
 import { registerHandle } from './handles'
 
@@ -39,8 +38,7 @@ export async function openSqlite(file: string): Promise<Store> {
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('cache_size = -32000')
-  const lock = new ConnectionLock()
-  const db = new Kysely<Database>({ dialect: new LockedSqliteDialect(sqlite, lock) })
+  const db = new Kysely<Database>({ dialect: new CachingSqliteDialect(sqlite) })
   registerHandle(db, sqlite)
   await migrate(db, 'sqlite')
   // Checkpoints (page copies + fsync) run on a worker thread, not inside the COMMIT of whichever
@@ -60,8 +58,7 @@ export async function openSqlite(file: string): Promise<Store> {
       },
     })
   }
-  const group = createGroupCommit(db, sqlite, lock)
-  const legacy = createLegacyGroupCommit(sqlite)
+  const group = createGroupCommit(db, sqlite)
   // Own row changes (uncommitted and trigger writes included) and other connections' commits.
   const changeMark = sqlite.prepare(
     "SELECT total_changes() || ':' || data_version FROM pragma_data_version()",
@@ -71,22 +68,14 @@ export async function openSqlite(file: string): Promise<Store> {
     db,
     tx: group.tx,
     changes: {
-      // Inside a transaction what was read may still roll back: no mark.
-      mark: () => (sqlite.inTransaction ? null : (changeMark.pluck().get() as string)),
+      // Taken before a read, compared inside the transaction that decides: rows changed by this
+      // connection meanwhile (committed, pending or rolled back: the counter never goes back)
+      // or another connection's commit make the marks differ, and the row is read again.
+      mark: () => changeMark.pluck().get() as string,
     },
     file,
-    stats: () => {
-      const a = group.stats()
-      const b = legacy.stats()
-      return {
-        writes: a.writes + b.writes,
-        commits: a.commits + b.commits,
-        retries: a.retries + b.retries,
-      }
-    },
+    stats: group.stats,
     checkpointer,
-    sqlite,
-    writes: legacy,
     async close() {
       if (closed) return
       closed = true

@@ -1,6 +1,5 @@
 import type { Executor } from '../../db/connection'
 import type { EventRow, NewEvent, Severity } from '../../db/schema'
-import { insertEventRowSync } from '../../db/repositories/legacy-sync'
 import type { Actor, ServiceContext } from '../context'
 import { nowIso, ownerOf, seesAll } from '../context'
 import * as repo from '../../db/repositories/events'
@@ -53,19 +52,9 @@ export function createEventsService(ctx: ServiceContext) {
    * back with the change it describes. Not pushed: the caller publishes the returned event once
    * its transaction has committed.
    */
-  function insert(trx: Executor, e: RecordEvent): Promise<EventDto>
-  /**
-   * @deprecated inside `ctx.writes` (the synchronous group commit) on the raw handle, for the
-   * services not yet on `ctx.tx` (see db/repositories/legacy-sync.ts).
-   */
-  function insert(e: RecordEvent): EventDto
-  function insert(a: Executor | RecordEvent, b?: RecordEvent): Promise<EventDto> | EventDto {
-    if (b === undefined) {
-      const row = rowOf(a as RecordEvent)
-      return repo.toEventDto({ ...row, id: insertEventRowSync(ctx.sqlite, row) })
-    }
-    const row = rowOf(b)
-    return repo.insertEvent(a as Executor, row).then((id) => repo.toEventDto({ ...row, id }))
+  async function insert(trx: Executor, e: RecordEvent): Promise<EventDto> {
+    const row = rowOf(e)
+    return repo.toEventDto({ ...row, id: await repo.insertEvent(trx, row) })
   }
 
   /** Pushes committed events to live listeners (console feed, webhooks). */

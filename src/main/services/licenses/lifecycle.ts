@@ -78,31 +78,12 @@ const NOTHING: Omit<Outcome, 'events'> = {
   machines_released: 0,
 }
 
-/**
- * Writes one event in `trx`'s transaction, to be published after its COMMIT.
- *
- * Bridge until the engine's `events.insert(trx, e): Promise<EventDto>` is merged: today's
- * `insert(e)` writes on the raw SQLite handle, which is the one connection `trx` holds, so the
- * row is part of the transaction. After the merge this body is `events.insert(trx, e)`.
- */
-export function eventWriter(events: EventsService) {
-  return async (trx: Trx, e: RecordEvent): Promise<EventDto> => {
-    void trx
-    return events.insert(e)
-  }
-}
-
 export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: EventsService }) {
-  const insertEvent = eventWriter(deps.events)
+  const insertEvent = (trx: Trx, e: RecordEvent) => deps.events.insert(trx, e)
 
-  /**
-   * Binds a machine in `trx`'s transaction through the one machine-row writer. Bridge until the
-   * engine's async `upsertMachine(trx, m)` is merged: today's writes on the raw SQLite handle,
-   * the connection `trx` holds. After the merge this body is `upsertMachine(trx, m)`.
-   */
+  /** Binds a machine in `trx`'s transaction through the one machine-row writer. */
   async function bindMachine(trx: Trx, m: MachineSeen): Promise<void> {
-    void trx
-    upsertMachine(ctx.sqlite, m)
+    await upsertMachine(trx, m)
   }
 
   /** One transition on a license already read (and locked), inside the caller's transaction. */

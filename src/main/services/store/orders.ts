@@ -1,4 +1,5 @@
 import type { EventDto } from '@shared/dto'
+import type { RecordEvent } from '../events'
 import { DomainError } from '@shared/errors'
 import {
   type CreateOrderParsed,
@@ -8,6 +9,7 @@ import {
   type OrderStatus,
 } from '@shared/channels/store'
 import * as repo from '../../db/repositories/orders'
+import type { Trx } from '../../db/connection'
 import { findOrCreateCustomer, nameCustomerIfUnnamed } from '../../db/repositories/customers'
 import { findProduct, findProductByNum } from '../../db/repositories/products'
 import { insertLicenses } from '../../db/repositories/licenses'
@@ -16,7 +18,7 @@ import type { Product } from '../../db/schema'
 import { uuid } from '../../crypto/random'
 import { nowIso, type ServiceContext } from '../context'
 import type { EventsService } from '../events'
-import { eventWriter, type LicenseLifecycle } from '../licenses/lifecycle'
+import type { LicenseLifecycle } from '../licenses/lifecycle'
 import { orderLicenseIds } from '../../db/repositories/lifecycle'
 import { boundary, keyRows, toIssuedKeyDto } from './issue'
 
@@ -32,7 +34,7 @@ export function createOrdersService(
   ctx: ServiceContext,
   deps: { events: EventsService; lifecycle: LicenseLifecycle },
 ) {
-  const insertEvent = eventWriter(deps.events)
+  const insertEvent = (trx: Trx, e: RecordEvent) => deps.events.insert(trx, e)
 
   async function product(scope: OwnerScope, ref: number | string): Promise<Product> {
     const p =
