@@ -34,6 +34,31 @@ export function excessDepth(value: unknown, maxDepth: number, pathLength = 3): s
   return null
 }
 
+/**
+ * Where a string (or object key) holding U+0000 first appears in `value` (the path of keys
+ * leading there, at most `pathLength` of them; `[]` for the value itself), or null.
+ */
+export function nulTextPath(value: unknown, pathLength = 3): string[] | null {
+  const stack: { v: unknown; path: string[] }[] = [{ v: value, path: [] }]
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return path
+      continue
+    }
+    if (v === null || typeof v !== 'object') continue
+    const entries: [string, unknown][] = Array.isArray(v)
+      ? v.map((c, i) => [String(i), c])
+      : Object.entries(v as Record<string, unknown>)
+    for (const [k, c] of entries) {
+      const at = path.length < pathLength ? [...path, k] : path
+      if (k.includes('\u0000')) return at
+      stack.push({ v: c, path: at })
+    }
+  }
+  return null
+}
+
 const utf8 = new TextEncoder()
 
 /** The issue for a value outside the bounds, or null (depth first: serialising needs it). */

@@ -1,3 +1,4 @@
+import { onPostgres } from '../helpers/store'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -287,7 +288,7 @@ describe('system.* backups and the listening address', () => {
       node: process.versions.node,
       electron: null,
     })
-    expect(info.sqlite).toMatch(/^3\./)
+    expect(info.database).toMatch(onPostgres ? /^PostgreSQL \d+/ : /^SQLite 3\./)
     const bad = await rpc('system.listen', { host: 'everywhere', port: 80 })
     expect(bad.status).toBe(400)
     expect(bad.body.error.code).toBe('VALIDATION_ERROR')

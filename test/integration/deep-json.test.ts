@@ -149,6 +149,68 @@ describe('a deeply nested body is a 400 in the protocol’s shape on every surfa
   })
 })
 
+describe('text holding a NUL (U+0000) is a 400 in the protocol’s shape on every surface and dialect', () => {
+  // PostgreSQL's text cannot hold U+0000 and SQLite would store it: refused where it enters.
+  const surfaces = [
+    {
+      surface: 'client API activate hwid',
+      send: () =>
+        post(
+          '/api/client/activate',
+          JSON.stringify({ license_key: licenseKey, product_id: productId, hwid: 'pc\u0000x' }),
+        ),
+      refusal: licenseCm('body.hwid: text may not contain NUL (U+0000)'),
+    },
+    {
+      surface: 'REST (JWT) license notes',
+      send: () =>
+        post('/api/licenses', JSON.stringify({ product_id: productId, notes: 'a\u0000b' }), {
+          authorization: `Bearer ${jwt}`,
+        }),
+      refusal: licenseCm('body.notes: text may not contain NUL (U+0000)'),
+    },
+    {
+      surface: 'REST query string',
+      send: () =>
+        fetch(`${srv.url}/api/licenses?search=a%00b`, {
+          headers: { authorization: `Bearer ${jwt}` },
+        }).then(async (r) => ({ status: r.status, body: await r.json() })),
+      refusal: licenseCm('query.search: text may not contain NUL (U+0000)'),
+    },
+    {
+      surface: 'console RPC licenses.create',
+      send: () =>
+        post(
+          '/console/rpc/licenses.create',
+          JSON.stringify({ product_id: productId, notes: 'a\u0000b' }),
+          consoleHeaders,
+        ),
+      refusal: {
+        ok: false,
+        error: {
+          code: 'VALIDATION_ERROR',
+          message: 'body.notes: text may not contain NUL (U+0000)',
+        },
+      },
+    },
+    {
+      surface: 'SellRealm v0 form body',
+      send: () =>
+        fetch(`${srv.url}/api/v0/`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'type=login&key=AB%00CD&hwid=x',
+        }).then(async (r) => ({ status: r.status, body: await r.json() })),
+      refusal: { status: 'error', message: 'body.key: text may not contain NUL (U+0000)' },
+    },
+  ]
+  it.each(surfaces)('$surface', async ({ send, refusal }) => {
+    const r = await send()
+    expect(r.status).toBe(400)
+    expect(r.body).toEqual(refusal)
+  })
+})
+
 describe('free-form fields are bounded at their schema (32 levels, 16 KiB), naming the field', () => {
   const nested = (n: number) => {
     let v: unknown = 1

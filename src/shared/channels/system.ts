@@ -6,7 +6,8 @@ export interface SystemInfo {
   node: string
   electron: string | null
   chrome: string | null
-  sqlite: string
+  /** The database engine and its version: "SQLite 3.x" or "PostgreSQL 15.x". */
+  database: string
   platform: string
   data_dir: string
   database_file: string

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { openStore } from '../connection'
 import { migrations } from './index'
 import { bumpVersion, readVersion } from '../repositories/change-versions'
-import { hitCounter } from '../repositories/counters'
+import { hitWindow } from '../repositories/counters'
 
 describe('0006_shared_state', () => {
   it('brings a database made by the migrations before it forward, keeping its data', async () => {
@@ -51,8 +51,11 @@ describe('0006_shared_state', () => {
         await bumpVersion(store.db, 'blacklist')
         expect(await readVersion(store.db, 'blacklist')).toBe(2)
         const w = ['2026-01-01T00:00:00.000Z', '2026-01-01T00:01:00.000Z'] as const
-        expect(await hitCounter(store.db, 'k', ...w)).toBe(1)
-        expect(await hitCounter(store.db, 'k', ...w)).toBe(2)
+        expect(await hitWindow(store.db, 'k', ...w)).toEqual({ n: 1, expiresAt: w[1] })
+        expect(await hitWindow(store.db, 'k', ...w)).toEqual({ n: 2, expiresAt: w[1] })
+        // Past its end the key's window starts again at the next hit.
+        const later = ['2026-01-01T00:05:00.000Z', '2026-01-01T00:06:00.000Z'] as const
+        expect(await hitWindow(store.db, 'k', ...later)).toEqual({ n: 1, expiresAt: later[1] })
       } finally {
         await store.close()
       }

@@ -30,6 +30,10 @@ const ATTEMPTS = 8
 
 export async function openPostgres(url: string): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: 16 })
+  // An idle connection the server ends (restart, failover, an admin's pg_terminate_backend) is
+  // an 'error' on the pool, which would end the process unheard: the pool drops that connection
+  // and opens another on the next query, so one line is all it takes.
+  pool.on('error', (e) => console.warn(`PostgreSQL connection lost (${e.message}); reconnecting`))
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   await migrate(db, 'postgres')
   let writes = 0

@@ -2,25 +2,29 @@ import { sql } from 'kysely'
 import type { Executor } from '../types'
 
 /**
- * Counts one hit for `key` in the fixed window starting at `windowStart` and returns the
- * window's count including this hit. One upsert (`INSERT … ON CONFLICT DO UPDATE … RETURNING`),
- * atomic on both dialects: concurrent hits from several nodes each get their own number.
+ * Counts one hit for `key` in its current window, which starts at the key's first hit and lasts
+ * `windowMs` (as an in-memory rate limiter's does: a burst is never split by a clock boundary).
+ * One upsert, atomic on both dialects: the row of an ended window starts again at 1, so nodes
+ * agree on the window without agreeing on a clock grid. Returns the count and when it ends.
  */
-export async function hitCounter(
+export async function hitWindow(
   ex: Executor,
   key: string,
-  windowStart: string,
-  expiresAt: string,
-): Promise<number> {
+  now: string,
+  endsIfNew: string,
+): Promise<{ n: number; expiresAt: string }> {
   const r = await ex
     .insertInto('counters')
-    .values({ key, window_start: windowStart, n: 1, expires_at: expiresAt })
+    .values({ key, window_start: '', n: 1, expires_at: endsIfNew })
     .onConflict((oc) =>
-      oc.columns(['key', 'window_start']).doUpdateSet({ n: sql<number>`counters.n + 1` }),
+      oc.columns(['key', 'window_start']).doUpdateSet({
+        n: sql<number>`CASE WHEN counters.expires_at <= ${now} THEN 1 ELSE counters.n + 1 END`,
+        expires_at: sql<string>`CASE WHEN counters.expires_at <= ${now} THEN excluded.expires_at ELSE counters.expires_at END`,
+      }),
     )
-    .returning('n')
+    .returning(['n', 'expires_at'])
     .executeTakeFirstOrThrow()
-  return Number(r.n)
+  return { n: Number(r.n), expiresAt: r.expires_at }
 }
 
 /**

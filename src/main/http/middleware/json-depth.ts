@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { DomainError } from '@shared/errors'
-import { excessDepth } from '@shared/json-bounds'
+import { excessDepth, nulTextPath } from '@shared/json-bounds'
 
 /**
  * Levels of objects/arrays a request body may nest. Free-form fields are bounded tighter at
@@ -24,10 +24,28 @@ export class DeepJsonError extends DomainError {
   }
 }
 
-/** Throws DeepJsonError when `value` nests deeper than MAX_BODY_DEPTH (`where` names it). */
+/**
+ * Text with a NUL character (U+0000): a 400 VALIDATION_ERROR on every surface and dialect.
+ * No field of any protocol means a NUL, and PostgreSQL's text type cannot hold one, so what
+ * SQLite would store and PostgreSQL would refuse with a 500 is refused where it enters, the
+ * same way on both.
+ */
+export class NulTextError extends DomainError {
+  readonly statusCode = 400
+  constructor(where: string, path: string[]) {
+    super('VALIDATION_ERROR', `${[where, ...path].join('.')}: text may not contain NUL (U+0000)`)
+  }
+}
+
+/**
+ * Throws DeepJsonError when `value` nests deeper than MAX_BODY_DEPTH, NulTextError when a
+ * string or key in it holds U+0000 (`where` names the value).
+ */
 export function refuseDeepJson(value: unknown, where = 'body'): void {
   const path = excessDepth(value, MAX_BODY_DEPTH)
   if (path !== null) throw new DeepJsonError(where, path)
+  const nul = nulTextPath(value)
+  if (nul !== null) throw new NulTextError(where, nul)
 }
 
 /**
@@ -40,5 +58,8 @@ export function refuseDeepJson(value: unknown, where = 'body'): void {
 export function refuseDeepBodies(app: FastifyInstance): void {
   app.addHook('preValidation', async (req) => {
     if (req.body !== null && typeof req.body === 'object') refuseDeepJson(req.body)
+    else if (typeof req.body === 'string' && req.body.includes('\u0000'))
+      throw new NulTextError('body', [])
+    if (req.query !== null && typeof req.query === 'object') refuseDeepJson(req.query, 'query')
   })
 }

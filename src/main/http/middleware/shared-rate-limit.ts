@@ -1,4 +1,4 @@
-import { hitCounter, purgeExpiredCounters } from '../../db/repositories/counters'
+import { hitWindow, purgeExpiredCounters } from '../../db/repositories/counters'
 import type { ServiceContext } from '../../services/context'
 import { sha256Hex } from '../../crypto/random'
 
@@ -13,7 +13,7 @@ interface StoreAnswer {
  * attempts by spreading over N nodes). One atomic upsert per counted request, so it suits
  * rare requests only; the API-wide per-IP flood limiter keeps the plugin's in-memory store
  * (per node: with N nodes a client may make up to N times the limit per window).
- * Windows are aligned to `timeWindow` on the services' clock, so every node agrees on them.
+ * A key's window starts at its first hit (hitWindow), as the plugin's own store does.
  * Ended windows are purged at most once a minute per node, on a counted request (no timer).
  */
 export function sharedRateLimitStore(ctx: Pick<ServiceContext, 'db' | 'clock'>, namespace: string) {
@@ -30,20 +30,19 @@ export function sharedRateLimitStore(ctx: Pick<ServiceContext, 'db' | 'clock'>, 
       timeWindow: number,
     ): void {
       const now = ctx.clock().getTime()
-      const start = now - (now % timeWindow)
-      hitCounter(
+      hitWindow(
         ctx.db,
-        // Hashed: the key carries what the client sent (PostgreSQL's text refuses a NUL).
+        // Hashed: the key carries what the client sent.
         `http:${namespace}:${sha256Hex(key)}`,
-        new Date(start).toISOString(),
-        new Date(start + timeWindow).toISOString(),
+        new Date(now).toISOString(),
+        new Date(now + timeWindow).toISOString(),
       )
-        .then(async (current) => {
+        .then(async (hit) => {
           await purge(now)
-          return current
+          return hit
         })
         .then(
-          (current) => cb(null, { current, ttl: start + timeWindow - now }),
+          ({ n, expiresAt }) => cb(null, { current: n, ttl: Date.parse(expiresAt) - now }),
           (e: unknown) => cb(e instanceof Error ? e : new Error(String(e))),
         )
     }

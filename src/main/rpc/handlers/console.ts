@@ -44,7 +44,7 @@ export function consoleHandlers({
         node: process.versions.node,
         electron: process.versions.electron ?? null,
         chrome: process.versions.chrome ?? null,
-        sqlite: db.version,
+        database: db.dialect === 'sqlite' ? `SQLite ${db.version}` : db.version,
         platform: `${process.platform} ${process.arch}`,
         data_dir: s.ctx.dataDir,
         database_file: file,

@@ -38,6 +38,4 @@ export function actorOf(a: Pick<Account, 'id' | 'role'>): Actor {
   return { kind: 'account', accountId: a.id, role: a.role }
 }
 
-export function isUniqueViolation(e: unknown): boolean {
-  return e instanceof Error && /UNIQUE constraint failed/.test(e.message)
-}
+export { isUniqueViolation } from '../../db/errors'

@@ -10,7 +10,7 @@ import { decideHwid, decideMachine, type MachineFacts } from './decide'
 import { createRunner, type Decided, type SecurityHooks } from './engine'
 import { createEnvelopeService } from './envelope'
 import { silentSince } from './policy'
-import { createRateLimiter } from './ratelimit'
+import { createSharedRateLimiter } from './ratelimit'
 import type { ReplayGuard } from '../replay'
 import type {
   ActivateResult,
@@ -65,7 +65,7 @@ export function createLicensingService(
   }
   const attestor = createAttestor(ctx.dataDir)
   const runner = createRunner(ctx, { ...deps, attestor })
-  const limiter = createRateLimiter(() => ctx.clock().getTime())
+  const limiter = createSharedRateLimiter(ctx)
   const { replay } = deps
   const envelope = createEnvelopeService(ctx, deps, {
     windowMs: opts.envelopeWindowMs ?? 5 * 60_000,
@@ -118,7 +118,7 @@ export function createLicensingService(
       const row = first.row
       // The product's policy sets the pace; an unknown key gets the global default.
       const perMinute = row ? runner.policyOf(row).validate_per_minute : settings.validatePerMinute
-      const limited = limiter.hit(`${req.licenseKey}\u0000${req.ip ?? ''}`, perMinute)
+      const limited = await limiter.hit(`${req.licenseKey}\u0000${req.ip ?? ''}`, perMinute)
       if (limited) {
         const err = new DomainError('RATE_LIMITED', 'Too many validation requests, slow down', {
           retry_after: limited.retryAfter,

@@ -1,5 +1,5 @@
 import { dialectOf } from '../../db/dialects'
-import { hitCounter, purgeExpiredCounters } from '../../db/repositories/counters'
+import { hitWindow, purgeExpiredCounters } from '../../db/repositories/counters'
 import type { ServiceContext } from '../context'
 import { sha256Hex } from '../../crypto/random'
 
@@ -45,8 +45,8 @@ export function createRateLimiter(clock: () => number) {
 /**
  * The per-license validate limit, which must hold however many nodes serve the license:
  * - PostgreSQL (several nodes): one counter row per key and minute in `counters`, counted by
- *   one atomic upsert per hit, so the limit is exact across nodes. Windows are aligned to the
- *   minute (every node agrees where one starts). Ended windows are purged once a minute.
+ *   one atomic upsert per hit, so the limit is exact across nodes. A key's minute starts at its
+ *   first hit (hitWindow), as in memory. Ended windows are purged once a minute.
  * - SQLite (one process serves every request): the in-memory limiter above, which is then
  *   exact too and keeps validate free of a write.
  * `hit` is async either way so the engine has one call site.
@@ -62,14 +62,12 @@ export function createSharedRateLimiter(ctx: Pick<ServiceContext, 'db' | 'clock'
     /** As createRateLimiter's `hit`, counted in the database. */
     async hit(key: string, perMinute: number): Promise<RateLimitHit> {
       const now = clock()
-      const start = now - (now % 60_000)
-      const end = new Date(start + 60_000).toISOString()
-      // Hashed: the key carries what the client sent (PostgreSQL's text refuses a NUL in it).
-      const n = await hitCounter(
+      // Hashed: the key carries what the client sent.
+      const { n, expiresAt } = await hitWindow(
         ctx.db,
         `validate:${sha256Hex(key)}`,
-        new Date(start).toISOString(),
-        end,
+        new Date(now).toISOString(),
+        new Date(now + 60_000).toISOString(),
       )
       if (now - lastPurge >= 60_000) {
         lastPurge = now
@@ -77,7 +75,7 @@ export function createSharedRateLimiter(ctx: Pick<ServiceContext, 'db' | 'clock'
       }
       if (n <= perMinute) return null
       return {
-        retryAfter: Math.max(1, Math.ceil((start + 60_000 - now) / 1000)),
+        retryAfter: Math.max(1, Math.ceil((Date.parse(expiresAt) - now) / 1000)),
         first: n === perMinute + 1,
       }
     },

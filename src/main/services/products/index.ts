@@ -1,3 +1,4 @@
+import { isForeignKeyViolation } from '../../db/errors'
 import { sealedAad } from '../../crypto/seal'
 import { z } from 'zod'
 import { DomainError } from '@shared/errors'
@@ -178,7 +179,7 @@ export function createProductsService(
         await repo.deleteProduct(ctx.db, id)
       } catch (e) {
         // Store orders keep their product (sales history): such a product can only be deactivated.
-        if (e instanceof Error && /FOREIGN KEY constraint failed/.test(e.message)) {
+        if (isForeignKeyViolation(e)) {
           throw new DomainError(
             'CONFLICT',
             `“${p.name}” has store orders, so it cannot be deleted; deactivate it instead`,

@@ -87,7 +87,7 @@ export function AboutSection() {
     ['Node.js', s?.node],
     ['Electron', s?.electron ?? 'not running in Electron (headless)'],
     ['Chromium', s?.chrome],
-    ['SQLite', s?.sqlite],
+    ['Database', s?.database],
     ['Platform', s?.platform],
     ['Database size', s ? fmtBytes(s.database_bytes) : undefined],
   ]
