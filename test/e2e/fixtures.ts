@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
 
 const ROOT = join(import.meta.dirname, '../..')
 const HEADLESS = join(ROOT, 'out/main/headless.js')
@@ -13,16 +15,48 @@ export interface ConsoleServer {
   dataDir: string
 }
 
-/** Starts `node out/main/headless.js` on port 0 with a fresh data directory; resolves its URL. */
-async function startServer(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * The end-to-end suite's switch: with `KEYWARDEN_TEST_DATABASE_URL` set (a PostgreSQL server, as
+ * for `npm run test:postgres`), every console server gets a fresh database on it, dropped after.
+ */
+const POSTGRES = process.env.KEYWARDEN_TEST_DATABASE_URL || undefined
+
+async function admin(query: string): Promise<void> {
+  const c = new pg.Client({ connectionString: POSTGRES })
+  await c.connect()
+  try {
+    await c.query(query)
+  } finally {
+    await c.end()
+  }
+}
+
+async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
+  if (!POSTGRES) return null
+  const name = `kwe2e_${process.pid}_${randomBytes(4).toString('hex')}`
+  await admin(`CREATE DATABASE ${name}`)
+  const u = new URL(POSTGRES)
+  u.pathname = `/${name}`
+  return { url: u.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) }
+}
+
+/**
+ * Starts `node out/main/headless.js` on port 0 with a fresh data directory (and, under the
+ * switch, a fresh PostgreSQL database); resolves its URL.
+ */
+async function startServer(
+  dataDir: string,
+  database: string | undefined,
+): Promise<{ url: string; child: ChildProcess }> {
   if (!existsSync(HEADLESS))
     throw new Error(
       'out/main/headless.js is missing: run `npm run build` before `npm run test:e2e`',
     )
-  const child = spawn(process.execPath, [HEADLESS, '--data', dataDir, '--port', '0', '--console'], {
-    env: { ...process.env, KEYWARDEN_CONSOLE_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const args = [HEADLESS, '--data', dataDir, '--port', '0', '--console']
+  if (database) args.push('--database', database)
+  const env: NodeJS.ProcessEnv = { ...process.env, KEYWARDEN_CONSOLE_TOKEN: TOKEN }
+  delete env.KEYWARDEN_DATABASE_URL
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000)
@@ -80,7 +114,8 @@ export const test = base.extend<{ app: Page; dataDir: string }>({
       await electronApp.close()
       return
     }
-    const { url, child } = await startServer(dataDir)
+    const database = await freshDatabase()
+    const { url, child } = await startServer(dataDir, database?.url)
     try {
       await page.goto(`${url}/console/`)
       await page.getByLabel('Setup token').fill(TOKEN)
@@ -89,6 +124,7 @@ export const test = base.extend<{ app: Page; dataDir: string }>({
       await use(page)
     } finally {
       await stop(child)
+      await database?.drop()
     }
   },
 })
