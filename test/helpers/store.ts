@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import pg from 'pg'
 import { inject } from 'vitest'
 import { openStore, type Store } from '../../src/main/db/connection'
@@ -76,4 +79,32 @@ export async function openTestStore(file = ':memory:'): Promise<Store> {
       await drop()
     },
   })
+}
+
+/**
+ * Two stores on ONE fresh database, standing for two nodes: under the switch two openStore on
+ * one new PostgreSQL database (two pools), otherwise two on one SQLite file (two connections,
+ * which see each other's commits only through the file). `dir` is a scratch data folder;
+ * `close()` closes both, drops the database and removes `dir`.
+ */
+export async function openTwoStores(): Promise<{
+  stores: [Store, Store]
+  dir: string
+  close: () => Promise<void>
+}> {
+  const dir = mkdtempSync(join(tmpdir(), 'kw-two-'))
+  const pgDb = onPostgres ? await freshPostgresDatabase() : null
+  const target = pgDb?.url ?? join(dir, 'keywarden.db')
+  const first = await openStore(target)
+  const second = await openStore(target)
+  return {
+    stores: [first, second],
+    dir,
+    async close() {
+      await first.close()
+      await second.close()
+      await pgDb?.drop()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
 }
