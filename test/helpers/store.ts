@@ -47,8 +47,25 @@ export async function freshPostgresDatabase(
   await createDatabase(name, opts.empty ? 'template0' : template)
   return {
     url: databaseUrl(name),
-    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: () => dropDatabase(name),
   }
+}
+
+/**
+ * DROP DATABASE, waiting a moment for connections a closed pool is still ending (a FORCE drop
+ * would kill them mid-goodbye, an uncaught error in that pool's process); FORCE at last.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  for (let attempt = 1; attempt <= 20; attempt++) {
+    try {
+      return await admin(`DROP DATABASE IF EXISTS ${name}`)
+    } catch (e) {
+      // 55006: "database is being accessed by other users".
+      if ((e as { code?: string }).code !== '55006') throw e
+      await new Promise((r) => setTimeout(r, 25))
+    }
+  }
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
 }
 
 /** CREATE DATABASE … TEMPLATE, again while another process's copy of the template is running. */
