@@ -11,8 +11,10 @@ import {
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto'
 import { join } from 'node:path'
 import { inspectDatabaseFile, type DatabaseFileFacts } from './db/backup'
+import { installationFacts, type SealedSample } from './db/installation'
+import type { Db } from './db/types'
 import { rsaPrivateKeyPath } from './crypto/keys'
-import { parseMasterKey } from './crypto/seal'
+import { parseMasterKey, sealedAad, unseal } from './crypto/seal'
 
 /**
  * A data folder that cannot be served as it is. The message is one line: the file, what is
@@ -35,9 +37,8 @@ export interface PreflightOptions {
   resetIdentity?: boolean
   /**
    * The database when it is not the data folder's SQLite file (a postgres:// URL): the file
-   * checks do not apply. The keys are then checked for soundness only, not against what the
-   * database holds (that would need the database open): a missing key passes as on a fresh
-   * install.
+   * checks do not apply, and the keys are checked here for soundness only; checkKeysAgainst
+   * checks them against what the database holds once it is open.
    */
   database?: string
 }
@@ -92,17 +93,37 @@ function inspectDatabase(file: string): DatabaseFacts {
   }
 }
 
-function checkRsaKey(dataDir: string, facts: DatabaseFacts, opts: PreflightOptions): void {
-  const path = rsaPrivateKeyPath(dataDir)
-  if (!existsSync(path)) {
-    if (facts.installed && !opts.resetIdentity) {
-      throw new DataFolderError(
-        `${path} is missing but ${join(dataDir, DATABASE_FILE)} holds an installation: ` +
-          `every app that pinned the old public key would stop verifying; ${RESTORE}, ${RESET}`,
-      )
-    }
-    return // a fresh install (or a deliberate reset) makes a new key
+/**
+ * The keys an installation cannot do without: an RSA identity once the database holds an
+ * installation (unless `resetIdentity`), master.key once it holds sealed rows. `database`
+ * names it in the message (the SQLite file, or the URL without its password).
+ */
+function requireKeys(
+  dataDir: string,
+  facts: DatabaseFacts,
+  database: string,
+  opts: PreflightOptions,
+): void {
+  const rsa = rsaPrivateKeyPath(dataDir)
+  if (!existsSync(rsa) && facts.installed && !opts.resetIdentity) {
+    throw new DataFolderError(
+      `${rsa} is missing but ${database} holds an installation: ` +
+        `every app that pinned the old public key would stop verifying; ${RESTORE}, ${RESET}`,
+    )
   }
+  const master = join(dataDir, 'master.key')
+  if (!existsSync(master) && facts.sealed) {
+    throw new DataFolderError(
+      `${master} is missing but the database holds secrets sealed with it: ` +
+        `restore master.key from the backup of this installation (it cannot be made anew)`,
+    )
+  }
+}
+
+/** The RSA key, when there is one, loads and test-signs (else refuses, or with `resetIdentity` is set aside). */
+function checkRsaKey(dataDir: string, opts: PreflightOptions): void {
+  const path = rsaPrivateKeyPath(dataDir)
+  if (!existsSync(path)) return // a fresh install (or a deliberate reset) makes a new key
   try {
     const privateKey = createPrivateKey(readFileSync(path, 'utf8'))
     if (privateKey.asymmetricKeyType !== 'rsa') throw new Error('not an RSA key')
@@ -122,22 +143,60 @@ function checkRsaKey(dataDir: string, facts: DatabaseFacts, opts: PreflightOptio
   }
 }
 
-function checkMasterKey(dataDir: string, facts: DatabaseFacts): void {
+/** master.key, when there is one, is a 32-byte base64 key. */
+function checkMasterKey(dataDir: string): void {
   const path = join(dataDir, 'master.key')
-  if (!existsSync(path)) {
-    if (facts.sealed) {
-      throw new DataFolderError(
-        `${path} is missing but the database holds secrets sealed with it: ` +
-          `restore master.key from the backup of this installation (it cannot be made anew)`,
-      )
-    }
-    return
-  }
+  if (!existsSync(path)) return
   try {
     parseMasterKey(readFileSync(path, 'utf8'), path)
   } catch (e) {
     throw new DataFolderError(
       `${e instanceof Error ? e.message : String(e)}: restore master.key from the backup of this installation (it cannot be made anew)`,
+    )
+  }
+}
+
+/** The `aad` a sealed sample was sealed for (crypto/seal `sealedAad`; API keys: their id). */
+function aadOf(s: SealedSample): string {
+  switch (s.kind) {
+    case 'product':
+      return sealedAad.productSecret(s.id)
+    case 'apiKey':
+      return s.id
+    case 'account':
+      return sealedAad.authSecret(s.id)
+    case 'webhook':
+      return sealedAad.webhookSecret(s.id)
+    case 'setting':
+      return sealedAad.setting(s.key)
+  }
+}
+
+/**
+ * The data folder's keys against what the open database holds, on either dialect (run by
+ * startRuntime after the store opens, before any service may make a key): on PostgreSQL a
+ * node's folder is not beside the database, so a folder without master.key or the RSA key
+ * (a new node set up by mistake) would otherwise look like a fresh install and make new keys,
+ * and a folder with another installation's master.key would seal new secrets with it. Both
+ * refuse with one line, as preflight does for the SQLite file. `database` names the database
+ * in the message (the URL without its password).
+ */
+export async function checkKeysAgainst(
+  dataDir: string,
+  db: Db,
+  database: string,
+  opts: PreflightOptions = {},
+): Promise<void> {
+  const facts = await installationFacts(db)
+  requireKeys(dataDir, facts, database, opts)
+  const path = join(dataDir, 'master.key')
+  if (!facts.sample || !existsSync(path)) return
+  try {
+    unseal(parseMasterKey(readFileSync(path, 'utf8'), path), facts.sample.value, aadOf(facts.sample))
+  } catch {
+    throw new DataFolderError(
+      `${path} does not open the secrets ${database} holds (it is another installation's key): ` +
+        `restore master.key from the backup of this installation (it cannot be made anew)`,
     )
   }
 }
@@ -171,6 +230,9 @@ export function preflight(dataDir: string, opts: PreflightOptions = {}): void {
       facts = inspectDatabase(file)
     }
   }
-  checkRsaKey(dataDir, facts, opts)
-  checkMasterKey(dataDir, facts)
+  // Against the SQLite file before it opens (nothing is migrated or written for a refusal);
+  // checkKeysAgainst repeats this on the open store, for PostgreSQL.
+  requireKeys(dataDir, facts, file, opts)
+  checkRsaKey(dataDir, opts)
+  checkMasterKey(dataDir)
 }

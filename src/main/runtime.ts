@@ -2,7 +2,7 @@ import { homedir, networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { openStore, type Store } from './db/connection'
 import { isPostgresUrl, redactedUrl } from './db/postgres/open'
-import { DATABASE_FILE, preflight } from './preflight'
+import { checkKeysAgainst, DATABASE_FILE, preflight } from './preflight'
 import { createServices, type Services } from './services'
 import type { Clock } from './services/context'
 import { createHandlers, type Handlers } from './rpc/handlers'
@@ -104,8 +104,17 @@ export interface Runtime {
  */
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // A damaged data folder refuses here, with one line naming the file and the way out.
-  preflight(opts.dataDir, { resetIdentity: opts.resetIdentity })
+  const checks = { resetIdentity: opts.resetIdentity, database: opts.database }
+  preflight(opts.dataDir, checks)
   const store = await openStore(opts.database ?? join(opts.dataDir, DATABASE_FILE))
+  // The folder's keys against what the database holds, before a service could make new ones
+  // (a PostgreSQL database is not beside the folder: preflight could not look into it).
+  try {
+    await checkKeysAgainst(opts.dataDir, store.db, databaseLabel(opts), checks)
+  } catch (e) {
+    await store.close()
+    throw e
+  }
   const services = createServices({ store, dataDir: opts.dataDir, clock: opts.clock })
   await services.ready()
   services.settings.addStartupTrust({

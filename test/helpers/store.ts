@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import pg from 'pg'
 import { inject } from 'vitest'
 import { openStore, type Store } from '../../src/main/db/connection'
@@ -44,8 +47,25 @@ export async function freshPostgresDatabase(
   await createDatabase(name, opts.empty ? 'template0' : template)
   return {
     url: databaseUrl(name),
-    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: () => dropDatabase(name),
   }
+}
+
+/**
+ * DROP DATABASE, waiting a moment for connections a closed pool is still ending (a FORCE drop
+ * would kill them mid-goodbye, an uncaught error in that pool's process); FORCE at last.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  for (let attempt = 1; attempt <= 20; attempt++) {
+    try {
+      return await admin(`DROP DATABASE IF EXISTS ${name}`)
+    } catch (e) {
+      // 55006: "database is being accessed by other users".
+      if ((e as { code?: string }).code !== '55006') throw e
+      await new Promise((r) => setTimeout(r, 25))
+    }
+  }
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
 }
 
 /** CREATE DATABASE … TEMPLATE, again while another process's copy of the template is running. */
@@ -76,4 +96,32 @@ export async function openTestStore(file = ':memory:'): Promise<Store> {
       await drop()
     },
   })
+}
+
+/**
+ * Two stores on ONE fresh database, standing for two nodes: under the switch two openStore on
+ * one new PostgreSQL database (two pools), otherwise two on one SQLite file (two connections,
+ * which see each other's commits only through the file). `dir` is a scratch data folder;
+ * `close()` closes both, drops the database and removes `dir`.
+ */
+export async function openTwoStores(): Promise<{
+  stores: [Store, Store]
+  dir: string
+  close: () => Promise<void>
+}> {
+  const dir = mkdtempSync(join(tmpdir(), 'kw-two-'))
+  const pgDb = onPostgres ? await freshPostgresDatabase() : null
+  const target = pgDb?.url ?? join(dir, 'keywarden.db')
+  const first = await openStore(target)
+  const second = await openStore(target)
+  return {
+    stores: [first, second],
+    dir,
+    async close() {
+      await first.close()
+      await second.close()
+      await pgDb?.drop()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
 }

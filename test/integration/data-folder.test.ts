@@ -11,6 +11,7 @@ import {
   writeSync,
   closeSync,
 } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { handleOf } from '../../src/main/db/sqlite/handles'
@@ -41,6 +42,7 @@ async function starts(dataDir: string, opts: { resetIdentity?: boolean } = {}) {
 }
 
 beforeAll(async () => {
+  if (onPostgres) return // the golden folder serves the SQLite-only cases below
   const s = await startTestServer()
   await s.runtime.services.products.create(CONSOLE, { name: 'Damage Test App' })
   await s.runtime.services.apiKeys.create(CONSOLE, { name: 'ci', scopes: ['licenses:read'] })
@@ -228,5 +230,106 @@ describe.skipIf(onPostgres)('shutdown never prints a stack trace', () => {
       await shutdown(runtime, 'SIGINT', { log: (m) => lines.push(m), error: (m) => lines.push(m) }),
     ).toBe(0)
     expect(lines).toEqual(['SIGINT received: closing'])
+  })
+})
+
+/**
+ * Another node's data folder on the same database: under the switch a new folder against the
+ * installation's PostgreSQL database (what a second node set up by mistake looks like), on
+ * SQLite a copy of the installation's folder. A folder without the installation's keys must
+ * refuse, not start as a fresh install making new ones.
+ */
+describe('a data folder without the keys of the installation in the database refuses to start', () => {
+  let installation: { dataDir: string; database: string | undefined }
+  let identity: string
+
+  beforeAll(async () => {
+    const s = await startTestServer()
+    await s.runtime.services.products.create(CONSOLE, { name: 'Node Test App' })
+    await s.runtime.services.licensing.attestor.ready()
+    identity = s.runtime.services.licensing.publicKeyPem()!
+    await s.runtime.close()
+    installation = { dataDir: s.dataDir, database: s.database }
+    scratch.push(s.dataDir)
+  })
+
+  /** Another node's folder, with the installation's RSA key and master.key when asked. */
+  function nodeFolder(keys: { rsa: boolean; master: 'same' | 'other' | 'none' }): string {
+    const dir = mkdtempSync(join(tmpdir(), 'kw-node-'))
+    scratch.push(dir)
+    if (onPostgres) {
+      if (keys.rsa)
+        cpSync(join(installation.dataDir, 'keys'), join(dir, 'keys'), { recursive: true })
+      if (keys.master === 'same')
+        cpSync(join(installation.dataDir, 'master.key'), join(dir, 'master.key'))
+    } else {
+      cpSync(installation.dataDir, dir, { recursive: true })
+      if (!keys.rsa) rmSync(join(dir, 'keys'), { recursive: true })
+      if (keys.master !== 'same') rmSync(join(dir, 'master.key'))
+    }
+    if (keys.master === 'other') {
+      writeFileSync(join(dir, 'master.key'), randomBytes(32).toString('base64') + '\n', {
+        mode: 0o600,
+      })
+    }
+    return dir
+  }
+
+  const start = (dataDir: string, opts: { resetIdentity?: boolean } = {}) =>
+    startRuntime({ dataDir, database: installation.database, host: '127.0.0.1', port: 0, ...opts })
+  // The database as the message names it: the SQLite file in the folder, or the URL (no password).
+  const database = onPostgres ? /postgres:\/\/\S+/ : /keywarden\.db/
+
+  it('refuses a folder without master.key while the database holds sealed secrets', async () => {
+    await expect(start(nodeFolder({ rsa: true, master: 'none' }))).rejects.toThrow(
+      /^\S+master\.key is missing but the database holds secrets sealed with it: restore master\.key[^\n]*$/,
+    )
+  })
+
+  it('refuses a folder whose master.key is another installation’s', async () => {
+    const dir = nodeFolder({ rsa: true, master: 'other' })
+    const err = await start(dir).then(
+      () => null,
+      (e: Error) => e,
+    )
+    expect(err?.message).toMatch(
+      /^\S+master\.key does not open the secrets \S+ holds \(it is another installation's key\): restore master\.key[^\n]*$/,
+    )
+    expect(err?.message).toMatch(database)
+  })
+
+  it('refuses a folder without the RSA key while the database holds an installation', async () => {
+    const err = await start(nodeFolder({ rsa: false, master: 'same' })).then(
+      () => null,
+      (e: Error) => e,
+    )
+    expect(err?.message).toMatch(
+      /^\S+rsa-private\.pem is missing but \S+ holds an installation: [^\n]*--reset-identity[^\n]*$/,
+    )
+    expect(err?.message).toMatch(database)
+  })
+
+  it('starts a folder with the installation’s keys: the same identity and data', async () => {
+    const runtime = await start(nodeFolder({ rsa: true, master: 'same' }))
+    try {
+      await runtime.services.licensing.attestor.ready()
+      expect(runtime.services.licensing.publicKeyPem()).toBe(identity)
+      const products = await runtime.services.products.list(CONSOLE)
+      expect(products.map((p) => p.name)).toEqual(['Node Test App'])
+      expect(products[0].secret_key).toMatch(/^\w+$/)
+    } finally {
+      await runtime.close()
+    }
+  })
+
+  it('--reset-identity deliberately makes a new RSA key for a folder without one', async () => {
+    const runtime = await start(nodeFolder({ rsa: false, master: 'same' }), { resetIdentity: true })
+    try {
+      await runtime.services.licensing.attestor.ready()
+      expect(runtime.services.licensing.publicKeyPem()).toMatch(/^-----BEGIN PUBLIC KEY-----/)
+      expect(runtime.services.licensing.publicKeyPem() === identity).toBe(false)
+    } finally {
+      await runtime.close()
+    }
   })
 })
