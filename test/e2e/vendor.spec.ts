@@ -127,6 +127,20 @@ test('settings: client API limits refuse a bad value, are saved, and apply to ne
   await expect(app.getByLabel('Validations per minute', { exact: true })).toHaveValue('25')
 })
 
+test('settings: About names the database the server runs on and where it is stored', async ({
+  app,
+}) => {
+  await goTo(app, 'Settings')
+  const about = app.getByRole('heading', { name: 'About' }).locator('xpath=ancestor::section[1]')
+  await about.scrollIntoViewIfNeeded()
+  const postgres = Boolean(process.env.KEYWARDEN_TEST_DATABASE_URL)
+  await expect(about).toContainText(postgres ? /PostgreSQL \d+/ : /SQLite 3\./)
+  await expect(about).toContainText(
+    postgres ? /postgres:\/\/127\.0\.0\.1:\d+\/kwe2e_/ : /keywarden\.db/,
+  )
+  await shoot(app, postgres ? 'settings-about-postgres' : 'settings-about')
+})
+
 test('settings: connection limits refuse a bad value and are saved', async ({ app }) => {
   await goTo(app, 'Settings')
   const form = app.getByRole('form', { name: 'Connection limits' })

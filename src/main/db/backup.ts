@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs'
+import { rmSync, statSync } from 'node:fs'
 import { sql } from 'kysely'
 import { migrate } from './connection'
 import { dialectOf } from './dialects'
@@ -24,6 +24,8 @@ export interface DatabaseInfo {
   version: string
   /** The SQLite file (null in memory), or postgres://host:port/database (no user, no password). */
   location: string | null
+  /** Bytes on disk: the SQLite file (0 in memory), or pg_database_size of the database. */
+  bytes: number
 }
 
 export async function databaseInfo(db: Db): Promise<DatabaseInfo> {
@@ -32,16 +34,30 @@ export async function databaseInfo(db: Db): Promise<DatabaseInfo> {
     const f = (
       await sql<{ name: string; file: string }>`PRAGMA database_list`.execute(db)
     ).rows.find((r) => r.name === 'main')?.file
-    return { dialect: 'sqlite', version: v.rows[0].v, location: f || null }
+    let bytes = 0
+    try {
+      if (f) bytes = statSync(f).size
+    } catch {
+      // gone since it was opened: shown as 0
+    }
+    return { dialect: 'sqlite', version: v.rows[0].v, location: f || null, bytes }
   }
-  const r = await sql<{ v: string; host: string | null; port: number | null; db: string }>`
+  const r = await sql<{
+    v: string
+    host: string | null
+    port: number | null
+    db: string
+    bytes: number
+  }>`
     SELECT current_setting('server_version') AS v, host(inet_server_addr()) AS host,
-           inet_server_port() AS port, current_database() AS db`.execute(db)
-  const { v, host, port, db: name } = r.rows[0]
+           inet_server_port() AS port, current_database() AS db,
+           pg_database_size(current_database()) AS bytes`.execute(db)
+  const { v, host, port, db: name, bytes } = r.rows[0]
   return {
     dialect: 'postgres',
     version: `PostgreSQL ${v}`,
     location: `postgres://${host ?? 'localhost'}${port ? `:${port}` : ''}/${name}`,
+    bytes,
   }
 }
 

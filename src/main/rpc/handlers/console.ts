@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs'
 import type { consoleLicenseChannels } from '@shared/channels/console-licenses'
 import type { dashboardChannels } from '@shared/channels/dashboard'
 import type { systemChannels } from '@shared/channels/system'
@@ -32,13 +31,6 @@ export function consoleHandlers({
     'system.info': async () => {
       const st = serverStatus()
       const db = await databaseInfo(s.ctx.db)
-      const file = db.location ?? ':memory:'
-      let bytes = 0
-      try {
-        if (db.dialect === 'sqlite') bytes = statSync(file).size
-      } catch {
-        // an in-memory database has no file
-      }
       return {
         app_version: VERSION,
         node: process.versions.node,
@@ -47,8 +39,8 @@ export function consoleHandlers({
         database: db.dialect === 'sqlite' ? `SQLite ${db.version}` : db.version,
         platform: `${process.platform} ${process.arch}`,
         data_dir: s.ctx.dataDir,
-        database_file: file,
-        database_bytes: bytes,
+        database_file: db.location ?? ':memory:',
+        database_bytes: db.bytes,
         host: st.host,
         port: st.port,
       }

@@ -90,6 +90,7 @@ export function AboutSection() {
     ['Database', s?.database],
     ['Platform', s?.platform],
     ['Database size', s ? fmtBytes(s.database_bytes) : undefined],
+    ['Stored in', s?.database_file],
   ]
   return (
     <Card>
