@@ -90,7 +90,6 @@ export function AboutSection() {
     ['Database', s?.database],
     ['Platform', s?.platform],
     ['Database size', s ? fmtBytes(s.database_bytes) : undefined],
-    ['Stored in', s?.database_file],
   ]
   return (
     <Card>
@@ -102,6 +101,10 @@ export function AboutSection() {
             <dd>{v ?? '—'}</dd>
           </div>
         ))}
+        <dt className="text-muted">Stored in</dt>
+        <dd className="min-w-0 truncate font-mono text-[13px]" title={s?.database_file}>
+          {s?.database_file ?? '—'}
+        </dd>
         <dt className="text-muted">Data directory</dt>
         <dd className="flex min-w-0 items-center gap-1">
           <span className="truncate font-mono text-[13px]">{s?.data_dir ?? '—'}</span>
