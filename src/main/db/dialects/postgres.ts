@@ -1,5 +1,6 @@
 import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely'
 import type { Executor } from '../types'
+import type { ExpiringLicense } from './sqlite'
 
 /*
  * Postgres's side of the SQL that differs between dialects (see ./index.ts). Every export here has
@@ -76,14 +77,6 @@ export async function claimDueDeliveries(
                    FOR UPDATE SKIP LOCKED)
      RETURNING id`.execute(ex)
   return r.rows.map((x) => x.id)
-}
-
-/** One expired, unannounced license as the sweep claims it. */
-export interface ExpiringLicense {
-  id: string
-  product_id: string
-  key: string
-  expires_at: string
 }
 
 /**

@@ -2,6 +2,10 @@ import type { Executor } from '../connection'
 import { dialectSql } from '../dialects'
 import type { LicenseStatus } from '../schema'
 
+/** The engine's writers, re-exported for the lifecycle's transitions (one writer per row kind). */
+export { revokeMachineSessions } from './sessions'
+export { deleteMachine } from './machines'
+
 /**
  * The writes of the license lifecycle (services/licenses/lifecycle.ts). Each is one statement;
  * the lifecycle composes them into one transaction (ctx.tx) per transition.
@@ -112,22 +116,6 @@ export async function revokeSessionsOf(
   return Number(r.numUpdatedRows)
 }
 
-/** Ends every open session of one machine; returns how many. */
-export async function revokeMachineSessions(
-  trx: Executor,
-  machineId: string,
-  reason: string,
-  now: string,
-): Promise<number> {
-  const r = await trx
-    .updateTable('sessions')
-    .set({ revoked_at: now, revoked_reason: reason })
-    .where('machine_id', '=', machineId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
-  return Number(r.numUpdatedRows)
-}
-
 /** Unbinds every machine of the license; returns how many. */
 export async function deleteMachinesOf(trx: Executor, licenseId: string): Promise<number> {
   const r = await trx.deleteFrom('machines').where('license_id', '=', licenseId).executeTakeFirst()
@@ -146,10 +134,6 @@ export async function findMachineOf(
     .where('id', '=', machineId)
     .where('license_id', '=', licenseId)
     .executeTakeFirst()
-}
-
-export async function deleteMachine(trx: Executor, id: string): Promise<void> {
-  await trx.deleteFrom('machines').where('id', '=', id).execute()
 }
 
 /** Deletes the license (its machines, sessions and challenges go with it, by foreign key). */
