@@ -1,6 +1,5 @@
 import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely'
 import type { Executor } from '../types'
-import type { ExpiringLicense } from './sqlite'
 
 /*
  * Postgres's side of the SQL that differs between dialects (see ./index.ts). Every export here has
@@ -58,47 +57,12 @@ export async function outboxHorizon(ex: Executor): Promise<number | null> {
 }
 
 /**
- * Claims up to `limit` due deliveries by pushing their next_attempt_at to `leaseUntil` (the
- * lease: a node that dies mid-send leaves them due again once it ends). FOR UPDATE SKIP LOCKED:
- * rows another node is claiming right now are skipped, not waited for and not taken twice;
- * READ COMMITTED re-checks the WHERE on the locked rows. Returns the claimed ids.
+ * The lock a claim's inner SELECT takes on the rows it picks (deliveries, expired licenses):
+ * FOR UPDATE SKIP LOCKED: rows another node is claiming right now are skipped, not waited
+ * for and not taken twice; READ COMMITTED re-checks the WHERE on the locked rows.
  */
-export async function claimDueDeliveries(
-  ex: Executor,
-  now: string,
-  leaseUntil: string,
-  limit: number,
-): Promise<string[]> {
-  const r = await sql<{ id: string }>`
-    UPDATE webhook_deliveries SET next_attempt_at = ${leaseUntil}
-     WHERE id IN (SELECT id FROM webhook_deliveries
-                   WHERE status = 'pending' AND next_attempt_at <= ${now}
-                   ORDER BY next_attempt_at LIMIT ${limit}
-                   FOR UPDATE SKIP LOCKED)
-     RETURNING id`.execute(ex)
-  return r.rows.map((x) => x.id)
-}
-
-/**
- * Marks up to `limit` licenses that reached expires_at as announced and returns them. SKIP
- * LOCKED lets two nodes' sweeps split the work; `expired_notified_at IS NULL`, re-checked on
- * the locked row, makes each announce once.
- */
-export async function claimExpiredLicenses(
-  ex: Executor,
-  now: string,
-  limit: number,
-): Promise<ExpiringLicense[]> {
-  const r = await sql<ExpiringLicense>`
-    UPDATE licenses SET expired_notified_at = ${now}
-     WHERE expired_notified_at IS NULL
-       AND id IN (SELECT id FROM licenses
-                   WHERE expired_notified_at IS NULL AND status = 'active'
-                     AND expires_at IS NOT NULL AND expires_at <= ${now}
-                   ORDER BY expires_at LIMIT ${limit}
-                   FOR UPDATE SKIP LOCKED)
-     RETURNING id, product_id, key, expires_at`.execute(ex)
-  return r.rows
+export function skipLocked(): RawBuilder<unknown> {
+  return sql`FOR UPDATE SKIP LOCKED`
 }
 
 // backup (logical copy, db/logical.ts)

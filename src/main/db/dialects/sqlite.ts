@@ -41,52 +41,11 @@ export async function outboxHorizon(_ex: Executor): Promise<number | null> {
 }
 
 /**
- * Claims up to `limit` due deliveries by pushing their next_attempt_at to `leaseUntil` (the
- * lease: a node that dies mid-send leaves them due again once it ends). The caller's
- * transaction holds the one connection, so no other claim interleaves. Returns the claimed ids.
+ * The lock a claim's inner SELECT takes on the rows it picks (deliveries, expired licenses):
+ * nothing here: the caller's transaction holds the one connection, so no other claim interleaves.
  */
-export async function claimDueDeliveries(
-  ex: Executor,
-  now: string,
-  leaseUntil: string,
-  limit: number,
-): Promise<string[]> {
-  const r = await sql<{ id: string }>`
-    UPDATE webhook_deliveries SET next_attempt_at = ${leaseUntil}
-     WHERE id IN (SELECT id FROM webhook_deliveries
-                   WHERE status = 'pending' AND next_attempt_at <= ${now}
-                   ORDER BY next_attempt_at LIMIT ${limit})
-     RETURNING id`.execute(ex)
-  return r.rows.map((x) => x.id)
-}
-
-/** One expired, unannounced license as the sweep claims it. */
-export interface ExpiringLicense {
-  id: string
-  product_id: string
-  key: string
-  expires_at: string
-}
-
-/**
- * Marks up to `limit` licenses that reached expires_at as announced and returns them; the
- * `expired_notified_at IS NULL` guard makes each announce once. INDEXED BY: the planner
- * otherwise scans licenses by status.
- */
-export async function claimExpiredLicenses(
-  ex: Executor,
-  now: string,
-  limit: number,
-): Promise<ExpiringLicense[]> {
-  const r = await sql<ExpiringLicense>`
-    UPDATE licenses SET expired_notified_at = ${now}
-     WHERE expired_notified_at IS NULL
-       AND id IN (SELECT id FROM licenses INDEXED BY licenses_expiry_due
-                   WHERE expired_notified_at IS NULL AND status = 'active'
-                     AND expires_at IS NOT NULL AND expires_at <= ${now}
-                   ORDER BY expires_at LIMIT ${limit})
-     RETURNING id, product_id, key, expires_at`.execute(ex)
-  return r.rows
+export function skipLocked(): RawBuilder<unknown> {
+  return sql``
 }
 
 // backup (logical copy, db/logical.ts)

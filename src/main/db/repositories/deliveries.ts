@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import type { Executor } from '../types'
 import type { EventRow, NewEvent, Role, WebhookDeliveriesTable } from '../schema'
 import { dialectSql } from '../dialects'
@@ -136,7 +136,15 @@ export async function claimDue(
   leaseUntil: string,
   limit: number,
 ): Promise<DueDelivery[]> {
-  const ids = await dialectSql(ex).claimDueDeliveries(ex, now, leaseUntil, limit)
+  const ids = (
+    await sql<{ id: string }>`
+      UPDATE webhook_deliveries SET next_attempt_at = ${leaseUntil}
+       WHERE id IN (SELECT id FROM webhook_deliveries
+                     WHERE status = 'pending' AND next_attempt_at <= ${now}
+                     ORDER BY next_attempt_at LIMIT ${limit}
+                     ${dialectSql(ex).skipLocked()})
+       RETURNING id`.execute(ex)
+  ).rows.map((r) => r.id)
   if (ids.length === 0) return []
   const rows = await ex
     .selectFrom('webhook_deliveries as d')
@@ -236,12 +244,36 @@ export async function listDeliveries(
   return { rows, total: Number(count.n) }
 }
 
+/** One expired, unannounced license as the sweep claims it. */
+export interface ExpiringLicense {
+  id: string
+  product_id: string
+  key: string
+  expires_at: string
+}
+
 /**
- * Licenses that reached `expires_at` and were never announced, claimed atomically (see the
- * dialect's claimExpiredLicenses): each is announced once even if two sweeps or two nodes race.
+ * Licenses that reached `expires_at` and were never announced, marked announced and returned
+ * in one statement: the `expired_notified_at IS NULL` guard (and, with several nodes, the
+ * dialect's skipLocked) announces each once even if two sweeps or two nodes race. Read through
+ * licenses_expiry_due: SQLite's planner otherwise scans licenses by status.
  */
-export async function claimExpiredLicenses(ex: Executor, now: string, limit: number) {
-  return dialectSql(ex).claimExpiredLicenses(ex, now, limit)
+export async function claimExpiredLicenses(
+  ex: Executor,
+  now: string,
+  limit: number,
+): Promise<ExpiringLicense[]> {
+  const d = dialectSql(ex)
+  const r = await sql<ExpiringLicense>`
+    UPDATE licenses SET expired_notified_at = ${now}
+     WHERE expired_notified_at IS NULL
+       AND id IN (SELECT id FROM ${d.tableVia('licenses', 'licenses_expiry_due')}
+                   WHERE expired_notified_at IS NULL AND status = 'active'
+                     AND expires_at IS NOT NULL AND expires_at <= ${now}
+                   ORDER BY expires_at LIMIT ${limit}
+                   ${d.skipLocked()})
+     RETURNING id, product_id, key, expires_at`.execute(ex)
+  return r.rows
 }
 
 /** Inserts an event row (inside the caller's transaction); returns its id. */
