@@ -129,12 +129,6 @@ export async function indexNewLicenses(
   void rows
 }
 
-/** The database engine's version, for the console's About box. */
-export async function serverVersion(ex: Executor): Promise<string> {
-  const r = await sql<{ v: string }>`SHOW server_version`.execute(ex)
-  return (r.rows[0] as unknown as { server_version: string }).server_version
-}
-
 // -- search (pg_trgm / FTS5), migrations --
 
 /**
@@ -161,12 +155,6 @@ export function licenseSearchTerms(text: string, like: string): RawBuilder<boole
     WHERE s.metadata ILIKE ${like} ESCAPE '\\' OR s.notes ILIKE ${like} ESCAPE '\\'`)
   return [sql<boolean>`licenses.num IN (${sql.join(paths, sql` UNION `)})`]
 }
-
-/** Nothing to do: the trigram indexes are on the license columns themselves. */
-export async function indexLicensesForSearch(
-  _ex: Executor,
-  _rows: { num: number; metadata: string; notes: string }[],
-): Promise<void> {}
 
 /** Characters a license key is made of: a search of only these may be a key prefix. */
 const KEY_CHARS = /^[A-Z0-9-]+$/

@@ -112,12 +112,6 @@ export async function indexNewLicenses(
 }
 const ftsInserts = new Map<number, string>()
 
-/** The database engine's version, for the console's About box. */
-export async function serverVersion(ex: Executor): Promise<string> {
-  const r = await sql<{ v: string }>`SELECT sqlite_version() AS v`.execute(ex)
-  return r.rows[0].v
-}
-
 // -- search (pg_trgm / FTS5), migrations --
 
 /**
@@ -145,24 +139,6 @@ export function licenseSearchTerms(text: string, like: string): RawBuilder<boole
       : sql<boolean>`(licenses.metadata LIKE ${like} ESCAPE '\\' OR licenses.notes LIKE ${like} ESCAPE '\\')`,
   )
   return terms
-}
-
-/**
- * Writes new licenses' rows of the FTS5 index licenses_fts, which no insert trigger feeds
- * (migration 0003): the one insert path calls it with the rows it inserted, set-based. Rows with
- * metadata '{}' and notes '' are left out (they could never match).
- */
-export async function indexLicensesForSearch(
-  ex: Executor,
-  rows: { num: number; metadata: string; notes: string }[],
-): Promise<void> {
-  const indexed = rows.filter((r) => r.metadata !== '{}' || r.notes !== '')
-  for (let i = 0; i < indexed.length; i += 100) {
-    const chunk = indexed.slice(i, i + 100).map((r) => sql`(${r.num}, ${r.metadata}, ${r.notes})`)
-    await sql`INSERT INTO licenses_fts (rowid, metadata, notes) VALUES ${sql.join(chunk)}`.execute(
-      ex,
-    )
-  }
 }
 
 /** Characters a license key is made of: a search of only these may be a key prefix. */

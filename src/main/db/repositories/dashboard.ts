@@ -205,8 +205,3 @@ export async function paidRevenue(
     ? { currency: row.currency, cents: Number(row.cents), orders: Number(row.orders) }
     : null
 }
-
-/** The database engine and its version, for the console's About box. */
-export function databaseVersion(ex: Executor): Promise<string> {
-  return dialectSql(ex).serverVersion(ex)
-}
