@@ -31,6 +31,8 @@ export interface Database {
   change_versions: ChangeVersionsTable
   counters: CountersTable
   window_members: WindowMembersTable
+  product_domains: ProductDomainsTable
+  product_injectables: ProductInjectablesTable
 }
 
 export type Role = 'owner' | 'admin' | 'user'
@@ -82,6 +84,8 @@ export interface ProductsTable {
   license_defaults: string
   /** JSON: per-product policy (session length, heartbeat, rate limits, indicator policy) */
   policy: string
+  /** Payment state (DevPayr's `has_paid`, 0007): set by an update or when an order is paid. */
+  has_paid: Generated<number>
   created_at: string
   updated_at: string
 }
@@ -108,6 +112,10 @@ export interface LicensesTable {
   order_id: string | null
   /** Set once the license.expired event was emitted (exactly once, across restarts). */
   expired_notified_at: string | null
+  /** A display title (DevPayr's license `title`, 0007). */
+  title: string | null
+  /** `production`, `staging`, `test` or `development` (0007): which domains it may run on. */
+  environment: Generated<string>
   created_at: string
   updated_at: string
 }
@@ -123,6 +131,8 @@ export interface MachinesTable {
   first_seen_at: string
   last_seen_at: string
   last_heartbeat_at: string | null
+  /** The environment the machine last ran in (DevPayr runtime checks, 0007). */
+  environment: string | null
 }
 
 export interface SessionsTable {
@@ -345,3 +355,41 @@ export interface WindowMembersTable {
   seen_at: string
   expires_at: string
 }
+
+/** A product's domain rule (0007): an exact identifier or a `*.example.com` wildcard. */
+export interface ProductDomainsTable {
+  id: string
+  product_id: string
+  domain: string
+  environment: string
+  is_active: number
+  is_primary: number
+  created_at: string
+  updated_at: string
+}
+
+/**
+ * An injectable (0007): content delivered to running software, stored only encrypted (the wire
+ * form: Base64(IV ‖ '::' ‖ Base64(AES-256-CBC))), with its signature and plaintext hash; the
+ * secret that encrypts it is sealed under master.key.
+ */
+export interface ProductInjectablesTable {
+  id: string
+  product_id: string
+  title: string
+  slug: string
+  type: string
+  mode: 'append' | 'prepend' | 'replace'
+  target_path: string | null
+  content: string
+  signature: string
+  content_hash: string
+  secret_sealed: string
+  only_if_paid: number
+  is_active: number
+  created_at: string
+  updated_at: string
+}
+
+export type ProductDomain = Selectable<ProductDomainsTable>
+export type ProductInjectable = Selectable<ProductInjectablesTable>
