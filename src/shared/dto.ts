@@ -48,6 +48,8 @@ export interface ProductDto {
   stock: number | null
   license_defaults: LicenseDefaults
   policy: ProductPolicy
+  /** Payment state (DevPayr's `has_paid`): set by an update or by a paid store order. */
+  has_paid: boolean
   license_count?: number
   created_at: string
   updated_at: string
@@ -74,6 +76,10 @@ export interface LicenseDto {
   notes: string
   customer_id: string | null
   customer_email: string | null
+  /** A display title (DevPayr's license `title`). */
+  title: string | null
+  /** production, staging, test or development: which domains the license may run on. */
+  environment: string
   created_at: string
   updated_at: string
 }

@@ -42,7 +42,7 @@ describe('DevPayr injectables', () => {
 
   it('a wrong secret does not decrypt to the plaintext', () => {
     const r = encryptInjectable('right', 'secret text')
-    let out: string | null = null
+    let out: string | null
     try {
       out = decryptInjectable('wrong', r.content).toString()
     } catch {

@@ -24,6 +24,10 @@ import { createWebhooksService } from './webhooks'
 import { createSessionsService } from './sessions'
 import { createLicensingService } from './licensing'
 import { createReplayGuard } from './replay'
+import { createDomainsService } from './domains'
+import { createInjectablesService } from './injectables'
+import { createProductPayment } from './products/payment'
+import { createDevpayrService } from './devpayr'
 import { createSecretBox } from '../crypto/seal'
 import type { SettingsDto } from '@shared/accounts'
 
@@ -108,6 +112,20 @@ export function createServices(opts: ServicesOptions) {
     variables,
     lifecycle,
   })
+  // DevPayr (issue 14): domain rules, injectables and payment state are product services any
+  // protocol may use; the DevPayr service composes them with the engine.
+  const domains = createDomainsService(ctx, { events, products })
+  const injectables = createInjectablesService(ctx, { events, products })
+  const payment = createProductPayment(ctx, { events, products })
+  const devpayr = createDevpayrService(ctx, {
+    events,
+    products,
+    licenses,
+    licensing,
+    domains,
+    injectables,
+    payment,
+  })
   return {
     /** Loads what the services read from settings; the runtime awaits it before serving. */
     ready: async () => applyClientSettings(await settings.get()),
@@ -135,6 +153,10 @@ export function createServices(opts: ServicesOptions) {
     licensing,
     sellrealm,
     webhooks,
+    domains,
+    injectables,
+    payment,
+    devpayr,
   }
 }
 

@@ -45,6 +45,8 @@ export function toLicenseDto(r: repo.LicenseRow, now: string): LicenseDto {
     notes: r.notes,
     customer_id: r.customer_id,
     customer_email: r.customer_email,
+    title: r.title ?? null,
+    environment: r.environment ?? 'production',
     created_at: r.created_at,
     updated_at: r.updated_at,
   }

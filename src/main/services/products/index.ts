@@ -54,6 +54,7 @@ export function toProductDto(p: Product & { license_count?: number }): ProductDt
     stock: p.stock,
     license_defaults: parseJson(p.license_defaults, DEFAULT_LICENSE_DEFAULTS),
     policy: parseJson(p.policy, DEFAULT_POLICY),
+    has_paid: Number(p.has_paid) === 1,
     license_count: p.license_count,
     created_at: p.created_at,
     updated_at: p.updated_at,

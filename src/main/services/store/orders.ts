@@ -21,6 +21,7 @@ import type { EventsService } from '../events'
 import type { LicenseLifecycle } from '../licenses/lifecycle'
 import { orderLicenseIds } from '../../db/repositories/lifecycle'
 import { boundary, keyRows, toIssuedKeyDto } from './issue'
+import { markProductPaid } from '../products/payment'
 
 function inScope(scope: OwnerScope, ownerId: string | null): boolean {
   return 'all' in scope || scope.ownerId === ownerId
@@ -99,6 +100,8 @@ export function createOrdersService(
         if (!(await repo.transitionOrder(trx, o.id, 'pending', 'paid', now)))
           return { result: 'raced' as const }
         if (!(await repo.takeStock(trx, p.id, o.quantity))) throw new OutOfStock()
+        // A paid order makes its product paid (DevPayr's has_paid), in the same transaction.
+        await markProductPaid(trx, p.id, now)
         await insertLicenses(trx, rows)
         const events = [
           await insertEvent(trx, {
