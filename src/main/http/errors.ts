@@ -3,9 +3,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { mapError as mapLicensecmError } from './protocols/licensecm/errors'
 import { mapSellRealmError } from './protocols/sellrealm/errors'
 import { mapConsoleError } from './console/errors'
+import { errorBody, mapDevpayrError } from './protocols/devpayr/errors'
 
 /** The protocols the server speaks, each with its own error shape. */
-export type Surface = 'licensecm' | 'sellrealm-license' | 'sellrealm-store' | 'console'
+export type Surface = 'licensecm' | 'sellrealm-license' | 'sellrealm-store' | 'console' | 'devpayr'
 
 /**
  * Which protocol a request target belongs to, by its path prefix: SellRealm's License API
@@ -16,6 +17,7 @@ export function surfaceOf(url: string): Surface {
   if (/^\/api\/v0(?:[/?#]|$)/.test(url)) return 'sellrealm-license'
   if (/^\/api\/v1(?:[/?#]|$)/.test(url)) return 'sellrealm-store'
   if (/^\/console(?:[/?#]|$)/.test(url)) return 'console'
+  if (/^\/devpayr(?:[/?#]|$)/.test(url)) return 'devpayr'
   return 'licensecm'
 }
 
@@ -29,13 +31,17 @@ export interface RenderedError {
 /**
  * Any error, for a request to `url`, in that protocol's own shape, by that protocol's one
  * mapping (each protocol's errors module): LicenseCM's `{success:false,message,error_code}`,
- * SellRealm's `{status:"error",message}`, the console's `{ok:false,error:{code,message}}`.
+ * SellRealm's `{status:"error",message}`, DevPayr's `{status:"error",message,data,errors}`, the console's `{ok:false,error:{code,message}}`.
  * Framework errors (bad URL, content type, JSON, size, unknown route) never show their code.
  */
 export function renderError(url: string, err: unknown): RenderedError {
   const surface = surfaceOf(url)
   if (surface === 'console') return mapConsoleError(err)
   if (surface === 'licensecm') return mapLicensecmError(err)
+  if (surface === 'devpayr') {
+    const d = mapDevpayrError(err, url)
+    return { status: d.status, body: errorBody(d), unexpected: d.unexpected }
+  }
   const m = mapSellRealmError(surface === 'sellrealm-store' ? 'store' : 'license', err)
   return {
     status: m.status,

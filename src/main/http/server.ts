@@ -10,6 +10,7 @@ import type { Handlers } from '../rpc/handlers'
 import { registerConsole, type ConsoleOptions } from './console'
 import { registerLicensecm } from './protocols/licensecm'
 import { registerSellRealm } from './protocols/sellrealm'
+import { registerDevpayr } from './protocols/devpayr'
 import { registerApiVersion } from './middleware/api-version'
 import { registerOpenApi } from './middleware/openapi'
 import { refuseDeepBodies } from './middleware/json-depth'
@@ -97,6 +98,7 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
     setupToken: opts.setupToken ?? opts.console?.setupToken,
   })
   await app.register(registerSellRealm, { services: opts.services })
+  await app.register(registerDevpayr, { services: opts.services })
 
   if (opts.console && opts.handlers) {
     await app.register(registerConsole, {

@@ -24,7 +24,16 @@ function describeAccess(route: RouteOptions, t: Transformed): Transformed {
     t.schema ??= {}
     t.schema['x-keywarden-scope'] = accessName(access)
   }
-  if (access === 'authenticated') {
+  // DevPayr's backend takes API keys only (X-API-KEY is the same header as X-API-Key).
+  const keyOnly = route.url.startsWith('/devpayr/')
+  if (keyOnly && typeof access === 'object') {
+    t.schema.security = [{ apiKey: [] }]
+    t.schema['x-keywarden-product-aware'] = access.productAware
+    notes.push(
+      `Needs an API key (\`X-API-KEY\`) with scope \`${access.scope}\` (or \`admin\`)` +
+        (access.productAware ? '; a product-bound key only for its project.' : '.'),
+    )
+  } else if (access === 'authenticated') {
     t.schema.security = [{ bearer: [] }, { apiKey: [] }]
     notes.push('Needs a JWT or an API key (any scope).')
   } else if (typeof access === 'object') {
@@ -87,6 +96,8 @@ Keys created with \`require_signature\` must also sign every non-GET request and
 
 Creating POSTs accept \`Idempotency-Key\`: a retry with the same key and body replays the first answer (header \`Idempotent-Replayed: true\`); the same key with another body is a 409. Keys are remembered for 24 h.
 
+DevPayr's runtime and backend API is served under /devpayr/api/v1 (answers \`{status, message, data, errors}\`): runtime routes take \`X-LICENSE-KEY\` and \`X-Devpayr-Domain\`, backend routes \`X-API-KEY\`.
+
 Every answer carries \`API-Version\` and the rate-limit headers \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\`, \`X-RateLimit-Reset\`; a 429 also \`Retry-After\`.`
 
 /**
@@ -121,8 +132,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
     },
     transform: (doc) => {
-      // Only /api belongs in the API document (not the web console's own endpoints).
-      if (!doc.url.startsWith('/api')) return { schema: { hide: true }, url: doc.url }
+      // Only /api and DevPayr's /devpayr/api belong in the API document (not the web
+      // console's own endpoints).
+      if (!doc.url.startsWith('/api') && !doc.url.startsWith('/devpayr/api'))
+        return { schema: { hide: true }, url: doc.url }
       return describeAccess(doc.route, zodTransform(doc) as Transformed)
     },
   })
