@@ -40,7 +40,11 @@ function backendDoor(services: Services) {
     if (isRuntimePath(req.url)) return
     const refusal = await managementDoor(req, services)
     if (!refusal || (refusal.status === 415 && isMultipart(req))) return
-    const m = mapDevpayrError(new DomainError(refusal.code, refusal.message))
+    // The door's 415 names JSON only; this surface takes forms too (framework's wording).
+    const m =
+      refusal.status === 415
+        ? mapDevpayrError({ statusCode: 415 })
+        : mapDevpayrError(new DomainError(refusal.code, refusal.message))
     await reply.status(refusal.status).send(errorBody(m))
   }
 }
