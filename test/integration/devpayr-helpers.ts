@@ -33,7 +33,7 @@ export async function call(
     license?: string
     domain?: string
     body?: unknown
-    raw?: BodyInit
+    raw?: string | FormData
     headers?: Record<string, string>
   } = {},
 ): Promise<{ status: number; headers: Headers; body: Json }> {
@@ -41,7 +41,7 @@ export async function call(
   if (opts.key) headers['x-api-key'] = opts.key
   if (opts.license) headers['x-license-key'] = opts.license
   if (opts.domain) headers['x-devpayr-domain'] = opts.domain
-  let body: BodyInit | undefined = opts.raw
+  let body: string | FormData | undefined = opts.raw
   if (opts.body !== undefined) {
     headers['content-type'] = 'application/json'
     body = JSON.stringify(opts.body)

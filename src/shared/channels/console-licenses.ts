@@ -15,6 +15,8 @@ export interface MachineDto {
   first_seen_at: string
   last_seen_at: string
   last_heartbeat_at: string | null
+  /** The environment it last ran in (DevPayr runtime checks); null when never recorded. */
+  environment: string | null
   heartbeat: 'live' | 'late' | 'silent' | 'never'
   open_sessions: number
 }

@@ -11,7 +11,8 @@ export async function listInjectables(
   let q = ex.selectFrom('product_injectables').selectAll().where('product_id', '=', productId)
   if (opts.activeOnly) q = q.where('is_active', '=', 1)
   if (opts.includePaidOnly === false) q = q.where('only_if_paid', '=', 0)
-  return q.orderBy('created_at').orderBy('id').execute()
+  // Slug breaks ties between rows written in the same millisecond (stable, readable).
+  return q.orderBy('created_at').orderBy('slug').execute()
 }
 
 export async function findInjectable(

@@ -10,7 +10,7 @@ export async function listDomains(ex: Executor, productId: string): Promise<Prod
     .where('product_id', '=', productId)
     .orderBy('is_primary', 'desc')
     .orderBy('created_at')
-    .orderBy('id')
+    .orderBy('domain')
     .execute()
 }
 

@@ -112,7 +112,8 @@ export function mapDevpayrError(err: unknown, url = ''): DevpayrMapped {
     const statusCode = (err as { statusCode?: number }).statusCode
     // Body errors raised before validation (deep JSON, NUL) carry their 400.
     const status = statusCode === 400 ? 400 : row.status
-    const message = row.message ?? base.message ?? err.message
+    // A reason worded `null` keeps the service's message (it names what it decided on).
+    const message = row.message ?? (byReason ? err.message : (base.message ?? err.message))
     // "domain: must be …" names its field: listed under it, as DevPayr lists field errors.
     const field = err.code === 'VALIDATION_ERROR' ? /^([\w.]+): /.exec(message) : null
     const errors = field ? fieldErrors([{ path: field[1], message }]) : null
