@@ -119,6 +119,35 @@ describe('a deeply nested body is a 400 in the protocol’s shape on every surfa
       refusal: { status: 'error', message: expect.any(String) },
       status: { 5000: 400, 100000: 413 },
     },
+    {
+      surface: 'DevPayr runtime has-paid',
+      send: (n: number) =>
+        post('/devpayr/api/v1/project/has-paid', `{"x":${deepArray(n)}}`, {
+          'x-license-key': licenseKey,
+          'x-devpayr-domain': 'a.example.com',
+        }),
+      refusal: {
+        status: 'error',
+        message: expect.stringMatching(/^body\.x\.0\.0.*: JSON nested more than 64 levels deep$/),
+        data: null,
+        errors: expect.any(Object),
+      },
+      status: { 5000: 400, 100000: 400 },
+    },
+    {
+      surface: 'DevPayr backend (API key) project',
+      send: (n: number) =>
+        post('/devpayr/api/v1/project', `{"name":"p","x":${deepObject(n)}}`, {
+          'x-api-key': apiKey,
+        }),
+      refusal: {
+        status: 'error',
+        message: expect.stringMatching(/^body\.x\.a\.a.*: JSON nested more than 64 levels deep$/),
+        data: null,
+        errors: expect.any(Object),
+      },
+      status: { 5000: 400, 100000: 400 },
+    },
   ]
 
   for (const depth of [5000, 100000] as const) {
@@ -202,6 +231,35 @@ describe('text holding a NUL (U+0000) is a 400 in the protocol’s shape on ever
           body: 'type=login&key=AB%00CD&hwid=x',
         }).then(async (r) => ({ status: r.status, body: await r.json() })),
       refusal: { status: 'error', message: 'body.key: text may not contain NUL (U+0000)' },
+    },
+    {
+      surface: 'DevPayr runtime has-paid',
+      send: () =>
+        post('/devpayr/api/v1/project/has-paid', JSON.stringify({ x: 'a\u0000b' }), {
+          'x-license-key': licenseKey,
+          'x-devpayr-domain': 'a.example.com',
+        }),
+      refusal: {
+        status: 'error',
+        message: 'body.x: text may not contain NUL (U+0000)',
+        data: null,
+        errors: { 'body.x': ['body.x: text may not contain NUL (U+0000)'] },
+      },
+    },
+    {
+      surface: 'DevPayr backend domain',
+      send: () =>
+        post(
+          `/devpayr/api/v1/project/${productId}/domains`,
+          JSON.stringify({ domain: 'a\u0000.example.com' }),
+          { 'x-api-key': apiKey },
+        ),
+      refusal: {
+        status: 'error',
+        message: 'body.domain: text may not contain NUL (U+0000)',
+        data: null,
+        errors: { 'body.domain': ['body.domain: text may not contain NUL (U+0000)'] },
+      },
     },
   ]
   it.each(surfaces)('$surface', async ({ send, refusal }) => {

@@ -538,6 +538,33 @@ describe('the surface', () => {
     })
   })
 
+  it('refuses malformed and NUL-holding forms as 400s, an oversized file as 413', async () => {
+    const p = await newProject()
+    const path = `/project/${p.id}/injectables`
+    for (const ct of ['multipart/form-data; boundary=xyz', 'multipart/form-data']) {
+      expect(
+        await call(srv, 'POST', path, { key, raw: 'garbage', headers: { 'content-type': ct } }),
+      ).toMatchObject({
+        status: 400,
+        body: refusal('body: not a readable multipart/form-data body', {
+          body: ['body: not a readable multipart/form-data body'],
+        }),
+      })
+    }
+    const nul = new FormData()
+    nul.set('title', 'a\u0000b')
+    expect(await call(srv, 'POST', path, { key, raw: nul })).toMatchObject({
+      status: 400,
+      body: refusal('body.title: text may not contain NUL (U+0000)', expect.any(Object)),
+    })
+    const big = new FormData()
+    big.set('title', 'Big')
+    big.set('secret', 'long-enough')
+    big.set('content', new Blob([Buffer.alloc(1024 * 1024 + 1, 0x61)]), 'big.txt')
+    const r = await call(srv, 'POST', path, { key, raw: big })
+    expect(r).toMatchObject({ status: 413, body: refusal('Request body is too large') })
+  })
+
   it('takes X-API-KEY and X-LICENSE-KEY together, in any letter case', async () => {
     const r = await fetch(`${srv.url}/devpayr/api/v1/projects?include=injectables`, {
       headers: {

@@ -4,6 +4,7 @@ import { createHttpServer, type HttpServer } from '../../src/main/http/server'
 import { startTestServer, type TestServer } from '../helpers/server'
 import { firstAdmin, PASSWORD } from '../helpers/mgmt'
 import { seed } from '../helpers/licensecm-client'
+import { createKey } from '../helpers/apikeys'
 
 /**
  * Issue 12, "Done means": a bounded fuzz smoke. Per surface, PER_SURFACE malformed requests
@@ -238,6 +239,12 @@ beforeAll(async () => {
   })
   const ownCookie = ownLogin.headers.get('set-cookie')!.split(';')[0]
   const ownCsrf = ((await ownLogin.json()) as { data: { csrf: string } }).data.csrf
+  const devpayrKey = (
+    await createKey(srv, admin.token, {
+      name: 'fuzz-devpayr',
+      scopes: ['products:read', 'products:write', 'licenses:read', 'licenses:write'],
+    })
+  ).key
   const client = () => ({
     license_key: key,
     product_id: product.id,
@@ -318,6 +325,34 @@ beforeAll(async () => {
       methods: ['POST'],
       body: () => ({ product_id: product.id, name: 'Fuzz', token: 'x' }),
       headers: () => ({ cookie: ownCookie, 'x-csrf-token': ownCsrf }),
+    },
+    {
+      name: 'DevPayr',
+      paths: [
+        '/devpayr/api/v1/project/has-paid?include=injectables',
+        '/devpayr/api/v1/injectable/stream',
+        '/devpayr/api/v1/project',
+        '/devpayr/api/v1/projects?action=check_project',
+        `/devpayr/api/v1/project/${product.id}`,
+        `/devpayr/api/v1/project/${product.id}/licenses`,
+        `/devpayr/api/v1/project/${product.id}/domains`,
+        `/devpayr/api/v1/project/${product.id}/domain/nope`,
+        `/devpayr/api/v1/project/${product.id}/injectables`,
+      ],
+      methods: ['GET', 'POST', 'PUT', 'DELETE'],
+      body: () => ({
+        name: 'Fuzz',
+        domain: 'a.example.com',
+        title: 'T',
+        content: 'x',
+        secret: 'fuzz-secret',
+        max_domains: 2,
+      }),
+      headers: () => ({
+        'x-api-key': devpayrKey,
+        'x-license-key': key,
+        'x-devpayr-domain': 'fuzz.example.com',
+      }),
     },
     {
       name: 'health',

@@ -5,6 +5,7 @@ import type { Services } from '../../../services'
 import { registerKeyAccess } from '../../middleware/api-key'
 import type { Authenticator } from '../../middleware/auth'
 import { managementDoor } from '../../middleware/management-door'
+import { refuseDeepJson } from '../../middleware/json-depth'
 import { devpayrErrorHandler, errorBody, isRuntimePath, mapDevpayrError, sendError } from './errors'
 import type { RouteDeps } from './context'
 import { runtimeRoutes } from './runtime'
@@ -49,22 +50,46 @@ function backendDoor(services: Services) {
   }
 }
 
-/**
- * A multipart file field arrives as bytes: text files as UTF-8 text, anything else as Base64
- * with `content_encoding: base64`, so one body schema validates JSON and forms alike.
- */
-async function filesAsFields(req: FastifyRequest): Promise<void> {
-  if (!isMultipart(req) || !req.body || typeof req.body !== 'object') return
-  const body = req.body as Record<string, unknown>
-  for (const [k, v] of Object.entries(body)) {
-    if (!Buffer.isBuffer(v)) continue
-    try {
-      body[k] = new TextDecoder('utf-8', { fatal: true }).decode(v)
-    } catch {
-      body[k] = v.toString('base64')
-      if (k === 'content') body.content_encoding = 'base64'
-    }
+/** A form busboy could not read (no boundary, cut short): the client's mistake, a 400. */
+class MalformedForm extends DomainError {
+  readonly statusCode = 400
+  constructor() {
+    super('VALIDATION_ERROR', 'body: not a readable multipart/form-data body')
   }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * A multipart form read into the same fields a JSON body has, so one body schema validates
+ * both: a file field as its text when it is UTF-8, otherwise as Base64 with
+ * `content_encoding: base64`. Then the global deep/NUL rule, which ran before the form was
+ * read. The plugin's own limits (1 MiB file, part counts) answer 413 as they are.
+ */
+async function readForm(req: FastifyRequest): Promise<void> {
+  if (!req.isMultipart()) return
+  const body: Record<string, unknown> = {}
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'field') {
+        body[part.fieldname] = part.value
+        continue
+      }
+      const bytes = await part.toBuffer()
+      try {
+        body[part.fieldname] = utf8.decode(bytes)
+      } catch {
+        body[part.fieldname] = bytes.toString('base64')
+        if (part.fieldname === 'content') body.content_encoding = 'base64'
+      }
+    }
+  } catch (e) {
+    const status = (e as { statusCode?: number }).statusCode
+    if (status && status >= 400 && status < 500) throw e
+    throw new MalformedForm()
+  }
+  refuseDeepJson(body)
+  req.body = body
 }
 
 /**
@@ -85,11 +110,10 @@ export async function registerDevpayr(
     async (scope) => {
       scope.setErrorHandler(devpayrErrorHandler)
       await scope.register(multipart, {
-        attachFieldsToBody: 'keyValues',
         limits: { fileSize: MAX_UPLOAD, files: 1, fields: 30, parts: 31 },
       })
       scope.addHook('onRequest', backendDoor(services))
-      scope.addHook('preValidation', filesAsFields)
+      scope.addHook('preValidation', readForm)
       registerKeyAccess(scope, services, { before: [apiKeyRequired] })
       scope.addHook('onRoute', (r) => {
         const methods = seen.get(r.url) ?? new Set<string>()
