@@ -47,7 +47,8 @@ export function MachinesSection({ l }: { l: LicenseDto }) {
               <div className="min-w-0 flex-1">
                 <div className="truncate font-mono text-[13px]">{m.hwid}</div>
                 <div className="text-xs text-muted">
-                  {[m.platform, m.ip].filter(Boolean).join(' · ') || 'unknown platform'} · last seen{' '}
+                  {[m.platform, m.ip].filter(Boolean).join(' · ') || 'unknown platform'}
+                  {m.environment ? ` · ${m.environment}` : ''} · last seen{' '}
                   {fmtRelative(m.last_seen_at)}
                 </div>
               </div>

@@ -190,6 +190,8 @@ export function LicenseDrawer() {
                 {l.max_sessions === null ? 'No limit' : `At most ${l.max_sessions} at once`}
               </Row>
               <Row label="Level">{l.level}</Row>
+              <Row label="Environment">{l.environment}</Row>
+              {l.title && <Row label="Title">{l.title}</Row>}
               <Row label="Customer">{l.customer_email ?? '—'}</Row>
               <Row label="Created">{fmtDateTime(l.created_at)}</Row>
               <Row label="Notes">{l.notes || '—'}</Row>

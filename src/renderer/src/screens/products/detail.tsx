@@ -10,6 +10,8 @@ import { SkeletonRows } from '../../components/ui/skeleton'
 import { fmtDate, fmtNum } from '../../lib/format'
 import { DefaultsForm, DetailsForm, PolicyForm } from './forms'
 import { VariablesEditor } from '../../components/variables-editor'
+import { DomainsCard } from './domains-card'
+import { InjectablesCard } from './injectables-card'
 
 /** One product: its secret key, details, defaults for new licenses, and policy. */
 export function ProductDetail({ id }: { id: string }) {
@@ -20,6 +22,7 @@ export function ProductDetail({ id }: { id: string }) {
   const regenerate = useApp((s) => s.regenerateProductKey)
   const remove = useApp((s) => s.deleteProduct)
   const setQuery = useApp((s) => s.setLicenseQuery)
+  const setPaid = useApp((s) => s.setProductPaid)
   const [reveal, setReveal] = useState(false)
 
   if (!p) {
@@ -52,12 +55,19 @@ export function ProductDetail({ id }: { id: string }) {
             <Badge tone={p.is_active ? 'ok' : 'neutral'}>
               {p.is_active ? 'active' : 'inactive'}
             </Badge>
+            <Badge tone={p.has_paid ? 'ok' : 'warn'}>{p.has_paid ? 'paid' : 'unpaid'}</Badge>
             Product #{p.num} · {fmtNum(p.license_count ?? 0)} licenses · created{' '}
             {fmtDate(p.created_at)}
           </span>
         }
         actions={
           <>
+            <Button
+              onClick={() => void setPaid(p.id, !p.has_paid)}
+              aria-label={p.has_paid ? 'Mark as unpaid' : 'Mark as paid'}
+            >
+              {p.has_paid ? 'Mark unpaid' : 'Mark paid'}
+            </Button>
             <Button
               onClick={() => {
                 setQuery({ product_id: p.id })
@@ -135,6 +145,8 @@ export function ProductDetail({ id }: { id: string }) {
         <DefaultsForm product={p} />
         <PolicyForm product={p} />
         <VariablesEditor scope={{ product_id: p.id }} />
+        <DomainsCard productId={p.id} />
+        <InjectablesCard productId={p.id} />
       </div>
     </Page>
   )
