@@ -64,7 +64,7 @@ export function ProductDetail({ id }: { id: string }) {
           <>
             <Button
               onClick={() => void setPaid(p.id, !p.has_paid)}
-              aria-label={p.has_paid ? 'Mark as unpaid' : 'Mark as paid'}
+              title="DevPayr's has_paid: runtimes read it; a paid store order sets it too"
             >
               {p.has_paid ? 'Mark unpaid' : 'Mark paid'}
             </Button>

@@ -121,14 +121,14 @@ export function InjectablesCard({ productId }: { productId: string }) {
           <Input
             value={title}
             onChange={(e) => setTitle(e.target.value)}
-            placeholder="Footer notice"
+            placeholder="Licence banner"
           />
         </Field>
         <Field label="Target path" className="flex flex-col gap-1">
           <Input
             value={targetPath}
             onChange={(e) => setTargetPath(e.target.value)}
-            placeholder="views/footer.php"
+            placeholder="resources/views/partials/banner.php"
           />
         </Field>
         <Field label="Content" className="flex flex-col gap-1 sm:col-span-2">
