@@ -87,3 +87,9 @@ export const injectablePatchSchema = injectableInputSchema
   .extend({ type: injectableInputSchema.shape.type.unwrap().optional() })
   .extend({ mode: injectableModeSchema.optional() })
 export type InjectablePatch = z.input<typeof injectablePatchSchema>
+
+/** The injectable's fields other than its content (which may also arrive as bytes). */
+export const injectableFieldsSchema = injectableInputSchema.omit({ content: true })
+export type InjectableFields = z.output<typeof injectableFieldsSchema>
+export const injectablePatchFieldsSchema = injectablePatchSchema.omit({ content: true })
+export type InjectablePatchFields = z.output<typeof injectablePatchFieldsSchema>

@@ -1,12 +1,5 @@
 import { DomainError } from '@shared/errors'
-import {
-  domainInputSchema,
-  domainPatchSchema,
-  type DomainInput,
-  type DomainPatch,
-  type EnvironmentName,
-  type ProductDomainDto,
-} from '@shared/domains'
+import type { DomainInput, DomainPatch, EnvironmentName, ProductDomainDto } from '@shared/domains'
 import * as repo from '../../db/repositories/product-domains'
 import { isUniqueViolation } from '../../db/errors'
 import type { ProductDomain } from '../../db/schema'
@@ -62,7 +55,7 @@ export function createDomainsService(
 
     async create(actor: Actor, productId: string, input: DomainInput): Promise<ProductDomainDto> {
       await deps.products.load(actor, productId)
-      const v = domainInputSchema.parse(input)
+      const v = input
       const now = nowIso(ctx)
       const row: ProductDomain = {
         id: uuid(),
@@ -98,7 +91,7 @@ export function createDomainsService(
       patch: DomainPatch,
     ): Promise<ProductDomainDto> {
       const d = await load(actor, productId, id)
-      const v = domainPatchSchema.parse(patch)
+      const v = patch
       const set = {
         ...(v.domain !== undefined && { domain: normalizeRule(v.domain) }),
         ...(v.environment !== undefined && { environment: v.environment }),

@@ -1,11 +1,5 @@
 import { DomainError } from '@shared/errors'
-import {
-  injectableInputSchema,
-  injectablePatchSchema,
-  type InjectableDto,
-  type InjectableInput,
-  type InjectablePatch,
-} from '@shared/domains'
+import type { InjectableDto, InjectableFields, InjectablePatchFields } from '@shared/domains'
 import * as repo from '../../db/repositories/injectables'
 import { isUniqueViolation } from '../../db/errors'
 import type { ProductInjectable } from '../../db/schema'
@@ -20,8 +14,9 @@ export const injectableSecretAad = (id: string) => `product_injectables.secret:$
 
 /** Content may arrive as text (JSON) or bytes (a multipart file). */
 export type InjectableContent = string | Uint8Array
-type Create = Omit<InjectableInput, 'content'> & { content: InjectableContent }
-type Patch = Omit<InjectablePatch, 'content'> & { content?: InjectableContent }
+/** Validated at the edge (console channel, adapter) with the shared schemas. */
+type Create = InjectableFields & { content: InjectableContent }
+type Patch = InjectablePatchFields & { content?: InjectableContent }
 
 export function toInjectableDto(r: ProductInjectable): InjectableDto {
   return {
@@ -92,7 +87,7 @@ export function createInjectablesService(
 
     async create(actor: Actor, productId: string, input: Create): Promise<InjectableDto> {
       await deps.products.load(actor, productId)
-      const v = injectableInputSchema.omit({ content: true }).parse(input)
+      const v = input
       const plain = checkSize(bytesOf(input.content))
       const id = uuid()
       const now = nowIso(ctx)
@@ -137,7 +132,7 @@ export function createInjectablesService(
       patch: Patch,
     ): Promise<InjectableDto> {
       const r = await load(actor, productId, id)
-      const v = injectablePatchSchema.omit({ content: true }).parse(patch)
+      const v = patch
       const set: Partial<ProductInjectable> = {
         ...(v.title !== undefined && { title: v.title }),
         ...(v.slug !== undefined && { slug: v.slug }),

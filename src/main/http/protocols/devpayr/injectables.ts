@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { DomainError } from '@shared/errors'
+import { injectableFieldsSchema, injectablePatchFieldsSchema } from '@shared/domains'
 import { needsScope } from '../../middleware/api-key'
 import { projectOf, typed, type RouteFamily } from './context'
 import { injectable, ok } from './format'
@@ -93,11 +94,11 @@ export const injectableRoutes: RouteFamily = async (app, { services }) => {
       if (!p.title) throw required('title')
       if (p.content === undefined) throw required('content')
       if (!p.secret) throw required('secret')
+      // DevPayr's names mapped, the fields are validated by the shared schema (the edge's job).
+      const { content, ...fields } = p
       const created = await inj.create(actor, project.id, {
-        ...noUndefined(p),
-        title: p.title,
-        content: p.content,
-        secret: p.secret,
+        ...injectableFieldsSchema.parse(noUndefined(fields)),
+        content,
       })
       return reply.status(201).send(ok('Injectable created', injectable(created)))
     },
@@ -140,7 +141,11 @@ export const injectableRoutes: RouteFamily = async (app, { services }) => {
       async (req) => {
         const { actor, project } = await projectOf(services, req, req.params.project)
         const current = await inj.get(actor, project.id, req.params.injectable)
-        const i = await inj.update(actor, project.id, current.id, noUndefined(toPatch(req.body)))
+        const { content, ...fields } = toPatch(req.body)
+        const i = await inj.update(actor, project.id, current.id, {
+          ...injectablePatchFieldsSchema.parse(noUndefined(fields)),
+          ...(content !== undefined && { content }),
+        })
         return ok('Injectable updated', injectable(i))
       },
     )
