@@ -5,7 +5,8 @@ import type { Database } from '../schema'
 import type { Store } from '../connection'
 import { migrate } from '../connection'
 import { startCheckpointer, type Checkpointer } from './checkpointer'
-import { CachingSqliteDialect } from './dialect'
+import { CachingSqliteDialect, statementCache } from './dialect'
+import { registerDirectRunner } from './direct'
 import { createGroupCommit } from './group-commit'
 import { registerHandle } from './handles'
 
@@ -38,8 +39,10 @@ export async function openSqlite(file: string): Promise<Store> {
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('cache_size = -32000')
-  const db = new Kysely<Database>({ dialect: new CachingSqliteDialect(sqlite) })
+  const prepare = statementCache(sqlite)
+  const db = new Kysely<Database>({ dialect: new CachingSqliteDialect(sqlite, prepare) })
   registerHandle(db, sqlite)
+  registerDirectRunner(db, sqlite, prepare)
   await migrate(db, 'sqlite')
   // Checkpoints (page copies + fsync) run on a worker thread, not inside the COMMIT of whichever
   // request crossed the autocheckpoint threshold. Started after migrate so the file exists.
