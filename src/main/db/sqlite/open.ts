@@ -7,6 +7,7 @@ import { migrate } from '../connection'
 import { startCheckpointer, type Checkpointer } from './checkpointer'
 import { CachingSqliteDialect, statementCache } from './dialect'
 import { registerDirectRunner } from './direct'
+import { changeMarker } from './change-mark'
 import { createGroupCommit } from './group-commit'
 import { registerHandle } from './handles'
 
@@ -62,20 +63,13 @@ export async function openSqlite(file: string): Promise<Store> {
     })
   }
   const group = createGroupCommit(db, sqlite)
-  // Own row changes (uncommitted and trigger writes included) and other connections' commits.
-  const changeMark = sqlite.prepare(
-    "SELECT total_changes() || ':' || data_version FROM pragma_data_version()",
-  )
+  const mark = changeMarker(sqlite)
   return {
     dialect: 'sqlite',
     db,
     tx: group.tx,
-    changes: {
-      // Taken before a read, compared inside the transaction that decides: rows changed by this
-      // connection meanwhile (committed, pending or rolled back: the counter never goes back)
-      // or another connection's commit make the marks differ, and the row is read again.
-      mark: () => changeMark.pluck().get() as string,
-    },
+    // Own row changes and other connections' commits (sqlite/change-mark.ts).
+    changes: { mark },
     file,
     stats: group.stats,
     checkpointer,
