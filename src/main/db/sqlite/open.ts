@@ -68,6 +68,7 @@ export async function openSqlite(file: string): Promise<Store> {
     dialect: 'sqlite',
     db,
     tx: group.tx,
+    write: group.tx,
     // Own row changes and other connections' commits (sqlite/change-mark.ts).
     changes: { mark },
     file,
