@@ -5,6 +5,7 @@
 // server's event loop and out of the orchestrator that samples RSS and console latency.
 import autocannon from 'autocannon'
 import { buildScenario } from './scenarios.mjs'
+import { cpuSecondsOf } from './lib/procs.mjs'
 
 function run(opts) {
   return new Promise((resolve, reject) => {
@@ -31,10 +32,17 @@ async function runScenario(msg) {
   // apps that validate again (their signatures cached) rather than the first minute's fill.
   if (msg.prime) await run({ ...base, overallRate: undefined, amount: msg.prime })
   if (msg.warmup) await run({ ...base, duration: msg.warmup })
+  // The server's CPU over the measured run only: comparable across runs on a busy machine,
+  // where requests per second are not (fewer requests, proportionally less CPU).
+  const cpuBefore = msg.serverPid ? cpuSecondsOf(msg.serverPid) : null
   const res = await run({ ...base, duration: msg.duration })
+  const cpuAfter = msg.serverPid ? cpuSecondsOf(msg.serverPid) : null
   const ok = res['2xx']
   const seconds = res.duration || msg.duration
+  const cpu = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore
   return {
+    cpu_cores: cpu === null ? null : Math.round((cpu / seconds) * 100) / 100,
+    cpu_us_per_request: cpu === null || !ok ? null : Math.round((cpu * 1e6) / ok),
     rps: Math.round(ok / seconds),
     p50_ms: res.latency.p50,
     p99_ms: res.latency.p99,

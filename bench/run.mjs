@@ -156,8 +156,10 @@ async function main() {
 
   // The reference runs first and last; ratios use the better of the two, so that other load
   // on a shared machine during one of them cannot flatter Keywarden's ratios.
-  const ref1 = await load.run({ ...base, name: 'reference' })
-  log(`reference (first): ${ref1.rps} req/s, p99 ${ref1.p99_ms} ms`)
+  const ref1 = await load.run({ ...base, name: 'reference', serverPid: ref.pid })
+  log(
+    `reference (first): ${ref1.rps} req/s, p99 ${ref1.p99_ms} ms, ${ref1.cpu_us_per_request} µs CPU/req`,
+  )
 
   let consoleProbe = null
   for (const name of SCENARIOS) {
@@ -168,7 +170,7 @@ async function main() {
       log(`${name}: skipped (${missing})`)
       continue
     }
-    const msg = { ...base, name, fixtures: { ...fx, runId: name } }
+    const msg = { ...base, name, fixtures: { ...fx, runId: name }, serverPid: kw.pid }
     if (name === 'validate_2000') Object.assign(msg, { overallRate: 2000, connections: 16 })
     if (['validate', 'validate_2000', 'mixed'].includes(name)) msg.prime = 1_000
     // A vendor searching from the console or a script: one request at a time, so p99 is the
@@ -183,26 +185,35 @@ async function main() {
       p50_ms: r.p50_ms,
       p99_ms: r.p99_ms,
       ratio: null,
+      cpu_cores: r.cpu_cores,
+      cpu_us_per_request: r.cpu_us_per_request,
       ...extra(r),
     }
     log(
-      `${name}: ${r.rps} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms (non-2xx ${r.non2xx}, errors ${r.errors})`,
+      `${name}: ${r.rps} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, ${r.cpu_us_per_request} µs CPU/req on ${r.cpu_cores} cores (non-2xx ${r.non2xx}, errors ${r.errors})`,
     )
     if (r.sample_failure) log(`  first failure: ${JSON.stringify(r.sample_failure)}`)
   }
   if (consoleProbe) Object.assign(out, await consoleProbe)
 
-  const ref2 = await load.run({ ...base, name: 'reference' })
-  log(`reference (last): ${ref2.rps} req/s, p99 ${ref2.p99_ms} ms`)
+  const ref2 = await load.run({ ...base, name: 'reference', serverPid: ref.pid })
+  log(
+    `reference (last): ${ref2.rps} req/s, p99 ${ref2.p99_ms} ms, ${ref2.cpu_us_per_request} µs CPU/req`,
+  )
   const best = ref2.rps > ref1.rps ? ref2 : ref1
   out.reference = {
     rps: best.rps,
     p50_ms: best.p50_ms,
     p99_ms: best.p99_ms,
     runs_rps: [ref1.rps, ref2.rps],
+    cpu_cores: best.cpu_cores,
+    cpu_us_per_request: best.cpu_us_per_request,
   }
   for (const s of Object.values(out.scenarios)) {
     if (s.rps !== null && best.rps) s.ratio = Math.round((s.rps / best.rps) * 100) / 100
+    // The same comparison in CPU per request (reference's / ours: higher is better, like x ref).
+    if (s.cpu_us_per_request && best.cpu_us_per_request)
+      s.cpu_ratio = Math.round((best.cpu_us_per_request / s.cpu_us_per_request) * 100) / 100
   }
 
   // Peak under the client load alone, before bulk creation's 10,000-key answers.

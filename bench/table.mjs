@@ -4,12 +4,16 @@ const fmt = (v, d = 1) =>
   v === null || v === undefined ? '-' : typeof v === 'number' ? v.toFixed(d) : String(v)
 
 export function printTable(out) {
-  const rows = [['scenario', 'req/s', 'p50 ms', 'p99 ms', 'x ref', 'note']]
+  const rows = [
+    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'x ref', 'CPU µs/req', 'x ref CPU', 'note'],
+  ]
   rows.push([
     'reference',
     fmt(out.reference.rps, 0),
     fmt(out.reference.p50_ms),
     fmt(out.reference.p99_ms),
+    '1.00',
+    fmt(out.reference.cpu_us_per_request, 0),
     '1.00',
     'node:http + 1 stmt + Ed25519',
   ])
@@ -19,13 +23,22 @@ export function printTable(out) {
       [s.non2xx && `${s.non2xx} non-2xx`, s.errors && `${s.errors} errors`]
         .filter(Boolean)
         .join(', ')
-    rows.push([name, fmt(s.rps, 0), fmt(s.p50_ms), fmt(s.p99_ms), fmt(s.ratio, 2), note || ''])
+    rows.push([
+      name,
+      fmt(s.rps, 0),
+      fmt(s.p50_ms),
+      fmt(s.p99_ms),
+      fmt(s.ratio, 2),
+      fmt(s.cpu_us_per_request, 0),
+      fmt(s.cpu_ratio, 2),
+      note || '',
+    ])
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)))
   const line = (r) =>
     r
       .map((c, i) =>
-        i === 0 || i === 5 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]),
+        i === 0 || i === 7 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]),
       )
       .join('  ')
   console.log('')

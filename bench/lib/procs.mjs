@@ -129,3 +129,16 @@ export function rssOf(pid) {
     return { rss_mb: 0, hwm_mb: 0 }
   }
 }
+
+/** CPU time a process has used (user + system), in seconds, from /proc (Linux; null elsewhere). */
+export function cpuSecondsOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and
+    // 13th, in clock ticks (USER_HZ, 100 on Linux).
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(f[11]) + Number(f[12])) / 100
+  } catch {
+    return null
+  }
+}

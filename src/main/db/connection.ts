@@ -1,11 +1,19 @@
 import { Migrator } from 'kysely/migration'
 import type { Checkpointer } from './sqlite/checkpointer'
 import { migrationProvider } from './migrations'
-import type { ChangeFeed, Db, DialectName, TxRunner } from './types'
+import type { ChangeFeed, Db, DialectName, StatementRunner, TxRunner } from './types'
 import { openSqlite } from './sqlite/open'
 import { openPostgres, isPostgresUrl } from './postgres/open'
 
-export type { Db, Trx, Executor, TxRunner, DialectName, ChangeFeed } from './types'
+export type {
+  Db,
+  Trx,
+  Executor,
+  TxRunner,
+  StatementRunner,
+  DialectName,
+  ChangeFeed,
+} from './types'
 
 /** The database behind the services: the only way they reach it (see DESIGN.md, data boundary). */
 export interface Store {
@@ -13,6 +21,8 @@ export interface Store {
   db: Db
   /** One transaction (see TxRunner). */
   tx: TxRunner
+  /** One statement, committed (see StatementRunner). */
+  write: StatementRunner
   changes: ChangeFeed
   /** The SQLite file (':memory:' in some tests), or the PostgreSQL URL without its password. */
   file: string

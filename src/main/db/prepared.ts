@@ -1,6 +1,7 @@
 import { CompiledQuery, type Compilable, type QueryResult } from 'kysely'
 import { dialectOf } from './dialects'
 import type { DialectName, Executor } from './types'
+import { directRunnerOf } from './sqlite/direct'
 
 /** Stands in for argument `i` while the query is compiled (never a real value). */
 const placeholder = (i: number) => `\u0000kw-arg-${i}\u0000`
@@ -45,6 +46,9 @@ export function prepared<A extends unknown[], R>(
   return (ex, ...args) => {
     const t = templateFor(ex, args.length)
     const parameters = t.slots.map((s) => ('arg' in s ? args[s.arg] : s.value))
+    // On SQLite, straight on the connection when nothing else holds it (sqlite/direct.ts).
+    const direct = directRunnerOf(ex)?.<R>(ex, t.sql, parameters)
+    if (direct) return Promise.resolve(direct)
     return ex.executeQuery(CompiledQuery.raw(t.sql, parameters) as CompiledQuery<R>)
   }
 }

@@ -20,6 +20,14 @@ export type DialectName = 'sqlite' | 'postgres'
 export type TxRunner = <T>(work: (trx: Trx) => Promise<T>) => Promise<T>
 
 /**
+ * Runs `work` that is ONE statement (an event row, a counter upsert) and resolves once it is
+ * committed. On SQLite it joins the group commit like `tx` (its COMMIT is shared); on PostgreSQL
+ * it runs on the pool as an autocommit statement, atomic by itself: one round trip where
+ * BEGIN, the statement and COMMIT were three. Work of several statements belongs in `tx`.
+ */
+export type StatementRunner = <T>(work: (ex: Executor) => Promise<T>) => Promise<T>
+
+/**
  * What one node can tell about writes since an earlier mark. Equal marks mean nothing was
  * written meanwhile (by this node or another), so a row read at the first mark is still current.
  * `null`: this dialect cannot tell cheaply; re-read.

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events'
-import type { ChangeFeed, Db, TxRunner } from '../db/connection'
+import type { ChangeFeed, Db, StatementRunner, TxRunner } from '../db/connection'
 import type { Role } from '../db/schema'
 import type { SecretBox } from '../crypto/seal'
 
@@ -30,6 +30,8 @@ export interface ServiceContext {
   db: Db
   /** Every write that must be atomic: `ctx.tx(async (trx) => ...)`. Work may run again (TxRunner). */
   tx: TxRunner
+  /** A write of one statement (an event, a counter): `tx` on SQLite, autocommit on PostgreSQL. */
+  write: StatementRunner
   /** Tells whether anything was written since a row was read (see ChangeFeed). */
   changes: ChangeFeed
   dataDir: string

@@ -44,6 +44,7 @@ export function createContext(opts: ServicesOptions): ServiceContext {
   return {
     db: opts.store.db,
     tx: opts.store.tx,
+    write: opts.store.write,
     changes: opts.store.changes,
     dataDir: opts.dataDir,
     secrets: createSecretBox(opts.dataDir),

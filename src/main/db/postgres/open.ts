@@ -56,6 +56,7 @@ export async function openPostgres(url: string): Promise<Store> {
     dialect: 'postgres',
     db,
     tx,
+    write: (work) => work(db),
     changes: { mark: () => null },
     file: redactedUrl(url),
     stats: () => ({ writes, commits: writes, retries }),

@@ -9,19 +9,23 @@ export async function insertSession(
   await ex.insertInto('sessions').values(s).execute()
 }
 
+// Every heartbeat and SellRealm session check looks its session up: compiled once (prepared).
+const byTokenHash = prepared((ex: Executor, tokenHash: string) =>
+  ex.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash),
+)
+const byId = prepared((ex: Executor, id: string) =>
+  ex.selectFrom('sessions').selectAll().where('id', '=', id),
+)
+
 export async function findSessionByTokenHash(
   ex: Executor,
   tokenHash: string,
 ): Promise<Session | undefined> {
-  return ex
-    .selectFrom('sessions')
-    .selectAll()
-    .where('token_hash', '=', tokenHash)
-    .executeTakeFirst()
+  return (await byTokenHash(ex, tokenHash)).rows[0]
 }
 
 export async function findSessionById(ex: Executor, id: string): Promise<Session | undefined> {
-  return ex.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst()
+  return (await byId(ex, id)).rows[0]
 }
 
 const rotate = prepared(

@@ -12,25 +12,32 @@ import { SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely
  * TxRunner: inside `ctx.tx` work, a query on `db` instead of `trx` waits for itself.
  */
 export class CachingSqliteDialect extends SqliteDialect {
-  constructor(sqlite: BetterSqlite3.Database) {
-    super({ database: cachingDatabase(sqlite) })
+  constructor(sqlite: BetterSqlite3.Database, prepare: (sql: string) => BetterSqlite3.Statement) {
+    const database: SqliteDatabase = {
+      close: () => sqlite.close(),
+      prepare: (sql) => prepare(sql) as unknown as SqliteStatement,
+    }
+    super({ database })
   }
 }
 
 const STATEMENTS_KEPT = 500
 
-function cachingDatabase(sqlite: BetterSqlite3.Database): SqliteDatabase {
+/**
+ * Prepared statements kept by their SQL text, shared by Kysely's driver and the direct runner
+ * (sqlite/direct.ts); the oldest are dropped past STATEMENTS_KEPT.
+ */
+export function statementCache(
+  sqlite: BetterSqlite3.Database,
+): (sql: string) => BetterSqlite3.Statement {
   const kept = new Map<string, BetterSqlite3.Statement>()
-  return {
-    close: () => sqlite.close(),
-    prepare(sql: string): SqliteStatement {
-      let s = kept.get(sql)
-      if (!s) {
-        s = sqlite.prepare(sql)
-        if (kept.size >= STATEMENTS_KEPT) kept.delete(kept.keys().next().value!)
-        kept.set(sql, s)
-      }
-      return s as unknown as SqliteStatement
-    },
+  return (sql) => {
+    let s = kept.get(sql)
+    if (!s) {
+      s = sqlite.prepare(sql)
+      if (kept.size >= STATEMENTS_KEPT) kept.delete(kept.keys().next().value!)
+      kept.set(sql, s)
+    }
+    return s
   }
 }

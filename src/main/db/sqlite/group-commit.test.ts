@@ -5,7 +5,7 @@ import Database from 'better-sqlite3'
 import { Kysely, sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Db, Trx } from '../types'
-import { CachingSqliteDialect } from './dialect'
+import { CachingSqliteDialect, statementCache } from './dialect'
 import { createGroupCommit, type GroupCommit } from './group-commit'
 
 describe('group commit (ctx.tx on SQLite)', () => {
@@ -20,7 +20,7 @@ describe('group commit (ctx.tx on SQLite)', () => {
     raw.pragma('journal_mode = WAL')
     raw.pragma('foreign_keys = ON')
     raw.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)')
-    db = new Kysely({ dialect: new CachingSqliteDialect(raw) }) as unknown as Db
+    db = new Kysely({ dialect: new CachingSqliteDialect(raw, statementCache(raw)) }) as unknown as Db
     g = createGroupCommit(db, raw)
     // A second connection sees only what was committed.
     other = new Database(join(dir, 'g.db'), { readonly: true })

@@ -5,7 +5,9 @@ import type { Database } from '../schema'
 import type { Store } from '../connection'
 import { migrate } from '../connection'
 import { startCheckpointer, type Checkpointer } from './checkpointer'
-import { CachingSqliteDialect } from './dialect'
+import { CachingSqliteDialect, statementCache } from './dialect'
+import { registerDirectRunner } from './direct'
+import { changeMarker } from './change-mark'
 import { createGroupCommit } from './group-commit'
 import { registerHandle } from './handles'
 
@@ -38,8 +40,10 @@ export async function openSqlite(file: string): Promise<Store> {
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('cache_size = -32000')
-  const db = new Kysely<Database>({ dialect: new CachingSqliteDialect(sqlite) })
+  const prepare = statementCache(sqlite)
+  const db = new Kysely<Database>({ dialect: new CachingSqliteDialect(sqlite, prepare) })
   registerHandle(db, sqlite)
+  registerDirectRunner(db, sqlite, prepare)
   await migrate(db, 'sqlite')
   // Checkpoints (page copies + fsync) run on a worker thread, not inside the COMMIT of whichever
   // request crossed the autocheckpoint threshold. Started after migrate so the file exists.
@@ -59,20 +63,14 @@ export async function openSqlite(file: string): Promise<Store> {
     })
   }
   const group = createGroupCommit(db, sqlite)
-  // Own row changes (uncommitted and trigger writes included) and other connections' commits.
-  const changeMark = sqlite.prepare(
-    "SELECT total_changes() || ':' || data_version FROM pragma_data_version()",
-  )
+  const mark = changeMarker(sqlite)
   return {
     dialect: 'sqlite',
     db,
     tx: group.tx,
-    changes: {
-      // Taken before a read, compared inside the transaction that decides: rows changed by this
-      // connection meanwhile (committed, pending or rolled back: the counter never goes back)
-      // or another connection's commit make the marks differ, and the row is read again.
-      mark: () => changeMark.pluck().get() as string,
-    },
+    write: group.tx,
+    // Own row changes and other connections' commits (sqlite/change-mark.ts).
+    changes: { mark },
     file,
     stats: group.stats,
     checkpointer,

@@ -70,8 +70,9 @@ export function createEventsService(ctx: ServiceContext) {
     async record(e: RecordEvent): Promise<EventDto> {
       // Every client request records an event, and a commit per event was a fifth of a
       // validate's CPU under load (`npm run bench`): on SQLite the events of one event-loop
-      // turn share one COMMIT (ctx.tx), and `record()` still resolves only once it committed.
-      const dto = await ctx.tx((trx) => insert(trx, e))
+      // turn share one COMMIT, on PostgreSQL it is one autocommit INSERT (ctx.write), and
+      // `record()` still resolves only once it committed.
+      const dto = await ctx.write((ex) => insert(ex, e))
       publish(dto)
       return dto
     },
