@@ -594,3 +594,17 @@ describe('the surface', () => {
     ).toHaveProperty('has_paid')
   })
 })
+
+describe('the flood limit', () => {
+  it('answers over api_rate_limit_per_minute with 429 in DevPayr’s shape, with Retry-After', async () => {
+    await srv.runtime.services.settings.update(
+      { kind: 'console' },
+      { api_rate_limit_per_minute: 1 },
+    )
+    // This file's requests already spent the minute's one request.
+    const r = await call(srv, 'GET', '/projects', { key })
+    expect(r).toMatchObject({ status: 429, body: refusal('Too many requests, slow down') })
+    expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(r.headers.get('x-ratelimit-limit')).toBe('1')
+  })
+})

@@ -14,7 +14,7 @@ export async function devpayrServer(opts: { clock?: () => Date } = {}) {
   // checks of one test from one address; one test lowers it on purpose.
   await srv.runtime.services.settings.update(
     { kind: 'console' },
-    { client_validate_per_minute: 10_000 },
+    { client_validate_per_minute: 10_000, api_rate_limit_per_minute: 100_000 },
   )
   const key = (await createKey(srv, admin.token, { name: 'devpayr', scopes: ALL_SCOPES })).key
   return { srv, admin, key }

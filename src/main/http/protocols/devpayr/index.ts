@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import multipart from '@fastify/multipart'
+import rateLimit from '@fastify/rate-limit'
 import { DomainError } from '@shared/errors'
 import type { Services } from '../../../services'
 import { registerKeyAccess } from '../../middleware/api-key'
 import type { Authenticator } from '../../middleware/auth'
 import { managementDoor } from '../../middleware/management-door'
 import { refuseDeepJson } from '../../middleware/json-depth'
+import { RATE_LIMIT_HEADERS } from '../../middleware/rate-limit-headers'
 import { devpayrErrorHandler, errorBody, isRuntimePath, mapDevpayrError, sendError } from './errors'
 import type { RouteDeps } from './context'
 import { runtimeRoutes } from './runtime'
@@ -109,6 +111,19 @@ export async function registerDevpayr(
   await app.register(
     async (scope) => {
       scope.setErrorHandler(devpayrErrorHandler)
+      // The management API's flood limiter, per client address, from the same setting
+      // (api_rate_limit_per_minute, read per request). Per node, in memory, as LicenseCM's:
+      // what nodes must agree on (the per-license validate pace, brute-force detection) is
+      // counted in the database by the engine and security services.
+      await scope.register(rateLimit, {
+        ...RATE_LIMIT_HEADERS,
+        global: true,
+        max: async () => (await services.settings.get()).api_rate_limit_per_minute,
+        timeWindow: 60_000,
+        keyGenerator: (req) => req.origin.clientIp,
+        errorResponseBuilder: (_req, c) =>
+          new DomainError('RATE_LIMITED', `Rate limit exceeded: retry in ${c.after}`),
+      })
       await scope.register(multipart, {
         limits: { fileSize: MAX_UPLOAD, files: 1, fields: 30, parts: 31 },
       })
