@@ -166,7 +166,16 @@ describe('the domain limit and domain rules', () => {
     const l = await license(p.id, { max_domains: 2 })
     expect((await hasPaid(l.uuid, 'one.example.com')).status).toBe(200)
     expect((await hasPaid(l.uuid, 'fp-8c1f2e')).status).toBe(200) // opaque: a device fingerprint
-    expect((await hasPaid(l.uuid, 'one.example.com')).status).toBe(200)
+    now = new Date('2026-06-01T00:05:00.000Z')
+    try {
+      expect((await hasPaid(l.uuid, 'one.example.com')).status).toBe(200)
+    } finally {
+      now = new Date('2026-06-01T00:00:00.000Z')
+    }
+    // A known identifier's check is seen on its machine (the console's "last seen").
+    const seen = await db().one<{ last_seen_at: string }>`
+      SELECT last_seen_at FROM machines WHERE license_id = ${l.id} AND hwid = 'one.example.com'`
+    expect(seen!.last_seen_at).toBe('2026-06-01T00:05:00.000Z')
     expect(await hasPaid(l.uuid, 'three.example.com')).toMatchObject({
       status: 403,
       body: refusal('License has reached its limit of runtime identifiers (domains or devices)'),

@@ -103,16 +103,18 @@ export async function licenseEnvironment(
   return r?.environment
 }
 
-/** Records the environment a machine ran in (the console's license drawer shows it). */
-export async function setMachineEnvironment(
+/**
+ * A runtime check seen on a bound machine: when, from where, and the environment it ran in
+ * (the console's license drawer shows them; the engine's validate itself writes nothing).
+ */
+export async function seeMachine(
   ex: Executor,
   machineId: string,
-  environment: string,
+  seen: { environment: string; ip: string | null; now: string },
 ): Promise<void> {
   await ex
     .updateTable('machines')
-    .set({ environment })
+    .set({ environment: seen.environment, ip: seen.ip, last_seen_at: seen.now })
     .where('id', '=', machineId)
-    .where((eb) => eb.or([eb('environment', 'is', null), eb('environment', '!=', environment)]))
     .execute()
 }

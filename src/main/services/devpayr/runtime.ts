@@ -1,7 +1,7 @@
 import { DomainError, isDomainError } from '@shared/errors'
 import type { InjectableDto } from '@shared/domains'
-import { licenseEnvironment, setMachineEnvironment } from '../../db/repositories/product-domains'
-import type { ServiceContext } from '../context'
+import { licenseEnvironment, seeMachine } from '../../db/repositories/product-domains'
+import { nowIso, type ServiceContext } from '../context'
 import type { DomainsService } from '../domains'
 import type { EventsService } from '../events'
 import type { InjectablesService } from '../injectables'
@@ -101,7 +101,9 @@ export function createDevpayrRuntime(
         throw e
       }
       const machineId = v.machineId ?? (await deps.licensing.activate(base)).machineId
-      await ctx.tx((trx) => setMachineEnvironment(trx, machineId, environment))
+      const seen = { environment, ip: req.ip, now: nowIso(ctx) }
+      // One statement: ctx.write (group commit on SQLite, autocommit on PostgreSQL).
+      await ctx.write((ex) => seeMachine(ex, machineId, seen))
       const paid = await deps.payment.isPaid(license.product_id)
       const injectables = req.withInjectables
         ? await deps.injectables.deliverable(license.product_id, paid)
