@@ -122,7 +122,10 @@ describe('encrypted envelope', () => {
       expect(res.body.message).toBe('Request timestamp outside the allowed window')
       expect(await typesSince(before)).toContain('replay_attack')
     }
-    srv.runtime.services.licensing.configure({ envelopeWindowMs: 10 * 60_000 })
+    // Through the setting, as an admin changes it: configuring the engine directly was undone
+    // whenever the settings watch re-applied the stored value (seen on PostgreSQL under load).
+    const settings = srv.runtime.services.settings
+    await settings.update(CONSOLE, { envelope_window_seconds: 600 })
     try {
       const res = await raw(
         '/validate',
@@ -132,7 +135,7 @@ describe('encrypted envelope', () => {
       )
       expect(res.status).toBe(200)
     } finally {
-      srv.runtime.services.licensing.configure({ envelopeWindowMs: 5 * 60_000 })
+      await settings.update(CONSOLE, { envelope_window_seconds: 300 })
     }
   })
 
