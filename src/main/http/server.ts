@@ -10,6 +10,7 @@ import type { Handlers } from '../rpc/handlers'
 import { registerConsole, type ConsoleOptions } from './console'
 import { registerLicensecm } from './protocols/licensecm'
 import { registerSellRealm } from './protocols/sellrealm'
+import { canonicalHirezUrl, registerHirez } from './protocols/hirez'
 import { registerApiVersion } from './middleware/api-version'
 import { registerOpenApi } from './middleware/openapi'
 import { refuseDeepBodies } from './middleware/json-depth'
@@ -59,6 +60,8 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
     ...fastifyLimitOptions(limits()),
     // Bad URLs and malformed HTTP answer in the protocol's shape, never with a framework code.
     frameworkErrors: protocolErrorHandler,
+    // Hi-Rez method names are case-insensitive: its method segment is routed in lowercase.
+    rewriteUrl: (req) => canonicalHirezUrl(req.url ?? '/'),
     clientErrorHandler,
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
@@ -97,6 +100,7 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
     setupToken: opts.setupToken ?? opts.console?.setupToken,
   })
   await app.register(registerSellRealm, { services: opts.services })
+  await app.register(registerHirez, { services: opts.services })
 
   if (opts.console && opts.handlers) {
     await app.register(registerConsole, {

@@ -121,8 +121,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
     },
     transform: (doc) => {
-      // Only /api belongs in the API document (not the web console's own endpoints).
-      if (!doc.url.startsWith('/api')) return { schema: { hide: true }, url: doc.url }
+      // /api and the Hi-Rez developer API belong in the document (not the web console's own endpoints).
+      if (!doc.url.startsWith('/api') && !doc.url.startsWith('/hirez/')) {
+        return { schema: { hide: true }, url: doc.url }
+      }
       return describeAccess(doc.route, zodTransform(doc) as Transformed)
     },
   })
