@@ -23,6 +23,8 @@ const builder = new XMLBuilder({
   attributeNamePrefix: '@_',
   suppressEmptyNode: true,
   processEntities: true,
+  // Keep nil="true" spelled out (the default would write a bare, non-XML-1.0 `nil`).
+  suppressBooleanAttributes: false,
 })
 
 /** XML nodes of a record: one element per field, null as `<field nil="true"/>`. */
