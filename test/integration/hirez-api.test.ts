@@ -18,7 +18,7 @@ import { developer, productWithLicense } from './hirez-helpers'
  */
 let s: TestServer
 let jwt: string
-let now = new Date('2026-12-01T18:30:05Z')
+const now = new Date('2026-12-01T18:30:05Z')
 const clock = () => now
 let c: HirezClient
 let key: string

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../helpers/server'
 import { PASSWORD, api as apiAs, firstAdmin, userAccount } from '../helpers/mgmt'
 import { createKey } from '../helpers/apikeys'
-import { HirezClient } from '../helpers/hirez-client'
 import { developer, productWithLicense } from './hirez-helpers'
 
 /**

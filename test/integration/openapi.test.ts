@@ -85,9 +85,9 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
     expect(bad).toEqual([])
   })
 
-  it('lists every registered /api route', () => {
+  it('lists every registered /api and /hirez route', () => {
     const all = registeredRoutes(s.runtime.server!.app).filter(
-      (r) => r.url.startsWith('/api') && r.method !== 'HEAD',
+      (r) => (r.url.startsWith('/api') || r.url.startsWith('/hirez/')) && r.method !== 'HEAD',
     )
     // Hidden on purpose: 405 catch-alls for wrong methods and trailing-slash aliases.
     const routes = all.filter((r) => !r.hidden)
