@@ -41,7 +41,7 @@ test('Developers: create (auth key once), usage today, edit limits, re-key, revo
   const ts = timestamp()
   const created = await fetch(
     `${base}/hirez/CreateSessionJSON/${devId}/${md5(`${devId}createsession${authKey}${ts}`)}/${ts}`,
-  ).then((r) => r.json())
+  ).then((r) => r.json() as Promise<{ ret_msg: string; session_id: string }>)
   expect(created.ret_msg).toBe('Approved')
   const used = await fetch(
     `${base}/hirez/getdataused/${devId}/${md5(`${devId}getdataused${authKey}${ts}`)}/${created.session_id}/${ts}`,
@@ -49,7 +49,7 @@ test('Developers: create (auth key once), usage today, edit limits, re-key, revo
   expect(used.status).toBe(404) // no format suffix: not a method
   const data = await fetch(
     `${base}/hirez/getdatausedjson/${devId}/${md5(`${devId}getdataused${authKey}${ts}`)}/${created.session_id}/${ts}`,
-  ).then((r) => r.json())
+  ).then((r) => r.json() as Promise<Record<string, unknown>[]>)
   expect(data[0]).toMatchObject({ Active_Sessions: 1, Total_Requests_Today: 2 })
 
   await goTo(app, 'Products')
@@ -87,6 +87,6 @@ test('Developers: create (auth key once), usage today, edit limits, re-key, revo
   const ts2 = timestamp()
   const refused = await fetch(
     `${base}/hirez/createsessionjson/${devId}/${md5(`${devId}createsession${newKey}${ts2}`)}/${ts2}`,
-  ).then((r) => r.json())
+  ).then((r) => r.json() as Promise<{ ret_msg: string }>)
   expect(refused.ret_msg).toBe('Unauthorized Developer Id')
 })
