@@ -235,6 +235,20 @@ describe('methods in JSON and XML', () => {
   })
 })
 
+describe('XML', () => {
+  it('escapes text: a product named with markup reads back the same', async () => {
+    const svc = s.runtime.services
+    const product = await svc.products.create({ kind: 'console' }, { name: 'Tom & Jerry <3> "x"' })
+    const lic = await svc.licenses.create({ kind: 'console' }, { product_id: product.id })
+    const json = await c.call('getlicense', [lic.license_key])
+    const xml = await c.call('getlicense', [lic.license_key], { format: 'xml' })
+    expect(xml.text).toContain(
+      '<product_name>Tom &amp; Jerry &lt;3&gt; &quot;x&quot;</product_name>',
+    )
+    expect(parseXml(xml.text)).toEqual(asText(json.body))
+  })
+})
+
 describe('URLs', () => {
   it('method names are case-insensitive; the signature uses the lowercase name', async () => {
     for (const spelling of ['GetDataUsed', 'GETDATAUSED', 'getDataUsed']) {

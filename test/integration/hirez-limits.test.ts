@@ -260,6 +260,7 @@ describe('management routes', () => {
       .select('auth_key_sealed')
       .where('dev_id', '=', d.dev_id)
       .executeTakeFirstOrThrow()
+    expect(row.auth_key_sealed).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/)
     expect(row.auth_key_sealed).not.toContain(d.auth_key)
     expect(row.auth_key_sealed.toUpperCase()).not.toContain(d.auth_key)
   })
