@@ -13,6 +13,7 @@ import { storeChannels } from './channels/store'
 import { variablesChannels } from './channels/variables'
 import { secretsChannels } from './channels/account'
 import { runtimeRuleChannels } from './channels/runtime-rules'
+import { hirezChannels } from './channels/hirez'
 import { composeChannels } from './channels/compose'
 
 /**
@@ -36,6 +37,7 @@ export const contract = composeChannels(
   variablesChannels,
   secretsChannels,
   runtimeRuleChannels,
+  hirezChannels,
 )
 
 /** Pushes from main to the console; `on()` returns an unsubscribe function. */

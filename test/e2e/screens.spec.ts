@@ -19,6 +19,7 @@ const SCREENS = [
   'Sessions',
   'Webhooks',
   'API keys',
+  'Developers',
   'Settings',
 ]
 

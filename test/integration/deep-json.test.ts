@@ -261,10 +261,21 @@ describe('text holding a NUL (U+0000) is a 400 in the protocol’s shape on ever
         errors: { 'body.domain': ['body.domain: text may not contain NUL (U+0000)'] },
       },
     },
+    {
+      // GET-only (no body, so no deep JSON): a NUL can only come in a URL segment. Its
+      // refusals are HTTP 200 with ret_msg, since its clients read any other status as an outage.
+      surface: 'Hi-Rez URL segment',
+      send: () =>
+        fetch(`${srv.url}/hirez/getlicensejson/1004/sig/SESSION/20261201183005/AB%00CD`).then(
+          async (r) => ({ status: r.status, body: await r.json() }),
+        ),
+      refusal: [{ ret_msg: 'params.key: text may not contain NUL (U+0000)' }],
+      status: 200,
+    },
   ]
-  it.each(surfaces)('$surface', async ({ send, refusal }) => {
+  it.each(surfaces)('$surface', async ({ send, refusal, ...rest }) => {
     const r = await send()
-    expect(r.status).toBe(400)
+    expect(r.status).toBe('status' in rest ? rest.status : 400)
     expect(r.body).toEqual(refusal)
   })
 })

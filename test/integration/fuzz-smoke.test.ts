@@ -355,6 +355,21 @@ beforeAll(async () => {
       }),
     },
     {
+      // GET-only, no bodies: what gets fuzzed is the URL (segments, encoding, case, method).
+      name: 'Hi-Rez developer API',
+      paths: [
+        '/hirez/pingjson',
+        '/hirez/PingXML',
+        '/hirez/createsessionjson/1004/cbda2611f11b4e229ea1db6838de0ac5/20170804143735',
+        '/hirez/getdataused/1004/sig/SESSION/20170804143735',
+        `/hirez/getlicensexml/1004/sig/SESSION/20170804143735/${key}`,
+        `/hirez/createlicensesjson/1004/sig/SESSION/20170804143735/${product.id}/5`,
+      ],
+      methods: ['GET'],
+      body: () => ({ a: 1 }),
+      headers: () => ({}),
+    },
+    {
       name: 'health',
       paths: ['/api/health', '/api/health/', '/'],
       methods: ['GET'],

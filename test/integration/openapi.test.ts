@@ -85,9 +85,10 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
     expect(bad).toEqual([])
   })
 
-  it('lists every registered /api route (and DevPayr’s /devpayr/api)', () => {
+  it('lists every registered /api, /devpayr/api and /hirez route', () => {
+    const documented = ['/api', '/devpayr/api', '/hirez/']
     const all = registeredRoutes(s.runtime.server!.app).filter(
-      (r) => (r.url.startsWith('/api') || r.url.startsWith('/devpayr/api')) && r.method !== 'HEAD',
+      (r) => documented.some((p) => r.url.startsWith(p)) && r.method !== 'HEAD',
     )
     // Hidden on purpose: 405 catch-alls for wrong methods and trailing-slash aliases.
     const routes = all.filter((r) => !r.hidden)

@@ -24,6 +24,12 @@ const ROUTE_ACCESS: Record<string, string> = {
   'GET /api/api-keys': 'admin product',
   'GET /api/api-keys/:id': 'admin product',
   'DELETE /api/api-keys/:id': 'admin product',
+  'POST /api/hirez/developers': 'admin',
+  'GET /api/hirez/developers': 'admin',
+  'GET /api/hirez/developers/:dev_id': 'admin',
+  'PATCH /api/hirez/developers/:dev_id': 'admin',
+  'POST /api/hirez/developers/:dev_id/rekey': 'admin',
+  'DELETE /api/hirez/developers/:dev_id': 'admin',
   'GET /api/openapi.json': 'public',
   'GET /api/account/secrets': 'admin',
   'POST /api/account/secrets/regenerate': 'admin',
@@ -129,6 +135,31 @@ const ROUTE_ACCESS: Record<string, string> = {
   'PUT /devpayr/api/v1/project/:project/injectables/:injectable': 'products:write product',
   'PATCH /devpayr/api/v1/project/:project/injectables/:injectable': 'products:write product',
   'DELETE /devpayr/api/v1/project/:project/injectables/:injectable': 'products:write product',
+  // The Hi-Rez developer API: public at the HTTP layer, the signed URL is the credential.
+  ...hirezRoutes(),
+}
+
+/** Every /hirez method in both formats, with its URL parameters. */
+function hirezRoutes(): Record<string, string> {
+  const s = ':devId/:signature/:session/:timestamp'
+  const urls = [
+    'ping',
+    'createsession/:devId/:signature/:timestamp',
+    `testsession/${s}`,
+    `getdataused/${s}`,
+    `gethirezserverstatus/${s}`,
+    `getlicense/${s}/:key`,
+    `createlicenses/${s}/:product_id/:count`,
+    `banlicense/${s}/:key`,
+    `resethwid/${s}/:key`,
+    `getlicensemachines/${s}/:key`,
+  ]
+  const rows: Record<string, string> = {}
+  for (const u of urls) {
+    const [name, ...rest] = u.split('/')
+    for (const f of ['json', 'xml']) rows[`GET /hirez/${[name + f, ...rest].join('/')}`] = 'public'
+  }
+  return rows
 }
 
 const toOpenApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')
@@ -162,7 +193,9 @@ describe('each route declares its access, and the OpenAPI document states it', (
   it('has a declaration on every registered route outside SellRealm (the server enforces it)', () => {
     const routes = registeredRoutes(s.runtime.server!.app).filter(
       (r) =>
-        (r.url.startsWith('/api') || r.url.startsWith('/devpayr/api')) &&
+        (r.url.startsWith('/api') ||
+          r.url.startsWith('/devpayr/api') ||
+          (r.url.startsWith('/hirez/') && !r.hidden)) &&
         !sellRealm(r.url) &&
         // DevPayr's 405 catch-alls (hidden, no access: they answer before any credential).
         !(r.hidden && r.url.startsWith('/devpayr/')) &&
@@ -193,6 +226,9 @@ describe('each route declares its access, and the OpenAPI document states it', (
     expect(op('post', '/api/auth/login')['x-keywarden-scope']).toBe('public')
     expect(op('post', '/api/auth/login').security).toBeUndefined()
     expect(op('post', '/api/client/activate')['x-keywarden-scope']).toBe('public')
+    const hirez = op('get', '/hirez/getlicensejson/:devId/:signature/:session/:timestamp/:key')
+    expect(hirez['x-keywarden-scope']).toBe('public')
+    expect(hirez.security).toBeUndefined()
   })
 })
 

@@ -115,4 +115,5 @@ export const sealedAad = {
   installationStoreSecret: 'settings.sellrealm.installation_secrets:store_secret',
   webhookSecret: (webhookId: string) => `webhooks.secret:${webhookId}`,
   setting: (key: string) => `settings:${key}`,
+  hirezAuthKey: (devId: number) => `hirez_developers.auth_key:${devId}`,
 }

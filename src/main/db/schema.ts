@@ -33,6 +33,8 @@ export interface Database {
   window_members: WindowMembersTable
   product_domains: ProductDomainsTable
   product_injectables: ProductInjectablesTable
+  hirez_developers: HirezDevelopersTable
+  hirez_sessions: HirezSessionsTable
 }
 
 export type Role = 'owner' | 'admin' | 'user'
@@ -393,3 +395,38 @@ export interface ProductInjectablesTable {
 
 export type ProductDomain = Selectable<ProductDomainsTable>
 export type ProductInjectable = Selectable<ProductInjectablesTable>
+/** A Hi-Rez-style developer credential (migration 0008). */
+export interface HirezDevelopersTable {
+  /** The 4-digit integer clients send as devId. */
+  dev_id: number
+  /** The account the credential acts as; null = the installation owner. */
+  account_id: string | null
+  name: string
+  /** The 32-hex auth key, sealed with the master key (sealedAad.hirezAuthKey). */
+  auth_key_sealed: string
+  /** JSON string[]: product ids the credential may touch; empty = all of its account's. */
+  product_ids: string
+  max_concurrent_sessions: number
+  max_daily_sessions: number
+  session_minutes: number
+  max_daily_requests: number
+  /** Licenses `createlicenses` may mint in total, and how many it has. */
+  license_allotment: number
+  licenses_created: number
+  created_at: string
+  updated_at: string
+  rekeyed_at: string | null
+  revoked_at: string | null
+  last_used_at: string | null
+}
+
+/** A Hi-Rez session: SHA-256 of its id, ending at `expires_at` or on revoke. */
+export interface HirezSessionsTable {
+  id_hash: string
+  dev_id: number
+  created_at: string
+  expires_at: string
+  revoked_at: string | null
+}
+
+export type HirezDeveloper = Selectable<HirezDevelopersTable>

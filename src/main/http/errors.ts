@@ -5,19 +5,25 @@ import { mapSellRealmError } from './protocols/sellrealm/errors'
 import { mapConsoleError } from './console/errors'
 import { errorBody, mapDevpayrError } from './protocols/devpayr/errors'
 
+import { renderHirezError } from './protocols/hirez/errors'
+import { toXml } from './protocols/hirez/format'
+
 /** The protocols the server speaks, each with its own error shape. */
-export type Surface = 'licensecm' | 'sellrealm-license' | 'sellrealm-store' | 'console' | 'devpayr'
+export type Surface =
+  'licensecm' | 'sellrealm-license' | 'sellrealm-store' | 'console' | 'devpayr' | 'hirez'
 
 /**
  * Which protocol a request target belongs to, by its path prefix: SellRealm's License API
- * (/api/v0) and Store API (/api/v1), the web console (/console), and LicenseCM for the rest
- * of /api and for any path outside every protocol (the server's default shape).
+ * (/api/v0) and Store API (/api/v1), the web console (/console), DevPayr (/devpayr), the Hi-Rez
+ * developer API (/hirez), and LicenseCM for the rest of /api and for any path outside every protocol (the
+ * server's default shape).
  */
 export function surfaceOf(url: string): Surface {
   if (/^\/api\/v0(?:[/?#]|$)/.test(url)) return 'sellrealm-license'
   if (/^\/api\/v1(?:[/?#]|$)/.test(url)) return 'sellrealm-store'
   if (/^\/console(?:[/?#]|$)/.test(url)) return 'console'
   if (/^\/devpayr(?:[/?#]|$)/.test(url)) return 'devpayr'
+  if (/^\/hirez(?:[/?#]|$)/.test(url)) return 'hirez'
   return 'licensecm'
 }
 
@@ -26,12 +32,15 @@ export interface RenderedError {
   body: unknown
   /** Unexpected: log it (the client only learns "Internal server error"). */
   unexpected?: boolean
+  /** The content type when the body is not JSON (Hi-Rez's XML answers). */
+  type?: string
 }
 
 /**
  * Any error, for a request to `url`, in that protocol's own shape, by that protocol's one
  * mapping (each protocol's errors module): LicenseCM's `{success:false,message,error_code}`,
- * SellRealm's `{status:"error",message}`, DevPayr's `{status:"error",message,data,errors}`, the console's `{ok:false,error:{code,message}}`.
+ * SellRealm's `{status:"error",message}`, DevPayr's `{status:"error",message,data,errors}`, the
+ * console's `{ok:false,error:{code,message}}`, Hi-Rez's `{ret_msg}` (JSON or XML by the method's suffix; HTTP 200 but for 404 and faults).
  * Framework errors (bad URL, content type, JSON, size, unknown route) never show their code.
  */
 export function renderError(url: string, err: unknown): RenderedError {
@@ -41,6 +50,17 @@ export function renderError(url: string, err: unknown): RenderedError {
   if (surface === 'devpayr') {
     const d = mapDevpayrError(err, url)
     return { status: d.status, body: errorBody(d), unexpected: d.unexpected }
+  }
+  if (surface === 'hirez') {
+    const h = renderHirezError(url, err)
+    return h.format === 'xml'
+      ? {
+          status: h.status,
+          body: toXml(h.answer),
+          unexpected: h.unexpected,
+          type: 'application/xml; charset=utf-8',
+        }
+      : { status: h.status, body: h.answer.value, unexpected: h.unexpected }
   }
   const m = mapSellRealmError(surface === 'sellrealm-store' ? 'store' : 'license', err)
   return {
@@ -54,6 +74,7 @@ export function renderError(url: string, err: unknown): RenderedError {
 export function protocolErrorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
   const m = renderError(req.raw.url ?? req.url, err)
   if (m.unexpected) req.log.error(err)
+  if (m.type) void reply.type(m.type)
   void reply.status(m.status).send(m.body)
 }
 

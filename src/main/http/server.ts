@@ -11,6 +11,7 @@ import { registerConsole, type ConsoleOptions } from './console'
 import { registerLicensecm } from './protocols/licensecm'
 import { registerSellRealm } from './protocols/sellrealm'
 import { registerDevpayr } from './protocols/devpayr'
+import { canonicalHirezUrl, registerHirez } from './protocols/hirez'
 import { registerApiVersion } from './middleware/api-version'
 import { registerOpenApi } from './middleware/openapi'
 import { refuseDeepBodies } from './middleware/json-depth'
@@ -60,6 +61,8 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
     ...fastifyLimitOptions(limits()),
     // Bad URLs and malformed HTTP answer in the protocol's shape, never with a framework code.
     frameworkErrors: protocolErrorHandler,
+    // Hi-Rez method names are case-insensitive: its method segment is routed in lowercase.
+    rewriteUrl: (req) => canonicalHirezUrl(req.url ?? '/'),
     clientErrorHandler,
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
@@ -99,6 +102,7 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
   })
   await app.register(registerSellRealm, { services: opts.services })
   await app.register(registerDevpayr, { services: opts.services })
+  await app.register(registerHirez, { services: opts.services })
 
   if (opts.console && opts.handlers) {
     await app.register(registerConsole, {

@@ -28,6 +28,7 @@ import { createDomainsService } from './domains'
 import { createInjectablesService } from './injectables'
 import { createProductPayment } from './products/payment'
 import { createDevpayrService } from './devpayr'
+import { createHirezService } from './hirez'
 import { createSecretBox } from '../crypto/seal'
 import type { SettingsDto } from '@shared/accounts'
 
@@ -98,6 +99,7 @@ export function createServices(opts: ServicesOptions) {
     replay,
     security: () => security,
   })
+  const hirez = createHirezService(ctx, { events, products, licenses, licenseMachines })
   // The client API's global limits are settings: applied at start (ready) and on every change.
   const applyClientSettings = (s: SettingsDto) =>
     licensing.configure({
@@ -158,6 +160,7 @@ export function createServices(opts: ServicesOptions) {
     injectables,
     payment,
     devpayr,
+    hirez,
   }
 }
 

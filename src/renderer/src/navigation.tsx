@@ -18,6 +18,7 @@ import {
   Gauge,
   KeyRound,
   KeySquare,
+  Gamepad2,
   MonitorSmartphone,
   Settings,
   ShieldAlert,
@@ -34,6 +35,7 @@ import { StoreScreen } from './screens/store'
 import { SecurityScreen } from './screens/security'
 import { SessionsScreen } from './screens/sessions'
 import { WebhooksScreen } from './screens/webhooks'
+import { DevelopersScreen } from './screens/developers'
 
 export interface ScreenDef {
   id: string
@@ -111,6 +113,14 @@ export const SCREENS: ScreenDef[] = [
     group: 'System',
     render: () => <ApiKeysScreen />,
     keywords: ['backend', 'X-API-Key', 'signing', 'HMAC'],
+  },
+  {
+    id: 'developers',
+    label: 'Developers',
+    icon: Gamepad2,
+    group: 'System',
+    render: () => <DevelopersScreen />,
+    keywords: ['Hi-Rez', 'devId', 'authKey', 'reseller', 'signed URL', 'quota'],
   },
   {
     id: 'settings',

@@ -132,10 +132,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
     },
     transform: (doc) => {
-      // Only /api and DevPayr's /devpayr/api belong in the API document (not the web
-      // console's own endpoints).
-      if (!doc.url.startsWith('/api') && !doc.url.startsWith('/devpayr/api'))
-        return { schema: { hide: true }, url: doc.url }
+      // /api, DevPayr's /devpayr/api and the Hi-Rez developer API belong in the API document
+      // (not the web console's own endpoints).
+      const documented = ['/api', '/devpayr/api', '/hirez/'].some((p) => doc.url.startsWith(p))
+      if (!documented) return { schema: { hide: true }, url: doc.url }
       return describeAccess(doc.route, zodTransform(doc) as Transformed)
     },
   })

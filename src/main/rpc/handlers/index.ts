@@ -9,6 +9,7 @@ import { accountHandlers } from './accounts'
 import { consoleHandlers } from './console'
 import { storeHandlers } from './store'
 import { runtimeRuleHandlers } from './runtime-rules'
+import { hirezHandlers } from './hirez'
 
 export type { CallContext, HandlerDeps } from './types'
 export type Handlers = HandlersFor<Contract>
@@ -29,5 +30,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...consoleHandlers(deps),
     ...storeHandlers(deps),
     ...runtimeRuleHandlers(deps),
+    ...hirezHandlers(deps),
   })
 }

@@ -14,6 +14,7 @@ import { createSecuritySlice } from './slices/security'
 import { createWebhooksSlice } from './slices/webhooks'
 import { createStoreSlice } from './slices/store'
 import { createRuntimeRulesSlice } from './slices/runtime-rules'
+import { createHirezSlice } from './slices/hirez'
 
 /**
  * The console's one store, combined from slices (store/slices/*.ts). To add a slice: write
@@ -35,6 +36,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createWebhooksSlice(...a),
   ...createStoreSlice(...a),
   ...createRuntimeRulesSlice(...a),
+  ...createHirezSlice(...a),
 }))
 
 export type { AppState } from './types'

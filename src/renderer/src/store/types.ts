@@ -13,6 +13,7 @@ import type { SecuritySlice } from './slices/security'
 import type { WebhooksSlice } from './slices/webhooks'
 import type { StoreSlice } from './slices/store'
 import type { RuntimeRulesSlice } from './slices/runtime-rules'
+import type { HirezSlice } from './slices/hirez'
 
 /** Every slice's state and actions, flattened into one store. */
 export type AppState = SessionSlice &
@@ -28,7 +29,8 @@ export type AppState = SessionSlice &
   SecuritySlice &
   WebhooksSlice &
   StoreSlice &
-  RuntimeRulesSlice
+  RuntimeRulesSlice &
+  HirezSlice
 
 /** The type of one slice creator: it sees (and may set) the whole store. */
 export type Slice<T> = StateCreator<AppState, [], [], T>

@@ -17,6 +17,7 @@ import { notificationRoutes } from './notifications'
 import { adminRoutes } from './admin'
 import { clientRoutes } from './client'
 import { apiKeyRoutes } from './api-keys'
+import { hirezDeveloperRoutes } from './hirez-developers'
 import { accountRoutes } from './account'
 import { variableRoutes } from './variables'
 import { storeRoutes } from './store'
@@ -94,6 +95,7 @@ export async function registerLicensecm(
   // Management API
   await api(authRoutes)
   await api(apiKeyRoutes)
+  await api(hirezDeveloperRoutes) // /api/hirez/developers (Hi-Rez developer credentials)
   await api(openApiRoutes) // GET /api/openapi.json
   await api(accountRoutes) // SellRealm secrets (/api/account/secrets)
   await api(variableRoutes) // /api/{products,licenses}/:id/variables
