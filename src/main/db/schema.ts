@@ -108,9 +108,14 @@ export interface LicensesTable {
   order_id: string | null
   /** Set once the license.expired event was emitted (exactly once, across restarts). */
   expired_notified_at: string | null
+  /** JSON of the seat-policy fields this license overrides (null: its product's policy). */
+  policy: string | null
   created_at: string
   updated_at: string
 }
+
+/** A machine's seat (migration 0009): held, freed by culling (resurrectable), or not watched. */
+export type SeatState = 'held' | 'freed'
 
 export interface MachinesTable {
   id: string
@@ -123,6 +128,11 @@ export interface MachinesTable {
   first_seen_at: string
   last_seen_at: string
   last_heartbeat_at: string | null
+  seat: SeatState | null
+  /** When a held seat is dead unless a heartbeat comes first (null: never). */
+  seat_dead_at: string | null
+  /** When a freed seat's resurrection window closes. */
+  seat_bury_at: string | null
 }
 
 export interface SessionsTable {

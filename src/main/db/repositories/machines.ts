@@ -17,6 +17,8 @@ export interface LicenseCheckRow {
   expires_at: string | null
   metadata: string
   level: number
+  /** The license's policy override JSON (null: none). */
+  license_policy: string | null
   product_num: number
   product_active: number
   product_policy: string
@@ -49,6 +51,7 @@ const licenseForCheck = (ex: Executor, key: string) =>
       'expires_at',
       'metadata',
       'level',
+      'policy as license_policy',
     ])
     .where('key', '=', key)
 const findLicense = prepared(licenseForCheck)

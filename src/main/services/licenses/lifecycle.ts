@@ -267,6 +267,12 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
     if (patch.level !== undefined) plain.level = patch.level
     if (patch.metadata !== undefined) plain.metadata = JSON.stringify(patch.metadata)
     if (patch.notes !== undefined) plain.notes = patch.notes
+    // An empty override is no override: the license follows its product again.
+    if (patch.policy !== undefined)
+      plain.policy =
+        patch.policy === null || Object.keys(patch.policy).length === 0
+          ? null
+          : JSON.stringify(patch.policy)
     // A suspension takes the reason with it, and a resume or unban clears it anyway; a reason
     // given with no status change (or a new one with another status) is a plain field.
     const reasonIsPlain =

@@ -8,7 +8,7 @@ import type { EventsService, RecordEvent } from '../events'
 import type { EventDto } from '@shared/dto'
 import type { SessionsService } from '../sessions'
 import { decideIndicators, decideProduct, decideStatus, toLicenseView } from './decide'
-import { parsePolicy } from './policy'
+import { effectivePolicy } from './policy'
 import type { Attestor } from './attest'
 import type { LicenseRequest } from './types'
 import type { SecurityService } from '../security'
@@ -249,7 +249,7 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
         const now = ctx.clock()
         const nowIso = now.toISOString()
         decideStatus(row, nowIso, opts)
-        const policy = parsePolicy(row.product_policy)
+        const policy = effectivePolicy(row.product_policy, row.license_policy)
         const out = await body({ ex, row, policy, now, nowIso, flags })
         if (out instanceof DomainError) {
           await writeEvent(ex, { ok: false, error: out })
@@ -299,6 +299,6 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
     read,
     record,
     view: toLicenseView,
-    policyOf: (r: LicenseCheckRow) => parsePolicy(r.product_policy),
+    policyOf: (r: LicenseCheckRow) => effectivePolicy(r.product_policy, r.license_policy),
   }
 }

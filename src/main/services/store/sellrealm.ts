@@ -7,7 +7,7 @@ import type { EventsService, RecordEvent } from '../events'
 import type { LicenseLifecycle, Origin } from '../licenses/lifecycle'
 import type { LicensingService, LicenseView } from '../licensing'
 import { decideStatus } from '../licensing/decide'
-import { parsePolicy } from '../licensing/policy'
+import { effectivePolicy } from '../licensing/policy'
 import { isLive, type SessionsService } from '../sessions'
 import type { SecurityService } from '../security'
 import type { VariablesService, VariableValue } from '../variables'
@@ -167,7 +167,7 @@ export function createSellRealmService(
         })
       if (!isLive(s, now.toISOString(), ''))
         throw new DomainError('SESSION_EXPIRED', 'Session has expired')
-      const minutes = parsePolicy(row.product_policy).session_minutes
+      const minutes = effectivePolicy(row.product_policy, row.license_policy).session_minutes
       // One conditional UPDATE in a transaction (the turn's batch on SQLite): of two checks
       // presenting the same nonce, on any node, exactly one finds it current.
       const next = await ctx.tx((trx) =>
