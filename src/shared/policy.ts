@@ -84,7 +84,7 @@ export function seatAllowance(seats: number, overage: number): number {
 
 /** What the console shows per license: seats held now and the limit (null: node-locked). */
 export interface SeatUsage {
-  mode: SeatMode
+  mode: 'floating'
   in_use: number
   seats: number
   allowance: number

@@ -24,6 +24,7 @@ import { createWebhooksService } from './webhooks'
 import { createSessionsService } from './sessions'
 import { createLicensingService } from './licensing'
 import { createReplayGuard } from './replay'
+import { createSeatsService } from './seats'
 import { createSecretBox } from '../crypto/seal'
 import type { SettingsDto } from '@shared/accounts'
 
@@ -93,6 +94,7 @@ export function createServices(opts: ServicesOptions) {
     replay,
     security: () => security,
   })
+  const seats = createSeatsService(ctx, { events, licenses })
   // The client API's global limits are settings: applied at start (ready) and on every change.
   const applyClientSettings = (s: SettingsDto) =>
     licensing.configure({
@@ -133,6 +135,7 @@ export function createServices(opts: ServicesOptions) {
     security,
     sessions,
     licensing,
+    seats,
     sellrealm,
     webhooks,
   }

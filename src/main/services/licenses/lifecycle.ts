@@ -189,6 +189,8 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
           osVersion: null,
           ip: origin.ip ?? null,
           now,
+          // Bound without a session: it takes its seat (if floating) with its first check.
+          mark: { seat: null, seat_dead_at: null, seat_bury_at: null },
         })
         await record({
           type: 'license.hwid_restored',

@@ -26,12 +26,15 @@ export interface LoginResult {
   nonce: string
   license: LicenseView
   variables: Record<string, VariableValue>
+  /** Set within the license's grace period (expired, still valid). */
+  graceUntil: string | null
 }
 
 export interface CheckResult {
   nonce: string
   sessionExpiresAt: string
   license: LicenseView
+  graceUntil: string | null
 }
 
 /**
@@ -128,6 +131,7 @@ export function createSellRealmService(
         nonce: r.session.nonce!,
         license: r.license,
         variables: await deps.variables.forLicense(r.license.product_id, r.license.id),
+        graceUntil: r.graceUntil,
       }
     },
 
@@ -152,14 +156,18 @@ export function createSellRealmService(
         })
       const row = await owned(c, key)
       // The engine's verdict first: a banned key answers "Key has been banned", not "expired".
-      const v = await deps.licensing.validate({
-        licenseKey: key,
-        productNum: i.productNum,
-        hwid: s.hwid,
-        ip: c.ip,
-        userAgent: c.userAgent,
-        protocol: 'sellrealm',
-      })
+      // check_session is SellRealm's heartbeat: it keeps the machine's floating seat.
+      const v = await deps.licensing.validate(
+        {
+          licenseKey: key,
+          productNum: i.productNum,
+          hwid: s.hwid,
+          ip: c.ip,
+          userAgent: c.userAgent,
+          protocol: 'sellrealm',
+        },
+        { keepSeat: true },
+      )
       const now = ctx.clock()
       if (s.revoked_at !== null)
         throw new DomainError('SESSION_EXPIRED', 'Session has been terminated', {
@@ -180,6 +188,7 @@ export function createSellRealmService(
         nonce: next,
         sessionExpiresAt: new Date(now.getTime() + minutes * 60_000).toISOString(),
         license: v.license,
+        graceUntil: v.graceUntil,
       }
     },
 
