@@ -105,7 +105,7 @@ export async function policiesOf(
     .select(['l.id', 'l.product_id', 'l.policy as license_policy', 'p.policy as product_policy'])
     .where('l.id', 'in', licenseIds)
     .execute()
-  return new Map(rows.map((r) => [r.id, r]))
+  return new Map(rows.map(({ id, ...policies }) => [id, policies]))
 }
 
 /** Ends the open sessions of these machines (their seat's resurrection window closed). */
