@@ -21,6 +21,7 @@ export async function listLicenseMachines(
       'm.first_seen_at',
       'm.last_seen_at',
       'm.last_heartbeat_at',
+      'm.seat',
     ])
     .select((eb) =>
       eb

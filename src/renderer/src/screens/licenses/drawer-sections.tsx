@@ -51,6 +51,8 @@ export function MachinesSection({ l }: { l: LicenseDto }) {
                   {fmtRelative(m.last_seen_at)}
                 </div>
               </div>
+              {m.seat === 'held' && <Badge tone="ok">seat</Badge>}
+              {m.seat === 'freed' && <Badge tone="warn">seat freed</Badge>}
               <Badge tone={HEARTBEAT[m.heartbeat].tone}>{HEARTBEAT[m.heartbeat].label}</Badge>
               <Button
                 size="sm"

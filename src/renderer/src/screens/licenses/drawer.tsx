@@ -13,6 +13,7 @@ import { fmtDate, fmtDateTime } from '../../lib/format'
 import { ActivitySection, MachinesSection, SessionsSection } from './drawer-sections'
 import { VariablesEditor } from '../../components/variables-editor'
 import { ExtendDialog } from './extend-dialog'
+import { PolicySection } from './policy-section'
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -202,6 +203,7 @@ export function LicenseDrawer() {
               </Row>
             </dl>
           </section>
+          <PolicySection l={l} />
           <MachinesSection l={l} />
           <SessionsSection l={l} />
           <VariablesEditor scope={{ license_id: l.id }} title="Variables (this license)" />
