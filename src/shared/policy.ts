@@ -17,9 +17,11 @@ export type SeatMode = z.infer<typeof seatModeSchema>
 /**
  * What culling does to a machine whose heartbeats stopped (silent for the heartbeat window):
  * keep: nothing, it keeps its seat / binding until deactivated;
- * free_seat: its seat is freed at once (floating), the machine stays listed; once the
- *   resurrection window is over its session ends;
- * deactivate: as free_seat, and once the resurrection window is over it is unbound.
+ * free_seat (the default): its floating seat is freed, the machine stays listed; once the
+ *   resurrection window is over its session ends. A node-locked binding is not a seat: there
+ *   it changes nothing (the behaviour before policies);
+ * deactivate: as free_seat, and once the resurrection window is over it is unbound (in
+ *   node-locked mode too: its slot frees up).
  */
 export const deadMachineSchema = z.enum(['keep', 'free_seat', 'deactivate'])
 export type DeadMachine = z.infer<typeof deadMachineSchema>
@@ -58,12 +60,16 @@ export type SeatPolicy = z.infer<typeof seatPolicySchema>
 export const policyOverrideSchema = z.strictObject(seatPolicyShape).partial()
 export type PolicyOverride = z.infer<typeof policyOverrideSchema>
 
-/** The seat policy a product starts with: exactly the behaviour before policies existed. */
+/**
+ * The seat policy a product starts with: exactly the behaviour before policies existed
+ * (node-locked, where free_seat changes nothing), and a product switched to floating frees the
+ * seats of dead machines without being told.
+ */
 export const DEFAULT_SEAT_POLICY: SeatPolicy = {
   mode: 'node_locked',
   seats: null,
   heartbeat_seconds: 300,
-  dead_machine: 'keep',
+  dead_machine: 'free_seat',
   resurrection_seconds: 0,
   overage: 1,
   grace_seconds: 0,

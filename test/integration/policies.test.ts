@@ -362,6 +362,20 @@ describe('node-locked (the default policy) is unchanged', () => {
     expect((await activate(l, 'a')).status).toBe(200)
   })
 
+  it('node-locked with dead_machine=deactivate: culling unbinds a machine silent past both windows, freeing its slot', async () => {
+    const l = await floating(
+      { dead_machine: 'deactivate', heartbeat_seconds: 60, resurrection_seconds: 300 },
+      { max_uses: 1, hwid_locked: true },
+    )
+    await activate(l, 'a')
+    advance(200) // dead (120 s), still within its resurrection window (until 420 s)
+    await cull()
+    expect((await activate(l, 'b')).body.error_code).toBe('HWID_MISMATCH')
+    advance(300)
+    await cull()
+    expect((await activate(l, 'b')).status).toBe(200)
+  })
+
   it('without hwid_locked a new machine still reclaims a silent one’s slot at activation', async () => {
     const l = await floating({}, { max_uses: 1, hwid_locked: false })
     await activate(l, 'a')

@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto'
 import { DomainError } from '@shared/errors'
-import type { SeatPolicy } from '@shared/policy'
 import * as machines from '../../db/repositories/machines'
 import { safeEqual, uuid } from '../../crypto/random'
 import type { ServiceContext } from '../context'
@@ -10,7 +9,7 @@ import { createAttestor } from './attest'
 import { decideHwid, decideMachine, type MachineFacts } from './decide'
 import { createRunner, type Decided, type SecurityHooks } from './engine'
 import { createEnvelopeService } from './envelope'
-import { seatMark, silentSince } from './policy'
+import { isWatched, seatMark, silentSince } from './policy'
 import { decideSeat, seatEvents } from './seats'
 import { createSharedRateLimiter } from './ratelimit'
 import type { ReplayGuard } from '../replay'
@@ -36,11 +35,6 @@ export interface LicensingOptions {
   envelopeWindowMs?: number
   /** How long an issued challenge may be answered, seconds (default 300). */
   challengeSeconds?: number
-}
-
-/** Whether a license's machines are watched by culling (a seat to keep alive). */
-function isWatched(p: SeatPolicy): boolean {
-  return p.mode === 'floating' || p.dead_machine !== 'keep'
 }
 
 function requireHwid(req: LicenseRequest): string {

@@ -7,11 +7,11 @@ import { effectivePolicy, graceUntil, seatMark } from './policy'
 const NOW = new Date('2030-01-01T00:00:00.000Z')
 
 describe('license policy', () => {
-  it('defaults to node-locked, dead machines kept, no overage, no grace (the behaviour before policies)', () => {
+  it('defaults to node-locked (where free_seat changes nothing), no overage, no grace: the behaviour before policies', () => {
     expect(effectivePolicy('{}', null)).toMatchObject({
       mode: 'node_locked',
       seats: null,
-      dead_machine: 'keep',
+      dead_machine: 'free_seat',
       resurrection_seconds: 0,
       overage: 1,
       grace_seconds: 0,
@@ -63,6 +63,10 @@ describe('license policy', () => {
       seat_dead_at: null,
       seat_bury_at: null,
     })
+    // Node-locked: watched only under deactivate (free_seat and keep change nothing).
+    expect(seatMark({ ...DEFAULT_POLICY, dead_machine: 'deactivate' }, NOW).seat_dead_at).toBe(
+      '2030-01-01T00:10:00.000Z',
+    )
     expect(seatMark(DEFAULT_POLICY, NOW)).toEqual({
       seat: null,
       seat_dead_at: null,

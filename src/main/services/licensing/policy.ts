@@ -82,15 +82,23 @@ export interface SeatMark {
 }
 
 /**
+ * Whether culling watches a license's machines: every floating seat (freed unless dead machines
+ * are kept), and node-locked machines only under dead_machine=deactivate (a binding is no seat:
+ * free_seat and keep leave it alone, as before policies).
+ */
+export function isWatched(p: SeatPolicy): boolean {
+  return p.mode === 'floating' || p.dead_machine === 'deactivate'
+}
+
+/**
  * The seat columns a machine heard from at `now` gets. Floating: a held seat, dead one heartbeat
- * window from now (never, under dead_machine=keep). Node-locked: watched only when dead machines
- * are not kept (culling then ends or unbinds them); otherwise nothing, as before policies.
+ * window from now (never, under dead_machine=keep). Node-locked: watched only under
+ * dead_machine=deactivate (culling then unbinds it); otherwise nothing, as before policies.
  */
 export function seatMark(policy: SeatPolicy, now: Date): SeatMark {
-  const watched = policy.dead_machine !== 'keep'
-  if (policy.mode === 'node_locked' && !watched)
-    return { seat: null, seat_dead_at: null, seat_bury_at: null }
-  if (!watched) return { seat: 'held', seat_dead_at: null, seat_bury_at: null }
+  if (!isWatched(policy)) return { seat: null, seat_dead_at: null, seat_bury_at: null }
+  if (policy.dead_machine === 'keep')
+    return { seat: 'held', seat_dead_at: null, seat_bury_at: null }
   const dead = now.getTime() + heartbeatWindowMs(policy)
   return {
     seat: 'held',

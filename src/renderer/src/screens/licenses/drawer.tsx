@@ -185,7 +185,9 @@ export function LicenseDrawer() {
             <dl className="divide-y divide-line">
               <Row label="Expires">{l.expires_at ? fmtDateTime(l.expires_at) : 'Never'}</Row>
               <Row label="Machines">
-                {l.current_uses} of {l.max_uses} {l.hwid_locked ? '(HWID locked)' : ''}
+                {l.seats
+                  ? `${l.current_uses} bound, any machine (floating seats)`
+                  : `${l.current_uses} of ${l.max_uses} ${l.hwid_locked ? '(HWID locked)' : ''}`}
               </Row>
               <Row label="Sessions">
                 {l.max_sessions === null ? 'No limit' : `At most ${l.max_sessions} at once`}

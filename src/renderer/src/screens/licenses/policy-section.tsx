@@ -76,7 +76,11 @@ export function PolicySection({ l }: { l: LicenseDto }) {
             <option value="floating">Floating</option>
           </Select>
         </Field>
-        <Field label="Floating seats" error={e.seats?.message} hint="Empty: product default">
+        <Field
+          label="Floating seats"
+          error={e.seats?.message}
+          hint={`Empty: ${p.seats ?? `${l.max_uses} (max machines)`}`}
+        >
           <Input type="number" min={1} {...f.register('seats', numOrUndefined)} />
         </Field>
         <Field

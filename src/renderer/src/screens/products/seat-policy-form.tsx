@@ -46,9 +46,16 @@ export function pickSeatPolicy(p: SeatPolicy): SeatPolicy {
 }
 
 export const DEAD_MACHINE_LABELS: Record<SeatPolicy['dead_machine'], string> = {
-  keep: 'Keep it (it holds its seat until deactivated)',
-  free_seat: 'Free its seat (it stays listed)',
-  deactivate: 'Deactivate it (unbound)',
+  keep: 'Keep (holds its seat)',
+  free_seat: 'Free its seat',
+  deactivate: 'Deactivate',
+}
+
+/** What each dead-machine choice does, under the select. */
+const DEAD_MACHINE_HINTS: Record<SeatPolicy['dead_machine'], string> = {
+  keep: 'A silent machine keeps its seat until it is deactivated',
+  free_seat: 'Culling frees its seat; the machine stays listed',
+  deactivate: 'Culling frees its seat, then unbinds it once the resurrection window closes',
 }
 
 /** The product's default seat policy: node-locked or floating, and every knob of it. */
@@ -75,10 +82,18 @@ export function SeatPolicyForm({ product }: { product: ProductDto }) {
         )}
       >
         <div className="grid grid-cols-2 gap-4 px-4 py-4">
-          <Field label="Mode" error={e.mode?.message}>
+          <Field
+            label="Mode"
+            error={e.mode?.message}
+            hint={
+              floating
+                ? 'Up to N machines at once, any machine; a seat is held by a live heartbeat'
+                : 'Machines are bound up to each license’s max machines'
+            }
+          >
             <Select {...f.register('mode')}>
-              <option value="node_locked">Node-locked (machines bound up to max machines)</option>
-              <option value="floating">Floating (concurrent seats, any machine)</option>
+              <option value="node_locked">Node-locked</option>
+              <option value="floating">Floating seats</option>
             </Select>
           </Field>
           <Field
@@ -99,7 +114,17 @@ export function SeatPolicyForm({ product }: { product: ProductDto }) {
           >
             <Input type="number" min={10} {...f.register('heartbeat_seconds', asInt)} />
           </Field>
-          <Field label="Dead machines" error={e.dead_machine?.message}>
+          <Field
+            label="Dead machines"
+            error={e.dead_machine?.message}
+            hint={
+              v.dead_machine === 'free_seat' && !floating
+                ? 'Node-locked: a binding is no seat, so nothing is freed (use Deactivate)'
+                : v.dead_machine
+                  ? DEAD_MACHINE_HINTS[v.dead_machine]
+                  : undefined
+            }
+          >
             <Select {...f.register('dead_machine')}>
               {Object.entries(DEAD_MACHINE_LABELS).map(([k, label]) => (
                 <option key={k} value={k}>
@@ -111,7 +136,11 @@ export function SeatPolicyForm({ product }: { product: ProductDto }) {
           <Field
             label="Resurrection window (seconds)"
             error={e.resurrection_seconds?.message}
-            hint={`A dead machine that comes back within ${fmtSeconds(Number(v.resurrection_seconds))} keeps its session and gets its seat back if one is free`}
+            hint={
+              Number(v.resurrection_seconds) > 0
+                ? `A dead machine that comes back within ${fmtSeconds(Number(v.resurrection_seconds))} keeps its session and gets its seat back if one is free`
+                : '0: a dead machine’s session ends when culling frees its seat'
+            }
           >
             <Input type="number" min={0} {...f.register('resurrection_seconds', asInt)} />
           </Field>
@@ -125,7 +154,11 @@ export function SeatPolicyForm({ product }: { product: ProductDto }) {
           <Field
             label="Grace period after expiry (seconds)"
             error={e.grace_seconds?.message}
-            hint={`${fmtSeconds(Number(v.grace_seconds))}: an expired key still answers valid, with grace_until and a warning`}
+            hint={
+              Number(v.grace_seconds) > 0
+                ? `For ${fmtSeconds(Number(v.grace_seconds))} an expired key still answers valid, with grace_until and a warning`
+                : '0: an expired key is refused at once'
+            }
           >
             <Input type="number" min={0} {...f.register('grace_seconds', asInt)} />
           </Field>
