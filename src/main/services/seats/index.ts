@@ -7,7 +7,18 @@ import type { LicensesService } from '../licenses'
 import { effectivePolicy } from '../licensing/policy'
 
 /** Machines per culling transaction: a short write, so heartbeats never wait long behind one. */
-export const CULL_BATCH = 500
+export const CULL_BATCH = 200
+
+/**
+ * How long one periodic run may work before it leaves the rest to the next interval (it
+ * yields to requests between batches as well): a backlog of dead seats after a long stop is
+ * worked off in slices instead of starving heartbeats. On-demand culling of one license has no
+ * budget (a license has few machines).
+ */
+export const CULL_BUDGET_MS = 250
+
+/** hwids listed in one culling event (the count is always exact). */
+const HWIDS_PER_EVENT = 20
 
 /** Default interval of the culling task, seconds (RuntimeOptions.cullIntervalSeconds). */
 export const DEFAULT_CULL_INTERVAL_SECONDS = 30
@@ -37,46 +48,61 @@ export function createSeatsService(
   let timer: NodeJS.Timeout | null = null
   let running: Promise<unknown> | null = null
 
-  function eventOf(
+  /**
+   * One event per license per batch (culling may free thousands of seats at once: one event
+   * per seat would cost more than the culling): the count, and the hwids (the first 20).
+   */
+  function eventsOf(
     type: string,
-    m: CulledMachine,
-    productId: string | null,
-    details: Record<string, unknown>,
-  ): RecordEvent {
-    return {
-      type,
-      severity: 'info',
-      productId,
-      licenseId: m.license_id,
-      machineId: m.id,
-      hwid: m.hwid,
-      details,
+    machines: CulledMachine[],
+    productOf: (licenseId: string) => string | null,
+    details: (licenseId: string) => Record<string, unknown>,
+  ): RecordEvent[] {
+    const byLicense = new Map<string, CulledMachine[]>()
+    for (const m of machines) {
+      const list = byLicense.get(m.license_id) ?? []
+      list.push(m)
+      byLicense.set(m.license_id, list)
     }
+    return [...byLicense].map(([licenseId, ms]) => ({
+      type,
+      severity: 'info' as const,
+      productId: productOf(licenseId),
+      licenseId,
+      machineId: ms.length === 1 ? ms[0].id : null,
+      hwid: ms.length === 1 ? ms[0].hwid : null,
+      details: {
+        ...details(licenseId),
+        count: ms.length,
+        hwids: ms.slice(0, HWIDS_PER_EVENT).map((m) => m.hwid),
+      },
+    }))
   }
 
   /** One batch of pass 1; returns how many seats it freed. */
   async function freeBatch(licenseId: string | null, out: EventDto[]): Promise<number> {
     const now = ctx.clock().toISOString()
-    const events = await ctx.tx(async (trx) => {
+    const r = await ctx.tx(async (trx) => {
       const freed = await seats.freeDeadSeats(trx, now, CULL_BATCH, licenseId)
       const policies = await seats.policiesOf(trx, [...new Set(freed.map((m) => m.license_id))])
-      const written: EventDto[] = []
-      for (const m of freed) {
-        const p = policies.get(m.license_id)
-        const mode = p ? effectivePolicy(p.product_policy, p.license_policy).mode : 'floating'
-        // A node-locked machine keeps its binding until its resurrection window closes.
-        const type = mode === 'floating' ? 'seat.freed' : 'machine.dead'
-        written.push(
-          await deps.events.insert(
-            trx,
-            eventOf(type, m, p?.product_id ?? null, { reason: 'culled', mode }),
-          ),
-        )
+      const modeOf = (id: string) => {
+        const p = policies.get(id)
+        return p ? effectivePolicy(p.product_policy, p.license_policy).mode : 'floating'
       }
-      return written
+      // A node-locked machine keeps its binding until its resurrection window closes.
+      const floating = freed.filter((m) => modeOf(m.license_id) === 'floating')
+      const locked = freed.filter((m) => modeOf(m.license_id) !== 'floating')
+      const productOf = (id: string) => policies.get(id)?.product_id ?? null
+      const written: EventDto[] = []
+      for (const e of [
+        ...eventsOf('seat.freed', floating, productOf, () => ({ reason: 'culled' })),
+        ...eventsOf('machine.dead', locked, productOf, () => ({ reason: 'culled' })),
+      ])
+        written.push(await deps.events.insert(trx, e))
+      return { n: freed.length, written }
     })
-    out.push(...events)
-    return events.length
+    out.push(...r.written)
+    return r.n
   }
 
   /** One batch of pass 2; returns [ended, deactivated]. */
@@ -84,9 +110,10 @@ export function createSeatsService(
     const now = ctx.clock().toISOString()
     const r = await ctx.tx(async (trx) => {
       const buried = await seats.buryFreedSeats(trx, now, CULL_BATCH, licenseId)
-      const gone = buried.filter(
-        (m) => effectivePolicy(m.product_policy, m.license_policy).dead_machine === 'deactivate',
-      )
+      const deactivates = (m: (typeof buried)[number]) =>
+        effectivePolicy(m.product_policy, m.license_policy).dead_machine === 'deactivate'
+      const gone = buried.filter(deactivates)
+      const kept = buried.filter((m) => !deactivates(m))
       await seats.revokeSessionsOfMachines(
         trx,
         buried.map((m) => m.id),
@@ -97,41 +124,45 @@ export function createSeatsService(
         trx,
         gone.map((m) => m.id),
       )
-      const goneIds = new Set(gone.map((m) => m.id))
+      const productOf = (id: string) => buried.find((m) => m.license_id === id)?.product_id ?? null
+      const why = { reason: 'resurrection_window_closed' }
       const written: EventDto[] = []
-      for (const m of buried) {
-        const action = goneIds.has(m.id) ? 'deactivated' : 'session_ended'
-        written.push(
-          await deps.events.insert(
-            trx,
-            eventOf('machine.culled', m, m.product_id, {
-              reason: 'resurrection_window_closed',
-              action,
-            }),
-          ),
-        )
-      }
+      for (const e of [
+        ...eventsOf('machine.culled', gone, productOf, () => ({ ...why, action: 'deactivated' })),
+        ...eventsOf('machine.culled', kept, productOf, () => ({ ...why, action: 'session_ended' })),
+      ])
+        written.push(await deps.events.insert(trx, e))
       return { ended: buried.length, deactivated: gone.length, written }
     })
     out.push(...r.written)
     return [r.ended, r.deactivated]
   }
 
-  /** Both passes to the end (batch after batch), for every license or one. */
-  async function cull(licenseId: string | null = null): Promise<CullResult> {
+  /**
+   * Both passes, batch after batch, for every license or one. With `budgetMs` the run stops
+   * after that much work (the next interval goes on), and between batches it yields to the
+   * requests waiting for the database.
+   */
+  async function cull(licenseId: string | null, budgetMs = Infinity): Promise<CullResult> {
     const result: CullResult = { freed: 0, ended: 0, deactivated: 0 }
     const events: EventDto[] = []
+    const until = performance.now() + budgetMs
+    const more = async () => {
+      if (performance.now() >= until) return false
+      await new Promise((r) => setImmediate(r))
+      return true
+    }
     try {
       for (;;) {
         const n = await freeBatch(licenseId, events)
         result.freed += n
-        if (n < CULL_BATCH) break
+        if (n < CULL_BATCH || !(await more())) break
       }
       for (;;) {
         const [ended, deactivated] = await buryBatch(licenseId, events)
         result.ended += ended
         result.deactivated += deactivated
-        if (ended < CULL_BATCH) break
+        if (ended < CULL_BATCH || !(await more())) break
       }
     } finally {
       deps.events.publish(...events)
@@ -140,8 +171,11 @@ export function createSeatsService(
   }
 
   return {
-    /** Runs culling now over every license (what the periodic task runs each interval). */
-    runOnce: (): Promise<CullResult> => cull(null),
+    /**
+     * One run of the periodic task over every license (bounded by CULL_BUDGET_MS unless told
+     * otherwise: tests cull everything due at once).
+     */
+    runOnce: (budgetMs = Infinity): Promise<CullResult> => cull(null, budgetMs),
 
     /** On demand: culls one license now (its dead seats freed, closed windows ended). */
     async cullLicense(actor: Actor, licenseId: string): Promise<CullResult> {
@@ -154,7 +188,7 @@ export function createSeatsService(
       if (timer || intervalSeconds <= 0) return
       timer = setInterval(() => {
         if (running) return
-        running = cull(null)
+        running = cull(null, CULL_BUDGET_MS)
           .catch(() => {}) // a failed run (database briefly gone) is retried next interval
           .finally(() => (running = null))
       }, intervalSeconds * 1000)
