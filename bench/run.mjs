@@ -16,6 +16,8 @@ import { setupFixtures } from './setup.mjs'
 import { bulkCreate } from './bulk.mjs'
 import { printTable } from './table.mjs'
 import { postgresPhase } from './postgres.mjs'
+import Database from 'better-sqlite3'
+import { FLOATING_SEAT_HWID } from './seed.mjs'
 
 const { values: args } = parseArgs({
   options: {
@@ -39,6 +41,7 @@ const CONFIG = args.quick
       warmup: 1,
       connections: 32,
       bulk: 10_000,
+      floating: 100_000,
     }
   : {
       licenses: 1_000_000,
@@ -48,6 +51,7 @@ const CONFIG = args.quick
       warmup: 3,
       connections: 32,
       bulk: 100_000,
+      floating: 100_000,
     }
 // Overrides for profiling one part (the results file then says what was run).
 if (args.licenses) CONFIG.licenses = Number(args.licenses)
@@ -63,7 +67,12 @@ const SCENARIOS = [
   'search',
   'activate',
   'mixed',
+  // Last: the seats it arms to die keep culling busy a moment after it ends.
+  'heartbeat_floating',
 ]
+
+/** Of the seeded floating seats, the share armed to die while heartbeat_floating runs. */
+const DYING_SHARE = 0.2
 const only = args.only ? new Set(args.only.split(',')) : null
 const wanted = (name) => !only || only.has(name)
 const started = Date.now()
@@ -92,6 +101,10 @@ async function main() {
     String(CONFIG.pool),
     '--out',
     fxFile,
+    '--floating',
+    String(CONFIG.floating),
+    '--beating',
+    String(CONFIG.sessions),
   ])
   const seeded = JSON.parse(readFileSync(fxFile, 'utf8'))
   log(`seeded in ${seeded.timing.seed_seconds.toFixed(1)} s`)
@@ -118,6 +131,9 @@ async function main() {
       '--port',
       '0',
       '--console',
+      // Culling every second (default 30): heartbeat_floating measures heartbeats while it runs.
+      '--cull-interval',
+      '1',
     ],
     {
       env: { KEYWARDEN_SETUP_TOKEN: token },
@@ -179,7 +195,9 @@ async function main() {
     if (name === 'validate_encrypted')
       msg.prebuild = Math.min(200_000, (ref1.rps || 5000) * (CONFIG.duration + CONFIG.warmup))
     if (name === 'mixed') consoleProbe = probeConsole(consoleApi, CONFIG.duration + CONFIG.warmup)
+    const seats = name === 'heartbeat_floating' ? armFloatingSeats() : null
     const r = await load.run(msg)
+    if (seats) Object.assign(r, seats.done())
     out.scenarios[name] = {
       rps: r.rps,
       p50_ms: r.p50_ms,
@@ -261,8 +279,63 @@ async function main() {
   log(`wrote ${file}`)
 }
 
+/**
+ * Makes a fifth of the seeded floating seats die while heartbeat_floating runs (the other
+ * four fifths stay held and watched): their seat_dead_at is spread evenly over the scenario's
+ * warm-up and measured time, so each culling run (every second) frees its share while the
+ * heartbeats go on. Written straight into the SQLite file,
+ * as the seed is (a WAL database takes a second writer; Keywarden's culling reads the times).
+ * `done()` counts what culling freed.
+ */
+function armFloatingSeats() {
+  const file = join(dataDir, 'keywarden.db')
+  const db = new Database(file)
+  db.pragma('busy_timeout = 10000')
+  const pattern = `${FLOATING_SEAT_HWID}%`
+  const all = db.prepare('SELECT id FROM machines WHERE hwid LIKE ?').pluck().all(pattern)
+  const ids = all.filter((_, i) => i % Math.round(1 / DYING_SHARE) === 0)
+  const span = (CONFIG.warmup + CONFIG.duration) * 1000
+  const start = Date.now()
+  const arm = db.prepare('UPDATE machines SET seat_dead_at = ?, seat_bury_at = ? WHERE id = ?')
+  db.transaction(() => {
+    ids.forEach((id, i) => {
+      const t = new Date(start + Math.floor((i / ids.length) * span)).toISOString()
+      arm.run(t, t, id)
+    })
+  })()
+  db.close()
+  log(
+    `heartbeat_floating: ${ids.length.toLocaleString('en')} silent floating seats die over ${span / 1000} s`,
+  )
+  return {
+    done() {
+      const seconds = (Date.now() - start) / 1000
+      const ro = new Database(file, { readonly: true })
+      const freed = ro
+        .prepare(
+          "SELECT count(*) FROM machines WHERE hwid LIKE ? AND (seat IS NULL OR seat = 'freed')",
+        )
+        .pluck()
+        .get(pattern)
+      ro.close()
+      return {
+        floating_seats: all.length,
+        seats_dying: ids.length,
+        seats_culled: freed,
+        culled_per_s: Math.round(freed / seconds),
+      }
+    },
+  }
+}
+
 function extra(r) {
   const e = {}
+  if (r.floating_seats) {
+    e.floating_seats = r.floating_seats
+    e.seats_dying = r.seats_dying
+    e.seats_culled = r.seats_culled
+    e.culled_per_s = r.culled_per_s
+  }
   if (r.non2xx) e.non2xx = r.non2xx
   if (r.errors) e.errors = r.errors
   if (r.timeouts) e.timeouts = r.timeouts

@@ -102,8 +102,11 @@ export async function buildScenario(name, fx, opts = {}) {
     },
   })
 
-  const heartbeats = chainPool('heartbeat', fx.sessions ?? [])
-  const heartbeatRequest = () => ({
+  const heartbeatRequest = (poolName = 'heartbeat', sessions = fx.sessions) => {
+    const heartbeats = chainPool(poolName, sessions ?? [])
+    return heartbeatOf(heartbeats)
+  }
+  const heartbeatOf = (heartbeats) => ({
     method: 'POST',
     path: '/api/client/heartbeat',
     headers: JSON_HEADERS,
@@ -186,6 +189,14 @@ export async function buildScenario(name, fx, opts = {}) {
 
     case 'heartbeat':
       return { url: fx.url, failures, requests: [heartbeatRequest()] }
+
+    // Heartbeats of floating seats while culling frees the silent ones beside them (issue #16).
+    case 'heartbeat_floating':
+      return {
+        url: fx.url,
+        failures,
+        requests: [heartbeatRequest('heartbeat_floating', fx.floatingSessions)],
+      }
 
     case 'activate':
       return { url: fx.url, failures, requests: [activateRequest()] }

@@ -63,6 +63,8 @@ export async function seed({
   licenses: total,
   products: productCount = 10,
   pool = 20_000,
+  floating = 0,
+  beating = 0,
 }) {
   const t0 = performance.now()
   mkdirSync(dir, { recursive: true, mode: 0o700 })
@@ -92,6 +94,24 @@ export async function seed({
     })
     products.push({ id: dto.id, num: dto.num, secret_key: dto.secret_key })
   }
+  // The floating-seat product (issue #16): its licenses' machines hold seats that culling
+  // frees once their heartbeats stop (bench/run.mjs arms them before heartbeat_floating).
+  if (floating > 0) {
+    const dto = await services.products.create(CONSOLE, {
+      name: 'Bench Floating',
+      description: 'Floating seats, seeded by npm run bench',
+      policy: {
+        validate_per_minute: 100_000,
+        session_minutes: 24 * 60,
+        mode: 'floating',
+        seats: FLOATING_SEATS_PER_LICENSE * 2,
+        heartbeat_seconds: 60,
+        dead_machine: 'free_seat',
+        resurrection_seconds: 0,
+      },
+    })
+    products.push({ id: dto.id, num: dto.num, secret_key: dto.secret_key, floating: true })
+  }
 
   const now = Date.now()
   const customerCount = Math.max(10, Math.floor(total / 10))
@@ -111,6 +131,17 @@ export async function seed({
     uuid,
     generateLicenseKey,
   })
+  if (floating > 0)
+    addFloating(rows, {
+      seats: floating,
+      beating,
+      first: total + 1,
+      productIndex: productCount,
+      product: products[productCount],
+      now,
+      uuid,
+      generateLicenseKey,
+    })
   const tInsert = performance.now()
   if (store.dialect === 'postgres') await insertPostgres(store.db, rows)
   else {
@@ -236,11 +267,85 @@ function generateRows({
         first_seen_at: createdIso,
         last_seen_at: createdIso,
         last_heartbeat_at: null,
+        seat: null,
+        seat_dead_at: null,
+        seat_bury_at: null,
       })
     }
     if (role) out[role].push({ key, product: (n - 1) % productCount, hwid: `bench-hwid-${n}` })
   }
   return { customers, licenses, machines, pools: out }
+}
+
+/** Seeded seats per floating license (the policy allows twice as many, for the beaters). */
+const FLOATING_SEATS_PER_LICENSE = 10
+
+/** A hwid of a seeded (silent) floating seat; bench/run.mjs arms these for culling. */
+export const FLOATING_SEAT_HWID = 'bench-float-seat-'
+
+/**
+ * `seats` floating seats: seats / 10 licenses of the floating product, each with 10 machines
+ * holding a seat that never dies until bench/run.mjs arms it (seat_dead_at far away), and
+ * `pools.floating`: `beating` of those licenses, whose apps activate one more machine at setup
+ * and heartbeat during the run.
+ */
+function addFloating(
+  rows,
+  { seats, beating, first, productIndex, product, now, uuid, generateLicenseKey },
+) {
+  const nowIso = new Date(now).toISOString()
+  const far = new Date(now + 4 * 365 * DAY).toISOString()
+  const count = Math.ceil(seats / FLOATING_SEATS_PER_LICENSE)
+  rows.pools.floating = []
+  for (let i = 0; i < count; i++) {
+    const n = first + i
+    const id = uuid()
+    const key = generateLicenseKey()
+    rows.licenses.push({
+      num: n,
+      id,
+      product_id: product.id,
+      key,
+      type: 'subscription',
+      status: 'active',
+      level: 1,
+      max_uses: FLOATING_SEATS_PER_LICENSE,
+      hwid_locked: 0,
+      max_sessions: null,
+      expires_at: far,
+      metadata: '{"plan":"floating"}',
+      notes: '',
+      status_reason: null,
+      customer_id: null,
+      order_id: null,
+      expired_notified_at: null,
+      created_at: nowIso,
+      updated_at: nowIso,
+    })
+    for (
+      let m = 0;
+      m < FLOATING_SEATS_PER_LICENSE && i * FLOATING_SEATS_PER_LICENSE + m < seats;
+      m++
+    ) {
+      rows.machines.push({
+        id: uuid(),
+        license_id: id,
+        hwid: `${FLOATING_SEAT_HWID}${n}-${m}`,
+        name: null,
+        platform: 'win32',
+        os_version: '10.0.19045',
+        ip: '127.0.0.1',
+        first_seen_at: nowIso,
+        last_seen_at: nowIso,
+        last_heartbeat_at: nowIso,
+        seat: 'held',
+        seat_dead_at: far,
+        seat_bury_at: far,
+      })
+    }
+    if (i < beating)
+      rows.pools.floating.push({ key, product: productIndex, hwid: `bench-float-beat-${n}` })
+  }
 }
 
 const insertSql = (table, row) =>
@@ -320,6 +425,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       pool: { type: 'string', default: '20000' },
       out: { type: 'string' },
       database: { type: 'string' },
+      floating: { type: 'string', default: '0' },
+      beating: { type: 'string', default: '0' },
     },
   })
   if (!values.data) throw new Error('--data DIR is required')
@@ -328,6 +435,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     database: values.database,
     licenses: Number(values.licenses),
     pool: Number(values.pool),
+    floating: Number(values.floating),
+    beating: Number(values.beating),
   })
   const json = JSON.stringify(result)
   if (values.out) writeFileSync(values.out, json)

@@ -70,6 +70,26 @@ export async function setupFixtures({ url, refUrl, seeded, consoleApi, config, l
     }
   }
 
+  // Floating seats to heartbeat (issue #16): one more machine activated on each license of the
+  // floating pool; culling frees the seeded, silent seats beside them during the run.
+  fx.floatingSessions = []
+  if (!missing.activate && pools.floating?.length) {
+    const want = pools.floating.slice(0, config.sessions)
+    const made = await pool(want, 16, async (l) => {
+      const r = await call(`${url}/api/client/activate`, {
+        json: { license_key: l.key, hwid: l.hwid, product_id: products[l.product].id },
+      })
+      const token = r.body?.data?.session?.token
+      if (r.status !== 200 || !token)
+        return { error: `${r.status} ${JSON.stringify(r.body).slice(0, 200)}` }
+      return { key: l.key, hwid: l.hwid, product: l.product, token }
+    })
+    fx.floatingSessions = made.filter((s) => !s.error)
+    log(`setup: ${fx.floatingSessions.length}/${want.length} floating seats taken for heartbeats`)
+    if (fx.floatingSessions.length < config.connections * 2)
+      missing.heartbeat_floating = `could not take floating seats: ${made.find((s) => s.error)?.error}`
+  } else if (!pools.floating?.length) missing.heartbeat_floating = 'no floating seats seeded'
+
   // SellRealm chains log in with the installation's auth_secret (the seeded products belong to
   // the installation): read it while the setup token's console session is the installation,
   // that is, before the first account exists.

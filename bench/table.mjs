@@ -20,7 +20,12 @@ export function printTable(out) {
   for (const [name, s] of Object.entries(out.scenarios)) {
     const note =
       s.skipped ??
-      [s.non2xx && `${s.non2xx} non-2xx`, s.errors && `${s.errors} errors`]
+      [
+        s.seats_culled !== undefined &&
+          `${s.floating_seats} seats, ${s.seats_culled}/${s.seats_dying} dying culled (${s.culled_per_s}/s)`,
+        s.non2xx && `${s.non2xx} non-2xx`,
+        s.errors && `${s.errors} errors`,
+      ]
         .filter(Boolean)
         .join(', ')
     rows.push([

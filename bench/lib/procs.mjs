@@ -1,17 +1,21 @@
 // Child processes of the bench: build, seed, the two servers, the load generator.
 import { spawn, spawnSync, fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { ROOT } from './ts-import.mjs'
 
 /**
  * Builds the headless server for this run: the main-process half of the electron-vite build
- * (bench/lib/build.config.mjs, well under a second) into node_modules/.cache/keywarden-bench,
+ * (bench/lib/build.config.mjs, well under a second) into node_modules/.cache/keywarden-bench-<tag>,
  * where Node still resolves the project's dependencies. Always fresh, and independent of the
  * renderer build, so the bench measures the sources as they are.
  */
 export function ensureBuilt() {
-  const outDir = join(ROOT, 'node_modules/.cache/keywarden-bench')
+  // Per checkout: worktrees that share one node_modules must not build into one folder (a run
+  // in another worktree would otherwise replace the server this run is about to start).
+  const tag = createHash('sha256').update(ROOT).digest('hex').slice(0, 8)
+  const outDir = join(ROOT, `node_modules/.cache/keywarden-bench-${tag}`)
   const r = spawnSync(
     process.execPath,
     [

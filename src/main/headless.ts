@@ -11,6 +11,7 @@ import { isAddressOrCidr, isHostName, splitList } from './services/settings/trus
 const HELP = `Usage: npm run serve -- [--data DIR] [--database URL] [--port N] [--host H] [--console]
                         [--trusted-proxy IP/CIDR ...] [--allowed-host NAME ...]
                         [--restore FILE --backup-key-file PATH] [--reset-identity]
+                        [--cull-interval SECONDS]
 
   --data DIR            data directory (default: $KEYWARDEN_DATA or ~/.keywarden)
   --database URL        a PostgreSQL database, postgres://user:pass@host/db, instead of the
@@ -27,6 +28,9 @@ const HELP = `Usage: npm run serve -- [--data DIR] [--database URL] [--port N] [
                         from: its database, master.key and RSA key (from FILE.keys, opened
                         with the backup key read from --backup-key-file PATH or
                         $KEYWARDEN_BACKUP_KEY)
+  --cull-interval S     seconds between culling runs, which free the floating seats of
+                        machines whose heartbeats stopped (default 30; 0 = only on demand;
+                        $KEYWARDEN_CULL_INTERVAL)
   --reset-identity      replace a missing or damaged RSA key (keys/) with a new one: apps that
                         pinned the old public key stop verifying, so only do this deliberately
 
@@ -47,6 +51,7 @@ async function main(): Promise<void> {
       'reset-identity': { type: 'boolean', default: false },
       restore: { type: 'string' },
       'backup-key-file': { type: 'string' },
+      'cull-interval': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -57,6 +62,15 @@ async function main(): Promise<void> {
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`--port must be a whole number from 0 to 65535 (got ${values.port})`)
+    process.exit(2)
+  }
+  const cullText = values['cull-interval'] ?? process.env.KEYWARDEN_CULL_INTERVAL
+  const cullIntervalSeconds = cullText === undefined ? undefined : Number(cullText)
+  if (
+    cullIntervalSeconds !== undefined &&
+    (!Number.isInteger(cullIntervalSeconds) || cullIntervalSeconds < 0)
+  ) {
+    console.error(`--cull-interval takes a whole number of seconds, 0 or more (got ${cullText})`)
     process.exit(2)
   }
   const trustedProxies = splitList([
@@ -116,6 +130,7 @@ async function main(): Promise<void> {
     trustedProxies,
     allowedHosts,
     resetIdentity: values['reset-identity'],
+    cullIntervalSeconds,
     console: values.console
       ? { setupToken, staticDir: join(import.meta.dirname, '../renderer') }
       : undefined,

@@ -79,6 +79,12 @@ export interface RuntimeOptions {
   trustedProxies?: string[]
   /** Added to the `allowed_hosts` setting (command line, environment). */
   allowedHosts?: string[]
+  /**
+   * Seconds between culling runs (floating seats of dead machines freed; services/seats).
+   * Default 30 (`--cull-interval`, KEYWARDEN_CULL_INTERVAL); 0 turns the task off (culling
+   * then runs only on demand).
+   */
+  cullIntervalSeconds?: number
 }
 
 export interface Runtime {
@@ -201,6 +207,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       if (server) await server.close()
       server = null
       await services.webhooks.stop()
+      await services.seats.stop()
       await store.close()
     },
   }
@@ -212,6 +219,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     .catch(() => {})
   // The webhook outbox worker and the license-expiry sweep; stopped by close().
   await services.webhooks.start()
+  // The culling task (every node may run it: each machine is claimed once); stopped by close().
+  services.seats.start(opts.cullIntervalSeconds)
   return runtime
 }
 

@@ -3,6 +3,8 @@
  * JSON), so one shape serves the management API and the console alike.
  */
 
+import type { PolicyOverride, SeatPolicy, SeatUsage } from './policy'
+
 export interface Page<T> {
   items: T[]
   page: number
@@ -26,9 +28,9 @@ export interface LicenseDefaults {
 
 export type IndicatorPolicy = 'ignore' | 'flag' | 'block'
 
-export interface ProductPolicy {
+/** A product's policy: the seat policy (shared/policy.ts) plus sessions, pace, indicators. */
+export interface ProductPolicy extends SeatPolicy {
   session_minutes: number
-  heartbeat_seconds: number
   /** Validation requests per minute per license per IP. */
   validate_per_minute: number
   vm_policy: IndicatorPolicy
@@ -74,6 +76,12 @@ export interface LicenseDto {
   expires_at: string | null
   metadata: Record<string, unknown>
   notes: string
+  /** The license's own policy fields over its product's; null = the product's policy. */
+  policy_override: PolicyOverride | null
+  /** The effective seat policy (product default merged with the override). */
+  policy: SeatPolicy
+  /** Floating seats held now (null for a node-locked license). */
+  seats: SeatUsage | null
   customer_id: string | null
   customer_email: string | null
   /** A display title (DevPayr's license `title`). */

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { boundedJson } from './json-bounds'
+import { policyOverrideSchema, seatPolicyShape } from './policy'
 
 /**
  * Input schemas shared by the services, the console contract, the HTTP adapters and the
@@ -20,9 +21,10 @@ export const licenseDefaultsSchema = z.object({
   level: z.number().int().min(0).max(1_000),
 })
 
+/** A product's policy: sessions, validation pace, indicators, and the seat policy (policy.ts). */
 export const productPolicySchema = z.object({
+  ...seatPolicyShape,
   session_minutes: z.number().int().min(1).max(525_600),
-  heartbeat_seconds: z.number().int().min(10).max(86_400),
   validate_per_minute: z.number().int().min(1).max(100_000),
   vm_policy: indicatorPolicySchema,
   debug_policy: indicatorPolicySchema,
@@ -79,6 +81,8 @@ export const updateLicenseSchema = z.object({
   metadata: metadataSchema.optional(),
   notes: z.string().max(2000).optional(),
   status_reason: z.string().max(500).nullable().optional(),
+  /** The license's own seat policy fields over its product's (null: none, the product's). */
+  policy: policyOverrideSchema.nullable().optional(),
 })
 export type UpdateLicenseInput = z.infer<typeof updateLicenseSchema>
 

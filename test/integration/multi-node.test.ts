@@ -64,6 +64,51 @@ describe.skipIf(!onPostgres)('two nodes on one PostgreSQL database', () => {
     expect(rows[0].n).toBe(3)
   })
 
+  it('floating seats (#16): 40 racing activations split across both nodes take exactly 3 seats; culling on both nodes at once frees each seat once', async () => {
+    const { product, license, key } = await seed(
+      a,
+      { max_uses: 3, hwid_locked: false },
+      { mode: 'floating', heartbeat_seconds: 10, dead_machine: 'free_seat' },
+    )
+    // 40 requests, 20 a node: with the test above, still under the API's per-IP minute.
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        post(i % 2 === 0 ? a.url : urlB, '/api/client/activate', {
+          license_key: key,
+          product_id: product.id,
+          hwid: `float-${i}`,
+        }),
+      ),
+    )
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(3)
+    expect(new Set(answers.filter((r) => r.status !== 200).map((r) => r.body.error_code))).toEqual(
+      new Set(['MAX_USES_EXCEEDED']),
+    )
+    const held = async () =>
+      Number(
+        (
+          await dbOf(a.runtime.store).all<{ n: number }>`
+            SELECT count(*) AS n FROM machines WHERE license_id = ${license.id} AND seat = 'held'`
+        )[0].n,
+      )
+    expect(await held()).toBe(3)
+    // Dead for both nodes: culled by both at once, each seat by exactly one of them.
+    await dbOf(a.runtime.store).run`
+      UPDATE machines SET seat_dead_at = '2000-01-01T00:00:00.000Z' WHERE license_id = ${license.id}`
+    const [ra, rb] = await Promise.all([
+      a.runtime.services.seats.runOnce(),
+      b.services.seats.runOnce(),
+    ])
+    expect(await held()).toBe(0)
+    const freedHere = (r: { freed: number }) => r.freed
+    expect(freedHere(ra) + freedHere(rb)).toBeGreaterThanOrEqual(3)
+    const counted = await dbOf(a.runtime.store).all<{ details: string }>`
+      SELECT details FROM events WHERE license_id = ${license.id} AND type = 'seat.freed'`
+    expect(
+      counted.reduce((n, e) => n + (JSON.parse(e.details) as { count: number }).count, 0),
+    ).toBe(3)
+  })
+
   it('a SellRealm nonce used on node A is refused on node B', async () => {
     const acct = await vendor(a, `mn-${randomBytes(3).toString('hex')}@example.com`)
     const product = await a.runtime.services.products.create(acct.actor, { name: 'Nonce App' })

@@ -62,6 +62,7 @@ const ROUTE_ACCESS: Record<string, string> = {
   'PUT /api/licenses/:id': 'licenses:write product',
   'DELETE /api/licenses/:id': 'licenses:write product',
   'POST /api/licenses/:id/reset-hwid': 'licenses:write product',
+  'POST /api/licenses/:id/seats/cull': 'licenses:write product',
   'POST /api/licenses/:id/ban': 'licenses:write product',
   'POST /api/licenses/:id/unban': 'licenses:write product',
   'POST /api/licenses/:id/revoke-sessions': 'licenses:write product',

@@ -118,9 +118,14 @@ export interface LicensesTable {
   title: string | null
   /** `production`, `staging`, `test` or `development` (0007): which domains it may run on. */
   environment: Generated<string>
+  /** JSON of the seat-policy fields this license overrides (null: its product's policy). */
+  policy: string | null
   created_at: string
   updated_at: string
 }
+
+/** A machine's seat (migration 0009): held, freed by culling (resurrectable), or not watched. */
+export type SeatState = 'held' | 'freed'
 
 export interface MachinesTable {
   id: string
@@ -135,6 +140,11 @@ export interface MachinesTable {
   last_heartbeat_at: string | null
   /** The environment the machine last ran in (DevPayr runtime checks, 0007). */
   environment: string | null
+  seat: SeatState | null
+  /** When a held seat is dead unless a heartbeat comes first (null: never). */
+  seat_dead_at: string | null
+  /** When a freed seat's resurrection window closes. */
+  seat_bury_at: string | null
 }
 
 export interface SessionsTable {

@@ -29,6 +29,7 @@ import { createInjectablesService } from './injectables'
 import { createProductPayment } from './products/payment'
 import { createDevpayrService } from './devpayr'
 import { createHirezService } from './hirez'
+import { createSeatsService } from './seats'
 import { createSecretBox } from '../crypto/seal'
 import type { SettingsDto } from '@shared/accounts'
 
@@ -100,6 +101,7 @@ export function createServices(opts: ServicesOptions) {
     security: () => security,
   })
   const hirez = createHirezService(ctx, { events, products, licenses, licenseMachines })
+  const seats = createSeatsService(ctx, { events, licenses })
   // The client API's global limits are settings: applied at start (ready) and on every change.
   const applyClientSettings = (s: SettingsDto) =>
     licensing.configure({
@@ -154,6 +156,7 @@ export function createServices(opts: ServicesOptions) {
     security,
     sessions,
     licensing,
+    seats,
     sellrealm,
     webhooks,
     domains,

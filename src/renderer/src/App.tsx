@@ -27,7 +27,7 @@ function Shell() {
     void s.loadServer()
     void s.loadProducts()
     void s.loadActivity()
-    const offs = [s.watchServer(), s.watchActivity()]
+    const offs = [s.watchServer(), s.watchActivity(), s.watchSeats()]
     return () => offs.forEach((off) => off())
   }, [])
   const screen = findScreen(route.screen)

@@ -19,6 +19,15 @@ export interface MachineDto {
   environment: string | null
   heartbeat: 'live' | 'late' | 'silent' | 'never'
   open_sessions: number
+  /** Its floating seat: held, freed by culling (it may still come back), or none. */
+  seat: 'held' | 'freed' | null
+}
+
+/** What one culling of a license did (services/seats). */
+export interface CullResultDto {
+  freed: number
+  ended: number
+  deactivated: number
 }
 
 export interface BulkLicenseResult {
@@ -52,6 +61,10 @@ export const consoleLicenseChannels = {
   )
     .for('user')
     .returns<{ released: true; sessions_revoked: number }>(),
+  /** Culls the license's seats now: dead machines' seats freed, closed windows ended. */
+  'licenses.cullSeats': channel(z.object({ id: z.string().min(1) }))
+    .for('user')
+    .returns<CullResultDto>(),
   /** Bans a key for good (every protocol refuses it) and ends its sessions. */
   'licenses.ban': channel(
     z.object({ id: z.string().min(1), reason: z.string().trim().min(1, 'Say why').max(500) }),

@@ -7,6 +7,7 @@ import * as m0004 from './0004_secrets_sealed_at_rest'
 import * as m0006 from './0006_shared_state'
 import * as m0007 from './0007_devpayr'
 import * as m0008 from './0008_hirez'
+import * as m0009 from './0009_license_policies'
 
 /** A migration has one body per dialect; both bring the schema to the same shape. */
 export type DialectMigration = Record<DialectName, Migration>
@@ -24,6 +25,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0006_shared_state': m0006,
   '0007_devpayr': m0007,
   '0008_hirez': m0008,
+  '0009_license_policies': m0009,
 }
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

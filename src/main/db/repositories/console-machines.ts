@@ -22,6 +22,7 @@ export async function listLicenseMachines(
       'm.last_seen_at',
       'm.last_heartbeat_at',
       'm.environment',
+      'm.seat',
     ])
     .select((eb) =>
       eb

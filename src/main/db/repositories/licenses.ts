@@ -1,9 +1,4 @@
-import {
-  CompiledQuery,
-  sql,
-  type ExpressionBuilder,
-  type SelectQueryBuilder,
-} from 'kysely'
+import { CompiledQuery, sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely'
 import type { Db, Executor } from '../connection'
 import type { Database, License, NewLicense } from '../schema'
 import type { ListLicensesQuery } from '@shared/schemas'
@@ -12,6 +7,10 @@ import { dialectOf, dialectSql } from '../dialects'
 
 export type LicenseRow = License & {
   current_uses: number
+  /** Machines holding a seat now (migration 0009). */
+  seats_in_use: number
+  /** The product's policy JSON (the DTO shows the effective policy). */
+  product_policy: string | null
   first_hwid: string | null
   customer_email: string | null
   product_name: string | null
@@ -29,6 +28,17 @@ function withDerived(q: LicQuery) {
         .whereRef('machines.license_id', '=', 'licenses.id')
         .select(eb.fn.countAll<number>().as('n'))
         .as('current_uses'),
+      eb
+        .selectFrom('machines')
+        .whereRef('machines.license_id', '=', 'licenses.id')
+        .where('machines.seat', '=', 'held')
+        .select(eb.fn.countAll<number>().as('n'))
+        .as('seats_in_use'),
+      eb
+        .selectFrom('products')
+        .whereRef('products.id', '=', 'licenses.product_id')
+        .select('policy')
+        .as('product_policy'),
       eb
         .selectFrom('machines')
         .whereRef('machines.license_id', '=', 'licenses.id')
@@ -50,7 +60,11 @@ function withDerived(q: LicQuery) {
 }
 
 function normalize(r: LicenseRow): LicenseRow {
-  return { ...r, current_uses: Number(r.current_uses ?? 0) }
+  return {
+    ...r,
+    current_uses: Number(r.current_uses ?? 0),
+    seats_in_use: Number(r.seats_in_use ?? 0),
+  }
 }
 
 const INSERT_COLUMNS = [

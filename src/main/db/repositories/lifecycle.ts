@@ -80,6 +80,7 @@ export const EDITABLE_COLUMNS = [
   'metadata',
   'notes',
   'status_reason',
+  'policy',
 ] as const
 export type EditableColumn = (typeof EDITABLE_COLUMNS)[number]
 

@@ -17,6 +17,8 @@ export interface LicenseCheckRow {
   expires_at: string | null
   metadata: string
   level: number
+  /** The license's policy override JSON (null: none). */
+  license_policy: string | null
   product_num: number
   product_active: number
   product_policy: string
@@ -49,6 +51,7 @@ const licenseForCheck = (ex: Executor, key: string) =>
       'expires_at',
       'metadata',
       'level',
+      'policy as license_policy',
     ])
     .where('key', '=', key)
 const findLicense = prepared(licenseForCheck)
@@ -169,6 +172,15 @@ export interface MachineSeen {
   osVersion: string | null
   ip: string | null
   now: string
+  /** Its seat as the policy marks a machine heard from now (services/licensing/policy seatMark). */
+  mark: SeatMarkColumns
+}
+
+/** The seat columns an activation or heartbeat writes (migration 0009). */
+export interface SeatMarkColumns {
+  seat: 'held' | null
+  seat_dead_at: string | null
+  seat_bury_at: string | null
 }
 
 /** Binds the machine (or refreshes it when already bound); returns its id. */
@@ -184,6 +196,7 @@ export async function upsertMachine(ex: Executor, m: MachineSeen): Promise<strin
       ip: m.ip,
       first_seen_at: m.now,
       last_seen_at: m.now,
+      ...m.mark,
     })
     .onConflict((oc) =>
       oc.columns(['license_id', 'hwid']).doUpdateSet((eb) => ({
@@ -191,6 +204,9 @@ export async function upsertMachine(ex: Executor, m: MachineSeen): Promise<strin
         os_version: eb.fn.coalesce('excluded.os_version', 'machines.os_version'),
         ip: eb.ref('excluded.ip'),
         last_seen_at: eb.ref('excluded.last_seen_at'),
+        seat: eb.ref('excluded.seat'),
+        seat_dead_at: eb.ref('excluded.seat_dead_at'),
+        seat_bury_at: eb.ref('excluded.seat_bury_at'),
       })),
     )
     .returning('id')
@@ -198,36 +214,70 @@ export async function upsertMachine(ex: Executor, m: MachineSeen): Promise<strin
     .then((r) => r.id)
 }
 
-const machineOf = prepared((ex: Executor, licenseId: string, hwid: string) =>
+/** A bound machine with its seat (migration 0009). */
+export interface BoundMachine {
+  id: string
+  seat: 'held' | 'freed' | null
+  seat_bury_at: string | null
+}
+
+const machineQuery = (ex: Executor, licenseId: string, hwid: string) =>
   ex
     .selectFrom('machines')
-    .select('id')
+    .select(['id', 'seat', 'seat_bury_at'])
     .where('license_id', '=', licenseId)
-    .where('hwid', '=', hwid),
+    .where('hwid', '=', hwid)
+const machineOf = prepared(machineQuery)
+const machineOfLocked = prepared((ex: Executor, licenseId: string, hwid: string) =>
+  dialectSql(ex).forUpdate(machineQuery(ex, licenseId, hwid)),
 )
 
+/**
+ * The machine bound with this HWID, if any. `lock` (a heartbeat's transaction): its row stays
+ * locked until commit, so culling (which skips locked rows) cannot free the seat the heartbeat
+ * is keeping between the read and the write.
+ */
 export async function findMachine(
   ex: Executor,
   licenseId: string,
   hwid: string,
-): Promise<{ id: string } | undefined> {
-  return (await machineOf(ex, licenseId, hwid)).rows[0]
+  opts: { lock?: boolean } = {},
+): Promise<BoundMachine | undefined> {
+  return (await (opts.lock ? machineOfLocked : machineOf)(ex, licenseId, hwid)).rows[0]
 }
 
-const touch = prepared((ex: Executor, id: string, ip: string | null, now: string) =>
-  ex
-    .updateTable('machines')
-    .set({ last_seen_at: now, last_heartbeat_at: now, ip })
-    .where('id', '=', id),
+const touch = prepared(
+  (
+    ex: Executor,
+    id: string,
+    ip: string | null,
+    now: string,
+    seat: 'held' | null,
+    deadAt: string | null,
+    buryAt: string | null,
+  ) =>
+    ex
+      .updateTable('machines')
+      .set({
+        last_seen_at: now,
+        last_heartbeat_at: now,
+        ip,
+        seat,
+        seat_dead_at: deadAt,
+        seat_bury_at: buryAt,
+      })
+      .where('id', '=', id),
 )
 
+/** A heartbeat: the machine was heard from now, and its seat is marked again. */
 export async function touchMachine(
   ex: Executor,
   id: string,
   ip: string | null,
   now: string,
+  mark: SeatMarkColumns,
 ): Promise<void> {
-  await touch(ex, id, ip, now)
+  await touch(ex, id, ip, now, mark.seat, mark.seat_dead_at, mark.seat_bury_at)
 }
 
 export async function deleteMachine(ex: Executor, id: string): Promise<void> {

@@ -26,6 +26,7 @@ export function consoleHandlers({
     'licenses.releaseMachine': async (i, { actor }) =>
       s.licenseMachines.release(actor, i.id, i.machine_id),
     'licenses.ban': async (i, { actor }) => s.licenseMachines.ban(actor, i.id, i.reason),
+    'licenses.cullSeats': async (i, { actor }) => s.seats.cullLicense(actor, i.id),
     'dashboard.summary': async (_i, { actor }) => s.dashboard.summary(actor),
 
     'system.info': async () => {

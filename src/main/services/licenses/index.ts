@@ -14,6 +14,8 @@ import { type Actor, nowIso, ownerOf, seesAll, type ServiceContext } from '../co
 import type { EventsService } from '../events'
 import { toProductDto, type ProductsService } from '../products'
 import type { LicenseLifecycle, Origin, Transition } from './lifecycle'
+import { effectivePolicy, parseOverride, seatsOf } from '../licensing/policy'
+import { seatAllowance, type SeatUsage } from '@shared/policy'
 
 /** A stored status read at `now`: an active license past `expires_at` reads as expired. */
 export function effectiveStatus(
@@ -24,7 +26,28 @@ export function effectiveStatus(
   return l.status
 }
 
+/** Seats held now against the limit, for a floating license (null when node-locked). */
+function seatUsage(
+  policy: ReturnType<typeof effectivePolicy>,
+  maxUses: number,
+  inUse: number,
+): SeatUsage | null {
+  if (policy.mode !== 'floating') return null
+  const seats = seatsOf(policy, maxUses)
+  return { mode: 'floating', in_use: inUse, seats, allowance: seatAllowance(seats, policy.overage) }
+}
+
 export function toLicenseDto(r: repo.LicenseRow, now: string): LicenseDto {
+  const policy = effectivePolicy(r.product_policy ?? '{}', r.policy)
+  const {
+    mode,
+    seats,
+    heartbeat_seconds,
+    dead_machine,
+    resurrection_seconds,
+    overage,
+    grace_seconds,
+  } = policy
   return {
     id: r.id,
     num: r.num,
@@ -43,6 +66,17 @@ export function toLicenseDto(r: repo.LicenseRow, now: string): LicenseDto {
     expires_at: r.expires_at,
     metadata: JSON.parse(r.metadata) as Record<string, unknown>,
     notes: r.notes,
+    policy_override: parseOverride(r.policy),
+    policy: {
+      mode,
+      seats,
+      heartbeat_seconds,
+      dead_machine,
+      resurrection_seconds,
+      overage,
+      grace_seconds,
+    },
+    seats: seatUsage(policy, r.max_uses, r.seats_in_use),
     customer_id: r.customer_id,
     customer_email: r.customer_email,
     title: r.title ?? null,
@@ -163,6 +197,8 @@ export function createLicensesService(
             ...r,
             num: nums[i],
             current_uses: 0,
+            seats_in_use: 0,
+            product_policy: product.policy,
             first_hwid: null,
             customer_email: r.customer_id ? customerEmail : null,
             product_name: product.name,

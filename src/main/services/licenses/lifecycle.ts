@@ -189,6 +189,8 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
           osVersion: null,
           ip: origin.ip ?? null,
           now,
+          // Bound without a session: it takes its seat (if floating) with its first check.
+          mark: { seat: null, seat_dead_at: null, seat_bury_at: null },
         })
         await record({
           type: 'license.hwid_restored',
@@ -267,6 +269,12 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
     if (patch.level !== undefined) plain.level = patch.level
     if (patch.metadata !== undefined) plain.metadata = JSON.stringify(patch.metadata)
     if (patch.notes !== undefined) plain.notes = patch.notes
+    // An empty override is no override: the license follows its product again.
+    if (patch.policy !== undefined)
+      plain.policy =
+        patch.policy === null || Object.keys(patch.policy).length === 0
+          ? null
+          : JSON.stringify(patch.policy)
     // A suspension takes the reason with it, and a resume or unban clears it anyway; a reason
     // given with no status change (or a new one with another status) is a plain field.
     const reasonIsPlain =

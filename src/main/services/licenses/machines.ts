@@ -2,7 +2,7 @@ import type { MachineDto } from '@shared/channels/console-licenses'
 import * as repo from '../../db/repositories/console-machines'
 import { type Actor, nowIso, type ServiceContext } from '../context'
 import type { ProductsService } from '../products'
-import { toProductDto } from '../products'
+import { effectivePolicy } from '../licensing/policy'
 import type { LicensesService } from '.'
 
 /**
@@ -29,7 +29,10 @@ export function createLicenseMachineOps(
   return {
     async list(actor: Actor, licenseId: string): Promise<MachineDto[]> {
       const l = await deps.licenses.load(actor, licenseId)
-      const policy = toProductDto(await deps.products.load(actor, l.product_id)).policy
+      const policy = effectivePolicy(
+        (await deps.products.load(actor, l.product_id)).policy,
+        l.policy,
+      )
       const now = ctx.clock().getTime()
       return (await repo.listLicenseMachines(ctx.db, licenseId, nowIso(ctx))).map((m) => ({
         ...m,

@@ -18,6 +18,7 @@ const row = (over: Partial<LicenseCheckRow> = {}): LicenseCheckRow => ({
   expires_at: null,
   metadata: '{}',
   level: 1,
+  license_policy: null,
   product_num: 7,
   product_active: 1,
   product_policy: '{}',

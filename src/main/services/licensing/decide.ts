@@ -26,17 +26,26 @@ export function decideProduct(
     throw new DomainError('PRODUCT_NOT_FOUND', 'Product not found or inactive')
 }
 
-/** 4–5. Banned / suspended, then expired (derived from expires_at at `now`). */
+/**
+ * 4–5. Banned / suspended, then expired (derived from expires_at at `now`). A license that
+ * reached its expires_at (not one expired by hand) still passes until `graceUntil` (its policy's
+ * grace period): the answer then carries `graceUntil` and the operations answer with a warning.
+ */
 export function decideStatus(
   row: LicenseCheckRow,
   now: string,
-  opts: { allowExpired?: boolean } = {},
-): void {
+  opts: { allowExpired?: boolean; graceUntil?: string | null } = {},
+): { graceUntil: string | null } {
   const status = effectiveStatus(row, now)
   if (status === 'banned') throw new DomainError('LICENSE_BANNED', 'Key has been banned')
   if (status === 'suspended') throw new DomainError('LICENSE_SUSPENDED', 'License is suspended')
-  if (status === 'expired' && !opts.allowExpired)
-    throw new DomainError('LICENSE_EXPIRED', 'License has expired')
+  if (status === 'expired') {
+    const grace = opts.graceUntil ?? null
+    // Stored 'active' past expires_at is a timed expiry; a stored 'expired' was decided by hand.
+    if (row.status === 'active' && grace !== null && now < grace) return { graceUntil: grace }
+    if (!opts.allowExpired) throw new DomainError('LICENSE_EXPIRED', 'License has expired')
+  }
+  return { graceUntil: null }
 }
 
 /**

@@ -6,9 +6,10 @@ import type { LicenseCheckRow } from '../../db/repositories/machines'
 import type { ServiceContext } from '../context'
 import type { EventsService, RecordEvent } from '../events'
 import type { EventDto } from '@shared/dto'
+import { GRACE_WARNING } from '@shared/policy'
 import type { SessionsService } from '../sessions'
 import { decideIndicators, decideProduct, decideStatus, toLicenseView } from './decide'
-import { parsePolicy } from './policy'
+import { effectivePolicy, graceUntil } from './policy'
 import type { Attestor } from './attest'
 import type { LicenseRequest } from './types'
 import type { SecurityService } from '../security'
@@ -39,6 +40,8 @@ export interface Decided {
   now: Date
   nowIso: string
   flags: string[]
+  /** Set while the license is past expires_at but within its policy's grace period. */
+  graceUntil: string | null
 }
 
 /** Event type per operation (the reference's security event names). */
@@ -184,7 +187,12 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
    * @param opts.readOnly the body only reads: no transaction is opened (see below).
    */
   async function run<
-    T extends { machineId?: string | null; eventDetails?: Record<string, unknown> },
+    T extends {
+      machineId?: string | null
+      eventDetails?: Record<string, unknown>
+      /** Events of what the operation did beside itself (seat taken, resurrected, ...). */
+      events?: RecordEvent[]
+    },
   >(
     op: Op,
     req: LicenseRequest,
@@ -195,13 +203,15 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
       readOnly?: boolean
       read?: LicenseRead
     } = {},
-  ): Promise<T & { flags: string[] }> {
+  ): Promise<T & { flags: string[]; graceUntil: string | null }> {
     const first = opts.read ?? (await read(req.licenseKey))
     let row = first.row
     let flags: string[] = []
-    // A writing operation writes its event in its own transaction, so an answer, its rows and
-    // its event are committed together or not at all. Published once committed.
+    let grace: string | null = null
+    // A writing operation writes its events in its own transaction, so an answer, its rows and
+    // its events are committed together or not at all. Published once committed.
     let written: EventDto | null = null
+    let extra: EventDto[] = []
     try {
       const security = deps.security?.()
       const fingerprint =
@@ -233,8 +243,10 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
         const event = eventOf(op, req, row, outcome, flags)
         if (event && inTransaction) written = await deps.events.insert(ex, event)
       }
+      let pending: RecordEvent[] = [] // a read-only operation's extra events, recorded after
       const decide = async (ex: Executor) => {
         written = null // the transaction may run this again (group-commit savepoints, retries)
+        extra = []
         flags = []
         // A writing operation decides on the license as it is now: the screens above awaited,
         // and if anything wrote since the first read (an admin's ban, another request, another
@@ -251,15 +263,22 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
         decideProduct(row, req)
         const now = ctx.clock()
         const nowIso = now.toISOString()
-        decideStatus(row, nowIso, opts)
-        const policy = parsePolicy(row.product_policy)
-        const out = await body({ ex, row, policy, now, nowIso, flags })
+        const policy = effectivePolicy(row.product_policy, row.license_policy)
+        grace = decideStatus(row, nowIso, {
+          ...opts,
+          graceUntil: graceUntil(policy, row.expires_at),
+        }).graceUntil
+        const out = await body({ ex, row, policy, now, nowIso, flags, graceUntil: grace })
         if (out instanceof DomainError) {
           await writeEvent(ex, { ok: false, error: out })
           return out
         }
         if (!opts.skipIndicators) flags = decideIndicators(policy, req.clientData)
-        await writeEvent(ex, { ok: true, machineId: out.machineId, details: out.eventDetails })
+        const details = grace ? { ...out.eventDetails, grace_until: grace } : out.eventDetails
+        await writeEvent(ex, { ok: true, machineId: out.machineId, details })
+        const also = [...(out.events ?? []), ...(grace ? [graceEvent(op, req, row, grace)] : [])]
+        if (inTransaction) for (const e of also) extra.push(await deps.events.insert(ex, e))
+        else pending = also
         return out
       }
       // A read-only decision needs no BEGIN/COMMIT (a sixth of validate's CPU): it reads on
@@ -267,20 +286,17 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
       // after, in a transaction of its own).
       const result = opts.readOnly ? await decide(ctx.db) : await ctx.tx(decide)
       if (result instanceof DomainError) throw result
-      if (written) deps.events.publish(written)
-      else
-        await record(
-          op,
-          req,
-          row,
-          { ok: true, machineId: result.machineId, details: result.eventDetails },
-          flags,
-        )
-      return { ...result, flags }
+      if (written) deps.events.publish(written, ...extra)
+      else {
+        const details = grace ? { ...result.eventDetails, grace_until: grace } : result.eventDetails
+        await record(op, req, row, { ok: true, machineId: result.machineId, details }, flags)
+        for (const e of pending) await deps.events.record(e)
+      }
+      return { ...result, flags, graceUntil: grace }
     } catch (e) {
       if (!isDomainError(e)) throw e
       const committed = written as EventDto | null
-      if (committed) deps.events.publish(committed)
+      if (committed) deps.events.publish(committed, ...extra)
       else await record(op, req, row, { ok: false, error: e }, flags)
       const security = deps.security?.()
       if (security && FAILURES_TO_NOTE.has(e.code)) {
@@ -297,11 +313,31 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
     }
   }
 
+  /** The event of an operation answered within the grace period. */
+  function graceEvent(op: Op, req: LicenseRequest, r: LicenseCheckRow, until: string): RecordEvent {
+    return {
+      type: 'license.grace',
+      severity: 'low',
+      productId: r.product_id,
+      licenseId: r.id,
+      hwid: req.hwid ?? null,
+      ip: req.ip,
+      userAgent: req.userAgent,
+      details: {
+        protocol: req.protocol,
+        operation: op,
+        expires_at: r.expires_at,
+        grace_until: until,
+        warning: GRACE_WARNING,
+      },
+    }
+  }
+
   return {
     run,
     read,
     record,
     view: toLicenseView,
-    policyOf: (r: LicenseCheckRow) => parsePolicy(r.product_policy),
+    policyOf: (r: LicenseCheckRow) => effectivePolicy(r.product_policy, r.license_policy),
   }
 }

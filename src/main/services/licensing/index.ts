@@ -3,13 +3,14 @@ import { DomainError } from '@shared/errors'
 import * as machines from '../../db/repositories/machines'
 import { safeEqual, uuid } from '../../crypto/random'
 import type { ServiceContext } from '../context'
-import type { EventsService } from '../events'
+import type { EventsService, RecordEvent } from '../events'
 import { isLive, type SessionsService } from '../sessions'
 import { createAttestor } from './attest'
 import { decideHwid, decideMachine, type MachineFacts } from './decide'
 import { createRunner, type Decided, type SecurityHooks } from './engine'
 import { createEnvelopeService } from './envelope'
-import { silentSince } from './policy'
+import { isWatched, seatMark, silentSince } from './policy'
+import { decideSeat, seatEvents } from './seats'
 import { createSharedRateLimiter } from './ratelimit'
 import type { ReplayGuard } from '../replay'
 import type {
@@ -100,6 +101,48 @@ export function createLicensingService(
     return { boundId: () => bound?.id, machineCount: () => count, liveOthers: () => live }
   }
 
+  /**
+   * A heartbeat's machine work (and SellRealm check_session's): the machine must still be
+   * bound (a HWID reset or deactivation ends its sessions); a floating one must hold or retake
+   * a seat (a culled machine within its resurrection window gets it back if one is free). The
+   * machine is then marked heard from, its seat's deadlines pushed out by the policy.
+   */
+  async function keepMachine(
+    d: Decided,
+    req: LicenseRequest,
+    hwid: string,
+  ): Promise<{ machineId: string; events: RecordEvent[] }> {
+    // Locked: culling skips the row while this transaction keeps its seat.
+    const bound = await machines.findMachine(d.ex, d.row.id, hwid, { lock: true })
+    if (!bound) throw new DomainError('SESSION_EXPIRED', 'Session expired or invalid')
+    let events: RecordEvent[] = []
+    if (d.policy.mode === 'floating') {
+      const v = await decideSeat(d, hwid, { known: bound, returning: true })
+      events = seatEvents(d, req, v, bound.id)
+    }
+    await machines.touchMachine(d.ex, bound.id, req.ip, d.nowIso, seatMark(d.policy, d.now))
+    return { machineId: bound.id, events }
+  }
+
+  /** seat.freed for a seat this request gave back. */
+  function seatFreed(
+    d: Decided,
+    req: LicenseRequest,
+    machineId: string,
+    reason: string,
+  ): RecordEvent {
+    return {
+      type: 'seat.freed',
+      productId: d.row.product_id,
+      licenseId: d.row.id,
+      machineId,
+      hwid: req.hwid ?? null,
+      ip: req.ip,
+      userAgent: req.userAgent,
+      details: { protocol: req.protocol, reason },
+    }
+  }
+
   async function finish<T>(r: T & { flags: string[] }, licenseId: string) {
     return { ...r, watermark: await attestor.watermark(licenseId) }
   }
@@ -111,9 +154,15 @@ export function createLicensingService(
 
     /**
      * Checks a key on a machine without binding anything. `hwid` is required unless the
-     * license is bound to no machine (decideHwid).
+     * license is bound to no machine (decideHwid). A floating license answers valid for a
+     * machine that holds a seat or while one is free. `keepSeat` (a protocol whose session
+     * check is its heartbeat: SellRealm check_session): the check also keeps the machine's
+     * seat as a heartbeat does, in a transaction.
      */
-    async validate(req: LicenseRequest): Promise<ValidateResult> {
+    async validate(
+      req: LicenseRequest,
+      opts: { keepSeat?: boolean } = {},
+    ): Promise<ValidateResult> {
       const first = await runner.read(req.licenseKey)
       const row = first.row
       // The product's policy sets the pace; an unknown key gets the global default.
@@ -128,16 +177,34 @@ export function createLicensingService(
           await runner.record('license_validation', req, row, { ok: false, error: err }, [])
         throw err
       }
+      // Only a license whose machines are watched (floating, or dead machines not kept) has a
+      // seat to keep: any other check stays a read without a transaction.
+      const keep = opts.keepSeat === true && row !== undefined && isWatched(runner.policyOf(row))
       const r = await runner.run(
         'license_validation',
         req,
         async (d) => {
           let machineId: string | null = null
+          let events: RecordEvent[] = []
           const hwid = decideHwid(d.row, req.hwid)
-          if (hwid) machineId = decideMachine(d.row, await factsOf(d, hwid)).boundId ?? null
-          return { machineId, license: runner.view(d.row, d.nowIso) }
+          if (hwid && d.policy.mode === 'floating') {
+            if (keep) ({ machineId, events } = await keepMachine(d, req, hwid))
+            else machineId = (await decideSeat(d, hwid)).machine?.id ?? null
+          } else if (hwid) {
+            machineId = decideMachine(d.row, await factsOf(d, hwid)).boundId ?? null
+            if (keep && machineId) {
+              await machines.touchMachine(
+                d.ex,
+                machineId,
+                req.ip,
+                d.nowIso,
+                seatMark(d.policy, d.now),
+              )
+            }
+          }
+          return { machineId, events, license: runner.view(d.row, d.nowIso) }
         },
-        { read: first, readOnly: true },
+        { read: first, readOnly: !keep },
       )
       return { valid: true, ...(await finish(r, r.license.id)) }
     },
@@ -146,10 +213,16 @@ export function createLicensingService(
     async activate(req: LicenseRequest): Promise<ActivateResult> {
       const hwid = requireHwid(req)
       const r = await runner.run('license_activation', req, async (d) => {
-        const { boundId } = decideMachine(d.row, await factsOf(d, hwid))
-        // An unlocked license reclaims the rows of silent machines when a new one takes a slot.
+        const floating = d.policy.mode === 'floating'
+        // Floating: a seat, on any machine (culling frees the seats of dead ones, not this).
+        const seat = floating ? await decideSeat(d, hwid) : null
+        const { boundId } = seat
+          ? { boundId: seat.machine?.id }
+          : decideMachine(d.row, await factsOf(d, hwid))
+        // A node-locked license without hwid_locked reclaims the rows of silent machines when a
+        // new one takes a slot (the behaviour before policies, kept for node-locked licenses).
         const stale =
-          boundId || d.row.hwid_locked === 1
+          floating || boundId || d.row.hwid_locked === 1
             ? []
             : await machines.silentMachines(d.ex, d.row.id, d.nowIso, silentSince(d.policy, d.now))
         for (const s of stale) {
@@ -165,6 +238,7 @@ export function createLicensingService(
           osVersion: typeof cd?.os_version === 'string' ? cd.os_version.slice(0, 128) : null,
           ip: req.ip,
           now: d.nowIso,
+          mark: seatMark(d.policy, d.now),
         })
         const session = await deps.sessions.open(d.ex, {
           licenseId: d.row.id,
@@ -182,6 +256,7 @@ export function createLicensingService(
           session,
           license: runner.view(d.row, d.nowIso),
           eventDetails: { session_id: session.id, reclaimed: stale.length },
+          events: seat ? seatEvents(d, req, seat, machineId) : [],
         }
       })
       const challenge = await issueChallenge(r.license.id, hwid)
@@ -193,7 +268,10 @@ export function createLicensingService(
       const hwid = requireHwid(req)
       const r = await runner.run('session_heartbeat', req, async (d) => {
         const s = await deps.sessions.findByToken(d.ex, req.sessionToken)
-        if (!s || s.license_id !== d.row.id || !isLive(s, d.nowIso, silentSince(d.policy, d.now))) {
+        // A floating seat's silence is judged by culling, not here: a machine culled may come
+        // back with its session within the resurrection window (decideSeat).
+        const since = d.policy.mode === 'floating' ? '' : silentSince(d.policy, d.now)
+        if (!s || s.license_id !== d.row.id || !isLive(s, d.nowIso, since)) {
           throw new DomainError('SESSION_EXPIRED', 'Session expired or invalid')
         }
         if (s.hwid !== null && s.hwid !== hwid) {
@@ -203,21 +281,19 @@ export function createLicensingService(
             event: 'session_hijack',
           })
         }
-        // The machine must still be bound (a HWID reset or deactivation ends its sessions).
-        const bound = await machines.findMachine(d.ex, d.row.id, hwid)
-        if (!bound) throw new DomainError('SESSION_EXPIRED', 'Session expired or invalid')
+        const { machineId, events } = await keepMachine(d, req, hwid)
         const session = await deps.sessions.rotate(d.ex, s, {
           ip: req.ip,
           minutes: d.policy.session_minutes,
           now: d.now,
         })
         if (!session) throw new DomainError('SESSION_EXPIRED', 'Session expired or invalid')
-        await machines.touchMachine(d.ex, bound.id, req.ip, d.nowIso)
         return {
-          machineId: bound.id,
+          machineId,
           session,
           license: runner.view(d.row, d.nowIso),
           eventDetails: { session_id: s.id },
+          events,
         }
       })
       const challenge = await issueChallenge(r.license.id, hwid)
@@ -236,11 +312,16 @@ export function createLicensingService(
             throw new DomainError('HWID_MISMATCH', 'This machine is not activated for this license')
           const sessionsClosed = await deps.sessions.revokeMachine(d.ex, m.id, 'deactivated', d.now)
           await machines.deleteMachine(d.ex, m.id)
+          const freed: RecordEvent[] =
+            d.policy.mode === 'floating' && m.seat === 'held'
+              ? [seatFreed(d, req, m.id, 'deactivated')]
+              : []
           return {
             machineId: m.id,
             sessionsClosed,
             license: runner.view(d.row, d.nowIso),
             eventDetails: { sessions_closed: sessionsClosed },
+            events: freed,
           }
         },
         { allowExpired: true, skipIndicators: true },

@@ -69,6 +69,11 @@ interface Outcome {
   watermark: string
   /** Indicators the product policy flagged (not blocked), e.g. `vm_detected`. */
   flags: string[]
+  /**
+   * Set while the license is past expires_at but within its policy's grace period: the answer
+   * is valid, and each protocol shows this and the GRACE_WARNING code in its own shape.
+   */
+  graceUntil: string | null
 }
 
 export interface ValidateResult extends Outcome {

@@ -3,6 +3,7 @@ import { sealedAad } from '../../crypto/seal'
 import { z } from 'zod'
 import { DomainError } from '@shared/errors'
 import type { LicenseDefaults, ProductDto, ProductPolicy } from '@shared/dto'
+import { DEFAULT_SEAT_POLICY } from '@shared/policy'
 import type { CreateProductInput, UpdateProductInput } from '@shared/schemas'
 import type { Product } from '../../db/schema'
 import * as repo from '../../db/repositories/products'
@@ -20,8 +21,9 @@ export const DEFAULT_LICENSE_DEFAULTS: LicenseDefaults = {
 }
 
 export const DEFAULT_POLICY: ProductPolicy = {
+  // Node-locked, dead machines kept, no overage, no grace: the behaviour before policies.
+  ...DEFAULT_SEAT_POLICY,
   session_minutes: 24 * 60,
-  heartbeat_seconds: 300,
   validate_per_minute: 10,
   vm_policy: 'flag',
   debug_policy: 'flag',

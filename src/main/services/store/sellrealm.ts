@@ -7,7 +7,7 @@ import type { EventsService, RecordEvent } from '../events'
 import type { LicenseLifecycle, Origin } from '../licenses/lifecycle'
 import type { LicensingService, LicenseView } from '../licensing'
 import { decideStatus } from '../licensing/decide'
-import { parsePolicy } from '../licensing/policy'
+import { effectivePolicy } from '../licensing/policy'
 import { isLive, type SessionsService } from '../sessions'
 import type { SecurityService } from '../security'
 import type { VariablesService, VariableValue } from '../variables'
@@ -26,12 +26,15 @@ export interface LoginResult {
   nonce: string
   license: LicenseView
   variables: Record<string, VariableValue>
+  /** Set within the license's grace period (expired, still valid). */
+  graceUntil: string | null
 }
 
 export interface CheckResult {
   nonce: string
   sessionExpiresAt: string
   license: LicenseView
+  graceUntil: string | null
 }
 
 /**
@@ -128,6 +131,7 @@ export function createSellRealmService(
         nonce: r.session.nonce!,
         license: r.license,
         variables: await deps.variables.forLicense(r.license.product_id, r.license.id),
+        graceUntil: r.graceUntil,
       }
     },
 
@@ -152,14 +156,18 @@ export function createSellRealmService(
         })
       const row = await owned(c, key)
       // The engine's verdict first: a banned key answers "Key has been banned", not "expired".
-      const v = await deps.licensing.validate({
-        licenseKey: key,
-        productNum: i.productNum,
-        hwid: s.hwid,
-        ip: c.ip,
-        userAgent: c.userAgent,
-        protocol: 'sellrealm',
-      })
+      // check_session is SellRealm's heartbeat: it keeps the machine's floating seat.
+      const v = await deps.licensing.validate(
+        {
+          licenseKey: key,
+          productNum: i.productNum,
+          hwid: s.hwid,
+          ip: c.ip,
+          userAgent: c.userAgent,
+          protocol: 'sellrealm',
+        },
+        { keepSeat: true },
+      )
       const now = ctx.clock()
       if (s.revoked_at !== null)
         throw new DomainError('SESSION_EXPIRED', 'Session has been terminated', {
@@ -167,7 +175,7 @@ export function createSellRealmService(
         })
       if (!isLive(s, now.toISOString(), ''))
         throw new DomainError('SESSION_EXPIRED', 'Session has expired')
-      const minutes = parsePolicy(row.product_policy).session_minutes
+      const minutes = effectivePolicy(row.product_policy, row.license_policy).session_minutes
       // One conditional UPDATE in a transaction (the turn's batch on SQLite): of two checks
       // presenting the same nonce, on any node, exactly one finds it current.
       const next = await ctx.tx((trx) =>
@@ -180,6 +188,7 @@ export function createSellRealmService(
         nonce: next,
         sessionExpiresAt: new Date(now.getTime() + minutes * 60_000).toISOString(),
         license: v.license,
+        graceUntil: v.graceUntil,
       }
     },
 

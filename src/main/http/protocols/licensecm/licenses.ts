@@ -215,6 +215,45 @@ export const licenseRoutes: RouteFamily = async (app, { services }) => {
     },
   )
 
+  // Keywarden addition (#16): culling on demand for one license, the same rule the periodic
+  // task runs (services/seats): dead seats freed, closed resurrection windows ended.
+  r.post(
+    '/licenses/:id/seats/cull',
+    {
+      config: { access: write },
+      schema: {
+        summary: 'Cull the seats of machines whose heartbeats stopped, now',
+        params: idParams,
+        response: {
+          200: z.object({
+            success: z.literal(true),
+            data: z.object({
+              id: z.string(),
+              freed: z.number().int(),
+              ended: z.number().int(),
+              deactivated: z.number().int(),
+              seats: z
+                .object({
+                  mode: z.literal('floating'),
+                  in_use: z.number().int(),
+                  seats: z.number().int(),
+                  allowance: z.number().int(),
+                })
+                .nullable(),
+            }),
+          }),
+        },
+        tags,
+      },
+    },
+    async (req) => {
+      const { p } = await load(req, req.params.id)
+      const r = await services.seats.cullLicense(p.actor, req.params.id)
+      const { l } = await load(req, req.params.id)
+      return ok({ id: req.params.id, ...r, seats: l.seats })
+    },
+  )
+
   r.get(
     '/licenses/:id/logs',
     {

@@ -7,6 +7,7 @@ import { createRateLimiter } from '../../../services/licensing/ratelimit'
 import { decodeParam } from './encryption'
 import { SellRealmError, sendError } from './errors'
 import { srDate, srDateTime } from './format'
+import { GRACE_WARNING } from '@shared/policy'
 
 /** Form fields arrive as text; JSON may send numbers. Either way an integer comes out. */
 const intField = z.union([
@@ -63,6 +64,14 @@ function operationOf(type: string | undefined): Operation {
   if (type === undefined || type === '' || type === 'login' || type === 'verify') return 'login'
   if ((OPERATIONS as readonly string[]).includes(type)) return type as Operation
   throw new SellRealmError(400, `Invalid type: ${type.slice(0, 40)}`)
+}
+
+/**
+ * Within the grace period: the key still works, and the answer says until when (SellRealm's
+ * own date-time format, like session_expires_at) and why, in two fields of its own.
+ */
+function graceFields(graceUntil: string | null): Record<string, unknown> {
+  return graceUntil ? { grace_until: srDateTime(graceUntil), warning: GRACE_WARNING } : {}
 }
 
 const ok = (message: string, extra: Record<string, unknown> = {}) => ({
@@ -147,6 +156,7 @@ export async function registerLicenseApi(
           variables: l.variables,
           server_time: serverTime,
           level: l.license.level,
+          ...graceFields(l.graceUntil),
         })
       }
       case 'check_session': {
@@ -161,6 +171,7 @@ export async function registerLicenseApi(
           level: cs.license.level,
           server_time: serverTime,
           session_expires_at: srDateTime(cs.sessionExpiresAt),
+          ...graceFields(cs.graceUntil),
         })
       }
       case 'get_hwid':

@@ -36,7 +36,12 @@ export function MachinesSection({ l }: { l: LicenseDto }) {
   const release = useApp((s) => s.releaseMachine)
   const confirm = useApp((s) => s.confirm)
   return (
-    <Section id="lic-machines" title={`Machines (${machines.length} of ${l.max_uses})`}>
+    <Section
+      id="lic-machines"
+      title={
+        l.seats ? `Machines (${machines.length})` : `Machines (${machines.length} of ${l.max_uses})`
+      }
+    >
       {machines.length === 0 ? (
         <p className="text-sm text-muted">Not activated on any machine yet.</p>
       ) : (
@@ -52,6 +57,8 @@ export function MachinesSection({ l }: { l: LicenseDto }) {
                   {fmtRelative(m.last_seen_at)}
                 </div>
               </div>
+              {m.seat === 'held' && <Badge tone="ok">seat</Badge>}
+              {m.seat === 'freed' && <Badge tone="warn">seat freed</Badge>}
               <Badge tone={HEARTBEAT[m.heartbeat].tone}>{HEARTBEAT[m.heartbeat].label}</Badge>
               <Button
                 size="sm"

@@ -13,6 +13,7 @@ import { fmtDate, fmtDateTime } from '../../lib/format'
 import { ActivitySection, MachinesSection, SessionsSection } from './drawer-sections'
 import { VariablesEditor } from '../../components/variables-editor'
 import { ExtendDialog } from './extend-dialog'
+import { PolicySection } from './policy-section'
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -184,7 +185,9 @@ export function LicenseDrawer() {
             <dl className="divide-y divide-line">
               <Row label="Expires">{l.expires_at ? fmtDateTime(l.expires_at) : 'Never'}</Row>
               <Row label="Machines">
-                {l.current_uses} of {l.max_uses} {l.hwid_locked ? '(HWID locked)' : ''}
+                {l.seats
+                  ? `${l.current_uses} bound, any machine (floating seats)`
+                  : `${l.current_uses} of ${l.max_uses} ${l.hwid_locked ? '(HWID locked)' : ''}`}
               </Row>
               <Row label="Sessions">
                 {l.max_sessions === null ? 'No limit' : `At most ${l.max_sessions} at once`}
@@ -204,6 +207,7 @@ export function LicenseDrawer() {
               </Row>
             </dl>
           </section>
+          <PolicySection l={l} />
           <MachinesSection l={l} />
           <SessionsSection l={l} />
           <VariablesEditor scope={{ license_id: l.id }} title="Variables (this license)" />

@@ -41,12 +41,18 @@ const columns: ColumnSpec<LicenseDto>[] = [
   {
     id: 'uses',
     header: 'Machines',
-    width: '86px',
-    cell: (l) => (
-      <span className="tabular-nums">
-        {l.current_uses}/{l.max_uses}
-      </span>
-    ),
+    width: '96px',
+    // A floating license shows its seats in use (live), a node-locked one its bound machines.
+    cell: (l) =>
+      l.seats ? (
+        <span className="tabular-nums" title="Floating seats in use">
+          {l.seats.in_use}/{l.seats.seats} seats
+        </span>
+      ) : (
+        <span className="tabular-nums">
+          {l.current_uses}/{l.max_uses}
+        </span>
+      ),
   },
   {
     id: 'customer',

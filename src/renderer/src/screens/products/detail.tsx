@@ -9,6 +9,7 @@ import { Badge } from '../../components/ui/badge'
 import { SkeletonRows } from '../../components/ui/skeleton'
 import { fmtDate, fmtNum } from '../../lib/format'
 import { DefaultsForm, DetailsForm, PolicyForm } from './forms'
+import { SeatPolicyForm } from './seat-policy-form'
 import { VariablesEditor } from '../../components/variables-editor'
 import { DomainsCard } from './domains-card'
 import { InjectablesCard } from './injectables-card'
@@ -144,6 +145,7 @@ export function ProductDetail({ id }: { id: string }) {
         <DetailsForm product={p} />
         <DefaultsForm product={p} />
         <PolicyForm product={p} />
+        <SeatPolicyForm product={p} />
         <VariablesEditor scope={{ product_id: p.id }} />
         <DomainsCard productId={p.id} />
         <InjectablesCard productId={p.id} />

@@ -112,15 +112,28 @@ export function DefaultsForm({ product }: { product: ProductDto }) {
   )
 }
 
-type Policy = z.infer<typeof productPolicySchema>
+/** The runtime fields this form edits (the seat policy has its own form). */
+const runtimePolicySchema = productPolicySchema.pick({
+  session_minutes: true,
+  validate_per_minute: true,
+  vm_policy: true,
+  debug_policy: true,
+})
+type Policy = z.infer<typeof runtimePolicySchema>
+const runtimeOf = (p: ProductDto['policy']): Policy => ({
+  session_minutes: p.session_minutes,
+  validate_per_minute: p.validate_per_minute,
+  vm_policy: p.vm_policy,
+  debug_policy: p.debug_policy,
+})
 
 export function PolicyForm({ product }: { product: ProductDto }) {
   const update = useApp((s) => s.updateProduct)
   const f = useForm<Policy>({
-    resolver: zodResolver(productPolicySchema),
-    defaultValues: product.policy,
+    resolver: zodResolver(runtimePolicySchema),
+    defaultValues: runtimeOf(product.policy),
   })
-  useEffect(() => f.reset(product.policy), [product.policy, f])
+  useEffect(() => f.reset(runtimeOf(product.policy)), [product.policy, f])
   const e = f.formState.errors
   return (
     <Card>
@@ -139,9 +152,6 @@ export function PolicyForm({ product }: { product: ProductDto }) {
           <Field label="Session length (minutes)" error={e.session_minutes?.message}>
             <Input type="number" min={1} {...f.register('session_minutes', asInt)} />
           </Field>
-          <Field label="Heartbeat interval (seconds)" error={e.heartbeat_seconds?.message}>
-            <Input type="number" min={10} {...f.register('heartbeat_seconds', asInt)} />
-          </Field>
           <Field
             label="Validations per minute"
             error={e.validate_per_minute?.message}
@@ -149,7 +159,6 @@ export function PolicyForm({ product }: { product: ProductDto }) {
           >
             <Input type="number" min={1} {...f.register('validate_per_minute', asInt)} />
           </Field>
-          <div />
           <Field label="Virtual machine detected" error={e.vm_policy?.message}>
             <Select {...f.register('vm_policy')}>
               <option value="ignore">Ignore</option>

@@ -2,7 +2,7 @@ import type { EventDto, LicenseDto, Page } from '@shared/dto'
 import type { CreateLicenseInput, ListLicensesInput, UpdateLicenseInput } from '@shared/schemas'
 import type { BulkLicenseAction, MachineDto } from '@shared/channels/console-licenses'
 import type { SessionDto } from '@shared/channels/security'
-import { act, call, errorMessage } from '../api'
+import { act, call, errorMessage, subscribe } from '../api'
 import type { Slice } from '../types'
 
 export type LicenseQuery = Omit<ListLicensesInput, 'page' | 'limit'>
@@ -42,12 +42,36 @@ export interface LicensesSlice {
     success: string,
   ): Promise<LicenseDto | undefined>
   resetLicenseHwid(id: string): Promise<void>
+  /** Culls the license's seats now (dead machines' seats freed). */
+  cullLicenseSeats(id: string): Promise<void>
+  /**
+   * Keeps seats in use live: follows the pushed event stream (IPC or SSE, no polling) and
+   * re-reads a license when one of its seat or activation events arrives, in the open drawer
+   * and in the visible page. Returns the unsubscribe function.
+   */
+  watchSeats(): () => void
   deleteLicense(id: string): Promise<boolean>
   /** A quick lookup for the command palette (does not touch the table's state). */
   findLicenses(q: string): Promise<LicenseDto[]>
 }
 
 let listSeq = 0
+
+/** Events after which a license's seats in use may have changed. */
+const SEAT_EVENTS = new Set([
+  'seat.taken',
+  'seat.freed',
+  'seat.resurrected',
+  'seat.overage',
+  'machine.culled',
+  'machine.dead',
+  'license_deactivation',
+  'license.hwid_reset',
+  'machine.released',
+])
+
+/** A burst of events re-reads each license once (culling frees hundreds of seats at a time). */
+const SEAT_REFRESH_MS = 250
 
 /** Licenses: server-side paging, filters, search and selection for a million-row table. */
 export const createLicensesSlice: Slice<LicensesSlice> = (set, get) => {
@@ -186,6 +210,48 @@ export const createLicensesSlice: Slice<LicensesSlice> = (set, get) => {
         void get().loadLicenses()
       }
       return l
+    },
+    async cullLicenseSeats(id) {
+      const r = await act(call('licenses.cullSeats', { id }), (x) =>
+        x.freed || x.ended
+          ? `${x.freed} seat(s) freed${x.ended ? `, ${x.ended} machine(s) past their window` : ''}`
+          : 'No dead seats to cull',
+      )
+      if (r) {
+        void refreshOpen(id)
+        void get().loadLicenses()
+      }
+    },
+    watchSeats() {
+      const due = new Map<string, ReturnType<typeof setTimeout>>()
+      const refresh = async (id: string) => {
+        due.delete(id)
+        if (get().openLicenseId === id) void refreshOpen(id).catch(() => {})
+        const page = get().licensePage
+        if (!page?.items.some((x) => x.id === id)) return
+        try {
+          const fresh = await call('licenses.get', { id })
+          const now = get().licensePage
+          if (now)
+            set({
+              licensePage: { ...now, items: now.items.map((x) => (x.id === id ? fresh : x)) },
+            })
+        } catch {
+          /* deleted meanwhile: the next list load drops it */
+        }
+      }
+      const off = subscribe('events.new', (e) => {
+        if (!e.license_id || !SEAT_EVENTS.has(e.type) || due.has(e.license_id)) return
+        const id = e.license_id
+        due.set(
+          id,
+          setTimeout(() => void refresh(id), SEAT_REFRESH_MS),
+        )
+      })
+      return () => {
+        off()
+        for (const t of due.values()) clearTimeout(t)
+      }
     },
     async resetLicenseHwid(id) {
       const l = await act(

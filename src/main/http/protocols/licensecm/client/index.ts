@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import type { LicenseView, Protocol } from '../../../../services/licensing'
+import { GRACE_WARNING } from '@shared/policy'
 import { refuseDeepJson } from '../../../middleware/json-depth'
 import { typed, type RouteFamily } from '../context'
 import { clientErrorHandler, ok } from './respond'
@@ -23,6 +24,14 @@ const PROTOCOL: Protocol = 'licensecm'
 /** The license fields LicenseCM answers with. */
 function wireLicense(l: LicenseView) {
   return { type: l.type, expires_at: l.expires_at, metadata: l.metadata }
+}
+
+/**
+ * Within the grace period the key is still valid and `data` says until when and why
+ * (`grace_until`, `warning`), in the signed payload as well as beside it.
+ */
+function graceFields(graceUntil: string | null) {
+  return graceUntil ? { grace_until: graceUntil, warning: GRACE_WARNING } : {}
 }
 
 /** The minute a cacheable answer was issued in: identical answers within it share a signature. */
@@ -121,10 +130,17 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
             license: wireLicense(v.license),
             watermark: v.watermark,
             issued_at: minuteOf(now),
+            ...graceFields(v.graceUntil),
           },
           bound(i, v.license),
         )
-        return { valid: true, license: wireLicense(v.license), ...signed, watermark: v.watermark }
+        return {
+          valid: true,
+          license: wireLicense(v.license),
+          ...graceFields(v.graceUntil),
+          ...signed,
+          watermark: v.watermark,
+        }
       }),
   )
 
@@ -143,6 +159,7 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
           challenge: a.challenge.value,
           watermark: a.watermark,
           issued_at: services.ctx.clock().toISOString(),
+          ...graceFields(a.graceUntil),
         },
         bound(i, a.license),
       )
@@ -150,6 +167,7 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
         activated: true,
         session,
         license: wireLicense(a.license),
+        ...graceFields(a.graceUntil),
         challenge: a.challenge.value,
         challenge_expires_at: a.challenge.expires_at,
         ...signed,
@@ -174,11 +192,13 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
           license: wireLicense(h.license),
           watermark: h.watermark,
           issued_at: minuteOf(services.ctx.clock().toISOString()),
+          ...graceFields(h.graceUntil),
         },
         bound(i, h.license),
       )
       return {
         valid: true,
+        ...graceFields(h.graceUntil),
         new_token: h.session.token,
         session: { token: h.session.token, expires_at: h.session.expires_at },
         challenge: h.challenge.value,
