@@ -12,6 +12,7 @@ import { transferChannels } from './channels/settings-console'
 import { storeChannels } from './channels/store'
 import { variablesChannels } from './channels/variables'
 import { secretsChannels } from './channels/account'
+import { licenseFileChannels } from './channels/license-files'
 import { composeChannels } from './channels/compose'
 
 /**
@@ -34,6 +35,7 @@ export const contract = composeChannels(
   storeChannels,
   variablesChannels,
   secretsChannels,
+  licenseFileChannels,
 )
 
 /** Pushes from main to the console; `on()` returns an unsubscribe function. */

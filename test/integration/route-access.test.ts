@@ -58,6 +58,10 @@ const ROUTE_ACCESS: Record<string, string> = {
   'POST /api/licenses/:id/reset-hwid': 'licenses:write product',
   'POST /api/licenses/:id/ban': 'licenses:write product',
   'POST /api/licenses/:id/unban': 'licenses:write product',
+  'POST /api/licenses/:id/file': 'licenses:write product',
+  'GET /api/licenses/:id/files': 'licenses:read product',
+  'POST /api/licenses/:id/files/:fileId/revoke': 'licenses:write product',
+  'POST /api/license-files/from-request': 'licenses:write product',
   'POST /api/licenses/:id/revoke-sessions': 'licenses:write product',
   'GET /api/licenses/:id/logs': 'licenses:read product',
   'GET /api/stats/dashboard': 'stats:read',
@@ -97,6 +101,8 @@ const ROUTE_ACCESS: Record<string, string> = {
   'POST /api/client/deactivate': 'public',
   'POST /api/client/verify-challenge': 'public',
   'GET /api/client/public-key': 'public',
+  'POST /api/client/license-file': 'public',
+  'GET /api/client/revocations': 'public',
 }
 
 const toOpenApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')

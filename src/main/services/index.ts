@@ -23,6 +23,7 @@ import { createSecurityService } from './security'
 import { createWebhooksService } from './webhooks'
 import { createSessionsService } from './sessions'
 import { createLicensingService } from './licensing'
+import { createLicenseFilesService } from './license-files'
 import { createReplayGuard } from './replay'
 import { createSecretBox } from '../crypto/seal'
 import type { SettingsDto } from '@shared/accounts'
@@ -93,6 +94,7 @@ export function createServices(opts: ServicesOptions) {
     replay,
     security: () => security,
   })
+  const licenseFiles = createLicenseFilesService(ctx, { licenses, licensing, events })
   // The client API's global limits are settings: applied at start (ready) and on every change.
   const applyClientSettings = (s: SettingsDto) =>
     licensing.configure({
@@ -110,7 +112,10 @@ export function createServices(opts: ServicesOptions) {
   })
   return {
     /** Loads what the services read from settings; the runtime awaits it before serving. */
-    ready: async () => applyClientSettings(await settings.get()),
+    ready: async () => {
+      await licenseFiles.ready()
+      applyClientSettings(await settings.get())
+    },
     ctx,
     bus,
     events,
@@ -133,6 +138,7 @@ export function createServices(opts: ServicesOptions) {
     security,
     sessions,
     licensing,
+    licenseFiles,
     sellrealm,
     webhooks,
   }

@@ -5,6 +5,7 @@ import * as m0002 from './0002_time_ordered_replay_guard'
 import * as m0003 from './0003_license_search_rows_written_by_inserts'
 import * as m0004 from './0004_secrets_sealed_at_rest'
 import * as m0006 from './0006_shared_state'
+import * as m0010 from './0010_license_files'
 
 /** A migration has one body per dialect; both bring the schema to the same shape. */
 export type DialectMigration = Record<DialectName, Migration>
@@ -20,6 +21,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0003_license_search_rows_written_by_inserts': m0003,
   '0004_secrets_sealed_at_rest': m0004,
   '0006_shared_state': m0006,
+  '0010_license_files': m0010,
 }
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

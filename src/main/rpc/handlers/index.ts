@@ -8,6 +8,7 @@ import { webhookHandlers } from './webhooks'
 import { accountHandlers } from './accounts'
 import { consoleHandlers } from './console'
 import { storeHandlers } from './store'
+import { licenseFileHandlers } from './license-files'
 
 export type { CallContext, HandlerDeps } from './types'
 export type Handlers = HandlersFor<Contract>
@@ -27,5 +28,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...accountHandlers(deps),
     ...consoleHandlers(deps),
     ...storeHandlers(deps),
+    ...licenseFileHandlers(deps),
   })
 }
