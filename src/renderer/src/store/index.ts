@@ -13,6 +13,7 @@ import { createApiKeysSlice } from './slices/apikeys'
 import { createSecuritySlice } from './slices/security'
 import { createWebhooksSlice } from './slices/webhooks'
 import { createStoreSlice } from './slices/store'
+import { createLicenseFilesSlice } from './slices/license-files'
 
 /**
  * The console's one store, combined from slices (store/slices/*.ts). To add a slice: write
@@ -33,6 +34,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createSecuritySlice(...a),
   ...createWebhooksSlice(...a),
   ...createStoreSlice(...a),
+  ...createLicenseFilesSlice(...a),
 }))
 
 export type { AppState } from './types'

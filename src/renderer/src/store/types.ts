@@ -12,6 +12,7 @@ import type { ApiKeysSlice } from './slices/apikeys'
 import type { SecuritySlice } from './slices/security'
 import type { WebhooksSlice } from './slices/webhooks'
 import type { StoreSlice } from './slices/store'
+import type { LicenseFilesSlice } from './slices/license-files'
 
 /** Every slice's state and actions, flattened into one store. */
 export type AppState = SessionSlice &
@@ -26,7 +27,8 @@ export type AppState = SessionSlice &
   ApiKeysSlice &
   SecuritySlice &
   WebhooksSlice &
-  StoreSlice
+  StoreSlice &
+  LicenseFilesSlice
 
 /** The type of one slice creator: it sees (and may set) the whole store. */
 export type Slice<T> = StateCreator<AppState, [], [], T>

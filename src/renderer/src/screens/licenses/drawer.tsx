@@ -13,6 +13,7 @@ import { fmtDate, fmtDateTime } from '../../lib/format'
 import { ActivitySection, MachinesSection, SessionsSection } from './drawer-sections'
 import { VariablesEditor } from '../../components/variables-editor'
 import { ExtendDialog } from './extend-dialog'
+import { LicenseFileButton, LicenseFilesSection } from './license-files'
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -91,6 +92,7 @@ function Actions({ l }: { l: LicenseDto }) {
       >
         <CalendarPlus aria-hidden="true" size={14} /> Extend
       </Button>
+      <LicenseFileButton l={l} />
       <Button
         size="sm"
         variant="danger"
@@ -204,6 +206,7 @@ export function LicenseDrawer() {
           </section>
           <MachinesSection l={l} />
           <SessionsSection l={l} />
+          <LicenseFilesSection l={l} />
           <VariablesEditor scope={{ license_id: l.id }} title="Variables (this license)" />
           <ActivitySection />
         </div>
