@@ -2,7 +2,13 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
-  resolve: { alias: { '@shared': resolve(__dirname, 'src/shared') } },
+  resolve: {
+    alias: {
+      '@shared': resolve(__dirname, 'src/shared'),
+      // The examples import the SDK by its package name, as an app would.
+      '@keywarden/client': resolve(__dirname, 'packages/client/src/index.ts'),
+    },
+  },
   test: {
     include: [
       'src/**/*.test.ts',
