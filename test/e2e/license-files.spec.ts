@@ -29,7 +29,9 @@ test('license files: the key on the server card, a file from the drawer, an air-
   await goTo(app, 'Dashboard')
   await expect(app.getByText('License file key (Ed25519)')).toBeVisible()
   await expect(app.getByRole('button', { name: 'Copy license file public key' })).toBeVisible()
-  await app.getByText('License file key (Ed25519)').scrollIntoViewIfNeeded()
+  // The card's foot in view, once the creation toasts have gone.
+  await app.getByText(/^Pin it in your app/).scrollIntoViewIfNeeded()
+  await expect(app.locator('[data-sonner-toast]')).toHaveCount(0, { timeout: 15_000 })
   await shoot(app, 'license-files-server-card')
 
   await goTo(app, 'Licenses')
