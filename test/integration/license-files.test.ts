@@ -468,6 +468,10 @@ describe('the key persists across restart and restore, and is checked against th
     ).rejects.toThrow(
       /is not the Ed25519 key \S+ signs license files with \(it is another installation's key\)/,
     )
+    writeFileSync(priv, 'not a key\n', { mode: 0o600 })
+    await expect(
+      startRuntime({ dataDir: s.dataDir, database: s.database, port: 0 }),
+    ).rejects.toThrow(/ed25519-private\.pem is not a usable Ed25519 private key .*--reset-identity/)
     writeFileSync(priv, saved, { mode: 0o600 })
     const back = await startRuntime({ dataDir: s.dataDir, database: s.database, port: 0 })
     expect(back.services.licenseFiles.publicKeyPem()).toBe(pem)
