@@ -25,14 +25,15 @@ const HELP = `Usage: npm run serve -- [--data DIR] [--database URL] [--port N] [
   --allowed-host NAME   a host name the management API and console answer to besides this
                         machine's own; repeat or comma-separate ($KEYWARDEN_ALLOWED_HOSTS)
   --restore FILE        first make the (empty) data folder the installation backup FILE came
-                        from: its database, master.key and RSA key (from FILE.keys, opened
-                        with the backup key read from --backup-key-file PATH or
-                        $KEYWARDEN_BACKUP_KEY)
+                        from: its database, master.key, RSA and Ed25519 keys (from
+                        FILE.keys, opened with the backup key read from --backup-key-file
+                        PATH or $KEYWARDEN_BACKUP_KEY)
   --cull-interval S     seconds between culling runs, which free the floating seats of
                         machines whose heartbeats stopped (default 30; 0 = only on demand;
                         $KEYWARDEN_CULL_INTERVAL)
-  --reset-identity      replace a missing or damaged RSA key (keys/) with a new one: apps that
-                        pinned the old public key stop verifying, so only do this deliberately
+  --reset-identity      replace a missing or damaged RSA or Ed25519 key (keys/) with a new
+                        one: apps that pinned the old public key stop verifying, so only do
+                        this deliberately
 
   $KEYWARDEN_SETUP_TOKEN (or $KEYWARDEN_CONSOLE_TOKEN) sets the setup token that creates the
   first admin; otherwise a random one is printed while no admin exists.`
@@ -119,7 +120,9 @@ async function main(): Promise<void> {
       process.exit(2)
     }
     await restoreInstallation(dataDir, values.restore, keyText)
-    console.log(`Restored ${values.restore} (database, master.key, RSA key) into ${dataDir}`)
+    console.log(
+      `Restored ${values.restore} (database, master.key, RSA and Ed25519 keys) into ${dataDir}`,
+    )
   }
   const runtime = await startRuntime({
     dataDir,

@@ -11,9 +11,14 @@ import {
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto'
 import { join } from 'node:path'
 import { inspectDatabaseFile, type DatabaseFileFacts } from './db/backup'
-import { installationFacts, type SealedSample } from './db/installation'
+import {
+  forgetSigningKey,
+  installationFacts,
+  recordedSigningKey,
+  type SealedSample,
+} from './db/installation'
 import type { Db } from './db/types'
-import { rsaPrivateKeyPath } from './crypto/keys'
+import { ed25519PrivateKeyPath, rsaPrivateKeyPath } from './crypto/keys'
 import { parseMasterKey, sealedAad, unseal } from './crypto/seal'
 
 /**
@@ -143,6 +148,59 @@ function checkRsaKey(dataDir: string, opts: PreflightOptions): void {
   }
 }
 
+/** The Ed25519 key, when there is one, loads and test-signs (else refuses, or with `resetIdentity` is set aside). */
+function checkEd25519Key(dataDir: string, opts: PreflightOptions): void {
+  const path = ed25519PrivateKeyPath(dataDir)
+  if (!existsSync(path)) return
+  try {
+    const privateKey = createPrivateKey(readFileSync(path, 'utf8'))
+    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('not an Ed25519 key')
+    const probe = Buffer.from('keywarden preflight')
+    if (!verify(null, probe, createPublicKey(privateKey), sign(null, probe, privateKey)))
+      throw new Error('test signature does not verify')
+  } catch (e) {
+    if (opts.resetIdentity) {
+      renameSync(path, `${path}.replaced-${Date.now()}`)
+      return
+    }
+    throw new DataFolderError(
+      `${path} is not a usable Ed25519 private key (${e instanceof Error ? e.message : String(e)}): ${RESTORE}, ${RESET}`,
+    )
+  }
+}
+
+/**
+ * The folder's Ed25519 key against the public key the database recorded when it first signed
+ * with one (license files, revocation lists): missing, or another installation's, refuses,
+ * since apps pinned the recorded one. `--reset-identity` forgets the record instead (the
+ * folder's key, or a new one, is recorded at start).
+ */
+async function checkEd25519Against(
+  dataDir: string,
+  db: Db,
+  database: string,
+  opts: PreflightOptions,
+): Promise<void> {
+  const recorded = await recordedSigningKey(db, 'ed25519')
+  if (!recorded) return
+  const path = ed25519PrivateKeyPath(dataDir)
+  let problem: string | null = null
+  if (!existsSync(path))
+    problem = `${path} is missing but ${database} holds an installation that signs license files with it`
+  else {
+    const pem = createPublicKey(readFileSync(path, 'utf8'))
+      .export({ type: 'spki', format: 'pem' })
+      .toString()
+    if (pem.trim() !== recorded.trim())
+      problem = `${path} is not the Ed25519 key ${database} signs license files with (it is another installation's key)`
+  }
+  if (!problem) return
+  if (opts.resetIdentity) return forgetSigningKey(db, 'ed25519')
+  throw new DataFolderError(
+    `${problem}: every app that pinned the public key would refuse new license files; ${RESTORE}, ${RESET}`,
+  )
+}
+
 /** master.key, when there is one, is a 32-byte base64 key. */
 function checkMasterKey(dataDir: string): void {
   const path = join(dataDir, 'master.key')
@@ -189,10 +247,15 @@ export async function checkKeysAgainst(
 ): Promise<void> {
   const facts = await installationFacts(db)
   requireKeys(dataDir, facts, database, opts)
+  await checkEd25519Against(dataDir, db, database, opts)
   const path = join(dataDir, 'master.key')
   if (!facts.sample || !existsSync(path)) return
   try {
-    unseal(parseMasterKey(readFileSync(path, 'utf8'), path), facts.sample.value, aadOf(facts.sample))
+    unseal(
+      parseMasterKey(readFileSync(path, 'utf8'), path),
+      facts.sample.value,
+      aadOf(facts.sample),
+    )
   } catch {
     throw new DataFolderError(
       `${path} does not open the secrets ${database} holds (it is another installation's key): ` +
@@ -234,5 +297,6 @@ export function preflight(dataDir: string, opts: PreflightOptions = {}): void {
   // checkKeysAgainst repeats this on the open store, for PostgreSQL.
   requireKeys(dataDir, facts, file, opts)
   checkRsaKey(dataDir, opts)
+  checkEd25519Key(dataDir, opts)
   checkMasterKey(dataDir)
 }

@@ -144,6 +144,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     data_dir: opts.dataDir,
     started_at: startedAt,
     public_key: services.licensing.publicKeyPem(),
+    ed25519_public_key: services.licenseFiles.publicKeyPem(),
   })
   const handlers = createHandlers({
     services,

@@ -14,6 +14,7 @@ import { variablesChannels } from './channels/variables'
 import { secretsChannels } from './channels/account'
 import { runtimeRuleChannels } from './channels/runtime-rules'
 import { hirezChannels } from './channels/hirez'
+import { licenseFileChannels } from './channels/license-files'
 import { composeChannels } from './channels/compose'
 
 /**
@@ -38,6 +39,7 @@ export const contract = composeChannels(
   secretsChannels,
   runtimeRuleChannels,
   hirezChannels,
+  licenseFileChannels,
 )
 
 /** Pushes from main to the console; `on()` returns an unsubscribe function. */

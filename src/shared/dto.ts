@@ -119,4 +119,6 @@ export interface ServerStatus {
   data_dir: string
   started_at: string | null
   public_key: string | null
+  /** The Ed25519 key license files and revocation lists are signed with (SPKI PEM). */
+  ed25519_public_key: string | null
 }

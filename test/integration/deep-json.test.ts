@@ -114,6 +114,25 @@ describe('a deeply nested body is a 400 in the protocol’s shape on every surfa
       status: { 5000: 400, 100000: 413 },
     },
     {
+      surface: 'client API license-file hwid (16 KiB body limit: 413 first at 100,000)',
+      send: (n: number) =>
+        post(
+          '/api/client/license-file',
+          `{"license_key":"${licenseKey}","product_id":"${productId}","hwid":${deepArray(n)}}`,
+        ),
+      refusal: { success: false, error_code: 'VALIDATION_ERROR', message: expect.any(String) },
+      status: { 5000: 400, 100000: 413 },
+    },
+    {
+      surface: 'REST (JWT) air-gapped license file request',
+      send: (n: number) =>
+        post('/api/license-files/from-request', `{"request":"x","extra":${deepObject(n)}}`, {
+          authorization: `Bearer ${jwt}`,
+        }),
+      refusal: licenseCm(/^body\.extra\.a\.a: JSON nested more than 64 levels deep$/),
+      status: { 5000: 400, 100000: 400 },
+    },
+    {
       surface: 'SellRealm v0 JSON (64 KiB body limit: 413 first at 100,000)',
       send: (n: number) => post('/api/v0/', `{"type":"login","key":${deepArray(n)}}`),
       refusal: { status: 'error', message: expect.any(String) },
@@ -186,6 +205,15 @@ describe('text holding a NUL (U+0000) is a 400 in the protocol’s shape on ever
       send: () =>
         post(
           '/api/client/activate',
+          JSON.stringify({ license_key: licenseKey, product_id: productId, hwid: 'pc\u0000x' }),
+        ),
+      refusal: licenseCm('body.hwid: text may not contain NUL (U+0000)'),
+    },
+    {
+      surface: 'client API license-file hwid',
+      send: () =>
+        post(
+          '/api/client/license-file',
           JSON.stringify({ license_key: licenseKey, product_id: productId, hwid: 'pc\u0000x' }),
         ),
       refusal: licenseCm('body.hwid: text may not contain NUL (U+0000)'),

@@ -69,3 +69,5 @@ async function sealedSample(db: Db): Promise<SealedSample | null> {
   if (setting) return { kind: 'setting', key: setting.key, value: JSON.parse(setting.value) }
   return null
 }
+
+export { forgetSigningKey, recordedSigningKey } from './repositories/license-files'

@@ -35,6 +35,8 @@ export interface Database {
   product_injectables: ProductInjectablesTable
   hirez_developers: HirezDevelopersTable
   hirez_sessions: HirezSessionsTable
+  signing_keys: SigningKeysTable
+  license_files: LicenseFilesTable
 }
 
 export type Role = 'owner' | 'admin' | 'user'
@@ -440,3 +442,26 @@ export interface HirezSessionsTable {
 }
 
 export type HirezDeveloper = Selectable<HirezDevelopersTable>
+/** The public half of a server signing key, by algorithm (0010). */
+export interface SigningKeysTable {
+  alg: string
+  public_pem: string
+  created_at: string
+}
+
+/** One checked-out license file (0010); the file itself is not kept. */
+export interface LicenseFilesTable {
+  id: string
+  license_id: string
+  product_id: string
+  /** The machine the file is bound to, or null for a license-wide file. */
+  machine_fingerprint: string | null
+  /** 'base64+ed25519' | 'aes-256-gcm+ed25519' */
+  alg: string
+  issued_at: string
+  expires_at: string
+  /** 'api' | 'client' | 'console' | 'request' (air-gapped) */
+  source: string
+  revoked_at: string | null
+  revoked_reason: string | null
+}

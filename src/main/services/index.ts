@@ -23,6 +23,7 @@ import { createSecurityService } from './security'
 import { createWebhooksService } from './webhooks'
 import { createSessionsService } from './sessions'
 import { createLicensingService } from './licensing'
+import { createLicenseFilesService } from './license-files'
 import { createReplayGuard } from './replay'
 import { createDomainsService } from './domains'
 import { createInjectablesService } from './injectables'
@@ -102,6 +103,7 @@ export function createServices(opts: ServicesOptions) {
   })
   const hirez = createHirezService(ctx, { events, products, licenses, licenseMachines })
   const seats = createSeatsService(ctx, { events, licenses })
+  const licenseFiles = createLicenseFilesService(ctx, { licenses, licensing, events })
   // The client API's global limits are settings: applied at start (ready) and on every change.
   const applyClientSettings = (s: SettingsDto) =>
     licensing.configure({
@@ -133,7 +135,10 @@ export function createServices(opts: ServicesOptions) {
   })
   return {
     /** Loads what the services read from settings; the runtime awaits it before serving. */
-    ready: async () => applyClientSettings(await settings.get()),
+    ready: async () => {
+      await licenseFiles.ready()
+      applyClientSettings(await settings.get())
+    },
     ctx,
     bus,
     events,
@@ -157,6 +162,7 @@ export function createServices(opts: ServicesOptions) {
     sessions,
     licensing,
     seats,
+    licenseFiles,
     sellrealm,
     webhooks,
     domains,

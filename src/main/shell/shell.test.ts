@@ -206,6 +206,7 @@ describe('tray menu', () => {
     data_dir: '/d',
     started_at: null,
     public_key: null,
+    ed25519_public_key: null,
   })
 
   it('shows the status, opens the console, copies the URL and quits', () => {

@@ -10,6 +10,7 @@ import { consoleHandlers } from './console'
 import { storeHandlers } from './store'
 import { runtimeRuleHandlers } from './runtime-rules'
 import { hirezHandlers } from './hirez'
+import { licenseFileHandlers } from './license-files'
 
 export type { CallContext, HandlerDeps } from './types'
 export type Handlers = HandlersFor<Contract>
@@ -31,5 +32,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...storeHandlers(deps),
     ...runtimeRuleHandlers(deps),
     ...hirezHandlers(deps),
+    ...licenseFileHandlers(deps),
   })
 }

@@ -2,12 +2,13 @@ import { createPublicKey, randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { copyDatabaseFile, quickCheck } from '../../db/backup'
-import { rsaPrivateKeyPath } from '../../crypto/keys'
+import { ed25519PrivateKeyPath, rsaPrivateKeyPath, writeEd25519PrivatePem } from '../../crypto/keys'
 import { loadMasterKey, parseMasterKey, seal, unseal } from '../../crypto/seal'
 
 /**
  * What a restore on another machine needs besides the database: master.key (which opens every
- * sealed secret in it) and the RSA private key (the identity apps pinned). Each backup
+ * sealed secret in it), the RSA private key (the identity apps pinned) and the Ed25519 key
+ * (license files; absent from bundles made before it existed). Each backup
  * `backup-X.db` gets them beside it as `backup-X.db.keys`, sealed (AES-256-GCM) under the
  * installation's backup key: 32 random bytes in `<data>/backup.key` (0600), made with the
  * first backup. The vendor keeps a copy of backup.key apart from the backups: backups alone
@@ -22,6 +23,8 @@ interface KeysBundle {
   format: typeof FORMAT
   master_key: string
   rsa_private_pem: string
+  /** Since #16; older bundles have none (their installation signed no license files). */
+  ed25519_private_pem?: string
 }
 
 /** The backup key of the installation in `dataDir`, made on first use (same file format as master.key). */
@@ -42,6 +45,8 @@ export function writeKeysBundle(dataDir: string, backupFile: string): string {
     master_key: loadMasterKey(dataDir).toString('base64'),
     rsa_private_pem: readFileSync(rsa, 'utf8'),
   }
+  const ed = ed25519PrivateKeyPath(dataDir)
+  if (existsSync(ed)) bundle.ed25519_private_pem = readFileSync(ed, 'utf8')
   const out = `${backupFile}.keys`
   writeFileSync(out, seal(loadOrCreateBackupKey(dataDir), JSON.stringify(bundle), AAD) + '\n', {
     mode: 0o600,
@@ -52,7 +57,7 @@ export function writeKeysBundle(dataDir: string, backupFile: string): string {
 
 /**
  * Makes `dataDir` (empty, or absent) the installation a backup came from: its database, its
- * master.key and its RSA key, opened with the backup key text (the content of backup.key).
+ * master.key, its RSA and Ed25519 keys, opened with the backup key text (the content of backup.key).
  * Refuses, touching nothing, when the folder already holds an installation, the keys file is
  * missing, or the backup key does not open it.
  */
@@ -78,6 +83,7 @@ export async function restoreInstallation(
     if (bundle.format !== FORMAT) throw new Error('unknown format')
     parseMasterKey(bundle.master_key, 'master key')
     createPublicKey(bundle.rsa_private_pem)
+    if (bundle.ed25519_private_pem !== undefined) createPublicKey(bundle.ed25519_private_pem)
   } catch {
     throw new Error(
       `${keysFile} does not open with that backup key (the content of backup.key of the installation that made it)`,
@@ -93,6 +99,7 @@ export async function restoreInstallation(
     createPublicKey(bundle.rsa_private_pem).export({ type: 'spki', format: 'pem' }).toString(),
     { mode: 0o600 },
   )
+  if (bundle.ed25519_private_pem) writeEd25519PrivatePem(dataDir, bundle.ed25519_private_pem)
   // The backup key goes along: later backups of the restored installation open with the same one.
   writeFileSync(join(dataDir, BACKUP_KEY_FILE), backupKeyText.trim() + '\n', { mode: 0o600 })
   await copyDatabaseFile(backupFile, db)

@@ -15,6 +15,7 @@ import { createWebhooksSlice } from './slices/webhooks'
 import { createStoreSlice } from './slices/store'
 import { createRuntimeRulesSlice } from './slices/runtime-rules'
 import { createHirezSlice } from './slices/hirez'
+import { createLicenseFilesSlice } from './slices/license-files'
 
 /**
  * The console's one store, combined from slices (store/slices/*.ts). To add a slice: write
@@ -37,6 +38,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createStoreSlice(...a),
   ...createRuntimeRulesSlice(...a),
   ...createHirezSlice(...a),
+  ...createLicenseFilesSlice(...a),
 }))
 
 export type { AppState } from './types'

@@ -14,6 +14,7 @@ import type { WebhooksSlice } from './slices/webhooks'
 import type { StoreSlice } from './slices/store'
 import type { RuntimeRulesSlice } from './slices/runtime-rules'
 import type { HirezSlice } from './slices/hirez'
+import type { LicenseFilesSlice } from './slices/license-files'
 
 /** Every slice's state and actions, flattened into one store. */
 export type AppState = SessionSlice &
@@ -30,7 +31,8 @@ export type AppState = SessionSlice &
   WebhooksSlice &
   StoreSlice &
   RuntimeRulesSlice &
-  HirezSlice
+  HirezSlice &
+  LicenseFilesSlice
 
 /** The type of one slice creator: it sees (and may set) the whole store. */
 export type Slice<T> = StateCreator<AppState, [], [], T>

@@ -16,6 +16,8 @@ import { statsRoutes } from './stats'
 import { notificationRoutes } from './notifications'
 import { adminRoutes } from './admin'
 import { clientRoutes } from './client'
+import { clientFileRoutes } from './client/files'
+import { licenseFileRoutes } from './license-files'
 import { apiKeyRoutes } from './api-keys'
 import { hirezDeveloperRoutes } from './hirez-developers'
 import { accountRoutes } from './account'
@@ -102,6 +104,7 @@ export async function registerLicensecm(
   await api(storeRoutes) // /api/orders, /api/customers, /api/store/analytics
   await api(productRoutes)
   await api(licenseRoutes)
+  await api(licenseFileRoutes) // /api/licenses/:id/file(s), /api/license-files/*
   await api(statsRoutes)
   await api(notificationRoutes)
   await api(adminRoutes)
@@ -110,6 +113,7 @@ export async function registerLicensecm(
   await api(webhookRoutes) // /api/webhooks
   // Client API (engine engineer)
   await api(clientRoutes)
+  await api(clientFileRoutes) // /api/client/license-file, /api/client/revocations
   // Unknown /api paths: the path's protocol's 404 (LicenseCM's envelope, SellRealm's message
   // under /api/v0 and /api/v1), rate-limited (headers) like every /api answer.
   await registerRateLimitedNotFound(app, protocolNotFound, protocolErrorHandler)

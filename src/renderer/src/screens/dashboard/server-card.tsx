@@ -48,6 +48,20 @@ export function ServerCard() {
             {s?.public_key ?? 'Not generated yet (arrives with signed responses).'}
           </p>
         </div>
+        <div>
+          <div className="flex items-center justify-between text-xs font-medium text-muted">
+            License file key (Ed25519)
+            {s?.ed25519_public_key && (
+              <CopyButton value={s.ed25519_public_key} label="license file public key" />
+            )}
+          </div>
+          <p className="mt-1 truncate font-mono text-xs" title={s?.ed25519_public_key ?? undefined}>
+            {s?.ed25519_public_key?.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '') ?? '—'}
+          </p>
+          <p className="mt-1 text-xs text-muted">
+            Pin it in your app: license files and revocation lists verify against it offline.
+          </p>
+        </div>
       </div>
     </Card>
   )

@@ -14,6 +14,7 @@ import { ActivitySection, MachinesSection, SessionsSection } from './drawer-sect
 import { VariablesEditor } from '../../components/variables-editor'
 import { ExtendDialog } from './extend-dialog'
 import { PolicySection } from './policy-section'
+import { LicenseFileButton, LicenseFilesSection } from './license-files'
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -92,6 +93,7 @@ function Actions({ l }: { l: LicenseDto }) {
       >
         <CalendarPlus aria-hidden="true" size={14} /> Extend
       </Button>
+      <LicenseFileButton l={l} />
       <Button
         size="sm"
         variant="danger"
@@ -210,6 +212,7 @@ export function LicenseDrawer() {
           <PolicySection l={l} />
           <MachinesSection l={l} />
           <SessionsSection l={l} />
+          <LicenseFilesSection l={l} />
           <VariablesEditor scope={{ license_id: l.id }} title="Variables (this license)" />
           <ActivitySection />
         </div>

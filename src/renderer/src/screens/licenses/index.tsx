@@ -15,6 +15,7 @@ import { BulkBar } from './bulk-bar'
 import { Pager } from './pager'
 import { CreateLicensesDialog } from './create-dialog'
 import { LicenseDrawer } from './drawer'
+import { OfflineActivationButton } from './license-files'
 
 const columns: ColumnSpec<LicenseDto>[] = [
   {
@@ -104,15 +105,18 @@ export function LicensesScreen() {
         title="Licenses"
         description="Every key you have issued. Search by key prefix, customer email or metadata text."
         actions={
-          <Button
-            variant="primary"
-            data-shortcut="new"
-            onClick={() => setCreating(true)}
-            disabled={products.length === 0}
-            title={products.length === 0 ? 'Create a product first' : undefined}
-          >
-            <Plus aria-hidden="true" size={16} /> Create licenses
-          </Button>
+          <>
+            <OfflineActivationButton />
+            <Button
+              variant="primary"
+              data-shortcut="new"
+              onClick={() => setCreating(true)}
+              disabled={products.length === 0}
+              title={products.length === 0 ? 'Create a product first' : undefined}
+            >
+              <Plus aria-hidden="true" size={16} /> Create licenses
+            </Button>
+          </>
         }
       />
       <Filters />

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import type { z } from 'zod'
+import { z } from 'zod'
 import type { LicenseView, Protocol } from '../../../../services/licensing'
 import { GRACE_WARNING } from '@shared/policy'
 import { refuseDeepJson } from '../../../middleware/json-depth'
@@ -20,6 +20,10 @@ import {
 /** Client bodies are small; 64 KiB leaves room for client_data and the hex envelope. */
 const CLIENT_BODY_LIMIT = 64 * 1024
 const PROTOCOL: Protocol = 'licensecm'
+const publicKeyQuery = z.object({
+  alg: z.enum(['rsa', 'ed25519']).optional(),
+  format: z.enum(['json', 'pem']).optional(),
+})
 
 /** The license fields LicenseCM answers with. */
 function wireLicense(l: LicenseView) {
@@ -250,12 +254,24 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
 
   r.get(
     '/client/public-key',
-    { schema: { tags: ['client'] }, config: { access: 'public', rateLimit: false } },
-    async () =>
-      ok({
-        public_key: await engine.attestor.publicKey(),
-        algorithm: 'RSA-SHA512',
-        key_size: 4096,
-      }),
+    {
+      schema: {
+        summary:
+          'The RSA key answers are signed with; ?alg=ed25519: the Ed25519 key of license files (&format=pem: the bare PEM)',
+        querystring: publicKeyQuery,
+        tags: ['client'],
+      },
+      config: { access: 'public', rateLimit: false },
+    },
+    async (req, reply) => {
+      if (req.query.alg === 'ed25519') {
+        const pem = services.licenseFiles.publicKeyPem()!
+        if (req.query.format === 'pem') return reply.type('application/x-pem-file').send(pem)
+        return ok({ public_key: pem, algorithm: 'Ed25519' })
+      }
+      const pem = await engine.attestor.publicKey()
+      if (req.query.format === 'pem') return reply.type('application/x-pem-file').send(pem)
+      return ok({ public_key: pem, algorithm: 'RSA-SHA512', key_size: 4096 })
+    },
   )
 }
