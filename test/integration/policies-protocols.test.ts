@@ -5,8 +5,8 @@ import { startTestServer, type TestServer } from '../helpers/server'
 import { vendor, v0 } from './sellrealm-helpers'
 
 /**
- * Issue 16.1: the same policy rules answer on LicenseCM (/api/client/*) and SellRealm (/api/v0/)
- * because both go through the engine. One table of cases, run over both protocols; each answer
+ * Issue 16.1: the same policy rules answer on LicenseCM (/api/client/*), SellRealm (/api/v0/) and
+ * DevPayr (/devpayr/api/v1/) because all go through the engine. One table of cases, run over both protocols; each answer
  * is read in its protocol's own shape and reduced to what the rule decided.
  */
 let srv: TestServer
@@ -112,6 +112,26 @@ const sellrealm: Protocol = {
   hwidMismatch: 'HWID does not match',
 }
 
+/** DevPayr: the runtime check (has-paid) is activation for a new identifier and heartbeat after. */
+async function devpayrCheck(l: Lic, hwid: string): Promise<Verdict> {
+  const r = await srv.json('/devpayr/api/v1/project/has-paid', {
+    body: {},
+    headers: { 'x-license-key': l.key, 'x-devpayr-domain': `${hwid}.example.com` },
+  })
+  return r.body.status === 'success'
+    ? { ok: true, graceUntil: r.body.data.grace_until, warning: r.body.data.warning }
+    : { ok: false, refusal: r.body.message }
+}
+
+const devpayr: Protocol = {
+  name: 'DevPayr',
+  activate: devpayrCheck,
+  beat: devpayrCheck,
+  full: 'License has reached its limit of runtime identifiers (domains or devices)',
+  expired: 'License has expired',
+  hwidMismatch: 'License has reached its limit of runtime identifiers (domains or devices)',
+}
+
 /** A product of the vendor with `policy` and one license (created through the services). */
 async function license(policy: Record<string, unknown>, over: Record<string, unknown> = {}) {
   const s = srv.runtime.services
@@ -137,7 +157,7 @@ const FLOATING = {
   resurrection_seconds: 600,
 }
 
-describe.each([licensecm, sellrealm])('policies on $name', (door) => {
+describe.each([licensecm, sellrealm, devpayr])('policies on $name', (door) => {
   it('floating: two seats on any machines, the third refused', async () => {
     const l = await license(FLOATING)
     expect(await door.activate(l, 'a')).toEqual({ ok: true })

@@ -26,6 +26,8 @@ export interface RuntimeAnswer {
   environment: string
   machineId: string
   injectables: InjectableDto[] | null
+  /** Past expiry but within the policy's grace period: until when it still runs (else null). */
+  graceUntil: string | null
 }
 
 /**
@@ -71,7 +73,9 @@ export function createDevpayrRuntime(
         userAgent: req.userAgent,
         protocol: 'devpayr' as const,
       }
-      const v = await deps.licensing.validate(base)
+      // A runtime check is this protocol's heartbeat: it keeps a floating seat held (keepSeat),
+      // as SellRealm's check_session does.
+      const v = await deps.licensing.validate(base, { keepSeat: 'if-bound' })
       const license = v.license
       const licenseEnv = (await licenseEnvironment(ctx.db, license.id)) ?? 'production'
       let environment: string
@@ -100,7 +104,9 @@ export function createDevpayrRuntime(
         }
         throw e
       }
-      const machineId = v.machineId ?? (await deps.licensing.activate(base)).machineId
+      const activated = v.machineId ? null : await deps.licensing.activate(base)
+      const machineId = v.machineId ?? activated!.machineId
+      const graceUntil = activated ? activated.graceUntil : v.graceUntil
       const seen = { environment, ip: req.ip, now: nowIso(ctx) }
       // One statement: ctx.write (group commit on SQLite, autocommit on PostgreSQL).
       await ctx.write((ex) => seeMachine(ex, machineId, seen))
@@ -108,7 +114,7 @@ export function createDevpayrRuntime(
       const injectables = req.withInjectables
         ? await deps.injectables.deliverable(license.product_id, paid)
         : null
-      return { license, paid, environment, machineId, injectables }
+      return { license, paid, environment, machineId, injectables, graceUntil }
     },
   }
 }

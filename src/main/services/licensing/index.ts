@@ -107,13 +107,30 @@ export function createLicensingService(
    * a seat (a culled machine within its resurrection window gets it back if one is free). The
    * machine is then marked heard from, its seat's deadlines pushed out by the policy.
    */
+  /**
+   * Keeps the seat of the bound machine `hwid` (a heartbeat's work). A machine that is not bound
+   * is SESSION_EXPIRED, or with `unbound: 'pass'` answers machineId null.
+   */
   async function keepMachine(
     d: Decided,
     req: LicenseRequest,
     hwid: string,
-  ): Promise<{ machineId: string; events: RecordEvent[] }> {
+  ): Promise<{ machineId: string; events: RecordEvent[] }>
+  async function keepMachine(
+    d: Decided,
+    req: LicenseRequest,
+    hwid: string,
+    unbound: 'refuse' | 'pass',
+  ): Promise<{ machineId: string | null; events: RecordEvent[] }>
+  async function keepMachine(
+    d: Decided,
+    req: LicenseRequest,
+    hwid: string,
+    unbound: 'refuse' | 'pass' = 'refuse',
+  ): Promise<{ machineId: string | null; events: RecordEvent[] }> {
     // Locked: culling skips the row while this transaction keeps its seat.
     const bound = await machines.findMachine(d.ex, d.row.id, hwid, { lock: true })
+    if (!bound && unbound === 'pass') return { machineId: null, events: [] }
     if (!bound) throw new DomainError('SESSION_EXPIRED', 'Session expired or invalid')
     let events: RecordEvent[] = []
     if (d.policy.mode === 'floating') {
@@ -157,11 +174,12 @@ export function createLicensingService(
      * license is bound to no machine (decideHwid). A floating license answers valid for a
      * machine that holds a seat or while one is free. `keepSeat` (a protocol whose session
      * check is its heartbeat: SellRealm check_session): the check also keeps the machine's
-     * seat as a heartbeat does, in a transaction.
+     * seat as a heartbeat does, in a transaction; 'if-bound' (DevPayr's runtime check, which
+     * activates a new identifier next) answers machineId null for a machine not bound.
      */
     async validate(
       req: LicenseRequest,
-      opts: { keepSeat?: boolean } = {},
+      opts: { keepSeat?: boolean | 'if-bound' } = {},
     ): Promise<ValidateResult> {
       const first = await runner.read(req.licenseKey)
       const row = first.row
@@ -179,7 +197,10 @@ export function createLicensingService(
       }
       // Only a license whose machines are watched (floating, or dead machines not kept) has a
       // seat to keep: any other check stays a read without a transaction.
-      const keep = opts.keepSeat === true && row !== undefined && isWatched(runner.policyOf(row))
+      // 'if-bound': a machine that is not bound answers machineId null instead of SESSION_EXPIRED
+      // (DevPayr's runtime check then activates it: a new identifier takes a seat).
+      const keep = !!opts.keepSeat && row !== undefined && isWatched(runner.policyOf(row))
+      const unbound = opts.keepSeat === 'if-bound' ? 'pass' : 'refuse'
       const r = await runner.run(
         'license_validation',
         req,
@@ -188,7 +209,7 @@ export function createLicensingService(
           let events: RecordEvent[] = []
           const hwid = decideHwid(d.row, req.hwid)
           if (hwid && d.policy.mode === 'floating') {
-            if (keep) ({ machineId, events } = await keepMachine(d, req, hwid))
+            if (keep) ({ machineId, events } = await keepMachine(d, req, hwid, unbound))
             else machineId = (await decideSeat(d, hwid)).machine?.id ?? null
           } else if (hwid) {
             machineId = decideMachine(d.row, await factsOf(d, hwid)).boundId ?? null

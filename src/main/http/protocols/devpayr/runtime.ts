@@ -1,3 +1,4 @@
+import { GRACE_WARNING } from '@shared/policy'
 import { header, typed, type RouteFamily } from './context'
 import { answers, hasPaidSchema, injectableStreamSchema, query, wantsInjectables } from './schemas'
 import { injectable, ok } from './format'
@@ -27,6 +28,10 @@ export const runtimeRoutes: RouteFamily = async (app, { services }) => {
       withInjectables,
     })
 
+  /** Grace after expiry, in the answer's data (clients that know it can warn; others ignore it). */
+  const graceFields = (until: string | null) =>
+    until ? { grace_until: until, warning: GRACE_WARNING } : {}
+
   r.post(
     '/project/has-paid',
     {
@@ -50,6 +55,7 @@ export const runtimeRoutes: RouteFamily = async (app, { services }) => {
         project_id: a.license.product_id,
         environment: a.environment,
         ...(a.injectables && { injectables: a.injectables.map(injectable) }),
+        ...graceFields(a.graceUntil),
       })
     },
   )
@@ -74,6 +80,7 @@ export const runtimeRoutes: RouteFamily = async (app, { services }) => {
         project_id: a.license.product_id,
         has_paid: a.paid,
         injectables: (a.injectables ?? []).map(injectable),
+        ...graceFields(a.graceUntil),
       })
     },
   )

@@ -152,12 +152,17 @@ export const hasPaidSchema = z.object({
   project_id: z.string(),
   environment: z.string().optional(),
   injectables: z.array(injectableSchema).optional(),
+  /** In the license policy's grace period after expiry: until when, and LICENSE_IN_GRACE. */
+  grace_until: z.string().optional(),
+  warning: z.string().optional(),
 })
 
 export const injectableStreamSchema = z.object({
   project_id: z.string(),
   has_paid: z.boolean(),
   injectables: z.array(injectableSchema),
+  grace_until: z.string().optional(),
+  warning: z.string().optional(),
 })
 
 /** Every success: `{ status: "success", message, data, errors: null }`. */
