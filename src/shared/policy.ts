@@ -95,3 +95,25 @@ export interface SeatUsage {
   seats: number
   allowance: number
 }
+
+/** The seat-policy fields of a policy, as the forms edit them and the license DTO shows them. */
+export function pickSeatPolicy(p: SeatPolicy): SeatPolicy {
+  const {
+    mode,
+    seats,
+    heartbeat_seconds,
+    dead_machine,
+    resurrection_seconds,
+    overage,
+    grace_seconds,
+  } = p
+  return {
+    mode,
+    seats,
+    heartbeat_seconds,
+    dead_machine,
+    resurrection_seconds,
+    overage,
+    grace_seconds,
+  }
+}

@@ -15,7 +15,7 @@ import type { EventsService } from '../events'
 import { toProductDto, type ProductsService } from '../products'
 import type { LicenseLifecycle, Origin, Transition } from './lifecycle'
 import { effectivePolicy, parseOverride, seatsOf } from '../licensing/policy'
-import { seatAllowance, type SeatUsage } from '@shared/policy'
+import { pickSeatPolicy, seatAllowance, type SeatUsage } from '@shared/policy'
 
 /** A stored status read at `now`: an active license past `expires_at` reads as expired. */
 export function effectiveStatus(
@@ -39,15 +39,6 @@ function seatUsage(
 
 export function toLicenseDto(r: repo.LicenseRow, now: string): LicenseDto {
   const policy = effectivePolicy(r.product_policy ?? '{}', r.policy)
-  const {
-    mode,
-    seats,
-    heartbeat_seconds,
-    dead_machine,
-    resurrection_seconds,
-    overage,
-    grace_seconds,
-  } = policy
   return {
     id: r.id,
     num: r.num,
@@ -67,15 +58,7 @@ export function toLicenseDto(r: repo.LicenseRow, now: string): LicenseDto {
     metadata: JSON.parse(r.metadata) as Record<string, unknown>,
     notes: r.notes,
     policy_override: parseOverride(r.policy),
-    policy: {
-      mode,
-      seats,
-      heartbeat_seconds,
-      dead_machine,
-      resurrection_seconds,
-      overage,
-      grace_seconds,
-    },
+    policy: pickSeatPolicy(policy),
     seats: seatUsage(policy, r.max_uses, r.seats_in_use),
     customer_id: r.customer_id,
     customer_email: r.customer_email,

@@ -2,7 +2,7 @@ import { useEffect } from 'react'
 import { useForm, useWatch } from 'react-hook-form'
 import { zodResolver } from '@hookform/resolvers/zod'
 import type { ProductDto } from '@shared/dto'
-import { seatAllowance, seatPolicySchema, type SeatPolicy } from '@shared/policy'
+import { pickSeatPolicy, seatAllowance, seatPolicySchema, type SeatPolicy } from '@shared/policy'
 import { useApp } from '../../store'
 import { Card, CardHeader } from '../../components/ui/card'
 import { Field } from '../../components/ui/field'
@@ -21,28 +21,6 @@ export function fmtSeconds(s: number | undefined | null): string {
   if (s % 3600 === 0) return `${s / 3600} h`
   if (s % 60 === 0) return `${s / 60} min`
   return `${s} s`
-}
-
-/** The seat-policy fields of a policy, as the forms edit them. */
-export function pickSeatPolicy(p: SeatPolicy): SeatPolicy {
-  const {
-    mode,
-    seats,
-    heartbeat_seconds,
-    dead_machine,
-    resurrection_seconds,
-    overage,
-    grace_seconds,
-  } = p
-  return {
-    mode,
-    seats,
-    heartbeat_seconds,
-    dead_machine,
-    resurrection_seconds,
-    overage,
-    grace_seconds,
-  }
 }
 
 export const DEAD_MACHINE_LABELS: Record<SeatPolicy['dead_machine'], string> = {
