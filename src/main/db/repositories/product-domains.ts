@@ -73,23 +73,6 @@ export async function setProductPaid(
   return Number(r.numUpdatedRows) > 0
 }
 
-/** A license's DevPayr fields (0007): its title and environment. */
-export async function setLicenseProfile(
-  ex: Executor,
-  licenseId: string,
-  p: { title?: string | null; environment?: string },
-): Promise<void> {
-  if (p.title === undefined && p.environment === undefined) return
-  await ex
-    .updateTable('licenses')
-    .set({
-      ...(p.title !== undefined && { title: p.title }),
-      ...(p.environment !== undefined && { environment: p.environment }),
-    })
-    .where('id', '=', licenseId)
-    .execute()
-}
-
 /** The environment a license runs in. */
 export async function licenseEnvironment(
   ex: Executor,

@@ -3,7 +3,6 @@ import type { LicenseDto, ProductDto } from '@shared/dto'
 import type { EnvironmentName } from '@shared/domains'
 import { findLicenseByKey } from '../../db/repositories/licenses'
 import { findProductByNum } from '../../db/repositories/products'
-import { setLicenseProfile } from '../../db/repositories/product-domains'
 import type { Actor, ServiceContext } from '../context'
 import type { LicensesService } from '../licenses'
 import type { ProductsService } from '../products'
@@ -88,16 +87,18 @@ export function createDevpayrBackend(
       input: DevpayrLicenseInput,
     ): Promise<LicenseDto> {
       const p = await project(actor, projectRef)
-      const l = await deps.licenses.create(actor, {
-        product_id: p.id,
-        // Every identifier holds its slot until released: a domain limit, not a floating seat.
-        hwid_locked: true,
-        ...(input.max_domains !== undefined && { max_uses: input.max_domains }),
-        ...(input.expires_at !== undefined && { expires_at: input.expires_at }),
-        ...(input.expires_at === null && { type: 'lifetime' as const }),
-      })
-      await ctx.tx((trx) =>
-        setLicenseProfile(trx, l.id, { title: input.title, environment: input.environment }),
+      const l = await deps.licenses.create(
+        actor,
+        {
+          product_id: p.id,
+          // Every identifier holds its slot until released: a domain limit, not a floating seat.
+          hwid_locked: true,
+          ...(input.max_domains !== undefined && { max_uses: input.max_domains }),
+          ...(input.expires_at !== undefined && { expires_at: input.expires_at }),
+          ...(input.expires_at === null && { type: 'lifetime' as const }),
+        },
+        // Written in the same INSERT as the license: no license without its title/environment.
+        { title: input.title, environment: input.environment },
       )
       return deps.licenses.get(actor, l.id)
     },

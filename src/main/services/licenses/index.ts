@@ -37,6 +37,13 @@ function seatUsage(
   return { mode: 'floating', in_use: inUse, seats, allowance: seatAllowance(seats, policy.overage) }
 }
 
+/** What a protocol may set on a new license besides the management API's fields. */
+export interface LicenseProfile {
+  title?: string | null
+  /** `production` (the default), `staging`, `test` or `development`. */
+  environment?: string
+}
+
 export function toLicenseDto(r: repo.LicenseRow, now: string): LicenseDto {
   const policy = effectivePolicy(r.product_policy ?? '{}', r.policy)
   return {
@@ -92,6 +99,7 @@ export function createLicensesService(
     actor: Actor,
     input: CreateLicenseInput,
     count: number,
+    profile: LicenseProfile = {},
   ): Promise<NewLicense[]> {
     const product = toProductDto(await deps.products.load(actor, input.product_id))
     const d = product.license_defaults
@@ -131,6 +139,8 @@ export function createLicensesService(
         expired_notified_at: null,
         created_at: now,
         updated_at: now,
+        title: profile.title ?? null,
+        environment: profile.environment ?? 'production',
       })
     }
     return rows
@@ -144,8 +154,13 @@ export function createLicensesService(
   return {
     load,
 
-    async create(actor: Actor, input: CreateLicenseInput): Promise<LicenseDto> {
-      const [row] = await buildRows(actor, input, 1)
+    /** One license; `profile` (DevPayr's title and environment) is written with it. */
+    async create(
+      actor: Actor,
+      input: CreateLicenseInput,
+      profile: LicenseProfile = {},
+    ): Promise<LicenseDto> {
+      const [row] = await buildRows(actor, input, 1, profile)
       await insertAll([row])
       await deps.events.record({
         type: 'license.created',
