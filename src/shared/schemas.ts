@@ -62,6 +62,8 @@ export const createLicenseSchema = z.object({
   metadata: metadataSchema.optional(),
   notes: z.string().max(2000).optional(),
   customer_email: z.email().optional(),
+  /** The license's own seat policy fields over its product's (none: the product's). */
+  policy: policyOverrideSchema.nullable().optional(),
 })
 export type CreateLicenseInput = z.infer<typeof createLicenseSchema>
 

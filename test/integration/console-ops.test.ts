@@ -307,7 +307,7 @@ describe('transfer.* import and export', () => {
     const csv = await ok('transfer.export', { kind: 'licenses', format: 'csv' })
     const lines = csv.content.trim().split(/\r?\n/)
     expect(lines[0]).toBe(
-      'license_key,product_id,product_name,type,status,expires_at,max_uses,hwid_locked,level,customer_email,notes,metadata,created_at',
+      'license_key,product_id,product_name,type,status,expires_at,max_uses,hwid_locked,level,customer_email,notes,metadata,policy_override,created_at',
     )
     expect(
       lines.filter((l: string) => l.includes('Export Me') && l.includes('x@example.com')),
@@ -357,6 +357,32 @@ describe('transfer.* import and export', () => {
       max_uses: 2,
       metadata: { plan: 'team' },
     })
+  })
+
+  it("carries a license's own seat policy through export and import", async () => {
+    const p = await ok('products.create', { name: 'Policy Trip' })
+    const override = { mode: 'floating', seats: 3, grace_seconds: 3600 }
+    const made = await ok('licenses.create', { product_id: p.id, policy: override, notes: 'trip' })
+    expect(made.policy_override).toEqual(override)
+    const json = await ok('transfer.export', { kind: 'licenses', format: 'json' })
+    const row = JSON.parse(json.content).find(
+      (r: { license_key: string }) => r.license_key === made.license_key,
+    )
+    expect(row.policy_override).toEqual(override)
+    const csv = await ok('transfer.export', { kind: 'licenses', format: 'csv' })
+    const line = csv.content.split(/\r?\n/).find((l: string) => l.startsWith(made.license_key))
+    const imported = await ok('transfer.import', {
+      kind: 'licenses',
+      format: 'csv',
+      content: [csv.content.split(/\r?\n/)[0], line].join('\n'),
+      dryRun: false,
+    })
+    expect(imported).toMatchObject({ created: 1, errors: 0 })
+    const copy = (await ok('licenses.list', { q: 'trip', product_id: p.id })).items.find(
+      (l: { license_key: string }) => l.license_key !== made.license_key,
+    )
+    expect(copy.policy_override).toEqual(override)
+    expect(copy.policy).toMatchObject({ mode: 'floating', seats: 3, grace_seconds: 3600 })
   })
 
   it('defuses formula cells in a CSV export and restores them on import', async () => {

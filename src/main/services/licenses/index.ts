@@ -117,6 +117,9 @@ export function createLicensesService(
     const nowMs = ctx.clock().getTime()
     // The same for every key of the batch: computed once, not per row.
     const metadata = JSON.stringify(input.metadata ?? {})
+    // Stored as the lifecycle's update stores it: no override is null, not `{}`.
+    const policy =
+      input.policy && Object.keys(input.policy).length > 0 ? JSON.stringify(input.policy) : null
     const expires = expiresAt ? new Date(expiresAt).toISOString() : null
     for (let i = 0; i < count; i++) {
       rows.push({
@@ -141,6 +144,7 @@ export function createLicensesService(
         updated_at: now,
         title: profile.title ?? null,
         environment: profile.environment ?? 'production',
+        policy,
       })
     }
     return rows

@@ -42,6 +42,7 @@ const LICENSE_COLUMNS = [
   'customer_email',
   'notes',
   'metadata',
+  'policy_override',
   'created_at',
 ] as const
 
@@ -92,6 +93,8 @@ const licenseRow = z.object({
   customer_email: z.preprocess(emptyToUndefined, z.string().optional()),
   notes: z.preprocess(emptyToUndefined, z.string().optional()),
   metadata: jsonObj,
+  /** The license's own seat policy (export's `policy_override`), checked by createLicenseSchema. */
+  policy_override: jsonObj,
 })
 
 function issueText(e: z.ZodError): string {
@@ -229,6 +232,8 @@ export function createTransferService(deps: {
                   ? undefined
                   : null,
               product_name: undefined,
+              policy_override: undefined,
+              policy: r.data.policy_override,
             })
             if (!input.success) throw new DomainError('VALIDATION_ERROR', issueText(input.error))
             const label = dryRun
