@@ -46,6 +46,25 @@ const licenseRow = (l: LicenseDto): Row => ({
   ret_msg: null,
 })
 
+/** A reseller action's answer (banlicense, resethwid): one LicenseAction row. */
+const licenseAction = (
+  l: LicenseDto,
+  machinesReleased: number,
+  sessionsRevoked: number,
+): Answer => ({
+  kind: 'array',
+  element: 'LicenseAction',
+  value: [
+    {
+      license_key: l.license_key,
+      status: l.status,
+      machines_released: machinesReleased,
+      sessions_revoked: sessionsRevoked,
+      ret_msg: null,
+    },
+  ],
+})
+
 const machineRow = (m: MachineDto): Row => ({
   hwid: m.hwid,
   name: m.name,
@@ -195,19 +214,7 @@ export const METHODS: readonly MethodDef[] = [
     element: 'LicenseAction',
     async run({ auth, call, params, services }) {
       const r = await services.hirez.reseller.banLicense(auth, params.key, call.ip)
-      return {
-        kind: 'array',
-        element: 'LicenseAction',
-        value: [
-          {
-            license_key: r.license.license_key,
-            status: r.license.status,
-            machines_released: 0,
-            sessions_revoked: r.sessions_revoked,
-            ret_msg: null,
-          },
-        ],
-      }
+      return licenseAction(r.license, 0, r.sessions_revoked)
     },
   },
   {
@@ -219,19 +226,7 @@ export const METHODS: readonly MethodDef[] = [
     element: 'LicenseAction',
     async run({ auth, call, params, services }) {
       const r = await services.hirez.reseller.resetHwid(auth, params.key, call.ip)
-      return {
-        kind: 'array',
-        element: 'LicenseAction',
-        value: [
-          {
-            license_key: r.license.license_key,
-            status: r.license.status,
-            machines_released: r.machines_released,
-            sessions_revoked: r.sessions_revoked,
-            ret_msg: null,
-          },
-        ],
-      }
+      return licenseAction(r.license, r.machines_released, r.sessions_revoked)
     },
   },
   {
