@@ -1,108 +1,35 @@
-import { parseArgs } from 'node:util'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { restoreInstallation } from './services/backup/keys'
 import { randomToken } from './crypto/random'
-import { databaseLabel, resolveDataDir, resolveDatabase, shutdown, startRuntime } from './runtime'
+import { databaseLabel, resolveDataDir, shutdown, startRuntime } from './runtime'
 import { DEFAULT_PORT } from './http/server'
 import { boundHeapGrowth } from './heap'
-import { isAddressOrCidr, isHostName, splitList } from './services/settings/trust'
-
-const HELP = `Usage: npm run serve -- [--data DIR] [--database URL] [--port N] [--host H] [--console]
-                        [--trusted-proxy IP/CIDR ...] [--allowed-host NAME ...]
-                        [--restore FILE --backup-key-file PATH] [--reset-identity]
-                        [--cull-interval SECONDS]
-
-  --data DIR            data directory (default: $KEYWARDEN_DATA or ~/.keywarden)
-  --database URL        a PostgreSQL database, postgres://user:pass@host/db, instead of the
-                        SQLite file in the data directory ($KEYWARDEN_DATABASE_URL); nodes
-                        sharing one database need the same keys in their data directories
-  --port N              port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)
-  --host H              address to bind (default 127.0.0.1; 0.0.0.0 exposes it on the LAN)
-  --console             serve the web console at /console
-  --trusted-proxy X     a proxy (address or CIDR) whose X-Forwarded-For / Forwarded headers
-                        are believed; repeat or comma-separate ($KEYWARDEN_TRUSTED_PROXIES)
-  --allowed-host NAME   a host name the management API and console answer to besides this
-                        machine's own; repeat or comma-separate ($KEYWARDEN_ALLOWED_HOSTS)
-  --restore FILE        first make the (empty) data folder the installation backup FILE came
-                        from: its database, master.key, RSA and Ed25519 keys (from
-                        FILE.keys, opened with the backup key read from --backup-key-file
-                        PATH or $KEYWARDEN_BACKUP_KEY)
-  --cull-interval S     seconds between culling runs, which free the floating seats of
-                        machines whose heartbeats stopped (default 30; 0 = only on demand;
-                        $KEYWARDEN_CULL_INTERVAL)
-  --reset-identity      replace a missing or damaged RSA or Ed25519 key (keys/) with a new
-                        one: apps that pinned the old public key stop verifying, so only do
-                        this deliberately
-
-  $KEYWARDEN_SETUP_TOKEN (or $KEYWARDEN_CONSOLE_TOKEN) sets the setup token that creates the
-  first admin; otherwise a random one is printed while no admin exists.`
+import { parseServeOptions, serveHelp, ServeOptionError, type ParsedServe } from './serve-options'
 
 /** The headless server: the same services and HTTP surfaces as the desktop app, no Electron. */
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      data: { type: 'string' },
-      database: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      console: { type: 'boolean', default: false },
-      'trusted-proxy': { type: 'string', multiple: true },
-      'allowed-host': { type: 'string', multiple: true },
-      'reset-identity': { type: 'boolean', default: false },
-      restore: { type: 'string' },
-      'backup-key-file': { type: 'string' },
-      'cull-interval': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  })
-  if (values.help) {
-    console.log(HELP)
+  let parsed: ParsedServe
+  try {
+    parsed = parseServeOptions(process.argv.slice(2))
+  } catch (e) {
+    if (!(e instanceof ServeOptionError)) throw e
+    console.error(e.message)
+    process.exit(2)
+  }
+  if (parsed.help) {
+    console.log(serveHelp())
     return
   }
-  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`--port must be a whole number from 0 to 65535 (got ${values.port})`)
-    process.exit(2)
-  }
-  const cullText = values['cull-interval'] ?? process.env.KEYWARDEN_CULL_INTERVAL
-  const cullIntervalSeconds = cullText === undefined ? undefined : Number(cullText)
-  if (
-    cullIntervalSeconds !== undefined &&
-    (!Number.isInteger(cullIntervalSeconds) || cullIntervalSeconds < 0)
-  ) {
-    console.error(`--cull-interval takes a whole number of seconds, 0 or more (got ${cullText})`)
-    process.exit(2)
-  }
-  const trustedProxies = splitList([
-    ...(values['trusted-proxy'] ?? []),
-    process.env.KEYWARDEN_TRUSTED_PROXIES,
-  ])
-  const allowedHosts = splitList([
-    ...(values['allowed-host'] ?? []),
-    process.env.KEYWARDEN_ALLOWED_HOSTS,
-  ])
-  const badProxy = trustedProxies.find((p) => !isAddressOrCidr(p))
-  if (badProxy) {
-    console.error(`--trusted-proxy takes an IP address or CIDR block (got ${badProxy})`)
-    process.exit(2)
-  }
-  const badHost = allowedHosts.find((h) => !isHostName(h))
-  if (badHost) {
-    console.error(`--allowed-host takes a host name without port (got ${badHost})`)
-    process.exit(2)
-  }
-  const setupToken =
-    process.env.KEYWARDEN_SETUP_TOKEN || process.env.KEYWARDEN_CONSOLE_TOKEN || randomToken(24)
+  const values = parsed.options
+  const port = values.port ?? DEFAULT_PORT
+  const cullIntervalSeconds = values['cull-interval']
+  const trustedProxies = values['trusted-proxy']
+  const allowedHosts = values['allowed-host']
+  const setupToken = values['setup-token'] ?? randomToken(24)
   boundHeapGrowth()
   const dataDir = resolveDataDir(values.data)
-  let database: string | undefined
-  try {
-    database = resolveDatabase(values.database)
-  } catch (e) {
-    console.error((e as Error).message)
-    process.exit(2)
-  }
+  const database = values.database
   if (values.restore && database) {
     console.error(
       '--restore brings back a SQLite installation; a PostgreSQL database is restored with its own tools (pg_restore)',
@@ -112,7 +39,7 @@ async function main(): Promise<void> {
   if (values.restore) {
     const keyText = values['backup-key-file']
       ? readFileSync(values['backup-key-file'], 'utf8')
-      : process.env.KEYWARDEN_BACKUP_KEY
+      : values['backup-key']
     if (!keyText) {
       console.error(
         '--restore needs the backup key: --backup-key-file PATH or KEYWARDEN_BACKUP_KEY',
