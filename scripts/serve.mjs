@@ -1,5 +1,9 @@
 // `npm run serve -- [--data DIR] [--port N] [--host H] [--console]`: the headless server.
 // Builds first when the build is missing or older than the sources, then runs it in-process.
+// One script, no `sh -c 'a && b'` chain: the Node check is imported first (ES modules evaluate
+// in import order), and the server stops when npm's shell goes (stop-when-orphaned.mjs).
+import './check-node.cjs'
+import { stopWhenOrphaned } from './stop-when-orphaned.mjs'
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -20,10 +24,15 @@ function newestMtime(dir) {
 const stale = !existsSync(entry) || newestMtime(join(root, 'src')) > statSync(entry).mtimeMs
 if (stale) {
   console.log('Keywarden: building...')
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  )
   if (r.status !== 0) process.exit(r.status ?? 1)
 }
 await import(pathToFileURL(entry).href)
+stopWhenOrphaned()

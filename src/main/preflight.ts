@@ -9,7 +9,7 @@ import {
   statSync,
 } from 'node:fs'
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { inspectDatabaseFile, type DatabaseFileFacts } from './db/backup'
 import {
   forgetSigningKey,
@@ -50,9 +50,33 @@ export interface PreflightOptions {
 
 type DatabaseFacts = DatabaseFileFacts
 
+/**
+ * mkdir -p one level at a time. Node's `mkdirSync(dir, { recursive: true })` never returns when
+ * mkdir answers ENOENT under a parent that exists (a pseudo file system: `--data /proc/x`), so
+ * the server would hang silently instead of saying it cannot create the folder.
+ */
+function makeFolders(dir: string): void {
+  if (existsSync(dir)) return
+  const parent = dirname(dir)
+  if (parent !== dir) makeFolders(parent)
+  try {
+    mkdirSync(dir, { mode: 0o700 })
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+  }
+}
+
 /** Owner-only: the data folder 0700, every file Keywarden keeps in it 0600. */
 export function tightenDataFolder(dataDir: string): void {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  try {
+    makeFolders(resolve(dataDir))
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException
+    throw new DataFolderError(
+      `cannot create the data folder ${dataDir} (${err.code ?? err.message} at ${err.path ?? dataDir}): ` +
+        'choose a folder the user running Keywarden may create, with --data DIR or KEYWARDEN_DATA',
+    )
+  }
   chmodSync(dataDir, 0o700)
   for (const dir of ['keys', 'backups']) {
     const p = join(dataDir, dir)

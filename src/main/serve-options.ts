@@ -271,14 +271,16 @@ export function serveHelp(): string {
   ]
   const block = (head: string, help: string) => {
     const body = wrap(help, col)
-    out.push(`  ${head.padEnd(col - 2)}${body[0]}`)
-    for (const l of body.slice(1)) out.push(' '.repeat(col) + l)
+    // A head too wide for its column gets a line of its own.
+    if (head.length >= col - 3) out.push(`  ${head}`)
+    else out.push(`  ${head.padEnd(col - 2)}${body.shift()}`)
+    for (const l of body) out.push(' '.repeat(col) + l)
   }
   for (const [name, spec] of entries) {
     if (spec.kind === 'env') continue
     const head = spec.kind === 'switch' ? `--${name}` : `--${name} ${spec.arg}`
     const env = spec.kind === 'switch' ? `$${spec.env}=1` : `$${spec.env}`
-    block(head, `${spec.help} (${env}${spec.kind === 'list' ? ', comma-separated' : ''})`)
+    block(head, `${spec.help} (${env})`)
   }
   block('-h, --help', 'this help')
   out.push('', 'Environment only:')
