@@ -4,6 +4,8 @@
 // separate processes on 127.0.0.1, drives them from a third process (autocannon, bench/load.mjs)
 // for a bounded time per scenario, and writes bench/results/latest.json (quick.json with
 // --quick). See the "Benchmarks" section of README.md for what each number means.
+import '../scripts/check-node.cjs'
+import { stopWhenOrphaned } from '../scripts/stop-when-orphaned.mjs'
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir, cpus } from 'node:os'
 import { join } from 'node:path'
@@ -85,6 +87,9 @@ async function cleanup() {
   if (dataDir && !args.keep) rmSync(dataDir, { recursive: true, force: true })
 }
 process.on('SIGINT', () => void cleanup().then(() => process.exit(130)))
+// A signal to npm's pid (its shell goes, stop-when-orphaned.mjs) stops the servers it started.
+process.on('SIGTERM', () => void cleanup().then(() => process.exit(143)))
+stopWhenOrphaned()
 
 async function main() {
   const entry = ensureBuilt()
