@@ -91,6 +91,18 @@ describe('validation outcomes, each in the fixed order', () => {
     expect(r.body.error_code).toBe('PRODUCT_NOT_FOUND')
   })
 
+  it('PRODUCT_NOT_FOUND for an integer product_id says product_id is the product’s UUID', async () => {
+    const { key } = await seed(srv)
+    const r = await post('/validate', { license_key: key, product_id: '1', hwid: 'hw-1' })
+    expect(r.status).toBe(404)
+    expect(r.body.error_code).toBe('PRODUCT_NOT_FOUND')
+    expect(r.body.message).toMatch(/product_id is the product's id \(a UUID.*not a number \(got 1\)/)
+    // A UUID of another product keeps the plain message.
+    const other = await seed(srv)
+    const plainMiss = await post('/validate', plain(other.product, key))
+    expect(plainMiss.body.message).not.toContain('UUID')
+  })
+
   it('BLACKLISTED (before suspended), with security_blocked for the SDK callback', async () => {
     const { product, license, key } = await seed(srv)
     await srv.runtime.services.licenses.update(CONSOLE, license.id, { status: 'suspended' })

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { checkoutOptionsSchema, fingerprintSchema } from '@shared/license-files'
 import { typed, type RouteFamily } from '../context'
-import { clientErrorHandler, ok } from './respond'
+import { clientErrorHandler, explainingProductId, ok } from './respond'
 import { parseOrRefuse } from './schemas'
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max)
@@ -38,15 +38,17 @@ export const clientFileRoutes: RouteFamily = async (app, { services }) => {
     },
     async (req) => {
       const i = parseOrRefuse(licenseFileBody, req.body)
-      const f = await services.licenseFiles.forClient(
-        {
-          licenseKey: i.license_key,
-          productId: i.product_id,
-          hwid: i.hwid,
-          ip: req.origin.clientIp,
-          userAgent: req.headers['user-agent']?.slice(0, 512) ?? null,
-        },
-        { ttl: i.ttl, encrypt: i.encrypt },
+      const f = await explainingProductId(i.product_id, () =>
+        services.licenseFiles.forClient(
+          {
+            licenseKey: i.license_key,
+            productId: i.product_id,
+            hwid: i.hwid,
+            ip: req.origin.clientIp,
+            userAgent: req.headers['user-agent']?.slice(0, 512) ?? null,
+          },
+          { ttl: i.ttl, encrypt: i.encrypt },
+        ),
       )
       return ok({
         certificate: f.file,

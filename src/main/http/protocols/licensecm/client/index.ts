@@ -4,7 +4,7 @@ import type { LicenseView, Protocol } from '../../../../services/licensing'
 import { GRACE_WARNING } from '@shared/policy'
 import { refuseDeepJson } from '../../../middleware/json-depth'
 import { typed, type RouteFamily } from '../context'
-import { clientErrorHandler, ok } from './respond'
+import { clientErrorHandler, explainingProductId, ok } from './respond'
 import {
   activateBody,
   deactivateBody,
@@ -69,14 +69,17 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
     let secret: string | null = null
     if (isEnvelope(body)) {
       const env = parseOrRefuse(envelopeBody, body)
-      const opened = await engine.envelope.open(env, meta)
+      const opened = await explainingProductId(env.product_id, () =>
+        engine.envelope.open(env, meta),
+      )
       secret = opened.secretKey
       // The decrypted body is JSON parsed here, not by the server: the same depth bound.
       refuseDeepJson(opened.body, 'data')
       body = opened.body
     }
     const input = parseOrRefuse(schema, body)
-    const answer = ok(await op(input, meta))
+    const productId = (input as { product_id?: unknown }).product_id
+    const answer = ok(await explainingProductId(productId, () => op(input, meta)))
     return secret ? engine.envelope.seal(secret, answer) : answer
   }
 

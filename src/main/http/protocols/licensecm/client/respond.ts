@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { isDomainError } from '@shared/errors'
+import { DomainError, isDomainError } from '@shared/errors'
 import { LICENSECM_STATUS, mapError } from '../errors'
 import { failure, ok } from '../reply'
 
@@ -24,6 +24,35 @@ export function clientErrorHandler(err: unknown, req: FastifyRequest, reply: Fas
   const m = mapError(err)
   if (m.unexpected) req.log.error(err)
   void reply.status(m.status).send(m.body)
+}
+
+/**
+ * `product_id` is the product's id (its UUID, as the console and GET /api/products show it).
+ * A client sending a number (a product's position, an id from another system) would otherwise
+ * read "product not found" and look for a missing product: the message says what to send. The
+ * error code stays PRODUCT_NOT_FOUND (SDKs branch on it).
+ */
+export async function explainingProductId<T>(
+  productId: unknown,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run()
+  } catch (e) {
+    if (
+      isDomainError(e) &&
+      e.code === 'PRODUCT_NOT_FOUND' &&
+      typeof productId === 'string' &&
+      /^\s*\d+\s*$/.test(productId)
+    ) {
+      throw new DomainError(
+        'PRODUCT_NOT_FOUND',
+        `${e.message}: product_id is the product's id (a UUID such as 3f2a…, shown in the console and by GET /api/products), not a number (got ${productId.trim()})`,
+        e.details,
+      )
+    }
+    throw e
+  }
 }
 
 export { ok }
