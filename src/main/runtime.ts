@@ -5,6 +5,7 @@ import { isPostgresUrl, redactedUrl } from './db/postgres/open'
 import { checkKeysAgainst, DATABASE_FILE, preflight } from './preflight'
 import { createServices, type Services } from './services'
 import type { Clock } from './services/context'
+import type { ScheduleConfig } from './services/backup/schedule'
 import { createHandlers, type Handlers } from './rpc/handlers'
 import type { DesktopHooks } from './rpc/handlers/types'
 import { createHttpServer, DEFAULT_PORT, type HttpServer } from './http/server'
@@ -85,6 +86,11 @@ export interface RuntimeOptions {
    * then runs only on demand).
    */
   cullIntervalSeconds?: number
+  /**
+   * Scheduled backups set by the command line (`--backup-interval`, headless); without it the
+   * schedule the console stored (Settings → Backup) applies.
+   */
+  backupSchedule?: ScheduleConfig
 }
 
 export interface Runtime {
@@ -209,6 +215,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       server = null
       await services.webhooks.stop()
       await services.seats.stop()
+      await services.backup.stopSchedule()
       await store.close()
     },
   }
@@ -222,6 +229,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   await services.webhooks.start()
   // The culling task (every node may run it: each machine is claimed once); stopped by close().
   services.seats.start(opts.cullIntervalSeconds)
+  // Scheduled backups (the first one interval after the start); stopped by close().
+  await services.backup.startSchedule(opts.backupSchedule)
   return runtime
 }
 

@@ -51,6 +51,21 @@ function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER, what = 'a whole
     .transform(Number)
 }
 
+/** `30m`, `6h`, `1d` or a bare number of minutes, at least 5 minutes; in milliseconds. */
+function duration() {
+  const UNIT: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 }
+  const ms = (s: string) => {
+    const m = /^(\d+)([mhd]?)$/.exec(s.trim())
+    return m ? Number(m[1]) * UNIT[m[2] || 'm'] : NaN
+  }
+  return z
+    .string()
+    .refine((s) => ms(s) >= 5 * 60_000 && ms(s) <= 366 * 86_400_000, {
+      message: 'takes a duration such as 30m, 6h or 1d, from 5m to 366d',
+    })
+    .transform(ms)
+}
+
 const text = (what: string) =>
   z
     .string()
@@ -122,7 +137,7 @@ export const SERVE_OPTIONS = {
     env: 'KEYWARDEN_BACKUP_KEY_FILE',
     arg: 'PATH',
     schema: text('a file holding the backup key'),
-    help: 'the backup key (Settings → Backup) that opens and seals FILE.keys, read from PATH',
+    help: 'the backup key (Settings → Backup; backup.key) that opens --restore FILE.keys and seals scheduled backups, read from PATH',
   }),
   'cull-interval': value({
     env: 'KEYWARDEN_CULL_INTERVAL',
@@ -131,6 +146,26 @@ export const SERVE_OPTIONS = {
     help:
       'seconds between culling runs, which free the floating seats of machines whose ' +
       'heartbeats stopped (default 30; 0 = only on demand)',
+  }),
+  'backup-interval': value({
+    env: 'KEYWARDEN_BACKUP_INTERVAL',
+    arg: 'T',
+    schema: duration(),
+    help:
+      'write an installation backup (database + sealed keys) every T: 30m, 6h, 1d (bare number: ' +
+      'minutes; at least 5m); needs the backup key',
+  }),
+  'backup-retention': value({
+    env: 'KEYWARDEN_BACKUP_RETENTION',
+    arg: 'N',
+    schema: wholeNumber(1, 1000),
+    help: 'how many scheduled backups to keep, the oldest deleted first (default 7)',
+  }),
+  'backup-dir': value({
+    env: 'KEYWARDEN_BACKUP_DIR',
+    arg: 'DIR',
+    schema: text('a folder'),
+    help: 'where scheduled backups go (default: backups/ in the data directory)',
   }),
   'reset-identity': toggle({
     env: 'KEYWARDEN_RESET_IDENTITY',

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { channel, none } from './channel'
+import { backupScheduleSchema, type BackupScheduleDto } from '../backup-schedule'
 
 export interface SystemInfo {
   app_version: string
@@ -75,6 +76,12 @@ export const systemChannels = {
     .for('admin')
     .returns<DesktopSettings>(),
   'system.backups': channel(none).for('admin').returns<BackupDto[]>(),
+  /** Scheduled backups: the schedule, the last run's time and result, the next run. */
+  'system.backupSchedule': channel(none).for('admin').returns<BackupScheduleDto>(),
+  /** Stores and applies the schedule (a folder other than <data>/backups: desktop app only). */
+  'system.setBackupSchedule': channel(backupScheduleSchema)
+    .for('admin')
+    .returns<BackupScheduleDto>(),
   /** Full `PRAGMA integrity_check` of the live database (a start runs only `quick_check`). */
   'system.integrityCheck': channel(none).for('admin').returns<IntegrityCheckDto>(),
   /** SQLite online backup of the live database into <data>/backups/. */

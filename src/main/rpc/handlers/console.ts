@@ -85,6 +85,16 @@ export function consoleHandlers({
       return desktop.set(i)
     },
     'system.backups': async () => s.backup.list(),
+    'system.backupSchedule': async () => s.backup.schedule(),
+    'system.setBackupSchedule': async (i) => {
+      // Where files are written is the machine owner's choice: the desktop app, or --backup-dir.
+      if (i.folder !== null && !desktop)
+        throw new DomainError(
+          'FORBIDDEN',
+          'A backup folder is chosen in the desktop app or with --backup-dir; here backups go to the data folder’s backups/',
+        )
+      return s.backup.setSchedule(i)
+    },
     'system.backup': async () => s.backup.backup(),
     'system.integrityCheck': async () => s.backup.integrityCheck(),
     'system.restore': async (i) =>

@@ -7,7 +7,7 @@ import {
   writeFileSync,
   rmSync,
 } from 'node:fs'
-import { join } from 'node:path'
+import { isAbsolute, join } from 'node:path'
 import type { BackupDto, IntegrityCheckDto } from '@shared/channels/system'
 import { DomainError } from '@shared/errors'
 import type { ServiceContext } from '../context'
@@ -16,6 +16,12 @@ import { rsaPrivateKeyPath } from '../../crypto/keys'
 import * as database from '../../db/backup'
 import { writeKeysBundle } from './keys'
 import { sealedAad } from '../../crypto/seal'
+import {
+  DEFAULT_BACKUP_SCHEDULE,
+  type BackupSchedule,
+  type BackupScheduleDto,
+} from '@shared/backup-schedule'
+import { createBackupScheduler, type ScheduleConfig } from './schedule'
 
 const NAME = /^[\w.-]+\.db$/
 
@@ -32,25 +38,39 @@ function stamp(d: Date): string {
 export function createBackupService(ctx: ServiceContext, deps: { events: EventsService }) {
   const dir = join(ctx.dataDir, 'backups')
 
-  function describe(name: string): BackupDto {
-    const st = statSync(join(dir, name))
+  function describe(folder: string, name: string): BackupDto {
+    const st = statSync(join(folder, name))
     return {
       name,
       bytes: st.size,
       created_at: st.mtime.toISOString(),
-      keys_included: existsSync(join(dir, `${name}.keys`)),
+      keys_included: existsSync(join(folder, `${name}.keys`)),
     }
   }
 
-  async function backupTo(prefix: string): Promise<BackupDto> {
-    mkdirSync(dir, { recursive: true, mode: 0o700 })
+  async function backupTo(
+    prefix: string,
+    to: { dir: string; backupKey?: Buffer } = { dir },
+  ): Promise<BackupDto> {
+    mkdirSync(to.dir, { recursive: true, mode: 0o700 })
     const name = `${prefix}-${stamp(ctx.clock())}.db`
-    await database.backupDatabase(ctx.db, join(dir, name))
-    chmodSync(join(dir, name), 0o600)
+    const file = join(to.dir, name)
+    await database.backupDatabase(ctx.db, file)
+    chmodSync(file, 0o600)
     // What a restore on another machine needs (master.key, the RSA key), sealed with backup.key.
-    if (existsSync(rsaPrivateKeyPath(ctx.dataDir))) writeKeysBundle(ctx.dataDir, join(dir, name))
-    return describe(name)
+    if (existsSync(rsaPrivateKeyPath(ctx.dataDir))) {
+      writeKeysBundle(ctx.dataDir, file, to.backupKey)
+    }
+    return describe(to.dir, name)
   }
+  const scheduler = createBackupScheduler(ctx, { events: deps.events, backupTo })
+  /** Set by the command line (headless): then the stored schedule is not used. */
+  let fixedSchedule: ScheduleConfig | null = null
+
+  const configOf = (s: BackupSchedule): ScheduleConfig | null =>
+    s.enabled
+      ? { intervalMs: s.interval_minutes * 60_000, retention: s.retention, dir: s.folder ?? dir }
+      : null
 
   /** Refuses a file that is not a readable Keywarden database before anything is replaced. */
   function checkDatabase(file: string): void {
@@ -75,12 +95,33 @@ export function createBackupService(ctx: ServiceContext, deps: { events: EventsS
     }
   }
 
+  async function schedule(): Promise<BackupScheduleDto> {
+    const stored = (await scheduler.stored()) ?? DEFAULT_BACKUP_SCHEDULE
+    const current: BackupSchedule = fixedSchedule
+      ? {
+          enabled: true,
+          interval_minutes: Math.round(fixedSchedule.intervalMs / 60_000),
+          retention: fixedSchedule.retention,
+          folder: fixedSchedule.dir,
+        }
+      : stored
+    const { last, next_at } = await scheduler.status()
+    const folder = fixedSchedule ? fixedSchedule.dir : (stored.folder ?? dir)
+    return {
+      schedule: current,
+      last,
+      next_at,
+      folder,
+      fixed_by_command_line: fixedSchedule !== null,
+    }
+  }
+
   return {
     list(): BackupDto[] {
       if (!existsSync(dir)) return []
       return readdirSync(dir)
         .filter((n) => NAME.test(n))
-        .map(describe)
+        .map((n) => describe(dir, n))
         .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.name.localeCompare(a.name))
     },
 
@@ -102,6 +143,37 @@ export function createBackupService(ctx: ServiceContext, deps: { events: EventsS
       })
       return result
     },
+
+    /**
+     * Starts the schedule: the command line's (headless `--backup-interval`), else the one the
+     * console stored (Settings → Backup).
+     */
+    async startSchedule(fromCommandLine?: ScheduleConfig): Promise<void> {
+      fixedSchedule = fromCommandLine ?? null
+      if (fixedSchedule) scheduler.configure(fixedSchedule)
+      else scheduler.configure(configOf((await scheduler.stored()) ?? DEFAULT_BACKUP_SCHEDULE))
+    },
+
+    schedule,
+
+    async setSchedule(s: BackupSchedule): Promise<BackupScheduleDto> {
+      if (fixedSchedule) {
+        throw new DomainError(
+          'CONFLICT',
+          'The command line (--backup-interval) sets this server’s backup schedule',
+        )
+      }
+      if (s.folder !== null && !isAbsolute(s.folder)) {
+        throw new DomainError('VALIDATION_ERROR', 'folder: an absolute path')
+      }
+      await scheduler.store(s)
+      scheduler.configure(configOf(s))
+      return schedule()
+    },
+
+    /** Runs a scheduled backup when one is due by the clock (the timer calls this too). */
+    tickSchedule: () => scheduler.tick(),
+    stopSchedule: () => scheduler.stop(),
 
     async backup(): Promise<BackupDto> {
       const b = await backupTo('backup')

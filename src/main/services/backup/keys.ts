@@ -37,8 +37,11 @@ export function loadOrCreateBackupKey(dataDir: string): Buffer {
   return parseMasterKey(readFileSync(path, 'utf8'), path)
 }
 
-/** Writes `<backup>.keys` beside a backup database; returns its path. */
-export function writeKeysBundle(dataDir: string, backupFile: string): string {
+/**
+ * Writes `<backup>.keys` beside a backup database, sealed with `backupKey` (default: the
+ * installation's backup.key); returns its path.
+ */
+export function writeKeysBundle(dataDir: string, backupFile: string, backupKey?: Buffer): string {
   const rsa = rsaPrivateKeyPath(dataDir)
   const bundle: KeysBundle = {
     format: FORMAT,
@@ -48,9 +51,13 @@ export function writeKeysBundle(dataDir: string, backupFile: string): string {
   const ed = ed25519PrivateKeyPath(dataDir)
   if (existsSync(ed)) bundle.ed25519_private_pem = readFileSync(ed, 'utf8')
   const out = `${backupFile}.keys`
-  writeFileSync(out, seal(loadOrCreateBackupKey(dataDir), JSON.stringify(bundle), AAD) + '\n', {
-    mode: 0o600,
-  })
+  writeFileSync(
+    out,
+    seal(backupKey ?? loadOrCreateBackupKey(dataDir), JSON.stringify(bundle), AAD) + '\n',
+    {
+      mode: 0o600,
+    },
+  )
   chmodSync(out, 0o600)
   return out
 }
