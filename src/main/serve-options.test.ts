@@ -110,6 +110,20 @@ describe('serve options', () => {
     expect(failure(['--port'])).toBe('--port needs a value (see --help)')
   })
 
+  it('reads backup schedules as durations', () => {
+    expect(options(['--backup-interval', '6h'])['backup-interval']).toBe(6 * 3_600_000)
+    expect(options([], { KEYWARDEN_BACKUP_INTERVAL: '90' })['backup-interval']).toBe(90 * 60_000)
+    expect(
+      options(['--backup-interval', '1d', '--backup-retention', '3'])['backup-retention'],
+    ).toBe(3)
+    expect(failure(['--backup-interval', '1m'])).toBe(
+      '--backup-interval / KEYWARDEN_BACKUP_INTERVAL takes a duration such as 30m, 6h or 1d, from 5m to 366d (got 1m)',
+    )
+    expect(failure([], { KEYWARDEN_BACKUP_RETENTION: '0' })).toMatch(
+      /^--backup-retention \/ KEYWARDEN_BACKUP_RETENTION takes a whole number from 1 to 1000/,
+    )
+  })
+
   it('lists every flag and variable in --help', () => {
     expect(parseServeOptions(['--help'], {})).toEqual({ help: true })
     const help = serveHelp()

@@ -86,6 +86,15 @@ describe('the headless server configured by its environment only', () => {
     expect(server.output().trim()).toBe('unknown option --x (see --help)')
   })
 
+  it('refuses a backup schedule without the backup key that seals its keys, exit 2', async () => {
+    const env = cleanEnv({ KEYWARDEN_BACKUP_INTERVAL: '1d', KEYWARDEN_DATA: dataDir() })
+    const server = spawnLogged(process.execPath, [HEADLESS, '--port', '0'], { env })
+    expect(await server.exited()).toBe(2)
+    expect(server.output().trim()).toMatch(
+      /^--backup-interval needs the backup key that seals each backup’s keys: --backup-key-file PATH or KEYWARDEN_BACKUP_KEY/,
+    )
+  })
+
   it('says at once that it cannot create a data folder under /proc (it hung before)', async () => {
     const server = spawnLogged(process.execPath, [HEADLESS, '--data', '/proc/x', '--port', '0'], {
       env: cleanEnv(),
