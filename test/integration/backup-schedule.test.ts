@@ -106,7 +106,7 @@ describe('scheduled backups, on the services’ clock', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ license_key: key, product_id: product.id, hwid: 'hw-restored' }),
       })
-      const body = await res.json()
+      const body = (await res.json()) as { data: { valid: boolean } }
       expect(res.status).toBe(200)
       expect(body.data.valid).toBe(true)
       // The same identity: answers are signed with the original installation's key.

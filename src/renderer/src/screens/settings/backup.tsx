@@ -5,6 +5,7 @@ import { useApp } from '../../store'
 import { Card, CardHeader } from '../../components/ui/card'
 import { Button } from '../../components/ui/button'
 import { fmtBytes, fmtDateTime } from '../../lib/format'
+import { BackupScheduleSection } from './backup-schedule'
 
 function toBase64(buf: ArrayBuffer): string {
   const bytes = new Uint8Array(buf)
@@ -126,6 +127,7 @@ export function BackupSection() {
             )}
           </div>
         )}
+        <BackupScheduleSection />
       </div>
     </Card>
   )

@@ -4,6 +4,7 @@ import type {
   IntegrityCheckDto,
   SystemInfo,
 } from '@shared/channels/system'
+import type { BackupSchedule, BackupScheduleDto } from '@shared/backup-schedule'
 import type { ImportReport, TransferFormat, TransferKind } from '@shared/channels/settings-console'
 import { act, call } from '../api'
 import type { Slice } from '../types'
@@ -11,6 +12,9 @@ import type { Slice } from '../types'
 export interface SystemSlice {
   system: SystemInfo | null
   backups: BackupDto[]
+  /** Scheduled backups (Settings → Backups): the schedule and the last run's result. */
+  backupSchedule: BackupScheduleDto | null
+  setBackupSchedule(s: BackupSchedule): Promise<boolean>
   /** Desktop-only settings; null in the browser console (headless server). */
   desktop: DesktopSettings | null
   loadSystem(): Promise<void>
@@ -37,16 +41,19 @@ export interface SystemSlice {
 export const createSystemSlice: Slice<SystemSlice> = (set, get) => ({
   system: null,
   backups: [],
+  backupSchedule: null,
   desktop: null,
   async loadSystem() {
-    const [system, backups, desktop] = await Promise.all([
+    const [system, backups, desktop, backupSchedule] = await Promise.all([
       act(call('system.info', {})),
       act(call('system.backups', {})),
       act(call('system.desktop', {})),
+      act(call('system.backupSchedule', {})),
     ])
     set({
       system: system ?? get().system,
       backups: backups ?? get().backups,
+      backupSchedule: backupSchedule ?? get().backupSchedule,
       desktop: desktop === undefined ? get().desktop : desktop,
     })
   },
@@ -71,6 +78,13 @@ export const createSystemSlice: Slice<SystemSlice> = (set, get) => ({
       setTimeout(() => void get().loadServer(), 800)
     }
     return true
+  },
+  async setBackupSchedule(schedule) {
+    const r = await act(call('system.setBackupSchedule', schedule), (x) =>
+      x.schedule.enabled ? `Backups scheduled into ${x.folder}` : 'Scheduled backups are off',
+    )
+    if (r) set({ backupSchedule: r })
+    return r !== undefined
   },
   async backupNow() {
     const b = await act(call('system.backup', {}), (x) => `Backup saved: ${x.name}`)
