@@ -73,6 +73,13 @@ describe('installation channels refuse a user account', () => {
       'system.integrityCheck': {},
       'system.backup': {},
       'system.restore': { name: backup.name },
+      'system.backupSchedule': {},
+      'system.setBackupSchedule': {
+        enabled: true,
+        interval_minutes: 60,
+        retention: 2,
+        folder: null,
+      },
       'settings.get': {},
       'settings.update': { registration_open: true },
       'accounts.list': {},
