@@ -3,6 +3,16 @@ import { X } from 'lucide-react'
 import type { ReactNode } from 'react'
 import { cn } from './cn'
 
+const FIELD = 'input:not([type=hidden]):not([disabled]),select:not([disabled]),textarea:not([disabled])'
+
+/** Opening a dialog puts the cursor in its first field (Radix alone focuses the Close button). */
+function focusFirstField(e: Event): void {
+  const field = (e.currentTarget as HTMLElement).querySelector<HTMLElement>(FIELD)
+  if (!field) return
+  e.preventDefault()
+  field.focus()
+}
+
 interface ModalProps {
   open: boolean
   onOpenChange(open: boolean): void
@@ -33,7 +43,7 @@ export function Modal({
             'fixed top-1/2 left-1/2 z-50 flex max-h-[90vh] w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 flex-col rounded-lg border border-line bg-surface shadow-xl',
             width,
           )}
-          aria-describedby={description ? undefined : undefined}
+          onOpenAutoFocus={focusFirstField}
         >
           <div className="flex items-start justify-between gap-4 border-b border-line px-5 py-4">
             <div>
