@@ -3,7 +3,8 @@ import { X } from 'lucide-react'
 import type { ReactNode } from 'react'
 import { cn } from './cn'
 
-const FIELD = 'input:not([type=hidden]):not([disabled]),select:not([disabled]),textarea:not([disabled])'
+const FIELD =
+  'input:not([type=hidden]):not([disabled]),select:not([disabled]),textarea:not([disabled])'
 
 /** Opening a dialog puts the cursor in its first field (Radix alone focuses the Close button). */
 function focusFirstField(e: Event): void {
