@@ -48,7 +48,7 @@ export function Filters() {
       </div>
       <Select
         aria-label="Product"
-        className="w-40"
+        className="w-auto min-w-40"
         value={query.product_id ?? ''}
         onChange={(e) => setQuery({ product_id: e.target.value || undefined })}
       >
@@ -61,7 +61,7 @@ export function Filters() {
       </Select>
       <Select
         aria-label="Status"
-        className="w-36"
+        className="w-auto min-w-36"
         value={query.status ?? ''}
         onChange={(e) => setQuery({ status: (e.target.value || undefined) as typeof query.status })}
       >
@@ -73,7 +73,7 @@ export function Filters() {
       </Select>
       <Select
         aria-label="Type"
-        className="w-36"
+        className="w-auto min-w-36"
         value={query.type ?? ''}
         onChange={(e) => setQuery({ type: (e.target.value || undefined) as typeof query.type })}
       >

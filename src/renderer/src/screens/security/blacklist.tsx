@@ -193,7 +193,7 @@ export function BlacklistCard() {
           <>
             <Select
               aria-label="Filter blacklist by type"
-              className="h-8 w-32"
+              className="h-8 w-auto min-w-32"
               value={query.type ?? ''}
               onChange={(e) =>
                 setQuery({ type: (e.target.value || undefined) as BlacklistType | undefined })
@@ -208,7 +208,7 @@ export function BlacklistCard() {
             </Select>
             <Select
               aria-label="Filter blacklist by state"
-              className="h-8 w-32"
+              className="h-8 w-auto min-w-32"
               value={query.is_active === undefined ? '' : String(query.is_active)}
               onChange={(e) =>
                 setQuery({

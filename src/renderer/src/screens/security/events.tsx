@@ -101,7 +101,7 @@ export function EventsCard() {
         <ListFilter aria-hidden="true" size={14} className="text-muted" />
         <Select
           aria-label="Event type"
-          className="h-8 w-48"
+          className="h-8 w-auto min-w-48"
           value={q.event_type ?? ''}
           onChange={(e) => setQ({ event_type: e.target.value || undefined })}
         >
@@ -114,7 +114,7 @@ export function EventsCard() {
         </Select>
         <Select
           aria-label="Severity"
-          className="h-8 w-32"
+          className="h-8 w-auto min-w-32"
           value={q.severity ?? ''}
           onChange={(e) => setQ({ severity: (e.target.value || undefined) as typeof q.severity })}
         >
@@ -127,7 +127,7 @@ export function EventsCard() {
         </Select>
         <Select
           aria-label="Blocked"
-          className="h-8 w-32"
+          className="h-8 w-auto min-w-32"
           value={q.is_blocked === undefined ? '' : String(q.is_blocked)}
           onChange={(e) =>
             setQ({ is_blocked: e.target.value === '' ? undefined : e.target.value === 'true' })

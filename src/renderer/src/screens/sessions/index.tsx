@@ -168,7 +168,7 @@ export function SessionsScreen() {
           <>
             <Select
               aria-label="Which sessions"
-              className="h-8 w-36"
+              className="h-8 w-auto min-w-36"
               value={query.is_active === undefined ? '' : String(query.is_active)}
               onChange={(e) =>
                 setQuery({
