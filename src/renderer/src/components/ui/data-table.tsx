@@ -83,7 +83,8 @@ const MOVES: Record<string, (i: number, last: number) => number> = {
  * scrolls smoothly; paging, sorting and filtering happen on the server. Columns keep a minimum
  * width inside a horizontal scroller, and low-priority ones hide on a narrow window (the
  * Columns menu brings them back, remembered per table). For the keyboard the rows are one tab
- * stop (roving tabindex): ↑/↓ or j/k move, Home/End jump, Enter opens, Space selects.
+ * stop (roving tabindex): ↑/↓ or j/k move, Home/End jump, Enter opens, Space selects; the
+ * header's controls are one more stop (←/→ between them).
  */
 export function DataTable<T extends object>(props: DataTableProps<T>) {
   const { rows, rowId, selected, onToggle, onToggleAll, onOpen, sorting, onSort, label } = props
@@ -141,6 +142,29 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
       pendingFocus.current = null
     }
   })
+  // The header's controls (select all, sort buttons, Columns) are one tab stop too: ←/→ move.
+  const headRef = useRef<HTMLDivElement>(null)
+  const headItems = () => [
+    ...(headRef.current?.querySelectorAll<HTMLElement>('button,input') ?? []),
+  ]
+  useEffect(() => {
+    const items = headItems()
+    const stop = items.find((el) => el.dataset.roving && el.tabIndex === 0) ?? items[0]
+    for (const el of items) {
+      el.dataset.roving = '1'
+      el.tabIndex = el === stop ? 0 : -1
+    }
+  })
+  const onHeadKey = (e: KeyboardEvent<HTMLElement>) => {
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0
+    const items = headItems()
+    const at = items.indexOf(e.target as HTMLElement)
+    if (!step || at < 0) return
+    e.preventDefault()
+    const next = items[Math.min(Math.max(at + step, 0), items.length - 1)]
+    for (const el of items) el.tabIndex = el === next ? 0 : -1
+    next.focus()
+  }
   const onRowKey = (e: KeyboardEvent<HTMLElement>, index: number, data: T) => {
     if (e.target !== e.currentTarget || e.ctrlKey || e.metaKey || e.altKey) return
     const move = MOVES[e.key]
@@ -170,8 +194,10 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
     >
       <div role="rowgroup" className="border-b border-line bg-surface-2" style={{ minWidth }}>
         <div
+          ref={headRef}
           role="row"
           aria-rowindex={1}
+          onKeyDown={onHeadKey}
           className="grid items-center text-xs font-semibold text-muted"
           style={{ gridTemplateColumns: template }}
         >
