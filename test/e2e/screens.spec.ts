@@ -61,6 +61,22 @@ for (const theme of ['light', 'dark'] as const) {
       data: { license_key: keys[0], product_id: productId, hwid: 'WS-4471-ALPHA' },
     })
     expect(activated.ok(), await activated.text()).toBe(true)
+    // An order and an API key, so their tables (and Actions columns) are on the photos.
+    await goTo(app, 'Customers & orders')
+    await app.getByRole('button', { name: 'New order' }).click()
+    const order = app.getByRole('dialog', { name: 'New order' })
+    await order.getByLabel('Customer email').fill('a-rather-long-customer-address@example.com')
+    await order.getByRole('button', { name: 'Create order' }).click()
+    await expect(app.getByRole('table', { name: 'Orders' })).toContainText('a-rather-long')
+    await goTo(app, 'API keys')
+    await app.getByRole('button', { name: 'New API key' }).first().click()
+    const form = app.getByRole('dialog', { name: 'New API key' })
+    await form.getByLabel('Name', { exact: true }).fill('Payment webhook')
+    await form.getByRole('button', { name: 'Create key' }).click()
+    await app
+      .getByRole('dialog', { name: 'Copy your API key now' })
+      .getByRole('button', { name: 'I have stored them' })
+      .click()
     await goTo(app, 'Products')
 
     const slug = (s: string) => s.toLowerCase().replace(/[^a-z]+/g, '-')
