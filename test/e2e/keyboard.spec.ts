@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (functions passed to page.evaluate run in the browser)
 import type { Locator, Page } from '@playwright/test'
 import { test, expect, TOKEN } from './fixtures'
 
