@@ -53,7 +53,7 @@ export function ApiKeysScreen() {
       {
         id: 'prefix',
         header: 'Key',
-        width: '150px',
+        width: 'minmax(190px,1fr)',
         cell: (k) => <code className="font-mono text-xs">{k.prefix}…</code>,
       },
       {

@@ -98,7 +98,7 @@ const columns: ColumnSpec<OrderDto>[] = [
   {
     id: 'product',
     header: 'Product',
-    width: 'minmax(110px,1.5fr)',
+    width: 'minmax(150px,1.5fr)',
     cell: (o) => `${o.product_name} × ${o.quantity}`,
   },
   {
