@@ -13,7 +13,7 @@ test('narrow windows fold the sidebar and hide low-priority columns; both choice
   await app.setViewportSize({ width: 1024, height: 640 })
   // Folded to icons: the links keep their names (aria-label and tooltip).
   await expect(nav.getByRole('link', { name: 'Licenses' })).toHaveAttribute('title', 'Licenses')
-  expect((await nav.boundingBox())!.width).toBeLessThan(80)
+  await expect.poll(async () => (await nav.boundingBox())!.width).toBeLessThan(80)
   await expect(header('Type')).toHaveCount(0)
   await expect(header('Machines')).toHaveCount(0)
 
@@ -26,18 +26,18 @@ test('narrow windows fold the sidebar and hide low-priority columns; both choice
 
   // The toggle opens the sidebar at this width too, remembered.
   await nav.getByRole('button', { name: 'Expand the sidebar' }).click()
-  expect((await nav.boundingBox())!.width).toBeGreaterThan(200)
+  await expect.poll(async () => (await nav.boundingBox())!.width).toBeGreaterThan(200)
   await app.reload()
   await expect(nav).toBeVisible()
   await goTo(app, 'Licenses')
-  expect((await nav.boundingBox())!.width).toBeGreaterThan(200)
+  await expect.poll(async () => (await nav.boundingBox())!.width).toBeGreaterThan(200)
   await expect(header('Type')).toBeVisible()
 
   // Wide again: every column, and the remembered sidebar choice still holds when folded.
   await app.setViewportSize({ width: 1920, height: 1080 })
   await expect(header('Machines')).toBeVisible()
   await nav.getByRole('button', { name: 'Collapse the sidebar to icons' }).click()
-  expect((await nav.boundingBox())!.width).toBeLessThan(80)
+  await expect.poll(async () => (await nav.boundingBox())!.width).toBeLessThan(80)
 })
 
 test('a cell cut off by its column shows its whole text as a tooltip; times are relative', async ({
