@@ -88,14 +88,16 @@ async function stop(child: ChildProcess): Promise<void> {
  * test. In the browser project it is Chromium on the headless web console; in the electron
  * project it is the desktop app's window.
  */
-export const test = base.extend<{ app: Page; dataDir: string }>({
+export const test = base.extend<{ app: Page; dataDir: string; signedIn: boolean }>({
+  /** `test.use({ signedIn: false })`: `app` stops at the sign-in form (browser project). */
+  signedIn: [true, { option: true }],
   // eslint-disable-next-line no-empty-pattern
   dataDir: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'kw-e2e-'))
     await use(dir)
     rmSync(dir, { recursive: true, force: true })
   },
-  app: async ({ page, dataDir }, use, testInfo) => {
+  app: async ({ page, dataDir, signedIn }, use, testInfo) => {
     if (testInfo.project.name === 'electron') {
       const exe = testInfo.project.metadata.electronBinary as string | null
       test.skip(
@@ -118,9 +120,11 @@ export const test = base.extend<{ app: Page; dataDir: string }>({
     const { url, child } = await startServer(dataDir, database?.url)
     try {
       await page.goto(`${url}/console/`)
-      await page.getByLabel('Setup token').fill(TOKEN)
-      await page.getByRole('button', { name: 'Sign in' }).click()
-      await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible()
+      if (signedIn) {
+        await page.getByLabel('Setup token').fill(TOKEN)
+        await page.getByRole('button', { name: 'Sign in' }).click()
+        await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible()
+      }
       await use(page)
     } finally {
       await stop(child)

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (functions passed to page.evaluate run in the browser)
 import AxeBuilder from '@axe-core/playwright'
 import { expect, type Page } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
@@ -73,7 +75,7 @@ export async function expectAccessible(app: Page, where: string): Promise<void> 
   expect(bad, `axe on ${where}`).toEqual([])
 }
 
-/** A 1280×800 screenshot under test-results/screens/<name>.png. */
+/** A screenshot of the viewport as it is (1280×800 by default) under test-results/screens/<name>.png. */
 export async function shoot(app: Page, name: string): Promise<void> {
   mkdirSync(SCREENS_DIR, { recursive: true })
   // Let charts and toasts settle so the picture shows the screen, not a transition.
@@ -87,4 +89,84 @@ export async function productIdOf(app: Page, name: string): Promise<string> {
   await app.getByRole('table', { name: 'Products' }).getByRole('row', { name }).click()
   await expect(app.getByRole('heading', { level: 1, name })).toBeVisible()
   return decodeURIComponent(new URL(app.url()).hash.split('/')[2])
+}
+
+/** The three window sizes every screen is photographed at. */
+export const SIZES = [
+  { width: 1024, height: 640 },
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+] as const
+
+/**
+ * At the current size: the page is no wider than the window, no element reaches past its right
+ * edge unless a scroller (or clipping box) inside the window holds it, and in every visible
+ * table each column header's text fits its box and no header box overlaps the next one.
+ */
+export async function expectFitsViewport(app: Page, where: string): Promise<void> {
+  const problems = await app.evaluate(() => {
+    const out: string[] = []
+    const vw = window.innerWidth
+    const name = (el: Element) =>
+      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}[${(el.textContent ?? '').trim().slice(0, 40)}]`
+    const shown = (el: Element) => {
+      const r = el.getBoundingClientRect()
+      return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden'
+    }
+    if (document.documentElement.scrollWidth > vw)
+      out.push(`the page is ${document.documentElement.scrollWidth}px wide in a ${vw}px window`)
+    // The screen's own scroller scrolls down only: what is wider than it is cut or scrolls sideways.
+    const main = document.querySelector('main')
+    if (main && main.scrollWidth > main.clientWidth + 1)
+      out.push(`the screen is ${main.scrollWidth}px wide in a ${main.clientWidth}px area`)
+    for (const el of document.querySelectorAll('body *')) {
+      if (!shown(el) || el.getBoundingClientRect().right <= vw + 1) continue
+      let held = false
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        if (
+          p !== main &&
+          getComputedStyle(p).overflowX !== 'visible' &&
+          p.getBoundingClientRect().right <= vw + 1
+        ) {
+          held = true
+          break
+        }
+      }
+      // Report the outermost offender only, not each of its descendants.
+      if (!held && el.parentElement!.getBoundingClientRect().right <= vw + 1)
+        out.push(`${name(el)} ends at ${Math.round(el.getBoundingClientRect().right)}px`)
+    }
+    for (const table of document.querySelectorAll('table,[role=table]')) {
+      if (!shown(table)) continue
+      const heads = [...table.querySelectorAll('th,[role=columnheader]')].filter(shown)
+      heads.forEach((h, i) => {
+        if (h.scrollWidth > h.clientWidth + 1) out.push(`header ${name(h)} does not fit its column`)
+        const next = heads[i + 1]
+        if (!next) return
+        const a = h.getBoundingClientRect()
+        const b = next.getBoundingClientRect()
+        if (Math.abs(a.top - b.top) < 2 && a.right > b.left + 1)
+          out.push(`header ${name(h)} overlaps ${name(next)}`)
+      })
+    }
+    return out
+  })
+  expect(
+    problems,
+    `layout at ${await app.evaluate(() => window.innerWidth)}px on ${where}`,
+  ).toEqual([])
+}
+
+/**
+ * The screen on show, photographed at each of SIZES (`<name>-1024`, `<name>`, `<name>-1920`):
+ * at 1024 its layout is checked, at 1280 axe runs. Ends at 1280×800.
+ */
+export async function shootSizes(app: Page, name: string, where: string): Promise<void> {
+  for (const size of SIZES) {
+    await app.setViewportSize(size)
+    await shoot(app, size.width === 1280 ? name : `${name}-${size.width}`)
+    if (size.width === 1024) await expectFitsViewport(app, where)
+    if (size.width === 1280) await expectAccessible(app, where)
+  }
+  await app.setViewportSize(SIZES[1])
 }

@@ -7,9 +7,18 @@ import {
   productIdOf,
   serverUrl,
   shoot,
+  shootSizes,
 } from './helpers'
 
-/** Every screen in the sidebar (add new screens here: they get screenshots and an axe check). */
+/**
+ * Every screen in the sidebar (add new screens here: they get screenshots at three sizes, a
+ * layout check at 1024 px and an axe check at 1280 px).
+ */
+/** Screens with sub-tabs: each tab is photographed and checked like a screen. */
+const TABS: Record<string, string[]> = {
+  'Customers & orders': ['Customers', 'Price & stock', 'Analytics', 'API secrets'],
+}
+
 const SCREENS = [
   'Dashboard',
   'Products',
@@ -28,8 +37,8 @@ for (const theme of ['light', 'dark'] as const) {
     app,
     request,
   }) => {
-    // Two dozen screens, each photographed and axe-checked: longer than one interaction.
-    test.setTimeout(150_000)
+    // Two dozen screens, each photographed at three sizes and checked: one page, one server.
+    test.setTimeout(240_000)
     await app.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' })
     // Empty states first: what a new vendor sees.
     await goTo(app, 'Products')
@@ -52,21 +61,42 @@ for (const theme of ['light', 'dark'] as const) {
       data: { license_key: keys[0], product_id: productId, hwid: 'WS-4471-ALPHA' },
     })
     expect(activated.ok(), await activated.text()).toBe(true)
+    // An order and an API key, so their tables (and Actions columns) are on the photos.
+    await goTo(app, 'Customers & orders')
+    await app.getByRole('button', { name: 'New order' }).click()
+    const order = app.getByRole('dialog', { name: 'New order' })
+    await order.getByLabel('Customer email').fill('a-rather-long-customer-address@example.com')
+    await order.getByRole('button', { name: 'Create order' }).click()
+    await expect(app.getByRole('table', { name: 'Orders' })).toContainText('a-rather-long')
+    await goTo(app, 'API keys')
+    await app.getByRole('button', { name: 'New API key' }).first().click()
+    const form = app.getByRole('dialog', { name: 'New API key' })
+    await form.getByLabel('Name', { exact: true }).fill('Payment webhook')
+    await form.getByRole('button', { name: 'Create key' }).click()
+    await app
+      .getByRole('dialog', { name: 'Copy your API key now' })
+      .getByRole('button', { name: 'I have stored them' })
+      .click()
     await goTo(app, 'Products')
 
+    const slug = (s: string) => s.toLowerCase().replace(/[^a-z]+/g, '-')
     for (const s of SCREENS) {
       await goTo(app, s)
       await expect(app.getByRole('main')).not.toContainText('This screen ran into a problem')
-      await shoot(app, `${theme}-${s.toLowerCase().replace(/[^a-z]+/g, '-')}`)
-      await expectAccessible(app, s)
+      await shootSizes(app, `${theme}-${slug(s)}`, s)
+      for (const tab of TABS[s] ?? []) {
+        await app.getByRole('tab', { name: tab }).click()
+        await expect(app.getByRole('tab', { name: tab })).toHaveAttribute('aria-selected', 'true')
+        await expect(app.getByRole('main')).not.toContainText('This screen ran into a problem')
+        await shootSizes(app, `${theme}-${slug(s)}-${slug(tab)}`, `${s} › ${tab}`)
+      }
     }
 
     await goTo(app, 'Licenses')
     await app.getByRole('searchbox', { name: 'Search licenses' }).fill(keys[0].slice(0, 9))
     await app.getByRole('table', { name: 'Licenses' }).getByRole('row', { name: keys[0] }).click()
     await expect(app.getByRole('dialog', { name: keys[0] })).toBeVisible()
-    await shoot(app, `${theme}-license-drawer`)
-    await expectAccessible(app, 'license drawer')
+    await shootSizes(app, `${theme}-license-drawer`, 'license drawer')
     await app.keyboard.press('Escape')
 
     await app.getByRole('button', { name: 'Create licenses' }).first().click()

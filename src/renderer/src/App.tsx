@@ -40,7 +40,12 @@ function Shell() {
         Skip to content
       </a>
       <Sidebar />
-      <main id="main" className="min-w-0 flex-1 overflow-y-auto" aria-label={screen.label}>
+      <main
+        id="main"
+        tabIndex={-1}
+        className="min-w-0 flex-1 overflow-y-auto focus:outline-none"
+        aria-label={screen.label}
+      >
         <ErrorBoundary resetKey={route.screen + (route.param ?? '')}>
           {screen.render(route.param)}
         </ErrorBoundary>

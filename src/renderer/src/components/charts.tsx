@@ -54,7 +54,8 @@ export function ChartCard({
   children: ReactNode
 }) {
   return (
-    <Card>
+    // min-w-0: a grid or flex cell may shrink the card, and the chart redraws to fit.
+    <Card className="min-w-0">
       <CardHeader title={title} description={description} />
       <div className={`${heightClass} px-2 py-3`}>
         {empty ? (

@@ -16,7 +16,11 @@ export const SHORTCUTS: { keys: string; what: string }[] = [
   { keys: '/', what: 'Search licenses (on the Licenses screen)' },
   { keys: 'n', what: 'New product or licenses (on their screens)' },
   ...SCREENS.filter((s) => s.key).map((s) => ({ keys: `g ${s.key}`, what: `Go to ${s.label}` })),
-  { keys: 'Esc', what: 'Close a dialog or the license drawer' },
+  { keys: '↑ ↓ / j k', what: 'Move between table rows (Home, End: first, last)' },
+  { keys: 'Enter', what: 'Open the focused row' },
+  { keys: 'Space', what: 'Select the focused row (tables with selection)' },
+  { keys: '← →', what: "Move between a table header's sort buttons" },
+  { keys: 'Esc', what: 'Close a dialog or the license drawer (focus returns to its row)' },
 ]
 
 /** Global keys: palette, help, `g <key>` to jump, `/` to search, `n` for new. */

@@ -1,7 +1,18 @@
 import { Dialog as D } from 'radix-ui'
 import { X } from 'lucide-react'
-import type { ReactNode } from 'react'
+import { useRef, type ReactNode } from 'react'
 import { cn } from './cn'
+
+const FIELD =
+  'input:not([type=hidden]):not([disabled]),select:not([disabled]),textarea:not([disabled])'
+
+/** Opening a dialog puts the cursor in its first field (Radix alone focuses the Close button). */
+function focusFirstField(e: Event): void {
+  const field = (e.currentTarget as HTMLElement).querySelector<HTMLElement>(FIELD)
+  if (!field) return
+  e.preventDefault()
+  field.focus()
+}
 
 interface ModalProps {
   open: boolean
@@ -33,7 +44,7 @@ export function Modal({
             'fixed top-1/2 left-1/2 z-50 flex max-h-[90vh] w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 flex-col rounded-lg border border-line bg-surface shadow-xl',
             width,
           )}
-          aria-describedby={description ? undefined : undefined}
+          onOpenAutoFocus={focusFirstField}
         >
           <div className="flex items-start justify-between gap-4 border-b border-line px-5 py-4">
             <div>
@@ -66,11 +77,25 @@ export function Drawer({
   description,
   children,
 }: Omit<ModalProps, 'footer' | 'width'>) {
+  // What had focus when the drawer opened (a table row) gets it back on close, even after a
+  // confirmation dialog inside the drawer moved focus around.
+  const opener = useRef<HTMLElement | null>(null)
   return (
     <D.Root open={open} onOpenChange={onOpenChange}>
       <D.Portal>
         <D.Overlay className="fixed inset-0 z-40 bg-black/30" />
-        <D.Content className="fixed top-0 right-0 z-50 flex h-full w-[min(640px,100vw)] flex-col border-l border-line bg-surface shadow-2xl">
+        <D.Content
+          className="fixed top-0 right-0 z-50 flex h-full w-[min(640px,100vw)] flex-col border-l border-line bg-surface shadow-2xl"
+          onOpenAutoFocus={() => {
+            opener.current = document.activeElement as HTMLElement | null
+          }}
+          onCloseAutoFocus={(e) => {
+            const el = opener.current
+            if (!el?.isConnected) return
+            e.preventDefault()
+            el.focus()
+          }}
+        >
           <div className="flex items-start justify-between gap-4 border-b border-line px-5 py-4">
             <div className="min-w-0">
               <D.Title className="truncate font-mono text-base font-semibold text-fg">

@@ -6,11 +6,12 @@ import { Page, PageHeader } from '../../components/ui/page'
 import { Button } from '../../components/ui/button'
 import { Card } from '../../components/ui/card'
 import { DataTable, type ColumnSpec } from '../../components/ui/data-table'
+import { Time } from '../../components/ui/time'
 import { Drawer } from '../../components/ui/dialog'
 import { EmptyState } from '../../components/ui/empty'
 import { SkeletonRows } from '../../components/ui/skeleton'
 import { Badge, type Tone } from '../../components/ui/badge'
-import { fmtDate, fmtDateTime, fmtRelative } from '../../lib/format'
+import { fmtDate, fmtDateTime } from '../../lib/format'
 import { CreateApiKeyDialog } from './create-dialog'
 import { CreatedKeyDialog } from './created-dialog'
 import { SigningPanel } from './signing-panel'
@@ -52,13 +53,14 @@ export function ApiKeysScreen() {
       {
         id: 'prefix',
         header: 'Key',
-        width: '150px',
+        width: 'minmax(190px,1fr)',
         cell: (k) => <code className="font-mono text-xs">{k.prefix}…</code>,
       },
       {
         id: 'scopes',
         header: 'Scopes',
         width: 'minmax(130px,1.5fr)',
+        optional: true,
         cell: (k) => <span className="truncate text-xs text-muted">{k.scopes.join(', ')}</span>,
       },
       {
@@ -71,6 +73,7 @@ export function ApiKeysScreen() {
         id: 'signing',
         header: 'Signing',
         width: '96px',
+        optional: true,
         cell: (k) => (k.require_signature ? <Badge tone="accent">required</Badge> : 'off'),
       },
       {
@@ -78,8 +81,8 @@ export function ApiKeysScreen() {
         header: 'Last used',
         width: '150px',
         cell: (k) => (
-          <span title={fmtDateTime(k.last_used_at)} className="text-xs">
-            {fmtRelative(k.last_used_at)}
+          <span className="text-xs">
+            <Time iso={k.last_used_at} never="never" />
             {k.last_used_ip && <span className="text-muted"> · {k.last_used_ip}</span>}
           </span>
         ),
@@ -87,7 +90,8 @@ export function ApiKeysScreen() {
       {
         id: 'expires',
         header: 'Expires',
-        width: '96px',
+        width: '110px',
+        optional: true,
         cell: (k) => (k.expires_at ? fmtDate(k.expires_at) : 'never'),
       },
       {

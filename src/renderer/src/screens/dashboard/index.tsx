@@ -94,8 +94,8 @@ export function DashboardScreen() {
           Array.from({ length: 4 }, (_, i) => <Skeleton key={i} className="h-[74px]" />)
         )}
       </section>
-      <div className="mt-4 grid gap-4 xl:grid-cols-3">
-        <div className="xl:col-span-2">
+      <div className="mt-4 grid grid-cols-1 gap-4 xl:grid-cols-3">
+        <div className="min-w-0 xl:col-span-2">
           <ActivityChart data={d?.daily} />
         </div>
         <ActivityFeed />

@@ -6,11 +6,12 @@ import { Page, PageHeader } from '../../components/ui/page'
 import { Button } from '../../components/ui/button'
 import { Card } from '../../components/ui/card'
 import { DataTable, type ColumnSpec } from '../../components/ui/data-table'
+import { Time } from '../../components/ui/time'
 import { Drawer } from '../../components/ui/dialog'
 import { EmptyState } from '../../components/ui/empty'
 import { SkeletonRows } from '../../components/ui/skeleton'
 import { Badge } from '../../components/ui/badge'
-import { fmtDate, fmtDateTime, fmtRelative } from '../../lib/format'
+import { fmtDate, fmtDateTime } from '../../lib/format'
 import { DeveloperFormDialog } from './form-dialog'
 import { CreatedDeveloperDialog } from './created-dialog'
 
@@ -78,30 +79,28 @@ export function DevelopersScreen() {
       {
         id: 'active',
         header: 'Active sessions',
-        width: '120px',
+        width: '130px',
         cell: (d) => <Quota used={d.usage.active_sessions} limit={d.limits.concurrent_sessions} />,
       },
       {
         id: 'sessions',
         header: 'Sessions today',
-        width: '120px',
+        width: '130px',
+        optional: true,
         cell: (d) => <Quota used={d.usage.sessions_today} limit={d.limits.daily_sessions} />,
       },
       {
         id: 'requests',
         header: 'Requests today',
-        width: '130px',
+        width: '140px',
+        optional: true,
         cell: (d) => <Quota used={d.usage.requests_today} limit={d.limits.daily_requests} />,
       },
       {
         id: 'last',
         header: 'Last used',
         width: '110px',
-        cell: (d) => (
-          <span title={fmtDateTime(d.last_used_at)} className="text-xs">
-            {fmtRelative(d.last_used_at)}
-          </span>
-        ),
+        cell: (d) => <Time iso={d.last_used_at} never="never" />,
       },
       {
         id: 'state',

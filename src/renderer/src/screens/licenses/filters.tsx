@@ -1,4 +1,4 @@
-import { Search, X } from 'lucide-react'
+import { CalendarRange, Search, X } from 'lucide-react'
 import { useEffect, useState } from 'react'
 import { useApp } from '../../store'
 import { Input, Select } from '../../components/ui/input'
@@ -48,7 +48,7 @@ export function Filters() {
       </div>
       <Select
         aria-label="Product"
-        className="w-40"
+        className="w-auto min-w-40"
         value={query.product_id ?? ''}
         onChange={(e) => setQuery({ product_id: e.target.value || undefined })}
       >
@@ -61,7 +61,7 @@ export function Filters() {
       </Select>
       <Select
         aria-label="Status"
-        className="w-36"
+        className="w-auto min-w-36"
         value={query.status ?? ''}
         onChange={(e) => setQuery({ status: (e.target.value || undefined) as typeof query.status })}
       >
@@ -73,7 +73,7 @@ export function Filters() {
       </Select>
       <Select
         aria-label="Type"
-        className="w-36"
+        className="w-auto min-w-36"
         value={query.type ?? ''}
         onChange={(e) => setQuery({ type: (e.target.value || undefined) as typeof query.type })}
       >
@@ -82,28 +82,7 @@ export function Filters() {
         <option value="subscription">Subscription</option>
         <option value="lifetime">Lifetime</option>
       </Select>
-      <div
-        role="group"
-        aria-label="Expiry range"
-        className="flex items-center gap-1.5 text-xs text-muted"
-      >
-        Expires
-        <Input
-          type="date"
-          aria-label="Expires from"
-          className="w-36"
-          value={query.expires_from?.slice(0, 10) ?? ''}
-          onChange={(e) => setQuery({ expires_from: toIso(e.target.value) })}
-        />
-        to
-        <Input
-          type="date"
-          aria-label="Expires to"
-          className="w-36"
-          value={query.expires_to?.slice(0, 10) ?? ''}
-          onChange={(e) => setQuery({ expires_to: toIso(e.target.value, true) })}
-        />
-      </div>
+      <ExpiryRange />
       {any && (
         <Button
           variant="ghost"
@@ -123,6 +102,48 @@ export function Filters() {
           <X aria-hidden="true" size={14} /> Clear
         </Button>
       )}
+    </div>
+  )
+}
+
+/**
+ * The expiry range: behind one button until used (two date inputs are eight Tab stops, between
+ * the search box and the results), open while a range is set.
+ */
+function ExpiryRange() {
+  const query = useApp((s) => s.licenseQuery)
+  const setQuery = useApp((s) => s.setLicenseQuery)
+  const set = Boolean(query.expires_from || query.expires_to)
+  const [open, setOpen] = useState(set)
+  if (!open && !set)
+    return (
+      <Button variant="ghost" size="sm" aria-expanded={false} onClick={() => setOpen(true)}>
+        <CalendarRange aria-hidden="true" size={14} /> Expiry range
+      </Button>
+    )
+  return (
+    <div
+      role="group"
+      aria-label="Expiry range"
+      className="flex items-center gap-1.5 text-xs text-muted"
+    >
+      Expires
+      <Input
+        type="date"
+        aria-label="Expires from"
+        autoFocus={!set}
+        className="w-36"
+        value={query.expires_from?.slice(0, 10) ?? ''}
+        onChange={(e) => setQuery({ expires_from: toIso(e.target.value) })}
+      />
+      to
+      <Input
+        type="date"
+        aria-label="Expires to"
+        className="w-36"
+        value={query.expires_to?.slice(0, 10) ?? ''}
+        onChange={(e) => setQuery({ expires_to: toIso(e.target.value, true) })}
+      />
     </div>
   )
 }

@@ -29,20 +29,29 @@ const columns: ColumnSpec<LicenseDto>[] = [
     id: 'product',
     header: 'Product',
     width: 'minmax(0,1fr)',
+    minWidth: 120,
     cell: (l) => l.product_name ?? '—',
   },
   {
     id: 'status',
     header: 'Status',
-    width: '104px',
+    width: '112px',
     sortKey: 'status',
     cell: (l) => <StatusBadge value={l.status} />,
   },
-  { id: 'type', header: 'Type', width: '116px', sortKey: 'type', cell: (l) => l.type },
+  {
+    id: 'type',
+    header: 'Type',
+    width: '116px',
+    sortKey: 'type',
+    optional: true,
+    cell: (l) => l.type,
+  },
   {
     id: 'uses',
     header: 'Machines',
-    width: '96px',
+    width: '100px',
+    optional: true,
     // A floating license shows its seats in use (live), a node-locked one its bound machines.
     cell: (l) =>
       l.seats ? (
@@ -59,12 +68,13 @@ const columns: ColumnSpec<LicenseDto>[] = [
     id: 'customer',
     header: 'Customer',
     width: 'minmax(0,1.2fr)',
+    minWidth: 160,
     cell: (l) => l.customer_email ?? <span className="text-muted">—</span>,
   },
   {
     id: 'expires',
     header: 'Expires',
-    width: '128px',
+    width: '132px',
     sortKey: 'expires_at',
     cell: (l) => (l.expires_at ? fmtDate(l.expires_at) : 'never'),
   },

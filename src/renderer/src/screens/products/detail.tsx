@@ -94,7 +94,7 @@ export function ProductDetail({ id }: { id: string }) {
           </>
         }
       />
-      <div className="grid items-start gap-4 xl:grid-cols-2">
+      <div className="grid grid-cols-1 items-start gap-4 xl:grid-cols-2">
         <Card>
           <CardHeader
             title="Secret key"

@@ -8,10 +8,10 @@ import { Modal } from '../../components/ui/dialog'
 import { Field } from '../../components/ui/field'
 import { Input, Select } from '../../components/ui/input'
 import { DataTable, type ColumnSpec } from '../../components/ui/data-table'
+import { Time } from '../../components/ui/time'
 import { EmptyState } from '../../components/ui/empty'
 import { Badge, StatusBadge } from '../../components/ui/badge'
 import { SkeletonRows } from '../../components/ui/skeleton'
-import { fmtDateTime } from '../../lib/format'
 
 const TYPES: BlacklistType[] = ['ip', 'hwid', 'license', 'fingerprint']
 
@@ -119,7 +119,7 @@ export function BlacklistCard() {
     {
       id: 'severity',
       header: 'Severity',
-      width: '90px',
+      width: '96px',
       cell: (e) => <StatusBadge value={e.severity} />,
     },
     {
@@ -144,8 +144,8 @@ export function BlacklistCard() {
     {
       id: 'expires',
       header: 'Expires',
-      width: '150px',
-      cell: (e) => (e.expires_at ? fmtDateTime(e.expires_at) : 'never'),
+      width: '110px',
+      cell: (e) => <Time iso={e.expires_at} never="never" />,
     },
     {
       id: 'actions',
@@ -193,7 +193,7 @@ export function BlacklistCard() {
           <>
             <Select
               aria-label="Filter blacklist by type"
-              className="h-8 w-32"
+              className="h-8 w-auto min-w-32"
               value={query.type ?? ''}
               onChange={(e) =>
                 setQuery({ type: (e.target.value || undefined) as BlacklistType | undefined })
@@ -208,7 +208,7 @@ export function BlacklistCard() {
             </Select>
             <Select
               aria-label="Filter blacklist by state"
-              className="h-8 w-32"
+              className="h-8 w-auto min-w-32"
               value={query.is_active === undefined ? '' : String(query.is_active)}
               onChange={(e) =>
                 setQuery({

@@ -7,13 +7,14 @@ import { Card, CardHeader } from '../../components/ui/card'
 import { Button } from '../../components/ui/button'
 import { Input, Select } from '../../components/ui/input'
 import { DataTable, type ColumnSpec } from '../../components/ui/data-table'
+import { Time } from '../../components/ui/time'
 import { EmptyState } from '../../components/ui/empty'
 import { Badge, StatusBadge } from '../../components/ui/badge'
 import { SkeletonRows } from '../../components/ui/skeleton'
-import { fmtDateTime, fmtNum } from '../../lib/format'
+import { fmtNum } from '../../lib/format'
 
 const columns: ColumnSpec<EventDto>[] = [
-  { id: 'time', header: 'Time', width: '160px', cell: (e) => fmtDateTime(e.created_at) },
+  { id: 'time', header: 'Time', width: '112px', cell: (e) => <Time iso={e.created_at} /> },
   {
     id: 'type',
     header: 'Type',
@@ -23,13 +24,13 @@ const columns: ColumnSpec<EventDto>[] = [
   {
     id: 'severity',
     header: 'Severity',
-    width: '90px',
+    width: '96px',
     cell: (e) => <StatusBadge value={e.severity} />,
   },
   {
     id: 'blocked',
     header: 'Blocked',
-    width: '80px',
+    width: '90px',
     cell: (e) => (e.blocked ? <Badge tone="danger">blocked</Badge> : ''),
   },
   {
@@ -42,6 +43,7 @@ const columns: ColumnSpec<EventDto>[] = [
     id: 'hwid',
     header: 'HWID',
     width: 'minmax(120px,1fr)',
+    optional: true,
     cell: (e) => <span className="font-mono text-[12px]">{e.hwid ?? '—'}</span>,
   },
   {
@@ -99,7 +101,7 @@ export function EventsCard() {
         <ListFilter aria-hidden="true" size={14} className="text-muted" />
         <Select
           aria-label="Event type"
-          className="h-8 w-48"
+          className="h-8 w-auto min-w-48"
           value={q.event_type ?? ''}
           onChange={(e) => setQ({ event_type: e.target.value || undefined })}
         >
@@ -112,7 +114,7 @@ export function EventsCard() {
         </Select>
         <Select
           aria-label="Severity"
-          className="h-8 w-32"
+          className="h-8 w-auto min-w-32"
           value={q.severity ?? ''}
           onChange={(e) => setQ({ severity: (e.target.value || undefined) as typeof q.severity })}
         >
@@ -125,7 +127,7 @@ export function EventsCard() {
         </Select>
         <Select
           aria-label="Blocked"
-          className="h-8 w-32"
+          className="h-8 w-auto min-w-32"
           value={q.is_blocked === undefined ? '' : String(q.is_blocked)}
           onChange={(e) =>
             setQ({ is_blocked: e.target.value === '' ? undefined : e.target.value === 'true' })

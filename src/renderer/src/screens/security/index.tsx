@@ -69,13 +69,13 @@ export function SecurityScreen() {
           Array.from({ length: 5 }, (_, i) => <Skeleton key={i} className="h-[74px]" />)
         )}
       </section>
-      <div className="mt-4 grid gap-4 xl:grid-cols-3">
-        <div className="xl:col-span-2">
+      <div className="mt-4 grid grid-cols-1 gap-4 xl:grid-cols-3">
+        <div className="min-w-0 xl:col-span-2">
           <TrendChart data={stats?.daily_trend} />
         </div>
         <SeverityChart data={stats?.events_by_severity} />
         {/* Without the quick blocks (admins only) the chart takes the whole row. */}
-        <div className={isAdmin ? undefined : 'xl:col-span-3'}>
+        <div className={isAdmin ? 'min-w-0' : 'min-w-0 xl:col-span-3'}>
           <TypeChart data={stats?.events_by_type} />
         </div>
         {isAdmin && (

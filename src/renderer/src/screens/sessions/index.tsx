@@ -9,10 +9,11 @@ import { Modal } from '../../components/ui/dialog'
 import { Field } from '../../components/ui/field'
 import { Input, Select } from '../../components/ui/input'
 import { DataTable, type ColumnSpec } from '../../components/ui/data-table'
+import { Time } from '../../components/ui/time'
 import { EmptyState } from '../../components/ui/empty'
 import { Badge } from '../../components/ui/badge'
 import { SkeletonRows } from '../../components/ui/skeleton'
-import { fmtDateTime, fmtNum, fmtRelative } from '../../lib/format'
+import { fmtNum } from '../../lib/format'
 
 type Pending = { kind: 'revoke'; session: SessionDto } | { kind: 'suspend'; session: SessionDto }
 
@@ -93,22 +94,30 @@ export function SessionsScreen() {
     {
       id: 'ip',
       header: 'IP',
-      width: '110px',
+      width: '120px',
+      optional: true,
       cell: (s) => <span className="font-mono text-[12px]">{s.ip ?? '—'}</span>,
     },
     {
       id: 'protocol',
       header: 'Protocol',
       width: '90px',
+      optional: true,
       cell: (s) => <span className="text-[12px]">{s.protocol}</span>,
     },
     {
       id: 'seen',
       header: 'Last seen',
-      width: '95px',
-      cell: (s) => <span title={fmtDateTime(s.last_seen_at)}>{fmtRelative(s.last_seen_at)}</span>,
+      width: '110px',
+      cell: (s) => <Time iso={s.last_seen_at} never="never" />,
     },
-    { id: 'expires', header: 'Expires', width: '130px', cell: (s) => fmtDateTime(s.expires_at) },
+    {
+      id: 'expires',
+      header: 'Expires',
+      width: '110px',
+      optional: true,
+      cell: (s) => <Time iso={s.expires_at} />,
+    },
     {
       id: 'state',
       header: 'State',
@@ -159,7 +168,7 @@ export function SessionsScreen() {
           <>
             <Select
               aria-label="Which sessions"
-              className="h-8 w-36"
+              className="h-8 w-auto min-w-36"
               value={query.is_active === undefined ? '' : String(query.is_active)}
               onChange={(e) =>
                 setQuery({

@@ -178,15 +178,17 @@ export function AccountsSection() {
             {accounts.map((a) => (
               <li key={a.id} className="flex items-center gap-2 py-2 text-sm">
                 <div className="min-w-0 flex-1">
-                  <div className="truncate font-medium">{a.display_name || a.email}</div>
-                  <div className="truncate text-xs text-muted">
+                  <div className="truncate font-medium" title={a.display_name || a.email}>
+                    {a.display_name || a.email}
+                  </div>
+                  <div className="truncate text-xs text-muted" title={a.email}>
                     {a.email} · last sign-in {fmtRelative(a.last_login_at)}
                   </div>
                 </div>
                 {!a.is_active && <Badge tone="warn">deactivated</Badge>}
                 <Select
                   aria-label={`Role of ${a.email}`}
-                  className="h-8 w-24"
+                  className="h-8 w-auto min-w-24"
                   value={a.role === 'owner' ? 'admin' : a.role}
                   disabled={a.role === 'owner'}
                   onChange={(e) =>

@@ -21,7 +21,7 @@ function AccountSettings() {
   return (
     <Page>
       <PageHeader title="Settings" description="How the console looks for you." />
-      <div className="grid items-start gap-4 xl:grid-cols-2">
+      <div className="grid grid-cols-1 items-start gap-4 xl:grid-cols-2">
         <AppearanceSection />
         <Card>
           <CardHeader
@@ -45,7 +45,7 @@ function InstallationSettings() {
         title="Settings"
         description="This installation: where it listens, its data, and how it looks."
       />
-      <div className="grid items-start gap-4 xl:grid-cols-2">
+      <div className="grid grid-cols-1 items-start gap-4 xl:grid-cols-2">
         <ServerSection />
         <AppearanceSection />
         <DesktopSection />

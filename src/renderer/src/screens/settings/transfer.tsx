@@ -28,7 +28,7 @@ export function TransferSection() {
         <div className="flex flex-wrap items-end gap-2">
           <Select
             aria-label="What to move"
-            className="w-36"
+            className="w-auto min-w-36"
             value={kind}
             onChange={(e) => setKind(e.target.value as TransferKind)}
           >
@@ -37,7 +37,7 @@ export function TransferSection() {
           </Select>
           <Select
             aria-label="File format"
-            className="w-28"
+            className="w-auto min-w-28"
             value={format}
             onChange={(e) => setFormat(e.target.value as TransferFormat)}
           >

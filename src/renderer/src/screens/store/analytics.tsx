@@ -48,10 +48,11 @@ export function AnalyticsTab() {
           ['Paid orders', fmtNum(a.totals.paid_orders)],
           ['Key activations', fmtNum(a.totals.activations)],
         ].map(([label, value]) => (
-          <Card key={label} className="px-4 py-3">
+          // A <div> (not a Card's <section>): a <dl> may only group its dt/dd pairs in divs.
+          <div key={label} className="rounded-lg border border-line bg-surface px-4 py-3 shadow-sm">
             <dt className="text-xs text-muted">{label}</dt>
             <dd className="text-lg font-semibold tabular-nums">{value}</dd>
-          </Card>
+          </div>
         ))}
       </dl>
       <Card>

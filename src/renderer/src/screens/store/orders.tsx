@@ -6,13 +6,14 @@ import { useApp } from '../../store'
 import { Button } from '../../components/ui/button'
 import { Card } from '../../components/ui/card'
 import { DataTable, type ColumnSpec } from '../../components/ui/data-table'
+import { Time } from '../../components/ui/time'
 import { EmptyState } from '../../components/ui/empty'
 import { SkeletonRows } from '../../components/ui/skeleton'
 import { Badge, type Tone } from '../../components/ui/badge'
 import { Field } from '../../components/ui/field'
 import { Input, Select } from '../../components/ui/input'
 import { Modal } from '../../components/ui/dialog'
-import { fmtDateTime, fmtMoney } from '../../lib/format'
+import { fmtMoney } from '../../lib/format'
 
 const TONE: Record<OrderStatus, Tone> = {
   pending: 'warn',
@@ -97,7 +98,7 @@ const columns: ColumnSpec<OrderDto>[] = [
   {
     id: 'product',
     header: 'Product',
-    width: 'minmax(110px,1.5fr)',
+    width: 'minmax(150px,1.5fr)',
     cell: (o) => `${o.product_name} × ${o.quantity}`,
   },
   {
@@ -109,16 +110,17 @@ const columns: ColumnSpec<OrderDto>[] = [
   {
     id: 'status',
     header: 'Status',
-    width: '92px',
+    width: '104px',
     cell: (o) => <OrderStatusBadge status={o.status} />,
   },
   {
     id: 'keys',
     header: 'Keys',
-    width: '52px',
+    width: '60px',
+    optional: true,
     cell: (o) => <span className="tabular-nums">{o.keys.length}</span>,
   },
-  { id: 'created', header: 'Created', width: '150px', cell: (o) => fmtDateTime(o.created_at) },
+  { id: 'created', header: 'Created', width: '110px', cell: (o) => <Time iso={o.created_at} /> },
   { id: 'actions', header: 'Actions', width: '186px', cell: (o) => <OrderActions o={o} /> },
 ]
 

@@ -102,11 +102,7 @@ export function StoreProductsTab() {
       header: 'Actions',
       width: '150px',
       cell: (p) => (
-        <Button
-          size="sm"
-          onClick={() => setEditing(p)}
-          aria-label={`Edit price and stock of ${p.name}`}
-        >
+        <Button size="sm" onClick={() => setEditing(p)} aria-label={`Price & stock of ${p.name}`}>
           Price & stock
         </Button>
       ),

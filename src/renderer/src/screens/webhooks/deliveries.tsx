@@ -5,6 +5,7 @@ import { Modal } from '../../components/ui/dialog'
 import { Button } from '../../components/ui/button'
 import { Badge } from '../../components/ui/badge'
 import { DataTable, type ColumnSpec } from '../../components/ui/data-table'
+import { Time } from '../../components/ui/time'
 import { fmtDateTime } from '../../lib/format'
 
 const TONE = { delivered: 'ok', pending: 'warn', failed: 'danger' } as const
@@ -15,7 +16,7 @@ export function DeliveryLog({ webhookId, onClose }: { webhookId: string | null; 
   const redeliver = useApp((s) => s.redeliver)
   const page = log && log.webhookId === webhookId ? log.page : null
   const columns: ColumnSpec<DeliveryDto>[] = [
-    { id: 'time', header: 'Created', width: '150px', cell: (d) => fmtDateTime(d.created_at) },
+    { id: 'time', header: 'Created', width: '110px', cell: (d) => <Time iso={d.created_at} /> },
     {
       id: 'event',
       header: 'Event',
@@ -28,14 +29,21 @@ export function DeliveryLog({ webhookId, onClose }: { webhookId: string | null; 
       width: '100px',
       cell: (d) => <Badge tone={TONE[d.status]}>{d.status}</Badge>,
     },
-    { id: 'code', header: 'HTTP', width: '60px', cell: (d) => d.last_status_code ?? '—' },
+    {
+      id: 'code',
+      header: 'HTTP',
+      width: '64px',
+      optional: true,
+      cell: (d) => d.last_status_code ?? '—',
+    },
     {
       id: 'ms',
       header: 'Time',
-      width: '70px',
+      width: '76px',
+      optional: true,
       cell: (d) => (d.last_response_ms === null ? '—' : `${d.last_response_ms} ms`),
     },
-    { id: 'attempts', header: 'Tries', width: '50px', cell: (d) => d.attempts },
+    { id: 'attempts', header: 'Tries', width: '56px', optional: true, cell: (d) => d.attempts },
     {
       id: 'error',
       header: 'Error / next try',
