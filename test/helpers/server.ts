@@ -114,9 +114,13 @@ export async function startTestServer(
       return { status: res.status, headers: res.headers, body: protocolBody(body, res.headers) }
     },
     async stop() {
-      await runtime.close()
-      await database?.drop()
-      rmSync(dataDir, { recursive: true, force: true })
+      // A test that broke the database underneath still drops it and removes the folder.
+      try {
+        await runtime.close()
+      } finally {
+        await database?.drop()
+        rmSync(dataDir, { recursive: true, force: true })
+      }
     },
   }
 }
@@ -130,7 +134,9 @@ export function protocolBody(body: unknown, headers: Headers): unknown {
   if (body === null || typeof body !== 'object' || !('request_id' in body)) return body
   const { request_id: id, ...rest } = body as Record<string, unknown>
   if (id !== headers.get('x-request-id')) {
-    throw new Error(`request_id ${String(id)} differs from X-Request-Id ${headers.get('x-request-id')}`)
+    throw new Error(
+      `request_id ${String(id)} differs from X-Request-Id ${headers.get('x-request-id')}`,
+    )
   }
   return rest
 }

@@ -91,7 +91,6 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
   // After the origin (a trusted caller's X-Request-Id is kept): the id on every answer.
   registerRequestId(app)
   registerRequestLog(app)
-  registerMetrics(app, opts.services, opts.metrics)
   // Before any route: a body nested too deeply is a 400 on every surface (json-depth.ts).
   refuseDeepBodies(app)
   // Before any route: API-Version on every answer; OpenAPI from the zod schemas (onRoute).
@@ -111,7 +110,9 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
     time: new Date().toISOString(),
   }))
 
+  // Routes after the error handlers (a route keeps the handler set when it is registered).
   registerReady(app, opts.services)
+  registerMetrics(app, opts.services, opts.metrics)
 
   await app.register(registerLicensecm, {
     services: opts.services,

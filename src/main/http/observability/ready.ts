@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Services } from '../../services'
 
@@ -23,12 +23,20 @@ export function registerReady(app: FastifyInstance, services: Services): void {
         summary: 'Readiness: database, migrations and key pairs',
         response: { 200: readinessSchema, 503: readinessSchema },
       },
+      // A hook before this route that needs the database (the trust settings) fails with it:
+      // still a 503 naming the checks, not the server's generic 500.
+      errorHandler: async (err, req, reply) => {
+        req.log.error(err)
+        return answer(reply)
+      },
     },
-    async (_req, reply) => {
-      const r = await services.ops.readiness()
-      return reply
-        .status(r.ready ? 200 : 503)
-        .send({ status: r.ready ? 'ready' : 'unavailable', checks: r.checks })
-    },
+    async (_req, reply) => answer(reply),
   )
+
+  async function answer(reply: FastifyReply) {
+    const r = await services.ops.readiness()
+    return reply
+      .status(r.ready ? 200 : 503)
+      .send({ status: r.ready ? 'ready' : 'unavailable', checks: r.checks })
+  }
 }
