@@ -7,11 +7,14 @@ import { databaseLabel, resolveDataDir, resolveDatabase, shutdown, startRuntime 
 import { DEFAULT_PORT } from './http/server'
 import { boundHeapGrowth } from './heap'
 import { isAddressOrCidr, isHostName, splitList } from './services/settings/trust'
+import { parseLogLevel } from './http/observability/logging'
+import { parseMetricsOptions } from './http/observability/metrics'
 
 const HELP = `Usage: npm run serve -- [--data DIR] [--database URL] [--port N] [--host H] [--console]
                         [--trusted-proxy IP/CIDR ...] [--allowed-host NAME ...]
                         [--restore FILE --backup-key-file PATH] [--reset-identity]
                         [--cull-interval SECONDS]
+                        [--log-level LEVEL] [--metrics [--metrics-token TOKEN]]
 
   --data DIR            data directory (default: $KEYWARDEN_DATA or ~/.keywarden)
   --database URL        a PostgreSQL database, postgres://user:pass@host/db, instead of the
@@ -31,6 +34,12 @@ const HELP = `Usage: npm run serve -- [--data DIR] [--database URL] [--port N] [
   --cull-interval S     seconds between culling runs, which free the floating seats of
                         machines whose heartbeats stopped (default 30; 0 = only on demand;
                         $KEYWARDEN_CULL_INTERVAL)
+  --log-level LEVEL     fatal, error, warn, info (default), debug, trace or silent
+                        ($KEYWARDEN_LOG_LEVEL); JSON lines, pretty on a terminal
+  --metrics             serve Prometheus metrics at /metrics to this machine
+                        ($KEYWARDEN_METRICS=1)
+  --metrics-token T     also to remote scrapers sending Authorization: Bearer T
+                        ($KEYWARDEN_METRICS_TOKEN; at least 16 characters)
   --reset-identity      replace a missing or damaged RSA or Ed25519 key (keys/) with a new
                         one: apps that pinned the old public key stop verifying, so only do
                         this deliberately
@@ -53,6 +62,9 @@ async function main(): Promise<void> {
       restore: { type: 'string' },
       'backup-key-file': { type: 'string' },
       'cull-interval': { type: 'string' },
+      'log-level': { type: 'string' },
+      metrics: { type: 'boolean' },
+      'metrics-token': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -72,6 +84,16 @@ async function main(): Promise<void> {
     (!Number.isInteger(cullIntervalSeconds) || cullIntervalSeconds < 0)
   ) {
     console.error(`--cull-interval takes a whole number of seconds, 0 or more (got ${cullText})`)
+    process.exit(2)
+  }
+  let observability
+  try {
+    observability = {
+      logLevel: parseLogLevel(values['log-level'] ?? process.env.KEYWARDEN_LOG_LEVEL),
+      metrics: parseMetricsOptions(values.metrics, values['metrics-token']),
+    }
+  } catch (e) {
+    console.error((e as Error).message)
     process.exit(2)
   }
   const trustedProxies = splitList([
@@ -134,6 +156,7 @@ async function main(): Promise<void> {
     allowedHosts,
     resetIdentity: values['reset-identity'],
     cullIntervalSeconds,
+    ...observability,
     console: values.console
       ? { setupToken, staticDir: join(import.meta.dirname, '../renderer') }
       : undefined,

@@ -5,6 +5,7 @@ import { seed } from '../helpers/licensecm-client'
 import { onPostgres } from '../helpers/store'
 import { handleOf } from '../../src/main/db/sqlite/handles'
 import { CONSOLE } from '../../src/main/services/context'
+import { parseMetricsOptions } from '../../src/main/http/observability/metrics'
 
 /** Issue 17 §2: /api/ready (readiness) and /metrics (Prometheus, off by default). */
 
@@ -145,5 +146,24 @@ describe('/metrics on', () => {
     } finally {
       await t.stop()
     }
+  })
+})
+
+describe('--metrics / KEYWARDEN_METRICS, --metrics-token / KEYWARDEN_METRICS_TOKEN', () => {
+  it('is off by default, on by the flag or KEYWARDEN_METRICS=1, and refuses bad values', () => {
+    expect(parseMetricsOptions(undefined, undefined, {})).toEqual({ enabled: false })
+    expect(parseMetricsOptions(true, undefined, {})).toEqual({ enabled: true })
+    expect(parseMetricsOptions(undefined, undefined, { KEYWARDEN_METRICS: '1' }).enabled).toBe(true)
+    expect(parseMetricsOptions(undefined, undefined, { KEYWARDEN_METRICS: '0' }).enabled).toBe(
+      false,
+    )
+    expect(() => parseMetricsOptions(undefined, undefined, { KEYWARDEN_METRICS: 'yes' })).toThrow(
+      'KEYWARDEN_METRICS takes 1 or 0 (got yes)',
+    )
+    const token = 'a-scrape-token-of-32-characters!'
+    expect(parseMetricsOptions(true, undefined, { KEYWARDEN_METRICS_TOKEN: token }).token).toBe(
+      token,
+    )
+    expect(() => parseMetricsOptions(true, 'short', {})).toThrow('at least 16 characters')
   })
 })

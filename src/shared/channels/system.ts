@@ -12,6 +12,8 @@ export interface SystemInfo {
   data_dir: string
   database_file: string
   database_bytes: number
+  /** The desktop app's log folder (rotating files); null when logs go to standard output. */
+  log_dir: string | null
   host: string
   port: number
 }
@@ -74,6 +76,8 @@ export const systemChannels = {
   )
     .for('admin')
     .returns<DesktopSettings>(),
+  /** Desktop app only: opens the log folder in the file manager. */
+  'system.openLogFolder': channel(none).for('admin').returns<null>(),
   'system.backups': channel(none).for('admin').returns<BackupDto[]>(),
   /** Full `PRAGMA integrity_check` of the live database (a start runs only `quick_check`). */
   'system.integrityCheck': channel(none).for('admin').returns<IntegrityCheckDto>(),

@@ -154,3 +154,24 @@ export function registerMetrics(
     },
   )
 }
+
+/**
+ * `--metrics` / `KEYWARDEN_METRICS=1` and `--metrics-token` / `KEYWARDEN_METRICS_TOKEN`.
+ * Throws a one-line message for a KEYWARDEN_METRICS that is not 0/1/true/false or a token
+ * shorter than 16 characters (a scrape token is a secret: guessable ones are refused).
+ */
+export function parseMetricsOptions(
+  flag: boolean | undefined,
+  tokenFlag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): MetricsOptions {
+  const raw = env.KEYWARDEN_METRICS?.trim().toLowerCase()
+  if (raw !== undefined && raw !== '' && !['0', '1', 'true', 'false'].includes(raw)) {
+    throw new Error(`KEYWARDEN_METRICS takes 1 or 0 (got ${env.KEYWARDEN_METRICS})`)
+  }
+  const token = tokenFlag ?? (env.KEYWARDEN_METRICS_TOKEN || undefined)
+  if (token !== undefined && token.length < 16) {
+    throw new Error('--metrics-token / KEYWARDEN_METRICS_TOKEN must be at least 16 characters')
+  }
+  return { enabled: !!flag || raw === '1' || raw === 'true', token }
+}
