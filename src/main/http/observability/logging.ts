@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino'
+import pretty from 'pino-pretty'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -63,7 +64,7 @@ export interface LoggerSetup {
 
 /**
  * The one pino logger of a Keywarden: JSON lines with ISO times and redaction; on a terminal
- * (stdout a TTY, no destination given) pretty-printed through pino-pretty.
+ * (stdout a TTY, no destination given) pretty-printed by pino-pretty.
  */
 export function createLogger(setup: LoggerSetup = {}): Logger {
   const options: LoggerOptions = {
@@ -77,9 +78,10 @@ export function createLogger(setup: LoggerSetup = {}): Logger {
     },
   }
   if (setup.destination) return pino(options, setup.destination)
-  if (setup.level !== 'silent' && process.stdout.isTTY) {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } })
-  }
+  // pino-pretty as a stream in this thread, not a transport: a transport's worker resolves its
+  // files at run time, which the bundled main process (out/main) does not have.
+  if (setup.level !== 'silent' && process.stdout.isTTY)
+    return pino(options, pretty({ colorize: true }))
   return pino(options)
 }
 
