@@ -1,6 +1,6 @@
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../helpers/server'
+import { loginConsole, startTestServer, type TestServer } from '../helpers/server'
 import { seed } from '../helpers/licensecm-client'
 import { onPostgres } from '../helpers/store'
 import { handleOf } from '../../src/main/db/sqlite/handles'
@@ -36,6 +36,8 @@ describe('/api/ready', () => {
   it('is ready on a fresh server, and 503 naming the database once it stops answering', async () => {
     const s = await startTestServer()
     try {
+      // The RSA key loads in the background after start: not ready until it has.
+      await s.runtime.services.licensing.attestor.ready()
       const ok = await s.json('/api/ready')
       expect(ok.status).toBe(200)
       expect(ok.body).toEqual({
@@ -111,7 +113,9 @@ describe('/metrics on', () => {
     expect(m).toMatch(/nodejs_eventloop_lag_seconds \d/)
     if (onPostgres) {
       expect(m).toMatch(/keywarden_pg_pool_connections\{state="total"\} [1-9]/)
-      expect(m).toMatch(/keywarden_pg_pool_connections\{state="waiting"\} 0/)
+      // Waiting counts the scrape's own queries while the pool opens connections for them.
+      expect(m).toMatch(/keywarden_pg_pool_connections\{state="idle"\} \d+\n/)
+      expect(m).toMatch(/keywarden_pg_pool_connections\{state="waiting"\} \d+\n/)
     } else {
       // The activation's writes went through group commit; the WAL file exists.
       expect(m).toMatch(/keywarden_group_commit_batch_size_count [1-9]/)
@@ -165,5 +169,24 @@ describe('--metrics / KEYWARDEN_METRICS, --metrics-token / KEYWARDEN_METRICS_TOK
       token,
     )
     expect(() => parseMetricsOptions(true, 'short', {})).toThrow('at least 16 characters')
+  })
+})
+
+describe('the log folder in Settings → About (headless)', () => {
+  it('system.info says logs go to standard output; system.openLogFolder is refused', async () => {
+    const s = await startTestServer({ console: { setupToken: 'ops-log-folder-token' } })
+    try {
+      const rpc = await loginConsole(s, 'ops-log-folder-token')
+      const info = await rpc('system.info', {})
+      expect(info.body.data.log_dir).toBeNull()
+      const open = await rpc('system.openLogFolder', {})
+      expect(open.status).toBe(403)
+      expect(open.body).toEqual({
+        ok: false,
+        error: { code: 'FORBIDDEN', message: 'The log folder exists only in the desktop app' },
+      })
+    } finally {
+      await s.stop()
+    }
   })
 })
