@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startTestServer, type TestServer } from '../helpers/server'
 import { seed } from '../helpers/licensecm-client'
-import { parseLogLevel } from '../../src/main/http/observability/logging'
+import { createLogger, parseLogLevel } from '../../src/main/http/observability/logging'
 
 /** Issue 17 §1: structured request lines, redaction, 5xx stacks, lifecycle lines. */
 
@@ -21,6 +21,7 @@ const SECRETS = {
   password: 'password-secret-c0ffee42',
   queryKey: 'query-key-secret-9d8e7f',
   setup: 'setup-secret-31b2a8',
+  licenseHeader: 'license-header-secret-4e4e4e',
 }
 
 describe('server logs', () => {
@@ -60,6 +61,7 @@ describe('server logs', () => {
       `/api/auth/login?key=${SECRETS.queryKey}`,
       `/api/client/validate?license_key=${SECRETS.queryKey}`,
       `/api/v1/products?store_secret=${SECRETS.queryKey}`,
+      `/devpayr/api/v1/project/has-paid?license=${SECRETS.queryKey}`,
     ]) {
       await s.json(path, {
         body: {
@@ -72,6 +74,7 @@ describe('server logs', () => {
           authorization: `Bearer ${SECRETS.bearer}`,
           'x-api-key': SECRETS.apiKey,
           'x-setup-token': SECRETS.setup,
+          'x-license-key': SECRETS.licenseHeader,
           cookie: `kw_console=${SECRETS.bearer}`,
         },
       })
@@ -119,6 +122,25 @@ describe('server logs', () => {
     await t.stop()
     const msgs = other.lines().map((l) => l.msg)
     expect(msgs.slice(-2)).toEqual(['shutting down', 'shut down'])
+  })
+})
+
+describe('the redaction paths (the safety net under the request line)', () => {
+  it('hide secret headers of a logged request and secret-named fields two levels down', () => {
+    const log = memoryLog()
+    createLogger({ level: 'info', destination: log.destination }).info({
+      req: { headers: { authorization: SECRETS.bearer, 'x-api-key': SECRETS.apiKey, host: 'h' } },
+      body: { password: SECRETS.password, nested: { license_key: SECRETS.queryKey } },
+      token: SECRETS.setup,
+    })
+    const [line] = log.lines() as [Record<string, any>] // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(line.req.headers).toEqual({
+      authorization: '[redacted]',
+      'x-api-key': '[redacted]',
+      host: 'h',
+    })
+    expect(line.body).toEqual({ password: '[redacted]', nested: { license_key: '[redacted]' } })
+    expect(line.token).toBe('[redacted]')
   })
 })
 

@@ -21,6 +21,7 @@ const SECRET_HEADERS = [
   'cookie',
   'set-cookie',
   'x-api-key',
+  'x-license-key',
   'x-setup-token',
   'x-store-secret',
   'x-auth-secret',
@@ -29,6 +30,7 @@ const SECRET_HEADERS = [
   'x-timestamp-signature',
   'x-devpayr-signature',
   'x-webhook-signature',
+  'x-keywarden-signature',
   'keywarden-signature',
 ]
 const SECRET_FIELDS = [
