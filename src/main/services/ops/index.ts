@@ -28,6 +28,7 @@ export function createOpsService(
   return {
     async readiness(): Promise<Readiness> {
       let database: CheckResult = 'ok'
+      // Unknown without a database answering: reported as failed with it.
       let migrated: CheckResult = 'fail'
       try {
         await repo.ping(ctx.db)
