@@ -1,6 +1,7 @@
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../helpers/server'
+import { bodyOf, rawConnect, statusOf } from '../helpers/raw-http'
 import { CONSOLE } from '../../src/main/services/context'
 
 /** Issue 17 §1: X-Request-Id on every answer, `request_id` in every error body that allows it. */
@@ -154,6 +155,16 @@ describe('X-Request-Id', () => {
       expect(body.request_id).toBe(id)
     })
   }
+
+  it('malformed HTTP (no request exists yet) is answered with an id too', async () => {
+    const c = await rawConnect(s.url)
+    c.socket.write('NOT HTTP AT ALL\r\n\r\n')
+    const raw = await c.closed
+    expect(statusOf(raw)).toBe(400)
+    const id = /\r\nX-Request-Id: ([0-9a-f-]{36})\r\n/.exec(raw)?.[1]
+    expect(id).toBeDefined()
+    expect((bodyOf(raw) as { request_id: string }).request_id).toBe(id)
+  })
 
   it('a success answer carries the header, its body untouched', async () => {
     const r = await send(s, 'GET', '/api/health')
