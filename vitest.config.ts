@@ -23,5 +23,7 @@ export default defineConfig({
     pool: 'forks',
     // Under KEYWARDEN_TEST_DATABASE_URL: one migrated PostgreSQL template for the run.
     globalSetup: ['test/helpers/postgres-setup.ts'],
+    // Error bodies' per-answer request_id: left out of protocol-shape comparisons.
+    setupFiles: ['test/helpers/request-id-equality.ts'],
   },
 })

@@ -118,6 +118,8 @@ async function main(): Promise<void> {
     allowedHosts,
     resetIdentity: values['reset-identity'],
     cullIntervalSeconds,
+    logLevel: values['log-level'] ?? 'info',
+    metrics: { enabled: values.metrics, token: values['metrics-token'] },
     backupSchedule: backupSchedule(values, dataDir, keyText),
     console: values.console
       ? { setupToken, staticDir: join(import.meta.dirname, '../renderer') }

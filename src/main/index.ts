@@ -27,6 +27,8 @@ import { fitToDisplays, readWindowState, trackWindowState } from './shell/window
 import { createSecurityNotifier } from './shell/notify'
 import { createDesktopHooks } from './shell/login-item'
 import { envPort } from './shell/env'
+import { openLogFile } from './shell/log-file'
+import { parseLogLevel, type LogLevel } from './http/observability/logging'
 import { boundHeapGrowth } from './heap'
 import type { EventDto, ServerStatus } from '@shared/dto'
 
@@ -109,16 +111,36 @@ function refreshTray(status: ServerStatus): void {
   )
 }
 
+/** KEYWARDEN_LOG_LEVEL for the desktop app: a wrong value logs at 'info' (said once). */
+function desktopLogLevel(text: string | undefined): LogLevel {
+  try {
+    return parseLogLevel(text)
+  } catch (e) {
+    console.error(`${(e as Error).message}; logging at info`)
+    return 'info'
+  }
+}
+
 async function boot(): Promise<void> {
   denyPermissions(session.defaultSession, isTrustedSender)
   const dataDir = resolveDataDir(process.env.KEYWARDEN_DATA ? undefined : app.getPath('userData'))
-  const desktop = createDesktopHooks(join(app.getPath('userData'), 'desktop.json'))
+  const logDir = join(app.getPath('userData'), 'logs')
+  const desktop = {
+    ...createDesktopHooks(join(app.getPath('userData'), 'desktop.json')),
+    logDir,
+    async openLogFolder() {
+      const failure = await shell.openPath(logDir)
+      if (failure) throw new Error(`Could not open ${logDir}: ${failure}`)
+    },
+  }
   boundHeapGrowth()
   runtime = await startRuntime({
     dataDir,
     host: '127.0.0.1',
     port: envPort(process.env.KEYWARDEN_PORT, DEFAULT_PORT),
     desktop,
+    logLevel: desktopLogLevel(process.env.KEYWARDEN_LOG_LEVEL),
+    logDestination: openLogFile(logDir),
   })
   registerIpc(ipcMain, runtime.handlers, isTrustedSender, (e) => console.error(e))
   const notify = createSecurityNotifier(showWindow)

@@ -15,6 +15,9 @@ import type { ServerStatus } from '@shared/dto'
 import type { LoginInput } from '@shared/accounts'
 import { VERSION } from './version'
 import { randomToken } from './crypto/random'
+import type { DestinationStream, Logger } from 'pino'
+import { createLogger, type LogLevel } from './http/observability/logging'
+import type { MetricsOptions } from './http/observability/metrics'
 
 /** `--data DIR`, else `KEYWARDEN_DATA`, else `~/.keywarden`. */
 export function resolveDataDir(flag?: string, env = process.env): string {
@@ -64,7 +67,12 @@ export interface RuntimeOptions {
   host?: string
   port?: number
   console?: ConsoleOptions
-  logger?: boolean
+  /** `--log-level` / KEYWARDEN_LOG_LEVEL (default 'info'; the test helpers pass 'silent'). */
+  logLevel?: LogLevel
+  /** Where log lines go (default stdout; the desktop app's rotating file; tests' memory). */
+  logDestination?: DestinationStream
+  /** GET /metrics: `--metrics`, `--metrics-token` (off by default). */
+  metrics?: MetricsOptions
   /** Injected clock (tests drive license expiry and webhook retries with it). */
   clock?: Clock
   /** `--reset-identity`: replace a missing or damaged RSA key with a new one (new public key). */
@@ -94,6 +102,8 @@ export interface RuntimeOptions {
 }
 
 export interface Runtime {
+  /** The server's logger (lifecycle lines; the HTTP server's request lines). */
+  log: Logger
   store: Store
   services: Services
   handlers: Handlers
@@ -118,7 +128,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // A damaged data folder refuses here, with one line naming the file and the way out.
   const checks = { resetIdentity: opts.resetIdentity, database: opts.database }
   preflight(opts.dataDir, checks)
+  const log = createLogger({ level: opts.logLevel, destination: opts.logDestination })
+  log.info({ version: VERSION, data_dir: opts.dataDir, database: databaseLabel(opts) }, 'starting')
   const store = await openStore(opts.database ?? join(opts.dataDir, DATABASE_FILE))
+  log.info(
+    { dialect: store.dialect, applied: store.migrationsRun },
+    store.migrationsRun.length > 0 ? 'migrations run' : 'database schema up to date',
+  )
   // The folder's keys against what the database holds, before a service could make new ones
   // (a PostgreSQL database is not beside the folder: preflight could not look into it).
   try {
@@ -160,6 +176,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   })
 
   const runtime: Runtime = {
+    log,
     store,
     services,
     handlers,
@@ -192,8 +209,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         port: p,
         console: consoleOpts && { ...consoleOpts, setupToken },
         setupToken,
-        logger: opts.logger,
+        logger: log,
+        metrics: opts.metrics,
       })
+      log.info({ url: next.url }, 'listening')
       server = next
       host = h
       port = p
@@ -207,6 +226,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       return next
     },
     async close() {
+      log.info('shutting down')
       // A first start stopped early still leaves its identity: the next start would otherwise
       // find an installation without keys and refuse.
       await services.licensing.attestor.ready().catch(() => {})
@@ -217,6 +237,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       await services.seats.stop()
       await services.backup.stopSchedule()
       await store.close()
+      log.info('shut down')
     },
   }
   await runtime.listen(host, port)

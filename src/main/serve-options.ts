@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { DEFAULT_PORT } from './http/server'
 import { isPostgresUrl, redactedUrl } from './db/postgres/open'
 import { isAddressOrCidr, isHostName, splitList } from './services/settings/trust'
+import { LOG_LEVELS, type LogLevel } from './http/observability/logging'
 
 /**
  * Every option of the headless server, once: its flag, its environment variable, what it takes
@@ -166,6 +167,28 @@ export const SERVE_OPTIONS = {
     arg: 'DIR',
     schema: text('a folder'),
     help: 'where scheduled backups go (default: backups/ in the data directory)',
+  }),
+  'log-level': value({
+    env: 'KEYWARDEN_LOG_LEVEL',
+    arg: 'LEVEL',
+    schema: z
+      .string()
+      .transform((s) => s.trim().toLowerCase())
+      .refine((s) => (LOG_LEVELS as readonly string[]).includes(s), {
+        message: `takes one of ${LOG_LEVELS.join(', ')}`,
+      })
+      .transform((s) => s as LogLevel),
+    help: 'fatal, error, warn, info (default), debug, trace or silent; JSON lines, pretty on a terminal',
+  }),
+  metrics: toggle({
+    env: 'KEYWARDEN_METRICS',
+    help: 'serve Prometheus metrics at /metrics to this machine (and to --metrics-token holders)',
+  }),
+  'metrics-token': value({
+    env: 'KEYWARDEN_METRICS_TOKEN',
+    arg: 'TOKEN',
+    schema: z.string().min(16, { message: 'takes a token of at least 16 characters' }),
+    help: 'also answer /metrics to remote scrapers sending Authorization: Bearer TOKEN',
   }),
   'reset-identity': toggle({
     env: 'KEYWARDEN_RESET_IDENTITY',

@@ -138,6 +138,9 @@ test('settings: About names the database the server runs on and where it is stor
   await expect(about).toContainText(
     postgres ? /postgres:\/\/127\.0\.0\.1:\d+\/kwe2e_/ : /keywarden\.db/,
   )
+  // The headless server logs to its standard output: no folder, no Open button.
+  await expect(about).toContainText('Logsstandard output of the server process (headless)')
+  await expect(about.getByRole('button', { name: 'Open' })).toHaveCount(0)
   await shoot(app, postgres ? 'settings-about-postgres' : 'settings-about')
 })
 

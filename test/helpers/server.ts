@@ -11,7 +11,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { startRuntime, type Runtime } from '../../src/main/runtime'
+import { startRuntime, type Runtime, type RuntimeOptions } from '../../src/main/runtime'
 import { rsaPrivateKeyPath } from '../../src/main/crypto/keys'
 import { freshPostgresDatabase, onPostgres } from './store'
 
@@ -62,7 +62,13 @@ export interface TestServer {
  * ./store.ts) that stop() drops.
  */
 export async function startTestServer(
-  opts: { console?: { setupToken: string; staticDir?: string }; clock?: () => Date } = {},
+  opts: {
+    console?: { setupToken: string; staticDir?: string }
+    clock?: () => Date
+    /** Silent unless a test asks (and gives a destination to read the lines from). */
+    log?: Pick<RuntimeOptions, 'logLevel' | 'logDestination'>
+    metrics?: RuntimeOptions['metrics']
+  } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kw-test-'))
   seedServerKey(dataDir)
@@ -74,6 +80,9 @@ export async function startTestServer(
     port: 0,
     console: opts.console,
     clock: opts.clock,
+    logLevel: 'silent',
+    ...opts.log,
+    metrics: opts.metrics,
   })
   const url = runtime.server!.url
   return {
@@ -102,14 +111,34 @@ export async function startTestServer(
       } catch {
         /* not JSON: keep text */
       }
-      return { status: res.status, headers: res.headers, body }
+      return { status: res.status, headers: res.headers, body: protocolBody(body, res.headers) }
     },
     async stop() {
-      await runtime.close()
-      await database?.drop()
-      rmSync(dataDir, { recursive: true, force: true })
+      // A test that broke the database underneath still drops it and removes the folder.
+      try {
+        await runtime.close()
+      } finally {
+        await database?.drop()
+        rmSync(dataDir, { recursive: true, force: true })
+      }
     },
   }
+}
+
+/**
+ * An error body's `request_id` (observability/request-id.ts) must equal the answer's
+ * X-Request-Id; checked on every answer the helper reads, then removed, so each test asserts
+ * its protocol's own shape (request-id.test.ts asserts the field itself).
+ */
+export function protocolBody(body: unknown, headers: Headers): unknown {
+  if (body === null || typeof body !== 'object' || !('request_id' in body)) return body
+  const { request_id: id, ...rest } = body as Record<string, unknown>
+  if (id !== headers.get('x-request-id')) {
+    throw new Error(
+      `request_id ${String(id)} differs from X-Request-Id ${headers.get('x-request-id')}`,
+    )
+  }
+  return rest
 }
 
 export type ConsoleRpc = (channel: string, body: unknown) => ReturnType<TestServer['json']>

@@ -80,6 +80,7 @@ export async function startClocked(
     database,
     host: '127.0.0.1',
     port: 0,
+    logLevel: 'silent',
     clock: clock.now,
   })
   const url = runtime.server!.url

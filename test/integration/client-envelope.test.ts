@@ -292,7 +292,12 @@ describe('server keys', () => {
     // A bare data directory (startTestServer seeds a shared key; this one must generate its own).
     const dir = mkdtempSync(join(tmpdir(), 'kw-keys-'))
     try {
-      const first = await startRuntime({ dataDir: dir, host: '127.0.0.1', port: 0 })
+      const first = await startRuntime({
+        dataDir: dir,
+        host: '127.0.0.1',
+        port: 0,
+        logLevel: 'silent',
+      })
       let pem: string
       try {
         const res = await fetch(`${first.server!.url}/api/client/public-key`)
@@ -311,7 +316,12 @@ describe('server keys', () => {
         await first.close()
       }
       // A second start on the same data directory signs with the same key.
-      const again = await startRuntime({ dataDir: dir, host: '127.0.0.1', port: 0 })
+      const again = await startRuntime({
+        dataDir: dir,
+        host: '127.0.0.1',
+        port: 0,
+        logLevel: 'silent',
+      })
       try {
         const r2 = await fetch(`${again.server!.url}/api/client/public-key`).then(
           (r) => r.json() as Promise<{ data: { public_key: string } }>,

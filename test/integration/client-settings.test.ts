@@ -76,6 +76,7 @@ describe('client API settings', () => {
         database: srv.database,
         host: '127.0.0.1',
         port: 0,
+        logLevel: 'silent',
       })
       const product = await again.services.products.create({ kind: 'console' }, { name: 'After' })
       expect(product.policy).toMatchObject({ validate_per_minute: 2 })

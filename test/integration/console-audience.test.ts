@@ -69,6 +69,7 @@ describe('installation channels refuse a user account', () => {
       'system.listen': { host: '0.0.0.0', port: 0 },
       'system.desktop': {},
       'system.setDesktop': { notify_critical: true },
+      'system.openLogFolder': {},
       'system.backups': {},
       'system.integrityCheck': {},
       'system.backup': {},

@@ -33,7 +33,13 @@ function copyOfInstallation(): string {
 }
 
 async function starts(dataDir: string, opts: { resetIdentity?: boolean } = {}) {
-  const runtime = await startRuntime({ dataDir, host: '127.0.0.1', port: 0, ...opts })
+  const runtime = await startRuntime({
+    dataDir,
+    host: '127.0.0.1',
+    port: 0,
+    logLevel: 'silent',
+    ...opts,
+  })
   await runtime.services.licensing.attestor.ready()
   const key = runtime.services.licensing.publicKeyPem()
   const products = await runtime.services.products.list(CONSOLE)
@@ -117,9 +123,9 @@ describe.skipIf(onPostgres)(
       it(`refuses ${c.name}`, async () => {
         const dir = copyOfInstallation()
         c.damage(dir)
-        await expect(startRuntime({ dataDir: dir, host: '127.0.0.1', port: 0 })).rejects.toThrow(
-          c.message,
-        )
+        await expect(
+          startRuntime({ dataDir: dir, host: '127.0.0.1', port: 0, logLevel: 'silent' }),
+        ).rejects.toThrow(c.message)
       })
     }
 
@@ -159,7 +165,12 @@ describe.skipIf(onPostgres)('file modes: the data folder is owner-only', () => {
     const dir = copyOfInstallation()
     chmodSync(dir, 0o755)
     chmodSync(join(dir, 'keywarden.db'), 0o644)
-    const runtime = await startRuntime({ dataDir: dir, host: '127.0.0.1', port: 0 })
+    const runtime = await startRuntime({
+      dataDir: dir,
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'silent',
+    })
     try {
       await runtime.services.products.create(CONSOLE, { name: 'Written while open' })
       const b = await runtime.services.backup.backup()
@@ -206,7 +217,12 @@ describe.skipIf(onPostgres)('shutdown never prints a stack trace', () => {
   it('a SIGTERM with the database broken underneath closes with one line and exit code 1', async () => {
     const { shutdown } = await import('../../src/main/runtime')
     const dir = copyOfInstallation()
-    const runtime = await startRuntime({ dataDir: dir, host: '127.0.0.1', port: 0 })
+    const runtime = await startRuntime({
+      dataDir: dir,
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'silent',
+    })
     // The database connection dies under the running server (what a vanished disk looks like).
     handleOf(runtime.store.db).close()
     const lines: string[] = []

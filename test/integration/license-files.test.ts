@@ -446,34 +446,44 @@ describe('the key persists across restart and restore, and is checked against th
     dirs.push(s.dataDir)
     const pem = s.runtime.services.licenseFiles.publicKeyPem()
     await s.runtime.close()
-    const again = await startRuntime({ dataDir: s.dataDir, database: s.database, port: 0 })
+    const again = await startRuntime({
+      dataDir: s.dataDir,
+      database: s.database,
+      port: 0,
+      logLevel: 'silent',
+    })
     expect(again.services.licenseFiles.publicKeyPem()).toBe(pem)
     await again.close()
     const priv = join(s.dataDir, 'keys', 'ed25519-private.pem')
     const saved = readFileSync(priv, 'utf8')
     rmSync(priv)
     await expect(
-      startRuntime({ dataDir: s.dataDir, database: s.database, port: 0 }),
+      startRuntime({ dataDir: s.dataDir, database: s.database, port: 0, logLevel: 'silent' }),
     ).rejects.toThrow(
       /ed25519-private\.pem is missing but \S+ holds an installation that signs license files with it: .*--reset-identity/,
     )
     const other = mkdtempSync(join(tmpdir(), 'kw-ed-other-'))
     dirs.push(other)
     seedServerKey(other)
-    const o = await startRuntime({ dataDir: other, port: 0 })
+    const o = await startRuntime({ dataDir: other, port: 0, logLevel: 'silent' })
     await o.close()
     writeFileSync(priv, readFileSync(join(other, 'keys', 'ed25519-private.pem')), { mode: 0o600 })
     await expect(
-      startRuntime({ dataDir: s.dataDir, database: s.database, port: 0 }),
+      startRuntime({ dataDir: s.dataDir, database: s.database, port: 0, logLevel: 'silent' }),
     ).rejects.toThrow(
       /is not the Ed25519 key \S+ signs license files with \(it is another installation's key\)/,
     )
     writeFileSync(priv, 'not a key\n', { mode: 0o600 })
     await expect(
-      startRuntime({ dataDir: s.dataDir, database: s.database, port: 0 }),
+      startRuntime({ dataDir: s.dataDir, database: s.database, port: 0, logLevel: 'silent' }),
     ).rejects.toThrow(/ed25519-private\.pem is not a usable Ed25519 private key .*--reset-identity/)
     writeFileSync(priv, saved, { mode: 0o600 })
-    const back = await startRuntime({ dataDir: s.dataDir, database: s.database, port: 0 })
+    const back = await startRuntime({
+      dataDir: s.dataDir,
+      database: s.database,
+      port: 0,
+      logLevel: 'silent',
+    })
     expect(back.services.licenseFiles.publicKeyPem()).toBe(pem)
     await back.close()
     // --reset-identity deliberately takes a new key (and records it).
@@ -482,6 +492,7 @@ describe('the key persists across restart and restore, and is checked against th
       dataDir: s.dataDir,
       database: s.database,
       port: 0,
+      logLevel: 'silent',
       resetIdentity: true,
     })
     expect(reset.services.licenseFiles.publicKeyPem()).not.toBe(pem)
@@ -501,7 +512,7 @@ describe('the key persists across restart and restore, and is checked against th
     dirs.push(fresh)
     await restoreInstallation(fresh, backupFile, backupKey)
     expect(statSync(join(fresh, 'keys', 'ed25519-private.pem')).mode & 0o777).toBe(0o600)
-    const restored = await startRuntime({ dataDir: fresh, port: 0 })
+    const restored = await startRuntime({ dataDir: fresh, port: 0, logLevel: 'silent' })
     try {
       expect(restored.services.licenseFiles.publicKeyPem()).toBe(pem)
       const f = await restored.services.licenseFiles.checkOut(CONSOLE, license.id, {})

@@ -25,7 +25,13 @@ describe.skipIf(!onPostgres)('two nodes on one PostgreSQL database', () => {
   beforeAll(async () => {
     a = await startTestServer()
     admin = await firstAdmin(a)
-    b = await startRuntime({ dataDir: a.dataDir, database: a.database, host: '127.0.0.1', port: 0 })
+    b = await startRuntime({
+      dataDir: a.dataDir,
+      database: a.database,
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'silent',
+    })
     urlB = b.server!.url
   })
   afterAll(async () => {

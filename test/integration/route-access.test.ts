@@ -15,6 +15,7 @@ import { protocolErrorHandler } from '../../src/main/http/errors'
  */
 const ROUTE_ACCESS: Record<string, string> = {
   'GET /api/health': 'public',
+  'GET /api/ready': 'public',
   'POST /api/auth/register': 'public',
   'POST /api/auth/login': 'public',
   'POST /api/auth/refresh': 'public',

@@ -106,7 +106,12 @@ describe('secrets at rest: sealed with master.key', () => {
     async () => {
       const dir = await folderMadeBy0003()
       expect(rawSecrets(dir)).toEqual(CLEAR)
-      const runtime = await startRuntime({ dataDir: dir, host: '127.0.0.1', port: 0 })
+      const runtime = await startRuntime({
+        dataDir: dir,
+        host: '127.0.0.1',
+        port: 0,
+        logLevel: 'silent',
+      })
       try {
         const raw = rawSecrets(dir)
         for (const [name, value] of Object.entries(raw)) {
@@ -203,7 +208,12 @@ describe.skipIf(onPostgres)(
       ).rejects.toThrow(/\.keys does not open with that backup key/)
       await restoreInstallation(fresh, backupFile, backupKey)
       expect(readFileSync(join(fresh, 'keys', 'rsa-private.pem'), 'utf8')).toBe(rsaPem)
-      const restored = await startRuntime({ dataDir: fresh, host: '127.0.0.1', port: 0 })
+      const restored = await startRuntime({
+        dataDir: fresh,
+        host: '127.0.0.1',
+        port: 0,
+        logLevel: 'silent',
+      })
       try {
         await restored.services.licensing.attestor.ready()
         expect(restored.services.licensing.publicKeyPem()).toBe(publicKey)

@@ -5,15 +5,7 @@ import type { ChangeFeed, Db, DialectName, StatementRunner, TxRunner } from './t
 import { openSqlite } from './sqlite/open'
 import { openPostgres, isPostgresUrl } from './postgres/open'
 
-export type {
-  Db,
-  Trx,
-  Executor,
-  TxRunner,
-  StatementRunner,
-  DialectName,
-  ChangeFeed,
-} from './types'
+export type { Db, Trx, Executor, TxRunner, StatementRunner, DialectName, ChangeFeed } from './types'
 
 /** The database behind the services: the only way they reach it (see DESIGN.md, data boundary). */
 export interface Store {
@@ -30,6 +22,15 @@ export interface Store {
   stats(): { writes: number; commits: number; retries: number }
   /** The background WAL checkpointer (SQLite files only); exposed for tests and diagnostics. */
   checkpointer: Checkpointer | null
+  /**
+   * Figures for /metrics, by name: PostgreSQL's pool (connections total, idle, waiting) or the
+   * SQLite file's WAL size in bytes.
+   */
+  poolStats(): Record<string, number>
+  /** The migrations this open applied (empty when the schema was already up to date). */
+  migrationsRun: string[]
+  /** Calls `listener` with the size of each committed batch (SQLite group commit); unsubscribes. */
+  onCommitBatch(listener: (size: number) => void): () => void
   close(): Promise<void>
 }
 
@@ -41,14 +42,15 @@ export async function openStore(target: string): Promise<Store> {
   return isPostgresUrl(target) ? openPostgres(target) : openSqlite(target)
 }
 
-/** Applies every pending migration; throws with the failing migration's name. */
-export async function migrate(db: Db, dialect: DialectName): Promise<void> {
+/** Applies every pending migration; the names applied. Throws with the failing migration's name. */
+export async function migrate(db: Db, dialect: DialectName): Promise<string[]> {
   const migrator = new Migrator({ db, provider: migrationProvider(dialect) })
   const { error, results } = await migrator.migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
     throw new Error(`database migration ${failed} failed: ${String(error)}`)
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }
 
 export { ownerOnly } from './sqlite/open'

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { Socket } from 'node:net'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { mapError as mapLicensecmError } from './protocols/licensecm/errors'
@@ -106,13 +107,15 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
     'Malformed HTTP request',
   ]
   const code = status === 408 ? 'REQUEST_TIMEOUT' : 'VALIDATION_ERROR'
-  const body = JSON.stringify({ success: false, message, error_code: code })
+  // No request exists yet, so no id was generated: this answer's own (observability/request-id.ts).
+  const id = randomUUID()
+  const body = JSON.stringify({ success: false, message, error_code: code, request_id: id })
   if (!socket.writable) {
     socket.destroy()
     return
   }
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\n` +
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nX-Request-Id: ${id}\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     () => socket.destroy(),
   )

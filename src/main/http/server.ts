@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import formbody from '@fastify/formbody'
 import {
   serializerCompiler,
@@ -18,6 +18,10 @@ import { refuseDeepBodies } from './middleware/json-depth'
 import { registerRequestOrigin } from './middleware/origin'
 import { registerSecurityHeaders } from './middleware/security-headers'
 import { VERSION } from '../version'
+import { childLoggerFactory, createLogger, registerRequestLog } from './observability/logging'
+import { generateRequestId, registerRequestId } from './observability/request-id'
+import { registerReady } from './observability/ready'
+import { registerMetrics, type MetricsOptions } from './observability/metrics'
 import { clientErrorHandler, protocolErrorHandler, protocolNotFound } from './errors'
 import {
   currentLimits,
@@ -39,7 +43,10 @@ export interface HttpServerOptions {
   bodyLimit?: number
   /** Overrides the `http_*` settings' timeouts and connection caps (tests use small ones). */
   limits?: Partial<ConnectionLimits>
-  logger?: boolean
+  /** Where the server logs (observability/logging.ts createLogger); default: nothing. */
+  logger?: FastifyBaseLogger
+  /** GET /metrics (observability/metrics.ts); off by default. */
+  metrics?: MetricsOptions
 }
 
 export interface HttpServer {
@@ -64,7 +71,11 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
     // Hi-Rez method names are case-insensitive: its method segment is routed in lowercase.
     rewriteUrl: (req) => canonicalHirezUrl(req.url ?? '/'),
     clientErrorHandler,
-    logger: opts.logger ?? false,
+    loggerInstance: opts.logger ?? createLogger({ level: 'silent' }),
+    childLoggerFactory,
+    genReqId: generateRequestId,
+    // One line per request is written by registerRequestLog (route pattern, no raw URL).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     trustProxy: false,
     // Closing must not hang on idle keep-alive sockets (graceful close still drains requests).
@@ -77,6 +88,9 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
   await registerSecurityHeaders(app)
   // Where each request comes from (client address, local or not, proxy): before every check.
   registerRequestOrigin(app, opts.services, opts.host ?? '127.0.0.1')
+  // After the origin (a trusted caller's X-Request-Id is kept): the id on every answer.
+  registerRequestId(app)
+  registerRequestLog(app)
   // Before any route: a body nested too deeply is a 400 on every surface (json-depth.ts).
   refuseDeepBodies(app)
   // Before any route: API-Version on every answer; OpenAPI from the zod schemas (onRoute).
@@ -95,6 +109,10 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
     uptime_seconds: Math.round((Date.now() - started) / 1000),
     time: new Date().toISOString(),
   }))
+
+  // Routes after the error handlers (a route keeps the handler set when it is registered).
+  registerReady(app, opts.services)
+  registerMetrics(app, opts.services, opts.metrics)
 
   await app.register(registerLicensecm, {
     services: opts.services,

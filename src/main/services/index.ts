@@ -23,6 +23,7 @@ import { createSecurityService } from './security'
 import { createWebhooksService } from './webhooks'
 import { createSessionsService } from './sessions'
 import { createLicensingService } from './licensing'
+import { createOpsService } from './ops'
 import { createLicenseFilesService } from './license-files'
 import { createReplayGuard } from './replay'
 import { createDomainsService } from './domains'
@@ -133,6 +134,10 @@ export function createServices(opts: ServicesOptions) {
     injectables,
     payment,
   })
+  const ops = createOpsService(ctx, {
+    store: opts.store,
+    keysLoaded: () => licensing.publicKeyPem() !== null && licenseFiles.publicKeyPem() !== null,
+  })
   return {
     /** Loads what the services read from settings; the runtime awaits it before serving. */
     ready: async () => {
@@ -170,6 +175,7 @@ export function createServices(opts: ServicesOptions) {
     payment,
     devpayr,
     hirez,
+    ops,
   }
 }
 

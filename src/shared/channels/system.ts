@@ -13,6 +13,8 @@ export interface SystemInfo {
   data_dir: string
   database_file: string
   database_bytes: number
+  /** The desktop app's log folder (rotating files); null when logs go to standard output. */
+  log_dir: string | null
   host: string
   port: number
 }
@@ -75,6 +77,8 @@ export const systemChannels = {
   )
     .for('admin')
     .returns<DesktopSettings>(),
+  /** Desktop app only: opens the log folder in the file manager. */
+  'system.openLogFolder': channel(none).for('admin').returns<null>(),
   'system.backups': channel(none).for('admin').returns<BackupDto[]>(),
   /** Scheduled backups: the schedule, the last run's time and result, the next run. */
   'system.backupSchedule': channel(none).for('admin').returns<BackupScheduleDto>(),

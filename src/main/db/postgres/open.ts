@@ -35,7 +35,7 @@ export async function openPostgres(url: string): Promise<Store> {
   // and opens another on the next query, so one line is all it takes.
   pool.on('error', (e) => console.warn(`PostgreSQL connection lost (${e.message}); reconnecting`))
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-  await migrate(db, 'postgres')
+  const migrationsRun = await migrate(db, 'postgres')
   let writes = 0
   let retries = 0
   async function tx<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
@@ -61,6 +61,14 @@ export async function openPostgres(url: string): Promise<Store> {
     file: redactedUrl(url),
     stats: () => ({ writes, commits: writes, retries }),
     checkpointer: null,
+    migrationsRun,
+    poolStats: () => ({
+      connections: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
+    // Each transaction is its own COMMIT: no batches to report.
+    onCommitBatch: () => () => {},
     async close() {
       await db.destroy()
     },

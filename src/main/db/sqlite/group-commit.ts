@@ -36,7 +36,12 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
 /** Thrown inside the batch transaction to roll it back and run it again with savepoints. */
 class PartialWrite extends Error {}
 
-export function createGroupCommit(db: Db, sqlite: BetterSqlite3.Database): GroupCommit {
+/** `onBatch`: told each committed batch's size (metrics; the db code knows no metrics library). */
+export function createGroupCommit(
+  db: Db,
+  sqlite: BetterSqlite3.Database,
+  onBatch: (size: number) => void = () => {},
+): GroupCommit {
   let queue: Queued[] = []
   let flushing = false
   let writes = 0
@@ -90,6 +95,7 @@ export function createGroupCommit(db: Db, sqlite: BetterSqlite3.Database): Group
       }
       commits++
       writes += batch.length
+      onBatch(batch.length)
       batch.forEach((q, i) => {
         const o = outcomes[i]
         if (o.ok) q.resolve(o.value)

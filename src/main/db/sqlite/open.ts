@@ -1,4 +1,4 @@
-import { chmodSync, existsSync } from 'node:fs'
+import { chmodSync, existsSync, statSync } from 'node:fs'
 import BetterSqlite3 from 'better-sqlite3'
 import { Kysely } from 'kysely'
 import type { Database } from '../schema'
@@ -44,7 +44,7 @@ export async function openSqlite(file: string): Promise<Store> {
   const db = new Kysely<Database>({ dialect: new CachingSqliteDialect(sqlite, prepare) })
   registerHandle(db, sqlite)
   registerDirectRunner(db, sqlite, prepare)
-  await migrate(db, 'sqlite')
+  const migrationsRun = await migrate(db, 'sqlite')
   // Checkpoints (page copies + fsync) run on a worker thread, not inside the COMMIT of whichever
   // request crossed the autocheckpoint threshold. Started after migrate so the file exists.
   let closed = false
@@ -62,7 +62,10 @@ export async function openSqlite(file: string): Promise<Store> {
       },
     })
   }
-  const group = createGroupCommit(db, sqlite)
+  const batchListeners = new Set<(size: number) => void>()
+  const group = createGroupCommit(db, sqlite, (size) => {
+    for (const l of batchListeners) l(size)
+  })
   const mark = changeMarker(sqlite)
   return {
     dialect: 'sqlite',
@@ -74,6 +77,12 @@ export async function openSqlite(file: string): Promise<Store> {
     file,
     stats: group.stats,
     checkpointer,
+    migrationsRun,
+    poolStats: () => ({ wal_bytes: file === ':memory:' ? 0 : fileSize(`${file}-wal`) }),
+    onCommitBatch(listener) {
+      batchListeners.add(listener)
+      return () => batchListeners.delete(listener)
+    },
     async close() {
       if (closed) return
       closed = true
@@ -86,6 +95,15 @@ export async function openSqlite(file: string): Promise<Store> {
         await db.destroy()
       }
     },
+  }
+}
+
+/** A file's size in bytes; 0 when it does not exist (no WAL yet, or truncated away). */
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size
+  } catch {
+    return 0
   }
 }
 

@@ -42,6 +42,7 @@ export function consoleHandlers({
         data_dir: s.ctx.dataDir,
         database_file: db.location ?? ':memory:',
         database_bytes: db.bytes,
+        log_dir: desktop?.logDir ?? null,
         host: st.host,
         port: st.port,
       }
@@ -83,6 +84,12 @@ export function consoleHandlers({
       if (!desktop)
         throw new DomainError('FORBIDDEN', 'Desktop settings exist only in the desktop app')
       return desktop.set(i)
+    },
+    'system.openLogFolder': async () => {
+      if (!desktop?.openLogFolder)
+        throw new DomainError('FORBIDDEN', 'The log folder exists only in the desktop app')
+      await desktop.openLogFolder()
+      return null
     },
     'system.backups': async () => s.backup.list(),
     'system.backupSchedule': async () => s.backup.schedule(),

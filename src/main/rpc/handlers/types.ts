@@ -22,6 +22,10 @@ export interface HandlerDeps {
 export interface DesktopHooks {
   get(): DesktopSettings
   set(patch: Partial<DesktopSettings>): DesktopSettings
+  /** Where the desktop app writes its rotating log files (Settings → About shows it). */
+  logDir?: string
+  /** Opens `logDir` in the file manager. */
+  openLogFolder?(): Promise<void>
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { DomainError } from '@shared/errors'
+import { DomainError, isDomainError } from '@shared/errors'
 import * as machines from '../../db/repositories/machines'
 import { safeEqual, uuid } from '../../crypto/random'
 import type { ServiceContext } from '../context'
@@ -13,6 +13,7 @@ import { isWatched, seatMark, silentSince } from './policy'
 import { decideSeat, seatEvents } from './seats'
 import { createSharedRateLimiter } from './ratelimit'
 import type { ReplayGuard } from '../replay'
+import { LICENSE_VALIDATED } from '../ops'
 import type {
   ActivateResult,
   ChallengeRequest,
@@ -164,6 +165,60 @@ export function createLicensingService(
     return { ...r, watermark: await attestor.watermark(licenseId) }
   }
 
+  /** validate() without telling its outcome (see validate). */
+  async function validateOnce(
+    req: LicenseRequest,
+    opts: { keepSeat?: boolean | 'if-bound' },
+  ): Promise<ValidateResult> {
+    const first = await runner.read(req.licenseKey)
+    const row = first.row
+    // The product's policy sets the pace; an unknown key gets the global default.
+    const perMinute = row ? runner.policyOf(row).validate_per_minute : settings.validatePerMinute
+    const limited = await limiter.hit(`${req.licenseKey}\u0000${req.ip ?? ''}`, perMinute)
+    if (limited) {
+      const err = new DomainError('RATE_LIMITED', 'Too many validation requests, slow down', {
+        retry_after: limited.retryAfter,
+        event: 'rate_limit_exceeded',
+      })
+      if (limited.first)
+        await runner.record('license_validation', req, row, { ok: false, error: err }, [])
+      throw err
+    }
+    // Only a license whose machines are watched (floating, or dead machines not kept) has a
+    // seat to keep: any other check stays a read without a transaction.
+    // 'if-bound': a machine that is not bound answers machineId null instead of SESSION_EXPIRED
+    // (DevPayr's runtime check then activates it: a new identifier takes a seat).
+    const keep = !!opts.keepSeat && row !== undefined && isWatched(runner.policyOf(row))
+    const unbound = opts.keepSeat === 'if-bound' ? 'pass' : 'refuse'
+    const r = await runner.run(
+      'license_validation',
+      req,
+      async (d) => {
+        let machineId: string | null = null
+        let events: RecordEvent[] = []
+        const hwid = decideHwid(d.row, req.hwid)
+        if (hwid && d.policy.mode === 'floating') {
+          if (keep) ({ machineId, events } = await keepMachine(d, req, hwid, unbound))
+          else machineId = (await decideSeat(d, hwid)).machine?.id ?? null
+        } else if (hwid) {
+          machineId = decideMachine(d.row, await factsOf(d, hwid)).boundId ?? null
+          if (keep && machineId) {
+            await machines.touchMachine(
+              d.ex,
+              machineId,
+              req.ip,
+              d.nowIso,
+              seatMark(d.policy, d.now),
+            )
+          }
+        }
+        return { machineId, events, license: runner.view(d.row, d.nowIso) }
+      },
+      { read: first, readOnly: !keep },
+    )
+    return { valid: true, ...(await finish(r, r.license.id)) }
+  }
+
   return {
     attestor,
     envelope,
@@ -181,53 +236,15 @@ export function createLicensingService(
       req: LicenseRequest,
       opts: { keepSeat?: boolean | 'if-bound' } = {},
     ): Promise<ValidateResult> {
-      const first = await runner.read(req.licenseKey)
-      const row = first.row
-      // The product's policy sets the pace; an unknown key gets the global default.
-      const perMinute = row ? runner.policyOf(row).validate_per_minute : settings.validatePerMinute
-      const limited = await limiter.hit(`${req.licenseKey}\u0000${req.ip ?? ''}`, perMinute)
-      if (limited) {
-        const err = new DomainError('RATE_LIMITED', 'Too many validation requests, slow down', {
-          retry_after: limited.retryAfter,
-          event: 'rate_limit_exceeded',
-        })
-        if (limited.first)
-          await runner.record('license_validation', req, row, { ok: false, error: err }, [])
-        throw err
+      // Every protocol's validation is decided here: its outcome is told once (metrics).
+      try {
+        const result = await validateOnce(req, opts)
+        ctx.bus.emit(LICENSE_VALIDATED, 'valid')
+        return result
+      } catch (e) {
+        ctx.bus.emit(LICENSE_VALIDATED, isDomainError(e) ? e.code : 'error')
+        throw e
       }
-      // Only a license whose machines are watched (floating, or dead machines not kept) has a
-      // seat to keep: any other check stays a read without a transaction.
-      // 'if-bound': a machine that is not bound answers machineId null instead of SESSION_EXPIRED
-      // (DevPayr's runtime check then activates it: a new identifier takes a seat).
-      const keep = !!opts.keepSeat && row !== undefined && isWatched(runner.policyOf(row))
-      const unbound = opts.keepSeat === 'if-bound' ? 'pass' : 'refuse'
-      const r = await runner.run(
-        'license_validation',
-        req,
-        async (d) => {
-          let machineId: string | null = null
-          let events: RecordEvent[] = []
-          const hwid = decideHwid(d.row, req.hwid)
-          if (hwid && d.policy.mode === 'floating') {
-            if (keep) ({ machineId, events } = await keepMachine(d, req, hwid, unbound))
-            else machineId = (await decideSeat(d, hwid)).machine?.id ?? null
-          } else if (hwid) {
-            machineId = decideMachine(d.row, await factsOf(d, hwid)).boundId ?? null
-            if (keep && machineId) {
-              await machines.touchMachine(
-                d.ex,
-                machineId,
-                req.ip,
-                d.nowIso,
-                seatMark(d.policy, d.now),
-              )
-            }
-          }
-          return { machineId, events, license: runner.view(d.row, d.nowIso) }
-        },
-        { read: first, readOnly: !keep },
-      )
-      return { valid: true, ...(await finish(r, r.license.id)) }
     },
 
     /** Binds the machine (if a slot is free), opens a session and issues a challenge. */

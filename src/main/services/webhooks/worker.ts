@@ -4,6 +4,7 @@ import { toEventDto } from '../../db/repositories/events'
 import { uuid } from '../../crypto/random'
 import type { ServiceContext } from '../context'
 import { EVENT_PUSHED } from '../events'
+import { WEBHOOK_ATTEMPT_FAILED } from '../ops'
 import { MAX_ATTEMPTS, retryDelayMs } from './backoff'
 import { webhookEventFor } from './mapping'
 import { deliveryHeaders, send } from './send'
@@ -157,6 +158,7 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
     )
     const attempts = d.attempts + 1
     const giveUp = !r.ok && attempts >= MAX_ATTEMPTS
+    if (!r.ok) ctx.bus.emit(WEBHOOK_ATTEMPT_FAILED, giveUp)
     await outbox.recordAttempt(ctx.db, {
       id: d.id,
       lease: d.lease,

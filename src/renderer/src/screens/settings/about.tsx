@@ -6,6 +6,7 @@ import { Card, CardHeader } from '../../components/ui/card'
 import { CopyButton } from '../../components/ui/copy'
 import { cn } from '../../components/ui/cn'
 import { fmtBytes } from '../../lib/format'
+import { Button } from '../../components/ui/button'
 
 const THEMES: { id: Theme; label: string; icon: typeof Sun }[] = [
   { id: 'light', label: 'Light', icon: Sun },
@@ -80,6 +81,32 @@ export function DesktopSection() {
   )
 }
 
+/**
+ * Where the logs are: the desktop app's folder (a button opens it in the desktop window; a
+ * browser elsewhere could not), or the headless server's standard output.
+ */
+function LogFolder() {
+  const dir = useApp((x) => x.system?.log_dir)
+  const inWindow = useApp((x) => x.transport === 'ipc')
+  const open = useApp((x) => x.openLogFolder)
+  if (!dir) {
+    return <dd className="text-muted">standard output of the server process (headless)</dd>
+  }
+  return (
+    <dd className="flex min-w-0 items-center gap-1">
+      <span className="truncate font-mono text-[13px]" title={dir}>
+        {dir}
+      </span>
+      <CopyButton value={dir} label="log folder" />
+      {inWindow && (
+        <Button size="sm" onClick={() => void open()}>
+          Open
+        </Button>
+      )}
+    </dd>
+  )
+}
+
 export function AboutSection() {
   const s = useApp((x) => x.system)
   const rows: [string, string | null | undefined][] = [
@@ -110,6 +137,8 @@ export function AboutSection() {
           <span className="truncate font-mono text-[13px]">{s?.data_dir ?? '—'}</span>
           {s && <CopyButton value={s.data_dir} label="data directory" />}
         </dd>
+        <dt className="text-muted">Logs</dt>
+        <LogFolder />
       </dl>
     </Card>
   )

@@ -19,6 +19,8 @@ export interface SystemSlice {
   desktop: DesktopSettings | null
   loadSystem(): Promise<void>
   setDesktop(patch: { start_at_login?: boolean; notify_critical?: boolean }): Promise<void>
+  /** Desktop app: opens the log folder in the file manager. */
+  openLogFolder(): Promise<void>
   /** Rebinds the server (host/port); the console follows it to the new address. */
   restartServer(host: string, port: number): Promise<boolean>
   backupNow(): Promise<BackupDto | undefined>
@@ -60,6 +62,9 @@ export const createSystemSlice: Slice<SystemSlice> = (set, get) => ({
   async setDesktop(patch) {
     const d = await act(call('system.setDesktop', patch), 'Saved')
     if (d) set({ desktop: d })
+  },
+  async openLogFolder() {
+    await act(call('system.openLogFolder', {}))
   },
   async restartServer(host, port) {
     const r = await act(call('system.listen', { host, port }), (x) =>
