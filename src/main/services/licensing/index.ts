@@ -177,10 +177,18 @@ export function createLicensingService(
      * seat as a heartbeat does, in a transaction; 'if-bound' (DevPayr's runtime check, which
      * activates a new identifier next) answers machineId null for a machine not bound.
      */
-    async validate(
+    async validate<W = never>(
       req: LicenseRequest,
-      opts: { keepSeat?: boolean | 'if-bound' } = {},
-    ): Promise<ValidateResult> {
+      opts: {
+        keepSeat?: boolean | 'if-bound'
+        /**
+         * More of the caller's writes in the decision's transaction (SellRealm check_session's
+         * nonce rotation): the check, its event and these commit together, in one unit of the
+         * group commit instead of a second one after it. Answered as `also`.
+         */
+        also?: (d: Decided) => Promise<W>
+      } = {},
+    ): Promise<ValidateResult & { also?: W }> {
       const first = await runner.read(req.licenseKey)
       const row = first.row
       // The product's policy sets the pace; an unknown key gets the global default.
@@ -223,9 +231,10 @@ export function createLicensingService(
               )
             }
           }
-          return { machineId, events, license: runner.view(d.row, d.nowIso) }
+          const also = opts.also ? await opts.also(d) : undefined
+          return { machineId, events, license: runner.view(d.row, d.nowIso), also }
         },
-        { read: first, readOnly: !keep },
+        { read: first, readOnly: !keep && !opts.also },
       )
       return { valid: true, ...(await finish(r, r.license.id)) }
     },
