@@ -7,11 +7,13 @@ import { databaseLabel, resolveDataDir, resolveDatabase, shutdown, startRuntime 
 import { DEFAULT_PORT } from './http/server'
 import { boundHeapGrowth } from './heap'
 import { isAddressOrCidr, isHostName, splitList } from './services/settings/trust'
+import { parseWorkers, reportListening, startWorkers, workerIndex } from './workers'
+import { prepareInstallation } from './runtime'
 
 const HELP = `Usage: npm run serve -- [--data DIR] [--database URL] [--port N] [--host H] [--console]
                         [--trusted-proxy IP/CIDR ...] [--allowed-host NAME ...]
                         [--restore FILE --backup-key-file PATH] [--reset-identity]
-                        [--cull-interval SECONDS]
+                        [--cull-interval SECONDS] [--workers N]
 
   --data DIR            data directory (default: $KEYWARDEN_DATA or ~/.keywarden)
   --database URL        a PostgreSQL database, postgres://user:pass@host/db, instead of the
@@ -31,6 +33,8 @@ const HELP = `Usage: npm run serve -- [--data DIR] [--database URL] [--port N] [
   --cull-interval S     seconds between culling runs, which free the floating seats of
                         machines whose heartbeats stopped (default 30; 0 = only on demand;
                         $KEYWARDEN_CULL_INTERVAL)
+  --workers N           processes serving HTTP on the one port (default: one per core; 1 =
+                        a single process; $KEYWARDEN_WORKERS)
   --reset-identity      replace a missing or damaged RSA or Ed25519 key (keys/) with a new
                         one: apps that pinned the old public key stop verifying, so only do
                         this deliberately
@@ -53,6 +57,7 @@ async function main(): Promise<void> {
       restore: { type: 'string' },
       'backup-key-file': { type: 'string' },
       'cull-interval': { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -72,6 +77,13 @@ async function main(): Promise<void> {
     (!Number.isInteger(cullIntervalSeconds) || cullIntervalSeconds < 0)
   ) {
     console.error(`--cull-interval takes a whole number of seconds, 0 or more (got ${cullText})`)
+    process.exit(2)
+  }
+  let workers: number
+  try {
+    workers = parseWorkers(values.workers ?? process.env.KEYWARDEN_WORKERS)
+  } catch (e) {
+    console.error((e as Error).message)
     process.exit(2)
   }
   const trustedProxies = splitList([
@@ -109,7 +121,8 @@ async function main(): Promise<void> {
     )
     process.exit(2)
   }
-  if (values.restore) {
+  // Workers (`--workers N`) start from the folder their primary restored.
+  if (values.restore && workerIndex() === null) {
     const keyText = values['backup-key-file']
       ? readFileSync(values['backup-key-file'], 'utf8')
       : process.env.KEYWARDEN_BACKUP_KEY
@@ -124,6 +137,8 @@ async function main(): Promise<void> {
       `Restored ${values.restore} (database, master.key, RSA and Ed25519 keys) into ${dataDir}`,
     )
   }
+  const index = workerIndex()
+  if (workers > 1 && index === null) return servePrimary(workers, { dataDir, database, values })
   const runtime = await startRuntime({
     dataDir,
     database,
@@ -137,17 +152,12 @@ async function main(): Promise<void> {
     console: values.console
       ? { setupToken, staticDir: join(import.meta.dirname, '../renderer') }
       : undefined,
+    workers: index === null ? undefined : { count: workers, index },
   })
-  console.log(`Keywarden listening on ${runtime.server!.url}`)
-  console.log(`Database: ${databaseLabel({ dataDir, database })}`)
-  if (values.console) console.log(`Console: ${runtime.server!.url}/console/`)
-  if (await runtime.services.accounts.isEmpty()) {
-    console.log(
-      `Setup token: ${setupToken}\n` +
-        '  Creates the first admin: POST /api/auth/register with header X-Setup-Token' +
-        (values.console ? ', or log in to the console with it' : '') +
-        '.\n  It stops working once an admin account exists.',
-    )
+  if (index !== null) reportListening(runtime.server!.url)
+  else {
+    const first = (await runtime.services.accounts.isEmpty()) ? setupToken : null
+    printStarted(runtime.server!.url, { dataDir, database, values }, first)
   }
 
   let stopping = false
@@ -155,6 +165,56 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     process.exit(await shutdown(runtime, signal))
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+  // A worker whose primary is gone closes too (nothing would hand it connections).
+  if (index !== null) process.on('disconnect', () => void stop('primary exited'))
+}
+
+interface Started {
+  dataDir: string
+  database: string | undefined
+  values: { console?: boolean; 'reset-identity'?: boolean }
+}
+
+/** The lines a started server prints (once, by the primary when there are workers). */
+function printStarted(url: string, o: Started, setupToken: string | null): void {
+  console.log(`Keywarden listening on ${url}`)
+  console.log(`Database: ${databaseLabel(o)}`)
+  if (o.values.console) console.log(`Console: ${url}/console/`)
+  if (setupToken) {
+    console.log(
+      `Setup token: ${setupToken}\n` +
+        '  Creates the first admin: POST /api/auth/register with header X-Setup-Token' +
+        (o.values.console ? ', or log in to the console with it' : '') +
+        '.\n  It stops working once an admin account exists.',
+    )
+  }
+}
+
+/**
+ * `--workers N` (N > 1): this process prepares the installation once, then forks N workers
+ * (each a full server on its own SQLite connection) and only relays signals to them.
+ */
+async function servePrimary(workers: number, o: Started): Promise<void> {
+  const { adminExists } = await prepareInstallation({
+    dataDir: o.dataDir,
+    database: o.database,
+    resetIdentity: o.values['reset-identity'],
+  })
+  // Every worker must know the same setup token: without one given, the primary picks it.
+  process.env.KEYWARDEN_SETUP_TOKEN ||= process.env.KEYWARDEN_CONSOLE_TOKEN || randomToken(24)
+  const pool = await startWorkers(workers)
+  printStarted(pool.url, o, adminExists ? null : process.env.KEYWARDEN_SETUP_TOKEN)
+  console.log(`Workers: ${workers} processes`)
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`${signal} received: stopping ${workers} workers`)
+    await pool.stop()
+    process.exit(0)
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
