@@ -6,6 +6,7 @@ import type { ServiceContext } from '../context'
 import type { EventsService, RecordEvent } from '../events'
 import { isLive, type SessionsService } from '../sessions'
 import { createAttestor } from './attest'
+import { sharedSignatures } from './signature-cache'
 import { decideHwid, decideMachine, type MachineFacts } from './decide'
 import { createRunner, type Decided, type SecurityHooks } from './engine'
 import { createEnvelopeService } from './envelope'
@@ -64,7 +65,11 @@ export function createLicensingService(
     validatePerMinute: opts.validatePerMinute ?? 10,
     challengeSeconds: opts.challengeSeconds ?? 300,
   }
-  const attestor = createAttestor(ctx.dataDir)
+  // Several processes on the database: what one signed, the others reuse (signature-cache.ts).
+  const attestor = createAttestor(
+    ctx.dataDir,
+    ctx.changes.shared ? sharedSignatures(ctx) : undefined,
+  )
   const runner = createRunner(ctx, { ...deps, attestor })
   const limiter = createSharedRateLimiter(ctx)
   const { replay } = deps

@@ -52,6 +52,9 @@ export function issuedMinute(now: Date, licenseKey: string): string {
   return new Date(Math.floor((t - offset) / 60_000) * 60_000 + offset).toISOString()
 }
 
+/** Until when an answer issued in the minute starting at `issued` repeats (ms). */
+const repeatsUntil = (issued: string) => Date.parse(issued) + 60_000
+
 /**
  * The LicenseCM client API: POST /api/client/{validate,activate,deactivate,heartbeat,
  * verify-challenge} and GET /api/client/public-key. Each route only reads the wire body
@@ -133,7 +136,7 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
     (req) =>
       serve(req, validateBody, async (i, meta) => {
         const v = await engine.validate(request(i, meta))
-        const now = services.ctx.clock()
+        const issued = issuedMinute(services.ctx.clock(), v.license.key)
         const signed = await engine.attestor.signAnswer(
           {
             action: 'validate',
@@ -142,10 +145,11 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
             hwid: i.hwid ?? null,
             license: wireLicense(v.license),
             watermark: v.watermark,
-            issued_at: issuedMinute(now, v.license.key),
+            issued_at: issued,
             ...graceFields(v.graceUntil),
           },
           bound(i, v.license),
+          repeatsUntil(issued),
         )
         return {
           valid: true,
@@ -196,6 +200,7 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
       // validate's: deterministic, so the heartbeats of a machine within a minute share one
       // signing. The fresh token and challenge travel beside it (inside the envelope when the
       // client encrypts), not in the signed payload.
+      const issued = issuedMinute(services.ctx.clock(), h.license.key)
       const signed = await engine.attestor.signAnswer(
         {
           action: 'heartbeat',
@@ -204,10 +209,11 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
           hwid: i.hwid,
           license: wireLicense(h.license),
           watermark: h.watermark,
-          issued_at: issuedMinute(services.ctx.clock(), h.license.key),
+          issued_at: issued,
           ...graceFields(h.graceUntil),
         },
         bound(i, h.license),
+        repeatsUntil(issued),
       )
       return {
         valid: true,
