@@ -19,7 +19,7 @@ import {
   startNode,
 } from './lib/procs.mjs'
 import { consoleClient, percentile } from './lib/http.mjs'
-import { setupFixtures } from './setup.mjs'
+import { setupFixtures, takeFloatingSeats } from './setup.mjs'
 import { bulkCreate } from './bulk.mjs'
 import { printTable, targetsOf } from './table.mjs'
 import { postgresPhase } from './postgres.mjs'
@@ -227,6 +227,10 @@ async function main() {
     if (name === 'mixed') probe = probeConsole(api, CONFIG.duration + CONFIG.warmup)
     if (name === 'validate_2000') await minuteAlign(false)
     if (name === 'validate_2000_minute') await minuteAlign(true)
+    if (name === 'heartbeat_floating') {
+      const { made } = await takeFloatingSeats({ ...fx, url: f.url, config: CONFIG })
+      msg.fixtures.floatingSessions = made.filter((s) => !s.error)
+    }
     const seats = name === 'heartbeat_floating' ? armFloatingSeats() : null
     const r = await load.run(msg)
     if (seats) Object.assign(r, seats.done())
