@@ -7,7 +7,7 @@ import { databaseLabel, resolveDataDir, resolveDatabase, shutdown, startRuntime 
 import { DEFAULT_PORT } from './http/server'
 import { boundHeapGrowth } from './heap'
 import { isAddressOrCidr, isHostName, splitList } from './services/settings/trust'
-import { parseWorkers, reportListening, startWorkers, workerIndex } from './workers'
+import { parseWorkers, relayEvents, reportListening, startWorkers, workerIndex } from './workers'
 import { prepareInstallation } from './runtime'
 
 const HELP = `Usage: npm run serve -- [--data DIR] [--database URL] [--port N] [--host H] [--console]
@@ -154,8 +154,10 @@ async function main(): Promise<void> {
       : undefined,
     workers: index === null ? undefined : { count: workers, index },
   })
-  if (index !== null) reportListening(runtime.server!.url)
-  else {
+  if (index !== null) {
+    relayEvents(runtime.services.bus)
+    reportListening(runtime.server!.url)
+  } else {
     const first = (await runtime.services.accounts.isEmpty()) ? setupToken : null
     printStarted(runtime.server!.url, { dataDir, database, values }, first)
   }

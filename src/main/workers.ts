@@ -1,5 +1,7 @@
 import cluster, { type Worker } from 'node:cluster'
 import { availableParallelism } from 'node:os'
+import type { EventEmitter } from 'node:events'
+import { EVENT_FROM_WORKER, EVENT_PUSHED, EVENT_STREAMS } from './services/events'
 
 /** The most `--workers` takes (more processes than this only contend for the one database). */
 export const MAX_WORKERS = 64
@@ -26,6 +28,29 @@ interface Listening {
   url: string
 }
 
+/** Between a worker and the primary: live-stream counts and the events relayed for them. */
+type Relay =
+  | { kw: 'streams'; n: number } // worker → primary: its open streams
+  | { kw: 'watched'; others: boolean } // primary → worker: do other workers have streams?
+  | { kw: 'event'; event: unknown } // either way: an event a worker recorded
+
+/**
+ * In a worker: the console's live stream shows the events of every worker. A recorded event is
+ * sent to the primary, which hands it to the other workers (EVENT_FROM_WORKER), only while some
+ * other worker has a stream open: otherwise nothing crosses a process per request.
+ */
+export function relayEvents(bus: EventEmitter): void {
+  let others = false
+  bus.on(EVENT_STREAMS, (n: number) => process.send?.({ kw: 'streams', n } satisfies Relay))
+  bus.on(EVENT_PUSHED, (event: unknown) => {
+    if (others) process.send?.({ kw: 'event', event } satisfies Relay)
+  })
+  process.on('message', (m: Relay) => {
+    if (m?.kw === 'watched') others = m.others
+    else if (m?.kw === 'event') bus.emit(EVENT_FROM_WORKER, m.event)
+  })
+}
+
 /** This process's place among the workers (a worker of `serve --workers N`), else null. */
 export function workerIndex(env = process.env): number | null {
   if (!cluster.isWorker) return null
@@ -49,10 +74,26 @@ export function startWorkers(count: number): Promise<{ url: string; stop(): Prom
     let url: string | null = null
     const listening = new Set<number>()
     const workers = new Map<number, Worker>()
+    const streams = new Map<number, number>()
+    const tellWatched = () => {
+      for (const [i, w] of workers) {
+        const others = [...streams].some(([j, n]) => j !== i && n > 0)
+        if (w.isConnected()) w.send({ kw: 'watched', others } satisfies Relay)
+      }
+    }
     const fork = (index: number) => {
       const w = cluster.fork({ [WORKER_INDEX_ENV]: String(index) })
       workers.set(index, w)
-      w.on('message', (m: Partial<Listening>) => {
+      w.on('message', (m: Partial<Listening> | Relay) => {
+        if (m?.kw === 'streams') {
+          streams.set(index, m.n)
+          tellWatched()
+          return
+        }
+        if (m?.kw === 'event') {
+          for (const [i, other] of workers) if (i !== index && streams.get(i)) other.send(m)
+          return
+        }
         if (m?.kw !== 'listening' || typeof m.url !== 'string') return
         listening.add(index)
         url ??= m.url
@@ -60,6 +101,8 @@ export function startWorkers(count: number): Promise<{ url: string; stop(): Prom
       })
       w.on('exit', (code, signal) => {
         workers.delete(index)
+        streams.delete(index)
+        tellWatched()
         if (stopping) return
         if (url === null) {
           // A worker that cannot start (a damaged folder, a taken port): none will.

@@ -87,11 +87,14 @@ describe.skipIf(onPostgres)('serve --workers 2 (SQLite)', () => {
   let authSecret: string
 
   const start = async () => {
-    server = await startNode([entry, '--data', dataDir, '--port', '0', '--workers', '2'], {
-      env: { KEYWARDEN_SETUP_TOKEN: token },
-      ready: /listening on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*Workers: 2/,
-      name: 'keywarden --workers 2',
-    })
+    server = await startNode(
+      [entry, '--data', dataDir, '--port', '0', '--console', '--workers', '2'],
+      {
+        env: { KEYWARDEN_SETUP_TOKEN: token },
+        ready: /listening on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*Workers: 2/,
+        name: 'keywarden --workers 2',
+      },
+    )
     url = server.match[1]
   }
 
@@ -250,6 +253,67 @@ describe.skipIf(onPostgres)('serve --workers 2 (SQLite)', () => {
     for (let i = 0; i < 4; i++) {
       const r = await srLogin(banned)
       expect(r.status, `request ${i}, ${Date.now() - banAt} ms after the ban`).toBe(403)
+    }
+  })
+
+  it("the console's live stream, on one worker, shows the events every worker records", async () => {
+    const login = await new Promise<{ cookie: string }>((resolve, reject) => {
+      const req = request(
+        url + '/console/login',
+        {
+          method: 'POST',
+          agent: false,
+          headers: { connection: 'close', 'content-type': 'application/json' },
+        },
+        (res) => {
+          res.resume()
+          res.on('end', () => resolve({ cookie: String(res.headers['set-cookie']).split(';')[0] }))
+        },
+      )
+      req.on('error', reject)
+      req.end(JSON.stringify({ email: 'vendor@example.com', password: 'correct horse battery 9' }))
+    })
+    let pushed = ''
+    const stream = request(url + '/console/events', {
+      agent: false,
+      headers: { cookie: login.cookie },
+    })
+    const opened = new Promise<void>((resolve) =>
+      stream.on('response', (res) => {
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => {
+          pushed += c
+          resolve()
+        })
+      }),
+    )
+    stream.on('error', () => {})
+    stream.end()
+    await opened
+    // The other worker learns that a stream is open (one message through the primary).
+    await new Promise((r) => setTimeout(r, 300))
+    try {
+      const a = await post(url, '/api/client/activate', {
+        license_key: key,
+        product_id: productId,
+        hwid: 'machine-2',
+      })
+      expect(a.status).toBe(200)
+      let tokenNow: string = a.body.data.session.token
+      for (let i = 0; i < 5; i++) {
+        const h = await post(url, '/api/client/heartbeat', {
+          license_key: key,
+          product_id: productId,
+          hwid: 'machine-2',
+          session_token: tokenNow,
+        })
+        expect(h.status).toBe(200)
+        tokenNow = h.body.data.new_token
+      }
+      // Six requests on six connections, alternating workers: all six events reach the stream.
+      await until(() => (pushed.match(/"machine-2"/g) ?? []).length >= 6, 5000)
+    } finally {
+      stream.destroy()
     }
   })
 
