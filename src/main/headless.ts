@@ -33,8 +33,8 @@ const HELP = `Usage: npm run serve -- [--data DIR] [--database URL] [--port N] [
   --cull-interval S     seconds between culling runs, which free the floating seats of
                         machines whose heartbeats stopped (default 30; 0 = only on demand;
                         $KEYWARDEN_CULL_INTERVAL)
-  --workers N           processes serving HTTP on the one port (default: one per core; 1 =
-                        a single process; $KEYWARDEN_WORKERS)
+  --workers N           processes serving HTTP on the one port (default 1; auto = one per
+                        core; $KEYWARDEN_WORKERS)
   --reset-identity      replace a missing or damaged RSA or Ed25519 key (keys/) with a new
                         one: apps that pinned the old public key stop verifying, so only do
                         this deliberately

@@ -57,22 +57,19 @@ function post(url: string, path: string, body: unknown, form = false): Promise<A
 }
 
 describe('parseWorkers', () => {
-  it('defaults to the cores, takes 1 to 64, and names a bad value', () => {
-    expect(parseWorkers(undefined, 2)).toBe(2)
-    expect(parseWorkers('', 3)).toBe(3)
+  it('defaults to one process, takes 1 to 64 or auto (one per core), and names a bad value', () => {
+    expect(parseWorkers(undefined, 2)).toBe(1)
+    expect(parseWorkers('', 3)).toBe(1)
+    expect(parseWorkers('auto', 3)).toBe(3)
     expect(parseWorkers('1', 8)).toBe(1)
     expect(parseWorkers('4', 2)).toBe(4)
     for (const bad of ['0', '-1', '1.5', 'two', '65'])
       expect(() => parseWorkers(bad, 2)).toThrow(
-        `--workers takes a whole number from 1 to 64 (got ${bad})`,
+        `--workers takes a whole number from 1 to 64, or auto (got ${bad})`,
       )
   })
 })
 
-/**
- * `serve --workers 2` on one SQLite file: the built headless entry as a real process tree, every
- * request on a new connection (so they alternate between the workers).
- */
 describe.skipIf(onPostgres)('serve --workers 2 (SQLite)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kw-workers-'))
   const token = randomBytes(18).toString('base64url')
