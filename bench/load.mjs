@@ -5,7 +5,7 @@
 // server's event loop and out of the orchestrator that samples RSS and console latency.
 import autocannon from 'autocannon'
 import { buildScenario } from './scenarios.mjs'
-import { cpuSecondsOf } from './lib/procs.mjs'
+import { treeCpuSecondsOf } from './lib/procs.mjs'
 
 function run(opts) {
   return new Promise((resolve, reject) => {
@@ -33,10 +33,11 @@ async function runScenario(msg) {
   if (msg.prime) await run({ ...base, overallRate: undefined, amount: msg.prime })
   if (msg.warmup) await run({ ...base, duration: msg.warmup })
   // The server's CPU over the measured run only: comparable across runs on a busy machine,
-  // where requests per second are not (fewer requests, proportionally less CPU).
-  const cpuBefore = msg.serverPid ? cpuSecondsOf(msg.serverPid) : null
+  // where requests per second are not (fewer requests, proportionally less CPU). Summed over
+  // the server's processes (`--workers N`: the primary and every worker).
+  const cpuBefore = msg.serverPid ? treeCpuSecondsOf(msg.serverPid) : null
   const res = await run({ ...base, duration: msg.duration })
-  const cpuAfter = msg.serverPid ? cpuSecondsOf(msg.serverPid) : null
+  const cpuAfter = msg.serverPid ? treeCpuSecondsOf(msg.serverPid) : null
   const ok = res['2xx']
   const seconds = res.duration || msg.duration
   const cpu = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore

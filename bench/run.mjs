@@ -12,11 +12,18 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { randomBytes } from 'node:crypto'
 import { ROOT } from './lib/ts-import.mjs'
-import { ensureBuilt, runNode, rssOf, startLoadGenerator, startNode } from './lib/procs.mjs'
+import {
+  childrenOf,
+  ensureBuilt,
+  runNode,
+  rssOf,
+  startLoadGenerator,
+  startNode,
+} from './lib/procs.mjs'
 import { consoleClient, percentile } from './lib/http.mjs'
-import { setupFixtures } from './setup.mjs'
+import { setupFixtures, takeFloatingSeats } from './setup.mjs'
 import { bulkCreate } from './bulk.mjs'
-import { printTable } from './table.mjs'
+import { printTable, targetsOf } from './table.mjs'
 import { postgresPhase } from './postgres.mjs'
 import Database from 'better-sqlite3'
 import { FLOATING_SEAT_HWID } from './seed.mjs'
@@ -31,8 +38,11 @@ const { values: args } = parseArgs({
     bulk: { type: 'string' },
     duration: { type: 'string' },
     database: { type: 'string' },
+    // The worker count of the second pass (default: one per core; the first pass runs 1).
+    workers: { type: 'string' },
   },
 })
+const WORKERS = Number(args.workers ?? cpus().length)
 
 const CONFIG = args.quick
   ? {
@@ -62,6 +72,8 @@ if (args.duration) CONFIG.duration = Number(args.duration)
 const SCENARIOS = [
   'validate',
   'validate_2000',
+  // The same, timed so that a minute boundary falls in the middle of the measured seconds.
+  'validate_2000_minute',
   'validate_cold',
   'validate_encrypted',
   'heartbeat',
@@ -71,6 +83,18 @@ const SCENARIOS = [
   'mixed',
   // Last: the seats it arms to die keep culling busy a moment after it ends.
   'heartbeat_floating',
+]
+
+/** Scenarios run again against `--workers N` (same data, same run). */
+const WORKER_SCENARIOS = [
+  'validate',
+  'validate_2000',
+  'validate_2000_minute',
+  'validate_encrypted',
+  'heartbeat',
+  'sellrealm_check_session',
+  'activate',
+  'mixed',
 ]
 
 /** Of the seeded floating seats, the share armed to die while heartbeat_floating runs. */
@@ -113,6 +137,9 @@ async function main() {
   ])
   const seeded = JSON.parse(readFileSync(fxFile, 'utf8'))
   log(`seeded in ${seeded.timing.seed_seconds.toFixed(1)} s`)
+  // Before any server runs: the cores to themselves (as much as a shared machine allows).
+  const rsa = JSON.parse(await runNode(['bench/rsa-capacity.mjs', '3']))
+  log(`RSA-4096 signing capacity: ${rsa.rsa4096_per_s}/s on ${rsa.threads} threads`)
 
   const ref = await startNode(
     ['bench/reference-server.mjs', '--db', join(dataDir, 'keywarden.db')],
@@ -125,27 +152,34 @@ async function main() {
   const token = randomBytes(18).toString('base64url')
   const profileDir = join(ROOT, 'bench/results/profiles')
   if (args.profile) mkdirSync(profileDir, { recursive: true })
-  const kw = await startNode(
-    [
-      ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-      entry,
-      '--data',
-      dataDir,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--console',
-      // Culling every second (default 30): heartbeat_floating measures heartbeats while it runs.
-      '--cull-interval',
-      '1',
-    ],
-    {
-      env: { KEYWARDEN_SETUP_TOKEN: token },
-      ready: /listening on (http:\/\/127\.0\.0\.1:\d+)/,
-      name: 'keywarden',
-    },
-  )
+  const startKeywarden = (workers) =>
+    startNode(
+      [
+        ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+        entry,
+        '--data',
+        dataDir,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--console',
+        // Culling every second (default 30): heartbeat_floating measures heartbeats while it runs.
+        '--cull-interval',
+        '1',
+        '--workers',
+        String(workers),
+      ],
+      {
+        env: { KEYWARDEN_SETUP_TOKEN: token },
+        ready:
+          workers > 1
+            ? /listening on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*Workers: /
+            : /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+        name: `keywarden --workers ${workers}`,
+      },
+    )
+  const kw = await startKeywarden(1)
   procs.push(kw)
   const url = kw.match[1]
   const refUrl = `http://127.0.0.1:${ref.match[1]}`
@@ -182,42 +216,126 @@ async function main() {
     `reference (first): ${ref1.rps} req/s, p99 ${ref1.p99_ms} ms, ${ref1.cpu_us_per_request} µs CPU/req`,
   )
 
-  let consoleProbe = null
-  for (const name of SCENARIOS) {
-    if (!wanted(name)) continue
-    const missing = fx.missing[name]
-    if (missing) {
-      out.scenarios[name] = { rps: null, p50_ms: null, p99_ms: null, ratio: null, skipped: missing }
-      log(`${name}: skipped (${missing})`)
-      continue
-    }
-    const msg = { ...base, name, fixtures: { ...fx, runId: name }, serverPid: kw.pid }
-    if (name === 'validate_2000') Object.assign(msg, { overallRate: 2000, connections: 16 })
-    if (['validate', 'validate_2000', 'mixed'].includes(name)) msg.prime = 1_000
+  /** Runs one scenario against a server (`pid`, fixtures `f`); null when it is skipped. */
+  const runOne = async (name, f, pid, api) => {
+    const runId = `${name}${f.runSuffix ?? ''}` // new HWIDs, envelopes per pass
+    const msg = { ...base, name, fixtures: { ...f, runId }, serverPid: pid }
+    if (name.startsWith('validate_2000')) Object.assign(msg, { overallRate: 2000, connections: 16 })
+    if (['validate', 'validate_2000', 'validate_2000_minute', 'mixed'].includes(name))
+      msg.prime = 1_000
     // A vendor searching from the console or a script: one request at a time, so p99 is the
     // server's time per search (32 concurrent searches would measure the queue instead).
     if (name === 'search') msg.connections = 1
     if (name === 'validate_encrypted')
       msg.prebuild = Math.min(200_000, (ref1.rps || 5000) * (CONFIG.duration + CONFIG.warmup))
-    if (name === 'mixed') consoleProbe = probeConsole(consoleApi, CONFIG.duration + CONFIG.warmup)
+    let probe = null
+    if (name === 'mixed') probe = probeConsole(api, CONFIG.duration + CONFIG.warmup)
+    if (name === 'validate_2000') await minuteAlign(false)
+    if (name === 'validate_2000_minute') await minuteAlign(true)
+    if (name === 'heartbeat_floating') {
+      const { made } = await takeFloatingSeats({ ...fx, url: f.url, config: CONFIG })
+      msg.fixtures.floatingSessions = made.filter((s) => !s.error)
+    }
     const seats = name === 'heartbeat_floating' ? armFloatingSeats() : null
     const r = await load.run(msg)
     if (seats) Object.assign(r, seats.done())
-    out.scenarios[name] = {
-      rps: r.rps,
-      p50_ms: r.p50_ms,
-      p99_ms: r.p99_ms,
-      ratio: null,
-      cpu_cores: r.cpu_cores,
-      cpu_us_per_request: r.cpu_us_per_request,
-      ...extra(r),
-    }
     log(
       `${name}: ${r.rps} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, ${r.cpu_us_per_request} µs CPU/req on ${r.cpu_cores} cores (non-2xx ${r.non2xx}, errors ${r.errors})`,
     )
     if (r.sample_failure) log(`  first failure: ${JSON.stringify(r.sample_failure)}`)
+    return {
+      result: {
+        rps: r.rps,
+        p50_ms: r.p50_ms,
+        p99_ms: r.p99_ms,
+        ratio: null,
+        cpu_cores: r.cpu_cores,
+        cpu_us_per_request: r.cpu_us_per_request,
+        ...extra(r),
+      },
+      console: probe && (await probe),
+    }
   }
-  if (consoleProbe) Object.assign(out, await consoleProbe)
+
+  /**
+   * Waits so that the next scenario's measured seconds (after ~1 s of priming and the warm-up)
+   * either contain no minute boundary or have one in their middle.
+   */
+  async function minuteAlign(crossing) {
+    const lead = 1000 + CONFIG.warmup * 1000
+    const toNext = 60_000 - (Date.now() % 60_000)
+    const wait = crossing
+      ? (toNext - lead - CONFIG.duration * 500 + 60_000) % 60_000
+      : toNext < lead + CONFIG.duration * 1000 + 2000
+        ? toNext + 500
+        : 0
+    if (wait > 0) log(`waiting ${(wait / 1000).toFixed(0)} s for the minute`)
+    await new Promise((r) => setTimeout(r, wait))
+  }
+
+  let consoleProbe = null
+  for (const name of SCENARIOS) {
+    if (!wanted(name)) continue
+    const missing = fx.missing[name.replace('_minute', '')]
+    if (missing) {
+      out.scenarios[name] = { rps: null, p50_ms: null, p99_ms: null, ratio: null, skipped: missing }
+      log(`${name}: skipped (${missing})`)
+      continue
+    }
+    const r = await runOne(name, fx, kw.pid, consoleApi)
+    out.scenarios[name] = r.result
+    if (r.console) consoleProbe = r.console
+  }
+  if (consoleProbe) Object.assign(out, consoleProbe)
+
+  // Peak under the client load alone, before bulk creation's 10,000-key answers.
+  out.rss_mb_load = Math.round(peakRss)
+  if (wanted('bulk')) {
+    const b = await bulkCreate({
+      consoleApi,
+      product: seeded.products[0].id,
+      count: CONFIG.bulk,
+      log,
+      serverPid: kw.pid,
+    })
+    Object.assign(out, b)
+  }
+
+  clearInterval(sampler)
+  const { hwm_mb } = rssOf(kw.pid)
+  out.rss_mb = Math.round(Math.max(peakRss, hwm_mb))
+  out.rsa4096_per_s = rsa.rsa4096_per_s
+
+  // The worker pass: the 1-worker server makes way for `--workers N` on the same data (the
+  // load generator's session chains go on where they were), and the same scenarios run again.
+  if (WORKERS > 1 && WORKER_SCENARIOS.some(wanted)) {
+    await kw.stop()
+    procs.splice(procs.indexOf(kw), 1)
+    const kwN = await startKeywarden(WORKERS)
+    procs.push(kwN)
+    const urlN = kwN.match[1]
+    log(
+      `keywarden --workers ${WORKERS} ${urlN} (primary pid ${kwN.pid}, workers ${childrenOf(kwN.pid).join(', ')})`,
+    )
+    const perWorker = new Map()
+    const samplerN = setInterval(() => {
+      for (const c of childrenOf(kwN.pid))
+        perWorker.set(c, Math.max(perWorker.get(c) ?? 0, rssOf(c).rss_mb))
+    }, 250)
+    const apiN = await consoleClient(urlN, {
+      email: 'bench@example.com',
+      password: 'bench-password-123',
+    })
+    out.workers = { count: WORKERS, scenarios: {} }
+    for (const name of WORKER_SCENARIOS) {
+      if (!wanted(name) || out.scenarios[name]?.skipped) continue
+      const r = await runOne(name, { ...fx, url: urlN, runSuffix: '_w' }, kwN.pid, apiN)
+      out.workers.scenarios[name] = r.result
+      if (r.console) Object.assign(out.workers, r.console)
+    }
+    clearInterval(samplerN)
+    out.workers.rss_mb_per_worker = Math.round(Math.max(0, ...perWorker.values()))
+  }
 
   const ref2 = await load.run({ ...base, name: 'reference', serverPid: ref.pid })
   log(
@@ -232,28 +350,15 @@ async function main() {
     cpu_cores: best.cpu_cores,
     cpu_us_per_request: best.cpu_us_per_request,
   }
-  for (const s of Object.values(out.scenarios)) {
+  for (const s of [
+    ...Object.values(out.scenarios),
+    ...Object.values(out.workers?.scenarios ?? {}),
+  ]) {
     if (s.rps !== null && best.rps) s.ratio = Math.round((s.rps / best.rps) * 100) / 100
     // The same comparison in CPU per request (reference's / ours: higher is better, like x ref).
     if (s.cpu_us_per_request && best.cpu_us_per_request)
       s.cpu_ratio = Math.round((best.cpu_us_per_request / s.cpu_us_per_request) * 100) / 100
   }
-
-  // Peak under the client load alone, before bulk creation's 10,000-key answers.
-  out.rss_mb_load = Math.round(peakRss)
-  if (wanted('bulk')) {
-    const b = await bulkCreate({
-      consoleApi,
-      product: seeded.products[0].id,
-      count: CONFIG.bulk,
-      log,
-    })
-    Object.assign(out, b)
-  }
-
-  clearInterval(sampler)
-  const { hwm_mb } = rssOf(kw.pid)
-  out.rss_mb = Math.round(Math.max(peakRss, hwm_mb))
   if (args.database) {
     // The SQLite phase's processes go first: the PostgreSQL nodes get the machine to themselves.
     for (const p of procs.splice(0).reverse()) await p.stop().catch(() => {})
@@ -278,6 +383,7 @@ async function main() {
     date: new Date().toISOString(),
     wall_seconds: Math.round((Date.now() - started) / 1000),
   }
+  out.targets = targetsOf(out)
   const file = join(ROOT, 'bench/results', args.quick ? 'quick.json' : 'latest.json')
   writeFileSync(file, JSON.stringify(out, null, 2) + '\n')
   printTable(out)

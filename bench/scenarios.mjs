@@ -139,6 +139,7 @@ export async function buildScenario(name, fx, opts = {}) {
 
     case 'validate':
     case 'validate_2000':
+    case 'validate_2000_minute':
       return { url: fx.url, failures, requests: validateStream('/api/client/validate') }
 
     case 'validate_cold':

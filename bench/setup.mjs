@@ -74,16 +74,7 @@ export async function setupFixtures({ url, refUrl, seeded, consoleApi, config, l
   // floating pool; culling frees the seeded, silent seats beside them during the run.
   fx.floatingSessions = []
   if (!missing.activate && pools.floating?.length) {
-    const want = pools.floating.slice(0, config.sessions)
-    const made = await pool(want, 16, async (l) => {
-      const r = await call(`${url}/api/client/activate`, {
-        json: { license_key: l.key, hwid: l.hwid, product_id: products[l.product].id },
-      })
-      const token = r.body?.data?.session?.token
-      if (r.status !== 200 || !token)
-        return { error: `${r.status} ${JSON.stringify(r.body).slice(0, 200)}` }
-      return { key: l.key, hwid: l.hwid, product: l.product, token }
-    })
+    const { made, want } = await takeFloatingSeats({ url, pools, products, config })
     fx.floatingSessions = made.filter((s) => !s.error)
     log(`setup: ${fx.floatingSessions.length}/${want.length} floating seats taken for heartbeats`)
     if (fx.floatingSessions.length < config.connections * 2)
@@ -159,4 +150,24 @@ export async function setupFixtures({ url, refUrl, seeded, consoleApi, config, l
     } else fx.sellrealm = { auth_secret: authSecret, chains }
   }
   return fx
+}
+
+/**
+ * Activates the floating machines that heartbeat_floating beats (one session each). Also run
+ * again just before that scenario: seats taken at setup die after the product's 60 s heartbeat
+ * window, and on a busy machine (or with the minute-aligned scenarios' waits) the scenario
+ * starts later than that.
+ */
+export async function takeFloatingSeats({ url, pools, products, config }) {
+  const want = pools.floating.slice(0, config.sessions)
+  const made = await pool(want, 16, async (l) => {
+    const r = await call(`${url}/api/client/activate`, {
+      json: { license_key: l.key, hwid: l.hwid, product_id: products[l.product].id },
+    })
+    const token = r.body?.data?.session?.token
+    if (r.status !== 200 || !token)
+      return { error: `${r.status} ${JSON.stringify(r.body).slice(0, 200)}` }
+    return { key: l.key, hwid: l.hwid, product: l.product, token }
+  })
+  return { made, want }
 }

@@ -146,3 +146,23 @@ export function cpuSecondsOf(pid) {
     return null
   }
 }
+
+/** The pids of a process's children (Linux /proc; [] elsewhere or once it is gone). */
+export function childrenOf(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim()
+    return text ? text.split(/\s+/).map(Number) : []
+  } catch {
+    return []
+  }
+}
+
+/**
+ * CPU seconds of a server and its children (`serve --workers N`: the primary and its workers),
+ * from /proc. A worker that exits between two readings takes its seconds with it.
+ */
+export function treeCpuSecondsOf(pid) {
+  const own = cpuSecondsOf(pid)
+  if (own === null) return null
+  return childrenOf(pid).reduce((sum, c) => sum + (cpuSecondsOf(c) ?? 0), own)
+}

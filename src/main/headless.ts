@@ -14,6 +14,8 @@ import {
 } from './serve-options'
 import type { ScheduleConfig } from './services/backup/schedule'
 import { parseMasterKey } from './crypto/seal'
+import { relayEvents, reportListening, startWorkers, workerIndex } from './workers'
+import { prepareInstallation } from './runtime'
 
 /** One line on stderr, exit 2: a command line or environment the server cannot start with. */
 function refuse(message: string): never {
@@ -100,13 +102,20 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const keyText = backupKeyText(values)
-  if (values.restore) {
+  const index = workerIndex()
+  // Workers (`--workers N`) start from the folder their primary restored.
+  if (values.restore && index === null) {
     if (!keyText)
       refuse('--restore needs the backup key: --backup-key-file PATH or KEYWARDEN_BACKUP_KEY')
     await restoreInstallation(dataDir, values.restore, keyText)
     console.log(
       `Restored ${values.restore} (database, master.key, RSA and Ed25519 keys) into ${dataDir}`,
     )
+  }
+  const schedule = backupSchedule(values, dataDir, keyText)
+  const workers = values.workers ?? 1
+  if (workers > 1 && index === null) {
+    return servePrimary(workers, { dataDir, database, values }, setupToken)
   }
   const runtime = await startRuntime({
     dataDir,
@@ -120,21 +129,18 @@ async function main(): Promise<void> {
     cullIntervalSeconds,
     logLevel: values['log-level'] ?? 'info',
     metrics: { enabled: values.metrics, token: values['metrics-token'] },
-    backupSchedule: backupSchedule(values, dataDir, keyText),
+    backupSchedule: schedule,
     console: values.console
       ? { setupToken, staticDir: join(import.meta.dirname, '../renderer') }
       : undefined,
+    workers: index === null ? undefined : { count: workers, index },
   })
-  console.log(`Keywarden listening on ${runtime.server!.url}`)
-  console.log(`Database: ${databaseLabel({ dataDir, database })}`)
-  if (values.console) console.log(`Console: ${runtime.server!.url}/console/`)
-  if (await runtime.services.accounts.isEmpty()) {
-    console.log(
-      `Setup token: ${setupToken}\n` +
-        '  Creates the first admin: POST /api/auth/register with header X-Setup-Token' +
-        (values.console ? ', or log in to the console with it' : '') +
-        '.\n  It stops working once an admin account exists.',
-    )
+  if (index !== null) {
+    relayEvents(runtime.services.bus)
+    reportListening(runtime.server!.url)
+  } else {
+    const first = (await runtime.services.accounts.isEmpty()) ? setupToken : null
+    printStarted(runtime.server!.url, { dataDir, database, values }, first)
   }
 
   let stopping = false
@@ -142,6 +148,56 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     process.exit(await shutdown(runtime, signal))
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+  // A worker whose primary is gone closes too (nothing would hand it connections).
+  if (index !== null) process.on('disconnect', () => void stop('primary exited'))
+}
+
+interface Started {
+  dataDir: string
+  database: string | undefined
+  values: { console?: boolean; 'reset-identity'?: boolean }
+}
+
+/** The lines a started server prints (once, by the primary when there are workers). */
+function printStarted(url: string, o: Started, setupToken: string | null): void {
+  console.log(`Keywarden listening on ${url}`)
+  console.log(`Database: ${databaseLabel(o)}`)
+  if (o.values.console) console.log(`Console: ${url}/console/`)
+  if (setupToken) {
+    console.log(
+      `Setup token: ${setupToken}\n` +
+        '  Creates the first admin: POST /api/auth/register with header X-Setup-Token' +
+        (o.values.console ? ', or log in to the console with it' : '') +
+        '.\n  It stops working once an admin account exists.',
+    )
+  }
+}
+
+/**
+ * `--workers N` (N > 1): this process prepares the installation once, then forks N workers
+ * (each a full server on its own SQLite connection) and only relays signals to them.
+ */
+async function servePrimary(workers: number, o: Started, setupToken: string): Promise<void> {
+  const { adminExists } = await prepareInstallation({
+    dataDir: o.dataDir,
+    database: o.database,
+    resetIdentity: o.values['reset-identity'],
+  })
+  // Every worker must know the same setup token: without one given, the primary picked it.
+  process.env.KEYWARDEN_SETUP_TOKEN = setupToken
+  const pool = await startWorkers(workers)
+  printStarted(pool.url, o, adminExists ? null : setupToken)
+  console.log(`Workers: ${workers} processes`)
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`${signal} received: stopping ${workers} workers`)
+    await pool.stop()
+    process.exit(0)
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))

@@ -99,6 +99,12 @@ export interface RuntimeOptions {
    * schedule the console stored (Settings → Backup) applies.
    */
   backupSchedule?: ScheduleConfig
+  /**
+   * This runtime is worker `index` of `count` serving one port (`serve --workers N`, see
+   * workers.ts). Default: the only one. Worker 0 runs the culling task and the backup schedule;
+   * every worker runs the webhook outbox (each delivery is claimed once, in the database).
+   */
+  workers?: { count: number; index: number }
 }
 
 export interface Runtime {
@@ -130,7 +136,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   preflight(opts.dataDir, checks)
   const log = createLogger({ level: opts.logLevel, destination: opts.logDestination })
   log.info({ version: VERSION, data_dir: opts.dataDir, database: databaseLabel(opts) }, 'starting')
-  const store = await openStore(opts.database ?? join(opts.dataDir, DATABASE_FILE))
+  const workers = opts.workers ?? { count: 1, index: 0 }
+  const store = await openStore(opts.database ?? join(opts.dataDir, DATABASE_FILE), {
+    workers: workers.count,
+  })
   log.info(
     { dialect: store.dialect, applied: store.migrationsRun },
     store.migrationsRun.length > 0 ? 'migrations run' : 'database schema up to date',
@@ -167,6 +176,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     started_at: startedAt,
     public_key: services.licensing.publicKeyPem(),
     ed25519_public_key: services.licenseFiles.publicKeyPem(),
+    workers: workers.count,
   })
   const handlers = createHandlers({
     services,
@@ -187,6 +197,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     status,
     async listen(h, p) {
       const prev = server
+      if (prev && workers.count > 1) {
+        throw new Error(
+          `This server runs ${workers.count} worker processes on one port: restart it with --host/--port to move it`,
+        )
+      }
       // Moving to another port binds the new address first: a taken port fails here with the
       // old address still serving, and clients always have one to reach. The same port must be
       // let go of first (e.g. 127.0.0.1 → 0.0.0.0 on one port).
@@ -248,11 +263,34 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     .catch(() => {})
   // The webhook outbox worker and the license-expiry sweep; stopped by close().
   await services.webhooks.start()
-  // The culling task (every node may run it: each machine is claimed once); stopped by close().
-  services.seats.start(opts.cullIntervalSeconds)
-  // Scheduled backups (the first one interval after the start); stopped by close().
-  await services.backup.startSchedule(opts.backupSchedule)
+  // The culling task (every node may run it: each machine is claimed once; of the workers of one
+  // server, worker 0 alone) and scheduled backups (worker 0 alone; the first one interval after
+  // the start); stopped by close().
+  services.seats.start(workers.index === 0 ? opts.cullIntervalSeconds : 0)
+  if (workers.index === 0) await services.backup.startSchedule(opts.backupSchedule)
   return runtime
+}
+
+/**
+ * What the primary of `serve --workers N` does before it forks: the checks, the migrations and
+ * the installation's first keys (RSA, Ed25519), once, so the workers all open the same
+ * identity on an up-to-date schema. Answers whether an admin exists yet.
+ */
+export async function prepareInstallation(
+  opts: Pick<RuntimeOptions, 'dataDir' | 'database' | 'resetIdentity'>,
+): Promise<{ adminExists: boolean }> {
+  const checks = { resetIdentity: opts.resetIdentity, database: opts.database }
+  preflight(opts.dataDir, checks)
+  const store = await openStore(opts.database ?? join(opts.dataDir, DATABASE_FILE))
+  try {
+    await checkKeysAgainst(opts.dataDir, store.db, databaseLabel(opts), checks)
+    const services = createServices({ store, dataDir: opts.dataDir })
+    await services.ready()
+    await services.licensing.attestor.ready()
+    return { adminExists: !(await services.accounts.isEmpty()) }
+  } finally {
+    await store.close()
+  }
 }
 
 /**

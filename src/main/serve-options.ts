@@ -4,6 +4,7 @@ import { DEFAULT_PORT } from './http/server'
 import { isPostgresUrl, redactedUrl } from './db/postgres/open'
 import { isAddressOrCidr, isHostName, splitList } from './services/settings/trust'
 import { LOG_LEVELS, type LogLevel } from './http/observability/logging'
+import { MAX_WORKERS, parseWorkers } from './workers'
 
 /**
  * Every option of the headless server, once: its flag, its environment variable, what it takes
@@ -189,6 +190,19 @@ export const SERVE_OPTIONS = {
     arg: 'TOKEN',
     schema: z.string().min(16, { message: 'takes a token of at least 16 characters' }),
     help: 'also answer /metrics to remote scrapers sending Authorization: Bearer TOKEN',
+  }),
+  workers: value({
+    env: 'KEYWARDEN_WORKERS',
+    arg: 'N',
+    schema: z.string().transform((s, ctx) => {
+      try {
+        return parseWorkers(s.trim())
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `takes a whole number from 1 to ${MAX_WORKERS}, or auto` })
+        return z.NEVER
+      }
+    }),
+    help: 'processes serving HTTP on the one port (default 1; auto = one per core; README, Scale out)',
   }),
   'reset-identity': toggle({
     env: 'KEYWARDEN_RESET_IDENTITY',

@@ -121,4 +121,6 @@ export interface ServerStatus {
   public_key: string | null
   /** The Ed25519 key license files and revocation lists are signed with (SPKI PEM). */
   ed25519_public_key: string | null
+  /** Processes serving HTTP on the port (`serve --workers N`; the desktop app: 1). */
+  workers: number
 }

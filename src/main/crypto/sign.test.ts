@@ -47,4 +47,27 @@ describe('watermark', () => {
     expect(watermark(k1, 'lic-a')).not.toBe(watermark(k1, 'lic-b'))
     expect(watermark(k1, 'lic-a')).not.toBe(watermark(k2, 'lic-a'))
   })
+
+  it('with a shared cache: reuses a repeating answer another process signed, and keeps what it signs', async () => {
+    const store = new Map<string, string>()
+    const kept: number[] = []
+    const shared = {
+      find: async (data: string) => store.get(data),
+      keep: (data: string, sig: string, until: number) => {
+        store.set(data, sig)
+        kept.push(until)
+      },
+    }
+    const other = createSigner(privateKey, 10, shared)
+    const mine = createSigner(privateKey, 10, shared)
+    const data = canonicalPayload({ valid: true, issued_at: 'minute' })
+    const theirs = await other.sign(data, 60_000)
+    expect(kept).toEqual([60_000])
+    expect(await mine.sign(data, 60_000)).toBe(theirs)
+    expect(mine.stats()).toMatchObject({ signed: 0, hits: 1 })
+    // An answer that does not repeat (no shareUntil) is neither looked up nor kept.
+    await mine.sign(canonicalPayload({ once: true }))
+    expect(mine.stats().signed).toBe(1)
+    expect(kept).toHaveLength(1)
+  })
 })

@@ -25,7 +25,16 @@ export function signedBytes(data: string): Buffer {
  * of CPU) never stalls the event loop, and keeps the signatures of recent identical payloads:
  * a payload that repeats (a validate answer within its minute) is signed once.
  */
-export function createSigner(privateKey: KeyObject, cacheSize = 5_000) {
+/**
+ * A signature cache every process serving the database shares (services/licensing/
+ * signature-cache.ts): what one worker signed, the others reuse instead of signing again.
+ */
+export interface SharedSignatures {
+  find(data: string): Promise<string | undefined>
+  keep(data: string, signature: string, untilMs: number): void
+}
+
+export function createSigner(privateKey: KeyObject, cacheSize = 5_000, shared?: SharedSignatures) {
   const cache = new Map<string, Promise<string>>()
   let signed = 0
   let hits = 0
@@ -39,15 +48,33 @@ export function createSigner(privateKey: KeyObject, cacheSize = 5_000) {
   }
 
   return {
-    /** Base64 signature of `signedBytes(data)`. Identical concurrent payloads share one signing. */
-    sign(data: string): Promise<string> {
+    /**
+     * Base64 signature of `signedBytes(data)`. Identical concurrent payloads share one signing.
+     * `shareUntilMs`: the payload repeats until then (a validate answer's minute), so with a
+     * shared cache another process's signature of it is looked up first, and one made here kept.
+     */
+    sign(data: string, shareUntilMs?: number): Promise<string> {
       const hit = cache.get(data)
       if (hit) {
         hits++
         return hit
       }
-      signed++
-      const p = signNow(signedBytes(data))
+      const own = () => {
+        signed++
+        return signNow(signedBytes(data))
+      }
+      const p =
+        shared && shareUntilMs !== undefined
+          ? shared.find(data).then(async (found) => {
+              if (found !== undefined) {
+                hits++
+                return found
+              }
+              const sig = await own()
+              shared.keep(data, sig, shareUntilMs)
+              return sig
+            })
+          : own()
       // Oldest-first eviction: Map iterates in insertion order.
       if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string)
       cache.set(data, p)

@@ -37,9 +37,13 @@ export interface Store {
 /**
  * Opens the store at `target`: a `postgres://` (or `postgresql://`) URL selects PostgreSQL,
  * anything else is a SQLite file (created if needed). Either way the schema is brought up to date.
+ * `workers`: how many processes serve this SQLite file at once (`serve --workers N`).
  */
-export async function openStore(target: string): Promise<Store> {
-  return isPostgresUrl(target) ? openPostgres(target) : openSqlite(target)
+export async function openStore(
+  target: string,
+  opts: { workers?: number } = {},
+): Promise<Store> {
+  return isPostgresUrl(target) ? openPostgres(target) : openSqlite(target, opts)
 }
 
 /** Applies every pending migration; the names applied. Throws with the failing migration's name. */

@@ -37,6 +37,7 @@ export interface Database {
   hirez_sessions: HirezSessionsTable
   signing_keys: SigningKeysTable
   license_files: LicenseFilesTable
+  signatures: SignaturesTable
 }
 
 export type Role = 'owner' | 'admin' | 'user'
@@ -464,4 +465,12 @@ export interface LicenseFilesTable {
   source: string
   revoked_at: string | null
   revoked_reason: string | null
+}
+
+/** Signatures of repeating answers shared by the processes serving the database (0012). */
+export interface SignaturesTable {
+  /** Hex SHA-256 of the signed string. */
+  digest: string
+  signature: string
+  expires_at: string
 }

@@ -34,4 +34,9 @@ export type StatementRunner = <T>(work: (ex: Executor) => Promise<T>) => Promise
  */
 export interface ChangeFeed {
   mark(): string | null
+  /**
+   * Other processes write this database all the time (PostgreSQL nodes, `serve --workers N` on
+   * SQLite): counters that one process could keep in memory must be kept in the database.
+   */
+  shared?: boolean
 }

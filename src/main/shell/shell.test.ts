@@ -207,6 +207,7 @@ describe('tray menu', () => {
     started_at: null,
     public_key: null,
     ed25519_public_key: null,
+    workers: 1,
   })
 
   it('shows the status, opens the console, copies the URL and quits', () => {

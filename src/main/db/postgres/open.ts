@@ -57,7 +57,7 @@ export async function openPostgres(url: string): Promise<Store> {
     db,
     tx,
     write: (work) => work(db),
-    changes: { mark: () => null },
+    changes: { mark: () => null, shared: true },
     file: redactedUrl(url),
     stats: () => ({ writes, commits: writes, retries }),
     checkpointer: null,

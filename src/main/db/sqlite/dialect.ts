@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3'
-import { SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely'
+import { SqliteDialect, type Driver, type SqliteDatabase, type SqliteStatement } from 'kysely'
 
 /**
  * Kysely's SQLite dialect over our one better-sqlite3 connection, keeping prepared statements.
@@ -12,12 +12,50 @@ import { SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely
  * TxRunner: inside `ctx.tx` work, a query on `db` instead of `trx` waits for itself.
  */
 export class CachingSqliteDialect extends SqliteDialect {
-  constructor(sqlite: BetterSqlite3.Database, prepare: (sql: string) => BetterSqlite3.Statement) {
+  constructor(
+    private readonly sqlite: BetterSqlite3.Database,
+    prepare: (sql: string) => BetterSqlite3.Statement,
+  ) {
     const database: SqliteDatabase = {
       close: () => sqlite.close(),
       prepare: (sql) => prepare(sql) as unknown as SqliteStatement,
     }
     super({ database })
+  }
+
+  /** Transactions begin with `beginImmediate` (see there). */
+  override createDriver(): Driver {
+    const driver = super.createDriver()
+    driver.beginTransaction = () => beginImmediate(this.sqlite)
+    return driver
+  }
+}
+
+/**
+ * BEGIN IMMEDIATE, waiting for another process's write transaction without blocking the event
+ * loop. With `serve --workers N` several processes write the file: a deferred BEGIN that read
+ * and then wrote after another process committed would fail (SQLITE_BUSY_SNAPSHOT), and the
+ * connection's busy handler waits by sleeping the thread (1-100 ms at a time, the whole event
+ * loop with it). So the write lock is taken up front, with the busy timeout off, and a busy
+ * answer is retried on the next turns of the event loop (reads and answers go on meanwhile).
+ * One process alone (the desktop app, one worker) always gets the lock at once.
+ */
+async function beginImmediate(sqlite: BetterSqlite3.Database): Promise<void> {
+  const timeoutMs = sqlite.pragma('busy_timeout', { simple: true }) as number
+  const begin = sqlite.prepare('BEGIN IMMEDIATE')
+  // Each retry after the first few waits at least 1 ms: attempts bound the wait like the timeout.
+  for (let attempt = 0; ; attempt++) {
+    sqlite.pragma('busy_timeout = 0')
+    try {
+      begin.run()
+      return
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_BUSY' || attempt > timeoutMs) throw e
+    } finally {
+      sqlite.pragma(`busy_timeout = ${timeoutMs}`)
+    }
+    // The other process's batch is a few ms at most: the first retries go on the next turn.
+    await new Promise((r) => (attempt < 4 ? setImmediate(r) : setTimeout(r, 1)))
   }
 }
 

@@ -24,7 +24,7 @@ const SAFETY_AUTOCHECKPOINT = 10_000
  * WAL keeps readers and the writer from blocking each other; `synchronous = NORMAL` is
  * durable across process crashes in WAL mode (only an OS crash may lose the last commit).
  */
-export async function openSqlite(file: string): Promise<Store> {
+export async function openSqlite(file: string, opts: { workers?: number } = {}): Promise<Store> {
   // Owner-only from the first byte: SQLite creates the -wal and -shm files with the mode of the
   // database file, and the umask covers a database it creates itself.
   const umask = process.umask(0o077)
@@ -73,7 +73,7 @@ export async function openSqlite(file: string): Promise<Store> {
     tx: group.tx,
     write: group.tx,
     // Own row changes and other connections' commits (sqlite/change-mark.ts).
-    changes: { mark },
+    changes: { mark, shared: (opts.workers ?? 1) > 1 },
     file,
     stats: group.stats,
     checkpointer,

@@ -19,6 +19,13 @@ export interface RecordEvent {
 }
 
 export const EVENT_PUSHED = 'event'
+/**
+ * Events another worker of `serve --workers N` recorded (workers.ts relays them): live streams
+ * show them too; nothing else acts on them (their worker already did).
+ */
+export const EVENT_FROM_WORKER = 'event.from_worker'
+/** Emitted with this process's number of open live streams whenever it changes. */
+export const EVENT_STREAMS = 'event.streams'
 
 /**
  * Whose events an actor sees: every event (undefined) for the console and admins, else only
@@ -31,6 +38,7 @@ export function eventOwnerScope(actor: Actor): string | undefined {
 
 /** The append-only audit and security log. Every state change that matters goes through here. */
 export function createEventsService(ctx: ServiceContext) {
+  let streams = 0
   function rowOf(e: RecordEvent): Omit<EventRow, 'id'> {
     return {
       type: e.type,
@@ -114,9 +122,14 @@ export function createEventsService(ctx: ServiceContext) {
           .catch(() => {}) // a failed lookup drops that one push, not the stream
       }
       ctx.bus.on(EVENT_PUSHED, onEvent)
+      ctx.bus.on(EVENT_FROM_WORKER, onEvent)
+      ctx.bus.emit(EVENT_STREAMS, ++streams)
       return () => {
+        if (!open) return
         open = false
         ctx.bus.off(EVENT_PUSHED, onEvent)
+        ctx.bus.off(EVENT_FROM_WORKER, onEvent)
+        ctx.bus.emit(EVENT_STREAMS, --streams)
       }
     },
   }

@@ -4,6 +4,7 @@ import { loadOrCreateRsaKeys, type RsaKeyPair } from '../../crypto/keys'
 import {
   canonicalPayload,
   createSigner,
+  type SharedSignatures,
   watermark,
   watermarkKey,
   type Signer,
@@ -13,14 +14,14 @@ import {
  * The server's signing identity: the RSA-4096 key pair (generated on first start, in the thread
  * pool, so startup is not held up), the response signer, the watermark and challenge keys.
  */
-export function createAttestor(dataDir: string) {
+export function createAttestor(dataDir: string, shared?: SharedSignatures) {
   let keys: RsaKeyPair | null = null
   let signer: Signer | null = null
   let wmKey: Buffer | null = null
   let chKey: Buffer | null = null
   const ready = loadOrCreateRsaKeys(dataDir).then((k) => {
     keys = k
-    signer = createSigner(k.privateKey)
+    signer = createSigner(k.privateKey, undefined, shared)
     wmKey = watermarkKey(k.privateKey)
     chKey = challengeKey(k.privateKey)
     return k
@@ -40,10 +41,13 @@ export function createAttestor(dataDir: string) {
      * Signs a payload the way the LicenseCM SDKs verify it: returns `data` (the canonical JSON
      * string the client receives as `data.data`) and its base64 RSA-SHA512 `signature`.
      */
-    async sign(payload: unknown): Promise<{ data: string; signature: string }> {
+    async sign(
+      payload: unknown,
+      shareUntilMs?: number,
+    ): Promise<{ data: string; signature: string }> {
       await ready
       const data = canonicalPayload(payload)
-      return { data, signature: await signer!.sign(data) }
+      return { data, signature: await signer!.sign(data, shareUntilMs) }
     },
     /**
      * Signs an answer bound to its request: `license_key_sha256` (hex SHA-256 of the key the
@@ -54,12 +58,17 @@ export function createAttestor(dataDir: string) {
     signAnswer(
       payload: Record<string, unknown>,
       request: { licenseKey: string; nonce?: string | null },
+      /** The answer repeats until then (see Signer.sign): shared between workers. */
+      shareUntilMs?: number,
     ): Promise<{ data: string; signature: string }> {
-      return this.sign({
-        ...payload,
-        license_key_sha256: licenseKeyDigest(request.licenseKey),
-        ...(request.nonce && { nonce: request.nonce }),
-      })
+      return this.sign(
+        {
+          ...payload,
+          license_key_sha256: licenseKeyDigest(request.licenseKey),
+          ...(request.nonce && { nonce: request.nonce }),
+        },
+        request.nonce ? undefined : shareUntilMs,
+      )
     },
     async watermark(licenseId: string): Promise<string> {
       await ready

@@ -6,6 +6,7 @@ import type { ServiceContext } from '../context'
 import type { EventsService, RecordEvent } from '../events'
 import { isLive, type SessionsService } from '../sessions'
 import { createAttestor } from './attest'
+import { sharedSignatures } from './signature-cache'
 import { decideHwid, decideMachine, type MachineFacts } from './decide'
 import { createRunner, type Decided, type SecurityHooks } from './engine'
 import { createEnvelopeService } from './envelope'
@@ -65,7 +66,11 @@ export function createLicensingService(
     validatePerMinute: opts.validatePerMinute ?? 10,
     challengeSeconds: opts.challengeSeconds ?? 300,
   }
-  const attestor = createAttestor(ctx.dataDir)
+  // Several processes on the database: what one signed, the others reuse (signature-cache.ts).
+  const attestor = createAttestor(
+    ctx.dataDir,
+    ctx.changes.shared ? sharedSignatures(ctx) : undefined,
+  )
   const runner = createRunner(ctx, { ...deps, attestor })
   const limiter = createSharedRateLimiter(ctx)
   const { replay } = deps
@@ -166,10 +171,20 @@ export function createLicensingService(
   }
 
   /** validate() without telling its outcome (see validate). */
-  async function validateOnce(
+  interface ValidateOptions<W> {
+    keepSeat?: boolean | 'if-bound'
+    /**
+     * More of the caller's writes in the decision's transaction (SellRealm check_session's
+     * nonce rotation): the check, its event and these commit together, in one unit of the
+     * group commit instead of a second one after it. Answered as `also`.
+     */
+    also?: (d: Decided) => Promise<W>
+  }
+
+  async function validateOnce<W>(
     req: LicenseRequest,
-    opts: { keepSeat?: boolean | 'if-bound' },
-  ): Promise<ValidateResult> {
+    opts: ValidateOptions<W>,
+  ): Promise<ValidateResult & { also?: W }> {
     const first = await runner.read(req.licenseKey)
     const row = first.row
     // The product's policy sets the pace; an unknown key gets the global default.
@@ -212,9 +227,10 @@ export function createLicensingService(
             )
           }
         }
-        return { machineId, events, license: runner.view(d.row, d.nowIso) }
+        const also = opts.also ? await opts.also(d) : undefined
+        return { machineId, events, license: runner.view(d.row, d.nowIso), also }
       },
-      { read: first, readOnly: !keep },
+      { read: first, readOnly: !keep && !opts.also },
     )
     return { valid: true, ...(await finish(r, r.license.id)) }
   }
@@ -232,10 +248,10 @@ export function createLicensingService(
      * seat as a heartbeat does, in a transaction; 'if-bound' (DevPayr's runtime check, which
      * activates a new identifier next) answers machineId null for a machine not bound.
      */
-    async validate(
+    async validate<W = never>(
       req: LicenseRequest,
-      opts: { keepSeat?: boolean | 'if-bound' } = {},
-    ): Promise<ValidateResult> {
+      opts: ValidateOptions<W> = {},
+    ): Promise<ValidateResult & { also?: W }> {
       // Every protocol's validation is decided here: its outcome is told once (metrics).
       try {
         const result = await validateOnce(req, opts)

@@ -47,13 +47,16 @@ export function createRateLimiter(clock: () => number) {
  * - PostgreSQL (several nodes): one counter row per key and minute in `counters`, counted by
  *   one atomic upsert per hit, so the limit is exact across nodes. A key's minute starts at its
  *   first hit (hitWindow), as in memory. Ended windows are purged once a minute.
- * - SQLite (one process serves every request): the in-memory limiter above, which is then
+ *   With `serve --workers N` on SQLite the same, the upsert in the turn's group commit.
+ * - SQLite with one process serving every request: the in-memory limiter above, which is then
  *   exact too and keeps validate free of a write.
  * `hit` is async either way so the engine has one call site.
  */
-export function createSharedRateLimiter(ctx: Pick<ServiceContext, 'db' | 'clock'>) {
+export function createSharedRateLimiter(
+  ctx: Pick<ServiceContext, 'db' | 'clock' | 'write' | 'changes'>,
+) {
   const clock = () => ctx.clock().getTime()
-  if (dialectOf(ctx.db) === 'sqlite') {
+  if (dialectOf(ctx.db) === 'sqlite' && !ctx.changes.shared) {
     const local = createRateLimiter(clock)
     return { hit: async (key: string, perMinute: number) => local.hit(key, perMinute) }
   }
@@ -63,15 +66,17 @@ export function createSharedRateLimiter(ctx: Pick<ServiceContext, 'db' | 'clock'
     async hit(key: string, perMinute: number): Promise<RateLimitHit> {
       const now = clock()
       // Hashed: the key carries what the client sent.
-      const { n, expiresAt } = await hitWindow(
-        ctx.db,
-        `validate:${sha256Hex(key)}`,
-        new Date(now).toISOString(),
-        new Date(now + 60_000).toISOString(),
+      const { n, expiresAt } = await ctx.write((ex) =>
+        hitWindow(
+          ex,
+          `validate:${sha256Hex(key)}`,
+          new Date(now).toISOString(),
+          new Date(now + 60_000).toISOString(),
+        ),
       )
       if (now - lastPurge >= 60_000) {
         lastPurge = now
-        await purgeExpiredCounters(ctx.db, new Date(now).toISOString())
+        await ctx.write((ex) => purgeExpiredCounters(ex, new Date(now).toISOString()))
       }
       if (n <= perMinute) return null
       return {

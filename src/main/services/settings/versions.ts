@@ -6,8 +6,9 @@ import { dialectOf } from '../../db/dialects'
  * On SQLite one process owns the database and every write goes through its services, which
  * drop their own caches when they change something (the security service's `invalidate`,
  * settings' `update`): the version table is then only a safety net for another process
- * writing the file (a second server on the same data folder, a tool), checked at most this
- * often. Measured: a change mark per screen cost ~13 µs of a ~22 µs screen (two per validate),
+ * writing the file (a second server on the same data folder, a tool, the other workers of
+ * `serve --workers N`), checked at most this often: a change made by one worker reaches the
+ * others within this plus DATA_VERSION_REUSE_MS (sqlite/change-mark.ts), 1.1 s. Measured: a change mark per screen cost ~13 µs of a ~22 µs screen (two per validate),
  * a PostgreSQL-style read per screen ~130 µs; at most one per second costs nothing measurable.
  */
 export const SQLITE_FOREIGN_WRITE_MS = 1000

@@ -7,7 +7,6 @@ import type { EventsService, RecordEvent } from '../events'
 import type { LicenseLifecycle, Origin } from '../licenses/lifecycle'
 import type { LicensingService, LicenseView } from '../licensing'
 import { decideStatus } from '../licensing/decide'
-import { effectivePolicy } from '../licensing/policy'
 import { isLive, type SessionsService } from '../sessions'
 import type { SecurityService } from '../security'
 import type { VariablesService, VariableValue } from '../variables'
@@ -156,7 +155,10 @@ export function createSellRealmService(
         })
       const row = await owned(c, key)
       // The engine's verdict first: a banned key answers "Key has been banned", not "expired".
-      // check_session is SellRealm's heartbeat: it keeps the machine's floating seat.
+      // check_session is SellRealm's heartbeat: it keeps the machine's floating seat. The nonce
+      // swap is one conditional UPDATE in the check's own transaction (one unit of the turn's
+      // batch on SQLite, answered once committed): of two checks presenting the same nonce, on
+      // any node or worker, exactly one finds it current.
       const v = await deps.licensing.validate(
         {
           licenseKey: key,
@@ -166,21 +168,28 @@ export function createSellRealmService(
           userAgent: c.userAgent,
           protocol: 'sellrealm',
         },
-        { keepSeat: true },
+        {
+          keepSeat: true,
+          also: async (d) => {
+            if (s.revoked_at !== null) return { refused: 'terminated' as const }
+            if (!isLive(s, d.nowIso, '')) return { refused: 'expired' as const }
+            const minutes = d.policy.session_minutes
+            const o = { ip: c.ip, minutes, now: d.now }
+            return {
+              nonce: await deps.sessions.rotateNonce(d.ex, s, i.nonce, o),
+              minutes,
+              now: d.now,
+            }
+          },
+        },
       )
-      const now = ctx.clock()
-      if (s.revoked_at !== null)
+      const rotated = v.also!
+      if ('refused' in rotated && rotated.refused === 'terminated')
         throw new DomainError('SESSION_EXPIRED', 'Session has been terminated', {
           reason: 'session_terminated',
         })
-      if (!isLive(s, now.toISOString(), ''))
-        throw new DomainError('SESSION_EXPIRED', 'Session has expired')
-      const minutes = effectivePolicy(row.product_policy, row.license_policy).session_minutes
-      // One conditional UPDATE in a transaction (the turn's batch on SQLite): of two checks
-      // presenting the same nonce, on any node, exactly one finds it current.
-      const next = await ctx.tx((trx) =>
-        deps.sessions.rotateNonce(trx, s, i.nonce, { ip: c.ip, minutes, now }),
-      )
+      if ('refused' in rotated) throw new DomainError('SESSION_EXPIRED', 'Session has expired')
+      const { nonce: next, minutes, now } = rotated
       if (!next) {
         return refuseNonce(c, row, s.hwid)
       }

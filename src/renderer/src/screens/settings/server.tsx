@@ -74,7 +74,11 @@ function ServerForm({ server }: { server: ServerStatus | null }) {
           </div>
         )}
         <div className="flex items-center justify-between">
-          <span className="text-xs text-muted">Now: {server?.up ? server.url : 'stopped'}</span>
+          <span className="text-xs text-muted">
+            Now: {server?.up ? server.url : 'stopped'}
+            {server &&
+              ` · ${server.workers === 1 ? '1 worker process' : `${server.workers} worker processes`}`}
+          </span>
           <Button type="submit" variant="primary" size="sm" disabled={!portOk}>
             Apply and restart
           </Button>

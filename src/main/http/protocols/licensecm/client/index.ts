@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { LicenseView, Protocol } from '../../../../services/licensing'
@@ -38,10 +39,21 @@ function graceFields(graceUntil: string | null) {
   return graceUntil ? { grace_until: graceUntil, warning: GRACE_WARNING } : {}
 }
 
-/** The minute a cacheable answer was issued in: identical answers within it share a signature. */
-function minuteOf(iso: string): string {
-  return iso.slice(0, 16) + ':00.000Z'
+/**
+ * The start of the minute a cacheable answer was issued in: identical answers within it share
+ * a signature. Each license's minutes start at its own second (0-59, from its key's digest), so
+ * the signatures of a working set expire spread over the minute: aligned to the clock's
+ * minutes, every hot answer was re-signed in the same instant (RSA-4096 each), and a run
+ * crossing a minute boundary had 4-5x the p99 of one that did not.
+ */
+export function issuedMinute(now: Date, licenseKey: string): string {
+  const offset = (createHash('sha256').update(licenseKey).digest().readUInt32BE(0) % 60) * 1000
+  const t = now.getTime()
+  return new Date(Math.floor((t - offset) / 60_000) * 60_000 + offset).toISOString()
 }
+
+/** Until when an answer issued in the minute starting at `issued` repeats (ms). */
+const repeatsUntil = (issued: string) => Date.parse(issued) + 60_000
 
 /**
  * The LicenseCM client API: POST /api/client/{validate,activate,deactivate,heartbeat,
@@ -127,7 +139,7 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
     (req) =>
       serve(req, validateBody, async (i, meta) => {
         const v = await engine.validate(request(i, meta))
-        const now = services.ctx.clock().toISOString()
+        const issued = issuedMinute(services.ctx.clock(), v.license.key)
         const signed = await engine.attestor.signAnswer(
           {
             action: 'validate',
@@ -136,10 +148,11 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
             hwid: i.hwid ?? null,
             license: wireLicense(v.license),
             watermark: v.watermark,
-            issued_at: minuteOf(now),
+            issued_at: issued,
             ...graceFields(v.graceUntil),
           },
           bound(i, v.license),
+          repeatsUntil(issued),
         )
         return {
           valid: true,
@@ -190,6 +203,7 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
       // validate's: deterministic, so the heartbeats of a machine within a minute share one
       // signing. The fresh token and challenge travel beside it (inside the envelope when the
       // client encrypts), not in the signed payload.
+      const issued = issuedMinute(services.ctx.clock(), h.license.key)
       const signed = await engine.attestor.signAnswer(
         {
           action: 'heartbeat',
@@ -198,10 +212,11 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
           hwid: i.hwid,
           license: wireLicense(h.license),
           watermark: h.watermark,
-          issued_at: minuteOf(services.ctx.clock().toISOString()),
+          issued_at: issued,
           ...graceFields(h.graceUntil),
         },
         bound(i, h.license),
+        repeatsUntil(issued),
       )
       return {
         valid: true,
@@ -225,7 +240,7 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
           deactivated: true,
           product_id: d.license.product_id,
           hwid: i.hwid,
-          issued_at: minuteOf(services.ctx.clock().toISOString()),
+          issued_at: issuedMinute(services.ctx.clock(), d.license.key),
         },
         bound(i, d.license),
       )
