@@ -44,6 +44,17 @@ function requireHwid(req: LicenseRequest): string {
   return req.hwid
 }
 
+/** What `validate` may do besides checking. */
+export interface ValidateOptions<W> {
+  keepSeat?: boolean | 'if-bound'
+  /**
+   * More of the caller's writes in the decision's transaction (SellRealm check_session's
+   * nonce rotation): the check, its event and these commit together, in one unit of the
+   * group commit instead of a second one after it. Answered as `also`.
+   */
+  also?: (d: Decided) => Promise<W>
+}
+
 /**
  * The licensing engine: the one place that decides whether a key works on a machine, for every
  * protocol. validate / activate / heartbeat / deactivate / verifyChallenge refuse with a
@@ -171,16 +182,6 @@ export function createLicensingService(
   }
 
   /** validate() without telling its outcome (see validate). */
-  interface ValidateOptions<W> {
-    keepSeat?: boolean | 'if-bound'
-    /**
-     * More of the caller's writes in the decision's transaction (SellRealm check_session's
-     * nonce rotation): the check, its event and these commit together, in one unit of the
-     * group commit instead of a second one after it. Answered as `also`.
-     */
-    also?: (d: Decided) => Promise<W>
-  }
-
   async function validateOnce<W>(
     req: LicenseRequest,
     opts: ValidateOptions<W>,
