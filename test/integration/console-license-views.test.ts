@@ -1,7 +1,12 @@
 import Papa from 'papaparse'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api, firstAdmin, PASSWORD } from '../helpers/mgmt'
-import { loginConsoleAs, startTestServer, type ConsoleRpc, type TestServer } from '../helpers/server'
+import {
+  loginConsoleAs,
+  startTestServer,
+  type ConsoleRpc,
+  type TestServer,
+} from '../helpers/server'
 
 /**
  * The license, edited where it is read (#18), over the console's real transport (HTTP RPC
@@ -72,7 +77,9 @@ describe('editing in the drawer (licenses.update)', () => {
     expect(bad.body).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR' } })
     expect((await api(s, token).put(`/api/licenses/${a.id}`, { max_uses: 0 })).status).toBe(400)
     // The customer can be taken off again.
-    expect((await ok('licenses.update', { id: a.id, patch: { customer_email: null } })).customer_email).toBeNull()
+    expect(
+      (await ok('licenses.update', { id: a.id, patch: { customer_email: null } })).customer_email,
+    ).toBeNull()
   })
 
   it('stores the reason of a suspension and of a ban with the license and its event', async () => {
@@ -153,7 +160,9 @@ describe('export of the filtered set (GET /console/export/licenses.{csv,json})',
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/)
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename=".+\.csv"/)
     const parsed = Papa.parse<Record<string, string>>((await csv.text()).trim(), { header: true })
-    expect(parsed.meta.fields).toEqual(expect.arrayContaining(['license_key', 'status', 'expires_at']))
+    expect(parsed.meta.fields).toEqual(
+      expect.arrayContaining(['license_key', 'status', 'expires_at']),
+    )
     expect(parsed.data).toHaveLength(5000)
     expect(new Set(parsed.data.map((r) => r.license_key))).toEqual(keys)
 
@@ -206,9 +215,9 @@ describe('the customer page and the machines view', () => {
 
     const c = (await ok('store.customers.list', { q: 'ada@' })).items[0]
     expect(c).toMatchObject({ email: 'ada@example.com', notes: '' })
-    expect(await ok('store.customers.setNotes', { id: c.id, notes: 'Pays by invoice' })).toMatchObject(
-      { notes: 'Pays by invoice' },
-    )
+    expect(
+      await ok('store.customers.setNotes', { id: c.id, notes: 'Pays by invoice' }),
+    ).toMatchObject({ notes: 'Pays by invoice' })
     const detail = await ok('store.customers.get', { id: c.id })
     expect(detail.notes).toBe('Pays by invoice')
     expect(detail.order_list).toHaveLength(1)
@@ -278,8 +287,14 @@ describe('the expiring-in-30-days view', () => {
       product_id: p,
       expires_at: new Date(at.getTime() + 5 * day).toISOString(),
     })
-    await ok('licenses.create', { product_id: p, expires_at: new Date(at.getTime() + 60 * day).toISOString() })
-    await ok('licenses.create', { product_id: p, expires_at: new Date(at.getTime() - day).toISOString() })
+    await ok('licenses.create', {
+      product_id: p,
+      expires_at: new Date(at.getTime() + 60 * day).toISOString(),
+    })
+    await ok('licenses.create', {
+      product_id: p,
+      expires_at: new Date(at.getTime() - day).toISOString(),
+    })
     await ok('licenses.create', { product_id: p, expires_at: null })
     const r = await ok('licenses.list', {
       product_id: p,

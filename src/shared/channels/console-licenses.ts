@@ -60,6 +60,8 @@ export const consoleLicenseChannels = {
         action: bulkLicenseActionSchema,
         /** For `extend`: days added to the current expiry (or to now when already past). */
         days: z.number().int().min(1).max(36_500).optional(),
+        /** For `suspend`: why (kept with each key and its event). */
+        reason: lifecycleReasonSchema,
       })
       .refine((v) => v.action !== 'extend' || v.days !== undefined, {
         message: 'Say by how many days to extend',

@@ -36,10 +36,14 @@ describe('0014_customer_notes_app_version', () => {
           .where('id', '=', 'c1')
           .execute()
         expect(kept).toEqual([{ email: 'a@example.com', notes: '' }])
-        await store.db.updateTable('customers').set({ notes: 'VIP' }).where('id', '=', 'c1').execute()
-        const cols = await sql<{ name: string }>`select name from pragma_table_info('machines')`.execute(
-          store.db,
-        )
+        await store.db
+          .updateTable('customers')
+          .set({ notes: 'VIP' })
+          .where('id', '=', 'c1')
+          .execute()
+        const cols = await sql<{
+          name: string
+        }>`select name from pragma_table_info('machines')`.execute(store.db)
         expect(cols.rows.map((r) => r.name)).toContain('app_version')
       } finally {
         await store.close()

@@ -40,7 +40,10 @@ export function registerLicenseExport(
       const date = new Date().toISOString().slice(0, 10)
       return reply
         .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
-        .header('content-disposition', `attachment; filename="keywarden-licenses-${date}.${format}"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="keywarden-licenses-${date}.${format}"`,
+        )
         .header('cache-control', 'no-store')
         .send(Readable.from(streamLicenses(services.licenses, actor, f.data, format)))
     },

@@ -243,7 +243,9 @@ export async function registerConsole(
     const live = await liveActor(s.actor)
     if ('ended' in live) {
       await sessions.delete(s.id)
-      void reply.status(401).send({ ok: false, error: { code: 'UNAUTHORIZED', message: live.ended } })
+      void reply
+        .status(401)
+        .send({ ok: false, error: { code: 'UNAUTHORIZED', message: live.ended } })
       return undefined
     }
     return live.actor

@@ -59,9 +59,10 @@ export function createLicenseBulkOps(licenses: LicensesService) {
       ids: string[],
       action: BulkLicenseAction,
       days?: number,
+      reason?: string,
     ): Promise<BulkLicenseResult> {
       const out = { updated: 0, failed: [], failures: 0 }
-      await run(actor, [...new Set(ids)], transitionOf(action, days), out)
+      await run(actor, [...new Set(ids)], transitionOf(action, days, reason), out)
       return { updated: out.updated, failed: out.failed }
     },
 

@@ -33,7 +33,7 @@ export function lastSeenOf(m: { touched_at: string; last_validated_at: string | 
 }
 
 function toMachineView(r: repo.MachineViewRow, now: number): MachineViewDto {
-  const { touched_at, product_policy, license_policy, ...rest } = r
+  const { touched_at: _touched, product_policy, license_policy, ...rest } = r
   const policy = effectivePolicy(product_policy, license_policy)
   return {
     ...rest,
