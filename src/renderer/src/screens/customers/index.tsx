@@ -72,7 +72,7 @@ function Notes({ id, notes }: { id: string; notes: string }) {
         void save(id, text)
       }}
     >
-      <Field label="Notes" hint="Only you see these.">
+      <Field label="Your notes on this customer" hint="Only you and your team see these.">
         <Textarea
           rows={4}
           maxLength={5000}
