@@ -42,6 +42,11 @@ const licenseColumns: ColumnSpec<LicenseDto>[] = [
   },
 ]
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`
+
+/** A table as tall as its rows, up to six (it scrolls beyond). */
+const tableHeight = (rows: number) => 46 + Math.min(Math.max(rows, 1), 6) * 41
+
 function Section({
   id,
   title,
@@ -111,7 +116,7 @@ export function CustomerScreen({ id }: { id: string }) {
         title={c ? c.email : 'Customer'}
         description={
           c
-            ? `${c.name ? `${c.name} · ` : ''}customer since ${fmtDate(c.created_at)} · ${c.keys} keys · ${c.orders} orders · spent ${spent}`
+            ? `${c.name ? `${c.name} · ` : ''}customer since ${fmtDate(c.created_at)} · ${plural(c.keys, 'key')} · ${plural(c.orders, 'order')} · spent ${spent}`
             : undefined
         }
         actions={
@@ -129,7 +134,10 @@ export function CustomerScreen({ id }: { id: string }) {
       ) : (
         <div className="flex flex-col gap-6 overflow-auto pb-6">
           <Section id="cust-licenses" title={`Licenses (${data.licenses.length})`}>
-            <Card className="flex h-[220px] flex-col overflow-hidden">
+            <Card
+              className="flex flex-col overflow-hidden"
+              style={{ height: tableHeight(data.licenses.length) }}
+            >
               <DataTable
                 label="Customer licenses"
                 rows={data.licenses}
@@ -144,7 +152,10 @@ export function CustomerScreen({ id }: { id: string }) {
             {data.machines.length === 0 ? (
               <p className="text-sm text-muted">No machine has activated their keys yet.</p>
             ) : (
-              <Card className="flex h-[200px] flex-col overflow-hidden">
+              <Card
+                className="flex flex-col overflow-hidden"
+                style={{ height: tableHeight(data.machines.length) }}
+              >
                 <DataTable
                   label="Customer machines"
                   rows={data.machines}

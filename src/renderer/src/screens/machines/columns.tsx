@@ -8,7 +8,7 @@ export const machineColumns: ColumnSpec<MachineViewDto>[] = [
   {
     id: 'hwid',
     header: 'HWID',
-    width: 'minmax(140px,1.4fr)',
+    width: 'minmax(120px,1fr)',
     cell: (m) => (
       <span className="truncate font-mono text-[12px]" title={m.hwid}>
         {m.hwid}
@@ -18,7 +18,7 @@ export const machineColumns: ColumnSpec<MachineViewDto>[] = [
   {
     id: 'license',
     header: 'License',
-    width: 'minmax(150px,1.2fr)',
+    width: '190px',
     cell: (m) => (
       <span
         className="truncate font-mono text-[12px]"
@@ -28,24 +28,24 @@ export const machineColumns: ColumnSpec<MachineViewDto>[] = [
       </span>
     ),
   },
-  { id: 'product', header: 'Product', width: 'minmax(100px,1fr)', cell: (m) => m.product_name },
-  { id: 'platform', header: 'Platform', width: '110px', cell: (m) => m.platform ?? '—' },
-  { id: 'version', header: 'App version', width: '110px', cell: (m) => m.app_version ?? '—' },
+  { id: 'product', header: 'Product', width: 'minmax(90px,1fr)', cell: (m) => m.product_name },
+  { id: 'platform', header: 'Platform', width: '96px', cell: (m) => m.platform ?? '—' },
+  { id: 'version', header: 'App version', width: '104px', cell: (m) => m.app_version ?? '—' },
   {
     id: 'ip',
     header: 'Last IP',
-    width: '120px',
+    width: '110px',
     cell: (m) => <span className="font-mono text-[12px]">{m.ip ?? '—'}</span>,
   },
   {
     id: 'seen',
     header: 'Last seen',
-    width: '110px',
+    width: '96px',
     cell: (m) => (
       <time dateTime={m.last_seen_at} title={fmtDateTime(m.last_seen_at)}>
         {fmtRelative(m.last_seen_at)}
       </time>
     ),
   },
-  { id: 'heartbeat', header: 'Heartbeat', width: '140px', cell: (m) => <HeartbeatBadge m={m} /> },
+  { id: 'heartbeat', header: 'Heartbeat', width: '156px', cell: (m) => <HeartbeatBadge m={m} /> },
 ]

@@ -74,7 +74,9 @@ export function MachinesScreen() {
         )}
         {page && page.total > 0 && (
           <div className="flex items-center justify-between gap-3 border-t border-line px-4 py-2 text-[13px] text-muted">
-            <span aria-live="polite">{fmtNum(page.total)} machines</span>
+            <span aria-live="polite">
+              {fmtNum(page.total)} machine{page.total === 1 ? '' : 's'}
+            </span>
             <div className="flex items-center gap-2">
               <Button
                 size="icon"
