@@ -15,6 +15,7 @@ import { secretsChannels } from './channels/account'
 import { runtimeRuleChannels } from './channels/runtime-rules'
 import { hirezChannels } from './channels/hirez'
 import { licenseFileChannels } from './channels/license-files'
+import { licenseViewChannels } from './channels/license-views'
 import { composeChannels } from './channels/compose'
 
 /**
@@ -40,6 +41,7 @@ export const contract = composeChannels(
   runtimeRuleChannels,
   hirezChannels,
   licenseFileChannels,
+  licenseViewChannels,
 )
 
 /** Pushes from main to the console; `on()` returns an unsubscribe function. */

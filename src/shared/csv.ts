@@ -20,13 +20,17 @@ export function csvCellValue(text: string): string {
   return text.startsWith("'") && FORMULA_START.test(text.slice(1)) ? text.slice(1) : text
 }
 
-/** The one CSV writer of every export: a header row of `columns`, then one line per row. */
+/**
+ * The one CSV writer of every export: a header row of `columns`, then one line per row.
+ * `header: false` writes the lines only (the later chunks of a streamed export).
+ */
 export function toCsv(
   rows: readonly Record<string, unknown>[],
   columns: readonly string[],
+  opts: { header?: boolean } = {},
 ): string {
-  return Papa.unparse({
-    fields: [...columns],
-    data: rows.map((r) => columns.map((c) => csvCell(r[c]))),
-  })
+  return Papa.unparse(
+    { fields: [...columns], data: rows.map((r) => columns.map((c) => csvCell(r[c]))) },
+    { header: opts.header ?? true },
+  )
 }

@@ -83,15 +83,25 @@ export const updateLicenseSchema = z.object({
   metadata: metadataSchema.optional(),
   notes: z.string().max(2000).optional(),
   status_reason: z.string().max(500).nullable().optional(),
+  /** The customer holding the key, by email (found or created); null: no customer. */
+  customer_email: z.email().max(320).nullable().optional(),
   /** The license's own seat policy fields over its product's (null: none, the product's). */
   policy: policyOverrideSchema.nullable().optional(),
 })
 export type UpdateLicenseInput = z.infer<typeof updateLicenseSchema>
 
+/**
+ * Why a license is suspended or banned: optional on every surface (REST, console), stored as
+ * the license's status_reason and in the transition's event.
+ */
+export const lifecycleReasonSchema = z.string().trim().max(500).optional()
+
 export const licenseSortSchema = z.enum(['created_at', 'expires_at', 'key', 'status', 'type'])
 
 export const listLicensesSchema = z.object({
   product_id: z.string().optional(),
+  /** The customer holding the keys (the console's customer page). */
+  customer_id: z.string().max(64).optional(),
   status: licenseStatusSchema.optional(),
   type: licenseTypeSchema.optional(),
   /** key prefix, customer email, or text inside metadata/notes */
@@ -105,3 +115,15 @@ export const listLicensesSchema = z.object({
 })
 export type ListLicensesInput = z.input<typeof listLicensesSchema>
 export type ListLicensesQuery = z.output<typeof listLicensesSchema>
+
+/** The filter part of a license list: what "all N matching" and an export apply to. */
+export const licenseFilterSchema = listLicensesSchema.pick({
+  product_id: true,
+  customer_id: true,
+  status: true,
+  type: true,
+  q: true,
+  expires_from: true,
+  expires_to: true,
+})
+export type LicenseFilter = z.infer<typeof licenseFilterSchema>

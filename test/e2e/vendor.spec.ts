@@ -41,7 +41,8 @@ test('a vendor day: product, bulk keys, search, open, reset HWID, suspend, see i
   )
 
   await drawer.getByRole('button', { name: 'Suspend' }).click()
-  const ask = app.getByRole('alertdialog', { name: 'Suspend this license?' })
+  // Suspensions ask for an (optional) reason.
+  const ask = app.getByRole('dialog', { name: 'Suspend this license?' })
   await expect(ask).toContainText('refused until you resume it')
   await ask.getByRole('button', { name: 'Suspend' }).click()
   await expect(drawer.getByText('suspended', { exact: true })).toBeVisible()
@@ -74,8 +75,8 @@ test('bulk actions: suspend, extend and delete the selected keys, each confirmed
 
   await bar.getByRole('button', { name: 'Suspend' }).click()
   await app
-    .getByRole('alertdialog', { name: 'Suspend 5 licenses?' })
-    .getByRole('button', { name: 'Suspend' })
+    .getByRole('dialog', { name: 'Suspend 5 licenses?' })
+    .getByRole('button', { name: 'Suspend 5 licenses' })
     .click()
   await expect(app.getByText('5 licenses updated')).toBeVisible()
   await app.getByRole('combobox', { name: 'Status' }).selectOption('suspended')

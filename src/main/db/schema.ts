@@ -143,6 +143,8 @@ export interface MachinesTable {
   last_heartbeat_at: string | null
   /** The environment the machine last ran in (DevPayr runtime checks, 0007). */
   environment: string | null
+  /** The app version it last activated with (client data, 0014). */
+  app_version: string | null
   seat: SeatState | null
   /** When a held seat is dead unless a heartbeat comes first (null: never). */
   seat_dead_at: string | null
@@ -300,6 +302,8 @@ export interface CustomersTable {
   owner_id: string | null
   email: string
   name: string | null
+  /** The vendor's notes on this customer (0014). */
+  notes: Generated<string>
   created_at: string
 }
 

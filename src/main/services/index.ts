@@ -70,7 +70,7 @@ export function createServices(opts: ServicesOptions) {
   const lifecycle = createLicenseLifecycle(ctx, { events })
   const licenses = createLicensesService(ctx, { events, products, lifecycle })
   const licenseBulk = createLicenseBulkOps(licenses)
-  const licenseMachines = createLicenseMachineOps(ctx, { licenses, products })
+  const licenseMachines = createLicenseMachineOps(ctx, { licenses })
   const dashboard = createDashboardService(ctx)
   const backup = createBackupService(ctx, { events })
   const transfer = createTransferService({ products, licenses })

@@ -14,6 +14,8 @@
  */
 import {
   Boxes,
+  CalendarClock,
+  Cpu,
   CreditCard,
   Gauge,
   KeyRound,
@@ -36,6 +38,9 @@ import { SecurityScreen } from './screens/security'
 import { SessionsScreen } from './screens/sessions'
 import { WebhooksScreen } from './screens/webhooks'
 import { DevelopersScreen } from './screens/developers'
+import { MachinesScreen } from './screens/machines'
+import { CustomerScreen } from './screens/customers'
+import { customerIdOf } from './screens/customers/route'
 
 export interface ScreenDef {
   id: string
@@ -76,12 +81,33 @@ export const SCREENS: ScreenDef[] = [
     keywords: ['keys'],
   },
   {
+    id: 'expiring',
+    label: 'Expiring soon',
+    icon: CalendarClock,
+    group: 'Licensing',
+    render: () => <LicensesScreen preset="expiring" />,
+    keywords: ['expiring in 30 days', 'renewals', 'expiry'],
+  },
+  {
+    id: 'machines',
+    label: 'Machines',
+    icon: Cpu,
+    group: 'Licensing',
+    key: 'm',
+    render: () => <MachinesScreen />,
+    keywords: ['devices', 'hwid', 'app version', 'platform'],
+  },
+  {
     id: 'customers',
     label: 'Customers & orders',
     icon: CreditCard,
     group: 'Commerce',
     key: 'c',
-    render: (tab) => <StoreScreen tab={tab} />,
+    // `customer-<id>` is one customer's page; any other param is a tab.
+    render: (p) => {
+      const customer = customerIdOf(p)
+      return customer ? <CustomerScreen id={customer} /> : <StoreScreen tab={p} />
+    },
     keywords: ['store', 'orders', 'customers', 'analytics', 'auth_secret', 'store_secret'],
   },
   {

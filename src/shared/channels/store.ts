@@ -95,6 +95,8 @@ export interface CustomerDto {
   orders: number
   paid_orders: number
   keys: number
+  /** The vendor's own notes on the customer (editable on the customer page). */
+  notes: string
   /** Paid minus refunded, per currency. */
   spent_cents: Record<string, number>
 }
@@ -158,5 +160,8 @@ export const storeChannels = {
     .for('user')
     .returns<{ items: CustomerDto[]; page: number; limit: number; total: number }>(),
   'store.customers.get': channel(byId).for('user').returns<CustomerDetailDto>(),
+  'store.customers.setNotes': channel(byId.extend({ notes: z.string().max(5000) }))
+    .for('user')
+    .returns<CustomerDto>(),
   'store.analytics': channel(analyticsQuerySchema).for('user').returns<AnalyticsDto>(),
 } as const

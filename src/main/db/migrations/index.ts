@@ -10,6 +10,7 @@ import * as m0008 from './0008_hirez'
 import * as m0009 from './0009_license_policies'
 import * as m0010 from './0010_license_files'
 import * as m0012 from './0012_signature_cache'
+import * as m0014 from './0014_customer_notes_app_version'
 
 /** A migration has one body per dialect; both bring the schema to the same shape. */
 export type DialectMigration = Record<DialectName, Migration>
@@ -30,6 +31,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0009_license_policies': m0009,
   '0010_license_files': m0010,
   '0012_signature_cache': m0012,
+  '0014_customer_notes_app_version': m0014,
 }
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

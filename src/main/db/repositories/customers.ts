@@ -33,6 +33,7 @@ export interface CustomerRow {
   owner_id: string | null
   email: string
   name: string | null
+  notes: string
   created_at: string
   orders: number
   paid_orders: number
@@ -117,6 +118,22 @@ export async function findCustomer(
     .where(ownerCondition(scope, 'customers.owner_id'))
     .executeTakeFirst()
   return r ? normalize(r as CustomerRow) : undefined
+}
+
+/** Replaces a customer's notes; false when the scope has no such customer. */
+export async function setCustomerNotes(
+  db: Db,
+  scope: OwnerScope,
+  id: string,
+  notes: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('customers')
+    .set({ notes })
+    .where('id', '=', id)
+    .where(ownerCondition(scope, 'customers.owner_id'))
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) > 0
 }
 
 /** Money each customer paid (net of refunds), per currency. */

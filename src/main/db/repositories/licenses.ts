@@ -1,7 +1,7 @@
 import { CompiledQuery, sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely'
 import type { Db, Executor } from '../connection'
 import type { Database, License, NewLicense } from '../schema'
-import type { ListLicensesQuery } from '@shared/schemas'
+import type { LicenseFilter, ListLicensesQuery } from '@shared/schemas'
 import { escapeLike } from './products'
 import { dialectOf, dialectSql } from '../dialects'
 
@@ -202,7 +202,7 @@ function statusFilter(status: string, now: string) {
 function applyFilters(
   db: Db,
   q: LicQuery,
-  f: ListLicensesQuery,
+  f: LicenseFilter,
   now: string,
   ownerId?: string,
 ): LicQuery {
@@ -216,6 +216,7 @@ function applyFilters(
     )
   }
   if (f.product_id) q = q.where('licenses.product_id', '=', f.product_id)
+  if (f.customer_id) q = q.where('licenses.customer_id', '=', f.customer_id)
   if (f.type) q = q.where('licenses.type', '=', f.type)
   if (f.status) q = q.where(statusFilter(f.status, now))
   if (f.expires_from) q = q.where('licenses.expires_at', '>=', f.expires_from)
@@ -261,4 +262,46 @@ export async function listLicenses(
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow()
   return { rows: rows.map((r) => normalize(r as LicenseRow)), total: Number(count.n) }
+}
+
+/** How many licenses match a filter (the "all N matching" of the console's table). */
+export async function countLicenses(
+  db: Db,
+  f: LicenseFilter,
+  now: string,
+  ownerId?: string,
+): Promise<number> {
+  const r = await applyFilters(db, db.selectFrom('licenses'), f, now, ownerId)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(r.n)
+}
+
+/**
+ * The next `limit` licenses matching a filter after number `afterNum`, in number order: a
+ * keyset cursor, so a bulk action or an export walks any number of rows one batch at a time
+ * (rows a batch changed or deleted do not shift the next one).
+ */
+export async function licenseBatchAfter(
+  db: Db,
+  f: LicenseFilter,
+  now: string,
+  ownerId: string | undefined,
+  afterNum: number,
+  limit: number,
+): Promise<LicenseRow[]> {
+  const nums = (
+    await applyFilters(db, db.selectFrom('licenses'), f, now, ownerId)
+      .select('licenses.num')
+      .where('licenses.num', '>', afterNum)
+      .orderBy('licenses.num', 'asc')
+      .limit(limit)
+      .execute()
+  ).map((r) => r.num)
+  if (nums.length === 0) return []
+  const rows = await withDerived(db.selectFrom('licenses'))
+    .where('licenses.num', 'in', nums)
+    .orderBy('licenses.num', 'asc')
+    .execute()
+  return rows.map((r) => normalize(r as LicenseRow))
 }

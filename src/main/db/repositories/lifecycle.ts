@@ -81,6 +81,7 @@ export const EDITABLE_COLUMNS = [
   'notes',
   'status_reason',
   'policy',
+  'customer_id',
 ] as const
 export type EditableColumn = (typeof EDITABLE_COLUMNS)[number]
 

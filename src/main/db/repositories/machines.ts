@@ -170,6 +170,8 @@ export interface MachineSeen {
   hwid: string
   platform: string | null
   osVersion: string | null
+  /** The app version the client reported (activation client data); kept when absent. */
+  appVersion?: string | null
   ip: string | null
   now: string
   /** Its seat as the policy marks a machine heard from now (services/licensing/policy seatMark). */
@@ -193,6 +195,7 @@ export async function upsertMachine(ex: Executor, m: MachineSeen): Promise<strin
       hwid: m.hwid,
       platform: m.platform,
       os_version: m.osVersion,
+      app_version: m.appVersion ?? null,
       ip: m.ip,
       first_seen_at: m.now,
       last_seen_at: m.now,
@@ -202,6 +205,7 @@ export async function upsertMachine(ex: Executor, m: MachineSeen): Promise<strin
       oc.columns(['license_id', 'hwid']).doUpdateSet((eb) => ({
         platform: eb.fn.coalesce('excluded.platform', 'machines.platform'),
         os_version: eb.fn.coalesce('excluded.os_version', 'machines.os_version'),
+        app_version: eb.fn.coalesce('excluded.app_version', 'machines.app_version'),
         ip: eb.ref('excluded.ip'),
         last_seen_at: eb.ref('excluded.last_seen_at'),
         seat: eb.ref('excluded.seat'),

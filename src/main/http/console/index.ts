@@ -17,6 +17,7 @@ import { loginSchema, type LoginInput } from '@shared/accounts'
 import { mapConsoleError } from './errors'
 import { ConsoleSessions } from './sessions'
 import { sharedRateLimitStore } from '../middleware/shared-rate-limit'
+import { registerLicenseExport } from './export'
 
 export interface ConsoleOptions {
   /** The setup token printed by `serve`: logs in only while no account exists. */
@@ -234,6 +235,20 @@ export async function registerConsole(
       return reply.status(status).send(result)
     }
     return result
+  })
+
+  registerLicenseExport(app, opts.services, async (req, reply) => {
+    const s = await requireSession(req, reply, false)
+    if (!s) return undefined
+    const live = await liveActor(s.actor)
+    if ('ended' in live) {
+      await sessions.delete(s.id)
+      void reply
+        .status(401)
+        .send({ ok: false, error: { code: 'UNAUTHORIZED', message: live.ended } })
+      return undefined
+    }
+    return live.actor
   })
 
   // Live pushes (new events) as Server-Sent Events: the browser twin of IPC `on()`. Open streams

@@ -21,7 +21,7 @@ export function consoleHandlers({
 }: HandlerDeps): HandlersFor<ConsoleChannels> {
   return {
     'licenses.bulkUpdate': async (i, { actor }) =>
-      s.licenseBulk.apply(actor, i.ids, i.action, i.days),
+      s.licenseBulk.apply(actor, i.ids, i.action, i.days, i.reason),
     'licenses.machines': async (i, { actor }) => s.licenseMachines.list(actor, i.id),
     'licenses.releaseMachine': async (i, { actor }) =>
       s.licenseMachines.release(actor, i.id, i.machine_id),

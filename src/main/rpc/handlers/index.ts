@@ -11,6 +11,7 @@ import { storeHandlers } from './store'
 import { runtimeRuleHandlers } from './runtime-rules'
 import { hirezHandlers } from './hirez'
 import { licenseFileHandlers } from './license-files'
+import { licenseViewHandlers } from './license-views'
 
 export type { CallContext, HandlerDeps } from './types'
 export type Handlers = HandlersFor<Contract>
@@ -33,5 +34,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...runtimeRuleHandlers(deps),
     ...hirezHandlers(deps),
     ...licenseFileHandlers(deps),
+    ...licenseViewHandlers(deps),
   })
 }

@@ -17,6 +17,8 @@ export function storeHandlers({ services: s }: HandlerDeps): HandlersFor<Channel
     'store.orders.refund': async (i, { actor }) => s.store.orders.refund(scopeOf(actor), i.id),
     'store.customers.list': async (i, { actor }) => s.store.customers(scopeOf(actor), i),
     'store.customers.get': async (i, { actor }) => s.store.customer(scopeOf(actor), i.id),
+    'store.customers.setNotes': async (i, { actor }) =>
+      s.store.setCustomerNotes(scopeOf(actor), i.id, i.notes),
     'store.analytics': async (i, { actor }) => s.store.analytics(scopeOf(actor), i),
 
     'variables.list': async (i, { actor }) => s.variables.list(actor, i.scope),

@@ -3,6 +3,7 @@ import type { LicenseDto, LicenseStatus, Page } from '@shared/dto'
 import {
   type BulkCreateLicensesInput,
   type CreateLicenseInput,
+  type LicenseFilter,
   type ListLicensesQuery,
   type UpdateLicenseInput,
 } from '@shared/schemas'
@@ -13,7 +14,7 @@ import { generateLicenseKey, uuid, uuidv7 } from '../../crypto/random'
 import { type Actor, nowIso, ownerOf, seesAll, type ServiceContext } from '../context'
 import type { EventsService } from '../events'
 import { toProductDto, type ProductsService } from '../products'
-import type { LicenseLifecycle, Origin, Transition } from './lifecycle'
+import type { LicenseEdit, LicenseLifecycle, Origin, Transition } from './lifecycle'
 import { effectivePolicy, parseOverride, seatsOf } from '../licensing/policy'
 import { pickSeatPolicy, seatAllowance, type SeatUsage } from '@shared/policy'
 
@@ -42,6 +43,11 @@ export interface LicenseProfile {
   title?: string | null
   /** `production` (the default), `staging`, `test` or `development`. */
   environment?: string
+}
+
+/** The owner a listing is scoped to: none for who sees all; an unowned actor sees nothing. */
+function ownerScope(actor: Actor): string | undefined {
+  return seesAll(actor) ? undefined : (ownerOf(actor) ?? '\u0000none')
 }
 
 export function toLicenseDto(r: repo.LicenseRow, now: string): LicenseDto {
@@ -213,9 +219,29 @@ export function createLicensesService(
 
     async list(actor: Actor, f: ListLicensesQuery): Promise<Page<LicenseDto>> {
       const now = nowIso(ctx)
-      const owner = seesAll(actor) ? undefined : (ownerOf(actor) ?? '\u0000none')
-      const { rows, total } = await repo.listLicenses(ctx.db, f, now, owner)
+      const { rows, total } = await repo.listLicenses(ctx.db, f, now, ownerScope(actor))
       return { items: rows.map((r) => toLicenseDto(r, now)), page: f.page, limit: f.limit, total }
+    },
+
+    /** How many licenses the actor sees match `f`. */
+    async count(actor: Actor, f: LicenseFilter): Promise<number> {
+      return repo.countLicenses(ctx.db, f, nowIso(ctx), ownerScope(actor))
+    },
+
+    /**
+     * Every license the actor sees matching `f`, `batch` at a time in number order (a keyset
+     * cursor: nothing holds the whole set; a consumer that pauses pauses the reads).
+     */
+    async *matching(actor: Actor, f: LicenseFilter, batch = 500): AsyncGenerator<LicenseDto[]> {
+      let after = 0
+      for (;;) {
+        const now = nowIso(ctx)
+        const rows = await repo.licenseBatchAfter(ctx.db, f, now, ownerScope(actor), after, batch)
+        if (rows.length === 0) return
+        after = rows[rows.length - 1].num
+        yield rows.map((r) => toLicenseDto(r, now))
+        if (rows.length < batch) return
+      }
     },
 
     async get(actor: Actor, id: string): Promise<LicenseDto> {
@@ -223,9 +249,27 @@ export function createLicensesService(
     },
 
     /** An edit; a status or expiry change in it is a lifecycle transition (lifecycle.ts). */
-    async update(actor: Actor, id: string, input: UpdateLicenseInput): Promise<LicenseDto> {
-      await load(actor, id)
-      await deps.lifecycle.edit(id, input)
+    async update(
+      actor: Actor,
+      id: string,
+      input: UpdateLicenseInput,
+      origin?: Origin,
+    ): Promise<LicenseDto> {
+      const l = await load(actor, id)
+      const { customer_email, ...rest } = input
+      const edit: LicenseEdit = rest
+      if (customer_email === null) edit.customer_id = null
+      else if (customer_email !== undefined) {
+        const owner = (await deps.products.load(actor, l.product_id)).owner_id
+        edit.customer_id = await findOrCreateCustomer(
+          ctx.db,
+          owner,
+          customer_email,
+          uuid(),
+          nowIso(ctx),
+        )
+      }
+      await deps.lifecycle.edit(id, edit, origin)
       return toLicenseDto((await repo.findLicense(ctx.db, id))!, nowIso(ctx))
     },
 

@@ -30,7 +30,8 @@ const DAY = 86_400_000
  * extend        new expiry; stored expired->active unchanged      kept          extended
  * delete        gone                               gone with it   gone with it  deleted (low)
  *
- * Suspend and ban take a reason (status_reason); resume and unban clear it.
+ * Suspend and ban take an optional reason (status_reason and the event's `reason`; without one,
+ * "Suspended" / "Banned"); resume and unban clear it.
  *
  * Refusals: suspending, resuming or expiring a banned license (LICENSE_BANNED: unban it),
  * banning a banned one (LICENSE_BANNED), releasing a machine that is not bound (NOT_FOUND).
@@ -44,9 +45,9 @@ const DAY = 86_400_000
  * types (services/webhooks/mapping.ts), so a suspension fires `license.suspended` everywhere.
  */
 export type Transition =
-  | { kind: 'suspend'; reason: string }
+  | { kind: 'suspend'; reason?: string }
   | { kind: 'resume' }
-  | { kind: 'ban'; reason: string }
+  | { kind: 'ban'; reason?: string }
   | { kind: 'unban' }
   | { kind: 'expire' }
   | { kind: 'revoke'; reason?: string }
@@ -56,6 +57,14 @@ export type Transition =
   | { kind: 'extend'; days: number }
   | { kind: 'extend'; expiresAt: string | null }
   | { kind: 'delete' }
+
+/**
+ * An edit as the lifecycle applies it: the update schema's fields, with the customer already
+ * resolved to its id by the licenses service (which knows the product's owner).
+ */
+export type LicenseEdit = Omit<UpdateLicenseInput, 'customer_email'> & {
+  customer_id?: string | null
+}
 
 /** Who asked, as recorded with the event: the caller's address and what the surface adds. */
 export interface Origin {
@@ -114,12 +123,13 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
         if (l.status === 'banned')
           throw new DomainError('LICENSE_BANNED', 'A banned license is not suspended; unban it')
         if (l.status === 'suspended') return { ...NOTHING, events }
-        await repo.setStatus(trx, l.id, 'suspended', t.reason, now)
+        const reason = t.reason?.trim() || 'Suspended'
+        await repo.setStatus(trx, l.id, 'suspended', reason, now)
         const revoked = await endSessions('license_suspended')
         await record({
           type: 'license.suspended',
           severity: 'medium',
-          details: { reason: t.reason, sessions_revoked: revoked },
+          details: { reason, sessions_revoked: revoked },
         })
         return { changed: true, sessions_revoked: revoked, machines_released: 0, events }
       }
@@ -134,12 +144,13 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
       case 'ban': {
         if (l.status === 'banned')
           throw new DomainError('LICENSE_BANNED', 'This license is already banned')
-        await repo.setStatus(trx, l.id, 'banned', t.reason, now)
+        const reason = t.reason?.trim() || 'Banned'
+        await repo.setStatus(trx, l.id, 'banned', reason, now)
         const revoked = await endSessions('license_banned')
         await record({
           type: 'license.banned',
           severity: 'high',
-          details: { reason: t.reason, sessions_revoked: revoked },
+          details: { reason, sessions_revoked: revoked },
         })
         return { changed: true, sessions_revoked: revoked, machines_released: 0, events }
       }
@@ -257,7 +268,7 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
   async function editStep(
     trx: Trx,
     licenseId: string,
-    patch: UpdateLicenseInput,
+    patch: LicenseEdit,
     origin: Origin,
     now: string,
   ): Promise<Outcome> {
@@ -269,6 +280,7 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
     if (patch.level !== undefined) plain.level = patch.level
     if (patch.metadata !== undefined) plain.metadata = JSON.stringify(patch.metadata)
     if (patch.notes !== undefined) plain.notes = patch.notes
+    if (patch.customer_id !== undefined) plain.customer_id = patch.customer_id
     // An empty override is no override: the license follows its product again.
     if (patch.policy !== undefined)
       plain.policy =
@@ -297,7 +309,7 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
       const s = await stateOf(trx, licenseId)
       const t: Transition =
         patch.status === 'suspended'
-          ? { kind: 'suspend', reason: patch.status_reason ?? 'Suspended' }
+          ? { kind: 'suspend', reason: patch.status_reason ?? undefined }
           : patch.status === 'expired'
             ? { kind: 'expire' }
             : s.status === 'banned'
@@ -346,7 +358,7 @@ export function createLicenseLifecycle(ctx: ServiceContext, deps: { events: Even
     },
 
     /** A license edit: plain fields plus the transitions its status and expiry imply, at once. */
-    edit(licenseId: string, patch: UpdateLicenseInput, origin: Origin = {}): Promise<Outcome> {
+    edit(licenseId: string, patch: LicenseEdit, origin: Origin = {}): Promise<Outcome> {
       return commit((trx) => editStep(trx, licenseId, patch, origin, ctx.clock().toISOString()))
     },
 

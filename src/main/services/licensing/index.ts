@@ -291,6 +291,7 @@ export function createLicensingService(
           hwid,
           platform: typeof cd?.platform === 'string' ? cd.platform.slice(0, 64) : null,
           osVersion: typeof cd?.os_version === 'string' ? cd.os_version.slice(0, 128) : null,
+          appVersion: typeof cd?.app_version === 'string' ? cd.app_version.slice(0, 64) : null,
           ip: req.ip,
           now: d.nowIso,
           mark: seatMark(d.policy, d.now),

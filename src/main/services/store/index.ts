@@ -58,6 +58,7 @@ export function createStoreService(
       orders: r.orders,
       paid_orders: r.paid_orders,
       keys: r.keys,
+      notes: r.notes,
       spent_cents: spent.get(r.id) ?? {},
     }))
   }
@@ -106,6 +107,18 @@ export function createStoreService(
         order_list: orderList,
         key_list: keys.map((k) => ({ ...toIssuedKeyDto(k, now), product_name: k.product_name })),
       }
+    },
+
+    /** Replaces the vendor's notes on a customer of the scope. */
+    async setCustomerNotes(
+      scope: storeRepo.OwnerScope,
+      id: string,
+      notes: string,
+    ): Promise<CustomerDto> {
+      if (!(await customersRepo.setCustomerNotes(ctx.db, scope, id, notes)))
+        throw new DomainError('NOT_FOUND', 'Customer not found')
+      const [dto] = await customerDto([(await customersRepo.findCustomer(ctx.db, scope, id))!])
+      return dto
     },
 
     /** Orders, revenue and key activations per day and per product over a range (default 30 days). */

@@ -29,7 +29,8 @@ const PRODUCT_COLUMNS = [
   'license_defaults',
   'policy',
 ] as const
-const LICENSE_COLUMNS = [
+/** A license's columns in every export (the import reads the same). */
+export const LICENSE_COLUMNS = [
   'license_key',
   'product_id',
   'product_name',
@@ -45,6 +46,13 @@ const LICENSE_COLUMNS = [
   'policy_override',
   'created_at',
 ] as const
+
+/** A license as an export row: LICENSE_COLUMNS of its DTO. */
+export function licenseExportRow(l: LicenseDto): Record<string, unknown> {
+  return Object.fromEntries(
+    LICENSE_COLUMNS.map((c) => [c, (l as unknown as Record<string, unknown>)[c]]),
+  )
+}
 
 const emptyToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v)
 const num = z.preprocess(
@@ -164,11 +172,7 @@ export function createTransferService(deps: {
         }
       }
       const items = await exportLicenses(actor)
-      const rows = items.map((l) => ({
-        ...Object.fromEntries(
-          LICENSE_COLUMNS.map((c) => [c, (l as unknown as Record<string, unknown>)[c]]),
-        ),
-      }))
+      const rows = items.map(licenseExportRow)
       return {
         filename,
         count: rows.length,

@@ -4,6 +4,7 @@ import { DomainError } from '@shared/errors'
 import {
   bulkCreateLicensesSchema,
   createLicenseSchema,
+  lifecycleReasonSchema,
   listLicensesSchema,
   updateLicenseSchema,
 } from '@shared/schemas'
@@ -153,7 +154,8 @@ export const licenseRoutes: RouteFamily = async (app, { services }) => {
 
   // Keywarden additions: the lifecycle's ban, unban and revoke (services/licenses/lifecycle.ts);
   // suspend, resume and extend are PUT /licenses/:id edits of `status` and `expires_at`.
-  const reasonBody = z.object({ reason: z.string().trim().min(1, 'Say why').max(500) })
+  // The same optional reason as the console's suspend and ban (shared/schemas).
+  const reasonBody = z.object({ reason: lifecycleReasonSchema }).optional()
   const lifecycleOrigin = (req: Parameters<typeof principalOf>[0]) => ({
     ip: req.ip,
     userAgent: req.headers['user-agent'] ?? null,
@@ -172,7 +174,7 @@ export const licenseRoutes: RouteFamily = async (app, { services }) => {
     },
     async (req) => {
       const { p } = await load(req, req.params.id)
-      const t = { kind: 'ban', reason: req.body.reason } as const
+      const t = { kind: 'ban', reason: req.body?.reason } as const
       const r = await services.licenses.transition(p.actor, req.params.id, t, lifecycleOrigin(req))
       return ok({ id: req.params.id, banned: true, sessions_revoked: r.sessions_revoked })
     },

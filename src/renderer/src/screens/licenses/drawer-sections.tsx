@@ -1,5 +1,6 @@
 import { Cpu, MonitorSmartphone, Unplug } from 'lucide-react'
 import type { LicenseDto } from '@shared/dto'
+import type { MachineDto } from '@shared/channels/console-licenses'
 import { useApp } from '../../store'
 import { Button } from '../../components/ui/button'
 import { Badge, StatusBadge, type Tone } from '../../components/ui/badge'
@@ -31,6 +32,25 @@ function Section({
   )
 }
 
+/**
+ * A machine's heartbeat state, with its last heartbeat in the tooltip. "Last seen" (next to it)
+ * is the later of that heartbeat and the last validation, so it is never older than this.
+ */
+export function HeartbeatBadge({ m }: { m: MachineDto }) {
+  const h = HEARTBEAT[m.heartbeat]
+  return (
+    <span
+      title={
+        m.last_heartbeat_at
+          ? `Last heartbeat ${fmtDateTime(m.last_heartbeat_at)}`
+          : 'No heartbeat received (activations and validations still count as seen)'
+      }
+    >
+      <Badge tone={h.tone}>{h.label}</Badge>
+    </span>
+  )
+}
+
 export function MachinesSection({ l }: { l: LicenseDto }) {
   const machines = useApp((s) => s.openLicenseMachines)
   const release = useApp((s) => s.releaseMachine)
@@ -52,14 +72,18 @@ export function MachinesSection({ l }: { l: LicenseDto }) {
               <div className="min-w-0 flex-1">
                 <div className="truncate font-mono text-[13px]">{m.hwid}</div>
                 <div className="text-xs text-muted">
-                  {[m.platform, m.ip].filter(Boolean).join(' · ') || 'unknown platform'}
+                  {[m.platform, m.app_version && `v${m.app_version}`, m.ip]
+                    .filter(Boolean)
+                    .join(' · ') || 'unknown platform'}
                   {m.environment ? ` · ${m.environment}` : ''} · last seen{' '}
-                  {fmtRelative(m.last_seen_at)}
+                  <time dateTime={m.last_seen_at} title={fmtDateTime(m.last_seen_at)}>
+                    {fmtRelative(m.last_seen_at)}
+                  </time>
                 </div>
               </div>
               {m.seat === 'held' && <Badge tone="ok">seat</Badge>}
               {m.seat === 'freed' && <Badge tone="warn">seat freed</Badge>}
-              <Badge tone={HEARTBEAT[m.heartbeat].tone}>{HEARTBEAT[m.heartbeat].label}</Badge>
+              <HeartbeatBadge m={m} />
               <Button
                 size="sm"
                 variant="ghost"
@@ -143,10 +167,19 @@ export function ActivitySection() {
               <div className="flex items-center gap-2 text-sm">
                 {eventLabel(e.type)} <StatusBadge value={e.severity} />
               </div>
-              <time dateTime={e.created_at} className="text-xs text-muted">
-                {fmtDateTime(e.created_at)}
+              <div className="text-xs text-muted">
+                <time dateTime={e.created_at}>{fmtDateTime(e.created_at)}</time>
+                {e.hwid && (
+                  <>
+                    {' · machine '}
+                    <span className="font-mono">{e.hwid}</span>
+                  </>
+                )}
                 {e.ip ? ` · ${e.ip}` : ''}
-              </time>
+              </div>
+              {typeof e.details.reason === 'string' && e.details.reason && (
+                <div className="text-xs">Reason: {e.details.reason}</div>
+              )}
             </li>
           ))}
         </ol>

@@ -2,17 +2,18 @@ import { useState } from 'react'
 import { Ban, CalendarPlus, Cpu, Pause, Play, Trash2 } from 'lucide-react'
 import type { LicenseDto } from '@shared/dto'
 import { useApp } from '../../store'
-import { Drawer, Modal } from '../../components/ui/dialog'
+import { Drawer } from '../../components/ui/dialog'
 import { Button } from '../../components/ui/button'
 import { StatusBadge } from '../../components/ui/badge'
 import { CopyButton } from '../../components/ui/copy'
-import { Field } from '../../components/ui/field'
-import { Input } from '../../components/ui/input'
 import { SkeletonRows } from '../../components/ui/skeleton'
 import { fmtDate, fmtDateTime } from '../../lib/format'
 import { ActivitySection, MachinesSection, SessionsSection } from './drawer-sections'
 import { VariablesEditor } from '../../components/variables-editor'
 import { ExtendDialog } from './extend-dialog'
+import { EditSection } from './edit-section'
+import { ReasonDialog } from './reason-dialog'
+import { customerParam } from '../customers/route'
 import { PolicySection } from './policy-section'
 import { LicenseFileButton, LicenseFilesSection } from './license-files'
 
@@ -31,10 +32,9 @@ function Actions({ l }: { l: LicenseDto }) {
   const update = useApp((s) => s.updateLicense)
   const remove = useApp((s) => s.deleteLicense)
   const bulk = useApp((s) => s.bulkLicenses)
-  const [extendOpen, setExtendOpen] = useState(false)
-  const [banOpen, setBanOpen] = useState(false)
-  const [reason, setReason] = useState('')
   const ban = useApp((s) => s.banLicense)
+  const [extendOpen, setExtendOpen] = useState(false)
+  const [asking, setAsking] = useState<'suspend' | 'ban' | null>(null)
   const suspended = l.status === 'suspended'
   return (
     <div className="flex flex-wrap gap-2">
@@ -63,25 +63,7 @@ function Actions({ l }: { l: LicenseDto }) {
           <Play aria-hidden="true" size={14} /> Resume
         </Button>
       ) : (
-        <Button
-          size="sm"
-          disabled={l.status === 'banned'}
-          onClick={async () => {
-            if (
-              await confirm({
-                title: 'Suspend this license?',
-                description: `Apps using ${l.license_key} are refused until you resume it. Open sessions end (apps sign in again after a resume); machines stay bound.`,
-                confirmLabel: 'Suspend',
-                destructive: true,
-              })
-            )
-              await update(
-                l.id,
-                { status: 'suspended', status_reason: 'Suspended from the console' },
-                'License suspended',
-              )
-          }}
-        >
+        <Button size="sm" disabled={l.status === 'banned'} onClick={() => setAsking('suspend')}>
           <Pause aria-hidden="true" size={14} /> Suspend
         </Button>
       )}
@@ -98,7 +80,7 @@ function Actions({ l }: { l: LicenseDto }) {
         size="sm"
         variant="danger"
         disabled={l.status === 'banned'}
-        onClick={() => setBanOpen(true)}
+        onClick={() => setAsking('ban')}
       >
         <Ban aria-hidden="true" size={14} /> Ban
       </Button>
@@ -119,32 +101,30 @@ function Actions({ l }: { l: LicenseDto }) {
       >
         <Trash2 aria-hidden="true" size={14} /> Delete
       </Button>
-      <Modal
-        open={banOpen}
-        onOpenChange={setBanOpen}
+      <ReasonDialog
+        open={asking === 'suspend'}
+        onOpenChange={(o) => !o && setAsking(null)}
+        title="Suspend this license?"
+        description={`Apps using ${l.license_key} are refused until you resume it. Open sessions end (apps sign in again after a resume); machines stay bound.`}
+        confirmLabel="Suspend"
+        placeholder="e.g. Payment disputed"
+        onConfirm={async (reason) =>
+          (await update(
+            l.id,
+            { status: 'suspended', status_reason: reason ?? null },
+            'License suspended',
+          )) !== undefined
+        }
+      />
+      <ReasonDialog
+        open={asking === 'ban'}
+        onOpenChange={(o) => !o && setAsking(null)}
         title="Ban this license?"
         description={`${l.license_key} is refused on every protocol for good and its sessions end now. Unlike a suspension, a ban is not lifted by a bulk resume.`}
-        footer={
-          <>
-            <Button onClick={() => setBanOpen(false)}>Cancel</Button>
-            <Button
-              variant="danger"
-              disabled={!reason.trim()}
-              onClick={async () => (await ban(l.id, reason.trim())) && setBanOpen(false)}
-            >
-              Ban license
-            </Button>
-          </>
-        }
-      >
-        <Field label="Reason" hint="Kept with the license and in the audit log.">
-          <Input
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            placeholder="e.g. Key shared publicly"
-          />
-        </Field>
-      </Modal>
+        confirmLabel="Ban license"
+        placeholder="e.g. Key shared publicly"
+        onConfirm={(reason) => ban(l.id, reason)}
+      />
       <ExtendDialog
         open={extendOpen}
         onOpenChange={setExtendOpen}
@@ -153,6 +133,27 @@ function Actions({ l }: { l: LicenseDto }) {
         onExtend={(days) => bulk('extend', [l.id], days)}
       />
     </div>
+  )
+}
+
+/** The customer's email, linking to their page. */
+function CustomerLink({ l }: { l: LicenseDto }) {
+  const navigate = useApp((s) => s.navigate)
+  const show = useApp((s) => s.showLicense)
+  if (!l.customer_id || !l.customer_email) return <>—</>
+  const id = l.customer_id
+  return (
+    <a
+      href={`#/customers/${customerParam(id)}`}
+      className="text-accent underline-offset-2 hover:underline"
+      onClick={(e) => {
+        e.preventDefault()
+        void show(null)
+        navigate('customers', customerParam(id))
+      }}
+    >
+      {l.customer_email}
+    </a>
   )
 }
 
@@ -197,7 +198,9 @@ export function LicenseDrawer() {
               <Row label="Level">{l.level}</Row>
               <Row label="Environment">{l.environment}</Row>
               {l.title && <Row label="Title">{l.title}</Row>}
-              <Row label="Customer">{l.customer_email ?? '—'}</Row>
+              <Row label="Customer">
+                <CustomerLink l={l} />
+              </Row>
               <Row label="Created">{fmtDateTime(l.created_at)}</Row>
               <Row label="Notes">{l.notes || '—'}</Row>
               <Row label="Metadata">
@@ -209,6 +212,7 @@ export function LicenseDrawer() {
               </Row>
             </dl>
           </section>
+          <EditSection l={l} />
           <PolicySection l={l} />
           <MachinesSection l={l} />
           <SessionsSection l={l} />

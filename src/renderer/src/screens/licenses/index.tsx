@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { KeyRound, Plus } from 'lucide-react'
+import { Download, KeyRound, Plus } from 'lucide-react'
 import type { LicenseDto } from '@shared/dto'
 import { useApp } from '../../store'
 import { Page, PageHeader } from '../../components/ui/page'
@@ -80,8 +80,38 @@ const columns: ColumnSpec<LicenseDto>[] = [
   },
 ]
 
-/** Licenses: server-side paged, sorted, filtered and searched; virtualized rows; bulk actions. */
-export function LicensesScreen() {
+/** The "expiring in 30 days" preset: active keys whose expiry falls in the next 30 days. */
+function expiringQuery() {
+  const now = new Date()
+  return {
+    status: 'active' as const,
+    expires_from: now.toISOString(),
+    expires_to: new Date(now.getTime() + 30 * 86_400_000).toISOString(),
+    sort: 'expires_at' as const,
+    order: 'asc' as const,
+  }
+}
+
+/** Downloads of the whole filtered set (not only this page), streamed by the server. */
+function ExportButtons() {
+  const exportLicenses = useApp((s) => s.exportLicenses)
+  return (
+    <>
+      <Button onClick={() => void exportLicenses('csv')}>
+        <Download aria-hidden="true" size={16} /> Export CSV
+      </Button>
+      <Button onClick={() => void exportLicenses('json')}>
+        <Download aria-hidden="true" size={16} /> Export JSON
+      </Button>
+    </>
+  )
+}
+
+/**
+ * Licenses: server-side paged, sorted, filtered and searched; virtualized rows; bulk actions.
+ * `preset="expiring"` is the "Expiring in 30 days" view: the same table, filtered.
+ */
+export function LicensesScreen({ preset }: { preset?: 'expiring' } = {}) {
   const page = useApp((s) => s.licensePage)
   const loading = useApp((s) => s.licensesLoading)
   const error = useApp((s) => s.licensesError)
@@ -96,8 +126,12 @@ export function LicensesScreen() {
   const [creating, setCreating] = useState(false)
 
   useEffect(() => {
-    void load()
-  }, [load])
+    if (preset === 'expiring') setQuery(expiringQuery())
+    else if (useApp.getState().licenseQuery.expires_from)
+      // Leaving the preset: the plain list is not left filtered by it.
+      setQuery({ status: undefined, expires_from: undefined, expires_to: undefined })
+    else void load()
+  }, [load, preset, setQuery])
 
   const filtered = Boolean(
     query.q ||
@@ -112,10 +146,15 @@ export function LicensesScreen() {
   return (
     <Page>
       <PageHeader
-        title="Licenses"
-        description="Every key you have issued. Search by key prefix, customer email or metadata text."
+        title={preset === 'expiring' ? 'Expiring in 30 days' : 'Licenses'}
+        description={
+          preset === 'expiring'
+            ? 'Active keys whose expiry falls within the next 30 days, soonest first: renew or reach out.'
+            : 'Every key you have issued. Search by key prefix, customer email or metadata text.'
+        }
         actions={
           <>
+            <ExportButtons />
             <OfflineActivationButton />
             <Button
               variant="primary"

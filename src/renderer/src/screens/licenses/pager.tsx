@@ -1,7 +1,8 @@
 import { ChevronLeft, ChevronRight } from 'lucide-react'
 import { useApp } from '../../store'
 import { Button } from '../../components/ui/button'
-import { Select } from '../../components/ui/input'
+import { useState } from 'react'
+import { Input, Select } from '../../components/ui/input'
 import { fmtNum } from '../../lib/format'
 
 /** Server-side pages: position, page size, and how long the server took to answer. */
@@ -12,6 +13,7 @@ export function Pager() {
   const pages = Math.max(1, Math.ceil(page.total / page.limit))
   const from = (page.page - 1) * page.limit + 1
   const to = Math.min(page.total, page.page * page.limit)
+  const [jump, setJump] = useState('')
   return (
     <div className="flex flex-wrap items-center justify-between gap-3 border-t border-line px-4 py-2 text-[13px] text-muted">
       <span aria-live="polite">
@@ -43,9 +45,28 @@ export function Pager() {
         >
           <ChevronLeft aria-hidden="true" size={16} />
         </Button>
-        <span className="tabular-nums">
-          Page {fmtNum(page.page)} of {fmtNum(pages)}
-        </span>
+        <form
+          className="flex items-center gap-1.5"
+          onSubmit={(e) => {
+            e.preventDefault()
+            const n = Number(jump)
+            if (Number.isInteger(n) && n >= 1 && n <= pages) setPage(n)
+            setJump('')
+          }}
+        >
+          <label className="flex items-center gap-1.5 tabular-nums">
+            Page
+            <Input
+              aria-label={`Go to page (1 to ${pages})`}
+              className="h-8 w-16 text-center"
+              inputMode="numeric"
+              placeholder={String(page.page)}
+              value={jump}
+              onChange={(e) => setJump(e.target.value.replace(/[^0-9]/g, ''))}
+            />
+          </label>
+          <span className="tabular-nums">of {fmtNum(pages)}</span>
+        </form>
         <Button
           size="icon"
           variant="ghost"

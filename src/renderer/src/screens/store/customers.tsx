@@ -12,6 +12,8 @@ import { Input } from '../../components/ui/input'
 import { Modal } from '../../components/ui/dialog'
 import { fmtDate, fmtMoney, fmtNum } from '../../lib/format'
 import { OrderStatusBadge } from './orders'
+import { Button } from '../../components/ui/button'
+import { customerParam } from '../customers/route'
 
 function spent(m: Record<string, number>): string {
   const parts = Object.entries(m).map(([c, v]) => fmtMoney(v, c))
@@ -44,6 +46,7 @@ const columns: ColumnSpec<CustomerDto>[] = [
 
 function CustomerDialog({ id, onClose }: { id: string | null; onClose(): void }) {
   const loadCustomer = useApp((s) => s.loadCustomer)
+  const navigate = useApp((s) => s.navigate)
   const [c, setC] = useState<CustomerDetailDto | undefined>()
   useEffect(() => {
     if (!id) return
@@ -62,6 +65,19 @@ function CustomerDialog({ id, onClose }: { id: string | null; onClose(): void })
       onOpenChange={(o) => !o && onClose()}
       title={shown?.email ?? 'Customer'}
       width="max-w-2xl"
+      footer={
+        id && (
+          <Button
+            variant="primary"
+            onClick={() => {
+              onClose()
+              navigate('customers', customerParam(id))
+            }}
+          >
+            Open customer page
+          </Button>
+        )
+      }
     >
       {!shown ? (
         <SkeletonRows rows={3} />

@@ -25,7 +25,12 @@ export interface LicensesSlice {
   selectLicenses(ls: LicenseDto[], on: boolean): void
   clearLicenseSelection(): void
   createLicenses(input: CreateLicenseInput, count: number): Promise<LicenseDto[] | undefined>
-  bulkLicenses(action: BulkLicenseAction, ids: string[], days?: number): Promise<boolean>
+  bulkLicenses(
+    action: BulkLicenseAction,
+    ids: string[],
+    days?: number,
+    reason?: string,
+  ): Promise<boolean>
 
   openLicenseId: string | null
   openLicense: LicenseDto | null
@@ -35,7 +40,7 @@ export interface LicensesSlice {
   showLicense(id: string | null): Promise<void>
   releaseMachine(licenseId: string, machineId: string): Promise<void>
   revokeSession(licenseId: string, sessionId: string): Promise<void>
-  banLicense(id: string, reason: string): Promise<boolean>
+  banLicense(id: string, reason?: string): Promise<boolean>
   updateLicense(
     id: string,
     patch: UpdateLicenseInput,
@@ -128,7 +133,12 @@ export const createLicensesSlice: Slice<LicensesSlice> = (set, get) => {
       }
     },
     setLicenseQuery(patch) {
-      set({ licenseQuery: { ...get().licenseQuery, ...patch }, licensePageNo: 1 })
+      // A new filter is a new set: "all N matching" named the old one.
+      set({
+        licenseQuery: { ...get().licenseQuery, ...patch },
+        licensePageNo: 1,
+        licenseAllMatching: false,
+      })
       void get().loadLicenses()
     },
     setLicensePage(page, size) {
@@ -165,8 +175,8 @@ export const createLicensesSlice: Slice<LicensesSlice> = (set, get) => {
       if (created) void get().loadLicenses()
       return created
     },
-    async bulkLicenses(action, ids, days) {
-      const r = await act(call('licenses.bulkUpdate', { ids, action, days }), (x) =>
+    async bulkLicenses(action, ids, days, reason) {
+      const r = await act(call('licenses.bulkUpdate', { ids, action, days, reason }), (x) =>
         x.failed.length
           ? `${x.updated} updated, ${x.failed.length} failed`
           : `${x.updated} licenses updated`,

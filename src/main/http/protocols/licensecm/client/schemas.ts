@@ -21,6 +21,8 @@ export const clientDataSchema = withJsonBounds(
       os_version: z.string().max(128).optional(),
       vm_indicators: z.array(z.string().max(100)).max(50).optional(),
       debug_indicators: z.array(z.string().max(100)).max(50).optional(),
+      /** Shown in the console's machines view (machines.app_version). */
+      app_version: z.string().max(64).optional(),
     })
     .loose(),
   { maxDepth: 32, maxBytes: 32 * 1024 },
