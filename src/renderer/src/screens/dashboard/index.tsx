@@ -1,5 +1,6 @@
 import { useEffect } from 'react'
 import { RefreshCw } from 'lucide-react'
+import type { RevenueFigure } from '@shared/channels/dashboard'
 import { useApp } from '../../store'
 import { Page, PageHeader } from '../../components/ui/page'
 import { Button } from '../../components/ui/button'
@@ -19,6 +20,30 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
         {value}
       </div>
       {hint && <div className="mt-0.5 text-xs text-muted">{hint}</div>}
+    </div>
+  )
+}
+
+/** Revenue in every currency sold in (never converted), one line each, largest first. */
+function RevenueStat({ label, figures }: { label: string; figures: RevenueFigure[] }) {
+  const orders = figures.reduce((n, f) => n + f.orders, 0)
+  return (
+    <div className="rounded-lg border border-line bg-surface px-4 py-3 shadow-sm">
+      <div className="text-xs font-medium text-muted">{label}</div>
+      {figures.length === 0 ? (
+        <div className="mt-1 text-2xl font-semibold">—</div>
+      ) : (
+        <ul aria-label={label} className="mt-1 flex flex-col">
+          {figures.map((f) => (
+            <li key={f.currency} className="text-xl font-semibold tabular-nums">
+              {fmtMoney(f.cents, f.currency)}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="mt-0.5 text-xs text-muted">
+        {figures.length ? `${fmtNum(orders)} paid orders` : 'No paid orders in this period'}
+      </div>
     </div>
   )
 }
@@ -78,17 +103,13 @@ export function DashboardScreen() {
         {d ? (
           <>
             <Stat label="Activations today" value={fmtNum(d.activations.today)} />
-            <Stat label="This week" value={fmtNum(d.activations.week)} />
-            <Stat label="This month" value={fmtNum(d.activations.month)} />
             <Stat
-              label="Revenue"
-              value={d.revenue ? fmtMoney(d.revenue.cents, d.revenue.currency) : '—'}
-              hint={
-                d.revenue
-                  ? `${fmtNum(d.revenue.orders)} paid orders`
-                  : 'Appears once the store sells'
-              }
+              label="Activations, last 30 days"
+              value={fmtNum(d.activations.last_30_days)}
+              hint="UTC days, as in Store › Analytics"
             />
+            <RevenueStat label="Revenue today" figures={d.revenue.today} />
+            <RevenueStat label="Revenue, last 30 days" figures={d.revenue.last_30_days} />
           </>
         ) : (
           Array.from({ length: 4 }, (_, i) => <Skeleton key={i} className="h-[74px]" />)
