@@ -186,10 +186,39 @@ export interface SessionDto {
 
 const id = z.object({ id: z.string().min(1).max(64) })
 
+export const listIncidentsSchema = z.object({
+  /** How far back, in days (default 30). */
+  days: intish(1, 365).default(30),
+  limit: intish(1, 500).default(100),
+})
+export type ListIncidentsInput = z.input<typeof listIncidentsSchema>
+export type ListIncidentsQuery = z.output<typeof listIncidentsSchema>
+
+/**
+ * Security events grouped by rule (the event type) and source (what the rule acted on): a
+ * brute-force block, 99 blacklist hits from one IP, each one row with first/last seen.
+ */
+export interface IncidentDto {
+  rule: string
+  source_type: BlacklistType | 'unknown'
+  /** The IP, HWID or license id; null when the events carried none. */
+  source: string | null
+  /** The highest severity among the events. */
+  severity: Exclude<Severity, 'info'>
+  count: number
+  /** How many of the events were refused. */
+  blocked: number
+  first_seen: string
+  last_seen: string
+  /** The blacklist entry the rule blocked with, while it still blocks. */
+  block: { entry_id: string; expires_at: string | null; source: 'manual' | 'detection' } | null
+}
+
 /** The security center: overview, event log, blacklist, sessions, quick blocks, thresholds. */
 export const securityChannels = {
   'security.stats': channel(none).for('user').returns<SecurityStatsDto>(),
   'security.events': channel(listSecurityEventsSchema).for('user').returns<Page<EventDto>>(),
+  'security.incidents': channel(listIncidentsSchema).for('admin').returns<IncidentDto[]>(),
   'security.blacklist': channel(listBlacklistSchema)
     .for('admin')
     .returns<Page<BlacklistEntryDto>>(),

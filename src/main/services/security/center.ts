@@ -7,6 +7,8 @@ import {
   type BlockIpParsed,
   type ListBlacklistQuery,
   type ListSecurityEventsQuery,
+  type IncidentDto,
+  type ListIncidentsQuery,
   type ListSessionsQuery,
   type UpdateSecuritySettingsInput,
   type BlacklistEntryDto,
@@ -26,7 +28,7 @@ import type { LicensesService } from '../licenses'
 import type { ProductsService } from '../products'
 import { normalizeValue } from './matcher'
 import type { Thresholds } from './thresholds'
-import { toBlacklistDto, toSessionDto, zeroFilled } from './dto'
+import { toBlacklistDto, toIncidentDto, toSessionDto, zeroFilled } from './dto'
 
 /** The blacklist, the event log, sessions, quick blocks and thresholds, scoped by actor. */
 export function createSecurityCenter(
@@ -165,6 +167,19 @@ export function createSecurityCenter(
         f.page,
         f.limit,
       )
+    },
+
+    /** Security events grouped by rule and source, with the block each still holds. */
+    async incidents(actor: Actor, f: ListIncidentsQuery): Promise<IncidentDto[]> {
+      requireAdmin(actor)
+      const now = nowIso(ctx)
+      const since = new Date(ctx.clock().getTime() - f.days * 86_400_000).toISOString()
+      const rows = await repo.securityIncidents(ctx.db, SECURITY_EVENT_TYPES, since, f.limit)
+      const entries = await blacklistRepo.findBlacklistEntries(
+        ctx.db,
+        [...new Set(rows.map((r) => r.entry_id).filter((x): x is string => x !== null))],
+      )
+      return rows.map((r) => toIncidentDto(r, entries, now))
     },
 
     async listBlacklist(actor: Actor, f: ListBlacklistQuery): Promise<Page<BlacklistEntryDto>> {
