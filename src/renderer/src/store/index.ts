@@ -16,6 +16,7 @@ import { createStoreSlice } from './slices/store'
 import { createRuntimeRulesSlice } from './slices/runtime-rules'
 import { createHirezSlice } from './slices/hirez'
 import { createLicenseFilesSlice } from './slices/license-files'
+import { createOnboardingSlice } from './slices/onboarding'
 
 /**
  * The console's one store, combined from slices (store/slices/*.ts). To add a slice: write
@@ -39,6 +40,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createRuntimeRulesSlice(...a),
   ...createHirezSlice(...a),
   ...createLicenseFilesSlice(...a),
+  ...createOnboardingSlice(...a),
 }))
 
 export type { AppState } from './types'

@@ -15,6 +15,7 @@ import type { StoreSlice } from './slices/store'
 import type { RuntimeRulesSlice } from './slices/runtime-rules'
 import type { HirezSlice } from './slices/hirez'
 import type { LicenseFilesSlice } from './slices/license-files'
+import type { OnboardingSlice } from './slices/onboarding'
 
 /** Every slice's state and actions, flattened into one store. */
 export type AppState = SessionSlice &
@@ -32,7 +33,8 @@ export type AppState = SessionSlice &
   StoreSlice &
   RuntimeRulesSlice &
   HirezSlice &
-  LicenseFilesSlice
+  LicenseFilesSlice &
+  OnboardingSlice
 
 /** The type of one slice creator: it sees (and may set) the whole store. */
 export type Slice<T> = StateCreator<AppState, [], [], T>

@@ -14,7 +14,13 @@ export function ActivityFeed() {
   return (
     <Card className="flex flex-col">
       <CardHeader title="Recent activity" description="Updates live" />
-      <div className="h-52 min-h-0 overflow-y-auto">
+      {/* Scrolls: focusable so keyboard users can scroll it too. */}
+      <div
+        className="h-52 min-h-0 overflow-y-auto"
+        tabIndex={0}
+        role="region"
+        aria-label="Recent activity, scrollable"
+      >
         {!loaded ? (
           <SkeletonRows rows={5} />
         ) : events.length === 0 ? (

@@ -9,6 +9,7 @@ import { fmtMoney, fmtNum } from '../../lib/format'
 import { ActivityChart, OutcomesChart, SecurityChart } from './charts'
 import { ActivityFeed } from './feed'
 import { ServerCard } from './server-card'
+import { OnboardingCard } from './onboarding'
 
 function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
   return (
@@ -77,6 +78,7 @@ export function DashboardScreen() {
           Could not load the dashboard: {error}
         </p>
       )}
+      <OnboardingCard />
       <section aria-label="Totals" className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
         {d ? (
           <>
