@@ -20,7 +20,9 @@ describe('numbers that agree: dashboard.summary and store.analytics', () => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers checked by the assertions
   async function ok(channel: string, body: unknown = {}): Promise<any> {
     const r = await rpc(channel, body)
-    expect(r.body, `${channel}: ${JSON.stringify(r.body).slice(0, 300)}`).toMatchObject({ ok: true })
+    expect(r.body, `${channel}: ${JSON.stringify(r.body).slice(0, 300)}`).toMatchObject({
+      ok: true,
+    })
     return r.body.data
   }
 
@@ -35,8 +37,16 @@ describe('numbers that agree: dashboard.summary and store.analytics', () => {
   }
 
   it('shows EUR and USD on both screens and the same activation count', async () => {
-    const eur = await ok('products.create', { name: 'Euro App', price_cents: 1000, currency: 'EUR' })
-    const usd = await ok('products.create', { name: 'Dollar App', price_cents: 700, currency: 'USD' })
+    const eur = await ok('products.create', {
+      name: 'Euro App',
+      price_cents: 1000,
+      currency: 'EUR',
+    })
+    const usd = await ok('products.create', {
+      name: 'Dollar App',
+      price_cents: 700,
+      currency: 'USD',
+    })
     await sell(eur.id, 2, 'paid') // EUR 20.00
     await sell(eur.id, 1, 'paid') // EUR 10.00
     await sell(usd.id, 3, 'paid') // USD 21.00

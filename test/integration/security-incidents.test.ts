@@ -19,7 +19,9 @@ describe('security incidents over the console RPC', () => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers checked by the assertions
   async function ok(channel: string, body: unknown = {}): Promise<any> {
     const r = await rpc(channel, body)
-    expect(r.body, `${channel}: ${JSON.stringify(r.body).slice(0, 300)}`).toMatchObject({ ok: true })
+    expect(r.body, `${channel}: ${JSON.stringify(r.body).slice(0, 300)}`).toMatchObject({
+      ok: true,
+    })
     return r.body.data
   }
 
@@ -45,16 +47,14 @@ describe('security incidents over the console RPC', () => {
     expect(block).toMatchObject({ reason: 'temporary_block', type: 'ip' })
     // ...and keeps knocking: 99 refusals by the block.
     for (let i = 0; i < 99; i++) {
-      expect(await sec.screen({ ip: '10.0.0.5', licenseKey: licenses[0].license_key })).toMatchObject(
-        { entry_id: block!.entry_id },
-      )
+      expect(
+        await sec.screen({ ip: '10.0.0.5', licenseKey: licenses[0].license_key }),
+      ).toMatchObject({ entry_id: block!.entry_id })
     }
 
     const incidents = await ok('security.incidents', {})
     expect(incidents).toHaveLength(2)
-    const byRule = Object.fromEntries(
-      incidents.map((i: { rule: string }) => [i.rule, i]),
-    )
+    const byRule = Object.fromEntries(incidents.map((i: { rule: string }) => [i.rule, i]))
     expect(byRule.blacklist_hit).toMatchObject({
       source_type: 'ip',
       source: '10.0.0.5',

@@ -32,8 +32,7 @@ export interface CountRow {
 /** Events of products in scope (events carry no owner: the product's owner decides). */
 function eventOwner(scope: OwnerScope) {
   if ('all' in scope) return sql`1 = 1`
-  const owner =
-    scope.ownerId === null ? sql`owner_id IS NULL` : sql`owner_id = ${scope.ownerId}`
+  const owner = scope.ownerId === null ? sql`owner_id IS NULL` : sql`owner_id = ${scope.ownerId}`
   return sql`product_id IN (SELECT id FROM products WHERE ${owner})`
 }
 

@@ -215,7 +215,8 @@ export async function securityIncidents(
   const scope = productIds
     ? sql` AND product_id IN (${sql.join(productIds.length ? productIds : [''])})`
     : sql``
-  const { rows } = await sql<IncidentRow>`SELECT rule, source_type, source, count(*) AS count, sum(blocked) AS blocked, max(sev) AS severity,
+  const { rows } =
+    await sql<IncidentRow>`SELECT rule, source_type, source, count(*) AS count, sum(blocked) AS blocked, max(sev) AS severity,
         min(created_at) AS first_seen, max(created_at) AS last_seen, max(entry_id) AS entry_id
       FROM (SELECT type AS rule, ${kind} AS source_type, blocked,
               CASE ${kind} WHEN 'ip' THEN ip WHEN 'hwid' THEN hwid WHEN 'license' THEN license_id

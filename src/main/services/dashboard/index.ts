@@ -53,7 +53,11 @@ export function createDashboardService(ctx: ServiceContext) {
       const valsByDay = perDay(validations)
       const daily = Array.from({ length: 30 }, (_, i) => {
         const date = new Date(Date.parse(window.from) + i * DAY).toISOString().slice(0, 10)
-        return { date, activations: actsByDay.get(date) ?? 0, validations: valsByDay.get(date) ?? 0 }
+        return {
+          date,
+          activations: actsByDay.get(date) ?? 0,
+          validations: valsByDay.get(date) ?? 0,
+        }
       })
       const bySeverity = new Map(severities.map((s) => [s.severity, s.count]))
 

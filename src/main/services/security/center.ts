@@ -175,10 +175,9 @@ export function createSecurityCenter(
       const now = nowIso(ctx)
       const since = new Date(ctx.clock().getTime() - f.days * 86_400_000).toISOString()
       const rows = await repo.securityIncidents(ctx.db, SECURITY_EVENT_TYPES, since, f.limit)
-      const entries = await blacklistRepo.findBlacklistEntries(
-        ctx.db,
-        [...new Set(rows.map((r) => r.entry_id).filter((x): x is string => x !== null))],
-      )
+      const entries = await blacklistRepo.findBlacklistEntries(ctx.db, [
+        ...new Set(rows.map((r) => r.entry_id).filter((x): x is string => x !== null)),
+      ])
       return rows.map((r) => toIncidentDto(r, entries, now))
     },
 

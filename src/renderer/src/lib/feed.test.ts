@@ -3,7 +3,11 @@ import type { EventDto } from '@shared/dto'
 import { collapseFeed } from './feed'
 
 let id = 0
-const ev = (type: string, ip: string | null, severity: EventDto['severity'] = 'high'): EventDto => ({
+const ev = (
+  type: string,
+  ip: string | null,
+  severity: EventDto['severity'] = 'high',
+): EventDto => ({
   id: ++id,
   type,
   severity,

@@ -86,10 +86,9 @@ function SnippetStep() {
   return (
     <div className="flex flex-col gap-2">
       <p className="text-sm">
-        Key <span className="font-mono">{key.license_key}</span> for{' '}
-        <strong>{product.name}</strong> (product id{' '}
-        <span className="font-mono text-[12px]">{product.id}</span>). Run this from your app to
-        activate it:
+        Key <span className="font-mono">{key.license_key}</span> for <strong>{product.name}</strong>{' '}
+        (product id <span className="font-mono text-[12px]">{product.id}</span>). Run this from your
+        app to activate it:
       </p>
       <div className="flex items-center justify-between gap-2">
         <div role="tablist" aria-label="Snippet language" className="flex gap-1">
@@ -151,7 +150,12 @@ export function OnboardingCard() {
         title="Getting started"
         description="Four steps from an empty server to an app that checks its license."
         actions={
-          <Button size="icon" variant="ghost" aria-label="Dismiss getting started" onClick={dismiss}>
+          <Button
+            size="icon"
+            variant="ghost"
+            aria-label="Dismiss getting started"
+            onClick={dismiss}
+          >
             <X aria-hidden="true" size={16} />
           </Button>
         }

@@ -209,7 +209,9 @@ export function EventsCard() {
             total={page.total}
             offset={(current - 1) * page.limit}
             onOpen={(e: EventDto) => setOpen(e)}
-            rowLabel={(e: EventDto) => `${e.type.replace(/_/g, ' ')} at ${fmtDateTime(e.created_at)}`}
+            rowLabel={(e: EventDto) =>
+              `${e.type.replace(/_/g, ' ')} at ${fmtDateTime(e.created_at)}`
+            }
           />
         )}
       </div>

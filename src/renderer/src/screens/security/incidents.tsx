@@ -22,12 +22,37 @@ export function incidentSource(i: IncidentDto): string {
   return `${SOURCE_LABEL[i.source_type]} ${i.source ?? 'unknown'}`
 }
 
-function BlockCell({ i }: { i: IncidentDto }) {
-  if (!i.block) return <span className="text-muted">not blocked</span>
+const short = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+})
+
+const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' })
+
+/** A time short enough for a table cell (no year; today: the hour), the full one in its tooltip. */
+function When({ iso }: { iso: string }) {
+  const d = new Date(iso)
+  const today = d.toDateString() === new Date().toDateString()
   return (
-    <Badge tone="danger">
-      {i.block.expires_at ? `blocked until ${fmtDateTime(i.block.expires_at)}` : 'blocked'}
-    </Badge>
+    <time dateTime={iso} title={fmtDateTime(iso)} className="whitespace-nowrap">
+      {(today ? clock : short).format(d)}
+    </time>
+  )
+}
+
+function BlockCell({ i }: { i: IncidentDto }) {
+  if (!i.block) return <span className="whitespace-nowrap text-muted">not blocked</span>
+  return (
+    <span className="whitespace-nowrap">
+      <Badge tone="danger">blocked</Badge>
+      {i.block.expires_at && (
+        <span className="ml-1 text-xs text-muted">
+          until <When iso={i.block.expires_at} />
+        </span>
+      )}
+    </span>
   )
 }
 
@@ -56,7 +81,7 @@ export function IncidentsCard() {
         </EmptyState>
       ) : (
         <div className="overflow-x-auto" role="region" aria-label="Incidents table" tabIndex={0}>
-          <table className="w-full min-w-[860px] text-sm">
+          <table className="w-full text-sm">
             <thead className="text-left text-xs text-muted">
               <tr>
                 <th className="px-4 py-2 font-medium">Rule</th>
@@ -78,9 +103,9 @@ export function IncidentsCard() {
                   className="border-t border-line"
                 >
                   <td className="px-4 py-2 whitespace-nowrap">{eventLabel(i.rule)}</td>
-                  <td className="px-4 py-2">
+                  <td className="px-4 py-2 whitespace-nowrap">
                     <span className="text-muted">{SOURCE_LABEL[i.source_type]} </span>
-                    <span className="font-mono text-[12px] break-all">{i.source ?? '—'}</span>
+                    <span className="font-mono text-[12px]">{i.source ?? '—'}</span>
                   </td>
                   <td className="px-4 py-2">
                     <StatusBadge value={i.severity} />
@@ -91,8 +116,12 @@ export function IncidentsCard() {
                       <span className="text-muted"> ({fmtNum(i.blocked)} refused)</span>
                     )}
                   </td>
-                  <td className="px-4 py-2 whitespace-nowrap">{fmtDateTime(i.first_seen)}</td>
-                  <td className="px-4 py-2 whitespace-nowrap">{fmtDateTime(i.last_seen)}</td>
+                  <td className="px-4 py-2">
+                    <When iso={i.first_seen} />
+                  </td>
+                  <td className="px-4 py-2">
+                    <When iso={i.last_seen} />
+                  </td>
                   <td className="px-4 py-2">
                     <BlockCell i={i} />
                   </td>

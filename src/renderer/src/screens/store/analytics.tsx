@@ -18,7 +18,8 @@ import { fmtMoney, fmtNum } from '../../lib/format'
 
 function money(m: Record<string, number>): string {
   const parts = Object.entries(m).map(([c, x]) => fmtMoney(x, c))
-  return parts.length ? parts.join(' + ') : fmtMoney(0, 'USD')
+  // Currencies side by side, never summed ("€30.00 · $21.00").
+  return parts.length ? parts.join(' · ') : fmtMoney(0, 'USD')
 }
 
 /** "last 30 days" for the default window, else the dates it covers. */
@@ -57,10 +58,7 @@ export function AnalyticsTab() {
           [`Paid orders, ${period}`, fmtNum(a.totals.paid_orders)],
           [`Activations, ${period}`, fmtNum(a.totals.activations)],
         ].map(([label, value]) => (
-          <div
-            key={label}
-            className="rounded-lg border border-line bg-surface px-4 py-3 shadow-sm"
-          >
+          <div key={label} className="rounded-lg border border-line bg-surface px-4 py-3 shadow-sm">
             <dt className="text-xs text-muted">{label}</dt>
             <dd className="text-lg font-semibold tabular-nums">{value}</dd>
           </div>

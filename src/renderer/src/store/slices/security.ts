@@ -104,7 +104,9 @@ export const createSecuritySlice: Slice<SecuritySlice> = (set, get) => {
     async unblockIncident(i) {
       if (!i.block) return
       const what = i.source ?? 'the source'
-      if (await act(call('security.blacklistRemove', { id: i.block.entry_id }), `${what} unblocked`))
+      if (
+        await act(call('security.blacklistRemove', { id: i.block.entry_id }), `${what} unblocked`)
+      )
         refresh()
     },
     async loadBlacklist() {
