@@ -9,13 +9,13 @@ import { expectAccessible, goTo, serverUrl, shoot } from './helpers'
 async function rpc(app: Page, channel: string, body: unknown = {}): Promise<any> {
   return app.evaluate(
     async ([channel, body]) => {
-      const s = await (await fetch('/console/session')).json()
+      const s = (await (await fetch('/console/session')).json()) as { data: { csrf: string } }
       const r = await fetch(`/console/rpc/${channel}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-csrf-token': s.data.csrf },
         body: JSON.stringify(body),
       })
-      const j = await r.json()
+      const j = (await r.json()) as { ok: boolean; data: unknown }
       if (!j.ok) throw new Error(`${channel}: ${JSON.stringify(j)}`)
       return j.data
     },
@@ -159,7 +159,10 @@ test('first run: owner account, product, key, snippet copied and working', async
   await bothThemes(app, 'first-run-snippet')
 
   await card.getByRole('button', { name: 'Copy curl snippet' }).click()
-  const curl = await app.evaluate(() => navigator.clipboard.readText())
+  type Clip = { navigator: { clipboard: { readText(): Promise<string> } } }
+  const curl = await app.evaluate(() =>
+    (globalThis as unknown as Clip).navigator.clipboard.readText(),
+  )
   expect(curl).toContain('product_id')
   const out = await promisify(execFile)('sh', ['-c', curl])
   expect(JSON.parse(out.stdout)).toMatchObject({ success: true, data: { activated: true } })

@@ -94,6 +94,38 @@ describe('security incidents over the console RPC', () => {
     )
   })
 
+  it('allow-lists an incident’s source: the block is lifted and detection leaves it alone', async () => {
+    const sec = s.runtime.services.security
+    const guess = (i: number) =>
+      sec.noteFailure({ ip: '10.0.0.9', licenseKey: `ALLOW-${i}`, reason: 'LICENSE_NOT_FOUND' })
+    let block = null
+    for (let i = 0; i < 20 && !block; i++) block = await guess(i)
+    expect(block).toMatchObject({ type: 'ip' })
+
+    expect(await ok('security.allowSource', { type: 'ip', value: '10.0.0.9' })).toEqual({
+      allowlisted: true,
+      unblocked: true,
+    })
+    const incident = (await ok('security.incidents', {})).find(
+      (i: { rule: string; source: string }) => i.rule === 'brute_force' && i.source === '10.0.0.9',
+    )
+    expect(incident).toMatchObject({ allowlisted: true, block: null })
+    expect(await sec.screen({ ip: '10.0.0.9' })).toBeNull()
+    // Another sweep from the allow-listed address: no new block.
+    for (let i = 100; i < 140; i++) expect(await guess(i)).toBeNull()
+    expect((await ok('security.settings')).allowlist.ips).toEqual(['10.0.0.9'])
+    const log = await ok('events.recent', { limit: 20 })
+    expect(log).toContainEqual(
+      expect.objectContaining({
+        type: 'security.allowlisted',
+        details: { type: 'ip', value: '10.0.0.9', unblocked: true },
+      }),
+    )
+    // Only IPs and HWIDs are allow-listed.
+    const bad = await rpc('security.allowSource', { type: 'license', value: 'X' })
+    expect(bad.body).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR' } })
+  })
+
   it('refuses a bad range with a validation error', async () => {
     const r = await rpc('security.incidents', { days: 0 })
     expect(r.body).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR' } })

@@ -10,7 +10,11 @@ import type { IncidentRow, SessionView } from '../../db/repositories/security'
 const SEVERITY_BY_RANK = ['low', 'low', 'medium', 'high', 'critical'] as const
 
 /** An incident with the blacklist entry it blocked with, when that entry still blocks. */
-export function toIncidentDto(r: IncidentRow, entries: BlacklistRow[], now: string): IncidentDto {
+export function toIncidentDto(
+  r: IncidentRow,
+  entries: BlacklistRow[],
+  now: string,
+): Omit<IncidentDto, 'allowlisted'> {
   const e = entries.find((x) => x.id === r.entry_id)
   const blocking = e && toBlacklistDto(e, now).is_active
   return {

@@ -43,7 +43,12 @@ function When({ iso }: { iso: string }) {
 }
 
 function BlockCell({ i }: { i: IncidentDto }) {
-  if (!i.block) return <span className="whitespace-nowrap text-muted">not blocked</span>
+  if (!i.block)
+    return (
+      <span className="whitespace-nowrap text-muted">
+        {i.allowlisted ? 'allow-listed' : 'not blocked'}
+      </span>
+    )
   return (
     <span className="whitespace-nowrap">
       <Badge tone="danger">blocked</Badge>
@@ -64,6 +69,7 @@ export function IncidentsCard() {
   const incidents = useApp((s) => s.incidents)
   const load = useApp((s) => s.loadIncidents)
   const unblock = useApp((s) => s.unblockIncident)
+  const allow = useApp((s) => s.allowIncident)
   const showEvents = useApp((s) => s.setSecurityEventQuery)
   useEffect(() => void load(), [load])
 
@@ -143,6 +149,19 @@ export function IncidentsCard() {
                           Events
                         </Button>
                       )}
+                      {(i.source_type === 'ip' || i.source_type === 'hwid') &&
+                        i.source &&
+                        !i.allowlisted && (
+                          <Button
+                            size="sm"
+                            variant="ghost"
+                            aria-label={`Allow-list ${incidentSource(i)}`}
+                            title="Detections never block this source again (the blacklist still applies)"
+                            onClick={() => void allow(i)}
+                          >
+                            Allow-list
+                          </Button>
+                        )}
                       {i.block && (
                         <Button
                           size="sm"

@@ -22,6 +22,8 @@ export interface SecuritySlice {
   loadIncidents(): Promise<void>
   /** Lifts the block an incident holds (removes its blacklist entry; the removal is logged). */
   unblockIncident(i: IncidentDto): Promise<void>
+  /** Allow-lists an incident's IP or HWID for detections and lifts its automatic block. */
+  allowIncident(i: IncidentDto): Promise<void>
   securityEventQuery: ListSecurityEventsInput
   blacklist: Page<BlacklistEntryDto> | null
   blacklistQuery: ListBlacklistInput
@@ -108,6 +110,14 @@ export const createSecuritySlice: Slice<SecuritySlice> = (set, get) => {
         await act(call('security.blacklistRemove', { id: i.block.entry_id }), `${what} unblocked`)
       )
         refresh()
+    },
+    async allowIncident(i) {
+      if (!i.source || (i.source_type !== 'ip' && i.source_type !== 'hwid')) return
+      const r = await act(
+        call('security.allowSource', { type: i.source_type, value: i.source }),
+        `${i.source} allow-listed`,
+      )
+      if (r) refresh()
     },
     async loadBlacklist() {
       try {
