@@ -127,6 +127,12 @@ test('security shows the brute-force incident, unblocks it from the UI; the feed
   await hits.getByRole('button', { name: 'Unblock HWID ATTACKER-HW' }).click()
   await expect(hits).toContainText('not blocked')
   expect((await activate(good.license_key)).status()).toBe(200)
+  // Allow-listed: detection leaves this machine alone from now on.
+  const brute = incidents.getByRole('row', { name: /Brute force/ })
+  await brute.getByRole('button', { name: 'Allow-list HWID ATTACKER-HW' }).click()
+  await expect(brute).toContainText('allow-listed')
+  for (let i = 0; i < 20; i++) await activate(`AGAIN-${i}-AAAA-BBBB`)
+  expect((await activate(good.license_key)).status()).toBe(200)
 
   await goTo(app, 'Dashboard')
   await expect(app.getByRole('list', { name: 'Recent activity' })).toContainText(

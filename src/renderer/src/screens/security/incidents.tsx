@@ -137,7 +137,7 @@ export function IncidentsCard() {
                         <Button
                           size="sm"
                           variant="ghost"
-                          aria-label={`Show events of ${incidentSource(i)}`}
+                          aria-label={`Events of ${incidentSource(i)}`}
                           onClick={() =>
                             showEvents({
                               event_type: i.rule,
