@@ -49,7 +49,7 @@ test('sell a product: order, pay (keys issued), refund; secrets; variables', asy
   await app.keyboard.press('Escape')
 
   await app.getByRole('tab', { name: 'Analytics' }).click()
-  await expect(app.getByText('Key activations')).toBeVisible()
+  await expect(app.getByText('Activations, last 30 days')).toBeVisible()
   await shoot(app, 'store-analytics')
 
   await app.getByRole('tab', { name: 'API secrets' }).click()

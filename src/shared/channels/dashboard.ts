@@ -1,6 +1,14 @@
 import type { Severity } from '../dto'
 import { channel, none } from './channel'
 
+/** Money in one currency over a period, and the orders paid in it. */
+export interface RevenueFigure {
+  currency: string
+  cents: number
+  /** Orders paid in the period. */
+  orders: number
+}
+
 export interface DashboardStats {
   totals: {
     products: number
@@ -10,11 +18,19 @@ export interface DashboardStats {
     suspended: number
     banned: number
   }
-  activations: { today: number; week: number; month: number }
+  /**
+   * Successful activations (every protocol), over the same windows as Store › Analytics:
+   * today (UTC) and the last 30 UTC days ending today.
+   */
+  activations: { today: number; last_30_days: number }
   /** Validations in the last 60 seconds. */
   validations_per_minute: number
-  /** Paid orders, when the store is used (null when there are none). */
-  revenue: { cents: number; currency: string; orders: number } | null
+  /**
+   * Revenue per currency (paid minus refunded, never converted), largest first, for today and
+   * the last 30 days: the figures Store › Analytics shows for the same window. Empty lists when
+   * nothing was sold.
+   */
+  revenue: { today: RevenueFigure[]; last_30_days: RevenueFigure[] }
   /** The last 30 UTC days, oldest first, zero-filled. */
   daily: { date: string; activations: number; validations: number }[]
   /** Validation outcomes over the last 30 days: 'valid' or the refusal code. */

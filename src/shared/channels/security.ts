@@ -130,12 +130,18 @@ export const securitySettingsSchema = z.object({
     /** Whether `user` accounts may point webhooks at loopback or private-network addresses. */
     allow_private_for_users: z.boolean(),
   }),
+  /** Sources detections never block (brute force, HWID spoofing); the blacklist still applies. */
+  allowlist: z.object({
+    ips: z.array(z.string().trim().min(1).max(64)).max(1000),
+    hwids: z.array(z.string().trim().min(1).max(512)).max(1000),
+  }),
 })
 export type SecuritySettings = z.infer<typeof securitySettingsSchema>
 export const updateSecuritySettingsSchema = z.object({
   brute_force: securitySettingsSchema.shape.brute_force.partial().optional(),
   hwid_spoof: securitySettingsSchema.shape.hwid_spoof.partial().optional(),
   webhooks: securitySettingsSchema.shape.webhooks.partial().optional(),
+  allowlist: securitySettingsSchema.shape.allowlist.partial().optional(),
 })
 export type UpdateSecuritySettingsInput = z.output<typeof updateSecuritySettingsSchema>
 
@@ -186,10 +192,51 @@ export interface SessionDto {
 
 const id = z.object({ id: z.string().min(1).max(64) })
 
+export const listIncidentsSchema = z.object({
+  /** How far back, in days (default 30). */
+  days: intish(1, 365).default(30),
+  limit: intish(1, 500).default(100),
+})
+export type ListIncidentsInput = z.input<typeof listIncidentsSchema>
+export type ListIncidentsQuery = z.output<typeof listIncidentsSchema>
+
+/**
+ * Security events grouped by rule (the event type) and source (what the rule acted on): a
+ * brute-force block, 99 blacklist hits from one IP, each one row with first/last seen.
+ */
+export interface IncidentDto {
+  rule: string
+  source_type: BlacklistType | 'unknown'
+  /** The IP, HWID or license id; null when the events carried none. */
+  source: string | null
+  /** The highest severity among the events. */
+  severity: Exclude<Severity, 'info'>
+  count: number
+  /** How many of the events were refused. */
+  blocked: number
+  first_seen: string
+  last_seen: string
+  /** The blacklist entry the rule blocked with, while it still blocks. */
+  block: { entry_id: string; expires_at: string | null; source: 'manual' | 'detection' } | null
+  /** Whether the source is on the detection allow-list (never blocked automatically). */
+  allowlisted: boolean
+}
+
+export const allowSourceSchema = z.object({
+  type: z.enum(['ip', 'hwid']),
+  value: z.string().trim().min(1, 'A value is required').max(512),
+})
+export type AllowSourceInput = z.infer<typeof allowSourceSchema>
+
 /** The security center: overview, event log, blacklist, sessions, quick blocks, thresholds. */
 export const securityChannels = {
   'security.stats': channel(none).for('user').returns<SecurityStatsDto>(),
   'security.events': channel(listSecurityEventsSchema).for('user').returns<Page<EventDto>>(),
+  'security.incidents': channel(listIncidentsSchema).for('admin').returns<IncidentDto[]>(),
+  /** Puts an incident's source on the detection allow-list and lifts its automatic block. */
+  'security.allowSource': channel(allowSourceSchema)
+    .for('admin')
+    .returns<{ allowlisted: true; unblocked: boolean }>(),
   'security.blacklist': channel(listBlacklistSchema)
     .for('admin')
     .returns<Page<BlacklistEntryDto>>(),

@@ -77,6 +77,12 @@ export async function findBlacklistEntry(db: Db, id: string): Promise<BlacklistR
   return db.selectFrom('blacklist').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
+/** Entries by id (missing ones are left out). */
+export async function findBlacklistEntries(db: Db, ids: string[]): Promise<BlacklistRow[]> {
+  if (ids.length === 0) return []
+  return db.selectFrom('blacklist').selectAll().where('id', 'in', ids).execute()
+}
+
 /** The active, unexpired entry for exactly this type and value, if any. */
 export async function findActiveEntry(
   db: Db,

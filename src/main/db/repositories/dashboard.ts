@@ -9,11 +9,10 @@ import type { Severity } from '../schema'
  * dialects, JSON fields, day grouping and SQLite's index hints, comes from dialectSql).
  */
 
-// The engine records every activation and validation, on every protocol, as `license_activation`
-// and `license_validation` (blocked = 1 when refused); a refused validation may instead carry its
-// own type (hwid_mismatch) with the operation in its details. Exact types let the database count
-// from the (type, created_at) index instead of scanning the event log.
-const ACTIVATION = sql`(type = 'license_activation' AND blocked = 0)`
+// The engine records every validation, on every protocol, as `license_validation` (blocked = 1
+// when refused); a refused validation may instead carry its own type (hwid_mismatch) with the
+// operation in its details. Exact types let the database count from the (type, created_at)
+// index instead of scanning the event log. (Activations and revenue: figures.ts.)
 const validation = (d: DialectSql) =>
   sql`(type = 'license_validation' OR (type = 'hwid_mismatch' AND ${d.jsonText(sql.ref('details'), 'operation')} = 'license_validation'))`
 // Security events: what the security module records (detections, blacklist hits, failed
@@ -88,17 +87,6 @@ export async function productCount(ex: Executor, scope: DashboardScope): Promise
   return count(ex, sql`SELECT count(*) AS n FROM products WHERE 1 = 1${ofOwner(scope, 'id')}`)
 }
 
-export async function countActivationsSince(
-  ex: Executor,
-  since: string,
-  scope: DashboardScope,
-): Promise<number> {
-  return count(
-    ex,
-    sql`SELECT count(*) AS n FROM events WHERE created_at >= ${since} AND ${ACTIVATION}${ofOwner(scope)}`,
-  )
-}
-
 export async function countValidationsSince(
   ex: Executor,
   since: string,
@@ -111,27 +99,20 @@ export async function countValidationsSince(
   )
 }
 
-export async function dailyActivity(
+/** Validations per UTC day since `since` (activations per day come from figures.ts). */
+export async function dailyValidations(
   ex: Executor,
   since: string,
   scope: DashboardScope,
-): Promise<{ date: string; activations: number; validations: number }[]> {
+): Promise<{ day: string; n: number }[]> {
   const d = dialectSql(ex)
-  const o = ofOwner(scope)
-  const date = d.utcDay(sql.ref('created_at'))
-  // Two grouped counts, each walking only its own types in the (type, created_at) index.
-  const perDay = (where: RawBuilder<unknown>) =>
-    rows(
-      ex,
-      sql<{ date: string; n: number }>`SELECT ${date} AS date, count(*) AS n FROM events
-         WHERE created_at >= ${since} AND ${where}${o} GROUP BY date`,
-    )
-  const days = new Map<string, { date: string; activations: number; validations: number }>()
-  const day = (date: string) =>
-    days.get(date) ?? days.set(date, { date, activations: 0, validations: 0 }).get(date)!
-  for (const r of await perDay(ACTIVATION)) day(r.date).activations = Number(r.n)
-  for (const r of await perDay(validation(d))) day(r.date).validations = Number(r.n)
-  return [...days.values()].sort((x, y) => x.date.localeCompare(y.date))
+  const r = await rows(
+    ex,
+    sql<{ day: string; n: number }>`SELECT ${d.utcDay(sql.ref('created_at'))} AS day,
+         count(*) AS n FROM events
+       WHERE created_at >= ${since} AND ${validation(d)}${ofOwner(scope)} GROUP BY day`,
+  )
+  return r.map((x) => ({ day: x.day, n: Number(x.n) }))
 }
 
 export async function validationOutcomes(
@@ -189,19 +170,4 @@ export async function severityCounts(
        GROUP BY severity`,
   )
   return r.map((x) => ({ severity: x.severity, count: Number(x.count) }))
-}
-
-export async function paidRevenue(
-  ex: Executor,
-  scope: DashboardScope,
-): Promise<{ cents: number; currency: string; orders: number } | null> {
-  const [row] = await rows(
-    ex,
-    sql<{ currency: string; cents: number; orders: number }>`SELECT currency,
-         sum(amount_cents) AS cents, count(*) AS orders FROM orders
-       WHERE status = 'paid'${ofOwner(scope)} GROUP BY currency ORDER BY cents DESC LIMIT 1`,
-  )
-  return row
-    ? { currency: row.currency, cents: Number(row.cents), orders: Number(row.orders) }
-    : null
 }

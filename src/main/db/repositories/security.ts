@@ -22,7 +22,8 @@ export async function securityOverview(
   productIds?: string[],
 ): Promise<OverviewCounts> {
   const base = () => {
-    let q = db.selectFrom('events').where('type', 'in', types)
+    // Info-level events are routine traffic (successful activations and validations).
+    let q = db.selectFrom('events').where('type', 'in', types).where('severity', '<>', 'info')
     if (productIds) q = q.where('product_id', 'in', productIds.length ? productIds : [''])
     return q
   }
@@ -179,4 +180,60 @@ export async function revokeSession(
     .where('revoked_at', 'is', null)
     .executeTakeFirst()
   return Number(r.numUpdatedRows) > 0
+}
+
+export interface IncidentRow {
+  rule: string
+  source_type: string
+  source: string | null
+  count: number
+  blocked: number
+  severity: number
+  first_seen: string
+  last_seen: string
+  entry_id: string | null
+}
+
+/**
+ * Security events grouped into incidents: one per rule (event type) and source, the source
+ * being what the rule acted on (the blacklist entry's type for a hit, the subject of a
+ * brute-force block, else the IP, then the HWID, then the license). Info-level events
+ * (routine activations and validations) are not incidents. Newest first.
+ */
+export async function securityIncidents(
+  db: Db,
+  types: readonly string[],
+  since: string,
+  limit: number,
+  productIds?: string[],
+): Promise<IncidentRow[]> {
+  const d = dialectSql(db)
+  const details = sql.ref('details')
+  const kind = sql`coalesce(${d.jsonText(details, 'subject')}, ${d.jsonText(details, 'type')},
+      CASE WHEN ip IS NOT NULL THEN 'ip' WHEN hwid IS NOT NULL THEN 'hwid'
+           WHEN license_id IS NOT NULL THEN 'license' ELSE 'unknown' END)`
+  const scope = productIds
+    ? sql` AND product_id IN (${sql.join(productIds.length ? productIds : [''])})`
+    : sql``
+  const { rows } =
+    await sql<IncidentRow>`SELECT rule, source_type, source, count(*) AS count, sum(blocked) AS blocked, max(sev) AS severity,
+        min(created_at) AS first_seen, max(created_at) AS last_seen, max(entry_id) AS entry_id
+      FROM (SELECT type AS rule, ${kind} AS source_type, blocked,
+              CASE ${kind} WHEN 'ip' THEN ip WHEN 'hwid' THEN hwid WHEN 'license' THEN license_id
+                ELSE NULL END AS source,
+              created_at, ${d.jsonText(details, 'entry_id')} AS entry_id,
+              CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2
+                ELSE 1 END AS sev
+            FROM events
+            WHERE created_at >= ${since} AND severity <> 'info'
+              AND type IN (${sql.join([...types])})${scope}) e
+      GROUP BY rule, source_type, source
+      ORDER BY max(created_at) DESC
+      LIMIT ${limit}`.execute(db)
+  return rows.map((r) => ({
+    ...r,
+    count: Number(r.count),
+    blocked: Number(r.blocked),
+    severity: Number(r.severity),
+  }))
 }

@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely'
 import type { Db, Executor } from '../connection'
 import { dialectSql } from '../dialects'
 import type { Database } from '../schema'
+import { activationRows, revenueRows, type CountRow, type FiguresRange } from './figures'
 
 /**
  * Whose store data a query reads: one owner's (an account, or `null` for the installation's
@@ -138,82 +139,30 @@ export async function listKeys(
   return q.orderBy('licenses.num').limit(f.limit).offset(f.offset).execute()
 }
 
-export interface AnalyticsRange {
-  /** ISO instants, from inclusive, to exclusive. */
-  from: string
-  to: string
-  productId?: string
-}
-
-export interface CountRow {
-  day: string
-  product_id: string
-  n: number
-}
-
-export interface MoneyRow {
-  day: string
-  product_id: string
-  currency: string
-  cents: number
-}
-
 /**
- * The raw figures analytics are built from, grouped by day and product: orders created,
- * orders paid, money in (by paid day), money back (by refund day), new machine bindings.
+ * The raw figures analytics are built from, grouped by day and product: orders created, and
+ * the revenue and activations the dashboard reads too (figures.ts, one query for both).
  */
-export async function analyticsRows(db: Db, scope: OwnerScope, r: AnalyticsRange) {
-  const day = (col: string) => dialectSql(db).utcDay(sql.ref(col))
-  const orders = (col: 'orders.created_at' | 'orders.paid_at' | 'orders.refunded_at') => {
-    let q = db
-      .selectFrom('orders')
-      .where(ownerCondition(scope, 'orders.owner_id'))
-      .where(col, '>=', r.from)
-      .where(col, '<', r.to)
-    if (r.productId) q = q.where('orders.product_id', '=', r.productId)
-    return q
-  }
-  const created = await orders('orders.created_at')
-    .select([day('orders.created_at').as('day'), 'orders.product_id'])
+export async function analyticsRows(db: Db, scope: OwnerScope, r: FiguresRange) {
+  let q = db
+    .selectFrom('orders')
+    .where(ownerCondition(scope, 'orders.owner_id'))
+    .where('orders.created_at', '>=', r.from)
+    .where('orders.created_at', '<', r.to)
+  if (r.productId) q = q.where('orders.product_id', '=', r.productId)
+  const created = await q
+    .select([dialectSql(db).utcDay(sql.ref('orders.created_at')).as('day'), 'orders.product_id'])
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .groupBy(['day', 'orders.product_id'])
     .execute()
-  const paid = await orders('orders.paid_at')
-    .select([day('orders.paid_at').as('day'), 'orders.product_id', 'orders.currency'])
-    .select((eb) => [
-      eb.fn.countAll<number>().as('n'),
-      eb.fn.sum<number>('orders.amount_cents').as('cents'),
-    ])
-    .groupBy(['day', 'orders.product_id', 'orders.currency'])
-    .execute()
-  const refunded = await orders('orders.refunded_at')
-    .select([day('orders.refunded_at').as('day'), 'orders.product_id', 'orders.currency'])
-    .select((eb) => eb.fn.sum<number>('orders.amount_cents').as('cents'))
-    .groupBy(['day', 'orders.product_id', 'orders.currency'])
-    .execute()
-  let act = db
-    .selectFrom('machines')
-    .innerJoin('licenses', 'licenses.id', 'machines.license_id')
-    .innerJoin('products', 'products.id', 'licenses.product_id')
-    .where(ownerCondition(scope, 'products.owner_id'))
-    .where('machines.first_seen_at', '>=', r.from)
-    .where('machines.first_seen_at', '<', r.to)
-  if (r.productId) act = act.where('licenses.product_id', '=', r.productId)
-  const activations = await act
-    .select([day('machines.first_seen_at').as('day'), 'licenses.product_id'])
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .groupBy(['day', 'licenses.product_id'])
-    .execute()
-  const num = <T extends { n?: number; cents?: number }>(x: T): T => ({
-    ...x,
-    ...(x.n !== undefined && { n: Number(x.n) }),
-    ...(x.cents !== undefined && { cents: Number(x.cents) }),
-  })
+  const [money, activations] = await Promise.all([
+    revenueRows(db, scope, r),
+    activationRows(db, scope, r),
+  ])
   return {
-    created: created.map(num) as CountRow[],
-    paid: paid.map(num) as (MoneyRow & { n: number })[],
-    refunded: refunded.map(num) as MoneyRow[],
-    activations: activations.map(num) as CountRow[],
+    created: created.map((x) => ({ ...x, n: Number(x.n) })) as CountRow[],
+    ...money,
+    activations,
   }
 }
 

@@ -9,6 +9,8 @@ export function securityHandlers({
   return {
     'security.stats': async (_i, { actor }) => sec.stats(actor),
     'security.events': async (i, { actor }) => sec.events(actor, i),
+    'security.incidents': async (i, { actor }) => sec.incidents(actor, i),
+    'security.allowSource': async (i, { actor }) => sec.allowSource(actor, i),
     'security.blacklist': async (i, { actor }) => sec.listBlacklist(actor, i),
     'security.blacklistAdd': async (i, { actor }) => sec.addBlacklist(actor, i),
     'security.blacklistRemove': async (i, { actor }) => {

@@ -1,15 +1,12 @@
-import type { DashboardStats } from '@shared/channels/dashboard'
+import type { DashboardStats, RevenueFigure } from '@shared/channels/dashboard'
 import type { Severity } from '@shared/dto'
 import * as repo from '../../db/repositories/dashboard'
+import * as figures from '../../db/repositories/figures'
+import { lastDays } from '../stats'
 import { type Actor, ownerOf, seesAll, type ServiceContext } from '../context'
 
 const DAY = 86_400_000
 const SEVERITIES: Severity[] = ['low', 'medium', 'high', 'critical']
-
-/** Start of the UTC day of `d`. */
-function dayStart(d: Date): Date {
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()))
-}
 
 /** The console and admins see the installation; a `user` account its own products' numbers. */
 function scopeOf(actor: Actor): repo.DashboardScope {
@@ -19,8 +16,9 @@ function scopeOf(actor: Actor): repo.DashboardScope {
 
 /**
  * The dashboard's numbers, scoped to what the actor may see (the same scoping as the REST
- * stats routes: a `user` account counts only its own products, licenses, events and orders). "Today", "this week" (ISO, from Monday) and "this month" are UTC
- * calendar periods, like every time the server stores.
+ * stats routes: a `user` account counts only its own products, licenses, events and orders).
+ * "Today" and "the last 30 days" are UTC calendar days, like every time the server stores,
+ * and the same windows Store › Analytics uses by default.
  */
 export function createDashboardService(ctx: ServiceContext) {
   return {
@@ -28,40 +26,52 @@ export function createDashboardService(ctx: ServiceContext) {
       const scope = scopeOf(actor)
       const now = ctx.clock()
       const nowIso = now.toISOString()
-      const today = dayStart(now)
-      const week = new Date(today.getTime() - ((today.getUTCDay() + 6) % 7) * DAY)
-      const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))
-      const from30 = new Date(today.getTime() - 29 * DAY).toISOString()
+      // The same window as Store › Analytics (lastDays), so the two screens show one number.
+      const window = lastDays(now)
+      const today = nowIso.slice(0, 10)
       const db = ctx.db
       const minuteAgo = new Date(now.getTime() - 60_000).toISOString()
       // Independent reads: on PostgreSQL they run side by side on pooled connections; on
       // SQLite they queue for the one connection as before.
-      const [activity, severities, products, licenses, acts, perMinute, revenue, outcomes] =
+      const [acts, money, validations, severities, products, licenses, perMinute, outcomes] =
         await Promise.all([
-          repo.dailyActivity(db, from30, scope),
-          repo.severityCounts(db, from30, scope),
+          figures.activationRows(db, scope, window),
+          figures.revenueRows(db, scope, window),
+          repo.dailyValidations(db, window.from, scope),
+          repo.severityCounts(db, window.from, scope),
           repo.productCount(db, scope),
           repo.licenseTotals(db, nowIso, scope),
-          Promise.all(
-            [today, week, month].map((d) => repo.countActivationsSince(db, d.toISOString(), scope)),
-          ),
           repo.countValidationsSince(db, minuteAgo, scope),
-          repo.paidRevenue(db, scope),
-          repo.validationOutcomes(db, from30, scope),
+          repo.validationOutcomes(db, window.from, scope),
         ])
-      const byDate = new Map(activity.map((d) => [d.date, d]))
+      const perDay = (rows: { day: string; n: number }[]) => {
+        const m = new Map<string, number>()
+        for (const r of rows) m.set(r.day, (m.get(r.day) ?? 0) + r.n)
+        return m
+      }
+      const actsByDay = perDay(acts)
+      const valsByDay = perDay(validations)
       const daily = Array.from({ length: 30 }, (_, i) => {
-        const date = new Date(Date.parse(from30) + i * DAY).toISOString().slice(0, 10)
-        const d = byDate.get(date)
-        return { date, activations: d?.activations ?? 0, validations: d?.validations ?? 0 }
+        const date = new Date(Date.parse(window.from) + i * DAY).toISOString().slice(0, 10)
+        return {
+          date,
+          activations: actsByDay.get(date) ?? 0,
+          validations: valsByDay.get(date) ?? 0,
+        }
       })
       const bySeverity = new Map(severities.map((s) => [s.severity, s.count]))
 
       return {
         totals: { products, ...licenses },
-        activations: { today: acts[0], week: acts[1], month: acts[2] },
+        activations: {
+          today: actsByDay.get(today) ?? 0,
+          last_30_days: acts.reduce((n, r) => n + r.n, 0),
+        },
         validations_per_minute: perMinute,
-        revenue,
+        revenue: {
+          today: revenueOf(money, (day) => day === today),
+          last_30_days: revenueOf(money, () => true),
+        },
         daily,
         outcomes,
         security: SEVERITIES.map((severity) => ({
@@ -72,6 +82,22 @@ export function createDashboardService(ctx: ServiceContext) {
       }
     },
   }
+}
+
+/** Paid minus refunded per currency over the days `keep` accepts, largest first. */
+function revenueOf(
+  money: Awaited<ReturnType<typeof figures.revenueRows>>,
+  keep: (day: string) => boolean,
+): RevenueFigure[] {
+  const by = new Map<string, RevenueFigure>()
+  const of = (currency: string) =>
+    by.get(currency) ?? by.set(currency, { currency, cents: 0, orders: 0 }).get(currency)!
+  for (const r of money.paid.filter((r) => keep(r.day))) {
+    of(r.currency).cents += r.cents
+    of(r.currency).orders += r.n
+  }
+  for (const r of money.refunded.filter((r) => keep(r.day))) of(r.currency).cents -= r.cents
+  return [...by.values()].sort((a, b) => b.cents - a.cents || a.currency.localeCompare(b.currency))
 }
 
 export type DashboardService = ReturnType<typeof createDashboardService>

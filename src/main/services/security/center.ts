@@ -3,10 +3,13 @@ import type { EventDto, Page } from '@shared/dto'
 import {
   SECURITY_EVENT_TYPES,
   type AddBlacklistParsed,
+  type AllowSourceInput,
   type BlockHwidParsed,
   type BlockIpParsed,
   type ListBlacklistQuery,
   type ListSecurityEventsQuery,
+  type IncidentDto,
+  type ListIncidentsQuery,
   type ListSessionsQuery,
   type UpdateSecuritySettingsInput,
   type BlacklistEntryDto,
@@ -25,8 +28,8 @@ import type { EventsService } from '../events'
 import type { LicensesService } from '../licenses'
 import type { ProductsService } from '../products'
 import { normalizeValue } from './matcher'
-import type { Thresholds } from './thresholds'
-import { toBlacklistDto, toSessionDto, zeroFilled } from './dto'
+import { allowlisted, type Thresholds } from './thresholds'
+import { toBlacklistDto, toIncidentDto, toSessionDto, zeroFilled } from './dto'
 
 /** The blacklist, the event log, sessions, quick blocks and thresholds, scoped by actor. */
 export function createSecurityCenter(
@@ -113,6 +116,24 @@ export function createSecurityCenter(
     return toBlacklistDto((await blacklistRepo.findBlacklistEntry(ctx.db, id))!, now)
   }
 
+  /** Deletes a blacklist entry (every node reloads its matcher) and logs the removal. */
+  async function removeEntry(id: string): Promise<void> {
+    const row = await ctx.tx(async (trx) => {
+      const found = await blacklistRepo.findBlacklistEntry(trx, id)
+      if (!found || (await blacklistRepo.deleteBlacklistEntry(trx, id)) === 0) {
+        throw new DomainError('NOT_FOUND', 'Blacklist entry not found')
+      }
+      await bumpVersion(trx, 'blacklist')
+      return found
+    })
+    deps.invalidate()
+    await deps.events.record({
+      type: 'security.blacklist_removed',
+      severity: 'low',
+      details: { entry_id: id, type: row.type, value: row.value },
+    })
+  }
+
   function hoursFromNow(h: number): string {
     return new Date(ctx.clock().getTime() + h * 3_600_000).toISOString()
   }
@@ -167,6 +188,24 @@ export function createSecurityCenter(
       )
     },
 
+    /** Security events grouped by rule and source, with the block each still holds. */
+    async incidents(actor: Actor, f: ListIncidentsQuery): Promise<IncidentDto[]> {
+      requireAdmin(actor)
+      const now = nowIso(ctx)
+      const since = new Date(ctx.clock().getTime() - f.days * 86_400_000).toISOString()
+      const [rows, t] = await Promise.all([
+        repo.securityIncidents(ctx.db, SECURITY_EVENT_TYPES, since, f.limit),
+        deps.thresholds.get(),
+      ])
+      const entries = await blacklistRepo.findBlacklistEntries(ctx.db, [
+        ...new Set(rows.map((r) => r.entry_id).filter((x): x is string => x !== null)),
+      ])
+      return rows.map((r) => ({
+        ...toIncidentDto(r, entries, now),
+        allowlisted: allowlisted(t, r.source_type, r.source),
+      }))
+    },
+
     async listBlacklist(actor: Actor, f: ListBlacklistQuery): Promise<Page<BlacklistEntryDto>> {
       requireAdmin(actor)
       const now = nowIso(ctx)
@@ -194,20 +233,34 @@ export function createSecurityCenter(
 
     async removeBlacklist(actor: Actor, id: string): Promise<void> {
       requireAdmin(actor)
-      const row = await ctx.tx(async (trx) => {
-        const found = await blacklistRepo.findBlacklistEntry(trx, id)
-        if (!found || (await blacklistRepo.deleteBlacklistEntry(trx, id)) === 0) {
-          throw new DomainError('NOT_FOUND', 'Blacklist entry not found')
-        }
-        await bumpVersion(trx, 'blacklist')
-        return found
-      })
-      deps.invalidate()
+      await removeEntry(id)
+    },
+
+    /**
+     * An incident's source on the detection allow-list: brute-force and spoof detection leave
+     * it alone from now on, and the automatic block it holds is lifted (a manual blacklist
+     * entry stays: the vendor put it there). Recorded as `security.allowlisted`.
+     */
+    async allowSource(
+      actor: Actor,
+      i: AllowSourceInput,
+    ): Promise<{ allowlisted: true; unblocked: boolean }> {
+      requireAdmin(actor)
+      const value = normalizeValue(i.type, i.value)
+      const t = await deps.thresholds.get()
+      if (!allowlisted(t, i.type, value)) {
+        const key = i.type === 'ip' ? 'ips' : 'hwids'
+        await deps.thresholds.update({ allowlist: { [key]: [...t.allowlist[key], value] } })
+      }
+      const entry = await blacklistRepo.findActiveEntry(ctx.db, i.type, value, nowIso(ctx))
+      const unblocked = entry?.source === 'detection'
+      if (unblocked) await removeEntry(entry.id)
       await deps.events.record({
-        type: 'security.blacklist_removed',
+        type: 'security.allowlisted',
         severity: 'low',
-        details: { entry_id: id, type: row.type, value: row.value },
+        details: { type: i.type, value, unblocked },
       })
+      return { allowlisted: true, unblocked }
     },
 
     async setBlacklistActive(

@@ -1,6 +1,34 @@
-import type { BlacklistEntryDto, SecurityStatsDto, SessionDto } from '@shared/channels/security'
+import type {
+  BlacklistEntryDto,
+  IncidentDto,
+  SecurityStatsDto,
+  SessionDto,
+} from '@shared/channels/security'
 import type { BlacklistRow } from '../../db/repositories/blacklist'
-import type { SessionView } from '../../db/repositories/security'
+import type { IncidentRow, SessionView } from '../../db/repositories/security'
+
+const SEVERITY_BY_RANK = ['low', 'low', 'medium', 'high', 'critical'] as const
+
+/** An incident with the blacklist entry it blocked with, when that entry still blocks. */
+export function toIncidentDto(
+  r: IncidentRow,
+  entries: BlacklistRow[],
+  now: string,
+): Omit<IncidentDto, 'allowlisted'> {
+  const e = entries.find((x) => x.id === r.entry_id)
+  const blocking = e && toBlacklistDto(e, now).is_active
+  return {
+    rule: r.rule,
+    source_type: r.source_type as IncidentDto['source_type'],
+    source: r.source,
+    severity: SEVERITY_BY_RANK[r.severity] ?? 'low',
+    count: r.count,
+    blocked: r.blocked,
+    first_seen: r.first_seen,
+    last_seen: r.last_seen,
+    block: blocking ? { entry_id: e.id, expires_at: e.expires_at, source: e.source } : null,
+  }
+}
 
 export function toBlacklistDto(r: BlacklistRow, now: string): BlacklistEntryDto {
   return {

@@ -9,7 +9,7 @@ import type { LicensesService } from '../licenses'
 import type { ProductsService } from '../products'
 import { implausibleHwid } from './hwid'
 import { BlacklistMatcher, normalizeIp, normalizeValue } from './matcher'
-import { createThresholds } from './thresholds'
+import { allowlisted, createThresholds } from './thresholds'
 import { SharedWindowCounter, Throttle, WindowCounter } from './window'
 import { createSecurityCenter } from './center'
 
@@ -215,7 +215,7 @@ export function createSecurityService(
     }
     if (findings.length === 0) return null
     const rotate = findings.some((f) => f.heuristic !== bad)
-    const block = rotate && t.hwid_spoof.action === 'block'
+    const block = rotate && t.hwid_spoof.action === 'block' && !allowlisted(t, 'hwid', i.hwid)
     let entryId: string | null = null
     if (block) {
       entryId = await temporaryBlock(
@@ -300,7 +300,8 @@ export function createSecurityService(
      * `brute_force` event is recorded. Returns the new block, or null.
      */
     async noteFailure(f: FailureInput): Promise<SecurityBlock | null> {
-      const t = (await thresholds.get()).brute_force
+      const settings = await thresholds.get()
+      const t = settings.brute_force
       const nowMs = ctx.clock().getTime()
       // Without a key every failure counts as a new guess.
       const member = f.licenseKey
@@ -309,8 +310,10 @@ export function createSecurityService(
       const subjects: [BlacklistType, string][] = []
       // Never this machine or a trusted proxy: behind one, `f.ip` is already the forwarded
       // client (request-origin model), and blocking the proxy would refuse every shipped app.
-      if (f.ip && !(await deps.neverBlock?.(f.ip))) subjects.push(['ip', normalizeIp(f.ip)])
-      if (f.hwid) subjects.push(['hwid', f.hwid.trim()])
+      // Nor a source the vendor allow-listed from an incident.
+      if (f.ip && !(await deps.neverBlock?.(f.ip)) && !allowlisted(settings, 'ip', f.ip))
+        subjects.push(['ip', normalizeIp(f.ip)])
+      if (f.hwid && !allowlisted(settings, 'hwid', f.hwid)) subjects.push(['hwid', f.hwid.trim()])
       for (const [type, value] of subjects) {
         const k = `${type}\u0000${value}`
         const n = await failures.add(k, member, nowMs, t.window_seconds * 1000)

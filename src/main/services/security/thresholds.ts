@@ -8,6 +8,7 @@ import { bumpVersion } from '../../db/repositories/change-versions'
 import { createVersionWatch } from '../settings/versions'
 import { SETTINGS_STALE_MS } from '../settings'
 import { nowIso, type ServiceContext } from '../context'
+import { normalizeIp } from './matcher'
 
 /** Settings row holding the detection thresholds and the webhook target policy. */
 export const SECURITY_SETTINGS_KEY = 'security.thresholds'
@@ -29,6 +30,7 @@ export const DEFAULT_SECURITY_SETTINGS: SecuritySettings = {
     action: 'flag',
   },
   webhooks: { allow_private_for_users: false },
+  allowlist: { ips: [], hwids: [] },
 }
 
 /**
@@ -80,7 +82,15 @@ function merge(
     brute_force: { ...base.brute_force, ...p.brute_force },
     hwid_spoof: { ...base.hwid_spoof, ...p.hwid_spoof },
     webhooks: { ...base.webhooks, ...p.webhooks },
+    allowlist: { ...base.allowlist, ...p.allowlist },
   }
+}
+
+/** Whether detections must leave this IP or HWID alone (the allow-list in the settings). */
+export function allowlisted(s: SecuritySettings, type: string, value: string | null): boolean {
+  if (!value) return false
+  if (type === 'ip') return s.allowlist.ips.some((ip) => normalizeIp(ip) === normalizeIp(value))
+  return type === 'hwid' && s.allowlist.hwids.includes(value.trim())
 }
 
 export type Thresholds = ReturnType<typeof createThresholds>

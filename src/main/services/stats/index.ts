@@ -16,6 +16,18 @@ export function periodStarts(now: Date): { today: string; week: string; month: s
   return { today: today.toISOString(), week: week.toISOString(), month: month.toISOString() }
 }
 
+/**
+ * "The last `n` days" as both the dashboard and Store › Analytics mean it: `n` whole UTC
+ * calendar days ending with today (so today is the last, partial, day), up to `now` inclusive.
+ */
+export function lastDays(now: Date, n = 30): { from: string; to: string } {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())
+  return {
+    from: new Date(today - (n - 1) * DAY).toISOString(),
+    to: new Date(now.getTime() + 1).toISOString(),
+  }
+}
+
 export interface DashboardSummary {
   total_products: number
   total_licenses: number

@@ -17,6 +17,7 @@ import type { AccountsService } from '../accounts'
 import type { LicenseLifecycle } from '../licenses/lifecycle'
 import { createOrdersService } from './orders'
 import { boundary, toIssuedKeyDto } from './issue'
+import { lastDays } from '../stats'
 import { createSecretsService } from './secrets'
 import { createSellRealmConfig } from './config'
 
@@ -121,11 +122,11 @@ export function createStoreService(
       return dto
     },
 
-    /** Orders, revenue and key activations per day and per product over a range (default 30 days). */
+    /** Orders, revenue and activations per day and per product over a range (default: last 30 days). */
     async analytics(scope: storeRepo.OwnerScope, q: AnalyticsQuery): Promise<AnalyticsDto> {
-      const to = boundary(q.to, true) ?? new Date(ctx.clock().getTime() + 1).toISOString()
-      const from =
-        boundary(q.from, false) ?? new Date(Date.parse(to) - 30 * 86_400_000).toISOString()
+      // The default window is the dashboard's "last 30 days": 30 UTC days ending today.
+      const to = boundary(q.to, true) ?? lastDays(ctx.clock()).to
+      const from = boundary(q.from, false) ?? lastDays(new Date(Date.parse(to) - 1)).from
       if (from >= to) throw new DomainError('VALIDATION_ERROR', '"from" must be before "to"')
       if (Date.parse(to) - Date.parse(from) > 3 * 366 * 86_400_000) {
         throw new DomainError('VALIDATION_ERROR', 'The range is limited to three years')

@@ -17,6 +17,7 @@ import { createRuntimeRulesSlice } from './slices/runtime-rules'
 import { createHirezSlice } from './slices/hirez'
 import { createLicenseFilesSlice } from './slices/license-files'
 import { createLicenseViewsSlice } from './slices/license-views'
+import { createOnboardingSlice } from './slices/onboarding'
 
 /**
  * The console's one store, combined from slices (store/slices/*.ts). To add a slice: write
@@ -41,6 +42,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createHirezSlice(...a),
   ...createLicenseFilesSlice(...a),
   ...createLicenseViewsSlice(...a),
+  ...createOnboardingSlice(...a),
 }))
 
 export type { AppState } from './types'

@@ -16,6 +16,7 @@ import type { RuntimeRulesSlice } from './slices/runtime-rules'
 import type { HirezSlice } from './slices/hirez'
 import type { LicenseFilesSlice } from './slices/license-files'
 import type { LicenseViewsSlice } from './slices/license-views'
+import type { OnboardingSlice } from './slices/onboarding'
 
 /** Every slice's state and actions, flattened into one store. */
 export type AppState = SessionSlice &
@@ -34,7 +35,8 @@ export type AppState = SessionSlice &
   RuntimeRulesSlice &
   HirezSlice &
   LicenseFilesSlice &
-  LicenseViewsSlice
+  LicenseViewsSlice &
+  OnboardingSlice
 
 /** The type of one slice creator: it sees (and may set) the whole store. */
 export type Slice<T> = StateCreator<AppState, [], [], T>

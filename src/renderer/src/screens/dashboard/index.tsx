@@ -1,5 +1,6 @@
 import { useEffect } from 'react'
 import { RefreshCw } from 'lucide-react'
+import type { RevenueFigure } from '@shared/channels/dashboard'
 import { useApp } from '../../store'
 import { Page, PageHeader } from '../../components/ui/page'
 import { Button } from '../../components/ui/button'
@@ -8,6 +9,7 @@ import { fmtMoney, fmtNum } from '../../lib/format'
 import { ActivityChart, OutcomesChart, SecurityChart } from './charts'
 import { ActivityFeed } from './feed'
 import { ServerCard } from './server-card'
+import { OnboardingCard } from './onboarding'
 
 function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
   return (
@@ -19,6 +21,30 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
         {value}
       </div>
       {hint && <div className="mt-0.5 text-xs text-muted">{hint}</div>}
+    </div>
+  )
+}
+
+/** Revenue in every currency sold in (never converted), one line each, largest first. */
+function RevenueStat({ label, figures }: { label: string; figures: RevenueFigure[] }) {
+  const orders = figures.reduce((n, f) => n + f.orders, 0)
+  return (
+    <div className="rounded-lg border border-line bg-surface px-4 py-3 shadow-sm">
+      <div className="text-xs font-medium text-muted">{label}</div>
+      {figures.length === 0 ? (
+        <div className="mt-1 text-2xl font-semibold">—</div>
+      ) : (
+        <ul aria-label={label} className="mt-1 flex flex-col">
+          {figures.map((f) => (
+            <li key={f.currency} className="text-xl font-semibold tabular-nums">
+              {fmtMoney(f.cents, f.currency)}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="mt-0.5 text-xs text-muted">
+        {figures.length ? `${fmtNum(orders)} paid orders` : 'No paid orders in this period'}
+      </div>
     </div>
   )
 }
@@ -52,6 +78,7 @@ export function DashboardScreen() {
           Could not load the dashboard: {error}
         </p>
       )}
+      <OnboardingCard />
       <section aria-label="Totals" className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
         {d ? (
           <>
@@ -78,17 +105,13 @@ export function DashboardScreen() {
         {d ? (
           <>
             <Stat label="Activations today" value={fmtNum(d.activations.today)} />
-            <Stat label="This week" value={fmtNum(d.activations.week)} />
-            <Stat label="This month" value={fmtNum(d.activations.month)} />
             <Stat
-              label="Revenue"
-              value={d.revenue ? fmtMoney(d.revenue.cents, d.revenue.currency) : '—'}
-              hint={
-                d.revenue
-                  ? `${fmtNum(d.revenue.orders)} paid orders`
-                  : 'Appears once the store sells'
-              }
+              label="Activations, last 30 days"
+              value={fmtNum(d.activations.last_30_days)}
+              hint="UTC days, as in Store › Analytics"
             />
+            <RevenueStat label="Revenue today" figures={d.revenue.today} />
+            <RevenueStat label="Revenue, last 30 days" figures={d.revenue.last_30_days} />
           </>
         ) : (
           Array.from({ length: 4 }, (_, i) => <Skeleton key={i} className="h-[74px]" />)

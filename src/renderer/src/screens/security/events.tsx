@@ -11,7 +11,8 @@ import { Time } from '../../components/ui/time'
 import { EmptyState } from '../../components/ui/empty'
 import { Badge, StatusBadge } from '../../components/ui/badge'
 import { SkeletonRows } from '../../components/ui/skeleton'
-import { fmtNum } from '../../lib/format'
+import { Drawer } from '../../components/ui/dialog'
+import { fmtDateTime, fmtNum } from '../../lib/format'
 
 const columns: ColumnSpec<EventDto>[] = [
   { id: 'time', header: 'Time', width: '112px', cell: (e) => <Time iso={e.created_at} /> },
@@ -77,12 +78,57 @@ function TextFilter(props: {
   )
 }
 
+/** Everything one event recorded, in a drawer opened from its row. */
+function EventDrawer({ event, onClose }: { event: EventDto | null; onClose(): void }) {
+  const fields: [string, string][] = event
+    ? [
+        ['Time', fmtDateTime(event.created_at)],
+        ['Severity', event.severity],
+        ['Blocked', event.blocked ? 'yes, the request was refused' : 'no'],
+        ['IP', event.ip ?? '—'],
+        ['HWID', event.hwid ?? '—'],
+        ['License', event.license_id ?? '—'],
+        ['Product', event.product_id ?? '—'],
+        ['Machine', event.machine_id ?? '—'],
+        ['User agent', event.user_agent ?? '—'],
+      ]
+    : []
+  return (
+    <Drawer
+      open={event !== null}
+      onOpenChange={(o) => !o && onClose()}
+      title={event ? event.type.replace(/_/g, ' ') : ''}
+      description={event ? `Event #${event.id}` : undefined}
+    >
+      {event && (
+        <div className="flex flex-col gap-4 px-5 py-4 text-sm">
+          <dl className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-2">
+            {fields.map(([k, v]) => (
+              <div key={k} className="contents">
+                <dt className="text-muted">{k}</dt>
+                <dd className="font-mono text-[12px] break-all">{v}</dd>
+              </div>
+            ))}
+          </dl>
+          <div>
+            <h3 className="mb-1 text-xs font-medium text-muted">Details</h3>
+            <pre className="overflow-x-auto rounded-md bg-surface-2 p-3 font-mono text-[12px]">
+              {JSON.stringify(event.details, null, 2)}
+            </pre>
+          </div>
+        </div>
+      )}
+    </Drawer>
+  )
+}
+
 /** The security event log with the reference's filters. */
 export function EventsCard() {
   const page = useApp((s) => s.securityEvents)
   const q = useApp((s) => s.securityEventQuery)
   const load = useApp((s) => s.loadSecurityEvents)
   const setQ = useApp((s) => s.setSecurityEventQuery)
+  const [open, setOpen] = useState<EventDto | null>(null)
   useEffect(() => void load(), [load])
   const pages = page ? Math.max(1, Math.ceil(page.total / page.limit)) : 1
   const current = Number(q.page ?? 1)
@@ -161,9 +207,13 @@ export function EventsCard() {
             label="Security events"
             rows={page.items}
             columns={columns}
-            rowId={(e) => String(e.id)}
+            rowId={(e: EventDto) => String(e.id)}
             total={page.total}
             offset={(current - 1) * page.limit}
+            onOpen={(e: EventDto) => setOpen(e)}
+            rowLabel={(e: EventDto) =>
+              `${e.type.replace(/_/g, ' ')} at ${fmtDateTime(e.created_at)}`
+            }
           />
         )}
       </div>
@@ -198,6 +248,7 @@ export function EventsCard() {
           </Button>
         </div>
       )}
+      <EventDrawer event={open} onClose={() => setOpen(null)} />
     </Card>
   )
 }

@@ -9,6 +9,7 @@ import { SeverityChart, TrendChart, TypeChart } from './charts'
 import { QuickActions } from './quick-actions'
 import { BlacklistCard } from './blacklist'
 import { EventsCard } from './events'
+import { IncidentsCard } from './incidents'
 import { SecuritySettingsCard } from './settings'
 
 function Stat({ label, value, tone }: { label: string; value: number; tone?: 'danger' | 'warn' }) {
@@ -28,6 +29,7 @@ export function SecurityScreen() {
   const error = useApp((s) => s.securityError)
   const loadStats = useApp((s) => s.loadSecurityStats)
   const loadEvents = useApp((s) => s.loadSecurityEvents)
+  const loadIncidents = useApp((s) => s.loadIncidents)
   // Blocks, the blacklist and detection thresholds are installation-wide: admins only.
   const isAdmin = useApp((s) => s.isAdmin)
   useEffect(() => {
@@ -45,7 +47,7 @@ export function SecurityScreen() {
           <Button
             size="sm"
             aria-label="Refresh security"
-            onClick={() => (void loadStats(), void loadEvents())}
+            onClick={() => (void loadStats(), void loadEvents(), void loadIncidents())}
           >
             <RefreshCw aria-hidden="true" size={14} /> Refresh
           </Button>
@@ -59,7 +61,7 @@ export function SecurityScreen() {
       <section aria-label="Overview" className="grid grid-cols-2 gap-3 md:grid-cols-5">
         {o ? (
           <>
-            <Stat label="Events today" value={o.today_events} />
+            <Stat label="Security events today" value={o.today_events} />
             <Stat label="Critical today" value={o.critical_events} tone="danger" />
             <Stat label="Blocked today" value={o.blocked_attempts} tone="warn" />
             <Stat label="Active blacklist" value={o.active_blacklist} />
@@ -69,6 +71,11 @@ export function SecurityScreen() {
           Array.from({ length: 5 }, (_, i) => <Skeleton key={i} className="h-[74px]" />)
         )}
       </section>
+      {isAdmin && (
+        <div className="mt-4">
+          <IncidentsCard />
+        </div>
+      )}
       <div className="mt-4 grid grid-cols-1 gap-4 xl:grid-cols-3">
         <div className="min-w-0 xl:col-span-2">
           <TrendChart data={stats?.daily_trend} />

@@ -1,4 +1,4 @@
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
 import {
   Bar,
   BarChart,
@@ -13,26 +13,36 @@ import { useApp } from '../../store'
 import { Card, CardHeader } from '../../components/ui/card'
 import { chartAxis, chartTooltip, themeVar } from '../../components/charts'
 import { Skeleton } from '../../components/ui/skeleton'
+import { Select } from '../../components/ui/input'
 import { fmtMoney, fmtNum } from '../../lib/format'
 
 function money(m: Record<string, number>): string {
   const parts = Object.entries(m).map(([c, x]) => fmtMoney(x, c))
-  return parts.length ? parts.join(' + ') : fmtMoney(0, 'USD')
+  // Currencies side by side, never summed ("€30.00 · $21.00").
+  return parts.length ? parts.join(' · ') : fmtMoney(0, 'USD')
 }
 
-/** Revenue, orders and key activations over the last 30 days, per day and per product. */
+/** "last 30 days" for the default window, else the dates it covers. */
+function periodLabel(from: string, to: string): string {
+  const days = Math.round((Date.parse(to) - Date.parse(from.slice(0, 10))) / 86_400_000)
+  return days === 30 ? 'last 30 days' : `${from.slice(0, 10)} to ${to.slice(0, 10)}`
+}
+
+/** Revenue, orders and activations over the last 30 days, per day and per product. */
 export function AnalyticsTab() {
   const a = useApp((s) => s.analytics)
   const load = useApp((s) => s.loadAnalytics)
+  const [picked, setPicked] = useState<string | null>(null)
   useEffect(() => {
     void load()
   }, [load])
   if (!a) return <Skeleton className="h-[320px]" />
-  // The chart shows the store's main currency (the one with the most revenue).
-  const currency =
-    Object.entries(a.totals.revenue_cents).sort(
-      (x, y) => Math.abs(y[1]) - Math.abs(x[1]),
-    )[0]?.[0] ?? 'USD'
+  // Currencies are never added together: the chart shows one, chosen here (largest first).
+  const currencies = Object.entries(a.totals.revenue_cents)
+    .sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]))
+    .map(([c]) => c)
+  const currency = picked && currencies.includes(picked) ? picked : (currencies[0] ?? 'USD')
+  const period = periodLabel(a.from, a.to)
   const days = a.days.map((d) => ({
     date: d.date.slice(5),
     revenue: (d.revenue_cents[currency] ?? 0) / 100,
@@ -41,12 +51,12 @@ export function AnalyticsTab() {
   }))
   return (
     <div className="flex flex-col gap-4">
-      <dl className="grid grid-cols-2 gap-3 md:grid-cols-4">
+      <dl aria-label={`Totals, ${period}`} className="grid grid-cols-2 gap-3 md:grid-cols-4">
         {[
-          ['Revenue', money(a.totals.revenue_cents)],
-          ['Orders', fmtNum(a.totals.orders)],
-          ['Paid orders', fmtNum(a.totals.paid_orders)],
-          ['Key activations', fmtNum(a.totals.activations)],
+          [`Revenue, ${period}`, money(a.totals.revenue_cents)],
+          [`Orders, ${period}`, fmtNum(a.totals.orders)],
+          [`Paid orders, ${period}`, fmtNum(a.totals.paid_orders)],
+          [`Activations, ${period}`, fmtNum(a.totals.activations)],
         ].map(([label, value]) => (
           // A <div> (not a Card's <section>): a <dl> may only group its dt/dd pairs in divs.
           <div key={label} className="rounded-lg border border-line bg-surface px-4 py-3 shadow-sm">
@@ -58,7 +68,23 @@ export function AnalyticsTab() {
       <Card>
         <CardHeader
           title={`Revenue per day (${currency})`}
-          description="Orders paid that day, refunds subtracted on the day of the refund."
+          description="Orders paid that day, refunds subtracted on the day of the refund (UTC days)."
+          actions={
+            currencies.length > 1 && (
+              <label className="flex items-center gap-2 text-xs text-muted">
+                Currency
+                <Select
+                  value={currency}
+                  onChange={(e) => setPicked(e.target.value)}
+                  className="h-8 w-24"
+                >
+                  {currencies.map((c) => (
+                    <option key={c}>{c}</option>
+                  ))}
+                </Select>
+              </label>
+            )
+          }
         />
         <div className="h-60 px-2 py-3">
           <ResponsiveContainer width="100%" height="100%">
@@ -69,7 +95,7 @@ export function AnalyticsTab() {
               <Tooltip {...chartTooltip} />
               <Bar
                 dataKey="revenue"
-                name="Revenue"
+                name={`Revenue (${currency})`}
                 fill={themeVar('accent')}
                 radius={[3, 3, 0, 0]}
               />
@@ -80,7 +106,7 @@ export function AnalyticsTab() {
       <Card>
         <CardHeader
           title="Orders and activations per day"
-          description="Orders created, and machines bound to a key for the first time."
+          description="Orders created, and successful activations (the dashboard counts the same)."
         />
         <div className="h-60 px-2 py-3">
           <ResponsiveContainer width="100%" height="100%">
@@ -126,7 +152,7 @@ export function AnalyticsTab() {
             {a.products.length === 0 && (
               <tr>
                 <td colSpan={5} className="px-4 py-3 text-muted">
-                  No sales or activations in the last 30 days.
+                  No sales or activations in this period.
                 </td>
               </tr>
             )}

@@ -2,7 +2,9 @@ import type { EventDto } from '@shared/dto'
 import { call, subscribe } from '../api'
 import type { Slice } from '../types'
 
-const FEED_SIZE = 100
+// Runs of identical events are collapsed on screen (lib/feed.ts), so the feed keeps enough
+// events for a burst and what came before it.
+const FEED_SIZE = 200
 
 export interface ActivitySlice {
   activity: EventDto[]
@@ -18,7 +20,7 @@ export const createActivitySlice: Slice<ActivitySlice> = (set, get) => ({
   activityLoaded: false,
   async loadActivity() {
     try {
-      set({ activity: await call('events.recent', { limit: 50 }), activityLoaded: true })
+      set({ activity: await call('events.recent', { limit: FEED_SIZE }), activityLoaded: true })
     } catch {
       set({ activityLoaded: true })
     }

@@ -2,6 +2,7 @@ import type { EventDto, Page } from '@shared/dto'
 import type {
   AddBlacklistInput,
   BlacklistEntryDto,
+  IncidentDto,
   ListBlacklistInput,
   ListSecurityEventsInput,
   ListSessionsInput,
@@ -16,6 +17,13 @@ export interface SecuritySlice {
   securityStats: SecurityStatsDto | null
   securityError: string | null
   securityEvents: Page<EventDto> | null
+  /** Security events grouped by rule and source (admins). */
+  incidents: IncidentDto[] | null
+  loadIncidents(): Promise<void>
+  /** Lifts the block an incident holds (removes its blacklist entry; the removal is logged). */
+  unblockIncident(i: IncidentDto): Promise<void>
+  /** Allow-lists an incident's IP or HWID for detections and lifts its automatic block. */
+  allowIncident(i: IncidentDto): Promise<void>
   securityEventQuery: ListSecurityEventsInput
   blacklist: Page<BlacklistEntryDto> | null
   blacklistQuery: ListBlacklistInput
@@ -51,11 +59,13 @@ export const createSecuritySlice: Slice<SecuritySlice> = (set, get) => {
   const refresh = () => {
     void get().loadBlacklist()
     void get().loadSecurityStats()
+    void get().loadIncidents()
   }
   return {
     securityStats: null,
     securityError: null,
     securityEvents: null,
+    incidents: null,
     securityEventQuery: { page: 1, limit: 50 },
     blacklist: null,
     blacklistQuery: { page: 1, limit: 50 },
@@ -84,6 +94,30 @@ export const createSecuritySlice: Slice<SecuritySlice> = (set, get) => {
     setSecurityEventQuery(patch) {
       set({ securityEventQuery: { ...get().securityEventQuery, page: 1, ...patch } })
       void get().loadSecurityEvents()
+    },
+    async loadIncidents() {
+      if (!get().isAdmin) return
+      try {
+        set({ incidents: await call('security.incidents', {}) })
+      } catch (e) {
+        set({ securityError: errorMessage(e) })
+      }
+    },
+    async unblockIncident(i) {
+      if (!i.block) return
+      const what = i.source ?? 'the source'
+      if (
+        await act(call('security.blacklistRemove', { id: i.block.entry_id }), `${what} unblocked`)
+      )
+        refresh()
+    },
+    async allowIncident(i) {
+      if (!i.source || (i.source_type !== 'ip' && i.source_type !== 'hwid')) return
+      const r = await act(
+        call('security.allowSource', { type: i.source_type, value: i.source }),
+        `${i.source} allow-listed`,
+      )
+      if (r) refresh()
     },
     async loadBlacklist() {
       try {
@@ -179,6 +213,7 @@ export const createSecuritySlice: Slice<SecuritySlice> = (set, get) => {
           if (screen === 'security') {
             void get().loadSecurityStats()
             void get().loadSecurityEvents()
+            void get().loadIncidents()
           }
         }, 1000)
       })
