@@ -9,6 +9,7 @@ import * as m0007 from './0007_devpayr'
 import * as m0008 from './0008_hirez'
 import * as m0009 from './0009_license_policies'
 import * as m0010 from './0010_license_files'
+import * as m0011 from './0011_webhook_secret_rotation'
 
 /** A migration has one body per dialect; both bring the schema to the same shape. */
 export type DialectMigration = Record<DialectName, Migration>
@@ -28,6 +29,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0008_hirez': m0008,
   '0009_license_policies': m0009,
   '0010_license_files': m0010,
+  '0011_webhook_secret_rotation': m0011,
 }
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
