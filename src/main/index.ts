@@ -26,6 +26,7 @@ import { buildTrayMenu } from './shell/tray'
 import { fitToDisplays, readWindowState, trackWindowState } from './shell/window-state'
 import { createSecurityNotifier } from './shell/notify'
 import { createDesktopHooks } from './shell/login-item'
+import { createUpdateChecker } from './shell/updater'
 import { envPort } from './shell/env'
 import { boundHeapGrowth } from './heap'
 import type { EventDto, ServerStatus } from '@shared/dto'
@@ -112,7 +113,12 @@ function refreshTray(status: ServerStatus): void {
 async function boot(): Promise<void> {
   denyPermissions(session.defaultSession, isTrustedSender)
   const dataDir = resolveDataDir(process.env.KEYWARDEN_DATA ? undefined : app.getPath('userData'))
-  const desktop = createDesktopHooks(join(app.getPath('userData'), 'desktop.json'))
+  // Settings → Desktop → "Check for updates automatically": on by default once packaged.
+  const updates = createUpdateChecker()
+  const desktop = createDesktopHooks(join(app.getPath('userData'), 'desktop.json'), undefined, {
+    autoUpdateDefault: app.isPackaged,
+    onAutoUpdate: (on) => updates.apply(on),
+  })
   boundHeapGrowth()
   runtime = await startRuntime({
     dataDir,
@@ -141,6 +147,7 @@ async function boot(): Promise<void> {
   tray.on('click', showWindow)
   refreshTray(runtime.status())
   win = createWindow()
+  updates.apply(desktop.autoUpdate())
 }
 
 if (!app.requestSingleInstanceLock()) {

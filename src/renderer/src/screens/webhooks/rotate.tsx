@@ -34,12 +34,12 @@ export function RotateSecret(props: { webhook: WebhookDto; onClose(): void }) {
         }
       >
         <div className="flex flex-col gap-3">
-          <Field label="New signing secret">
-            <div className="flex items-center gap-1">
+          <div className="flex items-end gap-1">
+            <Field label="New signing secret" className="flex flex-1 flex-col gap-1.5">
               <Input readOnly value={rotated.secret} className="font-mono" />
-              <CopyButton value={rotated.secret} label="signing secret" />
-            </div>
-          </Field>
+            </Field>
+            <CopyButton value={rotated.secret} label="signing secret" />
+          </div>
           <p role="status" className="text-[13px] text-muted">
             {rotated.previous_secret_expires_at
               ? `The previous secret also signs deliveries until ${fmtDateTime(rotated.previous_secret_expires_at)} (a second v1= in Keywarden-Signature).`
