@@ -178,6 +178,15 @@ describe('Keywarden-Signature, verified by the README snippets against real deli
     expect(v1sOf(headerOf(await nextDelivery()))).toBe(1)
   })
 
+  it('a secret set by hand replaces the current one at once, ending an overlap', async () => {
+    await k.json(`/api/webhooks/${webhookId}/rotate-secret`, { overlap_hours: 5 }, token)
+    const put = await k.json(`/api/webhooks/${webhookId}`, { secret: SECRET }, token, 'PUT')
+    expect(put.status).toBe(200)
+    expect(put.body.data).toMatchObject({ secret: SECRET, previous_secret_expires_at: null })
+    const d = await nextDelivery()
+    expect(headerOf(d)).toBe(sign(SECRET, tOf(headerOf(d)), d.raw))
+  })
+
   it('refuses a bad overlap with a clear error, and an unknown webhook', async () => {
     const bad = await k.json(
       `/api/webhooks/${webhookId}/rotate-secret`,
