@@ -2,12 +2,14 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 import tailwindcss from '@tailwindcss/vite'
+import { bundleReport } from './scripts/bundle-report'
 
 const shared = { '@shared': resolve(__dirname, 'src/shared') }
 
 export default defineConfig({
   main: {
     resolve: { alias: shared },
+    plugins: [bundleReport('main')],
     build: {
       rollupOptions: {
         // headless.ts is the same server without Electron (npm run serve).
@@ -20,6 +22,7 @@ export default defineConfig({
   },
   preload: {
     resolve: { alias: shared },
+    plugins: [bundleReport('preload')],
     build: {
       rollupOptions: {
         // A sandboxed preload must be one CommonJS file.
@@ -29,6 +32,25 @@ export default defineConfig({
   },
   renderer: {
     resolve: { alias: { ...shared, '@renderer': resolve(__dirname, 'src/renderer/src') } },
-    plugins: [react(), tailwindcss()],
+    plugins: [react(), tailwindcss(), bundleReport('renderer')],
+    build: {
+      // electron-vite leaves the renderer unminified by default; the console is downloaded by
+      // every browser window of `npm run serve --console` too.
+      minify: true,
+      rollupOptions: {
+        output: {
+          // recharts and the d3 modules it draws with: one chunk, fetched with the first chart
+          // screen (navigation.tsx loads those lazily).
+          codeSplitting: {
+            groups: [
+              {
+                name: 'charts',
+                test: /node_modules[\\/](recharts|d3-[^\\/]+|victory-vendor|internmap|decimal\.js-light|react-smooth|recharts-scale)[\\/]/,
+              },
+            ],
+          },
+        },
+      },
+    },
   },
 })

@@ -6,7 +6,10 @@ import { readdirSync } from 'node:fs'
 
 /** The boundaries of DESIGN.md, made visible: each block forbids what its folder may not import. */
 const noElectron = {
-  paths: [{ name: 'electron', message: 'services, db, http, crypto and rpc run without Electron (headless, tests).' }],
+  paths: [
+    { name: 'electron', message: 'services, db, http, crypto and rpc run without Electron (headless, tests).' },
+    { name: 'electron-updater', message: 'Updates are the desktop shell’s (src/main/shell/updater.ts).' },
+  ],
 }
 
 /** Every protocol adapter folder: each may import no other (a new adapter is covered by its folder). */

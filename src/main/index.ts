@@ -26,6 +26,7 @@ import { buildTrayMenu } from './shell/tray'
 import { fitToDisplays, readWindowState, trackWindowState } from './shell/window-state'
 import { createSecurityNotifier } from './shell/notify'
 import { createDesktopHooks } from './shell/login-item'
+import { createUpdateChecker } from './shell/updater'
 import { envPort } from './shell/env'
 import { openLogFile } from './shell/log-file'
 import { parseLogLevel, type LogLevel } from './http/observability/logging'
@@ -125,8 +126,13 @@ async function boot(): Promise<void> {
   denyPermissions(session.defaultSession, isTrustedSender)
   const dataDir = resolveDataDir(process.env.KEYWARDEN_DATA ? undefined : app.getPath('userData'))
   const logDir = join(app.getPath('userData'), 'logs')
+  // Settings → Desktop → "Check for updates automatically": on by default once packaged.
+  const updates = createUpdateChecker()
   const desktop = {
-    ...createDesktopHooks(join(app.getPath('userData'), 'desktop.json')),
+    ...createDesktopHooks(join(app.getPath('userData'), 'desktop.json'), undefined, {
+      autoUpdateDefault: app.isPackaged,
+      onAutoUpdate: (on) => updates.apply(on),
+    }),
     logDir,
     async openLogFolder() {
       const failure = await shell.openPath(logDir)
@@ -163,6 +169,7 @@ async function boot(): Promise<void> {
   tray.on('click', showWindow)
   refreshTray(runtime.status())
   win = createWindow()
+  updates.apply(desktop.autoUpdate())
 }
 
 if (!app.requestSingleInstanceLock()) {

@@ -102,13 +102,17 @@ test('sessions: an activated client shows up live and can be revoked with a reas
 test('webhooks: create, test against a local receiver (status and latency), read the delivery log', async ({
   app,
 }) => {
-  const bodies: { raw: string; signature: string }[] = []
+  const bodies: { raw: string; signature: string; keywarden: string }[] = []
   let secret: string
   const receiver = createServer((req, res) => {
     let raw = ''
     req.on('data', (c: Buffer) => (raw += c.toString()))
     req.on('end', () => {
-      bodies.push({ raw, signature: String(req.headers['x-keywarden-signature']) })
+      bodies.push({
+        raw,
+        signature: String(req.headers['x-keywarden-signature']),
+        keywarden: String(req.headers['keywarden-signature']),
+      })
       res.writeHead(200).end('ok')
     })
   })
@@ -144,6 +148,34 @@ test('webhooks: create, test against a local receiver (status and latency), read
     ).toContainText('webhook.test')
     await expect(log).toContainText('delivered')
     await expectAccessible(app, 'delivery log')
+    await app.keyboard.press('Escape')
+
+    // Rotating: the new secret is shown once with the overlap's end; a delivery during the
+    // overlap carries one v1= per secret.
+    await app
+      .getByRole('button', { name: `Rotate the secret of http://127.0.0.1:${port}/hook` })
+      .click()
+    const ask = app.getByRole('dialog', { name: 'Rotate signing secret?' })
+    await expect(ask.getByLabel('Overlap (hours)')).toHaveValue('24')
+    await ask.getByRole('button', { name: 'Rotate secret' }).click()
+    const rotated = app.getByRole('dialog', { name: 'Secret rotated' })
+    const fresh = await rotated.getByLabel('New signing secret').inputValue()
+    expect(fresh).toMatch(/^whsec_/)
+    expect(fresh).not.toBe(secret)
+    await expect(rotated.getByRole('status')).toContainText('previous secret also signs')
+    await expectAccessible(app, 'secret rotated dialog')
+    await shoot(app, 'webhooks-rotated')
+    await rotated.getByRole('button', { name: 'Done' }).click()
+    await expect(app.getByText(/previous secret valid until/)).toBeVisible()
+    await app.getByRole('button', { name: `Send a test to http://127.0.0.1:${port}/hook` }).click()
+    await expect.poll(() => bodies.length).toBe(2)
+    const [t, ...v1] = bodies[1].keywarden.split(',')
+    const mac = (k: string) =>
+      'v1=' +
+      createHmac('sha256', k)
+        .update(`${t.slice(2)}.${bodies[1].raw}`)
+        .digest('hex')
+    expect(v1).toEqual([mac(fresh), mac(secret)])
   } finally {
     receiver.close()
   }

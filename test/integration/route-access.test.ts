@@ -101,6 +101,7 @@ const ROUTE_ACCESS: Record<string, string> = {
   'PUT /api/webhooks/:id': 'webhooks:write',
   'DELETE /api/webhooks/:id': 'webhooks:write',
   'POST /api/webhooks/:id/test': 'webhooks:write',
+  'POST /api/webhooks/:id/rotate-secret': 'webhooks:write',
   'GET /api/webhooks/:id/deliveries': 'webhooks:read',
   'POST /api/webhooks/deliveries/:id/redeliver': 'webhooks:write',
   'POST /api/client/validate': 'public',

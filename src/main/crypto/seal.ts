@@ -114,6 +114,7 @@ export const sealedAad = {
   installationAuthSecret: 'settings.sellrealm.installation_secrets:auth_secret',
   installationStoreSecret: 'settings.sellrealm.installation_secrets:store_secret',
   webhookSecret: (webhookId: string) => `webhooks.secret:${webhookId}`,
+  webhookPreviousSecret: (webhookId: string) => `webhooks.previous_secret:${webhookId}`,
   setting: (key: string) => `settings:${key}`,
   hirezAuthKey: (devId: number) => `hirez_developers.auth_key:${devId}`,
 }

@@ -232,6 +232,9 @@ export interface WebhooksTable {
   /** JSON string[] */
   events: string
   secret: string
+  /** The secret a rotation replaced (sealed), still signing until previous_secret_expires_at. */
+  previous_secret: string | null
+  previous_secret_expires_at: string | null
   is_active: number
   created_at: string
   updated_at: string

@@ -172,10 +172,15 @@ describe('desktop settings', () => {
   it('turns start-at-login on as a hidden login item and remembers the notification choice', () => {
     const file = join(dir, 'desktop.json')
     const hooks = createDesktopHooks(file, 'win32')
-    expect(hooks.get()).toEqual({ start_at_login: false, notify_critical: true })
+    expect(hooks.get()).toEqual({
+      start_at_login: false,
+      notify_critical: true,
+      auto_update: false,
+    })
     expect(hooks.set({ start_at_login: true })).toEqual({
       start_at_login: true,
       notify_critical: true,
+      auto_update: false,
     })
     expect(electron.app.setLoginItemSettings).toHaveBeenCalledWith({
       openAtLogin: true,
@@ -184,6 +189,27 @@ describe('desktop settings', () => {
     hooks.set({ notify_critical: false })
     expect(hooks.notifyCritical()).toBe(false)
     expect(createDesktopHooks(file, 'win32').get().notify_critical).toBe(false)
+  })
+
+  it('checks for updates by default when packaged, remembers a choice made, and says so', () => {
+    const file = join(dir, 'desktop-updates.json')
+    const heard: boolean[] = []
+    const packaged = createDesktopHooks(file, 'linux', {
+      autoUpdateDefault: true,
+      onAutoUpdate: (on) => heard.push(on),
+    })
+    expect(packaged.get().auto_update).toBe(true)
+    // A development run (default off) on the same folder follows the default until a choice.
+    expect(createDesktopHooks(file, 'linux').autoUpdate()).toBe(false)
+    packaged.set({ auto_update: false })
+    expect(heard).toEqual([false])
+    expect(createDesktopHooks(file, 'linux', { autoUpdateDefault: true }).autoUpdate()).toBe(false)
+    // Other choices are kept beside it.
+    packaged.set({ notify_critical: false })
+    expect(createDesktopHooks(file, 'linux', { autoUpdateDefault: true }).get()).toMatchObject({
+      notify_critical: false,
+      auto_update: false,
+    })
   })
 
   it('says start-at-login is unavailable where Electron cannot set it (Linux)', () => {

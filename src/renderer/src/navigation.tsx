@@ -28,19 +28,26 @@ import {
   type LucideIcon,
 } from 'lucide-react'
 import type { ReactNode } from 'react'
-import { DashboardScreen } from './screens/dashboard'
+import { lazyComponent } from './components/lazy'
 import { ProductsScreen } from './screens/products'
 import { LicensesScreen } from './screens/licenses'
 import { SettingsScreen } from './screens/settings'
 import { ApiKeysScreen } from './screens/api-keys'
-import { StoreScreen } from './screens/store'
-import { SecurityScreen } from './screens/security'
 import { SessionsScreen } from './screens/sessions'
 import { WebhooksScreen } from './screens/webhooks'
 import { DevelopersScreen } from './screens/developers'
 import { MachinesScreen } from './screens/machines'
 import { CustomerScreen } from './screens/customers'
 import { customerIdOf } from './screens/customers/route'
+
+// The screens with charts load lazily: recharts stays out of the first bundle.
+const DashboardScreen = lazyComponent(() =>
+  import('./screens/dashboard').then((m) => m.DashboardScreen),
+)
+const StoreScreen = lazyComponent(() => import('./screens/store').then((m) => m.StoreScreen))
+const SecurityScreen = lazyComponent(() =>
+  import('./screens/security').then((m) => m.SecurityScreen),
+)
 
 export interface ScreenDef {
   id: string

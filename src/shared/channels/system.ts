@@ -24,6 +24,8 @@ export interface DesktopSettings {
   /** null where the OS has no login items Electron can set (Linux desktops). */
   start_at_login: boolean | null
   notify_critical: boolean
+  /** "Check for updates automatically" (electron-updater); on by default in packaged builds. */
+  auto_update: boolean
 }
 
 export interface BackupDto {
@@ -73,7 +75,11 @@ export const systemChannels = {
     .returns<{ state: 'listening' | 'restarting'; host: string; port: number }>(),
   'system.desktop': channel(none).for('admin').returns<DesktopSettings | null>(),
   'system.setDesktop': channel(
-    z.object({ start_at_login: z.boolean().optional(), notify_critical: z.boolean().optional() }),
+    z.object({
+      start_at_login: z.boolean().optional(),
+      notify_critical: z.boolean().optional(),
+      auto_update: z.boolean().optional(),
+    }),
   )
     .for('admin')
     .returns<DesktopSettings>(),

@@ -50,6 +50,20 @@ export const updateWebhookSchema = createWebhookSchema.partial()
 export type UpdateWebhookInput = z.input<typeof updateWebhookSchema>
 export type UpdateWebhookParsed = z.output<typeof updateWebhookSchema>
 
+/** How long a rotated-out secret keeps signing unless the rotation says otherwise. */
+export const DEFAULT_OVERLAP_HOURS = 24
+
+/**
+ * Rotating a webhook's secret: a new one is generated and shown once; the previous one keeps
+ * signing deliveries (a second `v1=` in Keywarden-Signature) for `overlap_hours` (0 = none),
+ * so receivers can switch without missing a delivery.
+ */
+export const rotateWebhookSecretSchema = z.object({
+  overlap_hours: intish(0, 720).default(DEFAULT_OVERLAP_HOURS),
+})
+export type RotateWebhookSecretInput = z.input<typeof rotateWebhookSecretSchema>
+export type RotateWebhookSecretParsed = z.output<typeof rotateWebhookSecretSchema>
+
 export const listDeliveriesSchema = z.object({
   status: z.enum(['pending', 'delivered', 'failed']).optional(),
   page: intish(1, 1_000_000).default(1),
@@ -64,6 +78,8 @@ export interface WebhookDto {
   events: WebhookEvent[]
   /** The full secret only when just created or changed; otherwise masked (`whsec_…abcd`). */
   secret: string
+  /** Until when a rotation's previous secret still signs deliveries too (null: none does). */
+  previous_secret_expires_at: string | null
   is_active: boolean
   created_at: string
   updated_at: string
@@ -108,6 +124,9 @@ export const webhookChannels = {
     .for('user')
     .returns<WebhookDto>(),
   'webhooks.delete': channel(id).for('user').returns<{ deleted: true }>(),
+  'webhooks.rotateSecret': channel(id.extend(rotateWebhookSecretSchema.shape))
+    .for('user')
+    .returns<WebhookDto>(),
   'webhooks.test': channel(id).for('user').returns<WebhookTestResult>(),
   'webhooks.deliveries': channel(id.extend(listDeliveriesSchema.shape))
     .for('user')

@@ -9,6 +9,7 @@ import * as m0007 from './0007_devpayr'
 import * as m0008 from './0008_hirez'
 import * as m0009 from './0009_license_policies'
 import * as m0010 from './0010_license_files'
+import * as m0011 from './0011_webhook_secret_rotation'
 import * as m0012 from './0012_signature_cache'
 import * as m0014 from './0014_customer_notes_app_version'
 
@@ -30,6 +31,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0008_hirez': m0008,
   '0009_license_policies': m0009,
   '0010_license_files': m0010,
+  '0011_webhook_secret_rotation': m0011,
   '0012_signature_cache': m0012,
   '0014_customer_notes_app_version': m0014,
 }

@@ -120,6 +120,8 @@ export async function enqueue(
 export type DueDelivery = DeliveryRow & {
   url: string
   secret: string
+  previous_secret: string | null
+  previous_secret_expires_at: string | null
   owner_role: Role | null
   owner_id: string | null
   lease: string
@@ -151,7 +153,14 @@ export async function claimDue(
     .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
     .leftJoin('accounts as a', 'a.id', 'w.owner_id')
     .selectAll('d')
-    .select(['w.url', 'w.secret', 'w.owner_id', 'a.role as owner_role'])
+    .select([
+      'w.url',
+      'w.secret',
+      'w.previous_secret',
+      'w.previous_secret_expires_at',
+      'w.owner_id',
+      'a.role as owner_role',
+    ])
     .where('d.id', 'in', ids)
     .orderBy('d.created_at')
     .execute()

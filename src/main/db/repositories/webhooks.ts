@@ -65,3 +65,13 @@ export async function deleteWebhook(db: Db, id: string): Promise<number> {
   const r = await db.deleteFrom('webhooks').where('id', '=', id).executeTakeFirst()
   return Number(r.numDeletedRows)
 }
+
+/** Forgets rotated-out secrets whose overlap ended by `now`; the number of webhooks cleared. */
+export async function clearExpiredPreviousSecrets(db: Db, now: string): Promise<number> {
+  const r = await db
+    .updateTable('webhooks')
+    .set({ previous_secret: null, previous_secret_expires_at: null })
+    .where('previous_secret_expires_at', '<=', now)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows)
+}

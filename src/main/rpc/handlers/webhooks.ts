@@ -12,6 +12,7 @@ export function webhookHandlers({ services: s }: HandlerDeps): HandlersFor<typeo
       await wh.remove(actor, i.id)
       return { deleted: true }
     },
+    'webhooks.rotateSecret': async ({ id, ...i }, { actor }) => wh.rotateSecret(actor, id, i),
     'webhooks.test': async (i, { actor }) => wh.test(actor, i.id),
     'webhooks.deliveries': async (i, { actor }) => wh.deliveries(actor, i.id, i),
     'webhooks.redeliver': async (i, { actor }) => wh.redeliver(actor, i.id),

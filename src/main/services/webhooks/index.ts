@@ -3,6 +3,7 @@ import type { Page } from '@shared/dto'
 import {
   type CreateWebhookParsed,
   type ListDeliveriesQuery,
+  type RotateWebhookSecretParsed,
   type UpdateWebhookParsed,
   type DeliveryDto,
   type WebhookDto,
@@ -18,6 +19,7 @@ import type { EventsService } from '../events'
 import type { SecurityService } from '../security'
 import { checkTarget, type TargetPolicy } from './target'
 import { deliveryHeaders, send } from './send'
+import { inOverlap, signingSecrets } from './secrets'
 import { createWorker } from './worker'
 
 function mask(secret: string): string {
@@ -30,6 +32,7 @@ function toDto(
     last_delivery_at?: string | null
     last_status?: string | null
   },
+  nowMs: number,
   revealSecret = false,
 ): WebhookDto {
   return {
@@ -38,6 +41,7 @@ function toDto(
     url: r.url,
     events: JSON.parse(r.events) as WebhookEvent[],
     secret: revealSecret ? r.secret : mask(r.secret),
+    previous_secret_expires_at: inOverlap(r, nowMs) ? r.previous_secret_expires_at : null,
     is_active: r.is_active === 1,
     created_at: r.created_at,
     updated_at: r.updated_at,
@@ -78,7 +82,11 @@ export function createWebhooksService(
 ) {
   /** The DTO with the signing secret opened (stored sealed under master.key). */
   const view = (r: Parameters<typeof toDto>[0], reveal = false) =>
-    toDto({ ...r, secret: ctx.secrets.open(r.secret, sealedAad.webhookSecret(r.id)) }, reveal)
+    toDto(
+      { ...r, secret: ctx.secrets.open(r.secret, sealedAad.webhookSecret(r.id)) },
+      ctx.clock().getTime(),
+      reveal,
+    )
   let selfPort: number | null = null
   let allowPrivateForUsers = false
 
@@ -152,8 +160,12 @@ export function createWebhooksService(
       await repo.updateWebhook(ctx.db, id, {
         ...(p.url !== undefined && { url: p.url }),
         ...(p.events !== undefined && { events: JSON.stringify([...new Set(p.events)]) }),
+        // A secret set by hand replaces the current one at once and ends a rotation's overlap
+        // (rotateSecret is the way to switch without missing deliveries).
         ...(p.secret !== undefined && {
           secret: ctx.secrets.seal(p.secret, sealedAad.webhookSecret(id)),
+          previous_secret: null,
+          previous_secret_expires_at: null,
         }),
         ...(p.is_active !== undefined && { is_active: p.is_active ? 1 : 0 }),
         updated_at: nowIso(ctx),
@@ -163,6 +175,34 @@ export function createWebhooksService(
         details: { webhook_id: id, fields: Object.keys(p) },
       })
       return view((await repo.findWebhook(ctx.db, id))!, p.secret !== undefined)
+    },
+
+    /**
+     * Replaces the signing secret with a new generated one (shown once in the answer). The
+     * previous one, sealed like the current, keeps signing every delivery as a second `v1=`
+     * until `overlap_hours` from now; rotating again during an overlap drops the oldest.
+     */
+    async rotateSecret(
+      actor: Actor,
+      id: string,
+      i: RotateWebhookSecretParsed,
+    ): Promise<WebhookDto> {
+      const w = await load(actor, id)
+      const nowMs = ctx.clock().getTime()
+      const until =
+        i.overlap_hours > 0 ? new Date(nowMs + i.overlap_hours * 3_600_000).toISOString() : null
+      const current = ctx.secrets.open(w.secret, sealedAad.webhookSecret(id))
+      await repo.updateWebhook(ctx.db, id, {
+        secret: ctx.secrets.seal(`whsec_${randomToken(24)}`, sealedAad.webhookSecret(id)),
+        previous_secret: until && ctx.secrets.seal(current, sealedAad.webhookPreviousSecret(id)),
+        previous_secret_expires_at: until,
+        updated_at: nowIso(ctx),
+      })
+      await deps.events.record({
+        type: 'webhook.secret_rotated',
+        details: { webhook_id: id, previous_secret_valid_until: until },
+      })
+      return view((await repo.findWebhook(ctx.db, id))!, true)
     },
 
     /** Deletes an endpoint with its delivery log (pending deliveries are dropped). */
@@ -187,14 +227,15 @@ export function createWebhooksService(
         created_at: now,
         data: { webhook_id: w.id, message: 'Test delivery from Keywarden' },
       })
+      const at = ctx.clock().getTime()
       const headers = deliveryHeaders(
         {
           id: deliveryId,
           event: 'webhook.test',
-          secret: ctx.secrets.open(w.secret, sealedAad.webhookSecret(w.id)),
+          secrets: signingSecrets(ctx.secrets, w.id, w, at),
           body,
         },
-        ctx.clock().getTime(),
+        at,
       )
       const r = await send(w.url, headers, body, policyFor(w.owner_role))
       await outbox.insertSent(ctx.db, {

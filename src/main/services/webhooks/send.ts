@@ -8,27 +8,44 @@ import { checkAddress, guardedLookup, type TargetPolicy } from './target'
 /** How long one attempt may take, connect to last byte. */
 export const SEND_TIMEOUT_MS = 10_000
 
+const hmacHex = (secret: string, data: string) =>
+  createHmac('sha256', secret).update(data, 'utf8').digest('hex')
+
 /** `sha256=<hex>`: HMAC-SHA256 of the exact raw body under the webhook's secret. */
 export function signBody(secret: string, body: string): string {
-  return 'sha256=' + createHmac('sha256', secret).update(body, 'utf8').digest('hex')
+  return 'sha256=' + hmacHex(secret, body)
 }
 
 /**
- * The headers of one attempt. Receivers verify X-Keywarden-Signature over the raw body,
- * dedupe on X-Keywarden-Delivery (retries and redeliveries reuse it), and may refuse a stale
- * X-Keywarden-Timestamp (unix seconds of this attempt).
+ * `t=<unix seconds>,v1=<hex>[,v1=<hex>]`: HMAC-SHA256 of `t + "." + raw body`, one `v1` per
+ * secret that is valid now (the current one first; during a rotation's overlap the previous
+ * one too), as Stripe spells it. Binding `t` into the MAC is what makes the receiver's
+ * tolerance check (300 s) a replay guard: an old body cannot be resent with a fresh `t`.
+ */
+export function signatureHeader(secrets: readonly string[], body: string, t: number): string {
+  return [`t=${t}`, ...secrets.map((s) => `v1=${hmacHex(s, `${t}.${body}`)}`)].join(',')
+}
+
+/**
+ * The headers of one attempt. Receivers verify Keywarden-Signature (see signatureHeader),
+ * dedupe on X-Keywarden-Delivery (retries and redeliveries reuse it). X-Keywarden-Signature
+ * (`sha256=` over the body alone, current secret only) and X-Keywarden-Timestamp are kept for
+ * receivers written before Keywarden-Signature, for one major version.
+ * `secrets`: the valid signing secrets, current first (see signingSecrets).
  */
 export function deliveryHeaders(
-  o: { id: string; event: string; secret: string; body: string },
+  o: { id: string; event: string; secrets: readonly string[]; body: string },
   nowMs: number,
 ): Record<string, string> {
+  const t = Math.floor(nowMs / 1000)
   return {
     'content-type': 'application/json',
     'user-agent': `Keywarden-Webhooks/${VERSION}`,
     'x-keywarden-event': o.event,
     'x-keywarden-delivery': o.id,
-    'x-keywarden-timestamp': String(Math.floor(nowMs / 1000)),
-    'x-keywarden-signature': signBody(o.secret, o.body),
+    'keywarden-signature': signatureHeader(o.secrets, o.body, t),
+    'x-keywarden-timestamp': String(t),
+    'x-keywarden-signature': signBody(o.secrets[0], o.body),
   }
 }
 

@@ -3,7 +3,7 @@ import type { EventDto } from '@shared/dto'
 import { MAX_ATTEMPTS, retryDelayMs } from './backoff'
 import { webhookEventFor } from './mapping'
 import { checkAddress, isPrivateAddress } from './target'
-import { signBody } from './send'
+import { signBody, signatureHeader } from './send'
 
 const ev = (p: Partial<EventDto>): EventDto => ({
   id: 1,
@@ -106,6 +106,13 @@ describe('SSRF guard', () => {
     // RFC 4231-style check against node's own HMAC is circular; use a fixed, independently computed value.
     expect(signBody('key', 'The quick brown fox jumps over the lazy dog')).toBe(
       'sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8',
+    )
+  })
+  it('signs t + "." + raw body once per valid secret, current first (vectors from Python hmac)', () => {
+    expect(signatureHeader(['key', 'old'], '{"a":1}', 1700000000)).toBe(
+      't=1700000000,' +
+        'v1=a438e398bfafc57e4396bb7fc2304422f0f768e965d073ca313cb52e22e6ad03,' +
+        'v1=5bed6ff4fdaa1f7539be4b82f6c76ce254e00e815b22b0dc8132056e0392cbcf',
     )
   })
 })

@@ -1,5 +1,5 @@
-import { sealedAad } from '../../crypto/seal'
 import * as outbox from '../../db/repositories/deliveries'
+import { clearExpiredPreviousSecrets } from '../../db/repositories/webhooks'
 import { toEventDto } from '../../db/repositories/events'
 import { uuid } from '../../crypto/random'
 import type { ServiceContext } from '../context'
@@ -8,6 +8,7 @@ import { WEBHOOK_ATTEMPT_FAILED } from '../ops'
 import { MAX_ATTEMPTS, retryDelayMs } from './backoff'
 import { webhookEventFor } from './mapping'
 import { deliveryHeaders, send } from './send'
+import { signingSecrets } from './secrets'
 import type { TargetPolicy } from './target'
 
 /** A claimed delivery is not picked up again before this (covers one send with its timeout). */
@@ -140,14 +141,15 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
 
   /** Sends one claimed delivery and records the outcome (retry, delivered or failed). */
   async function deliver(d: outbox.DueDelivery): Promise<void> {
+    const at = ctx.clock().getTime()
     const headers = deliveryHeaders(
       {
         id: d.id,
         event: d.event_type,
-        secret: ctx.secrets.open(d.secret, sealedAad.webhookSecret(d.webhook_id)),
+        secrets: signingSecrets(ctx.secrets, d.webhook_id, d, at),
         body: d.payload,
       },
-      ctx.clock().getTime(),
+      at,
     )
     const r = await send(
       d.url,
@@ -293,6 +295,9 @@ export function createWorker(ctx: ServiceContext, deps: WorkerDeps) {
       sweepTimer = setInterval(() => {
         // retried at the next interval
         sweepExpired().catch(() => {})
+        // A rotated-out secret is never used after its overlap (signingSecrets checks the
+        // time); this only stops keeping it, sealed, longer than needed.
+        clearExpiredPreviousSecrets(ctx.db, now()).catch(() => {})
       }, SWEEP_MS)
       sweepTimer.unref?.()
       void kick()

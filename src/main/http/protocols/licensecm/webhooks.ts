@@ -2,6 +2,7 @@ import { z } from 'zod'
 import {
   createWebhookSchema,
   listDeliveriesSchema,
+  rotateWebhookSecretSchema,
   updateWebhookSchema,
 } from '@shared/channels/webhooks'
 import { needsScope } from '../../middleware/api-key'
@@ -51,6 +52,17 @@ export const webhookRoutes: RouteFamily = async (app, { services }) => {
       await wh.remove(principalOf(req).actor, req.params.id)
       return ok({ deleted: true })
     },
+  )
+
+  // A new generated secret (in the answer, once); the previous one keeps signing deliveries
+  // too until `previous_secret_expires_at` (overlap_hours, default 24).
+  r.post(
+    '/webhooks/:id/rotate-secret',
+    {
+      config: { access: write },
+      schema: { params: idParams, body: rotateWebhookSecretSchema, tags },
+    },
+    async (req) => ok(await wh.rotateSecret(principalOf(req).actor, req.params.id, req.body)),
   )
 
   // Sends a real signed `webhook.test` event and reports the receiver's status and latency.

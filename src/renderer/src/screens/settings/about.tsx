@@ -76,6 +76,13 @@ export function DesktopSection() {
           />
           Notify me of critical security events
         </label>
+        <label className="flex items-center gap-2">
+          <Checkbox
+            checked={desktop.auto_update}
+            onChange={(e) => void setDesktop({ auto_update: e.target.checked })}
+          />
+          Check for updates automatically
+        </label>
       </div>
     </Card>
   )

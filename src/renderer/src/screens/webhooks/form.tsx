@@ -55,7 +55,7 @@ export function WebhookForm(props: {
       >
         <Field
           label="Signing secret"
-          hint="Verify X-Keywarden-Signature: sha256=HMAC-SHA256(secret, raw body)"
+          hint='Verify Keywarden-Signature: t=…,v1=HMAC-SHA256(secret, t + "." + raw body)'
         >
           <Input readOnly value={created.secret} className="font-mono" />
         </Field>

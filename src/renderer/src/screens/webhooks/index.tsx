@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { Pencil, Plus, ScrollText, Send, Trash2, Webhook } from 'lucide-react'
+import { KeyRound, Pencil, Plus, ScrollText, Send, Trash2, Webhook } from 'lucide-react'
 import type { WebhookDto, WebhookTestResult } from '@shared/channels/webhooks'
 import { useApp } from '../../store'
 import { Page, PageHeader } from '../../components/ui/page'
@@ -8,17 +8,19 @@ import { Button } from '../../components/ui/button'
 import { Badge } from '../../components/ui/badge'
 import { EmptyState } from '../../components/ui/empty'
 import { SkeletonRows } from '../../components/ui/skeleton'
-import { fmtRelative } from '../../lib/format'
+import { fmtDateTime, fmtRelative } from '../../lib/format'
 import { WebhookForm } from './form'
 import { DeliveryLog } from './deliveries'
+import { RotateSecret } from './rotate'
 
-/** One endpoint: URL, events, last outcome, and its actions (test, log, edit, delete). */
+/** One endpoint: URL, events, last outcome, and its actions (test, log, rotate, edit, delete). */
 function WebhookRow({ w, onEdit, onLog }: { w: WebhookDto; onEdit(): void; onLog(): void }) {
   const test = useApp((s) => s.testWebhook)
   const remove = useApp((s) => s.deleteWebhook)
   const confirm = useApp((s) => s.confirm)
   const [result, setResult] = useState<WebhookTestResult | null>(null)
   const [testing, setTesting] = useState(false)
+  const [rotating, setRotating] = useState(false)
   return (
     <li className="flex flex-col gap-2 border-b border-line px-4 py-3 last:border-b-0">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -40,6 +42,8 @@ function WebhookRow({ w, onEdit, onLog }: { w: WebhookDto; onEdit(): void; onLog
           <p className="mt-1 text-xs text-muted">
             Last delivery {fmtRelative(w.last_delivery_at ?? null)}
             {w.last_status ? ` (${w.last_status})` : ''} · secret {w.secret}
+            {w.previous_secret_expires_at &&
+              ` · previous secret valid until ${fmtDateTime(w.previous_secret_expires_at)}`}
           </p>
         </div>
         <div className="flex items-center gap-1">
@@ -57,6 +61,14 @@ function WebhookRow({ w, onEdit, onLog }: { w: WebhookDto; onEdit(): void; onLog
           </Button>
           <Button size="sm" variant="ghost" onClick={onLog} aria-label={`Delivery log of ${w.url}`}>
             <ScrollText aria-hidden="true" size={14} /> Log
+          </Button>
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={() => setRotating(true)}
+            aria-label={`Rotate the secret of ${w.url}`}
+          >
+            <KeyRound aria-hidden="true" size={14} /> Rotate secret
           </Button>
           <Button size="icon" variant="ghost" onClick={onEdit} aria-label={`Edit ${w.url}`}>
             <Pencil aria-hidden="true" size={14} />
@@ -79,6 +91,7 @@ function WebhookRow({ w, onEdit, onLog }: { w: WebhookDto; onEdit(): void; onLog
           </Button>
         </div>
       </div>
+      {rotating && <RotateSecret webhook={w} onClose={() => setRotating(false)} />}
       {result && (
         <p
           role="status"

@@ -18,7 +18,11 @@ export interface SystemSlice {
   /** Desktop-only settings; null in the browser console (headless server). */
   desktop: DesktopSettings | null
   loadSystem(): Promise<void>
-  setDesktop(patch: { start_at_login?: boolean; notify_critical?: boolean }): Promise<void>
+  setDesktop(patch: {
+    start_at_login?: boolean
+    notify_critical?: boolean
+    auto_update?: boolean
+  }): Promise<void>
   /** Desktop app: opens the log folder in the file manager. */
   openLogFolder(): Promise<void>
   /** Rebinds the server (host/port); the console follows it to the new address. */

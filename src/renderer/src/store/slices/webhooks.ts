@@ -19,6 +19,8 @@ export interface WebhooksSlice {
   updateWebhook(id: string, patch: UpdateWebhookInput): Promise<WebhookDto | undefined>
   deleteWebhook(id: string): Promise<void>
   testWebhook(id: string): Promise<WebhookTestResult | undefined>
+  /** A new secret (in the answer, once); the previous one signs too for `overlapHours`. */
+  rotateWebhookSecret(id: string, overlapHours: number): Promise<WebhookDto | undefined>
   loadDeliveries(webhookId: string, page?: number): Promise<void>
   redeliver(deliveryId: string): Promise<void>
 }
@@ -54,6 +56,14 @@ export const createWebhooksSlice: Slice<WebhooksSlice> = (set, get) => ({
     void get().loadWebhooks()
     if (get().deliveries?.webhookId === id) void get().loadDeliveries(id)
     return r
+  },
+  async rotateWebhookSecret(id, overlapHours) {
+    const w = await act(
+      call('webhooks.rotateSecret', { id, overlap_hours: overlapHours }),
+      'Secret rotated',
+    )
+    if (w) void get().loadWebhooks()
+    return w
   },
   async loadDeliveries(webhookId, page = 1) {
     const p = await act(call('webhooks.deliveries', { id: webhookId, page, limit: 50 }))
