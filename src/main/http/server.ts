@@ -89,12 +89,19 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
   app.setNotFoundHandler(protocolNotFound)
 
   const started = Date.now()
-  app.get('/api/health', { config: { access: 'public' } }, async () => ({
-    status: 'ok',
-    version: VERSION,
-    uptime_seconds: Math.round((Date.now() - started) / 1000),
-    time: new Date().toISOString(),
-  }))
+  app.get(
+    '/api/health',
+    {
+      config: { access: 'public' },
+      schema: { summary: 'Liveness: the server answers', tags: ['meta'] },
+    },
+    async () => ({
+      status: 'ok',
+      version: VERSION,
+      uptime_seconds: Math.round((Date.now() - started) / 1000),
+      time: new Date().toISOString(),
+    }),
+  )
 
   await app.register(registerLicensecm, {
     services: opts.services,

@@ -180,6 +180,8 @@ export const failure = z.object({
   message: z.string(),
   data: z.null(),
   errors: z.record(z.string(), z.array(z.string())).nullable(),
+  /** The request's id (X-Request-Id), when the server puts it in error bodies. */
+  request_id: z.string().optional(),
 })
 
 /** The answers of one route: its success and the refusals any DevPayr route may give. */

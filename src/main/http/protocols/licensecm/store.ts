@@ -35,7 +35,10 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
 
   r.get(
     '/orders',
-    { config: { access: read }, schema: { tags, querystring: ordersQuery } },
+    {
+      config: { access: read },
+      schema: { summary: 'List orders', tags, querystring: ordersQuery },
+    },
     async (req) => {
       const page = await services.store.orders.list(scope(req), req.query)
       return ok({ orders: page.items, pagination: pagination(page.page, page.limit, page.total) })
@@ -44,14 +47,17 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
 
   r.post(
     '/orders',
-    { config: { access: write, idempotent: true }, schema: { tags, body: createOrderSchema } },
+    {
+      config: { access: write, idempotent: true },
+      schema: { summary: 'Create an order (issues its licenses)', tags, body: createOrderSchema },
+    },
     async (req, reply) =>
       reply.status(201).send(ok(await services.store.orders.create(scope(req), req.body))),
   )
 
   r.get(
     '/orders/:id',
-    { config: { access: read }, schema: { tags, params: idParams } },
+    { config: { access: read }, schema: { summary: 'Get an order', tags, params: idParams } },
     async (req) => ok(await services.store.orders.get(scope(req), req.params.id)),
   )
 
@@ -59,7 +65,12 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
     '/orders/:id',
     {
       config: { access: write },
-      schema: { tags, params: idParams, body: z.object({ status: orderStatusSchema }) },
+      schema: {
+        summary: "Change an order's status",
+        tags,
+        params: idParams,
+        body: z.object({ status: orderStatusSchema }),
+      },
     },
     async (req) =>
       ok(await services.store.orders.setStatus(scope(req), req.params.id, req.body.status)),
@@ -67,13 +78,19 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
 
   r.post(
     '/orders/:id/refund',
-    { config: { access: write }, schema: { tags, params: idParams } },
+    {
+      config: { access: write },
+      schema: { summary: 'Refund an order (revokes its licenses)', tags, params: idParams },
+    },
     async (req) => ok(await services.store.orders.refund(scope(req), req.params.id)),
   )
 
   r.get(
     '/customers',
-    { config: { access: read }, schema: { tags, querystring: customersQuery } },
+    {
+      config: { access: read },
+      schema: { summary: 'List customers', tags, querystring: customersQuery },
+    },
     async (req) => {
       const page = await services.store.customers(scope(req), req.query)
       return ok({
@@ -85,7 +102,10 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
 
   r.get(
     '/customers/:id',
-    { config: { access: read }, schema: { tags, params: idParams } },
+    {
+      config: { access: read },
+      schema: { summary: 'Get a customer with orders and licenses', tags, params: idParams },
+    },
     async (req) => ok(await services.store.customer(scope(req), req.params.id)),
   )
 
@@ -94,6 +114,7 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
     {
       config: { access: read },
       schema: {
+        summary: 'Store analytics (revenue, orders, customers)',
         tags,
         querystring: analyticsQuerySchema.extend({ product_id: productRef.optional() }),
       },
