@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify'
 import swagger from '@fastify/swagger'
-import { createJsonSchemaTransform } from 'fastify-type-provider-zod'
+import {
+  createJsonSchemaTransform,
+  createJsonSchemaTransformObject,
+} from 'fastify-type-provider-zod'
 import { SIGNATURE_WINDOW_SECONDS } from '@shared/apikeys'
 import { VERSION } from '../../version'
 import { API_VERSION } from './api-version'
@@ -15,6 +18,8 @@ import {
 } from './openapi-components'
 
 const zodTransform = createJsonSchemaTransform({})
+// The schemas registered with an id (`.meta({ id })`, e.g. License) become components.
+const zodComponents = createJsonSchemaTransformObject({})
 
 type Transformed = { schema: FastifySchema & Record<string, unknown>; url: string }
 
@@ -141,7 +146,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       servers: [{ url: '/', description: 'This server' }],
       components: { securitySchemes: SECURITY_SCHEMES },
     },
-    transformObject: ({ openapiObject }) => completeDocument(openapiObject as OpenApiDocument),
+    transformObject: (doc) => completeDocument(zodComponents(doc) as OpenApiDocument),
     transform: (doc) => {
       // /api, DevPayr's /devpayr/api and the Hi-Rez developer API belong in the API document
       // (not the web console's own endpoints).
@@ -196,7 +201,7 @@ const SECURITY_SCHEMES = {
     name: 'X-LICENSE-KEY',
     description: 'DevPayr runtime: the license key, with X-Devpayr-Domain naming the domain.',
   },
-}
+} as const
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace']
 

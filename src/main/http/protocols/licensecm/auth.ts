@@ -5,7 +5,7 @@ import { changePasswordSchema, loginSchema, registerSchema } from '@shared/accou
 import { bearerToken } from '../../middleware/auth'
 import { safeEqual } from '../../../crypto/random'
 import { principalOf, typed, type RouteFamily } from './context'
-import { ok } from './reply'
+import { created, ok } from './reply'
 
 /** Sign-in attempts per minute per client IP and email (on top of scrypt's own cost). */
 const AUTH_PER_MINUTE = 10
@@ -31,6 +31,7 @@ export const authRoutes: RouteFamily = async (app, { services, setupToken }) => 
     '/auth/register',
     {
       schema: {
+        response: created,
         summary:
           'Register an account (the first one needs the setup token in X-Setup-Token, becomes admin)',
         body: registerSchema,

@@ -12,7 +12,7 @@ import {
 } from '@shared/channels/security'
 import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
-import { ok, pagination } from './reply'
+import { created, ok, pagination } from './reply'
 
 const idParams = z.object({ id: z.string().min(1).max(64) })
 
@@ -46,6 +46,7 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
     {
       config: { access: write },
       schema: {
+        response: created,
         summary: 'Add an IP, HWID or key to the blacklist',
         body: addBlacklistSchema,
         tags,
@@ -142,7 +143,7 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
     '/security/block-ip',
     {
       config: { access: write },
-      schema: { summary: 'Block an IP address', body: blockIpSchema, tags },
+      schema: { response: created, summary: 'Block an IP address', body: blockIpSchema, tags },
     },
     async (req, reply) =>
       reply.status(201).send(ok(await sec.blockIp(principalOf(req).actor, req.body))),
@@ -152,7 +153,7 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
     '/security/block-hwid',
     {
       config: { access: write },
-      schema: { summary: 'Block a hardware id', body: blockHwidSchema, tags },
+      schema: { response: created, summary: 'Block a hardware id', body: blockHwidSchema, tags },
     },
     async (req, reply) =>
       reply.status(201).send(ok(await sec.blockHwid(principalOf(req).actor, req.body))),

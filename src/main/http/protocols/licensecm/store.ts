@@ -8,7 +8,7 @@ import {
 import { scopeOf } from '../../../services/store'
 import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
-import { ok, pagination } from './reply'
+import { created, ok, pagination } from './reply'
 
 const idParams = z.object({ id: z.string().min(1).max(100) })
 // Query strings carry text: a product is named by its integer number or its uuid there.
@@ -49,7 +49,12 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
     '/orders',
     {
       config: { access: write, idempotent: true },
-      schema: { summary: 'Create an order (issues its licenses)', tags, body: createOrderSchema },
+      schema: {
+        response: created,
+        summary: 'Create an order (issues its licenses)',
+        tags,
+        body: createOrderSchema,
+      },
     },
     async (req, reply) =>
       reply.status(201).send(ok(await services.store.orders.create(scope(req), req.body))),

@@ -6,7 +6,7 @@ import {
 } from '@shared/channels/webhooks'
 import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
-import { ok, pagination } from './reply'
+import { created, ok, pagination } from './reply'
 
 const idParams = z.object({ id: z.string().min(1).max(64) })
 
@@ -31,7 +31,7 @@ export const webhookRoutes: RouteFamily = async (app, { services }) => {
     '/webhooks',
     {
       config: { access: write, idempotent: true },
-      schema: { summary: 'Create a webhook', body: createWebhookSchema, tags },
+      schema: { response: created, summary: 'Create a webhook', body: createWebhookSchema, tags },
     },
     async (req, reply) =>
       reply.status(201).send(ok(await wh.create(principalOf(req).actor, req.body))),
