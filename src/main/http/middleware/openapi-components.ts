@@ -1,28 +1,6 @@
 import { z } from 'zod'
-import { failure as devpayrFailure } from '../protocols/devpayr/schemas'
+import { ERROR_SCHEMAS } from './error-schemas'
 import { surfaceOf } from '../errors'
-
-/** The request's id (X-Request-Id), in error bodies whose protocol allows an extra field. */
-const requestId = z.string().optional()
-
-/** Each protocol's error body, once, as the document's `components.schemas`. */
-const ERROR_SCHEMAS = {
-  LicensecmError: z
-    .object({
-      success: z.literal(false),
-      message: z.string(),
-      error_code: z.string(),
-      request_id: requestId,
-    })
-    .loose(),
-  SellrealmError: z.object({
-    status: z.literal('error'),
-    message: z.string(),
-    request_id: requestId,
-  }),
-  DevpayrError: devpayrFailure,
-  HirezError: z.object({ ret_msg: z.string(), request_id: requestId }).loose(),
-} as const
 
 /** The document's protocols (the web console's own RPC is not part of it). */
 export type DocumentedProtocol = 'licensecm' | 'sellrealm' | 'devpayr' | 'hirez'
