@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ACCOUNT_ROLES, type AccountDto } from './accounts'
 import type { LicenseDto, ProductDto } from './dto'
 import { policyOverrideSchema, seatPolicySchema } from './policy'
 
@@ -76,6 +77,20 @@ const productFields = z.object({
   updated_at: z.string(),
 })
 
+const accountFields = z.object({
+  id: z.string(),
+  email: z.string(),
+  display_name: z.string(),
+  role: z.enum(ACCOUNT_ROLES),
+  is_active: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  last_login_at: z.string().nullable(),
+})
+
+export const accountDtoSchema = accountFields.meta({ id: 'Account' })
+/** A login's or registration's answer: the session token (JWT) and the account. */
+export const authResultSchema = z.object({ token: z.string(), user: accountDtoSchema })
 export const licenseDtoSchema = licenseFields.meta({ id: 'License' })
 export const productDtoSchema = productFields.meta({ id: 'Product' })
 
@@ -92,4 +107,5 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
 export const DTO_SCHEMAS_MATCH: [
   Same<z.output<typeof licenseFields>, LicenseDto>,
   Same<z.output<typeof productFields>, ProductDto>,
-] = [true, true]
+  Same<z.output<typeof accountFields>, AccountDto>,
+] = [true, true, true]
