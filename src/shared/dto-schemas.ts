@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ACCOUNT_ROLES, type AccountDto } from './accounts'
 import type { LicenseDto, ProductDto } from './dto'
+import { ORDER_STATUSES, type OrderDto } from './channels/store'
 import { policyOverrideSchema, seatPolicySchema } from './policy'
 
 /**
@@ -88,6 +89,38 @@ const accountFields = z.object({
   last_login_at: z.string().nullable(),
 })
 
+const licenseStatus = z.enum(['active', 'suspended', 'banned', 'expired'])
+const orderFields = z.object({
+  id: z.string(),
+  num: z.number().int(),
+  customer_id: z.string(),
+  customer_email: z.string(),
+  product_id: z.string(),
+  product_num: z.number().int(),
+  product_name: z.string(),
+  quantity: z.number().int(),
+  amount_cents: z.number().int(),
+  currency: z.string(),
+  status: z.enum(ORDER_STATUSES),
+  payment_ref: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  paid_at: z.string().nullable(),
+  refunded_at: z.string().nullable(),
+  keys: z.array(
+    z.object({
+      id: z.string(),
+      num: z.number().int(),
+      key: z.string(),
+      product_id: z.string(),
+      status: licenseStatus,
+      used: z.boolean(),
+      created_at: z.string(),
+    }),
+  ),
+})
+
+export const orderDtoSchema = orderFields.meta({ id: 'Order' })
 export const accountDtoSchema = accountFields.meta({ id: 'Account' })
 /** A login's or registration's answer: the session token (JWT) and the account. */
 export const authResultSchema = z.object({ token: z.string(), user: accountDtoSchema })
@@ -108,4 +141,5 @@ export const DTO_SCHEMAS_MATCH: [
   Same<z.output<typeof licenseFields>, LicenseDto>,
   Same<z.output<typeof productFields>, ProductDto>,
   Same<z.output<typeof accountFields>, AccountDto>,
-] = [true, true, true]
+  Same<z.output<typeof orderFields>, OrderDto>,
+] = [true, true, true, true]

@@ -8,7 +8,10 @@ import {
 import { scopeOf } from '../../../services/store'
 import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
-import { created, ok, pagination } from './reply'
+import { orderDtoSchema, paginationSchema } from '@shared/dto-schemas'
+import { envelope, ok, pagination } from './reply'
+
+const orderAnswer = { 200: envelope(orderDtoSchema) }
 
 const idParams = z.object({ id: z.string().min(1).max(100) })
 // Query strings carry text: a product is named by its integer number or its uuid there.
@@ -37,7 +40,16 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
     '/orders',
     {
       config: { access: read },
-      schema: { summary: 'List orders', tags, querystring: ordersQuery },
+      schema: {
+        summary: 'List orders',
+        tags,
+        querystring: ordersQuery,
+        response: {
+          200: envelope(
+            z.object({ orders: z.array(orderDtoSchema), pagination: paginationSchema }),
+          ),
+        },
+      },
     },
     async (req) => {
       const page = await services.store.orders.list(scope(req), req.query)
@@ -50,7 +62,7 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
     {
       config: { access: write, idempotent: true },
       schema: {
-        response: created,
+        response: { 201: envelope(orderDtoSchema) },
         summary: 'Create an order (issues its licenses)',
         tags,
         body: createOrderSchema,
@@ -62,7 +74,10 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
 
   r.get(
     '/orders/:id',
-    { config: { access: read }, schema: { summary: 'Get an order', tags, params: idParams } },
+    {
+      config: { access: read },
+      schema: { summary: 'Get an order', tags, params: idParams, response: orderAnswer },
+    },
     async (req) => ok(await services.store.orders.get(scope(req), req.params.id)),
   )
 
@@ -72,6 +87,7 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
       config: { access: write },
       schema: {
         summary: "Change an order's status",
+        response: orderAnswer,
         tags,
         params: idParams,
         body: z.object({ status: orderStatusSchema }),
@@ -85,7 +101,12 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
     '/orders/:id/refund',
     {
       config: { access: write },
-      schema: { summary: 'Refund an order (revokes its licenses)', tags, params: idParams },
+      schema: {
+        summary: 'Refund an order (revokes its licenses)',
+        tags,
+        params: idParams,
+        response: orderAnswer,
+      },
     },
     async (req) => ok(await services.store.orders.refund(scope(req), req.params.id)),
   )
