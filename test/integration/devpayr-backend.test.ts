@@ -580,7 +580,11 @@ describe('the surface', () => {
     const doc = (await srv.json('/api/openapi.json')).body
     const op = doc.paths['/devpayr/api/v1/project/{project}/injectables'].post
     expect(op['x-keywarden-scope']).toBe('products:write')
-    expect(op.security).toEqual([{ apiKey: [] }])
+    expect(op.security).toEqual([{ devpayrApiKey: [] }])
+    expect(doc.components.securitySchemes.devpayrApiKey).toMatchObject({
+      in: 'header',
+      name: 'X-API-KEY',
+    })
     expect(Object.keys(op.responses)).toEqual(
       expect.arrayContaining(['201', '401', '403', '404', '422']),
     )

@@ -19,6 +19,103 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
     doc = r.body
   })
   afterAll(() => s.stop())
+  /** A `#/components/...` reference's target (or the object itself when it is none). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const resolve = (o: any): any =>
+    o?.$ref
+      ? resolve(
+          (o.$ref as string)
+            .slice(2)
+            .split('/')
+            .reduce((at: Record<string, unknown>, k: string) => at?.[k] as never, doc),
+        )
+      : o
+  const operations = () =>
+    Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([m]) => METHODS.includes(m))
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        .map(([method, op]) => ({ at: `${method.toUpperCase()} ${path}`, path, op: op as any })),
+    )
+
+  it('gives every operation an operationId, a summary, its security, a 2xx schema and its error answers', () => {
+    const ops = operations()
+    expect(ops.length).toBeGreaterThan(100)
+    const ids = ops.map((o) => o.op.operationId)
+    expect(ids.filter((id) => typeof id !== 'string' || !/^[A-Za-z0-9]+$/.test(id))).toEqual([])
+    expect(new Set(ids).size).toBe(ids.length)
+    for (const { at, path, op } of ops) {
+      expect(typeof op.summary === 'string' && op.summary.length > 0, `${at} summary`).toBe(true)
+      expect(Array.isArray(op.security), `${at} security`).toBe(true)
+      for (const req of op.security)
+        for (const name of Object.keys(req))
+          expect(doc.components.securitySchemes[name], `${at} scheme ${name}`).toBeDefined()
+      const codes = Object.keys(op.responses)
+      const success = codes.filter((c) => /^2\d\d$/.test(c))
+      expect(success.length, `${at} 2xx`).toBeGreaterThan(0)
+      for (const c of success) {
+        const content = resolve(op.responses[c]).content ?? {}
+        const schema = Object.values(content as Record<string, { schema?: unknown }>)[0]?.schema
+        expect(schema, `${at} ${c} schema`).toBeTypeOf('object')
+      }
+      // Error answers are references to the protocol's shared responses, never inlined.
+      const errors = codes.filter((c) => /^[45]\d\d$/.test(c))
+      expect(errors, `${at} errors`).toEqual(expect.arrayContaining(['404', '500']))
+      for (const c of errors) {
+        expect(op.responses[c].$ref, `${at} ${c}`).toMatch(/^#\/components\/responses\//)
+        expect(resolve(op.responses[c]).content['application/json'].schema.$ref).toMatch(
+          /^#\/components\/schemas\/(Licensecm|Sellrealm|Devpayr|Hirez)Error$/,
+        )
+      }
+      if (op.security.length > 0 && !path.startsWith('/hirez/'))
+        expect(errors, `${at} credentials`).toEqual(expect.arrayContaining(['401', '403']))
+    }
+    expect(doc.servers).toEqual([expect.objectContaining({ url: '/' })])
+  })
+
+  it('documents each protocol error shape once, with an optional request_id', () => {
+    const shapes: Record<string, string[]> = {
+      LicensecmError: ['success', 'message', 'error_code'],
+      SellrealmError: ['status', 'message'],
+      DevpayrError: ['status', 'message', 'data', 'errors'],
+      HirezError: ['ret_msg'],
+    }
+    for (const [name, required] of Object.entries(shapes)) {
+      const schema = doc.components.schemas[name]
+      expect(schema.required, name).toEqual(expect.arrayContaining(required))
+      expect(schema.properties.request_id, name).toEqual({ type: 'string' })
+      expect(schema.required, name).not.toContain('request_id')
+    }
+    const bad = doc.paths['/api/licenses'].post.responses['400']
+    expect(bad).toEqual({ $ref: '#/components/responses/LicensecmBadRequest' })
+    expect(doc.paths['/api/v1/orders'].get.security).toEqual([{ sellrealmStoreSecret: [] }])
+    expect(doc.paths['/devpayr/api/v1/project/has-paid'].post.security).toEqual([
+      { devpayrLicenseKey: [] },
+    ])
+  })
+
+  it("answers 201 where the handler answers 201, with the handler's own schema", async () => {
+    for (const [method, path] of [
+      ['post', '/api/licenses'],
+      ['post', '/api/products'],
+      ['post', '/api/api-keys'],
+      ['post', '/api/webhooks'],
+      ['post', '/api/orders'],
+      ['post', '/api/security/blacklist'],
+      ['post', '/api/auth/register'],
+      ['post', '/devpayr/api/v1/project'],
+    ]) {
+      expect(Object.keys(doc.paths[path][method].responses), `${method} ${path}`).toContain('201')
+      expect(doc.paths[path][method].responses['200'], `${method} ${path}`).toBeUndefined()
+    }
+    const list = doc.paths['/api/licenses'].get.responses['200'].content['application/json'].schema
+    expect(list.properties.data.properties.licenses.items).toEqual({
+      $ref: '#/components/schemas/License',
+    })
+    expect(doc.components.schemas.License.required).toEqual(
+      expect.arrayContaining(['id', 'license_key', 'product_id', 'status', 'expires_at']),
+    )
+  })
 
   it('is a structurally valid OpenAPI 3.1 document', () => {
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/)
@@ -72,8 +169,12 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
         }
         for (const [type, c] of Object.entries(op.requestBody?.content ?? {}))
           check(`${method} ${path} body ${type}`, (c as { schema: unknown }).schema)
-        const responses: Record<string, { description?: unknown; content?: object }> = op.responses
-        for (const [status, r] of Object.entries(responses)) {
+        const responses: Record<
+          string,
+          { description?: unknown; content?: object; $ref?: string }
+        > = op.responses
+        for (const [status, ref] of Object.entries(responses)) {
+          const r = resolve(ref)
           expect(status, `${method} ${path}`).toMatch(/^([1-5]\d\d|[1-5]XX|default)$/)
           expect(typeof r.description, `${method} ${path} ${status} description`).toBe('string')
           for (const [type, c] of Object.entries(r.content ?? {}))
@@ -112,13 +213,17 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
     })
     expect([400, 401]).toContain(r.status)
     // Access and retry-safety, from the route's declared access and the idempotency opt-in.
-    expect(create.security).toEqual([{ bearer: [] }, { apiKey: [] }])
+    expect(create.security).toEqual([
+      { bearer: [] },
+      { apiKey: [] },
+      { apiKey: [], signature: [], signatureTimestamp: [] },
+    ])
     expect(create.description).toMatch(/scope `admin`/)
     expect(create.parameters).toContainEqual(
       expect.objectContaining({ in: 'header', name: 'idempotency-key' }),
     )
     expect(doc.paths['/api/licenses'].get.description).toMatch(/licenses:read/)
-    expect(doc.paths['/api/auth/login'].post.security).toBeUndefined()
+    expect(doc.paths['/api/auth/login'].post.security).toEqual([])
     const lic = doc.paths['/api/licenses']?.post
     expect(lic.requestBody.content['application/json'].schema.required).toContain('product_id')
   })

@@ -135,6 +135,11 @@ describe('DNS rebinding: a wrong Host, per surface', () => {
   it.each([
     ['management API', '/api/products', { success: false, error_code: 'FORBIDDEN' }],
     ['OpenAPI document', '/api/openapi.json', { success: false, error_code: 'FORBIDDEN' }],
+    [
+      'API reference (same access as the document)',
+      '/api/docs',
+      { success: false, error_code: 'FORBIDDEN' },
+    ],
     ['console session', '/console/session', { ok: false, error: { code: 'FORBIDDEN' } }],
   ])('refuses the %s in its own error shape', async (_name, path, shape) => {
     const r = await raw(s, 'GET', path, { ...rebound, authorization: `Bearer ${token}` })

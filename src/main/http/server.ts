@@ -103,12 +103,19 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
   app.setNotFoundHandler(protocolNotFound)
 
   const started = Date.now()
-  app.get('/api/health', { config: { access: 'public' } }, async () => ({
-    status: 'ok',
-    version: VERSION,
-    uptime_seconds: Math.round((Date.now() - started) / 1000),
-    time: new Date().toISOString(),
-  }))
+  app.get(
+    '/api/health',
+    {
+      config: { access: 'public' },
+      schema: { summary: 'Liveness: the server answers', tags: ['meta'] },
+    },
+    async () => ({
+      status: 'ok',
+      version: VERSION,
+      uptime_seconds: Math.round((Date.now() - started) / 1000),
+      time: new Date().toISOString(),
+    }),
+  )
 
   // Routes after the error handlers (a route keeps the handler set when it is registered).
   registerReady(app, opts.services)

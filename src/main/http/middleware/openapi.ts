@@ -1,12 +1,25 @@
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify'
 import swagger from '@fastify/swagger'
-import { createJsonSchemaTransform } from 'fastify-type-provider-zod'
+import {
+  createJsonSchemaTransform,
+  createJsonSchemaTransformObject,
+} from 'fastify-type-provider-zod'
 import { SIGNATURE_WINDOW_SECONDS } from '@shared/apikeys'
 import { VERSION } from '../../version'
 import { API_VERSION } from './api-version'
 import type { RouteAccess } from './api-key'
+import {
+  defaultSuccessRef,
+  errorComponents,
+  errorResponseRef,
+  errorStatuses,
+  operationIdOf,
+  protocolOf,
+} from './openapi-components'
 
 const zodTransform = createJsonSchemaTransform({})
+// The schemas registered with an id (`.meta({ id })`, e.g. License) become components.
+const zodComponents = createJsonSchemaTransformObject({})
 
 type Transformed = { schema: FastifySchema & Record<string, unknown>; url: string }
 
@@ -24,10 +37,15 @@ function describeAccess(route: RouteOptions, t: Transformed): Transformed {
     t.schema ??= {}
     t.schema['x-keywarden-scope'] = accessName(access)
   }
-  // DevPayr's backend takes API keys only (X-API-KEY is the same header as X-API-Key).
+  // DevPayr's backend takes API keys only (X-API-KEY is the same header as X-API-Key); its
+  // runtime routes the license key; SellRealm's Store API its store secret as a Bearer.
   const keyOnly = route.url.startsWith('/devpayr/')
-  if (keyOnly && typeof access === 'object') {
-    t.schema.security = [{ apiKey: [] }]
+  if (/^\/api\/v1\//.test(route.url)) {
+    t.schema.security = [{ sellrealmStoreSecret: [] }]
+  } else if (keyOnly && access === 'public') {
+    t.schema.security = [{ devpayrLicenseKey: [] }]
+  } else if (keyOnly && typeof access === 'object') {
+    t.schema.security = [{ devpayrApiKey: [] }]
     t.schema['x-keywarden-product-aware'] = access.productAware
     notes.push(
       `Needs an API key (\`X-API-KEY\`) with scope \`${access.scope}\` (or \`admin\`)` +
@@ -123,14 +141,12 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         title: 'Keywarden API',
         version: `${API_VERSION} (server ${VERSION})`,
         description: DESCRIPTION,
+        license: { name: 'MIT', identifier: 'MIT' },
       },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
-        },
-      },
+      servers: [{ url: '/', description: 'This server' }],
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
+    transformObject: (doc) => completeDocument(zodComponents(doc) as OpenApiDocument),
     transform: (doc) => {
       // /api, DevPayr's /devpayr/api and the Hi-Rez developer API belong in the API document
       // (not the web console's own endpoints).
@@ -139,6 +155,127 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       return describeAccess(doc.route, zodTransform(doc) as Transformed)
     },
   })
+}
+
+const SECURITY_SCHEMES = {
+  bearer: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'An account session token from POST /api/auth/login.',
+  },
+  apiKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-Key',
+    description:
+      'A backend API key. Keys created with `require_signature` also send X-Timestamp and X-Signature (see signature).',
+  },
+  signature: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Signature',
+    description: `Signed requests (keys with \`require_signature\`): Base64(HMAC-SHA256(secret, METHOD + "\\n" + PATH + "\\n" + TIMESTAMP + "\\n" + BODY)), sent with X-Timestamp (Unix seconds, within ±${SIGNATURE_WINDOW_SECONDS} s).`,
+  },
+  signatureTimestamp: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Timestamp',
+    description: 'The Unix time a signed request was signed at (see signature).',
+  },
+  sellrealmStoreSecret: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      "SellRealm Store API: the account's store secret (/api/account/secrets) as a Bearer token.",
+  },
+  devpayrApiKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-KEY',
+    description: 'DevPayr backend: an API key (the same keys as X-API-Key).',
+  },
+  devpayrLicenseKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-LICENSE-KEY',
+    description: 'DevPayr runtime: the license key, with X-Devpayr-Domain naming the domain.',
+  },
+} as const
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace']
+
+interface Operation {
+  operationId?: string
+  summary?: string
+  security?: Record<string, string[]>[]
+  parameters?: { in: string; name: string }[]
+  responses?: Record<
+    string,
+    { description?: string; content?: Record<string, { schema?: unknown }> }
+  >
+}
+interface OpenApiDocument {
+  paths?: Record<string, Record<string, Operation>>
+  components?: Record<string, Record<string, unknown>>
+}
+
+/** A signed API key is still an API key: the alternative every management route accepts too. */
+const SIGNED_KEY = { apiKey: [], signature: [], signatureTimestamp: [] }
+
+/**
+ * The whole document's finishing pass, one place for every operation: a derived operationId,
+ * `security: []` on public routes, a success schema where the route declares none, and each
+ * protocol's error answers as `$ref`s to one set of components (never inlined per route).
+ */
+function completeDocument(doc: OpenApiDocument): OpenApiDocument {
+  const components = errorComponents()
+  doc.components = {
+    ...doc.components,
+    schemas: { ...doc.components?.schemas, ...components.schemas },
+    responses: { ...doc.components?.responses, ...components.responses },
+  }
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const [method, op] of Object.entries(item)) {
+      if (!METHODS.includes(method)) continue
+      const protocol = protocolOf(path)
+      op.operationId ??= operationIdOf(method, path)
+      op.security ??= []
+      if (op.security.some((s) => 'apiKey' in s) && protocol === 'licensecm') {
+        op.security.push(SIGNED_KEY)
+      }
+      const responses = (op.responses ??= {})
+      const codes = Object.keys(responses).map(Number)
+      const success = codes.filter((c) => c >= 200 && c < 300)
+      const ref = defaultSuccessRef(protocol)
+      // A route without a response schema gets @fastify/swagger's bare "Default Response".
+      if (!success.some((c) => responses[c].content) && ref) {
+        for (const c of success) delete responses[c]
+        responses['200'] = {
+          description: 'Success',
+          content: { 'application/json': { schema: ref } },
+        }
+      } else {
+        for (const c of success) responses[c].description = 'Success'
+      }
+      for (const c of codes.filter((c) => c >= 400)) delete responses[c]
+      const statuses = errorStatuses(protocol, {
+        secured: op.security.length > 0 || /^\/api\/(client|auth|v0)\b/.test(path),
+        idempotent: op.parameters?.some((p) => p.name === 'idempotency-key') ?? false,
+        rateLimited: path !== '/api/health',
+        existing: codes,
+      })
+      for (const c of statuses) responses[c] = errorResponseRef(protocol, c) as never
+    }
+  }
+  // The zod registry also yields each component's input form (`LicenseInput`): drop the unused.
+  const text = JSON.stringify(doc.paths)
+  for (const name of Object.keys(doc.components.schemas ?? {})) {
+    if (name.endsWith('Input') && !text.includes(`"#/components/schemas/${name}"`)) {
+      delete doc.components.schemas[name]
+    }
+  }
+  return doc
 }
 
 /**

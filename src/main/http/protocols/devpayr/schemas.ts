@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { devpayrErrorSchema } from '../../middleware/error-schemas'
 import { environmentSchema, injectableModeSchema } from '@shared/domains'
 
 /**
@@ -174,13 +175,8 @@ export const success = <T extends z.ZodType>(data: T) =>
     errors: z.null(),
   })
 
-/** Every refusal: `{ status: "error", message, data: null, errors }`. */
-export const failure = z.object({
-  status: z.literal('error'),
-  message: z.string(),
-  data: z.null(),
-  errors: z.record(z.string(), z.array(z.string())).nullable(),
-})
+/** Every refusal: `{ status: "error", message, data: null, errors }` (one schema, documented once). */
+export const failure = devpayrErrorSchema
 
 /** The answers of one route: its success and the refusals any DevPayr route may give. */
 export function answers<T extends z.ZodType>(status: 200 | 201, data: T) {

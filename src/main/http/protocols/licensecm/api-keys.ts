@@ -2,10 +2,9 @@ import { z } from 'zod'
 import { apiKeyDtoSchema, createApiKeySchema, createdApiKeyDtoSchema } from '@shared/apikeys'
 import { DomainError } from '@shared/errors'
 import { principalOf, typed, type RouteFamily } from './context'
-import { ok } from './reply'
+import { envelope, ok } from './reply'
 import { needsScope } from '../../middleware/api-key'
 
-const envelope = <T extends z.ZodType>(data: T) => z.object({ success: z.literal(true), data })
 const idParam = z.object({ id: z.string().min(1).max(64) })
 
 /**

@@ -5,7 +5,10 @@ import { changePasswordSchema, loginSchema, registerSchema } from '@shared/accou
 import { bearerToken } from '../../middleware/auth'
 import { safeEqual } from '../../../crypto/random'
 import { principalOf, typed, type RouteFamily } from './context'
-import { ok } from './reply'
+import { accountDtoSchema, authResultSchema } from '@shared/dto-schemas'
+import { envelope, ok } from './reply'
+
+const tokenAnswer = { 200: envelope(z.object({ token: z.string() })) }
 
 /** Sign-in attempts per minute per client IP and email (on top of scrypt's own cost). */
 const AUTH_PER_MINUTE = 10
@@ -31,6 +34,7 @@ export const authRoutes: RouteFamily = async (app, { services, setupToken }) => 
     '/auth/register',
     {
       schema: {
+        response: { 201: envelope(authResultSchema) },
         summary:
           'Register an account (the first one needs the setup token in X-Setup-Token, becomes admin)',
         body: registerSchema,
@@ -57,7 +61,12 @@ export const authRoutes: RouteFamily = async (app, { services, setupToken }) => 
   r.post(
     '/auth/login',
     {
-      schema: { summary: 'Log in with email and password', body: loginSchema, tags: ['auth'] },
+      schema: {
+        summary: 'Log in with email and password',
+        body: loginSchema,
+        response: { 200: envelope(authResultSchema) },
+        tags: ['auth'],
+      },
       config: { ...authLimit, access: 'public' },
     },
     async (req) => ok(await services.accounts.login(req.body, { ip: req.origin.clientIp })),
@@ -68,6 +77,7 @@ export const authRoutes: RouteFamily = async (app, { services, setupToken }) => 
     {
       schema: {
         summary: 'Exchange the current (or recently expired) token for a new one',
+        response: tokenAnswer,
         body: z.object({ token: z.string().max(4096).optional() }).nullish(),
         tags: ['auth'],
       },
@@ -89,7 +99,11 @@ export const authRoutes: RouteFamily = async (app, { services, setupToken }) => 
   r.get(
     '/auth/me',
     {
-      schema: { summary: 'The logged-in account', tags: ['auth'] },
+      schema: {
+        summary: 'The logged-in account',
+        response: { 200: envelope(accountDtoSchema) },
+        tags: ['auth'],
+      },
       config: { access: 'authenticated' },
     },
     async (req) => ok(await services.accounts.me(principalOf(req).actor)),
@@ -101,6 +115,7 @@ export const authRoutes: RouteFamily = async (app, { services, setupToken }) => 
     {
       schema: {
         summary: 'Change the password (revokes every older token)',
+        response: tokenAnswer,
         body: changePasswordSchema,
         tags: ['auth'],
       },

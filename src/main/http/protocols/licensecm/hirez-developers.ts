@@ -7,10 +7,9 @@ import {
   updateHirezDeveloperSchema,
 } from '@shared/hirez'
 import { principalOf, typed, type RouteFamily } from './context'
-import { ok } from './reply'
+import { envelope, ok } from './reply'
 import { needsScope } from '../../middleware/api-key'
 
-const envelope = <T extends z.ZodType>(data: T) => z.object({ success: z.literal(true), data })
 const devIdParam = z.object({ dev_id: devIdSchema })
 
 /**

@@ -30,6 +30,7 @@ import {
   registerRateLimitedNotFound,
 } from '../../middleware/rate-limit-headers'
 import { openApiRoutes } from '../../middleware/openapi'
+import { apiDocsRoutes } from '../../middleware/api-docs'
 import { managementOnLoopback } from './door'
 
 export interface LicensecmOptions {
@@ -99,6 +100,7 @@ export async function registerLicensecm(
   await api(apiKeyRoutes)
   await api(hirezDeveloperRoutes) // /api/hirez/developers (Hi-Rez developer credentials)
   await api(openApiRoutes) // GET /api/openapi.json
+  await api(apiDocsRoutes) // GET /api/docs (Swagger UI, served locally)
   await api(accountRoutes) // SellRealm secrets (/api/account/secrets)
   await api(variableRoutes) // /api/{products,licenses}/:id/variables
   await api(storeRoutes) // /api/orders, /api/customers, /api/store/analytics

@@ -4,7 +4,7 @@ import { fromRequestSchema, issueFileSchema, revokeFileSchema } from '@shared/li
 import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
 import { idParams } from './products'
-import { ok } from './reply'
+import { created, ok } from './reply'
 
 /**
  * Offline license files on the management API (Keywarden additions, #16): check-out for a
@@ -34,6 +34,7 @@ export const licenseFileRoutes: RouteFamily = async (app, { services }) => {
     {
       config: { access: write },
       schema: {
+        response: created,
         summary:
           'Check out a signed license file (bound to `fingerprint` when given: that machine is activated)',
         params: idParams,
@@ -84,6 +85,7 @@ export const licenseFileRoutes: RouteFamily = async (app, { services }) => {
     {
       config: { access: write },
       schema: {
+        response: created,
         summary: "Air-gapped activation: the app's request file in, its license file out",
         body: fromRequestSchema,
         tags,

@@ -11,7 +11,8 @@ import {
 import { needsScope } from '../../middleware/api-key'
 import { assertProductAllowed, principalOf, typed, type RouteFamily } from './context'
 import { idParams } from './products'
-import { ok, pagination } from './reply'
+import { envelope, ok, pagination } from './reply'
+import { licenseDtoSchema, paginationSchema } from '@shared/dto-schemas'
 
 /** The engine's event types, in LicenseCM's log wording ("activation", ...). */
 const ACTIONS: Record<string, string> = {
@@ -22,8 +23,21 @@ const ACTIONS: Record<string, string> = {
   challenge_verification: 'challenge',
 }
 
+/** A LicenseCM log entry: the answer's schema and toLogEntry's type. */
+const logEntrySchema = z.object({
+  id: z.string(),
+  action: z.string(),
+  type: z.string(),
+  success: z.boolean(),
+  ip_address: z.string().nullable(),
+  hwid: z.string().nullable(),
+  user_agent: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  created_at: z.string(),
+})
+
 /** One event as a LicenseCM log entry. */
-export function toLogEntry(e: EventDto) {
+export function toLogEntry(e: EventDto): z.output<typeof logEntrySchema> {
   return {
     id: String(e.id),
     action: ACTIONS[e.type] ?? e.type.replace(/^license[._]/, ''),
@@ -67,6 +81,11 @@ export const licenseRoutes: RouteFamily = async (app, { services }) => {
       schema: {
         summary: 'List licenses (filters, pagination)',
         querystring: listLicensesSchema,
+        response: {
+          200: envelope(
+            z.object({ licenses: z.array(licenseDtoSchema), pagination: paginationSchema }),
+          ),
+        },
         tags,
       },
     },
@@ -86,7 +105,12 @@ export const licenseRoutes: RouteFamily = async (app, { services }) => {
     '/licenses',
     {
       config: { access: write, idempotent: true },
-      schema: { summary: 'Create a license', body: createLicenseSchema, tags },
+      schema: {
+        summary: 'Create a license',
+        body: createLicenseSchema,
+        response: { 201: envelope(licenseDtoSchema) },
+        tags,
+      },
     },
     async (req, reply) => {
       const p = principalOf(req)
@@ -102,6 +126,11 @@ export const licenseRoutes: RouteFamily = async (app, { services }) => {
       schema: {
         summary: 'Create 1-100 licenses in one transaction',
         body: bulkCreateLicensesSchema,
+        response: {
+          201: envelope(
+            z.object({ created: z.number().int(), licenses: z.array(licenseDtoSchema) }),
+          ),
+        },
         tags,
       },
     },
@@ -114,7 +143,15 @@ export const licenseRoutes: RouteFamily = async (app, { services }) => {
 
   r.get(
     '/licenses/:id',
-    { config: { access: read }, schema: { summary: 'Get a license', params: idParams, tags } },
+    {
+      config: { access: read },
+      schema: {
+        summary: 'Get a license',
+        params: idParams,
+        response: { 200: envelope(licenseDtoSchema) },
+        tags,
+      },
+    },
     async (req) => ok((await load(req, req.params.id)).l),
   )
 
@@ -122,7 +159,13 @@ export const licenseRoutes: RouteFamily = async (app, { services }) => {
     '/licenses/:id',
     {
       config: { access: write },
-      schema: { summary: 'Update a license', params: idParams, body: updateLicenseSchema, tags },
+      schema: {
+        summary: 'Update a license',
+        params: idParams,
+        body: updateLicenseSchema,
+        response: { 200: envelope(licenseDtoSchema) },
+        tags,
+      },
     },
     async (req) => {
       const { p } = await load(req, req.params.id)
@@ -132,7 +175,15 @@ export const licenseRoutes: RouteFamily = async (app, { services }) => {
 
   r.delete(
     '/licenses/:id',
-    { config: { access: write }, schema: { summary: 'Delete a license', params: idParams, tags } },
+    {
+      config: { access: write },
+      schema: {
+        summary: 'Delete a license',
+        params: idParams,
+        response: { 200: envelope(z.object({ id: z.string(), deleted: z.literal(true) })) },
+        tags,
+      },
+    },
     async (req) => {
       const { p } = await load(req, req.params.id)
       await services.licenses.remove(p.actor, req.params.id)
@@ -144,7 +195,12 @@ export const licenseRoutes: RouteFamily = async (app, { services }) => {
     '/licenses/:id/reset-hwid',
     {
       config: { access: write },
-      schema: { summary: 'Reset the HWID (frees every machine binding)', params: idParams, tags },
+      schema: {
+        summary: 'Reset the HWID (frees every machine binding)',
+        params: idParams,
+        response: { 200: envelope(licenseDtoSchema) },
+        tags,
+      },
     },
     async (req) => {
       const { p } = await load(req, req.params.id)
@@ -169,6 +225,15 @@ export const licenseRoutes: RouteFamily = async (app, { services }) => {
         summary: 'Ban the license for good (ends its sessions)',
         params: idParams,
         body: reasonBody,
+        response: {
+          200: envelope(
+            z.object({
+              id: z.string(),
+              banned: z.literal(true),
+              sessions_revoked: z.number().int(),
+            }),
+          ),
+        },
         tags,
       },
     },
@@ -184,7 +249,12 @@ export const licenseRoutes: RouteFamily = async (app, { services }) => {
     '/licenses/:id/unban',
     {
       config: { access: write },
-      schema: { summary: 'Lift a ban (ended sessions stay ended)', params: idParams, tags },
+      schema: {
+        summary: 'Lift a ban (ended sessions stay ended)',
+        params: idParams,
+        response: { 200: envelope(licenseDtoSchema) },
+        tags,
+      },
     },
     async (req) => {
       const { p } = await load(req, req.params.id)
@@ -206,6 +276,9 @@ export const licenseRoutes: RouteFamily = async (app, { services }) => {
         summary: 'End every session of the license (machines stay bound)',
         params: idParams,
         body: z.object({ reason: z.string().trim().max(500).optional() }).optional(),
+        response: {
+          200: envelope(z.object({ id: z.string(), sessions_revoked: z.number().int() })),
+        },
         tags,
       },
     },
@@ -264,6 +337,9 @@ export const licenseRoutes: RouteFamily = async (app, { services }) => {
         summary: "The license's activity log",
         params: idParams,
         querystring: pageQuery,
+        response: {
+          200: envelope(z.object({ logs: z.array(logEntrySchema), pagination: paginationSchema })),
+        },
         tags,
       },
     },

@@ -3,7 +3,8 @@ import { DomainError } from '@shared/errors'
 import { createProductSchema, updateProductSchema } from '@shared/schemas'
 import { needsScope } from '../../middleware/api-key'
 import { assertProductAllowed, principalOf, typed, type RouteFamily } from './context'
-import { ok } from './reply'
+import { productDtoSchema } from '@shared/dto-schemas'
+import { envelope, ok } from './reply'
 
 export const idParams = z.object({ id: z.string().min(1).max(100) })
 
@@ -16,7 +17,14 @@ export const productRoutes: RouteFamily = async (app, { services }) => {
 
   r.get(
     '/products',
-    { config: { access: read }, schema: { summary: 'List products', tags } },
+    {
+      config: { access: read },
+      schema: {
+        summary: 'List products',
+        response: { 200: envelope(z.array(productDtoSchema)) },
+        tags,
+      },
+    },
     async (req) => {
       const p = principalOf(req)
       const all = await services.products.list(p.actor)
@@ -28,7 +36,12 @@ export const productRoutes: RouteFamily = async (app, { services }) => {
     '/products',
     {
       config: { access: write, idempotent: true },
-      schema: { summary: 'Create a product', body: createProductSchema, tags },
+      schema: {
+        summary: 'Create a product',
+        body: createProductSchema,
+        response: { 201: envelope(productDtoSchema) },
+        tags,
+      },
     },
     async (req, reply) => {
       const p = principalOf(req)
@@ -39,7 +52,15 @@ export const productRoutes: RouteFamily = async (app, { services }) => {
 
   r.get(
     '/products/:id',
-    { config: { access: read }, schema: { summary: 'Get a product', params: idParams, tags } },
+    {
+      config: { access: read },
+      schema: {
+        summary: 'Get a product',
+        params: idParams,
+        response: { 200: envelope(productDtoSchema) },
+        tags,
+      },
+    },
     async (req) => {
       const p = principalOf(req)
       assertProductAllowed(p, req.params.id)
@@ -51,7 +72,13 @@ export const productRoutes: RouteFamily = async (app, { services }) => {
     '/products/:id',
     {
       config: { access: write },
-      schema: { summary: 'Update a product', params: idParams, body: updateProductSchema, tags },
+      schema: {
+        summary: 'Update a product',
+        params: idParams,
+        body: updateProductSchema,
+        response: { 200: envelope(productDtoSchema) },
+        tags,
+      },
     },
     async (req) => {
       const p = principalOf(req)
@@ -64,7 +91,12 @@ export const productRoutes: RouteFamily = async (app, { services }) => {
     '/products/:id',
     {
       config: { access: write },
-      schema: { summary: 'Delete a product and its licenses', params: idParams, tags },
+      schema: {
+        summary: 'Delete a product and its licenses',
+        params: idParams,
+        response: { 200: envelope(z.object({ id: z.string(), deleted: z.literal(true) })) },
+        tags,
+      },
     },
     async (req) => {
       const p = principalOf(req)
@@ -81,6 +113,7 @@ export const productRoutes: RouteFamily = async (app, { services }) => {
       schema: {
         summary: 'Regenerate the secret key (the old one stops working)',
         params: idParams,
+        response: { 200: envelope(z.object({ secret_key: z.string() })) },
         tags,
       },
     },

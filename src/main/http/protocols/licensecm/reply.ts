@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import type { ErrorCode } from '@shared/errors'
 
 /**
@@ -7,6 +8,16 @@ import type { ErrorCode } from '@shared/errors'
 export function ok<T>(data: T): { success: true; data: T } {
   return { success: true, data }
 }
+
+/** The response schema of `ok(data)`: the route's answer, documented and serialized by it. */
+export const envelope = <T extends z.ZodType>(data: T) =>
+  z.object({ success: z.literal(true), data })
+
+/**
+ * The 201 of a creating route whose answer has no schema of its own yet: documents the status
+ * and the envelope (the data is sent as the handler returns it).
+ */
+export const created = { 201: envelope(z.unknown()) }
 
 export interface Failure {
   success: false

@@ -12,7 +12,7 @@ import {
 } from '@shared/channels/security'
 import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
-import { ok, pagination } from './reply'
+import { created, ok, pagination } from './reply'
 
 const idParams = z.object({ id: z.string().min(1).max(64) })
 
@@ -31,7 +31,10 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
 
   r.get(
     '/security/blacklist',
-    { config: { access: read }, schema: { querystring: listBlacklistSchema, tags } },
+    {
+      config: { access: read },
+      schema: { summary: 'List blacklist entries', querystring: listBlacklistSchema, tags },
+    },
     async (req) => {
       const p = await sec.listBlacklist(principalOf(req).actor, req.query)
       return ok({ blacklist: p.items, pagination: pagination(p.page, p.limit, p.total) })
@@ -40,14 +43,25 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
 
   r.post(
     '/security/blacklist',
-    { config: { access: write }, schema: { body: addBlacklistSchema, tags } },
+    {
+      config: { access: write },
+      schema: {
+        response: created,
+        summary: 'Add an IP, HWID or key to the blacklist',
+        body: addBlacklistSchema,
+        tags,
+      },
+    },
     async (req, reply) =>
       reply.status(201).send(ok(await sec.addBlacklist(principalOf(req).actor, req.body))),
   )
 
   r.delete(
     '/security/blacklist/:id',
-    { config: { access: write }, schema: { params: idParams, tags } },
+    {
+      config: { access: write },
+      schema: { summary: 'Remove a blacklist entry', params: idParams, tags },
+    },
     async (req) => {
       await sec.removeBlacklist(principalOf(req).actor, req.params.id)
       return ok({ deleted: true })
@@ -59,7 +73,12 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
     '/security/blacklist/:id',
     {
       config: { access: write },
-      schema: { params: idParams, body: z.object({ is_active: z.boolean() }), tags },
+      schema: {
+        summary: 'Turn a blacklist entry on or off',
+        params: idParams,
+        body: z.object({ is_active: z.boolean() }),
+        tags,
+      },
     },
     async (req) =>
       ok(await sec.setBlacklistActive(principalOf(req).actor, req.params.id, req.body.is_active)),
@@ -67,20 +86,28 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
 
   r.get(
     '/security/events',
-    { config: { access: read }, schema: { querystring: listSecurityEventsSchema, tags } },
+    {
+      config: { access: read },
+      schema: { summary: 'List security events', querystring: listSecurityEventsSchema, tags },
+    },
     async (req) => {
       const p = await sec.events(principalOf(req).actor, req.query)
       return ok({ events: p.items, pagination: pagination(p.page, p.limit, p.total) })
     },
   )
 
-  r.get('/security/stats', { config: { access: read }, schema: { tags } }, async (req) =>
-    ok(await sec.stats(principalOf(req).actor)),
+  r.get(
+    '/security/stats',
+    { config: { access: read }, schema: { summary: 'Security statistics', tags } },
+    async (req) => ok(await sec.stats(principalOf(req).actor)),
   )
 
   r.get(
     '/security/sessions',
-    { config: { access: read }, schema: { querystring: listSessionsSchema, tags } },
+    {
+      config: { access: read },
+      schema: { summary: 'List active sessions', querystring: listSessionsSchema, tags },
+    },
     async (req) => {
       const p = await sec.sessions(principalOf(req).actor, req.query)
       return ok({ sessions: p.items, pagination: pagination(p.page, p.limit, p.total) })
@@ -91,7 +118,12 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
     '/security/sessions/:id/revoke',
     {
       config: { access: write },
-      schema: { params: idParams, body: reasonSchema.optional(), tags },
+      schema: {
+        summary: 'Revoke a session',
+        params: idParams,
+        body: reasonSchema.optional(),
+        tags,
+      },
     },
     async (req) =>
       ok(await sec.revokeSession(principalOf(req).actor, req.params.id, req.body?.reason)),
@@ -99,32 +131,46 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
 
   r.post(
     '/security/licenses/:id/suspend',
-    { config: { access: write }, schema: { params: idParams, body: requiredReasonSchema, tags } },
+    {
+      config: { access: write },
+      schema: { summary: 'Suspend a license', params: idParams, body: requiredReasonSchema, tags },
+    },
     async (req) =>
       ok(await sec.suspendLicense(principalOf(req).actor, req.params.id, req.body.reason)),
   )
 
   r.post(
     '/security/block-ip',
-    { config: { access: write }, schema: { body: blockIpSchema, tags } },
+    {
+      config: { access: write },
+      schema: { response: created, summary: 'Block an IP address', body: blockIpSchema, tags },
+    },
     async (req, reply) =>
       reply.status(201).send(ok(await sec.blockIp(principalOf(req).actor, req.body))),
   )
 
   r.post(
     '/security/block-hwid',
-    { config: { access: write }, schema: { body: blockHwidSchema, tags } },
+    {
+      config: { access: write },
+      schema: { response: created, summary: 'Block a hardware id', body: blockHwidSchema, tags },
+    },
     async (req, reply) =>
       reply.status(201).send(ok(await sec.blockHwid(principalOf(req).actor, req.body))),
   )
 
-  r.get('/security/settings', { config: { access: read }, schema: { tags } }, async (req) =>
-    ok(await sec.settings(principalOf(req).actor)),
+  r.get(
+    '/security/settings',
+    { config: { access: read }, schema: { summary: 'Get the security settings', tags } },
+    async (req) => ok(await sec.settings(principalOf(req).actor)),
   )
 
   r.put(
     '/security/settings',
-    { config: { access: write }, schema: { body: updateSecuritySettingsSchema, tags } },
+    {
+      config: { access: write },
+      schema: { summary: 'Change the security settings', body: updateSecuritySettingsSchema, tags },
+    },
     async (req) => ok(await sec.updateSettings(principalOf(req).actor, req.body)),
   )
 }

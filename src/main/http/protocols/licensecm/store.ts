@@ -8,7 +8,10 @@ import {
 import { scopeOf } from '../../../services/store'
 import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
-import { ok, pagination } from './reply'
+import { orderDtoSchema, paginationSchema } from '@shared/dto-schemas'
+import { envelope, ok, pagination } from './reply'
+
+const orderAnswer = { 200: envelope(orderDtoSchema) }
 
 const idParams = z.object({ id: z.string().min(1).max(100) })
 // Query strings carry text: a product is named by its integer number or its uuid there.
@@ -35,7 +38,19 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
 
   r.get(
     '/orders',
-    { config: { access: read }, schema: { tags, querystring: ordersQuery } },
+    {
+      config: { access: read },
+      schema: {
+        summary: 'List orders',
+        tags,
+        querystring: ordersQuery,
+        response: {
+          200: envelope(
+            z.object({ orders: z.array(orderDtoSchema), pagination: paginationSchema }),
+          ),
+        },
+      },
+    },
     async (req) => {
       const page = await services.store.orders.list(scope(req), req.query)
       return ok({ orders: page.items, pagination: pagination(page.page, page.limit, page.total) })
@@ -44,14 +59,25 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
 
   r.post(
     '/orders',
-    { config: { access: write, idempotent: true }, schema: { tags, body: createOrderSchema } },
+    {
+      config: { access: write, idempotent: true },
+      schema: {
+        response: { 201: envelope(orderDtoSchema) },
+        summary: 'Create an order (issues its licenses)',
+        tags,
+        body: createOrderSchema,
+      },
+    },
     async (req, reply) =>
       reply.status(201).send(ok(await services.store.orders.create(scope(req), req.body))),
   )
 
   r.get(
     '/orders/:id',
-    { config: { access: read }, schema: { tags, params: idParams } },
+    {
+      config: { access: read },
+      schema: { summary: 'Get an order', tags, params: idParams, response: orderAnswer },
+    },
     async (req) => ok(await services.store.orders.get(scope(req), req.params.id)),
   )
 
@@ -59,7 +85,13 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
     '/orders/:id',
     {
       config: { access: write },
-      schema: { tags, params: idParams, body: z.object({ status: orderStatusSchema }) },
+      schema: {
+        summary: "Change an order's status",
+        response: orderAnswer,
+        tags,
+        params: idParams,
+        body: z.object({ status: orderStatusSchema }),
+      },
     },
     async (req) =>
       ok(await services.store.orders.setStatus(scope(req), req.params.id, req.body.status)),
@@ -67,13 +99,24 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
 
   r.post(
     '/orders/:id/refund',
-    { config: { access: write }, schema: { tags, params: idParams } },
+    {
+      config: { access: write },
+      schema: {
+        summary: 'Refund an order (revokes its licenses)',
+        tags,
+        params: idParams,
+        response: orderAnswer,
+      },
+    },
     async (req) => ok(await services.store.orders.refund(scope(req), req.params.id)),
   )
 
   r.get(
     '/customers',
-    { config: { access: read }, schema: { tags, querystring: customersQuery } },
+    {
+      config: { access: read },
+      schema: { summary: 'List customers', tags, querystring: customersQuery },
+    },
     async (req) => {
       const page = await services.store.customers(scope(req), req.query)
       return ok({
@@ -85,7 +128,10 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
 
   r.get(
     '/customers/:id',
-    { config: { access: read }, schema: { tags, params: idParams } },
+    {
+      config: { access: read },
+      schema: { summary: 'Get a customer with orders and licenses', tags, params: idParams },
+    },
     async (req) => ok(await services.store.customer(scope(req), req.params.id)),
   )
 
@@ -94,6 +140,7 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
     {
       config: { access: read },
       schema: {
+        summary: 'Store analytics (revenue, orders, customers)',
         tags,
         querystring: analyticsQuerySchema.extend({ product_id: productRef.optional() }),
       },

@@ -41,18 +41,36 @@ export const variableRoutes: RouteFamily = async (app, { services }) => {
     const read = needsScope(`${kind}s:read`, { productAware: true })
     const write = needsScope(`${kind}s:write`, { productAware: true })
 
-    r.get(base, { config: { access: read }, schema: { tags, params: idParam } }, async (req) =>
-      ok(
-        await services.variables.list(
-          principalOf(req).actor,
-          await scopeOf(services, req, kind, req.params.id),
+    r.get(
+      base,
+      {
+        config: { access: read },
+        schema: {
+          summary: `List a ${kind}'s variables (file contents left out)`,
+          tags,
+          params: idParam,
+        },
+      },
+      async (req) =>
+        ok(
+          await services.variables.list(
+            principalOf(req).actor,
+            await scopeOf(services, req, kind, req.params.id),
+          ),
         ),
-      ),
     )
 
     r.post(
       base,
-      { config: { access: write }, schema: { tags, params: idParam, body: upsertVariableSchema } },
+      {
+        config: { access: write },
+        schema: {
+          summary: `Create or replace a ${kind} variable by name`,
+          tags,
+          params: idParam,
+          body: upsertVariableSchema,
+        },
+      },
       async (req) => {
         const scope = await scopeOf(services, req, kind, req.params.id)
         return ok(await services.variables.upsert(principalOf(req).actor, scope, req.body))
@@ -61,7 +79,14 @@ export const variableRoutes: RouteFamily = async (app, { services }) => {
 
     r.get(
       `${base}/:name`,
-      { config: { access: read }, schema: { tags, params: nameParam } },
+      {
+        config: { access: read },
+        schema: {
+          summary: `Get one ${kind} variable (files with their data)`,
+          tags,
+          params: nameParam,
+        },
+      },
       async (req) => {
         const scope = await scopeOf(services, req, kind, req.params.id)
         return ok(await services.variables.get(principalOf(req).actor, scope, req.params.name))
@@ -70,7 +95,10 @@ export const variableRoutes: RouteFamily = async (app, { services }) => {
 
     r.delete(
       `${base}/:name`,
-      { config: { access: write }, schema: { tags, params: nameParam } },
+      {
+        config: { access: write },
+        schema: { summary: `Delete a ${kind} variable (by name or id)`, tags, params: nameParam },
+      },
       async (req) => {
         await services.variables.remove(
           principalOf(req).actor,

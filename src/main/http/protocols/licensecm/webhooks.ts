@@ -7,7 +7,7 @@ import {
 } from '@shared/channels/webhooks'
 import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
-import { ok, pagination } from './reply'
+import { created, ok, pagination } from './reply'
 
 const idParams = z.object({ id: z.string().min(1).max(64) })
 
@@ -22,32 +22,40 @@ export const webhookRoutes: RouteFamily = async (app, { services }) => {
   const wh = services.webhooks
   const tags = ['webhooks']
 
-  r.get('/webhooks', { config: { access: read }, schema: { tags } }, async (req) =>
-    ok(await wh.list(principalOf(req).actor)),
+  r.get(
+    '/webhooks',
+    { config: { access: read }, schema: { summary: 'List webhooks', tags } },
+    async (req) => ok(await wh.list(principalOf(req).actor)),
   )
 
   r.post(
     '/webhooks',
-    { config: { access: write, idempotent: true }, schema: { body: createWebhookSchema, tags } },
+    {
+      config: { access: write, idempotent: true },
+      schema: { response: created, summary: 'Create a webhook', body: createWebhookSchema, tags },
+    },
     async (req, reply) =>
       reply.status(201).send(ok(await wh.create(principalOf(req).actor, req.body))),
   )
 
   r.get(
     '/webhooks/:id',
-    { config: { access: read }, schema: { params: idParams, tags } },
+    { config: { access: read }, schema: { summary: 'Get a webhook', params: idParams, tags } },
     async (req) => ok(await wh.get(principalOf(req).actor, req.params.id)),
   )
 
   r.put(
     '/webhooks/:id',
-    { config: { access: write }, schema: { params: idParams, body: updateWebhookSchema, tags } },
+    {
+      config: { access: write },
+      schema: { summary: 'Change a webhook', params: idParams, body: updateWebhookSchema, tags },
+    },
     async (req) => ok(await wh.update(principalOf(req).actor, req.params.id, req.body)),
   )
 
   r.delete(
     '/webhooks/:id',
-    { config: { access: write }, schema: { params: idParams, tags } },
+    { config: { access: write }, schema: { summary: 'Delete a webhook', params: idParams, tags } },
     async (req) => {
       await wh.remove(principalOf(req).actor, req.params.id)
       return ok({ deleted: true })
@@ -68,7 +76,10 @@ export const webhookRoutes: RouteFamily = async (app, { services }) => {
   // Sends a real signed `webhook.test` event and reports the receiver's status and latency.
   r.post(
     '/webhooks/:id/test',
-    { config: { access: write }, schema: { params: idParams, tags } },
+    {
+      config: { access: write },
+      schema: { summary: 'Send a test event to a webhook', params: idParams, tags },
+    },
     async (req) => ok(await wh.test(principalOf(req).actor, req.params.id)),
   )
 
@@ -76,7 +87,12 @@ export const webhookRoutes: RouteFamily = async (app, { services }) => {
     '/webhooks/:id/deliveries',
     {
       config: { access: read },
-      schema: { params: idParams, querystring: listDeliveriesSchema, tags },
+      schema: {
+        summary: "List a webhook's deliveries",
+        params: idParams,
+        querystring: listDeliveriesSchema,
+        tags,
+      },
     },
     async (req) => {
       const p = await wh.deliveries(principalOf(req).actor, req.params.id, req.query)
@@ -86,7 +102,10 @@ export const webhookRoutes: RouteFamily = async (app, { services }) => {
 
   r.post(
     '/webhooks/deliveries/:id/redeliver',
-    { config: { access: write }, schema: { params: idParams, tags } },
+    {
+      config: { access: write },
+      schema: { summary: 'Deliver a past event again', params: idParams, tags },
+    },
     async (req) => ok(await wh.redeliver(principalOf(req).actor, req.params.id)),
   )
 }

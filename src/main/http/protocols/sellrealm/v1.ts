@@ -104,21 +104,25 @@ export async function registerStoreApi(
     req.storeOwner = owner
   })
 
-  r.get('/api/v1/products', { schema: { tags: ['sellrealm-store'] } }, async (req) => {
-    const rows = await s.store.products(scope(req))
-    return rows.map((p) => ({
-      product_id: p.num,
-      title: p.name,
-      price: decimal(p.price_cents),
-      stock: p.stock,
-      currency: p.currency,
-      created_at: srDateTime(p.created_at),
-    }))
-  })
+  r.get(
+    '/api/v1/products',
+    { schema: { summary: 'List products', tags: ['sellrealm-store'] } },
+    async (req) => {
+      const rows = await s.store.products(scope(req))
+      return rows.map((p) => ({
+        product_id: p.num,
+        title: p.name,
+        price: decimal(p.price_cents),
+        stock: p.stock,
+        currency: p.currency,
+        created_at: srDateTime(p.created_at),
+      }))
+    },
+  )
 
   r.post(
     '/api/v1/products',
-    { schema: { tags: ['sellrealm-store'], body: productBody } },
+    { schema: { summary: 'Create a product', tags: ['sellrealm-store'], body: productBody } },
     async (req) => {
       const b = req.body
       const p = await s.products.create(req.storeOwner!.actor, {
@@ -134,7 +138,7 @@ export async function registerStoreApi(
 
   r.get(
     '/api/v1/keys',
-    { schema: { tags: ['sellrealm-store'], querystring: keysQuery } },
+    { schema: { summary: 'List license keys', tags: ['sellrealm-store'], querystring: keysQuery } },
     async (req) => {
       const q = req.query
       const rows = await s.store.keys(scope(req), {
@@ -154,7 +158,7 @@ export async function registerStoreApi(
 
   r.get(
     '/api/v1/orders',
-    { schema: { tags: ['sellrealm-store'], querystring: ordersQuery } },
+    { schema: { summary: 'List orders', tags: ['sellrealm-store'], querystring: ordersQuery } },
     async (req, reply) => {
       const page = await s.store.orders.list(scope(req), req.query)
       void reply.header('x-total-count', String(page.total))
@@ -166,6 +170,7 @@ export async function registerStoreApi(
     '/api/v1/orders',
     {
       schema: {
+        summary: 'Create an order',
         tags: ['sellrealm-store'],
         body: createOrderSchema,
         headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),
@@ -202,7 +207,7 @@ export async function registerStoreApi(
 
   r.get(
     '/api/v1/orders/:id',
-    { schema: { tags: ['sellrealm-store'], params: idParam } },
+    { schema: { summary: 'Get an order', tags: ['sellrealm-store'], params: idParam } },
     async (req) => wireOrder(await s.store.orders.get(scope(req), req.params.id)),
   )
 
@@ -210,6 +215,7 @@ export async function registerStoreApi(
     '/api/v1/orders/:id',
     {
       schema: {
+        summary: "Change an order's status",
         tags: ['sellrealm-store'],
         params: idParam,
         body: z.object({ status: orderStatusSchema }),
@@ -223,7 +229,7 @@ export async function registerStoreApi(
 
   r.post(
     '/api/v1/orders/:id/refund',
-    { schema: { tags: ['sellrealm-store'], params: idParam } },
+    { schema: { summary: 'Refund an order', tags: ['sellrealm-store'], params: idParam } },
     async (req) => {
       const o = await s.store.orders.refund(scope(req), req.params.id)
       return { message: 'Order refunded', order: wireOrder(o) }
@@ -232,7 +238,9 @@ export async function registerStoreApi(
 
   r.get(
     '/api/v1/customers',
-    { schema: { tags: ['sellrealm-store'], querystring: customersQuery } },
+    {
+      schema: { summary: 'List customers', tags: ['sellrealm-store'], querystring: customersQuery },
+    },
     async (req, reply) => {
       const page = await s.store.customers(scope(req), req.query)
       void reply.header('x-total-count', String(page.total))
@@ -251,7 +259,7 @@ export async function registerStoreApi(
 
   r.get(
     '/api/v1/customers/:id',
-    { schema: { tags: ['sellrealm-store'], params: idParam } },
+    { schema: { summary: 'Get a customer', tags: ['sellrealm-store'], params: idParam } },
     async (req) => {
       const c = await s.store.customer(scope(req), req.params.id)
       return {
@@ -275,7 +283,13 @@ export async function registerStoreApi(
 
   r.get(
     '/api/v1/analytics',
-    { schema: { tags: ['sellrealm-store'], querystring: analyticsQuery } },
+    {
+      schema: {
+        summary: 'Store analytics',
+        tags: ['sellrealm-store'],
+        querystring: analyticsQuery,
+      },
+    },
     async (req) => {
       const a = await s.store.analytics(scope(req), req.query)
       return {

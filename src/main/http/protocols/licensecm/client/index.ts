@@ -124,8 +124,8 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
   // Bodies are validated in `serve` (plain or envelope, with field-named messages); the
   // route schema documents both shapes for the OpenAPI document.
   const passThrough = () => (data: unknown) => ({ value: data })
-  const route = (body: z.ZodType) => ({
-    schema: { body: docBody(body), tags: ['client'] },
+  const route = (body: z.ZodType, summary: string) => ({
+    schema: { summary, body: docBody(body), tags: ['client'] },
     // The license key (and the session token) in the body are the client's proof.
     config: { access: 'public' as const },
     validatorCompiler: passThrough,
@@ -135,7 +135,10 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
   r.post(
     '/client/validate',
     // Validation has its own per-license-per-IP limit in the engine (policy.validate_per_minute).
-    { ...route(validateBody), config: { access: 'public', rateLimit: false } },
+    {
+      ...route(validateBody, 'Validate a license (and its machine)'),
+      config: { access: 'public', rateLimit: false },
+    },
     (req) =>
       serve(req, validateBody, async (i, meta) => {
         const v = await engine.validate(request(i, meta))
@@ -164,7 +167,7 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
       }),
   )
 
-  r.post('/client/activate', route(activateBody), (req) =>
+  r.post('/client/activate', route(activateBody, 'Activate a license on a machine'), (req) =>
     serve(req, activateBody, async (i, meta) => {
       const a = await engine.activate(request(i, meta))
       const session = { token: a.session.token, expires_at: a.session.expires_at }
@@ -196,7 +199,7 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
     }),
   )
 
-  r.post('/client/heartbeat', route(heartbeatBody), (req) =>
+  r.post('/client/heartbeat', route(heartbeatBody, 'Keep a session alive'), (req) =>
     serve(req, heartbeatBody, async (i, meta) => {
       const h = await engine.heartbeat({ ...request(i, meta), sessionToken: i.session_token })
       // The signature attests the license verdict for this machine in this minute, like
@@ -231,7 +234,7 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
     }),
   )
 
-  r.post('/client/deactivate', route(deactivateBody), (req) =>
+  r.post('/client/deactivate', route(deactivateBody, 'Free a seat and end its session'), (req) =>
     serve(req, deactivateBody, async (i, meta) => {
       const d = await engine.deactivate(request(i, meta))
       const signed = await engine.attestor.signAnswer(
@@ -248,26 +251,29 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
     }),
   )
 
-  r.post('/client/verify-challenge', route(verifyChallengeBody), (req) =>
-    serve(req, verifyChallengeBody, async (i, meta) => {
-      const v = await engine.verifyChallenge({
-        ...request(i, meta),
-        challenge: i.challenge,
-        response: i.response,
-      })
-      const signed = await engine.attestor.signAnswer(
-        {
-          action: 'verify-challenge',
-          verified: true,
-          product_id: v.license.product_id,
-          hwid: i.hwid,
+  r.post(
+    '/client/verify-challenge',
+    route(verifyChallengeBody, 'Answer a challenge (proof of the product secret)'),
+    (req) =>
+      serve(req, verifyChallengeBody, async (i, meta) => {
+        const v = await engine.verifyChallenge({
+          ...request(i, meta),
           challenge: i.challenge,
-          issued_at: services.ctx.clock().toISOString(),
-        },
-        bound(i, v.license),
-      )
-      return { valid: true, verified: true, ...signed }
-    }),
+          response: i.response,
+        })
+        const signed = await engine.attestor.signAnswer(
+          {
+            action: 'verify-challenge',
+            verified: true,
+            product_id: v.license.product_id,
+            hwid: i.hwid,
+            challenge: i.challenge,
+            issued_at: services.ctx.clock().toISOString(),
+          },
+          bound(i, v.license),
+        )
+        return { valid: true, verified: true, ...signed }
+      }),
   )
 
   r.get(
