@@ -11,7 +11,7 @@ import { startRuntime } from '../src/main/runtime'
 export async function writeOpenApiDocument(out: string): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kw-openapi-'))
   try {
-    const runtime = await startRuntime({ dataDir, host: '127.0.0.1', port: 0 })
+    const runtime = await startRuntime({ dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent' })
     try {
       writeFileSync(out, JSON.stringify(runtime.server!.app.swagger(), null, 2))
     } finally {

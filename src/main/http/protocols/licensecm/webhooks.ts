@@ -68,7 +68,12 @@ export const webhookRoutes: RouteFamily = async (app, { services }) => {
     '/webhooks/:id/rotate-secret',
     {
       config: { access: write },
-      schema: { params: idParams, body: rotateWebhookSecretSchema, tags },
+      schema: {
+        summary: 'Rotate a webhook secret (the old one keeps signing for the overlap)',
+        params: idParams,
+        body: rotateWebhookSecretSchema,
+        tags,
+      },
     },
     async (req) => ok(await wh.rotateSecret(principalOf(req).actor, req.params.id, req.body)),
   )
