@@ -99,6 +99,8 @@ describe('installation channels refuse a user account', () => {
       'security.blacklistSetActive': { id: entry.id, is_active: false },
       'security.blockIp': { ip: '203.0.113.9' },
       'security.blockHwid': { hwid: 'hw-blocked-by-user' },
+      'security.incidents': {},
+      'security.allowSource': { type: 'ip', value: '203.0.113.11' },
       'security.settings': {},
       'security.updateSettings': { brute_force: { max_failures: 99 } },
       'sellrealm.updateConfig': { rate_limit_per_minute: 5 },
