@@ -1,39 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import BetterSqlite3 from 'better-sqlite3'
-import { Kysely, SqliteDialect, sql } from 'kysely'
-import { Migrator } from 'kysely/migration'
+import { sql } from 'kysely'
 import { handleOf } from '../sqlite/handles'
 import { describe, expect, it } from 'vitest'
-import { openStore } from '../connection'
-import { migrations } from './index'
+import { upgradeFrom } from '../../../../test/helpers/migration-upgrade'
 import { bumpVersion, readVersion } from '../repositories/change-versions'
 import { hitWindow } from '../repositories/counters'
 
 describe('0006_shared_state', () => {
   it('brings a database made by the migrations before it forward, keeping its data', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kw-mig6-'))
-    try {
-      const file = join(dir, 'k.db')
-      const old = new Kysely({ dialect: new SqliteDialect({ database: new BetterSqlite3(file) }) })
-      const before = Object.fromEntries(
-        Object.entries(migrations)
-          .filter(([name]) => name < '0006')
-          .map(([name, m]) => [name, m.sqlite]),
-      )
-      const { error } = await new Migrator({
-        db: old,
-        provider: { getMigrations: async () => before },
-      }).migrateToLatest()
-      expect(error).toBeUndefined()
-      await sql`insert into settings (key, value, updated_at) values ('setting.x', '1', 'now')`.execute(
-        old,
-      )
-      await old.destroy()
-
-      const store = await openStore(file)
-      try {
+    await upgradeFrom(
+      'sqlite',
+      '0004_secrets_sealed_at_rest',
+      async (old) => {
+        await sql`insert into settings (key, value, updated_at) values ('setting.x', '1', 'now')`.execute(
+          old,
+        )
+      },
+      async (store) => {
         const tables = handleOf(store.db)
           .prepare("select name from sqlite_master where type = 'table'")
           .pluck()
@@ -56,11 +38,7 @@ describe('0006_shared_state', () => {
         // Past its end the key's window starts again at the next hit.
         const later = ['2026-01-01T00:05:00.000Z', '2026-01-01T00:06:00.000Z'] as const
         expect(await hitWindow(store.db, 'k', ...later)).toEqual({ n: 1, expiresAt: later[1] })
-      } finally {
-        await store.close()
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+      },
+    )
   })
 })

@@ -1,39 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import BetterSqlite3 from 'better-sqlite3'
-import { Kysely, SqliteDialect, sql } from 'kysely'
-import { Migrator } from 'kysely/migration'
+import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
+import { upgradeFrom } from '../../../../test/helpers/migration-upgrade'
 import { handleOf } from '../sqlite/handles'
-import { openStore } from '../connection'
-import { migrations } from './index'
 import * as hirez from '../repositories/hirez'
 
 describe('0008_hirez', () => {
   it('brings a database made by the migrations before it forward, keeping its data', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kw-mig8-'))
-    try {
-      const file = join(dir, 'k.db')
-      const old = new Kysely({ dialect: new SqliteDialect({ database: new BetterSqlite3(file) }) })
-      const before = Object.fromEntries(
-        Object.entries(migrations)
-          .filter(([name]) => name < '0008')
-          .map(([name, m]) => [name, m.sqlite]),
-      )
-      expect(Object.keys(before)).toContain('0006_shared_state')
-      const { error } = await new Migrator({
-        db: old,
-        provider: { getMigrations: async () => before },
-      }).migrateToLatest()
-      expect(error).toBeUndefined()
-      await sql`insert into counters (key, window_start, n, expires_at) values ('k', '', 3, 'z')`.execute(
-        old,
-      )
-      await old.destroy()
-
-      const store = await openStore(file)
-      try {
+    await upgradeFrom(
+      'sqlite',
+      '0007_devpayr',
+      async (old) => {
+        await sql`insert into counters (key, window_start, n, expires_at) values ('k', '', 3, 'z')`.execute(
+          old,
+        )
+      },
+      async (store) => {
         const tables = handleOf(store.db)
           .prepare("select name from sqlite_master where type = 'table'")
           .pluck()
@@ -73,11 +54,7 @@ describe('0008_hirez', () => {
         expect(await hirez.sessionLive(store.db, 'h', 1004, '2026-12-02T00:15:00.000Z')).toBe(false)
         expect(await hirez.reserveAllotment(store.db, 1004, 2)).toBe(true)
         expect(await hirez.reserveAllotment(store.db, 1004, 1)).toBe(false)
-      } finally {
-        await store.close()
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+      },
+    )
   })
 })

@@ -1,12 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import BetterSqlite3 from 'better-sqlite3'
-import { Kysely, SqliteDialect, sql } from 'kysely'
-import { Migrator } from 'kysely/migration'
+import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
-import { openStore } from '../connection'
-import { migrations } from './index'
+import { upgradeFrom } from '../../../../test/helpers/migration-upgrade'
 import {
   insertLicenseFile,
   listLicenseFiles,
@@ -17,27 +11,15 @@ import {
 
 describe('0010_license_files', () => {
   it('brings a database made by 0006 forward, keeping its data', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kw-mig10-'))
-    try {
-      const file = join(dir, 'k.db')
-      const old = new Kysely({ dialect: new SqliteDialect({ database: new BetterSqlite3(file) }) })
-      const before = Object.fromEntries(
-        Object.entries(migrations)
-          .filter(([name]) => name <= '0006_shared_state')
-          .map(([name, m]) => [name, m.sqlite]),
-      )
-      const { error } = await new Migrator({
-        db: old,
-        provider: { getMigrations: async () => before },
-      }).migrateToLatest()
-      expect(error).toBeUndefined()
-      await sql`insert into settings (key, value, updated_at) values ('setting.x', '1', 'now')`.execute(
-        old,
-      )
-      await old.destroy()
-
-      const store = await openStore(file)
-      try {
+    await upgradeFrom(
+      'sqlite',
+      '0006_shared_state',
+      async (old) => {
+        await sql`insert into settings (key, value, updated_at) values ('setting.x', '1', 'now')`.execute(
+          old,
+        )
+      },
+      async (store) => {
         const kept = await sql<{
           value: string
         }>`select value from settings where key = 'setting.x'`.execute(store.db)
@@ -64,11 +46,7 @@ describe('0010_license_files', () => {
           { file_id: 'f1', license_status: null },
         ])
         expect(await revocationSources(store.db, '2026-03-01T00:00:00.000Z')).toEqual([])
-      } finally {
-        await store.close()
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+      },
+    )
   })
 })
