@@ -87,13 +87,16 @@ test('the vendor main flow works from the keyboard alone', async ({ app }) => {
   await app.waitForTimeout(300)
   await expect(drawer).toBeVisible()
 
-  // Suspend it: Tab to the button, Enter, confirm with the keyboard.
+  // Suspend it: Tab to the button, Enter; the reason dialog focuses its field, Enter confirms.
   await tabTo(app, drawer.getByRole('button', { name: 'Suspend' }))
   await app.keyboard.press('Enter')
-  const confirm = app.getByRole('alertdialog', { name: 'Suspend this license?' })
-  await tabTo(app, confirm.getByRole('button', { name: 'Suspend' }), 4)
+  const ask = app.getByRole('dialog', { name: 'Suspend this license?' })
+  await expect(ask.getByLabel('Reason (optional)')).toBeFocused()
+  await app.keyboard.type('chargeback')
   await app.keyboard.press('Enter')
+  await expect(ask).toBeHidden()
   await expect(drawer.getByRole('button', { name: 'Resume' })).toBeVisible()
+  await expect(drawer).toContainText('chargeback')
 
   // Esc closes the drawer and gives focus back to the row, now showing the new status.
   await app.keyboard.press('Escape')
