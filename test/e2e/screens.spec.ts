@@ -100,7 +100,9 @@ for (const theme of ['light', 'dark'] as const) {
     await edit.getByRole('button', { name: 'Save changes' }).click()
     await expect(app.getByText('License saved', { exact: true })).toBeVisible()
     await app.keyboard.press('Escape')
+    await expect(drawer).toBeHidden()
     await app.getByRole('searchbox', { name: 'Search licenses' }).fill('')
+    await expect(app.getByText(/ of 24 licenses/)).toBeVisible()
     // An order and an API key, so their tables (and Actions columns) are on the photos.
     await goTo(app, 'Customers & orders')
     await app.getByRole('button', { name: 'New order' }).click()
