@@ -143,7 +143,9 @@ async function boot(): Promise<void> {
       const defaultPath = join(app.getPath('downloads'), name)
       const ext = name.slice(name.lastIndexOf('.') + 1)
       const options = { defaultPath, filters: [{ name: ext.toUpperCase(), extensions: [ext] }] }
-      const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options)
+      const r = win
+        ? await dialog.showSaveDialog(win, options)
+        : await dialog.showSaveDialog(options)
       return r.canceled || !r.filePath ? null : r.filePath
     },
   }

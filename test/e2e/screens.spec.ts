@@ -9,6 +9,7 @@ import {
   serverUrl,
   shoot,
   shootSizes,
+  SIZES,
 } from './helpers'
 
 /**
@@ -136,8 +137,17 @@ for (const theme of ['light', 'dark'] as const) {
 
     await goTo(app, 'Security')
     await expect(
-      app.getByRole('region', { name: 'Incidents table' }).getByRole('row', { name: /Brute force/ }),
+      app
+        .getByRole('region', { name: 'Incidents table' })
+        .getByRole('row', { name: /Brute force/ }),
     ).toContainText('ATTACKER-HW')
+    // The incident's actions are on screen, not behind the table's sideways scroll.
+    for (const size of [SIZES[0], SIZES[1]]) {
+      await app.setViewportSize(size)
+      await expect(
+        app.getByRole('button', { name: 'Unblock HWID ATTACKER-HW' }).first(),
+      ).toBeInViewport()
+    }
     await app.getByRole('table', { name: 'Security events' }).getByRole('row').nth(1).click()
     await expect(app.getByRole('dialog')).toContainText('ATTACKER-HW')
     await shootSizes(app, `${theme}-security-event-drawer`, 'security event drawer')
