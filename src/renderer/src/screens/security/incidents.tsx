@@ -111,7 +111,9 @@ export function IncidentsCard() {
                   <td className="px-4 py-2">{eventLabel(i.rule)}</td>
                   <td className="px-4 py-2">
                     <span className="text-muted">{SOURCE_LABEL[i.source_type]} </span>
-                    <span className="font-mono text-[12px]">{i.source ?? '—'}</span>
+                    <span className="font-mono text-[12px] whitespace-nowrap">
+                      {i.source ?? '—'}
+                    </span>
                   </td>
                   <td className="px-4 py-2">
                     <StatusBadge value={i.severity} />
