@@ -138,6 +138,16 @@ async function boot(): Promise<void> {
       const failure = await shell.openPath(logDir)
       if (failure) throw new Error(`Could not open ${logDir}: ${failure}`)
     },
+    // Licenses → Export: the filtered set is streamed into the file chosen here.
+    async chooseSavePath(name: string) {
+      const defaultPath = join(app.getPath('downloads'), name)
+      const ext = name.slice(name.lastIndexOf('.') + 1)
+      const options = { defaultPath, filters: [{ name: ext.toUpperCase(), extensions: [ext] }] }
+      const r = win
+        ? await dialog.showSaveDialog(win, options)
+        : await dialog.showSaveDialog(options)
+      return r.canceled || !r.filePath ? null : r.filePath
+    },
   }
   boundHeapGrowth()
   runtime = await startRuntime({

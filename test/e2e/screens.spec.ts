@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test'
 import { test, expect } from './fixtures'
 import {
   createLicenses,
@@ -8,6 +9,7 @@ import {
   serverUrl,
   shoot,
   shootSizes,
+  SIZES,
 } from './helpers'
 
 /**
@@ -19,10 +21,20 @@ const TABS: Record<string, string[]> = {
   'Customers & orders': ['Customers', 'Price & stock', 'Analytics', 'API secrets'],
 }
 
+async function openLicense(app: Page, key: string) {
+  await app.getByRole('searchbox', { name: 'Search licenses' }).fill(key)
+  await app.getByRole('table', { name: 'Licenses' }).getByRole('row', { name: key }).click()
+  const drawer = app.getByRole('dialog', { name: key })
+  await expect(drawer).toBeVisible()
+  return drawer
+}
+
 const SCREENS = [
   'Dashboard',
   'Products',
   'Licenses',
+  'Machines',
+  'Expiring soon',
   'Customers & orders',
   'Security',
   'Sessions',
@@ -38,9 +50,19 @@ for (const theme of ['light', 'dark'] as const) {
     request,
   }) => {
     // Two dozen screens, each photographed at three sizes and checked: one page, one server.
-    test.setTimeout(240_000)
+    test.setTimeout(360_000)
     await app.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' })
-    // Empty states first: what a new vendor sees.
+    // Empty states first: what a new vendor sees, the first-run card on the dashboard...
+    await goTo(app, 'Dashboard')
+    const firstRun = app.getByRole('region', { name: 'Getting started' })
+    await expect(firstRun).toBeVisible()
+    await shootSizes(app, `${theme}-first-run`, 'first-run card')
+    // ...which, once dismissed, stays away (even while the server is still empty).
+    await firstRun.getByRole('button', { name: 'Dismiss getting started' }).click()
+    await expect(firstRun).toHaveCount(0)
+    await app.reload()
+    await expect(app.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible()
+    await expect(firstRun).toHaveCount(0)
     await goTo(app, 'Products')
     await expect(app.getByRole('heading', { name: 'No products yet' })).toBeVisible()
     await shoot(app, `${theme}-products-empty`)
@@ -61,6 +83,27 @@ for (const theme of ['light', 'dark'] as const) {
       data: { license_key: keys[0], product_id: productId, hwid: 'WS-4471-ALPHA' },
     })
     expect(activated.ok(), await activated.text()).toBe(true)
+    // A brute-force sweep (20 guessed keys from one machine, the default threshold) and the
+    // block's hits, so Security has an incident and events with data.
+    const sweep = (key: string) =>
+      request.post(`${url}/api/client/activate`, {
+        data: { license_key: key, product_id: productId, hwid: 'ATTACKER-HW' },
+      })
+    for (let i = 0; i < 20; i++) await sweep(`GUESS-${i}-AAAA-BBBB`)
+    for (let i = 0; i < 3; i++) expect((await sweep(keys[2])).status()).toBe(403)
+    // One key edited in the drawer to expire in 10 days, so Expiring soon has a row.
+    await goTo(app, 'Licenses')
+    const drawer = await openLicense(app, keys[1])
+    const edit = drawer.getByRole('form', { name: 'Edit license' })
+    await edit
+      .getByLabel('Expires on')
+      .fill(new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10))
+    await edit.getByRole('button', { name: 'Save changes' }).click()
+    await expect(app.getByText('License saved', { exact: true })).toBeVisible()
+    await app.keyboard.press('Escape')
+    await expect(drawer).toBeHidden()
+    await app.getByRole('searchbox', { name: 'Search licenses' }).fill('')
+    await expect(app.getByText(/ of 24 licenses/)).toBeVisible()
     // An order and an API key, so their tables (and Actions columns) are on the photos.
     await goTo(app, 'Customers & orders')
     await app.getByRole('button', { name: 'New order' }).click()
@@ -92,12 +135,37 @@ for (const theme of ['light', 'dark'] as const) {
       }
     }
 
-    await goTo(app, 'Licenses')
-    await app.getByRole('searchbox', { name: 'Search licenses' }).fill(keys[0].slice(0, 9))
-    await app.getByRole('table', { name: 'Licenses' }).getByRole('row', { name: keys[0] }).click()
-    await expect(app.getByRole('dialog', { name: keys[0] })).toBeVisible()
-    await shootSizes(app, `${theme}-license-drawer`, 'license drawer')
+    await goTo(app, 'Security')
+    await expect(
+      app
+        .getByRole('region', { name: 'Incidents table' })
+        .getByRole('row', { name: /Brute force/ }),
+    ).toContainText('ATTACKER-HW')
+    // The incident's actions are on screen, not behind the table's sideways scroll.
+    for (const size of [SIZES[0], SIZES[1]]) {
+      await app.setViewportSize(size)
+      await expect(
+        app.getByRole('button', { name: 'Unblock HWID ATTACKER-HW' }).first(),
+      ).toBeInViewport()
+    }
+    await app.getByRole('table', { name: 'Security events' }).getByRole('row').nth(1).click()
+    await expect(app.getByRole('dialog')).toContainText('ATTACKER-HW')
+    await shootSizes(app, `${theme}-security-event-drawer`, 'security event drawer')
     await app.keyboard.press('Escape')
+
+    await goTo(app, 'Licenses')
+    const drawer0 = await openLicense(app, keys[0])
+    await expect(drawer0).toBeVisible()
+    await shootSizes(app, `${theme}-license-drawer`, 'license drawer')
+    await drawer0.getByRole('form', { name: 'Edit license' }).scrollIntoViewIfNeeded()
+    await shootSizes(app, `${theme}-license-drawer-edit`, 'license drawer edit form')
+    await drawer0.getByRole('link', { name: 'studio@example.com' }).click()
+    await expect(app.getByRole('heading', { level: 1, name: 'studio@example.com' })).toBeVisible()
+    await expect(app.getByRole('table', { name: 'Customer machines' })).toContainText(
+      'WS-4471-ALPHA',
+    )
+    await shootSizes(app, `${theme}-customer-page`, 'customer page')
+    await goTo(app, 'Licenses')
 
     await app.getByRole('button', { name: 'Create licenses' }).first().click()
     await shoot(app, `${theme}-create-licenses`)

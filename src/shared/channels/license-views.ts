@@ -31,6 +31,16 @@ export const licenseViewChannels = {
   )
     .for('user')
     .returns<BulkLicenseResult & { matched: number }>(),
+  /**
+   * Desktop app: asks where to save, then streams the whole filtered set into that file (what
+   * the browser console downloads from GET /console/export/licenses.{csv,json}). null when the
+   * save dialog was cancelled.
+   */
+  'licenses.exportToFile': channel(
+    z.object({ filter: licenseFilterSchema, format: z.enum(['csv', 'json']) }),
+  )
+    .for('user')
+    .returns<{ path: string } | null>(),
   /** Machines across licenses (or one customer's): platform, app version, IP, last seen. */
   'machines.list': channel(
     z.object({

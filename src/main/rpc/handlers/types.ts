@@ -26,6 +26,8 @@ export interface DesktopHooks {
   logDir?: string
   /** Opens `logDir` in the file manager. */
   openLogFolder?(): Promise<void>
+  /** Asks where to save a file (the save dialog, `name` proposed); null when cancelled. */
+  chooseSavePath?(name: string): Promise<string | null>
 }
 
 /**

@@ -28,9 +28,20 @@ export const machineColumns: ColumnSpec<MachineViewDto>[] = [
       </span>
     ),
   },
-  { id: 'product', header: 'Product', width: 'minmax(90px,1fr)', cell: (m) => m.product_name },
+  // The key's tooltip names the product too: below 1200 px the column gives way (Columns menu).
+  {
+    id: 'product',
+    header: 'Product',
+    width: 'minmax(90px,1fr)',
+    optional: true,
+    cell: (m) => (
+      <span className="truncate" title={m.product_name}>
+        {m.product_name}
+      </span>
+    ),
+  },
   { id: 'platform', header: 'Platform', width: '96px', cell: (m) => m.platform ?? '—' },
-  { id: 'version', header: 'App version', width: '104px', cell: (m) => m.app_version ?? '—' },
+  { id: 'version', header: 'App version', width: '116px', cell: (m) => m.app_version ?? '—' },
   {
     id: 'ip',
     header: 'Last IP',

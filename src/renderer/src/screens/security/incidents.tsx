@@ -108,18 +108,23 @@ export function IncidentsCard() {
                   key={`${i.rule}\u0000${i.source_type}\u0000${i.source}`}
                   className="border-t border-line"
                 >
-                  <td className="px-4 py-2 whitespace-nowrap">{eventLabel(i.rule)}</td>
-                  <td className="px-4 py-2 whitespace-nowrap">
+                  <td className="px-4 py-2">{eventLabel(i.rule)}</td>
+                  <td className="px-4 py-2">
                     <span className="text-muted">{SOURCE_LABEL[i.source_type]} </span>
-                    <span className="font-mono text-[12px]">{i.source ?? '—'}</span>
+                    <span className="font-mono text-[12px] whitespace-nowrap">
+                      {i.source ?? '—'}
+                    </span>
                   </td>
                   <td className="px-4 py-2">
                     <StatusBadge value={i.severity} />
                   </td>
-                  <td className="px-4 py-2 tabular-nums whitespace-nowrap">
+                  <td className="px-4 py-2 tabular-nums">
                     ×{fmtNum(i.count)}
                     {i.blocked > 0 && (
-                      <span className="text-muted"> ({fmtNum(i.blocked)} refused)</span>
+                      <span className="text-muted whitespace-nowrap">
+                        {' '}
+                        ({fmtNum(i.blocked)} refused)
+                      </span>
                     )}
                   </td>
                   <td className="px-4 py-2">
@@ -132,7 +137,8 @@ export function IncidentsCard() {
                     <BlockCell i={i} />
                   </td>
                   <td className="px-4 py-2">
-                    <div className="flex justify-end gap-2">
+                    {/* The buttons wrap rather than sit past the card's right edge. */}
+                    <div className="flex flex-wrap justify-end gap-1">
                       {(i.source_type === 'ip' || i.source_type === 'hwid') && i.source && (
                         <Button
                           size="sm"

@@ -3,7 +3,7 @@ import type { BulkLicenseAction, MachineViewDto } from '@shared/channels/console
 import type { CustomerDetailDto } from '@shared/channels/store'
 import type { LicenseFilter } from '@shared/schemas'
 import { httpBridge } from '../../bridge'
-import { download } from '../../lib/format'
+import { toast } from 'sonner'
 import { act, call, errorMessage } from '../api'
 import type { Slice } from '../types'
 
@@ -81,12 +81,9 @@ export const createLicenseViewsSlice: Slice<LicenseViewsSlice> = (set, get) => (
       a.click()
       return
     }
-    // Desktop: the transfer export (every license) through the IPC bridge.
-    const r = await act(
-      call('transfer.export', { kind: 'licenses', format }),
-      (x) => `${x.count} licenses exported`,
-    )
-    if (r) download(r.filename, r.content, format === 'csv' ? 'text/csv' : 'application/json')
+    // Desktop: the main process asks where to save and streams the same rows into that file.
+    const r = await act(call('licenses.exportToFile', { filter, format }))
+    if (r) toast.success(`Licenses exported to ${r.path}`)
   },
 
   machinesQuery: '',
