@@ -125,8 +125,6 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
   const ENVELOPE_ONLY: string[] = [
     'licensecmDeleteSecurityBlacklistById',
     'licensecmGetAccountSecrets',
-    'licensecmGetAdminSettings',
-    'licensecmGetAdminUsers',
     'licensecmGetClientPublicKey',
     'licensecmGetClientRevocations',
     'licensecmGetHealth',
@@ -155,8 +153,6 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
     'licensecmPostSecurityBlockIp',
     'licensecmPostSecurityLicensesByIdSuspend',
     'licensecmPostSecuritySessionsByIdRevoke',
-    'licensecmPutAdminSettings',
-    'licensecmPutAdminUsersById',
     'licensecmPutSecuritySettings',
     'sellrealmLicensePost',
     'sellrealmStoreGetAnalytics',
