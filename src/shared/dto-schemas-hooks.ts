@@ -6,6 +6,11 @@ import {
   type WebhookTestResult,
 } from './channels/webhooks'
 import type { VariableDto } from './channels/variables'
+import {
+  blacklistSeveritySchema,
+  blacklistTypeSchema,
+  type BlacklistEntryDto,
+} from './channels/security'
 
 /**
  * The webhook and variable routes' answer shapes (see dto-schemas.ts for the principle): the
@@ -81,3 +86,21 @@ export const HOOK_SCHEMAS_MATCH: [
   Same<z.output<typeof webhookTestFields>, WebhookTestResult>,
   Same<z.output<typeof variableFields>, VariableDto>,
 ] = [true, true, true, true]
+
+const blacklistEntryFields = z.object({
+  id: z.string(),
+  type: blacklistTypeSchema,
+  value: z.string(),
+  reason: z.string(),
+  severity: blacklistSeveritySchema,
+  is_active: z.boolean(),
+  expires_at: z.string().nullable(),
+  created_by: z.string().nullable(),
+  source: z.enum(['manual', 'detection']),
+  created_at: z.string(),
+})
+export const blacklistEntryDtoSchema = blacklistEntryFields.meta({ id: 'BlacklistEntry' })
+export const SECURITY_SCHEMAS_MATCH: Same<
+  z.output<typeof blacklistEntryFields>,
+  BlacklistEntryDto
+> = true
