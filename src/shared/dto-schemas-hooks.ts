@@ -10,6 +10,7 @@ import {
   blacklistSeveritySchema,
   blacklistTypeSchema,
   type BlacklistEntryDto,
+  type SessionDto,
 } from './channels/security'
 
 /**
@@ -104,3 +105,24 @@ export const SECURITY_SCHEMAS_MATCH: Same<
   z.output<typeof blacklistEntryFields>,
   BlacklistEntryDto
 > = true
+
+const nullableText = z.string().nullable()
+const sessionFields = z.object({
+  id: z.string(),
+  license_id: z.string(),
+  license_key: nullableText,
+  product_id: nullableText,
+  machine_id: nullableText,
+  protocol: z.string(),
+  hwid: nullableText,
+  ip: nullableText,
+  user_agent: nullableText,
+  is_active: z.boolean(),
+  created_at: z.string(),
+  expires_at: z.string(),
+  last_seen_at: z.string(),
+  revoked_at: nullableText,
+  revoked_reason: nullableText,
+})
+export const sessionDtoSchema = sessionFields.meta({ id: 'ClientSession' })
+export const SESSION_SCHEMA_MATCHES: Same<z.output<typeof sessionFields>, SessionDto> = true

@@ -12,7 +12,7 @@ import {
 } from '@shared/channels/security'
 import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
-import { blacklistEntryDtoSchema, deletedSchema } from '@shared/dto-schemas-hooks'
+import { blacklistEntryDtoSchema, deletedSchema, sessionDtoSchema } from '@shared/dto-schemas-hooks'
 import { paginationSchema } from '@shared/dto-schemas'
 import { envelope, ok, pagination } from './reply'
 
@@ -124,7 +124,16 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
     '/security/sessions',
     {
       config: { access: read },
-      schema: { summary: 'List active sessions', querystring: listSessionsSchema, tags },
+      schema: {
+        summary: 'List active sessions',
+        querystring: listSessionsSchema,
+        tags,
+        response: {
+          200: envelope(
+            z.object({ sessions: z.array(sessionDtoSchema), pagination: paginationSchema }),
+          ),
+        },
+      },
     },
     async (req) => {
       const p = await sec.sessions(principalOf(req).actor, req.query)
@@ -141,6 +150,7 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
         params: idParams,
         body: reasonSchema.optional(),
         tags,
+        response: { 200: envelope(sessionDtoSchema) },
       },
     },
     async (req) =>
