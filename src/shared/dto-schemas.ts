@@ -90,6 +90,16 @@ const accountFields = z.object({
 })
 
 const licenseStatus = z.enum(['active', 'suspended', 'banned', 'expired'])
+/** A key issued by an order (IssuedKeyDto). */
+export const issuedKeyFields = z.object({
+  id: z.string(),
+  num: z.number().int(),
+  key: z.string(),
+  product_id: z.string(),
+  status: licenseStatus,
+  used: z.boolean(),
+  created_at: z.string(),
+})
 const orderFields = z.object({
   id: z.string(),
   num: z.number().int(),
@@ -107,17 +117,7 @@ const orderFields = z.object({
   updated_at: z.string(),
   paid_at: z.string().nullable(),
   refunded_at: z.string().nullable(),
-  keys: z.array(
-    z.object({
-      id: z.string(),
-      num: z.number().int(),
-      key: z.string(),
-      product_id: z.string(),
-      status: licenseStatus,
-      used: z.boolean(),
-      created_at: z.string(),
-    }),
-  ),
+  keys: z.array(issuedKeyFields),
 })
 
 export const orderDtoSchema = orderFields.meta({ id: 'Order' })

@@ -117,6 +117,73 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
     )
   })
 
+  /**
+   * Operations whose success answer is still only the protocol envelope (`data` untyped, or
+   * the bare `LicensecmSuccess` / `SellrealmSuccess`). Shrink this list, never grow it: every
+   * other operation must document what its `data` holds.
+   */
+  const ENVELOPE_ONLY: string[] = [
+    'licensecmGetAccountSecrets',
+    'licensecmGetClientPublicKey',
+    'licensecmGetClientRevocations',
+    'licensecmGetHealth',
+    'licensecmGetLicensesByIdFiles',
+    'licensecmGetOpenapiJson',
+    'licensecmGetSecurityEvents',
+    'licensecmGetSecuritySettings',
+    'licensecmGetSecurityStats',
+    'licensecmGetStatsDashboard',
+    'licensecmGetStatsProductsById',
+    'licensecmPostAccountSecretsRegenerate',
+    'licensecmPostClientActivate',
+    'licensecmPostClientDeactivate',
+    'licensecmPostClientHeartbeat',
+    'licensecmPostClientLicenseFile',
+    'licensecmPostClientValidate',
+    'licensecmPostClientVerifyChallenge',
+    'licensecmPostLicenseFilesFromRequest',
+    'licensecmPostLicensesByIdFile',
+    'licensecmPostLicensesByIdFilesByFileIdRevoke',
+    'licensecmPostSecurityLicensesByIdSuspend',
+    'licensecmPutSecuritySettings',
+    'sellrealmLicensePost',
+    'sellrealmStoreGetAnalytics',
+    'sellrealmStoreGetCustomers',
+    'sellrealmStoreGetCustomersById',
+    'sellrealmStoreGetKeys',
+    'sellrealmStoreGetOrders',
+    'sellrealmStoreGetOrdersById',
+    'sellrealmStoreGetProducts',
+    'sellrealmStorePatchOrdersById',
+    'sellrealmStorePostOrders',
+    'sellrealmStorePostOrdersByIdRefund',
+    'sellrealmStorePostProducts',
+  ]
+
+  it('types the answer of every operation but the envelope-only allow-list', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const untyped = (schema: any): boolean => {
+      if (/#\/components\/schemas\/\w+Success$/.test(schema?.$ref ?? '')) return true
+      const s = resolve(schema)
+      const data = s?.properties?.data
+      return data !== undefined && Object.keys(resolve(data)).length === 0
+    }
+    const found = operations()
+      .filter(({ op }) =>
+        Object.entries(op.responses as Record<string, unknown>)
+          .filter(([c]) => /^2\d\d$/.test(c))
+          .some(([, r]) => {
+            const content = resolve(r).content ?? {}
+            return untyped(
+              Object.values(content as Record<string, { schema?: unknown }>)[0]?.schema,
+            )
+          }),
+      )
+      .map(({ op }) => op.operationId as string)
+      .sort()
+    expect(found).toEqual([...ENVELOPE_ONLY].sort())
+  })
+
   it('is a structurally valid OpenAPI 3.1 document', () => {
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/)
     expect(typeof doc.info.title).toBe('string')

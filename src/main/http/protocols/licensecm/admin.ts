@@ -1,7 +1,9 @@
-import { updateAccountSchema, updateSettingsSchema } from '@shared/accounts'
+import { z } from 'zod'
+import { settingsSchema, updateAccountSchema, updateSettingsSchema } from '@shared/accounts'
+import { accountDtoSchema } from '@shared/dto-schemas'
 import { principalOf, typed, type RouteFamily } from './context'
 import { idParams } from './products'
-import { ok } from './reply'
+import { envelope, ok } from './reply'
 import { needsScope } from '../../middleware/api-key'
 
 /**
@@ -13,9 +15,21 @@ export const adminRoutes: RouteFamily = async (app, { services, auth }) => {
   // The scope is declared; the account's role (admin or owner) is the route's own check.
   const admin = { config: { access: needsScope('admin') }, preValidation: auth.requireAdmin }
   const tags = ['admin']
+  const account = { 200: envelope(accountDtoSchema) }
+  // SettingsDto is settingsSchema's own output type.
+  const settings = { 200: envelope(settingsSchema) }
 
-  r.get('/admin/users', { ...admin, schema: { summary: 'List accounts', tags } }, async (req) =>
-    ok(await services.accounts.list(principalOf(req).actor)),
+  r.get(
+    '/admin/users',
+    {
+      ...admin,
+      schema: {
+        summary: 'List accounts',
+        tags,
+        response: { 200: envelope(z.array(accountDtoSchema)) },
+      },
+    },
+    async (req) => ok(await services.accounts.list(principalOf(req).actor)),
   )
 
   r.put(
@@ -27,6 +41,7 @@ export const adminRoutes: RouteFamily = async (app, { services, auth }) => {
         params: idParams,
         body: updateAccountSchema,
         tags,
+        response: account,
       },
     },
     async (req) =>
@@ -35,7 +50,7 @@ export const adminRoutes: RouteFamily = async (app, { services, auth }) => {
 
   r.get(
     '/admin/settings',
-    { ...admin, schema: { summary: 'Installation settings', tags } },
+    { ...admin, schema: { summary: 'Installation settings', tags, response: settings } },
     async () => ok(await services.settings.get()),
   )
 
@@ -43,7 +58,12 @@ export const adminRoutes: RouteFamily = async (app, { services, auth }) => {
     '/admin/settings',
     {
       ...admin,
-      schema: { summary: 'Change installation settings', body: updateSettingsSchema, tags },
+      schema: {
+        summary: 'Change installation settings',
+        body: updateSettingsSchema,
+        tags,
+        response: settings,
+      },
     },
     async (req) => ok(await services.settings.update(principalOf(req).actor, req.body)),
   )

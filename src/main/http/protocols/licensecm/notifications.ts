@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
 import { idParams } from './products'
-import { ok } from './reply'
+import { notificationDtoSchema } from '@shared/dto-schemas-store'
+import { envelope, ok } from './reply'
 
 const listQuery = z.object({
   unread: z.enum(['true', 'false']).optional(),
@@ -22,7 +23,12 @@ export const notificationRoutes: RouteFamily = async (app, { services }) => {
     '/notifications',
     {
       config: { access: read },
-      schema: { summary: 'List notifications (newest first)', querystring: listQuery, tags },
+      schema: {
+        summary: 'List notifications (newest first)',
+        querystring: listQuery,
+        tags,
+        response: { 200: envelope(z.array(notificationDtoSchema)) },
+      },
     },
     async (req) => {
       const page = await services.notifications.list(principalOf(req).actor, {
@@ -36,14 +42,28 @@ export const notificationRoutes: RouteFamily = async (app, { services }) => {
 
   r.get(
     '/notifications/unread-count',
-    { config: { access: read }, schema: { summary: 'Number of unread notifications', tags } },
+    {
+      config: { access: read },
+      schema: {
+        summary: 'Number of unread notifications',
+        tags,
+        response: { 200: envelope(z.object({ count: z.number().int() })) },
+      },
+    },
     async (req) => ok(await services.notifications.unreadCount(principalOf(req).actor)),
   )
 
   // Registered before '/:id/read' reads better; Fastify matches the static segment first anyway.
   r.put(
     '/notifications/read-all',
-    { config: { access: write }, schema: { summary: 'Mark every notification read', tags } },
+    {
+      config: { access: write },
+      schema: {
+        summary: 'Mark every notification read',
+        tags,
+        response: { 200: envelope(z.object({ updated: z.number().int() })) },
+      },
+    },
     async (req) => ok(await services.notifications.markAllRead(principalOf(req).actor)),
   )
 
@@ -51,7 +71,12 @@ export const notificationRoutes: RouteFamily = async (app, { services }) => {
     '/notifications/:id/read',
     {
       config: { access: write },
-      schema: { summary: 'Mark one notification read', params: idParams, tags },
+      schema: {
+        summary: 'Mark one notification read',
+        params: idParams,
+        tags,
+        response: { 200: envelope(z.object({ id: z.string(), is_read: z.literal(true) })) },
+      },
     },
     async (req) => {
       await services.notifications.markRead(principalOf(req).actor, req.params.id)

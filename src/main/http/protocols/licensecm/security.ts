@@ -12,9 +12,12 @@ import {
 } from '@shared/channels/security'
 import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
-import { created, ok, pagination } from './reply'
+import { blacklistEntryDtoSchema, deletedSchema, sessionDtoSchema } from '@shared/dto-schemas-hooks'
+import { paginationSchema } from '@shared/dto-schemas'
+import { envelope, ok, pagination } from './reply'
 
 const idParams = z.object({ id: z.string().min(1).max(64) })
+const entryCreated = { 201: envelope(blacklistEntryDtoSchema) }
 
 /**
  * /api/security/*: the security center. Any authenticated account may call these; the
@@ -33,7 +36,16 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
     '/security/blacklist',
     {
       config: { access: read },
-      schema: { summary: 'List blacklist entries', querystring: listBlacklistSchema, tags },
+      schema: {
+        summary: 'List blacklist entries',
+        querystring: listBlacklistSchema,
+        tags,
+        response: {
+          200: envelope(
+            z.object({ blacklist: z.array(blacklistEntryDtoSchema), pagination: paginationSchema }),
+          ),
+        },
+      },
     },
     async (req) => {
       const p = await sec.listBlacklist(principalOf(req).actor, req.query)
@@ -46,7 +58,7 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
     {
       config: { access: write },
       schema: {
-        response: created,
+        response: entryCreated,
         summary: 'Add an IP, HWID or key to the blacklist',
         body: addBlacklistSchema,
         tags,
@@ -60,7 +72,12 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
     '/security/blacklist/:id',
     {
       config: { access: write },
-      schema: { summary: 'Remove a blacklist entry', params: idParams, tags },
+      schema: {
+        summary: 'Remove a blacklist entry',
+        params: idParams,
+        tags,
+        response: { 200: envelope(deletedSchema) },
+      },
     },
     async (req) => {
       await sec.removeBlacklist(principalOf(req).actor, req.params.id)
@@ -78,6 +95,7 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
         params: idParams,
         body: z.object({ is_active: z.boolean() }),
         tags,
+        response: { 200: envelope(blacklistEntryDtoSchema) },
       },
     },
     async (req) =>
@@ -106,7 +124,16 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
     '/security/sessions',
     {
       config: { access: read },
-      schema: { summary: 'List active sessions', querystring: listSessionsSchema, tags },
+      schema: {
+        summary: 'List active sessions',
+        querystring: listSessionsSchema,
+        tags,
+        response: {
+          200: envelope(
+            z.object({ sessions: z.array(sessionDtoSchema), pagination: paginationSchema }),
+          ),
+        },
+      },
     },
     async (req) => {
       const p = await sec.sessions(principalOf(req).actor, req.query)
@@ -123,6 +150,7 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
         params: idParams,
         body: reasonSchema.optional(),
         tags,
+        response: { 200: envelope(sessionDtoSchema) },
       },
     },
     async (req) =>
@@ -143,7 +171,7 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
     '/security/block-ip',
     {
       config: { access: write },
-      schema: { response: created, summary: 'Block an IP address', body: blockIpSchema, tags },
+      schema: { response: entryCreated, summary: 'Block an IP address', body: blockIpSchema, tags },
     },
     async (req, reply) =>
       reply.status(201).send(ok(await sec.blockIp(principalOf(req).actor, req.body))),
@@ -153,7 +181,12 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
     '/security/block-hwid',
     {
       config: { access: write },
-      schema: { response: created, summary: 'Block a hardware id', body: blockHwidSchema, tags },
+      schema: {
+        response: entryCreated,
+        summary: 'Block a hardware id',
+        body: blockHwidSchema,
+        tags,
+      },
     },
     async (req, reply) =>
       reply.status(201).send(ok(await sec.blockHwid(principalOf(req).actor, req.body))),

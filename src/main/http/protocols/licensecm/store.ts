@@ -9,6 +9,11 @@ import { scopeOf } from '../../../services/store'
 import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
 import { orderDtoSchema, paginationSchema } from '@shared/dto-schemas'
+import {
+  analyticsDtoSchema,
+  customerDetailDtoSchema,
+  customerDtoSchema,
+} from '@shared/dto-schemas-store'
 import { envelope, ok, pagination } from './reply'
 
 const orderAnswer = { 200: envelope(orderDtoSchema) }
@@ -115,7 +120,16 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
     '/customers',
     {
       config: { access: read },
-      schema: { summary: 'List customers', tags, querystring: customersQuery },
+      schema: {
+        summary: 'List customers',
+        tags,
+        querystring: customersQuery,
+        response: {
+          200: envelope(
+            z.object({ customers: z.array(customerDtoSchema), pagination: paginationSchema }),
+          ),
+        },
+      },
     },
     async (req) => {
       const page = await services.store.customers(scope(req), req.query)
@@ -130,7 +144,12 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
     '/customers/:id',
     {
       config: { access: read },
-      schema: { summary: 'Get a customer with orders and licenses', tags, params: idParams },
+      schema: {
+        summary: 'Get a customer with orders and licenses',
+        tags,
+        params: idParams,
+        response: { 200: envelope(customerDetailDtoSchema) },
+      },
     },
     async (req) => ok(await services.store.customer(scope(req), req.params.id)),
   )
@@ -143,6 +162,7 @@ export const storeRoutes: RouteFamily = async (app, { services }) => {
         summary: 'Store analytics (revenue, orders, customers)',
         tags,
         querystring: analyticsQuerySchema.extend({ product_id: productRef.optional() }),
+        response: { 200: envelope(analyticsDtoSchema) },
       },
     },
     async (req) => ok(await services.store.analytics(scope(req), req.query)),

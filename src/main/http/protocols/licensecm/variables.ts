@@ -3,7 +3,8 @@ import { upsertVariableSchema, type VariableScope } from '@shared/channels/varia
 import type { FastifyRequest } from 'fastify'
 import type { Services } from '../../../services'
 import { assertProductAllowed, principalOf, typed, type RouteFamily } from './context'
-import { ok } from './reply'
+import { deletedSchema, variableDtoSchema, variableWithDataSchema } from '@shared/dto-schemas-hooks'
+import { envelope, ok } from './reply'
 import { needsScope } from '../../middleware/api-key'
 
 const idParam = z.object({ id: z.string().min(1).max(64) })
@@ -49,6 +50,7 @@ export const variableRoutes: RouteFamily = async (app, { services }) => {
           summary: `List a ${kind}'s variables (file contents left out)`,
           tags,
           params: idParam,
+          response: { 200: envelope(z.array(variableDtoSchema)) },
         },
       },
       async (req) =>
@@ -69,6 +71,7 @@ export const variableRoutes: RouteFamily = async (app, { services }) => {
           tags,
           params: idParam,
           body: upsertVariableSchema,
+          response: { 200: envelope(variableDtoSchema) },
         },
       },
       async (req) => {
@@ -85,6 +88,7 @@ export const variableRoutes: RouteFamily = async (app, { services }) => {
           summary: `Get one ${kind} variable (files with their data)`,
           tags,
           params: nameParam,
+          response: { 200: envelope(variableWithDataSchema) },
         },
       },
       async (req) => {
@@ -97,7 +101,12 @@ export const variableRoutes: RouteFamily = async (app, { services }) => {
       `${base}/:name`,
       {
         config: { access: write },
-        schema: { summary: `Delete a ${kind} variable (by name or id)`, tags, params: nameParam },
+        schema: {
+          summary: `Delete a ${kind} variable (by name or id)`,
+          tags,
+          params: nameParam,
+          response: { 200: envelope(deletedSchema) },
+        },
       },
       async (req) => {
         await services.variables.remove(

@@ -7,9 +7,17 @@ import {
 } from '@shared/channels/webhooks'
 import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
-import { created, ok, pagination } from './reply'
+import {
+  deletedSchema,
+  deliveryDtoSchema,
+  webhookDtoSchema,
+  webhookTestResultSchema,
+} from '@shared/dto-schemas-hooks'
+import { paginationSchema } from '@shared/dto-schemas'
+import { envelope, ok, pagination } from './reply'
 
 const idParams = z.object({ id: z.string().min(1).max(64) })
+const one = { 200: envelope(webhookDtoSchema) }
 
 /**
  * /api/webhooks: endpoints (CRUD), a real signed test send, the delivery log and manual
@@ -24,7 +32,14 @@ export const webhookRoutes: RouteFamily = async (app, { services }) => {
 
   r.get(
     '/webhooks',
-    { config: { access: read }, schema: { summary: 'List webhooks', tags } },
+    {
+      config: { access: read },
+      schema: {
+        summary: 'List webhooks',
+        tags,
+        response: { 200: envelope(z.array(webhookDtoSchema)) },
+      },
+    },
     async (req) => ok(await wh.list(principalOf(req).actor)),
   )
 
@@ -32,7 +47,12 @@ export const webhookRoutes: RouteFamily = async (app, { services }) => {
     '/webhooks',
     {
       config: { access: write, idempotent: true },
-      schema: { response: created, summary: 'Create a webhook', body: createWebhookSchema, tags },
+      schema: {
+        response: { 201: envelope(webhookDtoSchema) },
+        summary: 'Create a webhook',
+        body: createWebhookSchema,
+        tags,
+      },
     },
     async (req, reply) =>
       reply.status(201).send(ok(await wh.create(principalOf(req).actor, req.body))),
@@ -40,7 +60,10 @@ export const webhookRoutes: RouteFamily = async (app, { services }) => {
 
   r.get(
     '/webhooks/:id',
-    { config: { access: read }, schema: { summary: 'Get a webhook', params: idParams, tags } },
+    {
+      config: { access: read },
+      schema: { summary: 'Get a webhook', params: idParams, tags, response: one },
+    },
     async (req) => ok(await wh.get(principalOf(req).actor, req.params.id)),
   )
 
@@ -48,14 +71,28 @@ export const webhookRoutes: RouteFamily = async (app, { services }) => {
     '/webhooks/:id',
     {
       config: { access: write },
-      schema: { summary: 'Change a webhook', params: idParams, body: updateWebhookSchema, tags },
+      schema: {
+        summary: 'Change a webhook',
+        params: idParams,
+        body: updateWebhookSchema,
+        tags,
+        response: one,
+      },
     },
     async (req) => ok(await wh.update(principalOf(req).actor, req.params.id, req.body)),
   )
 
   r.delete(
     '/webhooks/:id',
-    { config: { access: write }, schema: { summary: 'Delete a webhook', params: idParams, tags } },
+    {
+      config: { access: write },
+      schema: {
+        summary: 'Delete a webhook',
+        params: idParams,
+        tags,
+        response: { 200: envelope(deletedSchema) },
+      },
+    },
     async (req) => {
       await wh.remove(principalOf(req).actor, req.params.id)
       return ok({ deleted: true })
@@ -73,6 +110,7 @@ export const webhookRoutes: RouteFamily = async (app, { services }) => {
         params: idParams,
         body: rotateWebhookSecretSchema,
         tags,
+        response: one,
       },
     },
     async (req) => ok(await wh.rotateSecret(principalOf(req).actor, req.params.id, req.body)),
@@ -83,7 +121,12 @@ export const webhookRoutes: RouteFamily = async (app, { services }) => {
     '/webhooks/:id/test',
     {
       config: { access: write },
-      schema: { summary: 'Send a test event to a webhook', params: idParams, tags },
+      schema: {
+        summary: 'Send a test event to a webhook',
+        params: idParams,
+        tags,
+        response: { 200: envelope(webhookTestResultSchema) },
+      },
     },
     async (req) => ok(await wh.test(principalOf(req).actor, req.params.id)),
   )
@@ -97,6 +140,11 @@ export const webhookRoutes: RouteFamily = async (app, { services }) => {
         params: idParams,
         querystring: listDeliveriesSchema,
         tags,
+        response: {
+          200: envelope(
+            z.object({ deliveries: z.array(deliveryDtoSchema), pagination: paginationSchema }),
+          ),
+        },
       },
     },
     async (req) => {
@@ -109,7 +157,12 @@ export const webhookRoutes: RouteFamily = async (app, { services }) => {
     '/webhooks/deliveries/:id/redeliver',
     {
       config: { access: write },
-      schema: { summary: 'Deliver a past event again', params: idParams, tags },
+      schema: {
+        summary: 'Deliver a past event again',
+        params: idParams,
+        tags,
+        response: { 200: envelope(deliveryDtoSchema) },
+      },
     },
     async (req) => ok(await wh.redeliver(principalOf(req).actor, req.params.id)),
   )
