@@ -160,6 +160,20 @@ export async function loginConsole(
   return (channel, body) => s.json(`/console/rpc/${channel}`, { body, headers })
 }
 
+/** The data of a console call that must succeed; any other answer throws, showing it. */
+export async function consoleData(
+  rpc: ConsoleRpc,
+  channel: string,
+  body: unknown = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers checked by the callers' assertions
+): Promise<any> {
+  const r = await rpc(channel, body)
+  if (r.body?.ok !== true) {
+    throw new Error(`${channel}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`)
+  }
+  return r.body.data
+}
+
 /** Logs in to the web console with an account's email and password; the RPC caller and cookie. */
 export async function loginConsoleAs(
   s: TestServer,

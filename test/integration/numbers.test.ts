@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loginConsole, startTestServer, type ConsoleRpc, type TestServer } from '../helpers/server'
+import {
+  consoleData,
+  loginConsole,
+  startTestServer,
+  type ConsoleRpc,
+  type TestServer,
+} from '../helpers/server'
 
 /**
  * The dashboard and Store › Analytics read revenue and activations through the same queries
@@ -17,14 +23,7 @@ describe('numbers that agree: dashboard.summary and store.analytics', () => {
   })
   afterAll(() => s.stop())
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers checked by the assertions
-  async function ok(channel: string, body: unknown = {}): Promise<any> {
-    const r = await rpc(channel, body)
-    expect(r.body, `${channel}: ${JSON.stringify(r.body).slice(0, 300)}`).toMatchObject({
-      ok: true,
-    })
-    return r.body.data
-  }
+  const ok = (channel: string, body?: unknown) => consoleData(rpc, channel, body)
 
   async function sell(productId: string, quantity: number, then: 'paid' | 'refund') {
     const o = await ok('store.orders.create', {

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loginConsole, startTestServer, type ConsoleRpc, type TestServer } from '../helpers/server'
+import {
+  consoleData,
+  loginConsole,
+  startTestServer,
+  type ConsoleRpc,
+  type TestServer,
+} from '../helpers/server'
 
 /**
  * The Security screen's incidents: a brute-force block and the 99 blacklist hits it caused are
@@ -16,14 +22,7 @@ describe('security incidents over the console RPC', () => {
   })
   afterAll(() => s.stop())
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers checked by the assertions
-  async function ok(channel: string, body: unknown = {}): Promise<any> {
-    const r = await rpc(channel, body)
-    expect(r.body, `${channel}: ${JSON.stringify(r.body).slice(0, 300)}`).toMatchObject({
-      ok: true,
-    })
-    return r.body.data
-  }
+  const ok = (channel: string, body?: unknown) => consoleData(rpc, channel, body)
 
   it('groups a brute-force block and 99 hits by source; routine traffic is left out; unblock is recorded', async () => {
     const p = await ok('products.create', { name: 'Guarded App' })
