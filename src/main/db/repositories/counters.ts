@@ -5,20 +5,22 @@ import type { Executor } from '../types'
  * Counts one hit for `key` in its current window, which starts at the key's first hit and lasts
  * `windowMs` (as an in-memory rate limiter's does: a burst is never split by a clock boundary).
  * One upsert, atomic on both dialects: the row of an ended window starts again at 1, so nodes
- * agree on the window without agreeing on a clock grid. Returns the count and when it ends.
+ * agree on the window without agreeing on a clock grid. `by` hits at once (a lease of them, see
+ * createSharedRateLimiter). Returns the count after them and when the window ends.
  */
 export async function hitWindow(
   ex: Executor,
   key: string,
   now: string,
   endsIfNew: string,
+  by = 1,
 ): Promise<{ n: number; expiresAt: string }> {
   const r = await ex
     .insertInto('counters')
-    .values({ key, window_start: '', n: 1, expires_at: endsIfNew })
+    .values({ key, window_start: '', n: by, expires_at: endsIfNew })
     .onConflict((oc) =>
       oc.columns(['key', 'window_start']).doUpdateSet({
-        n: sql<number>`CASE WHEN counters.expires_at <= ${now} THEN 1 ELSE counters.n + 1 END`,
+        n: sql<number>`CASE WHEN counters.expires_at <= ${now} THEN ${by} ELSE counters.n + ${by} END`,
         expires_at: sql<string>`CASE WHEN counters.expires_at <= ${now} THEN excluded.expires_at ELSE counters.expires_at END`,
       }),
     )

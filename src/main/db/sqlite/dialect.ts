@@ -14,7 +14,7 @@ import { SqliteDialect, type Driver, type SqliteDatabase, type SqliteStatement }
 export class CachingSqliteDialect extends SqliteDialect {
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
-    prepare: (sql: string) => BetterSqlite3.Statement,
+    private readonly prepare: (sql: string) => BetterSqlite3.Statement,
   ) {
     const database: SqliteDatabase = {
       close: () => sqlite.close(),
@@ -26,7 +26,8 @@ export class CachingSqliteDialect extends SqliteDialect {
   /** Transactions begin with `beginImmediate` (see there). */
   override createDriver(): Driver {
     const driver = super.createDriver()
-    driver.beginTransaction = () => beginImmediate(this.sqlite)
+    const timeoutMs = this.sqlite.pragma('busy_timeout', { simple: true }) as number
+    driver.beginTransaction = () => beginImmediate(this.prepare, timeoutMs)
     return driver
   }
 }
@@ -40,19 +41,24 @@ export class CachingSqliteDialect extends SqliteDialect {
  * answer is retried on the next turns of the event loop (reads and answers go on meanwhile).
  * One process alone (the desktop app, one worker) always gets the lock at once.
  */
-async function beginImmediate(sqlite: BetterSqlite3.Database): Promise<void> {
-  const timeoutMs = sqlite.pragma('busy_timeout', { simple: true }) as number
-  const begin = sqlite.prepare('BEGIN IMMEDIATE')
+async function beginImmediate(
+  prepare: (sql: string) => BetterSqlite3.Statement,
+  timeoutMs: number,
+): Promise<void> {
+  // Kept statements (the statement cache): a transaction's BEGIN costs three runs, no compiles.
+  const begin = prepare('BEGIN IMMEDIATE')
+  const noWait = prepare('PRAGMA busy_timeout = 0')
+  const restore = prepare(`PRAGMA busy_timeout = ${timeoutMs}`)
   // Each retry after the first few waits at least 1 ms: attempts bound the wait like the timeout.
   for (let attempt = 0; ; attempt++) {
-    sqlite.pragma('busy_timeout = 0')
+    noWait.run()
     try {
       begin.run()
       return
     } catch (e) {
       if ((e as { code?: string }).code !== 'SQLITE_BUSY' || attempt > timeoutMs) throw e
     } finally {
-      sqlite.pragma(`busy_timeout = ${timeoutMs}`)
+      restore.run()
     }
     // The other process's batch is a few ms at most: the first retries go on the next turn.
     await new Promise((r) => (attempt < 4 ? setImmediate(r) : setTimeout(r, 1)))

@@ -113,13 +113,18 @@ export function setLoggedRequestId(log: object, id: string): void {
 
 /**
  * One line per completed request: method, route pattern (never the raw URL: query strings
- * may carry keys), status, milliseconds, client address as the trust model decided it. The
- * request id comes from the request's logger.
+ * may carry keys), status, milliseconds, client address as the trust model decided it, and the
+ * request id. The line has this fixed shape of scalars, none of them a secret, so it is written
+ * by a child without the redaction paths: matching them against every field cost ~6 µs a line
+ * (a tenth of a validate's CPU); everything else logged, with headers, bodies or errors, is
+ * still redacted.
  */
 export function registerRequestLog(app: FastifyInstance): void {
+  const lines = app.log.child({}, { redact: [] })
   app.addHook('onResponse', async (req, reply) => {
-    req.log.info(
+    lines.info(
       {
+        request_id: requestIds.get(req.log)?.id ?? String(req.id),
         method: req.method,
         route: req.routeOptions.url ?? '(unmatched)',
         status: reply.statusCode,
