@@ -6,8 +6,8 @@ import { firstAdmin, PASSWORD, userAccount } from '../helpers/mgmt'
 /** A hash as stored before the cost was raised (N=2^15, r=8, p=1). */
 function oldHash(password: string): string {
   const salt = randomBytes(16)
-  const key = scryptSync(password, salt, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 })
-  return ['scrypt', 2 ** 15, 8, 1, salt.toString('base64url'), key.toString('base64url')].join('$')
+  const key = scryptSync(password, salt, 32, { N: 2 ** 17, r: 8, p: 1, maxmem: 256 * 1024 * 1024 })
+  return ['scrypt', 2 ** 17, 8, 1, salt.toString('base64url'), key.toString('base64url')].join('$')
 }
 
 describe('password hashes are upgraded on login', () => {
@@ -30,8 +30,8 @@ describe('password hashes are upgraded on login', () => {
   const setHash = (id: string, password_hash: string) =>
     s.runtime.store.db.updateTable('accounts').set({ password_hash }).where('id', '=', id).execute()
 
-  it('new accounts are hashed with N=2^17, r=8, p=1', async () => {
-    expect(await storedHash(admin.id)).toMatch(/^scrypt\$131072\$8\$1\$/)
+  it('new accounts are hashed with N=2^15, r=8, p=3', async () => {
+    expect(await storedHash(admin.id)).toMatch(/^scrypt\$32768\$8\$3\$/)
   })
 
   it('an old-parameter hash verifies, is replaced on login, and the password keeps working', async () => {
@@ -42,7 +42,7 @@ describe('password hashes are upgraded on login', () => {
     })
     expect(login.status).toBe(200)
     const upgraded = await storedHash(admin.id)
-    expect(upgraded).toMatch(/^scrypt\$131072\$8\$1\$/)
+    expect(upgraded).toMatch(/^scrypt\$32768\$8\$3\$/)
     const again = await s.json('/api/auth/login', {
       body: { email: admin.email, password: PASSWORD },
     })

@@ -371,7 +371,7 @@ describe("the web console's door", () => {
     expect(events[0].ip).toBe('127.0.0.1')
     // Another email from the same client is its own counter (like API logins).
     expect((await login({ email: admin.email, password: PASSWORD })).status).toBe(200)
-  }, 60_000) // 12 password checks at scrypt N=2^17 (a failed one too): ~5 s alone, 20 s under load
+  }, 60_000) // 12 password checks at scrypt N=2^15, p=3 (a failed one too): ~3 s alone, 15 s under load
 
   it('follows management_remote_access for other machines', async () => {
     const fromLan = () =>
