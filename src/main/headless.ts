@@ -14,7 +14,7 @@ import {
 } from './serve-options'
 import type { ScheduleConfig } from './services/backup/schedule'
 import { parseMasterKey } from './crypto/seal'
-import { relayEvents, reportListening, startWorkers, workerIndex } from './workers'
+import { parseWorkers, relayEvents, reportListening, startWorkers, workerIndex } from './workers'
 import { prepareInstallation } from './runtime'
 
 /** One line on stderr, exit 2: a command line or environment the server cannot start with. */
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     )
   }
   const schedule = backupSchedule(values, dataDir, keyText)
-  const workers = values.workers ?? 1
+  const workers = values.workers ?? parseWorkers(undefined)
   if (workers > 1 && index === null) {
     return servePrimary(workers, { dataDir, database, values }, setupToken)
   }

@@ -202,7 +202,7 @@ export const SERVE_OPTIONS = {
         return z.NEVER
       }
     }),
-    help: 'processes serving HTTP on the one port (default 1; auto = one per core; README, Scale out)',
+    help: 'processes serving HTTP on the one port (default: one per core; 1 = one process; README, Scale out)',
   }),
   'reset-identity': toggle({
     env: 'KEYWARDEN_RESET_IDENTITY',

@@ -7,15 +7,13 @@ import { EVENT_FROM_WORKER, EVENT_PUSHED, EVENT_STREAMS } from './services/event
 export const MAX_WORKERS = 64
 
 /**
- * `--workers N` / KEYWARDEN_WORKERS: how many processes serve HTTP on the one port; `auto`: one
- * per core (`cores`). Unset: 1, one process as the desktop app runs: on the 2-core bench machine
- * (load generator beside the server) two workers measured no faster for validate with the
- * per-license limit kept in memory, and about half as fast with it exact across workers (README,
- * Scale out). Throws a one-line message.
+ * `--workers N` / KEYWARDEN_WORKERS: how many processes serve HTTP on the one port; `auto`, or
+ * unset: one per core (`cores`). `1` is one process, as the desktop app runs. Throws a one-line
+ * message.
  */
 export function parseWorkers(text: string | undefined, cores = availableParallelism()): number {
-  if (text === undefined || text === '') return 1
-  if (text === 'auto') return Math.min(cores, MAX_WORKERS)
+  if (text === undefined || text.trim() === '' || text === 'auto')
+    return Math.min(cores, MAX_WORKERS)
   const n = Number(text)
   if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) {
     throw new Error(

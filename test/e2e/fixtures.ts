@@ -52,7 +52,10 @@ async function startServer(
     throw new Error(
       'out/main/headless.js is missing: run `npm run build` before `npm run test:e2e`',
     )
-  const args = [HEADLESS, '--data', dataDir, '--port', '0', '--console']
+  // One process, as the desktop app serves: the specs read back what an action changed at
+  // once, where with workers a settings change reaches the other workers within 1.1 s (that
+  // bound and the workers' sharing are tested in test/integration/workers.test.ts).
+  const args = [HEADLESS, '--data', dataDir, '--port', '0', '--console', '--workers', '1']
   if (database) args.push('--database', database)
   const env: NodeJS.ProcessEnv = { ...process.env, KEYWARDEN_CONSOLE_TOKEN: TOKEN }
   delete env.KEYWARDEN_DATABASE_URL

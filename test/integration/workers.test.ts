@@ -57,9 +57,10 @@ function post(url: string, path: string, body: unknown, form = false): Promise<A
 }
 
 describe('parseWorkers', () => {
-  it('defaults to one process, takes 1 to 64 or auto (one per core), and names a bad value', () => {
-    expect(parseWorkers(undefined, 2)).toBe(1)
-    expect(parseWorkers('', 3)).toBe(1)
+  it('defaults to one per core, takes 1 to 64 or auto (one per core), and names a bad value', () => {
+    expect(parseWorkers(undefined, 2)).toBe(2)
+    expect(parseWorkers('', 3)).toBe(3)
+    expect(parseWorkers(undefined, 100)).toBe(64)
     expect(parseWorkers('auto', 3)).toBe(3)
     expect(parseWorkers('1', 8)).toBe(1)
     expect(parseWorkers('4', 2)).toBe(4)

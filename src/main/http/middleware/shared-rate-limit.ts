@@ -1,54 +1,50 @@
-import { hitWindow, purgeExpiredCounters } from '../../db/repositories/counters'
 import type { ServiceContext } from '../../services/context'
-import { sha256Hex } from '../../crypto/random'
+import { createLeasedCounter } from '../../services/leased-counter'
 
 interface StoreAnswer {
   current: number
   ttl: number
 }
 
+type Context = Pick<ServiceContext, 'clock' | 'write' | 'changes'>
+
 /**
- * A @fastify/rate-limit store on the database's `counters` table, for limits a demanding
- * user expects to hold across nodes (login attempts: guessing must not get N times the
- * attempts by spreading over N nodes). One atomic upsert per counted request, so it suits
- * rare requests only; the API-wide per-IP flood limiter keeps the plugin's in-memory store
- * (per node: with N nodes a client may make up to N times the limit per window).
- * A key's window starts at its first hit (hitWindow), as the plugin's own store does.
- * Ended windows are purged at most once a minute per node, on a counted request (no timer).
+ * A @fastify/rate-limit store on the database's `counters` table, for limits that must hold
+ * across processes (PostgreSQL nodes, `serve --workers N`): counted by leases
+ * (services/leased-counter.ts), so never more than the limit across processes, exact (a write
+ * per hit) for limits under 128 a window (sign-in attempts: guessing must not get N times the
+ * attempts by spreading over N processes) and one write per 1/64 of the limit above (the
+ * per-IP flood limiter).
  */
-export function sharedRateLimitStore(ctx: Pick<ServiceContext, 'db' | 'clock'>, namespace: string) {
-  let lastPurge = 0
-  const purge = async (now: number) => {
-    if (now - lastPurge < 60_000) return
-    lastPurge = now
-    await purgeExpiredCounters(ctx.db, new Date(now).toISOString())
-  }
+export function sharedRateLimitStore(ctx: Context, namespace: string) {
+  const counter = createLeasedCounter(ctx, namespace)
   return class SharedRateLimitStore {
     incr(
       key: string,
       cb: (err: Error | null, res?: StoreAnswer) => void,
       timeWindow: number,
+      max: number,
     ): void {
-      const now = ctx.clock().getTime()
-      hitWindow(
-        ctx.db,
-        // Hashed: the key carries what the client sent.
-        `http:${namespace}:${sha256Hex(key)}`,
-        new Date(now).toISOString(),
-        new Date(now + timeWindow).toISOString(),
+      counter.hit(key, max, timeWindow).then(
+        (h) =>
+          cb(null, { current: h.allowed ? h.used : Math.max(h.used, max + 1), ttl: h.resetMs }),
+        (e: unknown) => cb(e instanceof Error ? e : new Error(String(e))),
       )
-        .then(async (hit) => {
-          await purge(now)
-          return hit
-        })
-        .then(
-          ({ n, expiresAt }) => cb(null, { current: n, ttl: Date.parse(expiresAt) - now }),
-          (e: unknown) => cb(e instanceof Error ? e : new Error(String(e))),
-        )
     }
 
     child(): SharedRateLimitStore {
       return this
     }
   }
+}
+
+/**
+ * The store of a per-client flood limiter: the plugin's own in-memory one where one process
+ * serves (SQLite alone: exact, no write), the shared one where several do.
+ */
+export function floodLimitStore(
+  ctx: Context,
+  namespace: string,
+): { store?: ReturnType<typeof sharedRateLimitStore> } {
+  return ctx.changes.shared ? { store: sharedRateLimitStore(ctx, namespace) } : {}
 }

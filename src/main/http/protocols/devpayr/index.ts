@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
+import { floodLimitStore } from '../../middleware/shared-rate-limit'
 import { DomainError } from '@shared/errors'
 import type { Services } from '../../../services'
 import { registerKeyAccess } from '../../middleware/api-key'
@@ -112,15 +113,15 @@ export async function registerDevpayr(
     async (scope) => {
       scope.setErrorHandler(devpayrErrorHandler)
       // The management API's flood limiter, per client address, from the same setting
-      // (api_rate_limit_per_minute, read per request). Per node, in memory, as LicenseCM's:
-      // what nodes must agree on (the per-license validate pace, brute-force detection) is
-      // counted in the database by the engine and security services.
+      // (api_rate_limit_per_minute, read per request), counted as LicenseCM's (in memory with
+      // one process, shared by leases with several).
       await scope.register(rateLimit, {
         ...RATE_LIMIT_HEADERS,
         global: true,
         max: async () => (await services.settings.get()).api_rate_limit_per_minute,
         timeWindow: 60_000,
         keyGenerator: (req) => req.origin.clientIp,
+        ...floodLimitStore(services.ctx, 'devpayr'),
         errorResponseBuilder: (_req, c) =>
           new DomainError('RATE_LIMITED', `Rate limit exceeded: retry in ${c.after}`),
       })

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
+import { floodLimitStore } from '../../middleware/shared-rate-limit'
 import { DomainError } from '@shared/errors'
 import type { Services } from '../../../services'
 import { jwtAuthenticator } from '../../middleware/auth'
@@ -73,12 +74,10 @@ export async function registerLicensecm(
         : async () => (await services.settings.get()).api_rate_limit_per_minute,
       timeWindow: fixed?.timeWindowMs ?? 60_000,
       // Per client as the request-origin model decides (the forwarded one behind a trusted proxy).
-      // The plugin's in-memory store, per node: a flood limiter on every API request, where a
-      // database write per request would cost more than the flood it stops. With N nodes a
-      // client may make up to N times the limit per window (the balancer spreads it); what
-      // must hold across nodes (login attempts, brute-force detection, the per-license
-      // validate limit) is counted in the database instead.
+      // One process: the plugin's in-memory store. Several (workers, PostgreSQL nodes): the
+      // shared store, by leases, so the limit holds across them at a write per 1/64 of it.
       keyGenerator: (req) => req.origin.clientIp,
+      ...floodLimitStore(services.ctx, 'api'),
       errorResponseBuilder: (_req, c) =>
         new DomainError('RATE_LIMITED', `Rate limit exceeded: retry in ${c.after}`),
     })

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Services } from '../../../services'
 import type { Caller } from '../../../services/store/sellrealm'
-import { createRateLimiter } from '../../../services/licensing/ratelimit'
+import { createSharedRateLimiter } from '../../../services/licensing/ratelimit'
 import { decodeParam } from './encryption'
 import { SellRealmError, sendError } from './errors'
 import { srDate, srDateTime } from './format'
@@ -91,14 +91,14 @@ export async function registerLicenseApi(
 ): Promise<void> {
   const s = opts.services
   const r = app.withTypeProvider<ZodTypeProvider>()
-  const limiter = createRateLimiter(() => s.ctx.clock().getTime())
+  const limiter = createSharedRateLimiter(s.ctx, 'sellrealm')
 
   // Per client IP, before the body is even parsed: a flood costs the server next to nothing.
-  // Per node (in memory, no write per request): with N nodes a client may make up to N times
-  // the limit per minute; brute-force detection behind it is shared (security windows).
+  // In memory with one process; with several (workers, nodes) shared by leases (a write per
+  // 1/64 of the limit), so the limit holds across them.
   app.addHook('onRequest', async (req, reply) => {
     const { rate_limit_per_minute } = await s.store.config.get()
-    const hit = limiter.hit(req.origin.clientIp, rate_limit_per_minute)
+    const hit = await limiter.hit(req.origin.clientIp, rate_limit_per_minute)
     if (hit) {
       void reply.header('retry-after', String(hit.retryAfter))
       return sendError(reply, 429, 'Too Many Requests')

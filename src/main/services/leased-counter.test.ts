@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Store } from '../../db/connection'
-import { openTwoStores } from '../../../../test/helpers/store'
-import { createSharedRateLimiter, LEASE_PARTS } from './ratelimit'
+import type { Store } from '../db/connection'
+import { openTwoStores } from '../../../test/helpers/store'
+import { createSharedRateLimiter } from './licensing/ratelimit'
+import { LEASE_PARTS } from './leased-counter'
 
 /**
  * The per-license validate limit as two processes on one database count it (two stores on one
