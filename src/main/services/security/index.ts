@@ -10,7 +10,7 @@ import type { ProductsService } from '../products'
 import { implausibleHwid } from './hwid'
 import { BlacklistMatcher, normalizeIp, normalizeValue } from './matcher'
 import { allowlisted, createThresholds } from './thresholds'
-import { SharedWindowCounter, Throttle, WindowCounter } from './window'
+import { SharedWindowCounter, SightingWindowCounter, Throttle, WindowCounter } from './window'
 import { createSecurityCenter } from './center'
 
 /** What a client request presents; every field is optional because protocols differ. */
@@ -88,12 +88,13 @@ export function createSecurityService(
   // get N times the failures): its windows are in the database. Failures are rare next to
   // requests, so the write per failure costs little.
   const failures = new SharedWindowCounter(ctx)
-  // HWID-spoof heuristics run on every request that presents a HWID: a database write per
-  // request would cost the hot path a transaction, so these windows stay per node. Error
-  // bound: with N nodes behind a balancer spreading one client's requests, a heuristic may
-  // need up to N times its threshold (in the worst case; a balancer with client affinity
-  // keeps it at 1x), and a restart starts the counts from zero, which only delays a finding.
-  const spoof = new WindowCounter()
+  // HWID-spoof heuristics run on every request that presents a HWID. One process (SQLite
+  // alone): in memory. Several (workers, nodes): shared, written only when a process sees a
+  // HWID/key/IP combination first (SightingWindowCounter), so repeats cost no write and every
+  // process counts what all of them saw. A restart of one process only starts its memory anew.
+  const spoof: WindowCounter | SightingWindowCounter = ctx.changes.shared
+    ? new SightingWindowCounter(ctx)
+    : new WindowCounter()
   const flagged = new Throttle()
   const thresholds = createThresholds(ctx)
 
@@ -197,19 +198,21 @@ export function createSecurityService(
     if (bad && flagged.first(i.hwid, nowMs, windowMs)) findings.push({ heuristic: bad })
     if (i.licenseKey) {
       const key = normalizeValue('license', i.licenseKey)
-      const keys = spoof.add(`hk\u0000${i.hwid}`, key, nowMs, windowMs)
-      const ips = i.ip ? spoof.add(`hi\u0000${i.hwid}`, normalizeIp(i.ip), nowMs, windowMs) : 1
+      const keys = await spoof.add(`hk\u0000${i.hwid}`, key, nowMs, windowMs)
+      const ips = i.ip
+        ? await spoof.add(`hi\u0000${i.hwid}`, normalizeIp(i.ip), nowMs, windowMs)
+        : 1
       if (keys >= t.hwid_spoof.max_keys_per_hwid && ips >= 3) {
         findings.push({ heuristic: 'hwid_shared_across_keys', count: keys })
-        spoof.reset(`hk\u0000${i.hwid}`)
-        spoof.reset(`hi\u0000${i.hwid}`)
+        await spoof.reset(`hk\u0000${i.hwid}`)
+        await spoof.reset(`hi\u0000${i.hwid}`)
       }
       if (i.ip) {
         const k = `kh\u0000${key}\u0000${normalizeIp(i.ip)}`
-        const hwids = spoof.add(k, i.hwid, nowMs, windowMs)
+        const hwids = await spoof.add(k, i.hwid, nowMs, windowMs)
         if (hwids >= t.hwid_spoof.max_hwids_per_key) {
           findings.push({ heuristic: 'hwid_rotation', count: hwids })
-          spoof.reset(k)
+          await spoof.reset(k)
         }
       }
     }

@@ -101,3 +101,50 @@ export class SharedWindowCounter {
     await this.ctx.tx((trx) => counters.resetWindow(trx, sha256Hex(key)))
   }
 }
+
+/**
+ * SharedWindowCounter for counts taken on every request (the HWID-spoof heuristics): a member
+ * is written to the shared window only when this process has not written it within the last
+ * half window, so an installed app presenting the same HWID, key and IP again and again
+ * writes nothing, and every process counts the distinct members all of them saw. A repeat
+ * answers the key's count as this process last read it (a finding needs a new member, whose
+ * write reads the count afresh). Bounded like WindowCounter.
+ */
+export class SightingWindowCounter {
+  private readonly written = new Map<string, Map<string, number>>()
+  private readonly counts = new Map<string, number>()
+  private readonly shared: SharedWindowCounter
+
+  constructor(
+    ctx: Pick<ServiceContext, 'tx'>,
+    private readonly maxKeys = 50_000,
+  ) {
+    this.shared = new SharedWindowCounter(ctx)
+  }
+
+  async add(key: string, member: string, nowMs: number, windowMs: number): Promise<number> {
+    const members = this.written.get(key) ?? new Map<string, number>()
+    const at = members.get(member)
+    if (at !== undefined && at > nowMs - windowMs / 2) return this.counts.get(key) ?? members.size
+    const n = await this.shared.add(key, member, nowMs, windowMs)
+    members.delete(member)
+    members.set(member, nowMs)
+    if (members.size > 10_000) members.delete(members.keys().next().value as string)
+    this.written.delete(key) // re-insert: Map order doubles as recency order
+    this.written.set(key, members)
+    this.counts.set(key, n)
+    if (this.written.size > this.maxKeys) {
+      const oldest = this.written.keys().next().value as string
+      this.written.delete(oldest)
+      this.counts.delete(oldest)
+    }
+    return n
+  }
+
+  /** Forgets a key here and on every process (one burst triggers once). */
+  async reset(key: string): Promise<void> {
+    this.written.delete(key)
+    this.counts.delete(key)
+    await this.shared.reset(key)
+  }
+}
