@@ -105,13 +105,15 @@ export async function findProductSecret(
 }
 
 /** How many machines a license has bound. */
-export async function countMachines(ex: Executor, licenseId: string): Promise<number> {
-  const r = await ex
+const machineCount = prepared((ex: Executor, licenseId: string) =>
+  ex
     .selectFrom('machines')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('license_id', '=', licenseId)
-    .executeTakeFirstOrThrow()
-  return Number(r.n)
+    .where('license_id', '=', licenseId),
+)
+
+export async function countMachines(ex: Executor, licenseId: string): Promise<number> {
+  return Number((await machineCount(ex, licenseId)).rows[0]!.n)
 }
 
 /**
@@ -186,36 +188,69 @@ export interface SeatMarkColumns {
 }
 
 /** Binds the machine (or refreshes it when already bound); returns its id. */
+// Every activation writes its machine: compiled once (prepared), its columns in this order.
+const upsert = prepared(
+  (
+    ex: Executor,
+    id: string,
+    licenseId: string,
+    hwid: string,
+    platform: string | null,
+    osVersion: string | null,
+    appVersion: string | null,
+    ip: string | null,
+    now: string,
+    seat: 'held' | null,
+    seatDeadAt: string | null,
+    seatBuryAt: string | null,
+  ) =>
+    ex
+      .insertInto('machines')
+      .values({
+        id,
+        license_id: licenseId,
+        hwid,
+        platform,
+        os_version: osVersion,
+        app_version: appVersion,
+        ip,
+        first_seen_at: now,
+        last_seen_at: now,
+        seat,
+        seat_dead_at: seatDeadAt,
+        seat_bury_at: seatBuryAt,
+      })
+      .onConflict((oc) =>
+        oc.columns(['license_id', 'hwid']).doUpdateSet((eb) => ({
+          platform: eb.fn.coalesce('excluded.platform', 'machines.platform'),
+          os_version: eb.fn.coalesce('excluded.os_version', 'machines.os_version'),
+          app_version: eb.fn.coalesce('excluded.app_version', 'machines.app_version'),
+          ip: eb.ref('excluded.ip'),
+          last_seen_at: eb.ref('excluded.last_seen_at'),
+          seat: eb.ref('excluded.seat'),
+          seat_dead_at: eb.ref('excluded.seat_dead_at'),
+          seat_bury_at: eb.ref('excluded.seat_bury_at'),
+        })),
+      )
+      .returning('id'),
+)
+
 export async function upsertMachine(ex: Executor, m: MachineSeen): Promise<string> {
-  return ex
-    .insertInto('machines')
-    .values({
-      id: m.id,
-      license_id: m.licenseId,
-      hwid: m.hwid,
-      platform: m.platform,
-      os_version: m.osVersion,
-      app_version: m.appVersion ?? null,
-      ip: m.ip,
-      first_seen_at: m.now,
-      last_seen_at: m.now,
-      ...m.mark,
-    })
-    .onConflict((oc) =>
-      oc.columns(['license_id', 'hwid']).doUpdateSet((eb) => ({
-        platform: eb.fn.coalesce('excluded.platform', 'machines.platform'),
-        os_version: eb.fn.coalesce('excluded.os_version', 'machines.os_version'),
-        app_version: eb.fn.coalesce('excluded.app_version', 'machines.app_version'),
-        ip: eb.ref('excluded.ip'),
-        last_seen_at: eb.ref('excluded.last_seen_at'),
-        seat: eb.ref('excluded.seat'),
-        seat_dead_at: eb.ref('excluded.seat_dead_at'),
-        seat_bury_at: eb.ref('excluded.seat_bury_at'),
-      })),
-    )
-    .returning('id')
-    .executeTakeFirstOrThrow()
-    .then((r) => r.id)
+  const r = await upsert(
+    ex,
+    m.id,
+    m.licenseId,
+    m.hwid,
+    m.platform,
+    m.osVersion,
+    m.appVersion ?? null,
+    m.ip,
+    m.now,
+    m.mark.seat,
+    m.mark.seat_dead_at,
+    m.mark.seat_bury_at,
+  )
+  return r.rows[0]!.id
 }
 
 /** A bound machine with its seat (migration 0009). */

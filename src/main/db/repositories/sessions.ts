@@ -2,11 +2,32 @@ import type { Executor } from '../types'
 import type { Session } from '../schema'
 import { prepared } from '../prepared'
 
-export async function insertSession(
-  ex: Executor,
-  s: Omit<Session, 'revoked_at' | 'revoked_reason'>,
-): Promise<void> {
-  await ex.insertInto('sessions').values(s).execute()
+type NewSession = Omit<Session, 'revoked_at' | 'revoked_reason'>
+/** The columns of a new session, in the order of the compiled insert's parameters. */
+const SESSION_COLUMNS = [
+  'id',
+  'license_id',
+  'machine_id',
+  'token_hash',
+  'nonce',
+  'protocol',
+  'hwid',
+  'ip',
+  'user_agent',
+  'created_at',
+  'expires_at',
+  'last_seen_at',
+] as const satisfies readonly (keyof NewSession)[]
+
+// Every activation opens a session: compiled once (prepared).
+const insert = prepared((ex: Executor, ...values: NewSession[keyof NewSession][]) =>
+  ex
+    .insertInto('sessions')
+    .values(Object.fromEntries(SESSION_COLUMNS.map((c, i) => [c, values[i]])) as NewSession),
+)
+
+export async function insertSession(ex: Executor, s: NewSession): Promise<void> {
+  await insert(ex, ...SESSION_COLUMNS.map((c) => s[c]))
 }
 
 // Every heartbeat and SellRealm session check looks its session up: compiled once (prepared).
@@ -118,6 +139,14 @@ export async function revokeSession(
   return Number(res.numUpdatedRows) === 1
 }
 
+const revokeOfMachine = prepared((ex: Executor, machineId: string, reason: string, now: string) =>
+  ex
+    .updateTable('sessions')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('machine_id', '=', machineId)
+    .where('revoked_at', 'is', null),
+)
+
 /** Closes every open session of a machine (deactivation, re-activation); returns how many. */
 export async function revokeMachineSessions(
   ex: Executor,
@@ -125,13 +154,8 @@ export async function revokeMachineSessions(
   reason: string,
   now: string,
 ): Promise<number> {
-  return ex
-    .updateTable('sessions')
-    .set({ revoked_at: now, revoked_reason: reason })
-    .where('machine_id', '=', machineId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
-    .then((r) => Number(r.numUpdatedRows))
+  const r = await revokeOfMachine(ex, machineId, reason, now)
+  return Number(r.numAffectedRows ?? 0)
 }
 
 /** Live sessions of a license at `now` (not revoked, not expired, heard from since `silentSince`). */
