@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Ajv2020 from 'ajv/dist/2020.js'
-import { seed } from '../helpers/licensecm-client'
+import { requestFile, seed } from '../helpers/licensecm-client'
 import { api, firstAdmin } from '../helpers/mgmt'
 import { startTestServer, type TestServer } from '../helpers/server'
-
-/** The air-gapped request file an app writes (license-files.test.ts has the same). */
-function requestFile(key: string, fingerprint: string): string {
-  const body = Buffer.from(
-    JSON.stringify({ format: 'keywarden-license-request/1', license_key: key, fingerprint }),
-  ).toString('base64')
-  return `-----BEGIN LICENSE REQUEST-----\n${body}\n-----END LICENSE REQUEST-----\n`
-}
 
 /**
  * The LicenseCM management operations' real answers (account secrets, health, the document
