@@ -124,3 +124,23 @@ export interface ServerStatus {
   /** Processes serving HTTP on the port (`serve --workers N`; the desktop app: 1). */
   workers: number
 }
+
+/** The stats service's totals and recent activity (GET /api/stats/dashboard sends the activity as log entries). */
+export interface DashboardSummary {
+  total_products: number
+  total_licenses: number
+  active_licenses: number
+  total_activations: number
+  recent_activity: EventDto[]
+}
+
+/** One product's license counts and activations (GET /api/stats/products/:id). */
+export interface ProductStats {
+  total_licenses: number
+  active_licenses: number
+  expired_licenses: number
+  suspended_licenses: number
+  activations_today: number
+  activations_this_week: number
+  activations_this_month: number
+}

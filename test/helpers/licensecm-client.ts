@@ -174,3 +174,11 @@ export async function seed(
   })
   return { product, license: lic, key: lic.license_key }
 }
+
+/** The air-gapped activation's request file, as an app writes it for `key` on `fingerprint`. */
+export function requestFile(key: string, fingerprint: string): string {
+  const body = Buffer.from(
+    JSON.stringify({ format: 'keywarden-license-request/1', license_key: key, fingerprint }),
+  ).toString('base64')
+  return `-----BEGIN LICENSE REQUEST-----\n${body}\n-----END LICENSE REQUEST-----\n`
+}

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CONSOLE } from '../../src/main/services/context'
 import { startRuntime } from '../../src/main/runtime'
 import { restoreInstallation } from '../../src/main/services/backup/keys'
-import { seed } from '../helpers/licensecm-client'
+import { requestFile, seed } from '../helpers/licensecm-client'
 import { api, firstAdmin } from '../helpers/mgmt'
 import { createKey } from '../helpers/apikeys'
 import { onPostgres } from '../helpers/store'
@@ -296,13 +296,6 @@ describe('revocation list', () => {
 })
 
 /** The request file an app writes for air-gapped activation (README: License files). */
-function requestFile(key: string, fingerprint: string): string {
-  const body = Buffer.from(
-    JSON.stringify({ format: 'keywarden-license-request/1', license_key: key, fingerprint }),
-  ).toString('base64')
-  return `-----BEGIN LICENSE REQUEST-----\n${body}\n-----END LICENSE REQUEST-----\n`
-}
-
 describe('air-gapped activation', () => {
   it('request file in, machine-bound encrypted file out, the machine counted against the license', async () => {
     const { license, key } = await seed(srv, { max_uses: 1 })

@@ -21,6 +21,7 @@ import { VERSION } from '../version'
 import { childLoggerFactory, createLogger, registerRequestLog } from './observability/logging'
 import { generateRequestId, registerRequestId } from './observability/request-id'
 import { registerReady } from './observability/ready'
+import { healthSchema } from '@shared/dto-schemas-mgmt'
 import { registerMetrics, type MetricsOptions } from './observability/metrics'
 import { clientErrorHandler, protocolErrorHandler, protocolNotFound } from './errors'
 import {
@@ -107,10 +108,14 @@ export async function buildApp(opts: HttpServerOptions): Promise<FastifyInstance
     '/api/health',
     {
       config: { access: 'public' },
-      schema: { summary: 'Liveness: the server answers', tags: ['meta'] },
+      schema: {
+        summary: 'Liveness: the server answers',
+        tags: ['meta'],
+        response: { 200: healthSchema },
+      },
     },
     async () => ({
-      status: 'ok',
+      status: 'ok' as const,
       version: VERSION,
       uptime_seconds: Math.round((Date.now() - started) / 1000),
       time: new Date().toISOString(),

@@ -5,6 +5,7 @@ import {
   createJsonSchemaTransformObject,
 } from 'fastify-type-provider-zod'
 import { SIGNATURE_WINDOW_SECONDS } from '@shared/apikeys'
+import { openApiDocumentSchema } from '@shared/dto-schemas-mgmt'
 import { VERSION } from '../../version'
 import { API_VERSION } from './api-version'
 import type { RouteAccess } from './api-key'
@@ -286,7 +287,11 @@ export async function openApiRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/openapi.json',
     {
-      schema: { tags: ['meta'], summary: 'This OpenAPI 3.1 document' },
+      schema: {
+        tags: ['meta'],
+        summary: 'This OpenAPI 3.1 document',
+        response: { 200: openApiDocumentSchema },
+      },
       config: { access: 'public' },
     },
     async () => app.swagger(),

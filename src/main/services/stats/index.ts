@@ -1,4 +1,4 @@
-import type { EventDto } from '@shared/dto'
+import type { DashboardSummary, ProductStats } from '@shared/dto'
 import * as repo from '../../db/repositories/stats'
 import { toEventDto } from '../../db/repositories/events'
 import { type Actor, nowIso, ownerOf, seesAll, type ServiceContext } from '../context'
@@ -26,24 +26,6 @@ export function lastDays(now: Date, n = 30): { from: string; to: string } {
     from: new Date(today - (n - 1) * DAY).toISOString(),
     to: new Date(now.getTime() + 1).toISOString(),
   }
-}
-
-export interface DashboardSummary {
-  total_products: number
-  total_licenses: number
-  active_licenses: number
-  total_activations: number
-  recent_activity: EventDto[]
-}
-
-export interface ProductStats {
-  total_licenses: number
-  active_licenses: number
-  expired_licenses: number
-  suspended_licenses: number
-  activations_today: number
-  activations_this_week: number
-  activations_this_month: number
 }
 
 /** LicenseCM's statistics, scoped to what the actor may see (a `user` sees their own products). */

@@ -1,6 +1,9 @@
 import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
-import { ok } from './reply'
+import { secretsDtoSchema } from '@shared/dto-schemas-mgmt'
+import { envelope, ok } from './reply'
+
+const response = { 200: envelope(secretsDtoSchema) }
 
 /**
  * GET /api/account/secrets and POST /api/account/secrets/regenerate: the caller's SellRealm
@@ -17,6 +20,7 @@ export const accountRoutes: RouteFamily = async (app, { services }) => {
       schema: {
         tags: ['account'],
         summary: "The account's SellRealm auth_secret and store_secret",
+        response,
       },
       config: { access: admin },
     },
@@ -29,6 +33,7 @@ export const accountRoutes: RouteFamily = async (app, { services }) => {
       schema: {
         tags: ['account'],
         summary: 'New SellRealm secrets; the old ones stop working at once',
+        response,
       },
       config: { access: admin },
     },

@@ -4,7 +4,12 @@ import { fromRequestSchema, issueFileSchema, revokeFileSchema } from '@shared/li
 import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
 import { idParams } from './products'
-import { created, ok } from './reply'
+import {
+  issuedLicenseFileSchema,
+  licenseFileDtoSchema,
+  requestedLicenseFileSchema,
+} from '@shared/dto-schemas-mgmt'
+import { envelope, ok } from './reply'
 
 /**
  * Offline license files on the management API (Keywarden additions, #16): check-out for a
@@ -34,7 +39,7 @@ export const licenseFileRoutes: RouteFamily = async (app, { services }) => {
     {
       config: { access: write },
       schema: {
-        response: created,
+        response: { 201: envelope(issuedLicenseFileSchema) },
         summary:
           'Check out a signed license file (bound to `fingerprint` when given: that machine is activated)',
         params: idParams,
@@ -53,7 +58,12 @@ export const licenseFileRoutes: RouteFamily = async (app, { services }) => {
     '/licenses/:id/files',
     {
       config: { access: read },
-      schema: { summary: 'The license files issued for a license', params: idParams, tags },
+      schema: {
+        summary: 'The license files issued for a license',
+        params: idParams,
+        tags,
+        response: { 200: envelope(z.object({ files: z.array(licenseFileDtoSchema) })) },
+      },
     },
     async (req) => {
       const p = await allowed(req, req.params.id)
@@ -70,6 +80,7 @@ export const licenseFileRoutes: RouteFamily = async (app, { services }) => {
         params: idParams.extend({ fileId: z.string().min(1).max(100) }),
         body: revokeFileSchema.optional(),
         tags,
+        response: { 200: envelope(licenseFileDtoSchema) },
       },
     },
     async (req) => {
@@ -85,7 +96,7 @@ export const licenseFileRoutes: RouteFamily = async (app, { services }) => {
     {
       config: { access: write },
       schema: {
-        response: created,
+        response: { 201: envelope(requestedLicenseFileSchema) },
         summary: "Air-gapped activation: the app's request file in, its license file out",
         body: fromRequestSchema,
         tags,

@@ -13,6 +13,7 @@ import { assertProductAllowed, principalOf, typed, type RouteFamily } from './co
 import { idParams } from './products'
 import { envelope, ok, pagination } from './reply'
 import { licenseDtoSchema, paginationSchema } from '@shared/dto-schemas'
+import { logEntrySchema } from '@shared/dto-schemas-mgmt'
 
 /** The engine's event types, in LicenseCM's log wording ("activation", ...). */
 const ACTIONS: Record<string, string> = {
@@ -22,19 +23,6 @@ const ACTIONS: Record<string, string> = {
   session_heartbeat: 'heartbeat',
   challenge_verification: 'challenge',
 }
-
-/** A LicenseCM log entry: the answer's schema and toLogEntry's type. */
-const logEntrySchema = z.object({
-  id: z.string(),
-  action: z.string(),
-  type: z.string(),
-  success: z.boolean(),
-  ip_address: z.string().nullable(),
-  hwid: z.string().nullable(),
-  user_agent: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-  created_at: z.string(),
-})
 
 /** One event as a LicenseCM log entry. */
 export function toLogEntry(e: EventDto): z.output<typeof logEntrySchema> {

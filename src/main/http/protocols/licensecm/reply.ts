@@ -13,12 +13,6 @@ export function ok<T>(data: T): { success: true; data: T } {
 export const envelope = <T extends z.ZodType>(data: T) =>
   z.object({ success: z.literal(true), data })
 
-/**
- * The 201 of a creating route whose answer has no schema of its own yet: documents the status
- * and the envelope (the data is sent as the handler returns it).
- */
-export const created = { 201: envelope(z.unknown()) }
-
 export interface Failure {
   success: false
   message: string

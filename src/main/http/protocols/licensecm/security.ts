@@ -14,10 +14,17 @@ import { needsScope } from '../../middleware/api-key'
 import { principalOf, typed, type RouteFamily } from './context'
 import { blacklistEntryDtoSchema, deletedSchema, sessionDtoSchema } from '@shared/dto-schemas-hooks'
 import { paginationSchema } from '@shared/dto-schemas'
+import {
+  eventDtoSchema,
+  securitySettingsDtoSchema,
+  securityStatsDtoSchema,
+  suspendedLicenseSchema,
+} from '@shared/dto-schemas-mgmt'
 import { envelope, ok, pagination } from './reply'
 
 const idParams = z.object({ id: z.string().min(1).max(64) })
 const entryCreated = { 201: envelope(blacklistEntryDtoSchema) }
+const settingsAnswer = { 200: envelope(securitySettingsDtoSchema) }
 
 /**
  * /api/security/*: the security center. Any authenticated account may call these; the
@@ -106,7 +113,14 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
     '/security/events',
     {
       config: { access: read },
-      schema: { summary: 'List security events', querystring: listSecurityEventsSchema, tags },
+      schema: {
+        summary: 'List security events',
+        querystring: listSecurityEventsSchema,
+        tags,
+        response: {
+          200: envelope(z.object({ events: z.array(eventDtoSchema), pagination: paginationSchema })),
+        },
+      },
     },
     async (req) => {
       const p = await sec.events(principalOf(req).actor, req.query)
@@ -116,7 +130,14 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
 
   r.get(
     '/security/stats',
-    { config: { access: read }, schema: { summary: 'Security statistics', tags } },
+    {
+      config: { access: read },
+      schema: {
+        summary: 'Security statistics',
+        tags,
+        response: { 200: envelope(securityStatsDtoSchema) },
+      },
+    },
     async (req) => ok(await sec.stats(principalOf(req).actor)),
   )
 
@@ -161,7 +182,13 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
     '/security/licenses/:id/suspend',
     {
       config: { access: write },
-      schema: { summary: 'Suspend a license', params: idParams, body: requiredReasonSchema, tags },
+      schema: {
+        summary: 'Suspend a license',
+        params: idParams,
+        body: requiredReasonSchema,
+        tags,
+        response: { 200: envelope(suspendedLicenseSchema) },
+      },
     },
     async (req) =>
       ok(await sec.suspendLicense(principalOf(req).actor, req.params.id, req.body.reason)),
@@ -194,7 +221,10 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
 
   r.get(
     '/security/settings',
-    { config: { access: read }, schema: { summary: 'Get the security settings', tags } },
+    {
+      config: { access: read },
+      schema: { summary: 'Get the security settings', tags, response: settingsAnswer },
+    },
     async (req) => ok(await sec.settings(principalOf(req).actor)),
   )
 
@@ -202,7 +232,12 @@ export const securityRoutes: RouteFamily = async (app, { services }) => {
     '/security/settings',
     {
       config: { access: write },
-      schema: { summary: 'Change the security settings', body: updateSecuritySettingsSchema, tags },
+      schema: {
+        summary: 'Change the security settings',
+        body: updateSecuritySettingsSchema,
+        tags,
+        response: settingsAnswer,
+      },
     },
     async (req) => ok(await sec.updateSettings(principalOf(req).actor, req.body)),
   )

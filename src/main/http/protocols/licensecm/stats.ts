@@ -2,7 +2,8 @@ import { needsScope } from '../../middleware/api-key'
 import { assertProductAllowed, principalOf, typed, type RouteFamily } from './context'
 import { toLogEntry } from './licenses'
 import { idParams } from './products'
-import { ok } from './reply'
+import { dashboardSchema, productStatsSchema } from '@shared/dto-schemas-mgmt'
+import { envelope, ok } from './reply'
 
 /** GET /api/stats/dashboard, GET /api/stats/products/:id. */
 export const statsRoutes: RouteFamily = async (app, { services }) => {
@@ -12,7 +13,14 @@ export const statsRoutes: RouteFamily = async (app, { services }) => {
 
   r.get(
     '/stats/dashboard',
-    { config: { access: read }, schema: { summary: 'Totals and recent activity', tags } },
+    {
+      config: { access: read },
+      schema: {
+        summary: 'Totals and recent activity',
+        tags,
+        response: { 200: envelope(dashboardSchema) },
+      },
+    },
     async (req) => {
       const p = principalOf(req)
       const d = await services.stats.dashboard(p.actor, { productId: p.productId ?? undefined })
@@ -31,7 +39,12 @@ export const statsRoutes: RouteFamily = async (app, { services }) => {
     '/stats/products/:id',
     {
       config: { access: read },
-      schema: { summary: 'License counts and activations of one product', params: idParams, tags },
+      schema: {
+        summary: 'License counts and activations of one product',
+        params: idParams,
+        tags,
+        response: { 200: envelope(productStatsSchema) },
+      },
     },
     async (req) => {
       const p = principalOf(req)
