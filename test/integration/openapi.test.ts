@@ -124,8 +124,6 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
    */
   const ENVELOPE_ONLY: string[] = [
     'licensecmGetAccountSecrets',
-    'licensecmGetClientPublicKey',
-    'licensecmGetClientRevocations',
     'licensecmGetHealth',
     'licensecmGetLicensesByIdFiles',
     'licensecmGetOpenapiJson',
@@ -135,12 +133,6 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
     'licensecmGetStatsDashboard',
     'licensecmGetStatsProductsById',
     'licensecmPostAccountSecretsRegenerate',
-    'licensecmPostClientActivate',
-    'licensecmPostClientDeactivate',
-    'licensecmPostClientHeartbeat',
-    'licensecmPostClientLicenseFile',
-    'licensecmPostClientValidate',
-    'licensecmPostClientVerifyChallenge',
     'licensecmPostLicenseFilesFromRequest',
     'licensecmPostLicensesByIdFile',
     'licensecmPostLicensesByIdFilesByFileIdRevoke',
