@@ -123,14 +123,6 @@ describe('OpenAPI 3.1 document at /api/openapi.json', () => {
    * other operation must document what its `data` holds.
    */
   const ENVELOPE_ONLY: string[] = [
-    'licensecmGetClientPublicKey',
-    'licensecmGetClientRevocations',
-    'licensecmPostClientActivate',
-    'licensecmPostClientDeactivate',
-    'licensecmPostClientHeartbeat',
-    'licensecmPostClientLicenseFile',
-    'licensecmPostClientValidate',
-    'licensecmPostClientVerifyChallenge',
     'sellrealmLicensePost',
     'sellrealmStoreGetAnalytics',
     'sellrealmStoreGetCustomers',

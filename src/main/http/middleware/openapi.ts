@@ -17,6 +17,7 @@ import {
   operationIdOf,
   protocolOf,
 } from './openapi-components'
+import { withDocumentedAnswer } from './openapi-answers'
 
 const zodTransform = createJsonSchemaTransform({})
 // The schemas registered with an id (`.meta({ id })`, e.g. License) become components.
@@ -153,7 +154,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       // (not the web console's own endpoints).
       const documented = ['/api', '/devpayr/api', '/hirez/'].some((p) => doc.url.startsWith(p))
       if (!documented) return { schema: { hide: true }, url: doc.url }
-      return describeAccess(doc.route, zodTransform(doc) as Transformed)
+      return describeAccess(doc.route, zodTransform(withDocumentedAnswer(doc)) as Transformed)
     },
   })
 }

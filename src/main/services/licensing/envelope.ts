@@ -1,5 +1,6 @@
 import { sealedAad } from '../../crypto/seal'
 import { DomainError } from '@shared/errors'
+import type { EncryptedAnswerDto } from '@shared/client-answers'
 import {
   openEnvelope,
   sealEnvelope,
@@ -151,7 +152,7 @@ export function createEnvelopeService(
     },
 
     /** `{ encrypted, iv, data, tag, timestamp, signature }` around the JSON of `response`. */
-    seal(secretKey: string, response: unknown) {
+    seal(secretKey: string, response: unknown): EncryptedAnswerDto {
       const sealed = sealEnvelope(secretKey, JSON.stringify(response))
       const timestamp = ctx.clock().getTime()
       return {

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { checkoutOptionsSchema, fingerprintSchema } from '@shared/license-files'
+import type { LicenseFileAnswerDto } from '@shared/client-answers'
 import { typed, type RouteFamily } from '../context'
+import { CLIENT_ANSWERS } from './answers'
 import { clientErrorHandler, explainingProductId, ok } from './respond'
 import { parseOrRefuse } from './schemas'
 
@@ -32,7 +34,11 @@ export const clientFileRoutes: RouteFamily = async (app, { services }) => {
         tags: ['client'],
       },
       // The license key in the body is the client's proof; validation's per-license limit applies.
-      config: { access: 'public', rateLimit: false },
+      config: {
+        access: 'public',
+        rateLimit: false,
+        documentedResponse: CLIENT_ANSWERS.licenseFile,
+      },
       validatorCompiler: () => (data: unknown) => ({ value: data }),
       bodyLimit: 16 * 1024,
     },
@@ -50,7 +56,7 @@ export const clientFileRoutes: RouteFamily = async (app, { services }) => {
           { ttl: i.ttl, encrypt: i.encrypt },
         ),
       )
-      return ok({
+      return ok<LicenseFileAnswerDto>({
         certificate: f.file,
         id: f.id,
         alg: f.alg,
@@ -68,7 +74,7 @@ export const clientFileRoutes: RouteFamily = async (app, { services }) => {
           'The signed revocation list: { enc, sig, alg }, sig = Ed25519 of "revocations/" + enc',
         tags: ['client'],
       },
-      config: { access: 'public' },
+      config: { access: 'public', documentedResponse: CLIENT_ANSWERS.revocations },
     },
     async () => ok(await services.licenseFiles.revocationList()),
   )

@@ -1,10 +1,21 @@
 import { createHash } from 'node:crypto'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyRequest, FastifySchema } from 'fastify'
 import { z } from 'zod'
 import type { LicenseView, Protocol } from '../../../../services/licensing'
+import type {
+  ActivateAnswerDto,
+  ClientLicenseDto,
+  DeactivateAnswerDto,
+  GraceFields,
+  HeartbeatAnswerDto,
+  PublicKeyAnswerDto,
+  ValidateAnswerDto,
+  VerifyChallengeAnswerDto,
+} from '@shared/client-answers'
 import { GRACE_WARNING } from '@shared/policy'
 import { refuseDeepJson } from '../../../middleware/json-depth'
 import { typed, type RouteFamily } from '../context'
+import { CLIENT_ANSWERS } from './answers'
 import { clientErrorHandler, explainingProductId, ok } from './respond'
 import {
   activateBody,
@@ -27,7 +38,7 @@ const publicKeyQuery = z.object({
 })
 
 /** The license fields LicenseCM answers with. */
-function wireLicense(l: LicenseView) {
+function wireLicense(l: LicenseView): ClientLicenseDto {
   return { type: l.type, expires_at: l.expires_at, metadata: l.metadata }
 }
 
@@ -35,7 +46,7 @@ function wireLicense(l: LicenseView) {
  * Within the grace period the key is still valid and `data` says until when and why
  * (`grace_until`, `warning`), in the signed payload as well as beside it.
  */
-function graceFields(graceUntil: string | null) {
+function graceFields(graceUntil: string | null): GraceFields {
   return graceUntil ? { grace_until: graceUntil, warning: GRACE_WARNING } : {}
 }
 
@@ -124,10 +135,15 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
   // Bodies are validated in `serve` (plain or envelope, with field-named messages); the
   // route schema documents both shapes for the OpenAPI document.
   const passThrough = () => (data: unknown) => ({ value: data })
-  const route = (body: z.ZodType, summary: string) => ({
+  const route = (
+    body: z.ZodType,
+    summary: string,
+    documentedResponse: FastifySchema['response'],
+    limits: { rateLimit?: false } = {},
+  ) => ({
     schema: { summary, body: docBody(body), tags: ['client'] },
     // The license key (and the session token) in the body are the client's proof.
-    config: { access: 'public' as const },
+    config: { access: 'public' as const, documentedResponse, ...limits },
     validatorCompiler: passThrough,
     bodyLimit: CLIENT_BODY_LIMIT,
   })
@@ -135,12 +151,11 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
   r.post(
     '/client/validate',
     // Validation has its own per-license-per-IP limit in the engine (policy.validate_per_minute).
-    {
-      ...route(validateBody, 'Validate a license (and its machine)'),
-      config: { access: 'public', rateLimit: false },
-    },
+    route(validateBody, 'Validate a license (and its machine)', CLIENT_ANSWERS.validate, {
+      rateLimit: false,
+    }),
     (req) =>
-      serve(req, validateBody, async (i, meta) => {
+      serve(req, validateBody, async (i, meta): Promise<ValidateAnswerDto> => {
         const v = await engine.validate(request(i, meta))
         const issued = issuedMinute(services.ctx.clock(), v.license.key)
         const signed = await engine.attestor.signAnswer(
@@ -167,95 +182,108 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
       }),
   )
 
-  r.post('/client/activate', route(activateBody, 'Activate a license on a machine'), (req) =>
-    serve(req, activateBody, async (i, meta) => {
-      const a = await engine.activate(request(i, meta))
-      const session = { token: a.session.token, expires_at: a.session.expires_at }
-      const signed = await engine.attestor.signAnswer(
-        {
-          action: 'activate',
+  r.post(
+    '/client/activate',
+    route(activateBody, 'Activate a license on a machine', CLIENT_ANSWERS.activate),
+    (req) =>
+      serve(req, activateBody, async (i, meta): Promise<ActivateAnswerDto> => {
+        const a = await engine.activate(request(i, meta))
+        const session = { token: a.session.token, expires_at: a.session.expires_at }
+        const signed = await engine.attestor.signAnswer(
+          {
+            action: 'activate',
+            activated: true,
+            product_id: a.license.product_id,
+            hwid: i.hwid,
+            license: wireLicense(a.license),
+            session_expires_at: a.session.expires_at,
+            challenge: a.challenge.value,
+            watermark: a.watermark,
+            issued_at: services.ctx.clock().toISOString(),
+            ...graceFields(a.graceUntil),
+          },
+          bound(i, a.license),
+        )
+        return {
           activated: true,
-          product_id: a.license.product_id,
-          hwid: i.hwid,
+          session,
           license: wireLicense(a.license),
-          session_expires_at: a.session.expires_at,
-          challenge: a.challenge.value,
-          watermark: a.watermark,
-          issued_at: services.ctx.clock().toISOString(),
           ...graceFields(a.graceUntil),
-        },
-        bound(i, a.license),
-      )
-      return {
-        activated: true,
-        session,
-        license: wireLicense(a.license),
-        ...graceFields(a.graceUntil),
-        challenge: a.challenge.value,
-        challenge_expires_at: a.challenge.expires_at,
-        ...signed,
-        watermark: a.watermark,
-      }
-    }),
+          challenge: a.challenge.value,
+          challenge_expires_at: a.challenge.expires_at,
+          ...signed,
+          watermark: a.watermark,
+        }
+      }),
   )
 
-  r.post('/client/heartbeat', route(heartbeatBody, 'Keep a session alive'), (req) =>
-    serve(req, heartbeatBody, async (i, meta) => {
-      const h = await engine.heartbeat({ ...request(i, meta), sessionToken: i.session_token })
-      // The signature attests the license verdict for this machine in this minute, like
-      // validate's: deterministic, so the heartbeats of a machine within a minute share one
-      // signing. The fresh token and challenge travel beside it (inside the envelope when the
-      // client encrypts), not in the signed payload.
-      const issued = issuedMinute(services.ctx.clock(), h.license.key)
-      const signed = await engine.attestor.signAnswer(
-        {
-          action: 'heartbeat',
+  r.post(
+    '/client/heartbeat',
+    route(heartbeatBody, 'Keep a session alive', CLIENT_ANSWERS.heartbeat),
+    (req) =>
+      serve(req, heartbeatBody, async (i, meta): Promise<HeartbeatAnswerDto> => {
+        const h = await engine.heartbeat({ ...request(i, meta), sessionToken: i.session_token })
+        // The signature attests the license verdict for this machine in this minute, like
+        // validate's: deterministic, so the heartbeats of a machine within a minute share one
+        // signing. The fresh token and challenge travel beside it (inside the envelope when the
+        // client encrypts), not in the signed payload.
+        const issued = issuedMinute(services.ctx.clock(), h.license.key)
+        const signed = await engine.attestor.signAnswer(
+          {
+            action: 'heartbeat',
+            valid: true,
+            product_id: h.license.product_id,
+            hwid: i.hwid,
+            license: wireLicense(h.license),
+            watermark: h.watermark,
+            issued_at: issued,
+            ...graceFields(h.graceUntil),
+          },
+          bound(i, h.license),
+          repeatsUntil(issued),
+        )
+        return {
           valid: true,
-          product_id: h.license.product_id,
-          hwid: i.hwid,
-          license: wireLicense(h.license),
-          watermark: h.watermark,
-          issued_at: issued,
           ...graceFields(h.graceUntil),
-        },
-        bound(i, h.license),
-        repeatsUntil(issued),
-      )
-      return {
-        valid: true,
-        ...graceFields(h.graceUntil),
-        new_token: h.session.token,
-        session: { token: h.session.token, expires_at: h.session.expires_at },
-        challenge: h.challenge.value,
-        challenge_expires_at: h.challenge.expires_at,
-        ...signed,
-        watermark: h.watermark,
-      }
-    }),
+          new_token: h.session.token,
+          session: { token: h.session.token, expires_at: h.session.expires_at },
+          challenge: h.challenge.value,
+          challenge_expires_at: h.challenge.expires_at,
+          ...signed,
+          watermark: h.watermark,
+        }
+      }),
   )
 
-  r.post('/client/deactivate', route(deactivateBody, 'Free a seat and end its session'), (req) =>
-    serve(req, deactivateBody, async (i, meta) => {
-      const d = await engine.deactivate(request(i, meta))
-      const signed = await engine.attestor.signAnswer(
-        {
-          action: 'deactivate',
-          deactivated: true,
-          product_id: d.license.product_id,
-          hwid: i.hwid,
-          issued_at: issuedMinute(services.ctx.clock(), d.license.key),
-        },
-        bound(i, d.license),
-      )
-      return { deactivated: true, sessions_closed: d.sessionsClosed, ...signed }
-    }),
+  r.post(
+    '/client/deactivate',
+    route(deactivateBody, 'Free a seat and end its session', CLIENT_ANSWERS.deactivate),
+    (req) =>
+      serve(req, deactivateBody, async (i, meta): Promise<DeactivateAnswerDto> => {
+        const d = await engine.deactivate(request(i, meta))
+        const signed = await engine.attestor.signAnswer(
+          {
+            action: 'deactivate',
+            deactivated: true,
+            product_id: d.license.product_id,
+            hwid: i.hwid,
+            issued_at: issuedMinute(services.ctx.clock(), d.license.key),
+          },
+          bound(i, d.license),
+        )
+        return { deactivated: true, sessions_closed: d.sessionsClosed, ...signed }
+      }),
   )
 
   r.post(
     '/client/verify-challenge',
-    route(verifyChallengeBody, 'Answer a challenge (proof of the product secret)'),
+    route(
+      verifyChallengeBody,
+      'Answer a challenge (proof of the product secret)',
+      CLIENT_ANSWERS.verifyChallenge,
+    ),
     (req) =>
-      serve(req, verifyChallengeBody, async (i, meta) => {
+      serve(req, verifyChallengeBody, async (i, meta): Promise<VerifyChallengeAnswerDto> => {
         const v = await engine.verifyChallenge({
           ...request(i, meta),
           challenge: i.challenge,
@@ -285,17 +313,17 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
         querystring: publicKeyQuery,
         tags: ['client'],
       },
-      config: { access: 'public', rateLimit: false },
+      config: { access: 'public', rateLimit: false, documentedResponse: CLIENT_ANSWERS.publicKey },
     },
     async (req, reply) => {
       if (req.query.alg === 'ed25519') {
         const pem = services.licenseFiles.publicKeyPem()!
         if (req.query.format === 'pem') return reply.type('application/x-pem-file').send(pem)
-        return ok({ public_key: pem, algorithm: 'Ed25519' })
+        return ok<PublicKeyAnswerDto>({ public_key: pem, algorithm: 'Ed25519' })
       }
       const pem = await engine.attestor.publicKey()
       if (req.query.format === 'pem') return reply.type('application/x-pem-file').send(pem)
-      return ok({ public_key: pem, algorithm: 'RSA-SHA512', key_size: 4096 })
+      return ok<PublicKeyAnswerDto>({ public_key: pem, algorithm: 'RSA-SHA512', key_size: 4096 })
     },
   )
 }
