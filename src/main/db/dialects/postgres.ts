@@ -26,6 +26,20 @@ export function forUpdate<DB, TB extends keyof DB, O>(
   return qb.forNoKeyUpdate()
 }
 
+// -- accounts --
+
+/**
+ * Held by a write that decides on a count of accounts (a registration's "am I the first?", a
+ * demotion's "is another admin left?"): SHARE ROW EXCLUSIVE conflicts with itself and with
+ * inserts and updates, so of two such writes at once the second waits, then counts what the
+ * first committed. READ COMMITTED alone lets both count the same and both go ahead (two first
+ * admins, or two admins demoting each other down to none). These writes are rare; logins and
+ * reads never take it.
+ */
+export async function lockAccountsForCount(ex: Executor): Promise<void> {
+  await sql`LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE`.execute(ex)
+}
+
 // -- store, webhooks, dashboard --
 
 // webhooks outbox

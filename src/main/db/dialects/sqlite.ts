@@ -23,6 +23,14 @@ export function forUpdate<DB, TB extends keyof DB, O>(
   return qb
 }
 
+// -- accounts --
+
+/**
+ * Held by a write that decides on a count of accounts: nothing here, the write transaction
+ * already holds SQLite's one writer lock (see postgres.ts for the lock).
+ */
+export async function lockAccountsForCount(_ex: Executor): Promise<void> {}
+
 // -- store, webhooks, dashboard --
 
 // webhooks outbox

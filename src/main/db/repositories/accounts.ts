@@ -1,3 +1,4 @@
+import { dialectSql } from '../dialects'
 import type { Db } from '../connection'
 import type { Account, AccountsTable, NewAccount } from '../schema'
 import type { Updateable } from 'kysely'
@@ -8,6 +9,13 @@ export async function countAccounts(db: Db): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow()
   return Number(r.n)
+}
+
+/** Counts the accounts inside a registration's transaction, after taking the dialect's
+ * registration lock: two concurrent registrations see each other's row. */
+export async function countAccountsForRegistration(trx: Db): Promise<number> {
+  await dialectSql(trx).lockAccountsForCount(trx)
+  return countAccounts(trx)
 }
 
 export async function insertAccount(db: Db, row: NewAccount): Promise<Account> {
@@ -75,8 +83,13 @@ export async function bumpTokenVersion(db: Db, id: string, now: string): Promise
     .execute()
 }
 
-/** Active accounts that may administer the installation (admin or owner). */
-export async function countActiveAdmins(db: Db): Promise<number> {
+/**
+ * Active accounts that may administer the installation (admin or owner), counted inside a
+ * role change's transaction after the dialect's lock: two admins demoting each other at once
+ * cannot leave none.
+ */
+export async function countActiveAdminsForChange(db: Db): Promise<number> {
+  await dialectSql(db).lockAccountsForCount(db)
   const r = await db
     .selectFrom('accounts')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -27,7 +27,7 @@ export async function applyAccountUpdate(
     }
     const losesAdmin =
       a.is_active === 1 && a.role !== 'user' && (input.is_active === false || input.role === 'user')
-    if (losesAdmin && (await repo.countActiveAdmins(trx)) <= 1) {
+    if (losesAdmin && (await repo.countActiveAdminsForChange(trx)) <= 1) {
       throw new DomainError('CONFLICT', 'The last active admin cannot be demoted or deactivated')
     }
     const deactivating = input.is_active === false && a.is_active === 1

@@ -73,7 +73,7 @@ export function createAccountsService(
       // Count and insert in one transaction: two concurrent "first" registrations cannot
       // both become admin.
       return await ctx.db.transaction().execute(async (trx) => {
-        const first = (await repo.countAccounts(trx)) === 0
+        const first = (await repo.countAccountsForRegistration(trx)) === 0
         if (first && mayBeFirst !== true) {
           throw new DomainError(
             'FORBIDDEN',
