@@ -4,6 +4,8 @@ import { toEventDto } from '../../db/repositories/events'
 import { type Actor, nowIso, ownerOf, seesAll, type ServiceContext } from '../context'
 import type { ProductsService } from '../products'
 
+export { lastDays } from '@shared/period'
+
 /** The engine records each successful activation under this event type. */
 export const ACTIVATION_EVENT = 'license_activation'
 const DAY = 86_400_000
@@ -14,18 +16,6 @@ export function periodStarts(now: Date): { today: string; week: string; month: s
   const week = new Date(today.getTime() - ((today.getUTCDay() + 6) % 7) * DAY)
   const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))
   return { today: today.toISOString(), week: week.toISOString(), month: month.toISOString() }
-}
-
-/**
- * "The last `n` days" as both the dashboard and Store › Analytics mean it: `n` whole UTC
- * calendar days ending with today (so today is the last, partial, day), up to `now` inclusive.
- */
-export function lastDays(now: Date, n = 30): { from: string; to: string } {
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())
-  return {
-    from: new Date(today - (n - 1) * DAY).toISOString(),
-    to: new Date(now.getTime() + 1).toISOString(),
-  }
 }
 
 /** LicenseCM's statistics, scoped to what the actor may see (a `user` sees their own products). */

@@ -14,18 +14,13 @@ import { Card, CardHeader } from '../../components/ui/card'
 import { chartAxis, chartTooltip, themeVar } from '../../components/charts'
 import { Skeleton } from '../../components/ui/skeleton'
 import { Select } from '../../components/ui/input'
+import { periodLabel } from '@shared/period'
 import { fmtMoney, fmtNum } from '../../lib/format'
 
 function money(m: Record<string, number>): string {
   const parts = Object.entries(m).map(([c, x]) => fmtMoney(x, c))
   // Currencies side by side, never summed ("€30.00 · $21.00").
   return parts.length ? parts.join(' · ') : fmtMoney(0, 'USD')
-}
-
-/** "last 30 days" for the default window, else the dates it covers. */
-function periodLabel(from: string, to: string): string {
-  const days = Math.round((Date.parse(to) - Date.parse(from.slice(0, 10))) / 86_400_000)
-  return days === 30 ? 'last 30 days' : `${from.slice(0, 10)} to ${to.slice(0, 10)}`
 }
 
 /** Revenue, orders and activations over the last 30 days, per day and per product. */
