@@ -270,10 +270,11 @@ function completeDocument(doc: OpenApiDocument): OpenApiDocument {
       for (const c of statuses) responses[c] = errorResponseRef(protocol, c) as never
     }
   }
-  // The zod registry also yields each component's input form (`LicenseInput`): drop the unused.
+  // The zod registry also yields each component's input form (`LicenseInput`), and a protocol's
+  // bare envelope (`SellrealmSuccess`) is there for routes without a schema: drop the unused.
   const text = JSON.stringify(doc.paths)
   for (const name of Object.keys(doc.components.schemas ?? {})) {
-    if (name.endsWith('Input') && !text.includes(`"#/components/schemas/${name}"`)) {
+    if (/(Input|Success)$/.test(name) && !text.includes(`"#/components/schemas/${name}"`)) {
       delete doc.components.schemas[name]
     }
   }

@@ -8,16 +8,21 @@ import { decodeParam } from './encryption'
 import { SellRealmError, sendError } from './errors'
 import { srDate, srDateTime } from './format'
 import { GRACE_WARNING } from '@shared/policy'
+import { srLicenseAnswerSchema, type SrLicenseAnswer } from '@shared/dto-schemas-sellrealm'
 
-/** Form fields arrive as text; JSON may send numbers. Either way an integer comes out. */
-const intField = z.union([
-  z.number().int(),
-  z
-    .string()
-    .trim()
-    .regex(/^-?\d{1,15}$/, 'must be an integer')
-    .transform(Number),
-])
+/**
+ * Form fields arrive as text; JSON may send numbers. Either way an integer comes out. (The
+ * transform wraps the union, not a branch: the document then shows both branches.)
+ */
+const intField = z
+  .union([
+    z.number().int(),
+    z
+      .string()
+      .trim()
+      .regex(/^-?\d{1,15}$/, 'must be an integer'),
+  ])
+  .transform(Number)
 const text = (max: number) => z.string().max(max)
 
 export const OPERATIONS = [
@@ -70,12 +75,15 @@ function operationOf(type: string | undefined): Operation {
  * Within the grace period: the key still works, and the answer says until when (SellRealm's
  * own date-time format, like session_expires_at) and why, in two fields of its own.
  */
-function graceFields(graceUntil: string | null): Record<string, unknown> {
+function graceFields(graceUntil: string | null): {
+  grace_until?: string
+  warning?: typeof GRACE_WARNING
+} {
   return graceUntil ? { grace_until: srDateTime(graceUntil), warning: GRACE_WARNING } : {}
 }
 
-const ok = (message: string, extra: Record<string, unknown> = {}) => ({
-  status: 'success',
+const ok = <T extends object>(message: string, extra?: T) => ({
+  status: 'success' as const,
   message,
   ...extra,
 })
@@ -105,7 +113,7 @@ export async function registerLicenseApi(
     }
   })
 
-  const handler = async (req: FastifyRequest<{ Body: V0Body }>) => {
+  const handler = async (req: FastifyRequest<{ Body: V0Body }>): Promise<SrLicenseAnswer> => {
     const b = req.body
     const op = operationOf(b.type)
     for (const name of REQUIRED[op]) {
@@ -206,10 +214,13 @@ export async function registerLicenseApi(
           tags: ['sellrealm-license'],
           summary: 'SellRealm License API v0 (operation in `type`; form-encoded or JSON)',
           body: v0Body,
+          consumes: ['application/x-www-form-urlencoded', 'application/json'],
           hide: url === '/api/v0',
         },
         // A v0 request is a handful of short fields; 64 KiB is generous.
         bodyLimit: 64 * 1024,
+        // Documented, not serialized: check_session is a hot path (#19).
+        config: { documentedResponse: { 200: srLicenseAnswerSchema } },
       },
       handler,
     )

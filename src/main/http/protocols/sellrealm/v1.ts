@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import {
@@ -8,6 +8,19 @@ import {
   orderStatusSchema,
   type OrderDto,
 } from '@shared/channels/store'
+import {
+  srAnalyticsSchema,
+  srCustomerListSchema,
+  srCustomerSchema,
+  srKeyListSchema,
+  srOrderChangedSchema,
+  srOrderCreatedSchema,
+  srOrderListSchema,
+  srOrderSchema,
+  srProductCreatedSchema,
+  srProductListSchema,
+  type SrOrder,
+} from '@shared/dto-schemas-sellrealm'
 import type { Services } from '../../../services'
 import type { OwnerScope, SecretOwner } from '../../../services/store'
 import { sha256Hex } from '../../../crypto/random'
@@ -26,7 +39,7 @@ function scope(req: FastifyRequest): OwnerScope {
 }
 
 /** An order on the Store API: integer ids, decimal money, SellRealm's time format. */
-export function wireOrder(o: OrderDto) {
+export function wireOrder(o: OrderDto): SrOrder {
   return {
     order_id: o.num,
     status: o.status,
@@ -86,6 +99,15 @@ const customersQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 })
 
+/** The first answer to an Idempotency-Key, again: stored JSON, sent as it was. */
+function replay(reply: FastifyReply, outcome: { statusCode: number; body: string }) {
+  return reply
+    .status(outcome.statusCode)
+    .header('idempotent-replayed', 'true')
+    .type('application/json')
+    .send(outcome.body)
+}
+
 /**
  * SellRealm Store API v1 (Bearer store_secret): products and keys as the reference shapes
  * them; orders, customers and analytics designed in the same style (see README).
@@ -106,7 +128,13 @@ export async function registerStoreApi(
 
   r.get(
     '/api/v1/products',
-    { schema: { summary: 'List products', tags: ['sellrealm-store'] } },
+    {
+      schema: {
+        summary: 'List products',
+        tags: ['sellrealm-store'],
+        response: { 200: srProductListSchema },
+      },
+    },
     async (req) => {
       const rows = await s.store.products(scope(req))
       return rows.map((p) => ({
@@ -122,7 +150,14 @@ export async function registerStoreApi(
 
   r.post(
     '/api/v1/products',
-    { schema: { summary: 'Create a product', tags: ['sellrealm-store'], body: productBody } },
+    {
+      schema: {
+        summary: 'Create a product',
+        tags: ['sellrealm-store'],
+        body: productBody,
+        response: { 200: srProductCreatedSchema },
+      },
+    },
     async (req) => {
       const b = req.body
       const p = await s.products.create(req.storeOwner!.actor, {
@@ -138,7 +173,14 @@ export async function registerStoreApi(
 
   r.get(
     '/api/v1/keys',
-    { schema: { summary: 'List license keys', tags: ['sellrealm-store'], querystring: keysQuery } },
+    {
+      schema: {
+        summary: 'List license keys',
+        tags: ['sellrealm-store'],
+        querystring: keysQuery,
+        response: { 200: srKeyListSchema },
+      },
+    },
     async (req) => {
       const q = req.query
       const rows = await s.store.keys(scope(req), {
@@ -158,7 +200,14 @@ export async function registerStoreApi(
 
   r.get(
     '/api/v1/orders',
-    { schema: { summary: 'List orders', tags: ['sellrealm-store'], querystring: ordersQuery } },
+    {
+      schema: {
+        summary: 'List orders',
+        tags: ['sellrealm-store'],
+        querystring: ordersQuery,
+        response: { 200: srOrderListSchema },
+      },
+    },
     async (req, reply) => {
       const page = await s.store.orders.list(scope(req), req.query)
       void reply.header('x-total-count', String(page.total))
@@ -174,6 +223,7 @@ export async function registerStoreApi(
         tags: ['sellrealm-store'],
         body: createOrderSchema,
         headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),
+        response: { 200: srOrderCreatedSchema },
       },
     },
     async (req, reply) => {
@@ -187,13 +237,7 @@ export async function registerStoreApi(
       // the first answer, a different body under the same key is a 409.
       const idScope = `sellrealm.orders:${req.storeOwner!.ownerId ?? 'installation'}`
       const outcome = await s.idempotency.begin(idScope, key, sha256Hex(JSON.stringify(req.body)))
-      if (outcome.kind === 'replay') {
-        return reply
-          .status(outcome.statusCode)
-          .header('idempotent-replayed', 'true')
-          .type('application/json')
-          .send(outcome.body)
-      }
+      if (outcome.kind === 'replay') return replay(reply, outcome)
       try {
         const body = await create()
         await s.idempotency.complete(idScope, key, 200, JSON.stringify(body))
@@ -207,7 +251,14 @@ export async function registerStoreApi(
 
   r.get(
     '/api/v1/orders/:id',
-    { schema: { summary: 'Get an order', tags: ['sellrealm-store'], params: idParam } },
+    {
+      schema: {
+        summary: 'Get an order',
+        tags: ['sellrealm-store'],
+        params: idParam,
+        response: { 200: srOrderSchema },
+      },
+    },
     async (req) => wireOrder(await s.store.orders.get(scope(req), req.params.id)),
   )
 
@@ -219,6 +270,7 @@ export async function registerStoreApi(
         tags: ['sellrealm-store'],
         params: idParam,
         body: z.object({ status: orderStatusSchema }),
+        response: { 200: srOrderChangedSchema },
       },
     },
     async (req) => {
@@ -229,7 +281,14 @@ export async function registerStoreApi(
 
   r.post(
     '/api/v1/orders/:id/refund',
-    { schema: { summary: 'Refund an order', tags: ['sellrealm-store'], params: idParam } },
+    {
+      schema: {
+        summary: 'Refund an order',
+        tags: ['sellrealm-store'],
+        params: idParam,
+        response: { 200: srOrderChangedSchema },
+      },
+    },
     async (req) => {
       const o = await s.store.orders.refund(scope(req), req.params.id)
       return { message: 'Order refunded', order: wireOrder(o) }
@@ -239,7 +298,12 @@ export async function registerStoreApi(
   r.get(
     '/api/v1/customers',
     {
-      schema: { summary: 'List customers', tags: ['sellrealm-store'], querystring: customersQuery },
+      schema: {
+        summary: 'List customers',
+        tags: ['sellrealm-store'],
+        querystring: customersQuery,
+        response: { 200: srCustomerListSchema },
+      },
     },
     async (req, reply) => {
       const page = await s.store.customers(scope(req), req.query)
@@ -259,7 +323,14 @@ export async function registerStoreApi(
 
   r.get(
     '/api/v1/customers/:id',
-    { schema: { summary: 'Get a customer', tags: ['sellrealm-store'], params: idParam } },
+    {
+      schema: {
+        summary: 'Get a customer',
+        tags: ['sellrealm-store'],
+        params: idParam,
+        response: { 200: srCustomerSchema },
+      },
+    },
     async (req) => {
       const c = await s.store.customer(scope(req), req.params.id)
       return {
@@ -288,6 +359,7 @@ export async function registerStoreApi(
         summary: 'Store analytics',
         tags: ['sellrealm-store'],
         querystring: analyticsQuery,
+        response: { 200: srAnalyticsSchema },
       },
     },
     async (req) => {
