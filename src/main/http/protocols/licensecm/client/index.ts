@@ -132,6 +132,32 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
     nonce: i.nonce,
   })
 
+  /**
+   * The license verdict for this machine in this license's minute (validate, heartbeat):
+   * deterministic, so the answers of one machine within a minute share one signing.
+   */
+  const signVerdict = (
+    action: 'validate' | 'heartbeat',
+    i: { hwid?: string; nonce?: string },
+    r: { license: LicenseView; watermark: string; graceUntil: string | null },
+  ) => {
+    const issued = issuedMinute(services.ctx.clock(), r.license.key)
+    return engine.attestor.signAnswer(
+      {
+        action,
+        valid: true,
+        product_id: r.license.product_id,
+        hwid: i.hwid ?? null,
+        license: wireLicense(r.license),
+        watermark: r.watermark,
+        issued_at: issued,
+        ...graceFields(r.graceUntil),
+      },
+      bound(i, r.license),
+      repeatsUntil(issued),
+    )
+  }
+
   // Bodies are validated in `serve` (plain or envelope, with field-named messages); the
   // route schema documents both shapes for the OpenAPI document.
   const passThrough = () => (data: unknown) => ({ value: data })
@@ -157,21 +183,7 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
     (req) =>
       serve(req, validateBody, async (i, meta): Promise<ValidateAnswerDto> => {
         const v = await engine.validate(request(i, meta))
-        const issued = issuedMinute(services.ctx.clock(), v.license.key)
-        const signed = await engine.attestor.signAnswer(
-          {
-            action: 'validate',
-            valid: true,
-            product_id: v.license.product_id,
-            hwid: i.hwid ?? null,
-            license: wireLicense(v.license),
-            watermark: v.watermark,
-            issued_at: issued,
-            ...graceFields(v.graceUntil),
-          },
-          bound(i, v.license),
-          repeatsUntil(issued),
-        )
+        const signed = await signVerdict('validate', i, v)
         return {
           valid: true,
           license: wireLicense(v.license),
@@ -223,25 +235,9 @@ export const clientRoutes: RouteFamily = async (app, { services }) => {
     (req) =>
       serve(req, heartbeatBody, async (i, meta): Promise<HeartbeatAnswerDto> => {
         const h = await engine.heartbeat({ ...request(i, meta), sessionToken: i.session_token })
-        // The signature attests the license verdict for this machine in this minute, like
-        // validate's: deterministic, so the heartbeats of a machine within a minute share one
-        // signing. The fresh token and challenge travel beside it (inside the envelope when the
-        // client encrypts), not in the signed payload.
-        const issued = issuedMinute(services.ctx.clock(), h.license.key)
-        const signed = await engine.attestor.signAnswer(
-          {
-            action: 'heartbeat',
-            valid: true,
-            product_id: h.license.product_id,
-            hwid: i.hwid,
-            license: wireLicense(h.license),
-            watermark: h.watermark,
-            issued_at: issued,
-            ...graceFields(h.graceUntil),
-          },
-          bound(i, h.license),
-          repeatsUntil(issued),
-        )
+        // The fresh token and challenge travel beside the signed verdict (inside the envelope
+        // when the client encrypts), not in the signed payload.
+        const signed = await signVerdict('heartbeat', i, h)
         return {
           valid: true,
           ...graceFields(h.graceUntil),
