@@ -1,7 +1,7 @@
-import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CONSOLE } from '../../src/main/services/context'
 import { WireClient, seed } from '../helpers/licensecm-client'
+import { documentValidators } from '../helpers/openapi-document'
 import { startTestServer, type TestServer } from '../helpers/server'
 
 /**
@@ -21,15 +21,10 @@ const CLIENT_OPERATIONS = [
   'licensecmPostClientVerifyChallenge',
 ]
 
-/** The document's components under absolute ids, so Ajv resolves their `$ref`s. */
-const BASE = 'https://keywarden.invalid/components/schemas/'
-const absolute = (schema: unknown): unknown =>
-  JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', `"${BASE}`))
-
 let srv: TestServer
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let doc: any
-let ajv: Ajv2020
+let v: ReturnType<typeof documentValidators>
 const checked = new Set<string>()
 
 beforeAll(async () => {
@@ -38,10 +33,7 @@ beforeAll(async () => {
     brute_force: { max_failures: 10_000 },
   })
   doc = (await srv.json('/api/openapi.json')).body
-  ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true })
-  for (const [name, schema] of Object.entries(doc.components.schemas as Record<string, object>)) {
-    ajv.addSchema(absolute(schema) as object, BASE + name)
-  }
+  v = documentValidators(doc)
 })
 afterAll(() => srv.stop())
 
@@ -49,7 +41,7 @@ afterAll(() => srv.stop())
 function answerSchema(method: string, path: string, mediaType = 'application/json') {
   const op = doc.paths[path][method]
   const schema = op.responses['200'].content[mediaType].schema
-  return { id: op.operationId as string, validate: ajv.compile(absolute(schema) as object) }
+  return { id: op.operationId as string, validate: v.compile(schema) }
 }
 
 /** Fails with Ajv's own words when `body` is not what the document says `method path` answers. */
@@ -58,8 +50,7 @@ function expectDocumented(method: string, path: string, body: unknown, mediaType
   expect(errorsOf(validate, body), `${id}: ${JSON.stringify(body)}`).toEqual([])
   checked.add(id)
 }
-const errorsOf = (validate: ValidateFunction, body: unknown) =>
-  validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`)
+const errorsOf = (...a: Parameters<typeof v.errorsOf>) => v.errorsOf(...a)
 
 /** Posts through the SDK-like client, then checks the raw answer and, if sealed, its plaintext. */
 async function call(c: WireClient, endpoint: string, data: Record<string, unknown>) {

@@ -1,5 +1,5 @@
-import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { documentValidators } from '../helpers/openapi-document'
 import { startTestServer, type TestServer } from '../helpers/server'
 import { vendor, v0 } from './sellrealm-helpers'
 
@@ -9,38 +9,30 @@ import { vendor, v0 } from './sellrealm-helpers'
  * validated against the document's own schema for that operation. v0 has no Fastify response
  * schema (hot path), so this is what keeps its documentation true.
  */
-const BASE = 'https://keywarden.invalid/components/schemas/'
-const absolute = (schema: unknown): unknown =>
-  JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', `"${BASE}`))
-
 let srv: TestServer
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let doc: any
-let ajv: Ajv2020
+let v: ReturnType<typeof documentValidators>
 let store: Record<string, string>
 let authSecret: string
 const checked = new Set<string>()
 
 beforeAll(async () => {
   srv = await startTestServer()
-  const v = await vendor(srv, 'seller@example.com')
-  store = { authorization: `Bearer ${v.storeSecret}` }
-  authSecret = v.authSecret
+  const seller = await vendor(srv, 'seller@example.com')
+  store = { authorization: `Bearer ${seller.storeSecret}` }
+  authSecret = seller.authSecret
   doc = (await srv.json('/api/openapi.json')).body
-  ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true })
-  for (const [name, schema] of Object.entries(doc.components.schemas as Record<string, object>)) {
-    ajv.addSchema(absolute(schema) as object, BASE + name)
-  }
+  v = documentValidators(doc)
 })
 afterAll(() => srv.stop())
 
-const errorsOf = (validate: ValidateFunction, body: unknown) =>
-  validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`)
+const errorsOf = (...a: Parameters<typeof v.errorsOf>) => v.errorsOf(...a)
 
 function validatorFor(method: string, path: string) {
   const op = doc.paths[path][method]
   const schema = op.responses['200'].content['application/json'].schema
-  return { id: op.operationId as string, validate: ajv.compile(absolute(schema) as object) }
+  return { id: op.operationId as string, validate: v.compile(schema) }
 }
 
 function expectDocumented(method: string, path: string, body: unknown) {
