@@ -14,6 +14,7 @@ import { fmtDate, fmtMoney } from '../../lib/format'
 import { OrderStatusBadge } from '../store/orders'
 import { machineColumns } from '../machines/columns'
 import { LicenseDrawer } from '../licenses/drawer'
+import { Section } from '../../components/ui/section'
 
 const licenseColumns: ColumnSpec<LicenseDto>[] = [
   {
@@ -46,25 +47,6 @@ const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`
 
 /** A table as tall as its rows, up to six (it scrolls beyond). */
 const tableHeight = (rows: number) => 46 + Math.min(Math.max(rows, 1), 6) * 41
-
-function Section({
-  id,
-  title,
-  children,
-}: {
-  id: string
-  title: string
-  children: React.ReactNode
-}) {
-  return (
-    <section aria-labelledby={id} className="flex flex-col gap-2">
-      <h2 id={id} className="text-sm font-semibold">
-        {title}
-      </h2>
-      {children}
-    </section>
-  )
-}
 
 function Notes({ id, notes }: { id: string; notes: string }) {
   const save = useApp((s) => s.saveCustomerNotes)

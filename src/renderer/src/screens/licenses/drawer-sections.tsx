@@ -5,31 +5,13 @@ import { useApp } from '../../store'
 import { Button } from '../../components/ui/button'
 import { Badge, StatusBadge, type Tone } from '../../components/ui/badge'
 import { eventLabel, fmtDateTime, fmtRelative } from '../../lib/format'
+import { Section } from '../../components/ui/section'
 
 const HEARTBEAT: Record<string, { tone: Tone; label: string }> = {
   live: { tone: 'ok', label: 'heartbeat live' },
   late: { tone: 'warn', label: 'heartbeat late' },
   silent: { tone: 'danger', label: 'silent' },
   never: { tone: 'neutral', label: 'no heartbeat yet' },
-}
-
-function Section({
-  id,
-  title,
-  children,
-}: {
-  id: string
-  title: string
-  children: React.ReactNode
-}) {
-  return (
-    <section aria-labelledby={id}>
-      <h3 id={id} className="mb-2 text-sm font-semibold">
-        {title}
-      </h3>
-      {children}
-    </section>
-  )
 }
 
 /**
@@ -57,6 +39,7 @@ export function MachinesSection({ l }: { l: LicenseDto }) {
   const confirm = useApp((s) => s.confirm)
   return (
     <Section
+      level={3}
       id="lic-machines"
       title={
         l.seats ? `Machines (${machines.length})` : `Machines (${machines.length} of ${l.max_uses})`
@@ -114,7 +97,7 @@ export function SessionsSection({ l }: { l: LicenseDto }) {
   const sessions = useApp((s) => s.openLicenseSessions)
   const revoke = useApp((s) => s.revokeSession)
   return (
-    <Section id="lic-sessions" title={`Open sessions (${sessions.length})`}>
+    <Section level={3} id="lic-sessions" title={`Open sessions (${sessions.length})`}>
       {sessions.length === 0 ? (
         <p className="text-sm text-muted">No open sessions.</p>
       ) : (
@@ -153,7 +136,7 @@ export function SessionsSection({ l }: { l: LicenseDto }) {
 export function ActivitySection() {
   const events = useApp((s) => s.openLicenseEvents)
   return (
-    <Section id="lic-activity" title="Activity">
+    <Section level={3} id="lic-activity" title="Activity">
       {events.length === 0 ? (
         <p className="text-sm text-muted">No activity recorded yet.</p>
       ) : (
