@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { GRACE_WARNING } from './policy'
 import { ORDER_STATUSES } from './channels/store'
+import { licenseStatusSchema } from './schemas'
 
 /**
  * What SellRealm's two surfaces answer, as zod schemas: the Store API v1 routes declare them as
@@ -14,7 +15,8 @@ const date = z.string().describe('UTC, `YYYY-MM-DD`')
 /** Decimal money per currency (`{"EUR": 30, "USD": 21}`): currencies are never added up. */
 const perCurrency = z.record(z.string(), z.number())
 const keyStatus = z.enum(['Used', 'Unused', 'Banned'])
-const keyState = z.enum(['active', 'suspended', 'banned', 'expired'])
+/** The license's own status beside SellRealm's three key states. */
+const keyState = licenseStatusSchema
 
 // ---- Store API v1 ---------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ import { ACCOUNT_ROLES, type AccountDto } from './accounts'
 import type { LicenseDto, ProductDto } from './dto'
 import { ORDER_STATUSES, type OrderDto } from './channels/store'
 import { policyOverrideSchema, seatPolicySchema } from './policy'
+import { licenseStatusSchema } from './schemas'
 
 /**
  * The management API's answer shapes as zod schemas: the routes' response schemas (the
@@ -25,7 +26,7 @@ const licenseFields = z.object({
   product_id: z.string(),
   product_name: z.string().optional(),
   type: z.enum(['trial', 'subscription', 'lifetime']),
-  status: z.enum(['active', 'suspended', 'banned', 'expired']),
+  status: licenseStatusSchema,
   status_reason: z.string().nullable(),
   level: z.number().int(),
   hwid: z.string().nullable(),
@@ -89,14 +90,13 @@ const accountFields = z.object({
   last_login_at: z.string().nullable(),
 })
 
-const licenseStatus = z.enum(['active', 'suspended', 'banned', 'expired'])
 /** A key issued by an order (IssuedKeyDto). */
 export const issuedKeyFields = z.object({
   id: z.string(),
   num: z.number().int(),
   key: z.string(),
   product_id: z.string(),
-  status: licenseStatus,
+  status: licenseStatusSchema,
   used: z.boolean(),
   created_at: z.string(),
 })

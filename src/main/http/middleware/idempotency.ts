@@ -46,6 +46,15 @@ function callerScope(req: FastifyRequest): string {
   return p ? p.actor.kind : `ip:${req.origin.clientIp}`
 }
 
+/** The first answer to an Idempotency-Key, again: its status and stored JSON, marked replayed. */
+export function sendReplay(reply: FastifyReply, outcome: { statusCode: number; body: string }) {
+  return reply
+    .code(outcome.statusCode)
+    .header(REPLAYED_HEADER, 'true')
+    .type('application/json; charset=utf-8')
+    .send(outcome.body)
+}
+
 /**
  * The reusable idempotency hooks for creating POSTs (licenses, bulk licenses, products,
  * orders, webhooks, API keys): a route opts in with `config: { idempotent: true }` and
@@ -79,11 +88,7 @@ export function idempotencyHooks(services: Pick<Services, 'idempotency'>) {
       req.idempotencyClaim = { scope, key, done: false }
       return
     }
-    await reply
-      .code(outcome.statusCode)
-      .header(REPLAYED_HEADER, 'true')
-      .type('application/json; charset=utf-8')
-      .send(outcome.body)
+    await sendReplay(reply, outcome)
     return reply
   }
 

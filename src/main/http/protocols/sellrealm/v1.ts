@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import {
@@ -24,6 +24,7 @@ import {
 import type { Services } from '../../../services'
 import type { OwnerScope, SecretOwner } from '../../../services/store'
 import { sha256Hex } from '../../../crypto/random'
+import { sendReplay } from '../../middleware/idempotency'
 import { decimal, decimals, keyStatus, srDate, srDateTime } from './format'
 import { SellRealmError } from './errors'
 
@@ -98,15 +99,6 @@ const customersQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 })
-
-/** The first answer to an Idempotency-Key, again: stored JSON, sent as it was. */
-function replay(reply: FastifyReply, outcome: { statusCode: number; body: string }) {
-  return reply
-    .status(outcome.statusCode)
-    .header('idempotent-replayed', 'true')
-    .type('application/json')
-    .send(outcome.body)
-}
 
 /**
  * SellRealm Store API v1 (Bearer store_secret): products and keys as the reference shapes
@@ -237,7 +229,7 @@ export async function registerStoreApi(
       // the first answer, a different body under the same key is a 409.
       const idScope = `sellrealm.orders:${req.storeOwner!.ownerId ?? 'installation'}`
       const outcome = await s.idempotency.begin(idScope, key, sha256Hex(JSON.stringify(req.body)))
-      if (outcome.kind === 'replay') return replay(reply, outcome)
+      if (outcome.kind === 'replay') return sendReplay(reply, outcome)
       try {
         const body = await create()
         await s.idempotency.complete(idScope, key, 200, JSON.stringify(body))
