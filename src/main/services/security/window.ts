@@ -23,8 +23,14 @@ export class WindowCounter {
     } else {
       members = new Map()
     }
+    // Members are kept in the order they were last seen (delete + set below), so the expired
+    // ones are at the front: the purge stops at the first live one. It ran over every member on
+    // every request before (one IP validating 1,000 keys: 3% of validate's CPU, bench profile).
     const cutoff = nowMs - windowMs
-    for (const [m, at] of members) if (at <= cutoff) members.delete(m)
+    for (const [m, at] of members) {
+      if (at > cutoff) break
+      members.delete(m)
+    }
     members.delete(member)
     members.set(member, nowMs)
     // A single key cannot grow without bound either (one IP spraying random keys).
