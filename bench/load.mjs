@@ -4,8 +4,15 @@
 // answers { id, result }. Keeping it in its own process keeps the client's CPU work out of the
 // server's event loop and out of the orchestrator that samples RSS and console latency.
 import autocannon from 'autocannon'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { buildScenario } from './scenarios.mjs'
 import { treeCpuSecondsOf } from './lib/procs.mjs'
+import { runWrk, writeLines } from './lib/wrk.mjs'
+
+const scratch = mkdtempSync(join(tmpdir(), 'kw-bench-load-'))
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }))
 
 function run(opts) {
   return new Promise((resolve, reject) => {
@@ -17,9 +24,49 @@ function run(opts) {
   })
 }
 
+/**
+ * A wrk runner for one scenario (its `requests.wrk` spec): each call runs wrk for `duration`
+ * seconds. Bodies are written once; unique ones (envelopes) go on where the last run stopped.
+ * Chains leave their pool for the run and come back with the tokens the server rotated.
+ */
+function wrkRunner(sc, fixtures, connections) {
+  const spec = sc.requests.wrk
+  const base = join(scratch, `${fixtures.runId}-${Date.now()}`)
+  let offset = 0
+  if (spec.lines) writeLines(`${base}.bodies`, spec.lines)
+  return async (duration) => {
+    const env = { KW_BODIES: `${base}.bodies`, KW_OFFSET: String(offset) }
+    let sessions = null
+    if (spec.chains) {
+      sessions = new Map(spec.chains.drain().map((c) => [c.hwid, c]))
+      const line = (c) => [c.key, c.hwid, fixtures.products[c.product].id, c.token].join('\t')
+      writeLines(`${base}.chains`, [...sessions.values()].map(line))
+      Object.assign(env, { KW_CHAINS: `${base}.chains`, KW_CHAINS_OUT: `${base}.kept` })
+    }
+    const r = await runWrk({
+      url: `${sc.url}${spec.path}`,
+      script: spec.script,
+      env,
+      connections,
+      duration,
+    })
+    // Requests in flight when wrk stopped were built too: the next run starts past them.
+    if (spec.unique) offset += r.requests + connections
+    if (sessions) {
+      for (const l of readFileSync(`${base}.kept`, 'utf8').split('\n').filter(Boolean)) {
+        const [, hwid, , token] = l.split('\t')
+        const c = sessions.get(hwid)
+        if (c) spec.chains.give(Object.assign(c, { token }))
+      }
+    }
+    return r
+  }
+}
+
 /** Runs one scenario and returns throughput (2xx per second) and latency percentiles. */
 async function runScenario(msg) {
   const sc = await buildScenario(msg.name, msg.fixtures, msg)
+  if (msg.client === 'wrk' && sc.requests.wrk) return runScenarioWrk(msg, sc)
   const base = {
     url: sc.url,
     connections: msg.connections ?? sc.connections ?? 32,
@@ -36,26 +83,78 @@ async function runScenario(msg) {
   // where requests per second are not (fewer requests, proportionally less CPU). Summed over
   // the server's processes (`--workers N`: the primary and every worker).
   const cpuBefore = msg.serverPid ? treeCpuSecondsOf(msg.serverPid) : null
+  const clientBefore = process.cpuUsage()
   const res = await run({ ...base, duration: msg.duration })
   const cpuAfter = msg.serverPid ? treeCpuSecondsOf(msg.serverPid) : null
-  const ok = res['2xx']
-  const seconds = res.duration || msg.duration
-  const cpu = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore
+  const clientCpu = process.cpuUsage(clientBefore)
   return {
-    cpu_cores: cpu === null ? null : Math.round((cpu / seconds) * 100) / 100,
-    cpu_us_per_request: cpu === null || !ok ? null : Math.round((cpu * 1e6) / ok),
-    rps: Math.round(ok / seconds),
+    ...figures({
+      ok: res['2xx'],
+      seconds: res.duration || msg.duration,
+      cpu: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+      clientCpu: (clientCpu.user + clientCpu.system) / 1e6,
+    }),
+    client: 'autocannon',
     p50_ms: res.latency.p50,
     p99_ms: res.latency.p99,
     max_ms: res.latency.max,
     requests: res.requests.total,
-    ok,
     non2xx: res.non2xx,
     errors: res.errors,
     timeouts: res.timeouts,
     statusCodeStats: res.statusCodeStats,
     sample_failure: sc.failures?.[0],
     ...(sc.summary?.() ?? {}),
+  }
+}
+
+/** Throughput and CPU of a measured run: the server's (summed over its processes) and the client's. */
+function figures({ ok, seconds, cpu, clientCpu }) {
+  const round2 = (v) => Math.round(v * 100) / 100
+  return {
+    rps: Math.round(ok / seconds),
+    ok,
+    cpu_cores: cpu === null ? null : round2(cpu / seconds),
+    cpu_us_per_request: cpu === null || !ok ? null : Math.round((cpu * 1e6) / ok),
+    client_cores: round2(clientCpu / seconds),
+  }
+}
+
+/** runScenario with wrk: priming (a fixed number of requests) stays on autocannon. */
+async function runScenarioWrk(msg, sc) {
+  const connections = msg.connections ?? sc.connections ?? 32
+  if (msg.prime)
+    await run({
+      url: sc.url,
+      connections,
+      pipelining: 1,
+      timeout: 10,
+      requests: sc.requests,
+      amount: msg.prime,
+    })
+  const wrk = wrkRunner(sc, msg.fixtures, connections)
+  if (msg.warmup) await wrk(msg.warmup)
+  const cpuBefore = msg.serverPid ? treeCpuSecondsOf(msg.serverPid) : null
+  const r = await wrk(msg.duration)
+  const cpuAfter = msg.serverPid ? treeCpuSecondsOf(msg.serverPid) : null
+  return {
+    ...figures({
+      ok: r.ok,
+      seconds: r.seconds,
+      cpu: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+      clientCpu: r.client_cpu_s,
+    }),
+    client: 'wrk',
+    p50_ms: r.p50_ms,
+    p99_ms: r.p99_ms,
+    max_ms: r.max_ms,
+    requests: r.requests,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    sample_failure: r.non2xx
+      ? { note: 'wrk counts non-2xx answers; it keeps no bodies' }
+      : undefined,
   }
 }
 

@@ -27,6 +27,7 @@ import { printTable, targetsOf } from './table.mjs'
 import { postgresPhase } from './postgres.mjs'
 import Database from 'better-sqlite3'
 import { FLOATING_SEAT_HWID } from './seed.mjs'
+import { wrkInstalled } from './lib/wrk.mjs'
 
 const { values: args } = parseArgs({
   options: {
@@ -96,6 +97,24 @@ const WORKER_SCENARIOS = [
   'activate',
   'mixed',
 ]
+
+/**
+ * Scenarios wrk drives when it is installed (bench/lib/wrk.mjs: a lighter load generator, which
+ * leaves the cores to the servers); the rest need autocannon (a request rate, per-answer chains
+ * a wrk script cannot follow). The reference runs on both, and each ratio is taken against the
+ * reference of the load generator its scenario ran on.
+ */
+const WRK_SCENARIOS = new Set([
+  'reference',
+  'validate',
+  'validate_cold',
+  'validate_encrypted',
+  'heartbeat',
+])
+const WRK = wrkInstalled()
+const clientOf = (name) => (WRK && WRK_SCENARIOS.has(name) ? 'wrk' : 'autocannon')
+/** Seconds of unmeasured validate load a freshly started server gets before its first scenario. */
+const SERVER_WARMUP_S = 5
 
 /** Of the seeded floating seats, the share armed to die while heartbeat_floating runs. */
 const DYING_SHARE = 0.2
@@ -209,17 +228,42 @@ async function main() {
     connections: CONFIG.connections,
   }
 
-  // The reference runs first and last; ratios use the better of the two, so that other load
-  // on a shared machine during one of them cannot flatter Keywarden's ratios.
-  const ref1 = await load.run({ ...base, name: 'reference', serverPid: ref.pid })
-  log(
-    `reference (first): ${ref1.rps} req/s, p99 ${ref1.p99_ms} ms, ${ref1.cpu_us_per_request} µs CPU/req`,
-  )
+  if (!WRK)
+    log(
+      "wrk is not installed (apt-get install wrk): every scenario runs on autocannon, whose CPU comes out of the servers' share of the cores",
+    )
+  // The reference runs first and last, on each load generator; ratios use the better of the two
+  // runs, so that other load on a shared machine during one of them cannot flatter Keywarden's.
+  const clients = WRK ? ['autocannon', 'wrk'] : ['autocannon']
+  const refRuns = async (when) => {
+    const runs = {}
+    for (const client of clients) {
+      const r = await load.run({ ...base, name: 'reference', serverPid: ref.pid, client })
+      runs[client] = r
+      log(
+        `reference (${when}, ${client}): ${r.rps} req/s, p99 ${r.p99_ms} ms, ${r.cpu_us_per_request} µs CPU/req, client ${r.client_cores} cores`,
+      )
+    }
+    return runs
+  }
+  const refFirst = await refRuns('first')
+  const ref1 = refFirst.autocannon
+  /** A fresh server's first seconds (JIT, caches) are not any scenario's. */
+  const warmServer = (f, pid) =>
+    load.run({
+      ...base,
+      name: 'validate',
+      warmup: 0,
+      duration: SERVER_WARMUP_S,
+      fixtures: { ...f, runId: 'warm' },
+      serverPid: pid,
+      client: clientOf('validate'),
+    })
 
   /** Runs one scenario against a server (`pid`, fixtures `f`); null when it is skipped. */
   const runOne = async (name, f, pid, api) => {
     const runId = `${name}${f.runSuffix ?? ''}` // new HWIDs, envelopes per pass
-    const msg = { ...base, name, fixtures: { ...f, runId }, serverPid: pid }
+    const msg = { ...base, name, fixtures: { ...f, runId }, serverPid: pid, client: clientOf(name) }
     if (name.startsWith('validate_2000')) Object.assign(msg, { overallRate: 2000, connections: 16 })
     if (['validate', 'validate_2000', 'validate_2000_minute', 'mixed'].includes(name))
       msg.prime = 1_000
@@ -240,7 +284,7 @@ async function main() {
     const r = await load.run(msg)
     if (seats) Object.assign(r, seats.done())
     log(
-      `${name}: ${r.rps} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, ${r.cpu_us_per_request} µs CPU/req on ${r.cpu_cores} cores (non-2xx ${r.non2xx}, errors ${r.errors})`,
+      `${name}: ${r.rps} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, ${r.cpu_us_per_request} µs CPU/req on ${r.cpu_cores} cores (non-2xx ${r.non2xx}, errors ${r.errors}; ${r.client} ${r.client_cores} cores)`,
     )
     if (r.sample_failure) log(`  first failure: ${JSON.stringify(r.sample_failure)}`)
     return {
@@ -251,6 +295,8 @@ async function main() {
         ratio: null,
         cpu_cores: r.cpu_cores,
         cpu_us_per_request: r.cpu_us_per_request,
+        client: r.client,
+        client_cores: r.client_cores,
         ...extra(r),
       },
       console: probe && (await probe),
@@ -273,6 +319,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, wait))
   }
 
+  await warmServer(fx, kw.pid)
   let consoleProbe = null
   for (const name of SCENARIOS) {
     if (!wanted(name)) continue
@@ -327,6 +374,7 @@ async function main() {
       password: 'bench-password-123',
     })
     out.workers = { count: WORKERS, scenarios: {} }
+    await warmServer({ ...fx, url: urlN }, kwN.pid)
     for (const name of WORKER_SCENARIOS) {
       if (!wanted(name) || out.scenarios[name]?.skipped) continue
       const r = await runOne(name, { ...fx, url: urlN, runSuffix: '_w' }, kwN.pid, apiN)
@@ -337,23 +385,29 @@ async function main() {
     out.workers.rss_mb_per_worker = Math.round(Math.max(0, ...perWorker.values()))
   }
 
-  const ref2 = await load.run({ ...base, name: 'reference', serverPid: ref.pid })
-  log(
-    `reference (last): ${ref2.rps} req/s, p99 ${ref2.p99_ms} ms, ${ref2.cpu_us_per_request} µs CPU/req`,
-  )
-  const best = ref2.rps > ref1.rps ? ref2 : ref1
-  out.reference = {
-    rps: best.rps,
-    p50_ms: best.p50_ms,
-    p99_ms: best.p99_ms,
-    runs_rps: [ref1.rps, ref2.rps],
-    cpu_cores: best.cpu_cores,
-    cpu_us_per_request: best.cpu_us_per_request,
+  const refLast = await refRuns('last')
+  /** The better of a load generator's two reference runs. */
+  const referenceOf = (client) => {
+    const [a, b] = [refFirst[client], refLast[client]]
+    const best = b.rps > a.rps ? b : a
+    return {
+      client,
+      rps: best.rps,
+      p50_ms: best.p50_ms,
+      p99_ms: best.p99_ms,
+      runs_rps: [a.rps, b.rps],
+      cpu_cores: best.cpu_cores,
+      cpu_us_per_request: best.cpu_us_per_request,
+      client_cores: best.client_cores,
+    }
   }
+  out.reference = referenceOf('autocannon')
+  if (WRK) out.reference_wrk = referenceOf('wrk')
   for (const s of [
     ...Object.values(out.scenarios),
     ...Object.values(out.workers?.scenarios ?? {}),
   ]) {
+    const best = s.client === 'wrk' ? out.reference_wrk : out.reference
     if (s.rps !== null && best.rps) s.ratio = Math.round((s.rps / best.rps) * 100) / 100
     // The same comparison in CPU per request (reference's / ours: higher is better, like x ref).
     if (s.cpu_us_per_request && best.cpu_us_per_request)

@@ -27,6 +27,8 @@ function chainPool(name, items) {
   const p = {
     take: () => free.pop(),
     give: (c) => free.push(c),
+    /** Takes every free chain (a wrk run carries them, and gives back the ones it kept). */
+    drain: () => free.splice(0),
     get size() {
       return free.length
     },
@@ -43,7 +45,18 @@ function tryJson(body) {
   }
 }
 
-/** Builds the autocannon `url` and `requests` of one scenario from the run's fixtures. */
+/**
+ * Marks autocannon `requests` as also runnable by wrk (bench/lib/wrk.mjs): `spec` names the
+ * wrk script and what it sends (`lines`: bodies in turn; `chains`: a chain pool it carries).
+ */
+function withWrk(spec, requests) {
+  return Object.assign(requests, { wrk: spec })
+}
+
+/**
+ * Builds the autocannon `url` and `requests` of one scenario from the run's fixtures
+ * (`requests.wrk`: the same load for wrk, where a script can send it).
+ */
 export async function buildScenario(name, fx, opts = {}) {
   const products = fx.products
   const failures = []
@@ -65,7 +78,7 @@ export async function buildScenario(name, fx, opts = {}) {
   const validateStream = (path, set = hot) => {
     const bodies = set.map(validateBody)
     let n = 0
-    return [
+    return withWrk({ script: 'stream.lua', path, lines: bodies }, [
       {
         method: 'POST',
         path,
@@ -76,7 +89,7 @@ export async function buildScenario(name, fx, opts = {}) {
         },
         onResponse: (status, body) => status !== 200 && noteFailure(status, body),
       },
-    ]
+    ])
   }
 
   let act = 0
@@ -171,25 +184,39 @@ export async function buildScenario(name, fx, opts = {}) {
       return {
         url: fx.url,
         failures,
-        requests: [
-          {
-            method: 'POST',
-            path: '/api/client/validate',
-            headers: JSON_HEADERS,
-            setupRequest: (req) => {
-              req.body = i < prebuilt.length ? prebuilt[i] : seal(i)
-              i++
-              return req
+        requests: withWrk(
+          { script: 'stream.lua', path: '/api/client/validate', lines: prebuilt, unique: true },
+          [
+            {
+              method: 'POST',
+              path: '/api/client/validate',
+              headers: JSON_HEADERS,
+              setupRequest: (req) => {
+                req.body = i < prebuilt.length ? prebuilt[i] : seal(i)
+                i++
+                return req
+              },
+              onResponse: (status, body) => status !== 200 && noteFailure(status, body),
             },
-            onResponse: (status, body) => status !== 200 && noteFailure(status, body),
-          },
-        ],
+          ],
+        ),
         summary: () => ({ envelopes_built_live: Math.max(0, i - prebuilt.length) }),
       }
     }
 
     case 'heartbeat':
-      return { url: fx.url, failures, requests: [heartbeatRequest()] }
+      return {
+        url: fx.url,
+        failures,
+        requests: withWrk(
+          {
+            script: 'heartbeat.lua',
+            path: '/api/client/heartbeat',
+            chains: chainPool('heartbeat', fx.sessions ?? []),
+          },
+          [heartbeatRequest()],
+        ),
+      }
 
     // Heartbeats of floating seats while culling frees the silent ones beside them (issue #16).
     case 'heartbeat_floating':

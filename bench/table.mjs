@@ -3,6 +3,15 @@
 const fmt = (v, d = 1) =>
   v === null || v === undefined ? '-' : typeof v === 'number' ? v.toFixed(d) : String(v)
 
+/** The load generator of a run and its CPU (cores), and of the N-worker run's when there is one. */
+function clientOf(s, sN) {
+  if (!s?.client) return ''
+  const cores = [s, sN]
+    .filter((r) => r?.client_cores !== undefined)
+    .map((r) => fmt(r.client_cores, 2))
+  return `${s.client} (${cores.join(' / ')})`
+}
+
 export function printTable(out) {
   const n = out.workers?.count
   const w = (name) => out.workers?.scenarios?.[name]
@@ -20,24 +29,28 @@ export function printTable(out) {
       `${n ?? 'N'}w x ref`,
       `${n ?? 'N'}w p99 ms`,
       `${n ?? 'N'}w cores`,
+      'client (cores)',
       'note',
     ],
   ]
-  rows.push([
-    'reference',
-    fmt(out.reference.rps, 0),
-    fmt(out.reference.p50_ms),
-    fmt(out.reference.p99_ms),
-    '1.00',
-    fmt(out.reference.cpu_us_per_request, 0),
-    '1.00',
-    fmt(out.reference.cpu_cores, 2),
-    '',
-    '',
-    '',
-    '',
-    'node:http + 1 stmt + Ed25519',
-  ])
+  for (const ref of [out.reference, out.reference_wrk].filter(Boolean)) {
+    rows.push([
+      ref === out.reference_wrk ? 'reference (wrk)' : 'reference',
+      fmt(ref.rps, 0),
+      fmt(ref.p50_ms),
+      fmt(ref.p99_ms),
+      '1.00',
+      fmt(ref.cpu_us_per_request, 0),
+      '1.00',
+      fmt(ref.cpu_cores, 2),
+      '',
+      '',
+      '',
+      '',
+      clientOf(ref),
+      'node:http + 1 stmt + Ed25519',
+    ])
+  }
   for (const [name, s] of Object.entries(out.scenarios)) {
     const note =
       s.skipped ??
@@ -62,6 +75,7 @@ export function printTable(out) {
       fmt(w(name)?.ratio, 2),
       fmt(w(name)?.p99_ms),
       fmt(w(name)?.cpu_cores, 2),
+      clientOf(s, w(name)),
       note || '',
     ])
   }
@@ -155,8 +169,10 @@ export function targetsOf(out) {
   const ratio = (name) => at(name)?.ratio ?? null
   const p99 = at('validate_2000')?.p99_ms ?? null
   const p99m = at('validate_2000_minute')?.p99_ms ?? null
-  const validate = at('validate')?.rps
-  const check = at('sellrealm_check_session')?.rps
+  // Against the reference of each one's load generator (bench/lib/wrk.mjs): check_session runs
+  // on autocannon, validate on wrk where it is installed.
+  const validate = ratio('validate')
+  const check = ratio('sellrealm_check_session')
   const act = at('activate')?.rps
   const q = (a, b) => (a && b ? Math.round((a / b) * 100) / 100 : null)
   return [
