@@ -27,7 +27,7 @@ export class CachingSqliteDialect extends SqliteDialect {
   override createDriver(): Driver {
     const driver = super.createDriver()
     const timeoutMs = this.sqlite.pragma('busy_timeout', { simple: true }) as number
-    driver.beginTransaction = () => beginImmediate(this.prepare, timeoutMs)
+    driver.beginTransaction = () => beginImmediate(this.sqlite, this.prepare, timeoutMs)
     return driver
   }
 }
@@ -42,23 +42,25 @@ export class CachingSqliteDialect extends SqliteDialect {
  * One process alone (the desktop app, one worker) always gets the lock at once.
  */
 async function beginImmediate(
+  sqlite: BetterSqlite3.Database,
   prepare: (sql: string) => BetterSqlite3.Statement,
   timeoutMs: number,
 ): Promise<void> {
-  // Kept statements (the statement cache): a transaction's BEGIN costs three runs, no compiles.
   const begin = prepare('BEGIN IMMEDIATE')
-  const noWait = prepare('PRAGMA busy_timeout = 0')
-  const restore = prepare(`PRAGMA busy_timeout = ${timeoutMs}`)
   // Each retry after the first few waits at least 1 ms: attempts bound the wait like the timeout.
   for (let attempt = 0; ; attempt++) {
-    noWait.run()
+    // `PRAGMA busy_timeout = N` takes effect when SQLite compiles it, not when it runs: a kept
+    // statement would set the timeout once, at its first use, and the next kept one set it back
+    // for good, so BEGIN slept in SQLite's busy handler, the whole event loop with it (up to the
+    // 5 s timeout: group-commit.test.ts). `sqlite.pragma` compiles it every time.
+    sqlite.pragma('busy_timeout = 0')
     try {
       begin.run()
       return
     } catch (e) {
       if ((e as { code?: string }).code !== 'SQLITE_BUSY' || attempt > timeoutMs) throw e
     } finally {
-      restore.run()
+      sqlite.pragma(`busy_timeout = ${timeoutMs}`)
     }
     // The other process's batch is a few ms at most: the first retries go on the next turn.
     await new Promise((r) => (attempt < 4 ? setImmediate(r) : setTimeout(r, 1)))

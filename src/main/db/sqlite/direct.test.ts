@@ -27,13 +27,17 @@ describe('hot statements straight on the SQLite connection (direct.ts)', () => {
   })
 
   it('answers on the database at once when no transaction is open', async () => {
-    await sql`INSERT INTO settings (key, value, updated_at) VALUES ('a', '"1"', '2026-12-02')`.execute(store.db)
+    await sql`INSERT INTO settings (key, value, updated_at) VALUES ('a', '"1"', '2026-12-02')`.execute(
+      store.db,
+    )
     expect(await valueOf(store.db, 'a')).toBe('"1"')
   })
 
   it('sees the transaction’s own uncommitted rows inside it', async () => {
     const seen = await store.tx(async (trx) => {
-      await sql`INSERT INTO settings (key, value, updated_at) VALUES ('b', '"2"', '2026-12-02')`.execute(trx)
+      await sql`INSERT INTO settings (key, value, updated_at) VALUES ('b', '"2"', '2026-12-02')`.execute(
+        trx,
+      )
       return valueOf(trx, 'b')
     })
     expect(seen).toBe('"2"')
@@ -46,7 +50,9 @@ describe('hot statements straight on the SQLite connection (direct.ts)', () => {
     const didInsert = new Promise<void>((r) => (inserted = r))
     const tx = store
       .tx(async (trx) => {
-        await sql`INSERT INTO settings (key, value, updated_at) VALUES ('c', '"3"', '2026-12-02')`.execute(trx)
+        await sql`INSERT INTO settings (key, value, updated_at) VALUES ('c', '"3"', '2026-12-02')`.execute(
+          trx,
+        )
         inserted()
         await held // the connection stays in the open transaction meanwhile
         throw new Error('rolled back')

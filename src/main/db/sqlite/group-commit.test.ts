@@ -20,7 +20,9 @@ describe('group commit (ctx.tx on SQLite)', () => {
     raw.pragma('journal_mode = WAL')
     raw.pragma('foreign_keys = ON')
     raw.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)')
-    db = new Kysely({ dialect: new CachingSqliteDialect(raw, statementCache(raw)) }) as unknown as Db
+    db = new Kysely({
+      dialect: new CachingSqliteDialect(raw, statementCache(raw)),
+    }) as unknown as Db
     g = createGroupCommit(db, raw)
     // A second connection sees only what was committed.
     other = new Database(join(dir, 'g.db'), { readonly: true })
@@ -106,6 +108,26 @@ describe('group commit (ctx.tx on SQLite)', () => {
     expect(raw.inTransaction).toBe(false)
     expect(await g.tx(insert('after'))).toBeGreaterThan(0)
     expect(committed()).toBe('after')
+  })
+
+  it('takes into the batch what arrives while BEGIN waits for another process: one COMMIT', async () => {
+    // Another process (`serve --workers N`) holds the write lock.
+    const writer = new Database(join(dir, 'g.db'))
+    writer.exec('BEGIN IMMEDIATE')
+    const first = g.tx(insert('first'))
+    // The flush has begun and its BEGIN IMMEDIATE is being refused (SQLITE_BUSY, retried on
+    // later turns): the event loop goes on meanwhile, so this timer fires on time.
+    const t0 = performance.now()
+    await new Promise((r) => setTimeout(r, 20))
+    expect(performance.now() - t0).toBeLessThan(1_000)
+    const later = [g.tx(insert('later-1')), g.tx(insert('later-2'))]
+    writer.exec('COMMIT')
+    writer.close()
+    expect(await Promise.all([first, ...later])).toEqual([1, 2, 3])
+    expect(committed()).toBe('first,later-1,later-2')
+    expect(g.stats()).toMatchObject({ writes: 3, commits: 1 })
+    // The connection's own timeout is back for every other statement.
+    expect(raw.pragma('busy_timeout', { simple: true })).toBe(5000)
   })
 
   it('keeps other queries out of an open batch: they wait for the COMMIT', async () => {

@@ -49,11 +49,14 @@ export function createGroupCommit(
   let retries = 0
   const totalChanges = sqlite.prepare('SELECT total_changes()').pluck()
 
-  /** Runs the batch in one transaction; throws PartialWrite (rolled back) to ask for savepoints. */
-  async function attempt(batch: Queued[], savepoints: boolean): Promise<Outcome[]> {
+  /**
+   * Runs the batch in one transaction; throws PartialWrite (rolled back) to ask for savepoints.
+   * `take` hands the batch over once the transaction has begun (see flush).
+   */
+  async function attempt(take: () => Queued[], savepoints: boolean): Promise<Outcome[]> {
     const outcomes: Outcome[] = []
     await db.transaction().execute(async (trx) => {
-      for (const q of batch) {
+      for (const q of take()) {
         if (savepoints) {
           await sql`SAVEPOINT unit`.execute(trx)
           try {
@@ -82,17 +85,29 @@ export function createGroupCommit(
 
   async function flush(): Promise<void> {
     flushing = true
-    const batch = queue
-    queue = []
+    // The batch is what is queued once BEGIN IMMEDIATE has the write lock, not when the flush
+    // started: with `serve --workers N` the BEGIN may wait for another process's transaction,
+    // and what arrives meanwhile joins this COMMIT instead of waiting for the lock again after
+    // it (each process then takes the lock fewer times, for more work each time). A run again
+    // with savepoints takes the same batch.
+    let batch: Queued[] | null = null
+    const take = () => {
+      if (batch === null) {
+        batch = queue
+        queue = []
+      }
+      return batch
+    }
     let outcomes: Outcome[]
     try {
       try {
-        outcomes = await attempt(batch, false)
+        outcomes = await attempt(take, false)
       } catch (e) {
         if (!(e instanceof PartialWrite)) throw e
         retries++
-        outcomes = await attempt(batch, true)
+        outcomes = await attempt(take, true)
       }
+      batch = take()
       commits++
       writes += batch.length
       onBatch(batch.length)
@@ -102,8 +117,9 @@ export function createGroupCommit(
         else q.reject(o.error)
       })
     } catch (error) {
-      // The COMMIT itself failed (disk full, I/O error): nothing of the batch was written.
-      for (const q of batch) q.reject(error)
+      // BEGIN or the COMMIT failed (the lock never came, disk full, I/O error): nothing of the
+      // batch was written (a BEGIN that failed took none: the queue's units are its batch).
+      for (const q of take()) q.reject(error)
     } finally {
       flushing = false
       // What arrived while this batch ran is the next batch.
