@@ -1,7 +1,7 @@
 // wrk (Debian's `wrk` package), the load generator of the bench's throughput scenarios when it
 // is installed. On a 2-core machine the load generator shares the cores with the servers it
 // measures: autocannon spends ~38 µs of CPU per request (half a core at the reference's
-// 13k req/s), wrk ~17 µs. A single-process server cannot use the core that frees; `--workers N`
+// 13k req/s), wrk ~18 µs. A single-process server cannot use the core that frees; `--workers N`
 // can, so with autocannon the worker pass measured the load generator as much as the server.
 // Scenarios whose requests depend on earlier answers in ways a wrk script cannot follow stay on
 // autocannon (bench/load.mjs); every ratio compares runs of the same load generator.
