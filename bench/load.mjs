@@ -11,8 +11,12 @@ import { buildScenario } from './scenarios.mjs'
 import { treeCpuSecondsOf } from './lib/procs.mjs'
 import { runWrk, writeLines } from './lib/wrk.mjs'
 
+// wrk's bodies and chains (up to 200,000 envelopes): removed however the bench stops this
+// process (it disconnects, then sends SIGTERM, whose default would skip the exit handlers).
 const scratch = mkdtempSync(join(tmpdir(), 'kw-bench-load-'))
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }))
+process.on('SIGTERM', () => process.exit(143))
+process.on('disconnect', () => process.exit(0))
 
 function run(opts) {
   return new Promise((resolve, reject) => {
