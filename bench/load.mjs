@@ -70,7 +70,6 @@ function wrkRunner(sc, fixtures, connections) {
 /** Runs one scenario and returns throughput (2xx per second) and latency percentiles. */
 async function runScenario(msg) {
   const sc = await buildScenario(msg.name, msg.fixtures, msg)
-  if (msg.client === 'wrk' && sc.requests.wrk) return runScenarioWrk(msg, sc)
   const base = {
     url: sc.url,
     connections: msg.connections ?? sc.connections ?? 32,
@@ -81,21 +80,20 @@ async function runScenario(msg) {
   }
   // Priming: each answer of the working set once, so the run measures the steady state of
   // apps that validate again (their signatures cached) rather than the first minute's fill.
+  // (A fixed number of requests, which wrk cannot send: autocannon primes for both.)
   if (msg.prime) await run({ ...base, overallRate: undefined, amount: msg.prime })
+  if (msg.client === 'wrk' && sc.requests.wrk) return runScenarioWrk(msg, sc, base.connections)
   if (msg.warmup) await run({ ...base, duration: msg.warmup })
-  // The server's CPU over the measured run only: comparable across runs on a busy machine,
-  // where requests per second are not (fewer requests, proportionally less CPU). Summed over
-  // the server's processes (`--workers N`: the primary and every worker).
-  const cpuBefore = msg.serverPid ? treeCpuSecondsOf(msg.serverPid) : null
   const clientBefore = process.cpuUsage()
-  const res = await run({ ...base, duration: msg.duration })
-  const cpuAfter = msg.serverPid ? treeCpuSecondsOf(msg.serverPid) : null
+  const { value: res, cpu } = await withServerCpu(msg.serverPid, () =>
+    run({ ...base, duration: msg.duration }),
+  )
   const clientCpu = process.cpuUsage(clientBefore)
   return {
     ...figures({
       ok: res['2xx'],
       seconds: res.duration || msg.duration,
-      cpu: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+      cpu,
       clientCpu: (clientCpu.user + clientCpu.system) / 1e6,
     }),
     client: 'autocannon',
@@ -112,6 +110,19 @@ async function runScenario(msg) {
   }
 }
 
+/**
+ * Runs `measured` and answers its value with the server's CPU seconds over it (null without a
+ * pid): comparable across runs on a busy machine, where requests per second are not (fewer
+ * requests, proportionally less CPU). Summed over the server's processes (`--workers N`: the
+ * primary and every worker).
+ */
+async function withServerCpu(pid, measured) {
+  const before = pid ? treeCpuSecondsOf(pid) : null
+  const value = await measured()
+  const after = pid ? treeCpuSecondsOf(pid) : null
+  return { value, cpu: before === null || after === null ? null : after - before }
+}
+
 /** Throughput and CPU of a measured run: the server's (summed over its processes) and the client's. */
 function figures({ ok, seconds, cpu, clientCpu }) {
   const round2 = (v) => Math.round(v * 100) / 100
@@ -124,30 +135,13 @@ function figures({ ok, seconds, cpu, clientCpu }) {
   }
 }
 
-/** runScenario with wrk: priming (a fixed number of requests) stays on autocannon. */
-async function runScenarioWrk(msg, sc) {
-  const connections = msg.connections ?? sc.connections ?? 32
-  if (msg.prime)
-    await run({
-      url: sc.url,
-      connections,
-      pipelining: 1,
-      timeout: 10,
-      requests: sc.requests,
-      amount: msg.prime,
-    })
+/** runScenario's warm-up and measured run with wrk. */
+async function runScenarioWrk(msg, sc, connections) {
   const wrk = wrkRunner(sc, msg.fixtures, connections)
   if (msg.warmup) await wrk(msg.warmup)
-  const cpuBefore = msg.serverPid ? treeCpuSecondsOf(msg.serverPid) : null
-  const r = await wrk(msg.duration)
-  const cpuAfter = msg.serverPid ? treeCpuSecondsOf(msg.serverPid) : null
+  const { value: r, cpu } = await withServerCpu(msg.serverPid, () => wrk(msg.duration))
   return {
-    ...figures({
-      ok: r.ok,
-      seconds: r.seconds,
-      cpu: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
-      clientCpu: r.client_cpu_s,
-    }),
+    ...figures({ ok: r.ok, seconds: r.seconds, cpu, clientCpu: r.client_cpu_s }),
     client: 'wrk',
     p50_ms: r.p50_ms,
     p99_ms: r.p99_ms,
