@@ -16,8 +16,9 @@ const PAGE = 2_000
 
 /**
  * The tables a backup holds, parents before children (foreign keys), read from a SQLite file
- * of the current schema. Left out: SQLite's own, the migration bookkeeping, and the search
- * index (licenses_fts*), which the licenses triggers rebuild as rows arrive.
+ * of the current schema. Left out: SQLite's own, the migration bookkeeping, the search
+ * index (licenses_fts*), which the licenses triggers rebuild as rows arrive, and the license
+ * rows' version, a counter of the file itself that must only grow (migration 0015).
  */
 export function tablesInCopyOrder(sqliteFile: string): string[] {
   const db = new BetterSqlite3(sqliteFile, { readonly: true, fileMustExist: true })
@@ -28,7 +29,12 @@ export function tablesInCopyOrder(sqliteFile: string): string[] {
       }[]
     )
       .map((r) => r.name)
-      .filter((n) => !/^(sqlite_|kysely_migration)/.test(n) && !/_fts($|_)/.test(n))
+      .filter(
+        (n) =>
+          !/^(sqlite_|kysely_migration)/.test(n) &&
+          !/_fts($|_)/.test(n) &&
+          n !== 'license_rows_version',
+      )
     const parents = new Map(
       names.map((n) => [
         n,

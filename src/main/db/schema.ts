@@ -29,6 +29,7 @@ export interface Database {
   orders: OrdersTable
   console_sessions: ConsoleSessionsTable
   change_versions: ChangeVersionsTable
+  license_rows_version: LicenseRowsVersionTable
   counters: CountersTable
   window_members: WindowMembersTable
   product_domains: ProductDomainsTable
@@ -359,6 +360,12 @@ export interface ConsoleSessionsTable {
 /** One version per cached topic (0006), bumped in the transaction that changes it. */
 export interface ChangeVersionsTable {
   topic: string
+  version: number
+}
+
+/** One row (id 1) on SQLite, moved by triggers on licenses and products (migration 0015). */
+export interface LicenseRowsVersionTable {
+  id: number
   version: number
 }
 

@@ -12,6 +12,7 @@ import * as m0010 from './0010_license_files'
 import * as m0011 from './0011_webhook_secret_rotation'
 import * as m0012 from './0012_signature_cache'
 import * as m0014 from './0014_customer_notes_app_version'
+import * as m0015 from './0015_license_rows_version'
 
 /** A migration has one body per dialect; both bring the schema to the same shape. */
 export type DialectMigration = Record<DialectName, Migration>
@@ -34,6 +35,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0011_webhook_secret_rotation': m0011,
   '0012_signature_cache': m0012,
   '0014_customer_notes_app_version': m0014,
+  '0015_license_rows_version': m0015,
 }
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -1,6 +1,6 @@
 import type { Executor } from '../types'
 import type { LicenseStatus, LicenseType } from '../schema'
-import { dialectSql } from '../dialects'
+import { dialectOf, dialectSql } from '../dialects'
 import { prepared } from '../prepared'
 
 /** A license with what the engine decides on: its product's state and policy, in one read. */
@@ -24,6 +24,11 @@ export interface LicenseCheckRow {
   product_policy: string
   product_secret: string
   product_owner: string | null
+  /**
+   * SQLite: the license rows' version as of this read (migration 0015; the same statement, so
+   * the same snapshot). PostgreSQL: null (no such version; see licenseRowsVersion).
+   */
+  rows_version: number | null
 }
 
 /**
@@ -52,6 +57,12 @@ const licenseForCheck = (ex: Executor, key: string) =>
       'metadata',
       'level',
       'policy as license_policy',
+      (eb) =>
+        eb
+          .selectFrom('license_rows_version')
+          .select('version')
+          .where('id', '=', 1)
+          .as('rows_version'),
     ])
     .where('key', '=', key)
 const findLicense = prepared(licenseForCheck)
@@ -80,6 +91,23 @@ export async function findLicenseForCheck(
   if (!license) return undefined
   const product = (await findProductForCheck(ex, license.product_id)).rows[0]
   return product ? { ...license, ...product } : undefined
+}
+
+const rowsVersion = prepared((ex: Executor) =>
+  ex.selectFrom('license_rows_version').select('version').where('id', '=', 1),
+)
+
+/**
+ * The license rows' version now: SQLite triggers move it on every update or delete of a
+ * license or product (migration 0015). Equal to a row's `rows_version` means that row, and its
+ * product, are what a read now would return. Null where there is no such version: always on
+ * PostgreSQL, whose writers re-read under a row lock instead (its table is empty there, and no
+ * trigger would move a row put into it).
+ */
+export async function licenseRowsVersion(ex: Executor): Promise<number | null> {
+  if (dialectOf(ex) !== 'sqlite') return null
+  const row = (await rowsVersion(ex)).rows[0]
+  return row ? Number(row.version) : null
 }
 
 export interface ProductSecretRow {

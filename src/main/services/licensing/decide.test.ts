@@ -24,6 +24,7 @@ const row = (over: Partial<LicenseCheckRow> = {}): LicenseCheckRow => ({
   product_policy: '{}',
   product_secret: 's',
   product_owner: null,
+  rows_version: null,
   ...over,
 })
 const req = {

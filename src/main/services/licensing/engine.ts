@@ -99,11 +99,9 @@ const FAILURES_TO_NOTE = new Set<ErrorCode>([
   'HWID_MISMATCH',
 ])
 
-/** A license as first read by an operation, with the change mark taken before the read. */
+/** A license as first read by an operation. */
 export interface LicenseRead {
   row: LicenseCheckRow | undefined
-  /** ctx.changes' mark before the read; null when the dialect cannot tell (re-read). */
-  mark: string | null
 }
 
 /**
@@ -116,10 +114,17 @@ export interface LicenseRead {
 export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
   /** Reads the license for an operation (pass the result to `run` as `opts.read`). */
   async function read(licenseKey: string): Promise<LicenseRead> {
-    // Marked before the read: whatever is written after the mark moves it, so an equal mark
-    // later means the row read is still current (a write between the two only re-reads).
-    const mark = ctx.changes.mark()
-    return { row: await machines.findLicenseForCheck(ctx.db, licenseKey), mark }
+    return { row: await machines.findLicenseForCheck(ctx.db, licenseKey) }
+  }
+
+  /**
+   * Whether `row`, read before the transaction `ex`, is what a read in it would return: its
+   * license and product rows have not been updated or deleted since (SQLite: the license rows'
+   * version read with the row is still the version now, migration 0015). Always false on
+   * PostgreSQL, whose writers take the row lock by reading it again.
+   */
+  async function stillCurrent(ex: Executor, row: LicenseCheckRow): Promise<boolean> {
+    return row.rows_version !== null && row.rows_version === (await machines.licenseRowsVersion(ex))
   }
 
   type Outcome =
@@ -249,15 +254,20 @@ export function createRunner(ctx: ServiceContext, deps: EngineDeps) {
         extra = []
         flags = []
         // A writing operation decides on the license as it is now: the screens above awaited,
-        // and if anything wrote since the first read (an admin's ban, another request, another
-        // node) it reads the row again, locked (forUpdate: a no-op on SQLite, whose one
-        // connection runs one transaction at a time; on PostgreSQL, whose mark is always null,
-        // the row lock that makes the decisions of one license take turns across connections
-        // and nodes). Otherwise the row read before is exactly what a re-read would return.
+        // and if its license or product row was written since the first read (an admin's ban,
+        // another request, another worker) it reads the row again, locked (forUpdate: a no-op
+        // on SQLite, whose BEGIN IMMEDIATE runs one transaction at a time; on PostgreSQL, which
+        // always re-reads, the row lock that makes the decisions of one license take turns
+        // across connections and nodes). Otherwise the row read before is exactly what a
+        // re-read would return.
         // A read-only one (validate) answers for the license as read at its start: a change
         // committed while it ran overlaps it and may or may not show, as with any read; the
         // next request sees it. (On PostgreSQL that re-read was 2 of validate's ~7 round trips.)
-        if (inTransaction && (first.mark === null || first.mark !== ctx.changes.mark())) {
+        // Each run starts from the row read outside any transaction: a committed version names
+        // one committed state, whereas a version seen inside a batch that was then undone may
+        // come back naming another (a run again with savepoints).
+        row = first.row
+        if (inTransaction && !(row && (await stillCurrent(ex, row)))) {
           row = await machines.findLicenseForCheck(ex, req.licenseKey, { lock: inTransaction })
         }
         decideProduct(row, req)
