@@ -8,7 +8,7 @@ import { isLive, type SessionsService } from '../sessions'
 import { createAttestor } from './attest'
 import { sharedSignatures } from './signature-cache'
 import { decideHwid, decideMachine, type MachineFacts } from './decide'
-import { createRunner, type Decided, type SecurityHooks } from './engine'
+import { createRunner, type Decided, type LicenseRead, type SecurityHooks } from './engine'
 import { createEnvelopeService } from './envelope'
 import { isWatched, seatMark, silentSince } from './policy'
 import { decideSeat, seatEvents } from './seats'
@@ -53,6 +53,11 @@ export interface ValidateOptions<W> {
    * group commit instead of a second one after it. Answered as `also`.
    */
   also?: (d: Decided) => Promise<W>
+  /**
+   * The license as the caller already read it, on `db` and for this key (SellRealm's ownership
+   * check): not read a second time.
+   */
+  read?: LicenseRead
 }
 
 /**
@@ -186,7 +191,7 @@ export function createLicensingService(
     req: LicenseRequest,
     opts: ValidateOptions<W>,
   ): Promise<ValidateResult & { also?: W }> {
-    const first = await runner.read(req.licenseKey)
+    const first = opts.read ?? (await runner.read(req.licenseKey))
     const row = first.row
     // The product's policy sets the pace; an unknown key gets the global default.
     const perMinute = row ? runner.policyOf(row).validate_per_minute : settings.validatePerMinute

@@ -170,6 +170,7 @@ export function createSellRealmService(
         },
         {
           keepSeat: true,
+          read: { row },
           also: async (d) => {
             if (s.revoked_at !== null) return { refused: 'terminated' as const }
             if (!isLive(s, d.nowIso, '')) return { refused: 'expired' as const }
