@@ -32,6 +32,7 @@ describe('engine: a license written between the first read and the transaction',
     })
 
   beforeEach(async () => {
+    meanwhile = null
     dir = mkdtempSync(join(tmpdir(), 'kw-engine-'))
     store = await openTestStore(join(dir, 'kw.db'))
     s = createServices({ store, dataDir: dir })
