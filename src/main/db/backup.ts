@@ -7,7 +7,7 @@ import { openSqlite } from './sqlite/open'
 import { handleOf } from './sqlite/handles'
 import { checkBackupFile, copyDatabaseFile, inspectDatabaseFile, quickCheck } from './sqlite/files'
 import type { Db } from './types'
-import { licenseRowsVersion } from './repositories/machines'
+import { licenseRowsVersion, moveLicenseRowsVersionPast } from './repositories/machines'
 
 export { checkBackupFile, copyDatabaseFile, inspectDatabaseFile, quickCheck }
 export type { DatabaseFileFacts } from './sqlite/files'
@@ -107,8 +107,7 @@ export async function restoreDatabase(db: Db, file: string, scratch: string): Pr
     await migrate(db, 'sqlite')
     // The file's pages were replaced in place, its license rows' version with them: moved past
     // the one before, so a license read before the restore is read again (migration 0015).
-    await sql`UPDATE license_rows_version SET version = MAX(version, ${before ?? 0}) + 1
-              WHERE id = 1`.execute(db)
+    await moveLicenseRowsVersionPast(db, before ?? 0)
     return
   }
   await copyDatabaseFile(file, scratch)

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Executor } from '../types'
 import type { LicenseStatus, LicenseType } from '../schema'
 import { dialectOf, dialectSql } from '../dialects'
@@ -108,6 +109,18 @@ export async function licenseRowsVersion(ex: Executor): Promise<number | null> {
   if (dialectOf(ex) !== 'sqlite') return null
   const row = (await rowsVersion(ex)).rows[0]
   return row ? Number(row.version) : null
+}
+
+/**
+ * Moves the license rows' version past `before` (SQLite: after a restore replaced the file's
+ * pages, the version among them), so that a license read before is read again.
+ */
+export async function moveLicenseRowsVersionPast(ex: Executor, before: number): Promise<void> {
+  await ex
+    .updateTable('license_rows_version')
+    .set({ version: sql<number>`MAX(version, ${before}) + 1` })
+    .where('id', '=', 1)
+    .execute()
 }
 
 export interface ProductSecretRow {
