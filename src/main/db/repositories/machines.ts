@@ -83,15 +83,58 @@ const findProductForCheck = prepared((ex: Executor, id: string) =>
     .where('id', '=', id),
 )
 
+async function readLicenseForCheck(
+  ex: Executor,
+  key: string,
+  lock: boolean,
+): Promise<LicenseCheckRow | undefined> {
+  const license = (await (lock ? findLicenseLocked : findLicense)(ex, key)).rows[0]
+  if (!license) return undefined
+  const product = (await findProductForCheck(ex, license.product_id)).rows[0]
+  return product ? { ...license, ...product } : undefined
+}
+
+/** How many license reads each SQLite store keeps (the hot set of installed apps). */
+const LICENSES_KEPT = 4_096
+const keptLicenses = new WeakMap<object, Map<string, LicenseCheckRow>>()
+
+/**
+ * The license of `key` and its product (undefined unless both exist).
+ *
+ * SQLite, outside a transaction: answered from the store's kept reads when the license rows'
+ * version (migration 0015) is still the one the kept read carries, so a hot license costs one
+ * read of a one-row table instead of two lookups in tables of a million rows (with
+ * `serve --workers N` every commit of another worker empties this connection's page cache, so
+ * those lookups read their pages again). Only reads outside a transaction are kept: they saw
+ * committed rows, and a committed version is never seen again with other rows (it only grows),
+ * whereas a version moved inside a transaction that rolls back would come again. Each answer
+ * is a copy, so a caller cannot change what is kept.
+ */
 export async function findLicenseForCheck(
   ex: Executor,
   key: string,
   opts: { lock?: boolean } = {},
 ): Promise<LicenseCheckRow | undefined> {
-  const license = (await (opts.lock ? findLicenseLocked : findLicense)(ex, key)).rows[0]
-  if (!license) return undefined
-  const product = (await findProductForCheck(ex, license.product_id)).rows[0]
-  return product ? { ...license, ...product } : undefined
+  if (opts.lock || ex.isTransaction || dialectOf(ex) !== 'sqlite') {
+    return readLicenseForCheck(ex, key, opts.lock === true)
+  }
+  const store = ex.getExecutor().adapter
+  let kept = keptLicenses.get(store)
+  if (!kept) keptLicenses.set(store, (kept = new Map()))
+  const hit = kept.get(key)
+  if (hit && hit.rows_version === (await licenseRowsVersion(ex))) {
+    kept.delete(key) // re-insert: Map order doubles as recency order
+    kept.set(key, hit)
+    return { ...hit }
+  }
+  const row = await readLicenseForCheck(ex, key, false)
+  kept.delete(key)
+  if (row?.rows_version != null) {
+    kept.set(key, row)
+    if (kept.size > LICENSES_KEPT) kept.delete(kept.keys().next().value as string)
+    return { ...row }
+  }
+  return row
 }
 
 const rowsVersion = prepared((ex: Executor) =>
