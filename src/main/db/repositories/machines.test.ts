@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Store } from '../connection'
 import { openSqlite } from '../sqlite/open'
 import type { Db } from '../types'
-import { findLicenseForCheck } from './machines'
+import { findLicenseForCheck, findLicenseForCheckById } from './machines'
 
 const at = '2026-12-04T00:00:00.000Z'
 
@@ -120,5 +120,25 @@ describe('findLicenseForCheck on SQLite, kept reads', () => {
       await second.close()
       rmSync(dir2, { recursive: true, force: true })
     }
+  })
+  it("by id (a session's license): kept like by key, and a key changed or given to another license is followed", async () => {
+    expect((await findLicenseForCheckById(store.db, 'l1'))?.key).toBe('KEY-1')
+    expect(await findLicenseForCheckById(store.db, 'nope')).toBeUndefined()
+    await sql`drop trigger licenses_update_moves_license_rows_version`.execute(store.db)
+    await sql`update licenses set status = 'suspended' where id = 'l1'`.execute(store.db)
+    expect((await findLicenseForCheckById(store.db, 'l1'))?.status).toBe('active') // kept
+    await sql`update products set name = 'Game 2' where id = 'p1'`.execute(store.db)
+    expect((await findLicenseForCheckById(store.db, 'l1'))?.status).toBe('suspended')
+    // Without the trigger a key change would go unseen: put it back for the rest.
+    await sql`CREATE TRIGGER licenses_update_moves_license_rows_version AFTER UPDATE ON licenses
+              BEGIN UPDATE license_rows_version SET version = version + 1 WHERE id = 1; END`.execute(
+      store.db,
+    )
+    await sql`update licenses set key = 'KEY-1B' where id = 'l1'`.execute(store.db)
+    await sql`insert into licenses (id, product_id, key, type, status, created_at, updated_at)
+              values ('l2', 'p1', 'KEY-1', 'lifetime', 'banned', ${at}, ${at})`.execute(store.db)
+    expect((await findLicenseForCheckById(store.db, 'l1'))?.key).toBe('KEY-1B')
+    expect((await findLicenseForCheckById(store.db, 'l2'))?.status).toBe('banned')
+    expect((await findLicenseForCheck(store.db, 'KEY-1'))?.id).toBe('l2')
   })
 })

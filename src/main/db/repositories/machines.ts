@@ -96,7 +96,51 @@ async function readLicenseForCheck(
 
 /** How many license reads each SQLite store keeps (the hot set of installed apps). */
 const LICENSES_KEPT = 4_096
-const keptLicenses = new WeakMap<object, Map<string, LicenseCheckRow>>()
+
+/** A store's kept license reads, by key, and the key of each kept license by its id. */
+interface KeptLicenses {
+  byKey: Map<string, LicenseCheckRow>
+  keyById: Map<string, string>
+}
+const keptLicenses = new WeakMap<object, KeptLicenses>()
+
+/** The store's kept reads, where reads may be kept (SQLite, outside a transaction); else null. */
+function keptOf(ex: Executor): KeptLicenses | null {
+  if (ex.isTransaction || dialectOf(ex) !== 'sqlite') return null
+  const store = ex.getExecutor().adapter
+  let kept = keptLicenses.get(store)
+  if (!kept) keptLicenses.set(store, (kept = { byKey: new Map(), keyById: new Map() }))
+  return kept
+}
+
+/** The kept read of `key` when the license rows' version is still the one it carries. */
+async function keptHit(
+  ex: Executor,
+  kept: KeptLicenses,
+  key: string,
+): Promise<LicenseCheckRow | undefined> {
+  const hit = kept.byKey.get(key)
+  if (!hit || hit.rows_version !== (await licenseRowsVersion(ex))) return undefined
+  kept.byKey.delete(key) // re-insert: Map order doubles as recency order
+  kept.byKey.set(key, hit)
+  return { ...hit }
+}
+
+function keep(kept: KeptLicenses, key: string, row: LicenseCheckRow | undefined): void {
+  const before = kept.byKey.get(key)
+  if (before) {
+    kept.byKey.delete(key)
+    kept.keyById.delete(before.id)
+  }
+  if (row?.rows_version == null) return
+  kept.byKey.set(key, row)
+  kept.keyById.set(row.id, key)
+  if (kept.byKey.size > LICENSES_KEPT) {
+    const [oldest, dropped] = kept.byKey.entries().next().value as [string, LicenseCheckRow]
+    kept.byKey.delete(oldest)
+    kept.keyById.delete(dropped.id)
+  }
+}
 
 /**
  * The license of `key` and its product (undefined unless both exist).
@@ -115,26 +159,37 @@ export async function findLicenseForCheck(
   key: string,
   opts: { lock?: boolean } = {},
 ): Promise<LicenseCheckRow | undefined> {
-  if (opts.lock || ex.isTransaction || dialectOf(ex) !== 'sqlite') {
-    return readLicenseForCheck(ex, key, opts.lock === true)
-  }
-  const store = ex.getExecutor().adapter
-  let kept = keptLicenses.get(store)
-  if (!kept) keptLicenses.set(store, (kept = new Map()))
-  const hit = kept.get(key)
-  if (hit && hit.rows_version === (await licenseRowsVersion(ex))) {
-    kept.delete(key) // re-insert: Map order doubles as recency order
-    kept.set(key, hit)
-    return { ...hit }
-  }
+  const kept = opts.lock ? null : keptOf(ex)
+  if (!kept) return readLicenseForCheck(ex, key, opts.lock === true)
+  const hit = await keptHit(ex, kept, key)
+  if (hit) return hit
   const row = await readLicenseForCheck(ex, key, false)
-  kept.delete(key)
-  if (row?.rows_version != null) {
-    kept.set(key, row)
-    if (kept.size > LICENSES_KEPT) kept.delete(kept.keys().next().value as string)
-    return { ...row }
+  keep(kept, key, row)
+  return row && { ...row }
+}
+
+const licenseKey = prepared((ex: Executor, id: string) =>
+  ex.selectFrom('licenses').select('key').where('id', '=', id),
+)
+
+/**
+ * The license with this id and its product (SellRealm check_session goes from a session to its
+ * license), kept like findLicenseForCheck: a hot license's key by its id is not read again.
+ */
+export async function findLicenseForCheckById(
+  ex: Executor,
+  id: string,
+): Promise<LicenseCheckRow | undefined> {
+  const kept = keptOf(ex)
+  const keptKey = kept?.keyById.get(id)
+  if (kept && keptKey !== undefined) {
+    const hit = await keptHit(ex, kept, keptKey)
+    if (hit?.id === id) return hit
   }
-  return row
+  const key = (await licenseKey(ex, id)).rows[0]?.key
+  if (key === undefined) return undefined
+  const row = await findLicenseForCheck(ex, key)
+  return row?.id === id ? row : undefined
 }
 
 const rowsVersion = prepared((ex: Executor) =>

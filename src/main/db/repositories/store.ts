@@ -180,16 +180,6 @@ export async function productLabels(
   return new Map(rows.map((r) => [r.id, { num: r.num, name: r.name }]))
 }
 
-/** A license's key by id (SellRealm check_session goes from a session to its key). */
-export async function licenseKeyById(ex: Executor, licenseId: string): Promise<string | undefined> {
-  const r = await ex
-    .selectFrom('licenses')
-    .select('key')
-    .where('id', '=', licenseId)
-    .executeTakeFirst()
-  return r?.key
-}
-
 /** The HWID of a license's first bound machine (SellRealm get_hwid), or null. */
 export async function firstHwid(ex: Executor, licenseId: string): Promise<string | null> {
   const r = await ex

@@ -54,7 +54,10 @@ export function createSellRealmService(
 ) {
   /** The key's row when the caller owns it; else LICENSE_NOT_FOUND ("Invalid key or auth secret"). */
   async function owned(c: Caller, key: string): Promise<LicenseCheckRow> {
-    const row = await machines.findLicenseForCheck(ctx.db, key)
+    return ownedRow(c, await machines.findLicenseForCheck(ctx.db, key))
+  }
+
+  function ownedRow(c: Caller, row: LicenseCheckRow | undefined): LicenseCheckRow {
     if (!row || row.product_owner !== c.ownerId)
       throw new DomainError('LICENSE_NOT_FOUND', 'Invalid license key')
     return row
@@ -148,12 +151,13 @@ export function createSellRealmService(
         throw new DomainError('SESSION_EXPIRED', 'Invalid session', {
           reason: 'session_unknown',
         })
-      const key = await storeRepo.licenseKeyById(ctx.db, s.license_id)
-      if (!key)
+      const license = await machines.findLicenseForCheckById(ctx.db, s.license_id)
+      if (!license)
         throw new DomainError('SESSION_EXPIRED', 'Invalid session', {
           reason: 'session_unknown',
         })
-      const row = await owned(c, key)
+      const row = ownedRow(c, license)
+      const key = row.key
       // The engine's verdict first: a banned key answers "Key has been banned", not "expired".
       // check_session is SellRealm's heartbeat: it keeps the machine's floating seat. The nonce
       // swap is one conditional UPDATE in the check's own transaction (one unit of the turn's
